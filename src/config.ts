@@ -1,0 +1,119 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The service's configuration, read from the environment by {@link loadConfig}. */
+export interface Config {
+  /** `PORT`, default 3000. 0 picks a free port (tests). */
+  port: number;
+  /** `HOST`, default `127.0.0.1`. */
+  host: string;
+  /** `DATA_DIR`, default `./data`: the DuckDB file and the thumbnail cache live under it. */
+  dataDir: string;
+  /** `INGEST_ROOTS`, comma-separated directories datasets may be read from; default the working directory. */
+  ingestRoots: string[];
+  /** `WORKERS`, thumbnail pool size; default the machine's available parallelism. */
+  workers: number;
+  /** `PLUGIN_DIR`, default `./plugins`. */
+  pluginDir: string;
+  /** `LOG_LEVEL`, default `info`. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `MAX_CONCURRENT_JOBS`, default 1. */
+  maxConcurrentJobs: number;
+  /** `DUCKDB_MEMORY_LIMIT`, default `512MB`. */
+  duckdbMemoryLimit: string;
+  /** `THUMBNAIL_QUALITY`, WebP quality 1-100, default 80. */
+  thumbnailQuality: number;
+  /** `MAX_IMAGE_PIXELS`, images above this many pixels are refused before decoding; default 100,000,000. */
+  maxImagePixels: number;
+  /** `MAX_BODY_BYTES`, JSON request body limit, default 1 MiB. */
+  maxBodyBytes: number;
+}
+
+/** Defaults, in one place. Paths are resolved against the working directory. */
+export const CONFIG_DEFAULTS = {
+  port: 3000,
+  host: '127.0.0.1',
+  dataDir: './data',
+  pluginDir: './plugins',
+  logLevel: 'info',
+  maxConcurrentJobs: 1,
+  duckdbMemoryLimit: '512MB',
+  thumbnailQuality: 80,
+  maxImagePixels: 100_000_000,
+  maxBodyBytes: 1024 * 1024,
+} as const;
+
+const intIn = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+const envSchema = z.object({
+  PORT: intIn('PORT', 0, 65535).optional(),
+  HOST: z.string().trim().min(1, 'HOST must not be empty').optional(),
+  DATA_DIR: z.string().trim().min(1, 'DATA_DIR must not be empty').optional(),
+  INGEST_ROOTS: z.string().optional(),
+  WORKERS: intIn('WORKERS', 1, 256).optional(),
+  PLUGIN_DIR: z.string().trim().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  MAX_CONCURRENT_JOBS: intIn('MAX_CONCURRENT_JOBS', 1, 64).optional(),
+  DUCKDB_MEMORY_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB')
+    .optional(),
+  THUMBNAIL_QUALITY: intIn('THUMBNAIL_QUALITY', 1, 100).optional(),
+  MAX_IMAGE_PIXELS: intIn('MAX_IMAGE_PIXELS', 1, 2 ** 40).optional(),
+  MAX_BODY_BYTES: intIn('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).optional(),
+});
+
+/** Thrown by {@link loadConfig}; its message lists every bad variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the configuration. Empty variables count as unset.
+ * @throws ConfigError naming each invalid variable and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in envSchema.shape && value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `  ${key}=${JSON.stringify(env[key])}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const roots = (e.INGEST_ROOTS ?? cwd)
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0)
+    .map((r) => path.resolve(cwd, r));
+  if (roots.length === 0) throw new ConfigError('invalid configuration:\n  INGEST_ROOTS: lists no directory');
+  return {
+    port: e.PORT ?? CONFIG_DEFAULTS.port,
+    host: e.HOST ?? CONFIG_DEFAULTS.host,
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? CONFIG_DEFAULTS.dataDir),
+    ingestRoots: roots,
+    workers: e.WORKERS ?? availableParallelism(),
+    pluginDir: path.resolve(cwd, e.PLUGIN_DIR ?? CONFIG_DEFAULTS.pluginDir),
+    logLevel: e.LOG_LEVEL ?? CONFIG_DEFAULTS.logLevel,
+    maxConcurrentJobs: e.MAX_CONCURRENT_JOBS ?? CONFIG_DEFAULTS.maxConcurrentJobs,
+    duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT ?? CONFIG_DEFAULTS.duckdbMemoryLimit,
+    thumbnailQuality: e.THUMBNAIL_QUALITY ?? CONFIG_DEFAULTS.thumbnailQuality,
+    maxImagePixels: e.MAX_IMAGE_PIXELS ?? CONFIG_DEFAULTS.maxImagePixels,
+    maxBodyBytes: e.MAX_BODY_BYTES ?? CONFIG_DEFAULTS.maxBodyBytes,
+  };
+}

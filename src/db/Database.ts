@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { AppError } from '../errors.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { toPlainRows, type Row } from './toPlainRows.js';
+
+/** Options of {@link Database.open}. */
+export interface DatabaseOptions {
+  /** The DuckDB file. `:memory:` is accepted for experiments, never used by the service. */
+  file: string;
+  /** DuckDB `memory_limit`; default `512MB`. */
+  memoryLimit?: string;
+  /** DuckDB `threads`; default DuckDB's own (the machine's cores). */
+  threads?: number;
+  /** Read connections kept open for API queries; default 4. */
+  readConnections?: number;
+}
+
+/** Parameters bound to `?` placeholders, in order. */
+export type Params = DuckDBValue[];
+
+/**
+ * The embedded DuckDB database. One instance per process: the main thread writes
+ * through {@link Database.write} and through the per-job connections handed out by
+ * {@link Database.connect}; API reads go through a small pool of read connections,
+ * so they never queue behind an ingest's appends.
+ */
+export class Database {
+  readonly file: string;
+  readonly #instance: DuckDBInstance;
+  readonly #control: DuckDBConnection;
+  readonly #readers: DuckDBConnection[];
+  #nextReader = 0;
+  #closed = false;
+
+  private constructor(file: string, instance: DuckDBInstance, control: DuckDBConnection, readers: DuckDBConnection[]) {
+    this.file = file;
+    this.#instance = instance;
+    this.#control = control;
+    this.#readers = readers;
+  }
+
+  /**
+   * Opens (creating if needed) the database file and its schema.
+   * @throws AppError `DATABASE_LOCKED` when another process holds the file.
+   */
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const file = options.file;
+    if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
+    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '512MB' };
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, config);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/lock/i.test(message)) {
+        throw new AppError(
+          'DATABASE_LOCKED',
+          `the database ${file} is in use by another process (DuckDB allows one writer per file): ` +
+            `stop the other coco-ingest or set DATA_DIR to another directory (${message})`,
+          { status: 500, expose: true, cause: err },
+        );
+      }
+      throw new AppError('DATABASE_OPEN_FAILED', `cannot open the database ${file}: ${message}`, {
+        status: 500,
+        expose: true,
+        cause: err,
+      });
+    }
+    const control = await instance.connect();
+    await control.run(SCHEMA_SQL);
+    const version = toPlainRows(await control.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`));
+    if (version.length === 0) {
+      await control.run(`INSERT INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+    } else if (Number(version[0]!.value) !== SCHEMA_VERSION) {
+      throw new AppError(
+        'DATABASE_SCHEMA_MISMATCH',
+        `the database ${file} has schema version ${String(version[0]!.value)}, this build expects ${SCHEMA_VERSION}`,
+        { status: 500, expose: true },
+      );
+    }
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < (options.readConnections ?? 4); i++) readers.push(await instance.connect());
+    return new Database(file, instance, control, readers);
+  }
+
+  /** Runs a read-only query on a read connection and returns plain rows (BIGINTs as numbers). */
+  async query<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
+    this.#assertOpen();
+    const reader = this.#readers[this.#nextReader++ % this.#readers.length]!;
+    return toPlainRows(await reader.runAndReadAll(sql, params)) as T[];
+  }
+
+  /** Runs one auto-committed write statement on the control connection. */
+  async write(sql: string, params: Params = []): Promise<void> {
+    this.#assertOpen();
+    await this.#control.run(sql, params);
+  }
+
+  /** Reads on the control connection: used where a read must see the control connection's own writes. */
+  async queryOnWriter<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
+    this.#assertOpen();
+    return toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[];
+  }
+
+  /** A new connection for one ingest's transaction; the caller closes it. */
+  async connect(): Promise<DuckDBConnection> {
+    this.#assertOpen();
+    return this.#instance.connect();
+  }
+
+  /** Checkpoints and closes every connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#control.run('CHECKPOINT');
+    } catch {
+      // A checkpoint can fail while another connection is mid-transaction; the WAL still has everything.
+    }
+    for (const reader of this.#readers) reader.closeSync();
+    this.#control.closeSync();
+    this.#instance.closeSync();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AppError('SHUTTING_DOWN', 'the service is shutting down', { status: 503 });
+  }
+}

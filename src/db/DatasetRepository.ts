@@ -1,0 +1,196 @@
+import { notFound } from '../errors.js';
+import type { Database } from './Database.js';
+import type { Row } from './toPlainRows.js';
+
+/** A dataset's lifecycle. Only `ready` datasets' counts are final. */
+export type DatasetStatus = 'ingesting' | 'ready' | 'failed' | 'cancelled';
+
+/** A job row as stored. */
+export interface JobRow {
+  id: string;
+  dataset_id: number;
+  split: string;
+  status: string;
+  annotation_path: string;
+  image_dir: string;
+  options: Record<string, unknown>;
+  info: unknown;
+  licenses: unknown;
+  result: Record<string, unknown> | null;
+  error_code: string | null;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+const b = (n: number): bigint => BigInt(n);
+
+/**
+ * Every SQL statement about datasets and jobs. Writes go through the control
+ * connection (auto-committed, small); reads through the read pool.
+ */
+export class DatasetRepository {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** The largest ids in use, to seed the id sequences at start-up. */
+  async maxIds(): Promise<{ sample: number; annotation: number }> {
+    const [row] = await this.#db.queryOnWriter(`SELECT
+      (SELECT coalesce(max(id), 0) FROM samples) AS sample,
+      (SELECT coalesce(max(id), 0) FROM annotations) AS annotation`);
+    return { sample: Number(row!.sample), annotation: Number(row!.annotation) };
+  }
+
+  async createDataset(name: string): Promise<number> {
+    const [row] = await this.#db.queryOnWriter(
+      `INSERT INTO datasets VALUES (nextval('dataset_ids'), ?, 'ingesting', NULL, now(), now()) RETURNING id`,
+      [name],
+    );
+    return Number(row!.id);
+  }
+
+  async setDatasetStatus(id: number, status: DatasetStatus, error: string | null = null): Promise<void> {
+    await this.#db.write(`UPDATE datasets SET status = ?, error = ?, updated_at = now() WHERE id = ?`, [status, error, b(id)]);
+  }
+
+  /** After a failed or cancelled ingest: `ready` if earlier splits remain, else the failure's own status. */
+  async settleDatasetAfterFailure(id: number, status: 'failed' | 'cancelled', error: string): Promise<void> {
+    const [row] = await this.#db.queryOnWriter(
+      `SELECT count(*) AS n FROM jobs WHERE dataset_id = ? AND status = 'complete'`,
+      [b(id)],
+    );
+    await this.setDatasetStatus(id, Number(row!.n) > 0 ? 'ready' : status, error);
+  }
+
+  async datasetExists(id: number): Promise<boolean> {
+    const rows = await this.#db.queryOnWriter('SELECT 1 FROM datasets WHERE id = ?', [b(id)]);
+    return rows.length > 0;
+  }
+
+  /** True when the dataset already has this split, complete or on its way. */
+  async hasSplit(datasetId: number, split: string): Promise<boolean> {
+    const rows = await this.#db.queryOnWriter(
+      `SELECT 1 FROM jobs WHERE dataset_id = ? AND split = ? AND status IN ('queued', 'running', 'complete')`,
+      [b(datasetId), split],
+    );
+    return rows.length > 0;
+  }
+
+  async insertJob(job: {
+    id: string;
+    datasetId: number;
+    split: string;
+    annotationPath: string;
+    imageDir: string;
+    options: Record<string, unknown>;
+  }): Promise<void> {
+    await this.#db.write(
+      `INSERT INTO jobs (id, dataset_id, split, status, annotation_path, image_dir, options, created_at)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?, now())`,
+      [job.id, b(job.datasetId), job.split, job.annotationPath, job.imageDir, JSON.stringify(job.options)],
+    );
+  }
+
+  async markJobRunning(id: string): Promise<void> {
+    await this.#db.write(`UPDATE jobs SET status = 'running', started_at = now() WHERE id = ?`, [id]);
+  }
+
+  async finishJob(
+    id: string,
+    status: 'complete' | 'failed' | 'cancelled',
+    result: Record<string, unknown> | null,
+    error: { code: string; message: string } | null,
+  ): Promise<void> {
+    await this.#db.write(
+      `UPDATE jobs SET status = ?, result = ?, error_code = ?, error = ?, finished_at = coalesce(finished_at, now()) WHERE id = ?`,
+      [status, result === null ? null : JSON.stringify(result), error?.code ?? null, error?.message ?? null, id],
+    );
+  }
+
+  async getJob(id: string): Promise<JobRow | null> {
+    const rows = await this.#db.query<JobRow & Row>('SELECT * FROM jobs WHERE id = ?', [id]);
+    return rows[0] ?? null;
+  }
+
+  async listJobs(limit: number): Promise<JobRow[]> {
+    return this.#db.query<JobRow & Row>('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?', [limit]);
+  }
+
+  /**
+   * Marks the jobs a previous process left queued or running as failed
+   * (interrupted) and settles their datasets. Returns them, so their thumbnails
+   * can be removed.
+   */
+  async recoverInterrupted(): Promise<{ id: string; datasetId: number }[]> {
+    const rows = await this.#db.queryOnWriter(`SELECT id, dataset_id FROM jobs WHERE status IN ('queued', 'running')`);
+    const message = 'interrupted: the service stopped before this ingest finished; ingest the files again';
+    for (const row of rows) {
+      await this.finishJob(String(row.id), 'failed', null, { code: 'INTERRUPTED', message });
+      await this.settleDatasetAfterFailure(Number(row.dataset_id), 'failed', message);
+    }
+    return rows.map((r) => ({ id: String(r.id), datasetId: Number(r.dataset_id) }));
+  }
+
+  /** The datasets with their live counts, newest first. */
+  async listDatasets(): Promise<Row[]> {
+    return this.#db.query(`${DATASET_SELECT} ORDER BY d.id DESC`);
+  }
+
+  /** One dataset with counts, splits, categories and plugin data. */
+  async getDataset(id: number): Promise<Row> {
+    const [dataset] = await this.#db.query(`${DATASET_SELECT} WHERE d.id = ?`, [b(id)]);
+    if (!dataset) throw notFound('dataset', id);
+    const [splits, categories, plugins] = await Promise.all([
+      this.#db.query(
+        `SELECT j.split AS name, j.id AS job_id, j.status, j.annotation_path, j.image_dir, j.info, j.licenses,
+                j.finished_at,
+                (SELECT count(*) FROM samples s WHERE s.job_id = j.id) AS image_count,
+                (SELECT count(*) FROM annotations a WHERE a.job_id = j.id) AS annotation_count
+         FROM jobs j WHERE j.dataset_id = ? AND j.status = 'complete' ORDER BY j.finished_at`,
+        [b(id)],
+      ),
+      this.#db.query(
+        `SELECT c.id, c.name, c.supercategory, c.keypoints, c.skeleton, c.extra,
+                (SELECT count(*) FROM annotations a WHERE a.dataset_id = c.dataset_id AND a.category_id = c.id) AS annotation_count
+         FROM categories c WHERE c.dataset_id = ? ORDER BY c.id`,
+        [b(id)],
+      ),
+      this.#db.query('SELECT plugin, data FROM plugin_data WHERE dataset_id = ? ORDER BY plugin', [b(id)]),
+    ]);
+    return {
+      ...dataset,
+      splits,
+      categories: categories.map(dropNullExtras),
+      plugins: Object.fromEntries(plugins.map((p) => [p.plugin, p.data])),
+    };
+  }
+
+  /** Removes a dataset's rows. Its thumbnails are the caller's to remove. */
+  async deleteDataset(id: number): Promise<void> {
+    for (const table of ['annotations', 'samples', 'image_failures', 'categories', 'plugin_data', 'jobs']) {
+      await this.#db.write(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
+    }
+    await this.#db.write('DELETE FROM datasets WHERE id = ?', [b(id)]);
+  }
+}
+
+const DATASET_SELECT = `
+  SELECT d.id, d.name, d.status, d.error, d.created_at, d.updated_at,
+    (SELECT count(*) FROM samples s WHERE s.dataset_id = d.id) AS image_count,
+    (SELECT count(*) FROM annotations a WHERE a.dataset_id = d.id) AS annotation_count,
+    (SELECT count(*) FROM categories c WHERE c.dataset_id = d.id) AS category_count,
+    (SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete') AS split_names
+  FROM datasets d`;
+
+function dropNullExtras(row: Row): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value === null && (key === 'keypoints' || key === 'skeleton' || key === 'extra')) continue;
+    out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+import { notFound } from '../errors.js';
+import type { Database } from './Database.js';
+import type { Row } from './toPlainRows.js';
+
+/** Filters of {@link SampleRepository.list}. */
+export interface SampleQuery {
+  datasetId: number;
+  category?: string;
+  split?: string;
+  offset: number;
+  limit: number;
+}
+
+/** A sample with what serving its image needs. */
+export interface SampleLocation {
+  id: number;
+  dataset_id: number;
+  job_id: string;
+  file_name: string;
+  image_dir: string;
+  failure_code: string | null;
+  failure_message: string | null;
+}
+
+const b = (n: number): bigint => BigInt(n);
+
+/**
+ * Reads of samples and annotations. Only rows of `ready` datasets and
+ * `complete` jobs exist outside their ingest's transaction, so no status filter
+ * is needed here beyond the dataset's existence.
+ */
+export class SampleRepository {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  async list(q: SampleQuery): Promise<{ items: Row[]; total: number }> {
+    await this.#assertDataset(q.datasetId);
+    const where = ['s.dataset_id = ?'];
+    const params: (bigint | string)[] = [b(q.datasetId)];
+    if (q.split !== undefined) {
+      where.push('s.split = ?');
+      params.push(q.split);
+    }
+    if (q.category !== undefined) {
+      where.push(`EXISTS (SELECT 1 FROM annotations a JOIN categories c
+        ON c.dataset_id = a.dataset_id AND c.id = a.category_id
+        WHERE a.sample_id = s.id AND a.dataset_id = s.dataset_id AND c.name = ?)`);
+      params.push(q.category);
+    }
+    const filter = where.join(' AND ');
+    const [items, count] = await Promise.all([
+      this.#db.query(
+        `SELECT s.id, s.dataset_id, s.coco_id, s.file_name, s.width, s.height, s.split, s.license, s.extra,
+                f.code AS failure_code, f.message AS failure_message
+         FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
+         WHERE ${filter} ORDER BY s.id LIMIT ? OFFSET ?`,
+        [...params, b(q.limit), b(q.offset)],
+      ),
+      this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${filter}`, params),
+    ]);
+    return { items: items.map(shapeSample), total: Number(count[0]!.n) };
+  }
+
+  /** One sample's annotations with category names. */
+  async annotations(sampleId: number, datasetId: number | undefined): Promise<Row[]> {
+    const sample = await this.locate(sampleId, datasetId);
+    const rows = await this.#db.query(
+      `SELECT a.id, a.coco_id, a.category_id, c.name AS category_name, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h,
+              a.area, a.iscrowd, a.segmentation, a.keypoints, a.num_keypoints, a.caption, a.extra
+       FROM annotations a LEFT JOIN categories c ON c.dataset_id = a.dataset_id AND c.id = a.category_id
+       WHERE a.sample_id = ? AND a.dataset_id = ? ORDER BY a.id`,
+      [b(sample.id), b(sample.dataset_id)],
+    );
+    return rows.map(shapeAnnotation);
+  }
+
+  /** Where a sample's image lives, and whether its ingest could read it. */
+  async locate(sampleId: number, datasetId: number | undefined): Promise<SampleLocation> {
+    const params: bigint[] = [b(sampleId)];
+    let sql = `SELECT s.id, s.dataset_id, s.job_id, s.file_name, j.image_dir,
+                      f.code AS failure_code, f.message AS failure_message
+               FROM samples s JOIN jobs j ON j.id = s.job_id
+               LEFT JOIN image_failures f ON f.sample_id = s.id
+               WHERE s.id = ?`;
+    if (datasetId !== undefined) {
+      sql += ' AND s.dataset_id = ?';
+      params.push(b(datasetId));
+    }
+    const [row] = await this.#db.query(sql, params);
+    if (!row) throw notFound('sample', sampleId);
+    return row as unknown as SampleLocation;
+  }
+
+  async #assertDataset(id: number): Promise<void> {
+    const rows = await this.#db.query('SELECT 1 FROM datasets WHERE id = ?', [b(id)]);
+    if (rows.length === 0) throw notFound('dataset', id);
+  }
+}
+
+function shapeSample(row: Row): Row {
+  const { extra, failure_code, failure_message, ...rest } = row;
+  const out: Row = { ...rest, ...((extra as Row | null) ?? {}) };
+  // Extra fields never shadow ours.
+  Object.assign(out, rest);
+  out.image_error = failure_code === null ? null : { code: failure_code, message: failure_message };
+  return out;
+}
+
+function shapeAnnotation(row: Row): Row {
+  const { bbox_x, bbox_y, bbox_w, bbox_h, extra, keypoints, num_keypoints, caption, ...rest } = row;
+  const out: Row = {
+    ...rest,
+    bbox: bbox_x === null ? null : [bbox_x, bbox_y, bbox_w, bbox_h],
+  };
+  if (keypoints !== null) {
+    out.keypoints = keypoints;
+    out.num_keypoints = num_keypoints;
+  }
+  if (caption !== null) out.caption = caption;
+  if (extra !== null) out.extra = extra;
+  return out;
+}

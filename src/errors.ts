@@ -1,0 +1,80 @@
+/**
+ * The one error type of the service. Every failure that reaches a client, a job's
+ * event stream or a log goes through an `AppError`, so that it has a stable `code`
+ * a client can branch on, the HTTP `status` it maps to, and a flag saying whether
+ * its message may be shown as is (it never may when it could carry internals such
+ * as a stack, a SQL statement or a path outside the configured roots).
+ */
+export class AppError extends Error {
+  /** Stable, machine-readable, SCREAMING_SNAKE_CASE identifier. */
+  readonly code: string;
+  /** HTTP status for this error when it ends a request. */
+  readonly status: number;
+  /** Whether `message` is safe to send to clients verbatim. */
+  readonly expose: boolean;
+  /** Extra, client-safe fields merged into the error body (e.g. `retry_after`). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; expose?: boolean; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? 500;
+    this.expose = options.expose ?? this.status < 500;
+    this.details = options.details;
+  }
+}
+
+/** 400: a parameter, query or body field is invalid. */
+export function invalidRequest(message: string, details?: Record<string, unknown>): AppError {
+  return new AppError('INVALID_REQUEST', message, { status: 400, details });
+}
+
+/** 404: the id does not name anything we have. */
+export function notFound(what: string, id: string | number): AppError {
+  return new AppError('NOT_FOUND', `${what} ${JSON.stringify(id)} not found`, { status: 404 });
+}
+
+/** 403: a path outside `INGEST_ROOTS`. */
+export function forbiddenPath(message: string): AppError {
+  return new AppError('PATH_FORBIDDEN', message, { status: 403 });
+}
+
+/** 409: the request conflicts with the current state (e.g. deleting a dataset being ingested). */
+export function conflict(message: string): AppError {
+  return new AppError('CONFLICT', message, { status: 409 });
+}
+
+/**
+ * 422: the annotation file is not valid COCO. The message names the file, the
+ * record and the field (`annotations[17].bbox: expected 4 numbers`).
+ */
+export function invalidAnnotations(message: string): AppError {
+  return new AppError('INVALID_ANNOTATION_FILE', message, { status: 422 });
+}
+
+/** The job was cancelled (by `DELETE /jobs/{id}` or at shutdown). */
+export function cancelled(reason = 'cancelled'): AppError {
+  return new AppError('CANCELLED', reason, { status: 409 });
+}
+
+/** Turns anything thrown into an `AppError`, keeping the original as `cause`. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isAbortError(err)) return cancelled();
+  const message = err instanceof Error ? err.message : String(err);
+  return new AppError('INTERNAL', message, { status: 500, expose: false, cause: err });
+}
+
+/** True for the errors `AbortSignal`-aware APIs throw when aborted. */
+export function isAbortError(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    ((err as { name?: unknown }).name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR')
+  );
+}

@@ -1,0 +1,84 @@
+import type { ThumbnailMode } from '../pipeline/ingestDataset.js';
+import { STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
+import { JobEventLog } from './JobEventLog.js';
+
+/** A job's lifecycle. */
+export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
+
+/** What a job ingests. */
+export interface JobSpec {
+  id: string;
+  datasetId: number;
+  split: string;
+  annotationPath: string;
+  imageDir: string;
+  thumbnails: ThumbnailMode;
+}
+
+/** A stage's latest figures, as `GET /jobs/{id}` shows them. */
+export interface StageState {
+  current: number;
+  total: number | null;
+  done: boolean;
+}
+
+/**
+ * One ingest job in this process: its spec, live status and stage counts, its
+ * event log, and the controller that cancels it.
+ */
+export class Job {
+  readonly spec: JobSpec;
+  readonly events = new JobEventLog();
+  readonly controller = new AbortController();
+  readonly createdAt = new Date();
+  status: JobStatus = 'queued';
+  startedAt: Date | null = null;
+  finishedAt: Date | null = null;
+  result: Record<string, unknown> | null = null;
+  error: { code: string; message: string } | null = null;
+  readonly stages: Record<Stage, StageState>;
+
+  constructor(spec: JobSpec) {
+    this.spec = spec;
+    this.stages = Object.fromEntries(STAGES.map((s) => [s, { current: 0, total: null, done: false }])) as Record<
+      Stage,
+      StageState
+    >;
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get finished(): boolean {
+    return this.status === 'complete' || this.status === 'failed' || this.status === 'cancelled';
+  }
+
+  /** Records a stage update in the job's counts (every update, throttled or not). */
+  track(progress: StageProgress): void {
+    const state = this.stages[progress.stage];
+    state.current = progress.current;
+    state.total = progress.total;
+    if (progress.done) state.done = true;
+  }
+
+  /** The JSON `GET /jobs/{id}` returns. */
+  toJSON(): Record<string, unknown> {
+    return {
+      id: this.id,
+      dataset_id: this.spec.datasetId,
+      split: this.spec.split,
+      status: this.status,
+      annotation_path: this.spec.annotationPath,
+      image_dir: this.spec.imageDir,
+      thumbnails: this.spec.thumbnails,
+      created_at: this.createdAt.toISOString(),
+      started_at: this.startedAt?.toISOString() ?? null,
+      finished_at: this.finishedAt?.toISOString() ?? null,
+      stages: this.stages,
+      result: this.result,
+      error: this.error,
+      events_url: `/jobs/${this.id}/events`,
+    };
+  }
+}

@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DatasetRepository } from '../db/DatasetRepository.js';
+import { AppError, conflict, notFound, toAppError } from '../errors.js';
+import { ingestDataset, type IngestServices, type ThumbnailMode } from '../pipeline/ingestDataset.js';
+import { Job } from './Job.js';
+import { ProgressThrottle } from './ProgressThrottle.js';
+
+/** Options of {@link JobManager}. */
+export interface JobManagerOptions {
+  /** Jobs running at once; default 1. The rest wait, `queued`, in arrival order. */
+  maxConcurrentJobs?: number;
+  /** Finished jobs kept in memory for event replay; default 100 (older ones are answered from the database). */
+  keepFinished?: number;
+  /** Least ms between two progress events of one stage; default 100. */
+  progressIntervalMs?: number;
+}
+
+/** What `POST /datasets/ingest` asks for, after validation and path checks. */
+export interface SubmitRequest {
+  annotationPath: string;
+  imageDir: string;
+  datasetId?: number;
+  datasetName?: string | undefined;
+  split: string;
+  thumbnails: ThumbnailMode;
+}
+
+/**
+ * Runs ingest jobs in arrival order, `maxConcurrentJobs` at a time, sharing the
+ * services' one pool and one database. Two jobs on the same dataset never run at
+ * once (the second waits), because each commits the dataset's status. A job
+ * runs to its end whoever watches it; only {@link cancel} or {@link shutdown}
+ * stops it.
+ */
+export class JobManager {
+  readonly #services: IngestServices;
+  readonly #repo: DatasetRepository;
+  readonly #log: Logger;
+  readonly #max: number;
+  readonly #keepFinished: number;
+  readonly #intervalMs: number;
+  readonly #jobs = new Map<string, Job>();
+  readonly #queue: Job[] = [];
+  readonly #running = new Map<string, Promise<void>>();
+  #closing = false;
+
+  constructor(services: IngestServices, repo: DatasetRepository, log: Logger, options: JobManagerOptions = {}) {
+    this.#services = services;
+    this.#repo = repo;
+    this.#log = log;
+    this.#max = options.maxConcurrentJobs ?? 1;
+    this.#keepFinished = options.keepFinished ?? 100;
+    this.#intervalMs = options.progressIntervalMs ?? 100;
+  }
+
+  /** Creates the dataset if needed, records the job and queues it. */
+  async submit(request: SubmitRequest): Promise<Job> {
+    if (this.#closing) throw new AppError('SHUTTING_DOWN', 'the service is shutting down', { status: 503 });
+    let datasetId = request.datasetId;
+    if (datasetId !== undefined) {
+      if (!(await this.#repo.datasetExists(datasetId))) throw notFound('dataset', datasetId);
+      if (await this.#repo.hasSplit(datasetId, request.split)) {
+        throw conflict(`dataset ${datasetId} already has a split named "${request.split}": give another split`);
+      }
+    } else {
+      datasetId = await this.#repo.createDataset(request.datasetName ?? request.split);
+    }
+    const job = new Job({
+      id: randomUUID(),
+      datasetId,
+      split: request.split,
+      annotationPath: request.annotationPath,
+      imageDir: request.imageDir,
+      thumbnails: request.thumbnails,
+    });
+    await this.#repo.insertJob({
+      id: job.id,
+      datasetId,
+      split: request.split,
+      annotationPath: request.annotationPath,
+      imageDir: request.imageDir,
+      options: { thumbnails: request.thumbnails, dataset_name: request.datasetName ?? null },
+    });
+    this.#jobs.set(job.id, job);
+    this.#queue.push(job);
+    job.events.append('progress', {
+      stage: 'queued',
+      current: 0,
+      total: null,
+      message: `queued behind ${this.#queue.length - 1 + this.#running.size} job(s)`,
+    });
+    this.#log.info({ jobId: job.id, datasetId, split: request.split, file: request.annotationPath }, 'job queued');
+    this.#pump();
+    return job;
+  }
+
+  /** A job of this process, running or recently finished. */
+  get(id: string): Job | undefined {
+    return this.#jobs.get(id);
+  }
+
+  /** The jobs of this process, newest first. */
+  list(): Job[] {
+    return [...this.#jobs.values()].reverse();
+  }
+
+  /** Jobs of a dataset that have not finished. */
+  activeFor(datasetId: number): Job[] {
+    return [...this.#jobs.values()].filter((j) => j.spec.datasetId === datasetId && !j.finished);
+  }
+
+  /**
+   * Cancels a job: a queued one never starts, a running one stops its parser and
+   * pool tasks and rolls back. Resolves when the job has ended.
+   * @throws AppError 404 for an unknown id, 409 for a job that already ended.
+   */
+  async cancel(id: string, reason = 'cancelled by request'): Promise<Job> {
+    const job = this.#jobs.get(id);
+    if (!job) throw notFound('job', id);
+    if (job.finished) throw conflict(`job ${id} already ended (${job.status})`);
+    job.controller.abort(new AppError('CANCELLED', reason, { status: 409 }));
+    const index = this.#queue.indexOf(job);
+    if (index !== -1) {
+      this.#queue.splice(index, 1);
+      await this.#settleFailure(job, 'cancelled', { code: 'CANCELLED', message: reason });
+    }
+    await job.events.finished;
+    return job;
+  }
+
+  /** Stops taking jobs, cancels every queued and running one and waits for them. */
+  async shutdown(): Promise<void> {
+    this.#closing = true;
+    const active = [...this.#jobs.values()].filter((j) => !j.finished);
+    await Promise.all(active.map((j) => this.cancel(j.id, 'cancelled: the service is shutting down').catch(() => undefined)));
+    await Promise.all(this.#running.values());
+  }
+
+  #pump(): void {
+    while (this.#running.size < this.#max && !this.#closing) {
+      const busy = new Set([...this.#running.keys()].map((id) => this.#jobs.get(id)!.spec.datasetId));
+      const index = this.#queue.findIndex((j) => !busy.has(j.spec.datasetId));
+      if (index === -1) return;
+      const [job] = this.#queue.splice(index, 1) as [Job];
+      const run = this.#run(job).finally(() => {
+        this.#running.delete(job.id);
+        this.#evictFinished();
+        this.#pump();
+      });
+      this.#running.set(job.id, run);
+    }
+  }
+
+  async #run(job: Job): Promise<void> {
+    const log = this.#log.child({ jobId: job.id, datasetId: job.spec.datasetId });
+    const throttle = new ProgressThrottle(
+      (p) => job.events.append('progress', p as unknown as Record<string, unknown>),
+      { intervalMs: this.#intervalMs },
+    );
+    try {
+      job.status = 'running';
+      job.startedAt = new Date();
+      await this.#repo.markJobRunning(job.id);
+      await this.#repo.setDatasetStatus(job.spec.datasetId, 'ingesting');
+      log.info({ file: job.spec.annotationPath }, 'job started');
+      const summary = await ingestDataset(
+        { ...job.spec, jobId: job.id },
+        this.#services,
+        {
+          signal: job.controller.signal,
+          onProgress: (p) => {
+            job.track(p);
+            throttle.push(p);
+          },
+          onWarning: (w) => {
+            throttle.flush();
+            job.events.append('warning', { ...w, current: 0, total: null });
+          },
+        },
+      );
+      throttle.flush();
+      job.status = 'complete';
+      job.finishedAt = new Date();
+      job.result = summary;
+      await this.#repo.finishJob(job.id, 'complete', summary, null).catch((err: unknown) => {
+        log.warn({ err }, 'could not store the final timings of a committed job');
+      });
+      job.events.append('complete', {
+        stage: 'complete',
+        current: summary.image_count,
+        total: summary.image_count,
+        message:
+          `ingested ${summary.image_count} images, ${summary.annotation_count} annotations and ` +
+          `${summary.category_count} categories in ${(summary.duration_ms / 1000).toFixed(1)} s`,
+        ...summary,
+      });
+      log.info({ summary }, 'job complete');
+    } catch (err) {
+      throttle.flush();
+      const error = toAppError(job.controller.signal.aborted ? (job.controller.signal.reason ?? err) : err);
+      const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      const message = error.expose ? error.message : `internal error (${error.code}); see the service log`;
+      if (status === 'failed') log.error({ err }, 'job failed');
+      else log.info({ reason: message }, 'job cancelled');
+      await this.#settleFailure(job, status, { code: error.code, message });
+    } finally {
+      throttle.close();
+    }
+  }
+
+  async #settleFailure(job: Job, status: 'failed' | 'cancelled', error: { code: string; message: string }): Promise<void> {
+    job.status = status;
+    job.finishedAt = new Date();
+    job.error = error;
+    try {
+      await this.#repo.finishJob(job.id, status, null, error);
+      await this.#repo.settleDatasetAfterFailure(job.spec.datasetId, status, error.message);
+    } catch (err) {
+      this.#log.error({ err, jobId: job.id }, 'could not record the end of a job');
+    }
+    const hooks = this.#services.plugins.forIngest(
+      { datasetId: job.spec.datasetId, jobId: job.id, split: job.spec.split },
+      new Map(),
+      (w) => job.events.append('warning', { ...w, current: 0, total: null }),
+    );
+    await hooks.failed(error);
+    job.events.append(status, {
+      stage: status,
+      current: job.stages.images.current,
+      total: null,
+      message: error.message,
+      code: error.code,
+      dataset_id: job.spec.datasetId,
+      job_id: job.id,
+    });
+  }
+
+  #evictFinished(): void {
+    const finished = [...this.#jobs.values()].filter((j) => j.finished);
+    for (const job of finished.slice(0, Math.max(0, finished.length - this.#keepFinished))) this.#jobs.delete(job.id);
+  }
+}

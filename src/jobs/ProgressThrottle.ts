@@ -1,0 +1,79 @@
+import type { StageProgress } from '../pipeline/progress.js';
+
+/** Options of {@link ProgressThrottle}. */
+export interface ProgressThrottleOptions {
+  /** Least time between two updates of one stage, in ms; default 100 (at most ~10 events a second per stage). */
+  intervalMs?: number;
+}
+
+/**
+ * Thins a stage's updates to one per interval, keeping the newest. A stage's
+ * `done` update always goes out at once (after any update it supersedes is
+ * dropped), and a held update goes out when its interval ends, so the last
+ * figure before a pause is never lost.
+ */
+export class ProgressThrottle {
+  readonly #emit: (progress: StageProgress) => void;
+  readonly #interval: number;
+  readonly #last = new Map<string, number>();
+  readonly #pending = new Map<string, StageProgress>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #done = new Set<string>();
+
+  constructor(emit: (progress: StageProgress) => void, options: ProgressThrottleOptions = {}) {
+    this.#emit = emit;
+    this.#interval = options.intervalMs ?? 100;
+  }
+
+  push(progress: StageProgress): void {
+    const stage = progress.stage;
+    if (this.#done.has(stage)) return;
+    if (progress.done) {
+      this.#cancel(stage);
+      this.#done.add(stage);
+      this.#send(progress);
+      return;
+    }
+    const wait = (this.#last.get(stage) ?? -Infinity) + this.#interval - performance.now();
+    if (wait <= 0 && !this.#timers.has(stage)) {
+      this.#send(progress);
+      return;
+    }
+    this.#pending.set(stage, progress);
+    if (!this.#timers.has(stage)) {
+      const timer = setTimeout(() => {
+        this.#timers.delete(stage);
+        const held = this.#pending.get(stage);
+        this.#pending.delete(stage);
+        if (held) this.#send(held);
+      }, Math.max(0, wait));
+      timer.unref();
+      this.#timers.set(stage, timer);
+    }
+  }
+
+  /** Sends every held update now (before a terminal event). */
+  flush(): void {
+    for (const [stage, progress] of this.#pending) {
+      this.#cancel(stage);
+      this.#send(progress);
+    }
+  }
+
+  /** Drops held updates and timers. */
+  close(): void {
+    for (const stage of [...this.#timers.keys()]) this.#cancel(stage);
+  }
+
+  #cancel(stage: string): void {
+    const timer = this.#timers.get(stage);
+    if (timer) clearTimeout(timer);
+    this.#timers.delete(stage);
+    this.#pending.delete(stage);
+  }
+
+  #send(progress: StageProgress): void {
+    this.#last.set(progress.stage, performance.now());
+    this.#emit(progress);
+  }
+}

@@ -1,0 +1,34 @@
+/** The stages of an ingest, in the order they start. */
+export const STAGES = ['categories', 'images', 'annotations', 'thumbnails'] as const;
+
+/** One of {@link STAGES}. */
+export type Stage = (typeof STAGES)[number];
+
+/** A stage update as the pipeline reports it (the job layer throttles and numbers them). */
+export interface StageProgress {
+  stage: Stage;
+  current: number;
+  /** Null while unknown (e.g. images before the `images` array has ended). */
+  total: number | null;
+  message: string;
+  /** True on the stage's last update: it is always delivered. */
+  done?: boolean;
+  /** Bytes of the annotation file read so far, on parse stages. */
+  bytes_read?: number;
+  bytes_total?: number | null;
+  /** Thumbnail stage only: how many failed so far. */
+  failed?: number;
+}
+
+/** A non-fatal problem worth showing on the job's stream (e.g. a plugin hook that threw). */
+export interface IngestWarning {
+  stage: Stage | 'plugins';
+  code: string;
+  message: string;
+}
+
+/** The callbacks every pipeline stage takes. */
+export interface StageOptions {
+  signal: AbortSignal;
+  onProgress: (progress: StageProgress) => void;
+}

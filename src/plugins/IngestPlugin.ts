@@ -1,0 +1,58 @@
+/**
+ * The plugin contract. A plugin is an ES module in `PLUGIN_DIR` whose default
+ * export (or named export `plugin`) is an object with a `name` and any of the
+ * hooks below. Hooks may be async; the ingest awaits them, so a slow hook slows
+ * the ingest, and a hook that throws is reported on the job's stream and log and
+ * never fails or corrupts the ingest.
+ */
+export interface IngestPlugin {
+  /** Unique name; also the key its stored data appears under in `GET /datasets/{id}`. */
+  name: string;
+  onIngestStart?(ctx: PluginContext): unknown;
+  /** Called with what was ingested since the previous call, at most `PluginBatch` size records. */
+  onSamplesIngested?(batch: PluginBatch, ctx: PluginContext): unknown;
+  /** Called after the ingest committed: the dataset is `ready`. */
+  onIngestComplete?(summary: Record<string, unknown>, ctx: PluginContext): unknown;
+  /** Called after the ingest failed or was cancelled, with its error code and message. */
+  onIngestFailed?(error: { code: string; message: string }, ctx: PluginContext): unknown;
+}
+
+/** A sample as plugins see it. */
+export interface PluginSample {
+  id: number;
+  coco_id: number;
+  file_name: string;
+  width: number | null;
+  height: number | null;
+}
+
+/** An annotation as plugins see it (no segmentation: plugins get the cheap fields). */
+export interface PluginAnnotation {
+  id: number;
+  image_id: number;
+  category_id: number | null;
+  bbox: [number, number, number, number] | null;
+  area: number | null;
+  iscrowd: boolean;
+  num_keypoints: number | null;
+}
+
+/** What `onSamplesIngested` receives. */
+export interface PluginBatch {
+  samples: PluginSample[];
+  annotations: PluginAnnotation[];
+}
+
+/** What every hook receives about its ingest, and how a plugin keeps results. */
+export interface PluginContext {
+  datasetId: number;
+  jobId: string;
+  split: string;
+  /** Category id -> name of this file's categories (filled once the file's categories are read). */
+  categories: ReadonlyMap<number, string>;
+  /** This plugin's stored data for the dataset, or null. */
+  load(): Promise<unknown>;
+  /** Replaces this plugin's stored data for the dataset (JSON-serialisable). */
+  store(data: unknown): Promise<void>;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}

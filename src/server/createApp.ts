@@ -1,0 +1,33 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { errorHandler } from './errorHandler.js';
+import { requestLogger } from './requestLogger.js';
+import { datasetRoutes } from './routes/datasetRoutes.js';
+import { healthRoutes } from './routes/healthRoutes.js';
+import { imageRoutes } from './routes/imageRoutes.js';
+import { jobRoutes } from './routes/jobRoutes.js';
+import { sampleRoutes } from './routes/sampleRoutes.js';
+import { securityHeaders } from './securityHeaders.js';
+import type { Service } from './startService.js';
+
+/** The Koa application: middleware, then one router per resource. */
+export function createApp(service: Service): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.use(securityHeaders());
+  app.use(requestLogger(service.log));
+  app.use(errorHandler(service.log));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: service.config.maxBodyBytes,
+      encoding: 'utf-8',
+    }),
+  );
+  const router = new Router();
+  for (const register of [datasetRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes]) register(router, service);
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

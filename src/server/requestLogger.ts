@@ -1,0 +1,19 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+/** One structured log line per request (pino-http), at `info`, with status and time taken. */
+export function requestLogger(log: Logger): Middleware {
+  const http = pinoHttp({
+    logger: log,
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    serializers: {
+      req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+  return async (ctx, next) => {
+    http(ctx.req, ctx.res);
+    await next();
+  };
+}

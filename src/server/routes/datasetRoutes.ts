@@ -1,0 +1,75 @@
+import path from 'node:path';
+import type Router from '@koa/router';
+import { conflict } from '../../errors.js';
+import type { Service } from '../startService.js';
+import { ingestBody } from '../schemas.js';
+import { streamJobEvents } from '../streamJobEvents.js';
+import { idParam, validate } from '../validate.js';
+
+/** `POST /datasets/ingest`, `GET /datasets`, `GET /datasets/{id}`, `DELETE /datasets/{id}`. */
+export function datasetRoutes(router: Router, service: Service): void {
+
+  router.post('/datasets/ingest', async (ctx) => {
+    const body = validate(ingestBody, ctx.request.body, 'request body');
+    const annotationPath = await service.guard.resolve('annotation_path', body.annotation_path, 'file');
+    const imageDir = await service.guard.resolve('image_dir', body.image_dir, 'directory');
+    const job = await service.jobs.submit({
+      annotationPath,
+      imageDir,
+      datasetId: body.dataset_id,
+      datasetName: body.dataset_name ?? (body.dataset_id === undefined ? defaultName(annotationPath) : undefined),
+      split: body.split ?? defaultSplit(annotationPath),
+      thumbnails: body.thumbnails ?? 'all',
+    });
+    if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream' && ctx.get('accept').includes('text/event-stream')) {
+      await streamJobEvents(ctx, job.events);
+      return;
+    }
+    ctx.status = 202;
+    ctx.set('Location', `/jobs/${job.id}`);
+    ctx.body = {
+      job_id: job.id,
+      dataset_id: job.spec.datasetId,
+      split: job.spec.split,
+      status: job.status,
+      status_url: `/jobs/${job.id}`,
+      events_url: `/jobs/${job.id}/events`,
+    };
+  });
+
+  router.get('/datasets', async (ctx) => {
+    ctx.body = { items: await service.datasets.listDatasets() };
+  });
+
+  router.get('/datasets/:id', async (ctx) => {
+    const id = validate(idParam, ctx.params.id, 'dataset id');
+    ctx.body = await service.datasets.getDataset(id);
+  });
+
+  router.delete('/datasets/:id', async (ctx) => {
+    const id = validate(idParam, ctx.params.id, 'dataset id');
+    await service.datasets.getDataset(id);
+    for (const job of service.jobs.activeFor(id)) {
+      await service.jobs.cancel(job.id, `cancelled: dataset ${id} is being deleted`).catch(() => undefined);
+    }
+    if (service.jobs.activeFor(id).length > 0) throw conflict(`dataset ${id} has an ingest that could not be stopped`);
+    await service.datasets.deleteDataset(id);
+    await service.thumbnails.removeDataset(id);
+    ctx.status = 204;
+  });
+
+}
+
+/** `instances_val2017.json` -> `val2017`: COCO names its files `<kind>_<split>.json`. */
+function defaultSplit(annotationPath: string): string {
+  const base = path.basename(annotationPath).replace(/\.json$/i, '');
+  const match = /_([A-Za-z0-9][A-Za-z0-9.-]{0,63})$/.exec(base);
+  return match ? match[1]! : 'default';
+}
+
+/** The dataset's name when the request gives none: the annotation file's folder's parent, e.g. `coco-sample`. */
+function defaultName(annotationPath: string): string {
+  const dir = path.dirname(annotationPath);
+  const parent = path.basename(dir) === 'annotations' ? path.basename(path.dirname(dir)) : path.basename(dir);
+  return parent || path.basename(annotationPath);
+}

@@ -1,0 +1,89 @@
+import type Router from '@koa/router';
+import { notFound } from '../../errors.js';
+import type { JobEvent } from '../../jobs/JobEventLog.js';
+import type { JobRow } from '../../db/DatasetRepository.js';
+import type { Service } from '../startService.js';
+import { jobIdParam, jobsQuery } from '../schemas.js';
+import { streamJobEvents } from '../streamJobEvents.js';
+import { validate } from '../validate.js';
+
+/** `GET /jobs`, `GET /jobs/{id}`, `GET /jobs/{id}/events`, `DELETE /jobs/{id}`. */
+export function jobRoutes(router: Router, service: Service): void {
+
+  router.get('/jobs', async (ctx) => {
+    const { limit } = validate(jobsQuery, ctx.query, 'query');
+    const live = service.jobs.list();
+    const liveIds = new Set(live.map((j) => j.id));
+    const stored = (await service.datasets.listJobs(limit)).filter((row) => !liveIds.has(row.id)).map(fromRow);
+    ctx.body = { items: [...live.map((j) => j.toJSON()), ...stored].slice(0, limit) };
+  });
+
+  router.get('/jobs/:id', async (ctx) => {
+    const id = validate(jobIdParam, ctx.params.id, 'job id');
+    const job = service.jobs.get(id);
+    if (job) {
+      ctx.body = job.toJSON();
+      return;
+    }
+    const row = await service.datasets.getJob(id);
+    if (!row) throw notFound('job', id);
+    ctx.body = fromRow(row);
+  });
+
+  router.get('/jobs/:id/events', async (ctx) => {
+    const id = validate(jobIdParam, ctx.params.id, 'job id');
+    const job = service.jobs.get(id);
+    if (job) {
+      await streamJobEvents(ctx, job.events);
+      return;
+    }
+    // A job of an earlier process: its live events are gone; its terminal one is rebuilt from the database.
+    const row = await service.datasets.getJob(id);
+    if (!row) throw notFound('job', id);
+    await streamJobEvents(ctx, terminalFromRow(row));
+  });
+
+  router.delete('/jobs/:id', async (ctx) => {
+    const id = validate(jobIdParam, ctx.params.id, 'job id');
+    if (!service.jobs.get(id)) {
+      const row = await service.datasets.getJob(id);
+      if (!row) throw notFound('job', id);
+    }
+    const job = await service.jobs.cancel(id);
+    ctx.body = job.toJSON();
+  });
+
+}
+
+function fromRow(row: JobRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    dataset_id: row.dataset_id,
+    split: row.split,
+    status: row.status,
+    annotation_path: row.annotation_path,
+    image_dir: row.image_dir,
+    thumbnails: row.options.thumbnails ?? 'all',
+    created_at: row.created_at,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    stages: null,
+    result: row.result,
+    error: row.error_code === null ? null : { code: row.error_code, message: row.error },
+    events_url: `/jobs/${row.id}/events`,
+  };
+}
+
+function terminalFromRow(row: JobRow): JobEvent[] {
+  if (row.status === 'complete' && row.result) {
+    return [{ id: 1, event: 'complete', data: { stage: 'complete', current: row.result.image_count, total: row.result.image_count, message: 'complete', ...row.result } }];
+  }
+  const status = row.status === 'cancelled' ? 'cancelled' : 'failed';
+  return [
+    {
+      id: 1,
+      event: status,
+      data: { stage: status, current: 0, total: null, message: row.error ?? status, code: row.error_code, dataset_id: row.dataset_id, job_id: row.id },
+    },
+  ];
+}

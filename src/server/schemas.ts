@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { idParam, intQuery } from './validate.js';
+
+const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Body of `POST /datasets/ingest`. Unknown fields are refused, so typos do not pass silently. */
+export const ingestBody = z
+  .object({
+    annotation_path: name(4096),
+    image_dir: name(4096),
+    dataset_name: name(200).optional(),
+    split: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (e.g. "train")')
+      .optional(),
+    dataset_id: z.number().int().positive().optional(),
+    thumbnails: z
+      .union([z.enum(['all', 'none']), z.number().int().min(0).max(100_000_000)], {
+        error: 'must be "all", "none" or a whole number of images',
+      })
+      .optional(),
+  })
+  .strict();
+
+/** Query of `GET /samples`. */
+export const samplesQuery = z
+  .object({
+    dataset_id: idParam,
+    category: name(200).optional(),
+    split: name(64).optional(),
+    offset: intQuery(0, 1_000_000_000, 0),
+    limit: intQuery(1, 200, 50),
+  })
+  .strict();
+
+/** Query of `GET /samples/{id}/annotations`. */
+export const annotationsQuery = z.object({ dataset_id: idParam.optional() }).strict();
+
+/** Query of `GET /images/{dataset_id}/{sample_id}`. */
+export const imageQuery = z
+  .object({ size: z.enum(['small', 'medium', 'large', 'original']).optional().default('medium') })
+  .strict();
+
+/** Query of `GET /jobs`. */
+export const jobsQuery = z.object({ limit: intQuery(1, 500, 100) }).strict();
+
+/** A job id path parameter. */
+export const jobIdParam = z.string().uuid('must be a job id (a UUID)');

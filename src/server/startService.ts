@@ -1,0 +1,94 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { Database } from '../db/Database.js';
+import { DatasetRepository } from '../db/DatasetRepository.js';
+import { IdSequence } from '../db/IdSequence.js';
+import { SampleRepository } from '../db/SampleRepository.js';
+import { JobManager } from '../jobs/JobManager.js';
+import { loadPlugins } from '../plugins/loadPlugins.js';
+import { PluginRunner } from '../plugins/PluginRunner.js';
+import { PathGuard } from '../storage/PathGuard.js';
+import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
+import { ThumbnailPool } from '../workers/ThumbnailPool.js';
+
+/** Everything the routes use, wired once per process. */
+export interface Service {
+  config: Config;
+  log: Logger;
+  db: Database;
+  datasets: DatasetRepository;
+  samples: SampleRepository;
+  jobs: JobManager;
+  pool: ThumbnailPool;
+  thumbnails: ThumbnailStore;
+  guard: PathGuard;
+  plugins: PluginRunner;
+  /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (failing fast if another process holds it), recovers jobs a
+ * previous process left unfinished, loads the plugins and starts the pool.
+ */
+export async function startService(config: Config, log: Logger): Promise<Service> {
+  const db = await Database.open({ file: path.join(config.dataDir, 'coco-ingest.duckdb'), memoryLimit: config.duckdbMemoryLimit });
+  const cleanup: (() => Promise<void>)[] = [() => db.close()];
+  try {
+    const datasets = new DatasetRepository(db);
+    const pool = new ThumbnailPool({ workers: config.workers });
+    cleanup.unshift(() => pool.close());
+    const thumbnails = new ThumbnailStore({
+      rootDir: path.join(config.dataDir, 'thumbnails'),
+      pool,
+      quality: config.thumbnailQuality,
+      maxPixels: config.maxImagePixels,
+    });
+    for (const job of await datasets.recoverInterrupted()) {
+      log.warn({ jobId: job.id, datasetId: job.datasetId }, 'marked a job interrupted by the previous shutdown as failed');
+      await thumbnails.removeJob(job.datasetId, job.id);
+    }
+    const pluginList = await loadPlugins(config.pluginDir);
+    log.info({ dir: config.pluginDir, plugins: pluginList.map((p) => p.name) }, `loaded ${pluginList.length} plugin(s)`);
+    const plugins = new PluginRunner(pluginList, db, log);
+    const max = await datasets.maxIds();
+    const jobs = new JobManager(
+      {
+        db,
+        ids: { samples: new IdSequence(max.sample), annotations: new IdSequence(max.annotation) },
+        pool,
+        store: thumbnails,
+        plugins,
+        quality: config.thumbnailQuality,
+        maxPixels: config.maxImagePixels,
+      },
+      datasets,
+      log,
+      { maxConcurrentJobs: config.maxConcurrentJobs },
+    );
+    let closing: Promise<void> | null = null;
+    return {
+      config,
+      log,
+      db,
+      datasets,
+      samples: new SampleRepository(db),
+      jobs,
+      pool,
+      thumbnails,
+      guard: new PathGuard(config.ingestRoots),
+      plugins,
+      close() {
+        closing ??= (async () => {
+          await jobs.shutdown();
+          for (const step of cleanup) await step();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    for (const step of cleanup) await step().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,54 @@
+import { once } from 'node:events';
+import type { Context } from 'koa';
+import { createSession } from 'better-sse';
+import type { JobEvent, JobEventLog } from '../jobs/JobEventLog.js';
+
+/** Options of {@link streamJobEvents}. */
+export interface StreamJobEventsOptions {
+  /** Keep-alive comment interval on idle streams, ms; default 15000. */
+  keepAliveMs?: number;
+}
+
+/**
+ * Streams a job's events as Server-Sent Events: first the kept events after the
+ * client's `Last-Event-ID` (all of them without one), then live ones until the
+ * terminal event, after which the response ends. The replay and the channel
+ * registration happen in one synchronous step, so no event falls between them.
+ * A watcher that disconnects only deregisters; the job goes on.
+ */
+export async function streamJobEvents(ctx: Context, source: JobEventLog | JobEvent[], options: StreamJobEventsOptions = {}): Promise<void> {
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.req.socket.setKeepAlive(true);
+  // Koa starts every response at 404; better-sse writes the head with whatever status the response has.
+  ctx.status = 200;
+  ctx.respond = false;
+  const session = await createSession(ctx.req, ctx.res, {
+    keepAlive: options.keepAliveMs ?? 15_000,
+    retry: 2000,
+    headers: { 'X-Accel-Buffering': 'no' },
+  });
+  const lastId = /^\d+$/.test(session.lastId) ? Number(session.lastId) : 0;
+  const end = () => {
+    if (!ctx.res.writableEnded) ctx.res.end();
+  };
+  if (Array.isArray(source)) {
+    for (const event of source) if (event.id > lastId) session.push(event.data, event.event, String(event.id));
+    end();
+    return;
+  }
+  for (const event of source.since(lastId)) session.push(event.data, event.event, String(event.id));
+  if (source.terminal) {
+    end();
+    return;
+  }
+  source.channel.register(session);
+  const stop = new AbortController();
+  try {
+    await Promise.race([source.finished, once(session, 'disconnected', { signal: stop.signal })]);
+  } finally {
+    stop.abort();
+    source.channel.deregister(session);
+    end();
+  }
+}

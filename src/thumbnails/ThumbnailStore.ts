@@ -1,0 +1,224 @@
+import { rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, invalidRequest } from '../errors.js';
+import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import type { ImageErrorCode, ThumbnailTask } from '../workers/messages.js';
+
+/** Thumbnail sizes: the longer side, in pixels. */
+export const THUMBNAIL_SIZES = { small: 128, medium: 256, large: 512 } as const;
+
+/** A named thumbnail size. */
+export type ThumbnailSize = keyof typeof THUMBNAIL_SIZES;
+
+/** Which sample's thumbnail, and the job that ingested it. */
+export interface ThumbnailRef {
+  datasetId: number;
+  jobId: string;
+  sampleId: number;
+}
+
+/** A thumbnail file on disk. */
+export interface ThumbnailFile {
+  path: string;
+  /** File size in bytes. */
+  size: number;
+  mtimeMs: number;
+}
+
+/** Options of {@link ThumbnailStore}. */
+export interface ThumbnailStoreOptions {
+  /** The cache's root, `DATA_DIR/thumbnails`. */
+  rootDir: string;
+  /** Makes the thumbnails that are missing. */
+  pool: ThumbnailPool;
+  /** WebP quality, 1-100. Default 80. */
+  quality?: number;
+  /** Images above this many pixels are refused undecoded. Default 100,000,000. */
+  maxPixels?: number;
+  /** On-demand generations allowed at once; past it `get()` answers 503 `THUMBNAIL_BUSY`. Default 64. */
+  maxPending?: number;
+}
+
+const DEFAULTS = { quality: 80, maxPixels: 100_000_000, maxPending: 64 } as const;
+
+/** HTTP status of a failed generation, by worker code; anything else is 500. */
+const FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = {
+  IMAGE_MISSING: 404,
+  IMAGE_TOO_LARGE: 422,
+  IMAGE_UNDECODABLE: 422,
+  IMAGE_UNSUPPORTED: 422,
+  IMAGE_UNREADABLE: 422,
+};
+
+const JOB_ID = /^[A-Za-z0-9-]+$/;
+
+/** One lookup in flight (a stat, then a generation if the file is missing), shared by every `get()` of that file. */
+interface Lookup {
+  promise: Promise<ThumbnailFile>;
+  controller: AbortController;
+  waiters: number;
+}
+
+/**
+ * The on-disk thumbnail cache, laid out as
+ * `<rootDir>/<datasetId>/<jobId>/<size>/<sampleId>.webp`: the job id is part of
+ * the path so that a failed or interrupted job's thumbnails go as one directory.
+ * Missing thumbnails are made on demand through the pool, once however many
+ * requests ask for them at the same time.
+ */
+export class ThumbnailStore {
+  readonly #rootDir: string;
+  readonly #pool: ThumbnailPool;
+  readonly #quality: number;
+  readonly #maxPending: number;
+  readonly #maxPixels: number;
+  // By file path. A lookup is registered synchronously in get(), so concurrent
+  // requests for one file always meet, even while its stat is still running.
+  readonly #lookups = new Map<string, Lookup>();
+  #generating = 0;
+
+  constructor(options: ThumbnailStoreOptions) {
+    this.#rootDir = path.resolve(options.rootDir);
+    this.#pool = options.pool;
+    this.#quality = options.quality ?? DEFAULTS.quality;
+    this.#maxPixels = options.maxPixels ?? DEFAULTS.maxPixels;
+    this.#maxPending = options.maxPending ?? DEFAULTS.maxPending;
+  }
+
+  /**
+   * Where a thumbnail lives (whether or not it exists yet).
+   * @throws AppError `INVALID_REQUEST` (400) for ids or a size that could name a path outside the root.
+   */
+  pathFor(ref: ThumbnailRef, size: ThumbnailSize): string {
+    if (!Object.hasOwn(THUMBNAIL_SIZES, size)) {
+      throw invalidRequest(`thumbnail size ${JSON.stringify(size)} is not one of ${Object.keys(THUMBNAIL_SIZES).join(', ')}`);
+    }
+    return path.join(this.#jobDir(ref.datasetId, ref.jobId), size, `${checkId(ref.sampleId, 'sample id')}.webp`);
+  }
+
+  /**
+   * The thumbnail's file, made from `source` first if it is not on disk yet.
+   * Concurrent calls for the same thumbnail share one generation, which is
+   * abandoned only when every caller waiting for it has aborted.
+   * @throws AppError `THUMBNAIL_BUSY` (503, `details.retry_after` 1 s) when
+   *   `maxPending` generations are already running; the worker's code when the
+   *   generation fails (`IMAGE_MISSING` 404; `IMAGE_TOO_LARGE`,
+   *   `IMAGE_UNDECODABLE`, `IMAGE_UNSUPPORTED`, `IMAGE_UNREADABLE` 422; others 500).
+   * @throws an `AbortError` when `options.signal` aborts.
+   */
+  async get(
+    ref: ThumbnailRef,
+    size: ThumbnailSize,
+    source: ThumbnailTask['source'],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ThumbnailFile> {
+    const file = this.pathFor(ref, size);
+    const { signal } = options;
+    if (signal?.aborted) throw abortError(signal);
+    const current = this.#lookups.get(file);
+    // One abandoned by all its callers is on its way out: start afresh.
+    const lookup = current && !current.controller.signal.aborted ? current : this.#lookup(file, THUMBNAIL_SIZES[size], source);
+    return this.#wait(lookup, signal);
+  }
+
+  /** Deletes one job's thumbnails. */
+  async removeJob(datasetId: number, jobId: string): Promise<void> {
+    await rm(this.#jobDir(datasetId, jobId), { recursive: true, force: true });
+  }
+
+  /** Deletes every thumbnail of a dataset. */
+  async removeDataset(datasetId: number): Promise<void> {
+    await rm(path.join(this.#rootDir, String(checkId(datasetId, 'dataset id'))), { recursive: true, force: true });
+  }
+
+  #jobDir(datasetId: number, jobId: string): string {
+    if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
+      throw invalidRequest(`job id ${JSON.stringify(jobId)} must be letters, digits and dashes`);
+    }
+    return path.join(this.#rootDir, String(checkId(datasetId, 'dataset id')), jobId);
+  }
+
+  #lookup(file: string, longSide: number, source: ThumbnailTask['source']): Lookup {
+    const controller = new AbortController();
+    const promise = (async (): Promise<ThumbnailFile> => {
+      try {
+        const cached = await existing(file);
+        if (cached) return cached;
+        if (controller.signal.aborted) throw abortError(controller.signal);
+        return await this.#generate(file, longSide, source, controller.signal);
+      } finally {
+        // Unless a fresh lookup has already replaced this abandoned one.
+        if (this.#lookups.get(file)?.controller === controller) this.#lookups.delete(file);
+      }
+    })();
+    // Each waiter observes the outcome; this keeps an abandoned lookup's from being an unhandled rejection.
+    promise.catch(() => undefined);
+    const lookup: Lookup = { promise, controller, waiters: 0 };
+    this.#lookups.set(file, lookup);
+    return lookup;
+  }
+
+  async #generate(file: string, longSide: number, source: ThumbnailTask['source'], signal: AbortSignal): Promise<ThumbnailFile> {
+    if (this.#generating >= this.#maxPending) {
+      throw new AppError('THUMBNAIL_BUSY', 'too many thumbnails are being made right now; retry shortly', {
+        status: 503,
+        expose: true,
+        details: { retry_after: 1 },
+      });
+    }
+    this.#generating++;
+    try {
+      const task: ThumbnailTask = { source, outputs: [{ size: longSide, path: file }], quality: this.#quality, maxPixels: this.#maxPixels };
+      const result = await this.#pool.run(task, { signal });
+      if (!result.ok) throw new AppError(result.code, result.message, { status: FAILURE_STATUS[result.code] ?? 500 });
+      const made = await existing(file);
+      if (!made) throw new AppError('THUMBNAIL_WRITE_FAILED', `${path.basename(file)}: the thumbnail vanished after it was written`);
+      return made;
+    } finally {
+      this.#generating--;
+    }
+  }
+
+  async #wait(lookup: Lookup, signal: AbortSignal | undefined): Promise<ThumbnailFile> {
+    lookup.waiters++;
+    let onAbort: (() => void) | undefined;
+    try {
+      if (!signal) return await lookup.promise;
+      return await Promise.race([
+        lookup.promise,
+        new Promise<never>((_, reject) => {
+          onAbort = () => reject(abortError(signal));
+          signal.addEventListener('abort', onAbort, { once: true });
+        }),
+      ]);
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      // The last caller to give up stops the work nobody waits for any more.
+      if (--lookup.waiters === 0 && signal?.aborted) lookup.controller.abort(signal.reason);
+    }
+  }
+}
+
+function checkId(id: number, what: string): number {
+  if (!Number.isSafeInteger(id) || id < 0) throw invalidRequest(`${what} ${JSON.stringify(id)} must be a whole number`);
+  return id;
+}
+
+/** The file's size and mtime, or null when it is not there. */
+async function existing(file: string): Promise<ThumbnailFile | null> {
+  try {
+    const info = await stat(file);
+    return { path: file, size: info.size, mtimeMs: info.mtimeMs };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    // ENOTDIR: something in the way of the directory; the write will say what.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const err = new Error('the thumbnail request was aborted', { cause: signal.reason });
+  err.name = 'AbortError';
+  return err;
+}

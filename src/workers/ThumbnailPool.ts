@@ -1,0 +1,193 @@
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { TransferListItem } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { isAbortError } from '../errors.js';
+import type { ThumbnailResult, ThumbnailTask } from './messages.js';
+
+/** Options of {@link ThumbnailPool}. */
+export interface ThumbnailPoolOptions {
+  /** Worker threads, each making one image's thumbnails at a time. Default `os.availableParallelism()`. */
+  workers?: number;
+  /**
+   * How many tasks may wait for a free worker before {@link ThumbnailPool.needsDrain}
+   * turns true. Default `workers * 4`: enough that a worker finishing never waits
+   * for the producer to hand it the next image.
+   */
+  maxQueue?: number;
+  /** Milliseconds an idle worker stays alive before it exits. Default 30 000. */
+  idleTimeout?: number;
+  /**
+   * The worker module, as a path or a `file:` URL. Default `thumbnailWorker.js`
+   * next to this module. Tests substitute a worker that dies, to exercise crashes.
+   */
+  filename?: string | URL;
+  /**
+   * Called with errors not tied to a task (a worker failing while idle).
+   * Default: `process.emitWarning`.
+   */
+  onError?: (err: Error) => void;
+}
+
+/** Options of {@link ThumbnailPool.run}. */
+export interface ThumbnailRunOptions {
+  /** Aborting drops the task if queued, or terminates its worker if running. */
+  signal?: AbortSignal;
+  /** Extra objects to move to the worker. A `bytes` source's buffer is added automatically. */
+  transferList?: readonly TransferListItem[];
+}
+
+/** A point-in-time view of the pool. */
+export interface ThumbnailPoolStats {
+  /** Live worker threads. */
+  workers: number;
+  /** Tasks waiting for a worker. */
+  queued: number;
+  /** Tasks handed to a worker (or to one starting up). */
+  running: number;
+  /** Tasks that ended with a result: thumbnails, an image error or a crash (not aborted ones). */
+  completed: number;
+}
+
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+const DEFAULT_QUEUE_PER_WORKER = 4;
+
+/**
+ * The thumbnail worker pool: a piscina pool of {@link ThumbnailTask}s with
+ * back-pressure for a producer (`needsDrain` / `waitForDrain`), cancellation by
+ * `AbortSignal`, and crashes reported as results rather than thrown.
+ */
+export class ThumbnailPool {
+  readonly #piscina: Piscina<ThumbnailTask, ThumbnailResult>;
+  readonly #capacity: number;
+  // 'drain' fires whenever a task settles and the pool has room again.
+  readonly #events = new EventEmitter();
+  #inFlight = 0;
+  #completed = 0;
+  #closed = false;
+
+  constructor(options: ThumbnailPoolOptions = {}) {
+    const workers = options.workers ?? availableParallelism();
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
+    const maxQueue = options.maxQueue ?? workers * DEFAULT_QUEUE_PER_WORKER;
+    if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be a whole number, got ${maxQueue}`);
+    this.#capacity = workers + maxQueue;
+    const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
+    this.#piscina = new Piscina<ThumbnailTask, ThumbnailResult>({
+      filename: filename instanceof URL ? filename.href : filename,
+      // No threads while idle: they start on the first task (tens of ms, loading sharp).
+      minThreads: 0,
+      maxThreads: workers,
+      idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
+      // The queue bound is ours (needsDrain): piscina's maxQueue is not applied
+      // to tasks that carry an AbortSignal, and on-demand requests must still get
+      // in while an ingest keeps the pool saturated (ThumbnailStore bounds those).
+      maxQueue: Infinity,
+    });
+    const onError = options.onError ?? ((err: Error) => process.emitWarning(err));
+    // Without a listener, an 'error' event would throw and take the process down.
+    this.#piscina.on('error', onError);
+  }
+
+  /**
+   * Makes one image's thumbnails. Resolves with the worker's result; a worker
+   * that dies or throws resolves `{ ok: false, code: 'WORKER_CRASHED' }` (piscina
+   * replaces it; the task is not retried).
+   * @throws an `AbortError` when `options.signal` aborts or the pool is closed.
+   */
+  async run(task: ThumbnailTask, options: ThumbnailRunOptions = {}): Promise<ThumbnailResult> {
+    if (this.#closed) throw abortError('the thumbnail pool is closed');
+    const { signal } = options;
+    const transferList = [...(options.transferList ?? []), ...movable(task)];
+    this.#inFlight++;
+    try {
+      const result = await this.#piscina.run(task, { signal: signal ?? null, transferList });
+      this.#completed++;
+      return result;
+    } catch (err) {
+      if (signal?.aborted) throw isAbortError(err) ? err : abortError('the thumbnail task was aborted', signal.reason);
+      if (this.#closed) throw abortError('the thumbnail pool is closed', err);
+      if (isAbortError(err)) throw err;
+      this.#completed++;
+      return { ok: false, code: 'WORKER_CRASHED', message: `${sourceName(task)}: thumbnail worker crashed (${firstLine(err)})` };
+    } finally {
+      this.#inFlight--;
+      if (!this.needsDrain) this.#events.emit('drain');
+    }
+  }
+
+  /** True when every worker is busy and `maxQueue` tasks wait: a producer should `waitForDrain()`. */
+  get needsDrain(): boolean {
+    return this.#inFlight >= this.#capacity;
+  }
+
+  /**
+   * Resolves once the pool has room again (at once if it has now).
+   * @throws an `AbortError` when `signal` aborts first.
+   */
+  async waitForDrain(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw abortError('waiting for the thumbnail pool was aborted', signal.reason);
+    if (!this.needsDrain) return;
+    let onDrain: (() => void) | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onDrain = resolve;
+        onAbort = () => reject(abortError('waiting for the thumbnail pool was aborted', signal?.reason));
+        this.#events.once('drain', onDrain);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    } finally {
+      if (onDrain) this.#events.off('drain', onDrain);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Counts at this instant. */
+  get stats(): ThumbnailPoolStats {
+    const queued = Math.min(this.#piscina.queueSize, this.#inFlight);
+    return {
+      workers: this.#piscina.threads.length,
+      queued,
+      running: this.#inFlight - queued,
+      completed: this.#completed,
+    };
+  }
+
+  /** Terminates the workers. Pending and later `run()`s reject with an `AbortError`. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#piscina.destroy();
+  }
+}
+
+/**
+ * The buffer of a `bytes` source, when it is the whole of its `ArrayBuffer`:
+ * moving a slice would detach its neighbours (Node's pooled small Buffers share
+ * one), so those are copied instead.
+ */
+function movable(task: ThumbnailTask): TransferListItem[] {
+  if (task.source.kind !== 'bytes') return [];
+  const { bytes } = task.source;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+}
+
+function sourceName(task: ThumbnailTask): string {
+  const source = task.source as Partial<ThumbnailTask['source']> | undefined;
+  if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
+  if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;
+  return 'image';
+}
+
+function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n', 1)[0]!.slice(0, 200);
+}
+
+function abortError(message: string, cause?: unknown): Error {
+  const err = new Error(message, cause === undefined ? undefined : { cause });
+  err.name = 'AbortError';
+  return err;
+}

@@ -1,0 +1,72 @@
+/**
+ * The messages exchanged between the main thread and the thumbnail workers.
+ * Only plain, structured-clonable data crosses threads: errors travel as
+ * `{ ok: false, code, message }`, never as classes (a class loses its prototype,
+ * and a stack would leak internals).
+ */
+
+/**
+ * Why an image could not be turned into thumbnails.
+ * - `IMAGE_MISSING`: the file does not exist.
+ * - `IMAGE_UNREADABLE`: it exists but cannot be read (permissions, a directory).
+ * - `IMAGE_UNDECODABLE`: empty, truncated or corrupt image data.
+ * - `IMAGE_UNSUPPORTED`: not an image format we decode (text, SVG, PDF, unknown bytes).
+ * - `IMAGE_TOO_LARGE`: its header declares more pixels than the task's `maxPixels`.
+ * - `THUMBNAIL_WRITE_FAILED`: the image decoded but a thumbnail file could not be written.
+ * - `WORKER_CRASHED`: the worker died or threw something unexpected (a bug, not the image's fault).
+ */
+export type ImageErrorCode =
+  | 'IMAGE_MISSING'
+  | 'IMAGE_UNREADABLE'
+  | 'IMAGE_UNDECODABLE'
+  | 'IMAGE_UNSUPPORTED'
+  | 'IMAGE_TOO_LARGE'
+  | 'THUMBNAIL_WRITE_FAILED'
+  | 'WORKER_CRASHED';
+
+/** Where the worker reads the image from. */
+export type ThumbnailSource =
+  | { kind: 'path'; path: string }
+  /**
+   * Image bytes already in memory (e.g. fetched from object storage). They are
+   * moved to the worker, not copied, so the caller's buffer is detached after
+   * `ThumbnailPool.run()` when it owns its whole `ArrayBuffer`. `name` (default
+   * `'image'`) is the file name used in error messages.
+   */
+  | { kind: 'bytes'; bytes: Uint8Array; name?: string };
+
+/** One image in, one WebP file per entry of `outputs` out. */
+export interface ThumbnailTask {
+  source: ThumbnailSource;
+  /**
+   * `size`: the longer side in pixels (aspect kept, never upscaled);
+   * `path`: where the WebP goes (written atomically, parent directories created).
+   */
+  outputs: { size: number; path: string }[];
+  /** WebP quality, 1-100. */
+  quality: number;
+  /** Images whose header declares more pixels than this are refused undecoded (`IMAGE_TOO_LARGE`). */
+  maxPixels: number;
+}
+
+/** One thumbnail written by the worker. */
+export interface ThumbnailOutput {
+  /** The requested longer side. */
+  size: number;
+  path: string;
+  /** File size in bytes. */
+  bytes: number;
+  /** Actual dimensions of the WebP (upright, at most `size` on the longer side). */
+  width: number;
+  height: number;
+}
+
+/**
+ * What a task resolves to. On success, `width`/`height` are the source image's
+ * dimensions as displayed, i.e. after its EXIF orientation is applied (the same
+ * orientation as the thumbnails), and `format` is the decoder's name (`jpeg`, `png`...).
+ * On failure, `message` names the file (its basename) and what is wrong with it.
+ */
+export type ThumbnailResult =
+  | { ok: true; width: number; height: number; format: string; outputs: ThumbnailOutput[] }
+  | { ok: false; code: ImageErrorCode; message: string };

@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server/startServer.js';
+
+/** The repository root (tests run from dist/test/...). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The committed fixture dataset. */
+export const SAMPLE_DIR = path.join(REPO_ROOT, 'fixtures/coco-sample');
+export const BROKEN_DIR = path.join(REPO_ROOT, 'fixtures/broken');
+
+/** A real server on port 0 with its own DATA_DIR, plus a scratch directory inside its ingest roots. */
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  scratch: string;
+  config: Config;
+  /** Closes the server and removes its directories. */
+  stop(): Promise<void>;
+}
+
+/** Starts the real service on 127.0.0.1:0; `env` overrides the configuration variables. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const base = await mkdtemp(path.join(os.tmpdir(), 'coco-ingest-test-'));
+  const dataDir = path.join(base, 'data');
+  const scratch = path.join(base, 'scratch');
+  await import('node:fs/promises').then((fs) => fs.mkdir(scratch, { recursive: true }));
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      INGEST_ROOTS: `${path.join(REPO_ROOT, 'fixtures')},${scratch}`,
+      WORKERS: '2',
+      PLUGIN_DIR: path.join(REPO_ROOT, 'plugins'),
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    REPO_ROOT,
+  );
+  const running = await startServer(config, createLogger(config.logLevel));
+  return {
+    ...running,
+    dataDir,
+    scratch,
+    config,
+    async stop() {
+      await running.close();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { expect } from 'chai';
+import { JobEventLog } from '../../src/jobs/JobEventLog.js';
+
+describe('JobEventLog', () => {
+  it('numbers events from 1 and replays those after a given id', () => {
+    const log = new JobEventLog();
+    for (let i = 0; i < 5; i++) log.append('progress', { stage: 'images', current: i, total: null, message: '' });
+    expect(log.since(0).map((e) => e.id)).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(log.since(3).map((e) => e.id)).to.deep.equal([4, 5]);
+  });
+
+  it('resolves finished on the terminal event and takes nothing after it', async () => {
+    const log = new JobEventLog();
+    log.append('progress', { stage: 'images', current: 1, total: null, message: '' });
+    log.append('complete', { stage: 'complete', current: 1, total: 1, message: 'done' });
+    expect(log.append('progress', { stage: 'images', current: 2, total: null, message: '' })).to.equal(null);
+    const terminal = await log.finished;
+    expect(terminal.event).to.equal('complete');
+    expect(log.lastId).to.equal(2);
+  });
+
+  it('evicts the oldest progress events past its limit, keeping the others', () => {
+    const log = new JobEventLog({ limit: 3 });
+    log.append('warning', { stage: 'plugins', current: 0, total: null, message: 'w' });
+    for (let i = 0; i < 5; i++) log.append('progress', { stage: 'images', current: i, total: null, message: '' });
+    const kept = log.since(0);
+    expect(kept).to.have.length(3);
+    expect(kept[0]!.event).to.equal('warning');
+    expect(kept.map((e) => e.id)).to.deep.equal([1, 5, 6]);
+  });
+});
