@@ -3,6 +3,11 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+// Loaded here for its side effect: with sharp's libraries held by the main
+// thread, they stay mapped when the last worker exits, instead of being unloaded
+// and reloaded under a new one, which sharp documents as unsafe on glibc Linux
+// (https://sharp.pixelplumbing.com/install#worker-threads, lovell/sharp#2263).
+import 'sharp';
 import { isAbortError } from '../errors.js';
 import type { ThumbnailResult, ThumbnailTask } from './messages.js';
 
@@ -73,10 +78,12 @@ export class ThumbnailPool {
     const maxQueue = options.maxQueue ?? workers * DEFAULT_QUEUE_PER_WORKER;
     if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be a whole number, got ${maxQueue}`);
     this.#capacity = workers + maxQueue;
+    // One listener per waiting producer; several jobs may wait at once.
+    this.#events.setMaxListeners(0);
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
     this.#piscina = new Piscina<ThumbnailTask, ThumbnailResult>({
       filename: filename instanceof URL ? filename.href : filename,
-      // No threads while idle: they start on the first task (tens of ms, loading sharp).
+      // No threads while idle: one starts on demand (about 0.1 s, loading sharp).
       minThreads: 0,
       maxThreads: workers,
       idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
@@ -168,8 +175,9 @@ export class ThumbnailPool {
  * one), so those are copied instead.
  */
 function movable(task: ThumbnailTask): TransferListItem[] {
-  if (task.source.kind !== 'bytes') return [];
-  const { bytes } = task.source;
+  const source = task.source as ThumbnailTask['source'] | undefined;
+  if (source?.kind !== 'bytes' || !(source.bytes instanceof Uint8Array)) return [];
+  const { bytes } = source;
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   return whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
