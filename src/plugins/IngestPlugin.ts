@@ -1,3 +1,5 @@
+import type { CocoAnnotation } from '../pipeline/cocoRecords.js';
+
 /**
  * The plugin contract. A plugin is an ES module in `PLUGIN_DIR` whose default
  * export (or named export `plugin`) is an object with a `name` and any of the
@@ -27,15 +29,7 @@ export interface PluginSample {
 }
 
 /** An annotation as plugins see it (no segmentation: plugins get the cheap fields). */
-export interface PluginAnnotation {
-  id: number;
-  image_id: number;
-  category_id: number | null;
-  bbox: [number, number, number, number] | null;
-  area: number | null;
-  iscrowd: boolean;
-  num_keypoints: number | null;
-}
+export type PluginAnnotation = Pick<CocoAnnotation, 'id' | 'image_id' | 'category_id' | 'bbox' | 'area' | 'iscrowd' | 'num_keypoints'>;
 
 /** What `onSamplesIngested` receives. */
 export interface PluginBatch {

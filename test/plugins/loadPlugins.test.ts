@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadPlugins } from '../../src/plugins/loadPlugins.js';
+import { expectRejection } from '../helpers/expectRejection.js';
 import { REPO_ROOT } from '../helpers/startTestServer.js';
 
 describe('loadPlugins', () => {
@@ -31,21 +32,11 @@ describe('loadPlugins', () => {
 
   it('refuses a module that exports no hooks, naming the file', async () => {
     await writeFile(path.join(dir, 'empty.mjs'), 'export default { name: "empty" }');
-    try {
-      await loadPlugins(dir);
-      expect.fail('should have thrown');
-    } catch (err) {
-      expect((err as Error).message).to.match(/empty\.mjs: exports none of the hooks/);
-    }
+    await expectRejection(loadPlugins(dir), /empty\.mjs: exports none of the hooks/);
   });
 
   it('refuses a module that fails to load, naming the file', async () => {
     await writeFile(path.join(dir, 'broken.mjs'), 'export default {');
-    try {
-      await loadPlugins(dir);
-      expect.fail('should have thrown');
-    } catch (err) {
-      expect((err as Error).message).to.match(/broken\.mjs failed to load/);
-    }
+    await expectRejection(loadPlugins(dir), /broken\.mjs failed to load/);
   });
 });

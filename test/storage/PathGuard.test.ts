@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { PathGuard } from '../../src/storage/PathGuard.js';
+import { expectRejection } from '../helpers/expectRejection.js';
 
 describe('PathGuard', () => {
   let base: string;
@@ -22,13 +23,7 @@ describe('PathGuard', () => {
   });
 
   const rejects = async (promise: Promise<unknown>, status: number, pattern: RegExp) => {
-    try {
-      await promise;
-      expect.fail('should have thrown');
-    } catch (err) {
-      expect((err as { status: number }).status).to.equal(status);
-      expect((err as Error).message).to.match(pattern);
-    }
+    expect((await expectRejection(promise, pattern)).status).to.equal(status);
   };
 
   it('resolves a file and a directory inside a root to their real paths', async () => {

@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createLogger } from '../../src/logger.js';
+import { startServer } from '../../src/server/startServer.js';
+import { makeDataset } from '../helpers/makeDataset.js';
+import { getJson, postIngest, readEventStream } from '../helpers/sse.js';
+import { REPO_ROOT, startTestServer } from '../helpers/startTestServer.js';
+
+describe('startServer', function () {
+  this.timeout(60_000);
+
+  it('shuts down gracefully: running jobs end cancelled, watchers get the terminal event, and a restart sees it', async () => {
+    const server = await startTestServer({ WORKERS: '1' });
+    const big = await makeDataset(path.join(server.scratch, 'big'), 1500);
+    const job = await postIngest(server.url, { annotation_path: big.annotationPath, image_dir: big.imageDir });
+    const response = await fetch(`${server.url}/jobs/${job.job_id}/events`, { headers: { accept: 'text/event-stream' } });
+    let started!: () => void;
+    const thumbnailsStarted = new Promise<void>((resolve) => (started = resolve));
+    const watching = readEventStream(response, (e) => {
+      if (e.data.stage === 'thumbnails' && Number(e.data.current) > 0) started();
+    });
+    await thumbnailsStarted;
+    await server.close();
+    const events = await watching;
+    expect(events.at(-1)!.event).to.equal('cancelled');
+
+    const again = await startServer(server.config, createLogger('silent'));
+    try {
+      const dataset = await getJson(`${again.url}/datasets/${job.dataset_id}`);
+      expect(dataset.body).to.include({ status: 'cancelled', image_count: 0 });
+      const stored = await getJson(`${again.url}/jobs/${job.job_id}`);
+      expect(stored.body.status).to.equal('cancelled');
+    } finally {
+      await again.close();
+      await server.stop();
+    }
+  });
+
+  it('fails fast with a clear message when another process holds the same DATA_DIR', async () => {
+    const server = await startTestServer();
+    try {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/server/main.js')], {
+        env: { ...process.env, PORT: '0', DATA_DIR: server.dataDir, LOG_LEVEL: 'silent', PLUGIN_DIR: path.join(REPO_ROOT, 'plugins') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).to.equal(1);
+      expect(stderr).to.match(/coco-ingest could not start: the database .*coco-ingest\.duckdb is in use by another process/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('refuses to start on an invalid configuration, naming the variable', async () => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/server/main.js')], {
+      env: { ...process.env, PORT: 'http', WORKERS: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/PORT="http": PORT must be a whole number/);
+    expect(stderr).to.match(/WORKERS="0"/);
+  });
+});
