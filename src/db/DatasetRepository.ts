@@ -183,7 +183,7 @@ const DATASET_SELECT = `
     (SELECT count(*) FROM samples s WHERE s.dataset_id = d.id) AS image_count,
     (SELECT count(*) FROM annotations a WHERE a.dataset_id = d.id) AS annotation_count,
     (SELECT count(*) FROM categories c WHERE c.dataset_id = d.id) AS category_count,
-    (SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete') AS split_names
+    coalesce((SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete'), []::VARCHAR[]) AS split_names
   FROM datasets d`;
 
 function dropNullExtras(row: Row): Row {

@@ -87,9 +87,10 @@ export class ThumbnailPool {
       minThreads: 0,
       maxThreads: workers,
       idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
-      // The queue bound is ours (needsDrain): piscina's maxQueue is not applied
-      // to tasks that carry an AbortSignal, and on-demand requests must still get
-      // in while an ingest keeps the pool saturated (ThumbnailStore bounds those).
+      // The queue bound is ours (needsDrain), not piscina's: with piscina's
+      // maxQueue a saturated ingest would make on-demand thumbnail requests fail
+      // with TaskQueueAtLimit, and those must still get in (ThumbnailStore bounds
+      // them). Producers that can wait (the ingest) wait on needsDrain instead.
       maxQueue: Infinity,
     });
     const onError = options.onError ?? ((err: Error) => process.emitWarning(err));

@@ -252,6 +252,14 @@ describe('ingest API (real server, real DuckDB, real workers)', function () {
     expect(done.data.thumbnails).to.include({ requested: 0, generated: 0 });
   });
 
+  it('sends the same events to many watchers of one job', async () => {
+    const job = await postIngest(url, { annotation_path: INSTANCES_VAL, image_dir: VAL_IMAGES, dataset_name: 'watched' });
+    const streams = await Promise.all(Array.from({ length: 25 }, () => followJob(url, job.job_id)));
+    const reference = streams[0]!.map((e) => `${e.id}:${e.event}`);
+    expect(reference.at(-1)).to.match(/:complete$/);
+    for (const events of streams) expect(events.map((e) => `${e.id}:${e.event}`)).to.deep.equal(reference);
+  });
+
   it('follows a job with a browser-style EventSource until the terminal event', async () => {
     const job = await postIngest(url, { annotation_path: INSTANCES_VAL, image_dir: VAL_IMAGES, thumbnails: 3 });
     const names: string[] = [];

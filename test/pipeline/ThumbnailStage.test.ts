@@ -1,0 +1,83 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import sharp from 'sharp';
+import type { ImageFailure, WrittenSample } from '../../src/pipeline/DatasetWriter.js';
+import type { StageProgress } from '../../src/pipeline/progress.js';
+import { ThumbnailStage } from '../../src/pipeline/ThumbnailStage.js';
+import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
+import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
+import { expectRejection } from '../helpers/expectRejection.js';
+
+describe('ThumbnailStage', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let pool: ThumbnailPool;
+  let store: ThumbnailStore;
+  const sample = (id: number, fileName = 'photo.jpg'): WrittenSample => ({ id, cocoId: id, fileName, width: 640, height: 480 });
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'thumb-stage-'));
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } }).jpeg().toFile(path.join(dir, 'photo.jpg'));
+    // One worker and a queue of one: the pool is saturated by two tasks.
+    pool = new ThumbnailPool({ workers: 1, maxQueue: 1 });
+    store = new ThumbnailStore({ rootDir: path.join(dir, 'thumbnails'), pool });
+  });
+  after(async () => {
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function stage(signal = new AbortController().signal) {
+    const failures: ImageFailure[] = [];
+    const progress: StageProgress[] = [];
+    const s = new ThumbnailStage(pool, store, {
+      datasetId: 1,
+      jobId: 'job-1',
+      imageDir: dir,
+      signal,
+      onProgress: (p) => progress.push(p),
+      onFailure: (f) => failures.push(f),
+    });
+    return { s, failures, progress };
+  }
+
+  it('stops taking samples while the pool is saturated, and goes on once a task finishes', async () => {
+    const { s } = stage();
+    await s.submit(sample(1));
+    await s.submit(sample(2));
+    expect(pool.needsDrain).to.equal(true);
+    const completedBefore = pool.stats.completed;
+    await s.submit(sample(3));
+    // The third submit could only return once the pool had room, i.e. after a task completed.
+    expect(pool.stats.completed).to.be.greaterThan(completedBefore);
+    const result = await s.finish();
+    expect(result).to.include({ generated: 3, failed: 0 });
+  });
+
+  it('reports each image that fails, by code, and counts it', async () => {
+    const { s, failures, progress } = stage();
+    await s.submit(sample(10));
+    await s.submit(sample(11, 'missing.jpg'));
+    await s.submit(sample(12, '../outside.jpg'));
+    const result = await s.finish();
+    expect(result).to.deep.include({ generated: 1, failed: 2, failures: { IMAGE_MISSING: 1, IMAGE_REFUSED: 1 } });
+    expect(failures.map((f) => [f.sampleId, f.code])).to.have.deep.members([
+      [11, 'IMAGE_MISSING'],
+      [12, 'IMAGE_REFUSED'],
+    ]);
+    expect(progress.at(-1)).to.include({ stage: 'thumbnails', current: 3, total: 3, failed: 2, done: true });
+  });
+
+  it('stops waiting for the pool when its signal aborts', async () => {
+    const controller = new AbortController();
+    const { s } = stage(controller.signal);
+    await s.submit(sample(20));
+    await s.submit(sample(21));
+    const waiting = s.submit(sample(22));
+    controller.abort(new Error('stop'));
+    await expectRejection(waiting, /stop|aborted/);
+    await s.settled();
+  });
+});
