@@ -21,7 +21,7 @@ export function datasetRoutes(router: Router, service: Service): void {
       split: body.split ?? defaultSplit(annotationPath),
       thumbnails: body.thumbnails ?? 'all',
     });
-    if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream' && ctx.get('accept').includes('text/event-stream')) {
+    if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
       await streamJobEvents(ctx, job.events);
       return;
     }
