@@ -28,6 +28,8 @@ export interface Config {
   maxImagePixels: number;
   /** `MAX_BODY_BYTES`, JSON request body limit, default 1 MiB. */
   maxBodyBytes: number;
+  /** `SSE_KEEPALIVE_MS`, interval of keep-alive comments on idle event streams; default 15000. */
+  sseKeepAliveMs: number;
 }
 
 /** Defaults, in one place. Paths are resolved against the working directory. */
@@ -42,6 +44,7 @@ export const CONFIG_DEFAULTS = {
   thumbnailQuality: 80,
   maxImagePixels: 100_000_000,
   maxBodyBytes: 1024 * 1024,
+  sseKeepAliveMs: 15_000,
 } as const;
 
 const intIn = (name: string, min: number, max: number) =>
@@ -69,6 +72,7 @@ const envSchema = z.object({
   THUMBNAIL_QUALITY: intIn('THUMBNAIL_QUALITY', 1, 100).optional(),
   MAX_IMAGE_PIXELS: intIn('MAX_IMAGE_PIXELS', 1, 2 ** 40).optional(),
   MAX_BODY_BYTES: intIn('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).optional(),
+  SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
 });
 
 /** Thrown by {@link loadConfig}; its message lists every bad variable. */
@@ -115,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     thumbnailQuality: e.THUMBNAIL_QUALITY ?? CONFIG_DEFAULTS.thumbnailQuality,
     maxImagePixels: e.MAX_IMAGE_PIXELS ?? CONFIG_DEFAULTS.maxImagePixels,
     maxBodyBytes: e.MAX_BODY_BYTES ?? CONFIG_DEFAULTS.maxBodyBytes,
+    sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,
   };
 }

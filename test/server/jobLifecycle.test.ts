@@ -31,7 +31,7 @@ describe('job lifecycle', function () {
   let big: { annotationPath: string; imageDir: string };
 
   before(async () => {
-    server = await startTestServer({ WORKERS: '1', MAX_CONCURRENT_JOBS: '1' });
+    server = await startTestServer({ WORKERS: '1', MAX_CONCURRENT_JOBS: '1', SSE_KEEPALIVE_MS: '100' });
     url = server.url;
     big = await makeDataset(path.join(server.scratch, 'big'), 1500);
   });
@@ -69,6 +69,28 @@ describe('job lifecycle', function () {
     const cancel = await getJson(`${url}/jobs/${second.job_id}`, { method: 'DELETE' });
     expect(cancel.body.status).to.equal('cancelled');
     expect(cancel.body.started_at).to.equal(null);
+    await getJson(`${url}/jobs/${first.job_id}`, { method: 'DELETE' });
+  });
+
+  it('sends keep-alive comments on the stream of a job that is waiting in the queue', async () => {
+    const first = await postIngest(url, { annotation_path: big.annotationPath, image_dir: big.imageDir });
+    const second = await postIngest(url, {
+      annotation_path: path.join(SAMPLE_DIR, 'annotations/captions_val.json'),
+      image_dir: path.join(SAMPLE_DIR, 'images/val'),
+      thumbnails: 'none',
+    });
+    const watcher = new AbortController();
+    const response = await fetch(`${url}/jobs/${second.job_id}/events`, { signal: watcher.signal });
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      if (/^:/m.test(text)) break;
+    }
+    watcher.abort();
+    expect(text).to.match(/^:/m);
+    expect((await getJson(`${url}/jobs/${second.job_id}`)).body.status).to.equal('queued');
+    await getJson(`${url}/jobs/${second.job_id}`, { method: 'DELETE' });
     await getJson(`${url}/jobs/${first.job_id}`, { method: 'DELETE' });
   });
 

@@ -22,7 +22,7 @@ export function datasetRoutes(router: Router, service: Service): void {
       thumbnails: body.thumbnails ?? 'all',
     });
     if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
-      await streamJobEvents(ctx, job.events);
+      await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs });
       return;
     }
     ctx.status = 202;
