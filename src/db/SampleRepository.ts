@@ -24,6 +24,9 @@ export interface SampleLocation {
 
 const b = (n: number): bigint => BigInt(n);
 
+const SAMPLE_COLUMNS = `s.id, s.dataset_id, s.coco_id, s.file_name, s.width, s.height, s.split, s.license, s.extra,
+  f.code AS failure_code, f.message AS failure_message`;
+
 /**
  * Reads of samples and annotations. Only rows of `ready` datasets and
  * `complete` jobs exist outside their ingest's transaction, so no status filter
@@ -53,8 +56,7 @@ export class SampleRepository {
     const filter = where.join(' AND ');
     const [items, count] = await Promise.all([
       this.#db.query(
-        `SELECT s.id, s.dataset_id, s.coco_id, s.file_name, s.width, s.height, s.split, s.license, s.extra,
-                f.code AS failure_code, f.message AS failure_message
+        `SELECT ${SAMPLE_COLUMNS}
          FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
          WHERE ${filter} ORDER BY s.id LIMIT ? OFFSET ?`,
         [...params, b(q.limit), b(q.offset)],
@@ -62,6 +64,19 @@ export class SampleRepository {
       this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${filter}`, params),
     ]);
     return { items: items.map(shapeSample), total: Number(count[0]!.n) };
+  }
+
+  /** One sample, shaped as in {@link list}. */
+  async get(sampleId: number, datasetId: number | undefined): Promise<Row> {
+    const params: bigint[] = [b(sampleId)];
+    let sql = `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id WHERE s.id = ?`;
+    if (datasetId !== undefined) {
+      sql += ' AND s.dataset_id = ?';
+      params.push(b(datasetId));
+    }
+    const [row] = await this.#db.query(sql, params);
+    if (!row) throw notFound('sample', sampleId);
+    return shapeSample(row);
   }
 
   /** One sample's annotations with category names. */

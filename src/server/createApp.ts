@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { imageRoutes } from './routes/imageRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { sampleRoutes } from './routes/sampleRoutes.js';
+import { uiRoutes } from './routes/uiRoutes.js';
 import { securityHeaders } from './securityHeaders.js';
 import type { Service } from './startService.js';
 
@@ -27,6 +28,7 @@ export function createApp(service: Service): Koa {
   );
   const router = new Router();
   for (const register of [datasetRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes]) register(router, service);
+  uiRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

@@ -33,8 +33,8 @@ export const samplesQuery = z
   })
   .strict();
 
-/** Query of `GET /samples/{id}/annotations`. */
-export const annotationsQuery = z.object({ dataset_id: idParam.optional() }).strict();
+/** Query of `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
+export const sampleRefQuery = z.object({ dataset_id: idParam.optional() }).strict();
 
 /** Query of `GET /images/{dataset_id}/{sample_id}`. */
 export const imageQuery = z

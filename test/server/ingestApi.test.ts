@@ -114,6 +114,14 @@ describe('ingest API (real server, real DuckDB, real workers)', function () {
       expect(sample.coco_url).to.equal(source.coco_url);
     });
 
+    it('returns one sample by id, and 404 for it under another dataset', async () => {
+      const { body } = await getJson(`${url}/samples?dataset_id=${datasetId}&limit=1`);
+      const one = await getJson(`${url}/samples/${body.items[0].id}?dataset_id=${datasetId}`);
+      expect(one.status).to.equal(200);
+      expect(one.body).to.deep.equal(body.items[0]);
+      expect((await getJson(`${url}/samples/${body.items[0].id}?dataset_id=${datasetId + 1000}`)).status).to.equal(404);
+    });
+
     it('keeps extra image fields such as attributes', async () => {
       const withExtra = counts.json.images.find((i: any) => i.attributes !== undefined);
       const { body } = await getJson(`${url}/samples?dataset_id=${datasetId}&limit=200`);

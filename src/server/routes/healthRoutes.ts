@@ -5,6 +5,6 @@ import type { Service } from '../startService.js';
 export function healthRoutes(router: Router, service: Service): void {
   router.get('/healthz', async (ctx) => {
     await service.db.query('SELECT 1');
-    ctx.body = { status: 'ok', pool: service.pool.stats, jobs: service.jobs.list().filter((j) => !j.finished).length };
+    ctx.body = { status: 'ok', workers: service.config.workers, pool: service.pool.stats, jobs: service.jobs.list().filter((j) => !j.finished).length };
   });
 }

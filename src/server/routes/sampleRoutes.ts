@@ -1,9 +1,9 @@
 import type Router from '@koa/router';
 import type { Service } from '../startService.js';
-import { annotationsQuery, samplesQuery } from '../schemas.js';
+import { sampleRefQuery, samplesQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 
-/** `GET /samples` and `GET /samples/{id}/annotations`. */
+/** `GET /samples`, `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
 export function sampleRoutes(router: Router, service: Service): void {
 
   router.get('/samples', async (ctx) => {
@@ -18,9 +18,15 @@ export function sampleRoutes(router: Router, service: Service): void {
     ctx.body = { items, total, offset: q.offset, limit: q.limit };
   });
 
+  router.get('/samples/:id', async (ctx) => {
+    const id = validate(idParam, ctx.params.id, 'sample id');
+    const q = validate(sampleRefQuery, ctx.query, 'query');
+    ctx.body = await service.samples.get(id, q.dataset_id);
+  });
+
   router.get('/samples/:id/annotations', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'sample id');
-    const q = validate(annotationsQuery, ctx.query, 'query');
+    const q = validate(sampleRefQuery, ctx.query, 'query');
     ctx.body = { items: await service.samples.annotations(id, q.dataset_id) };
   });
 
