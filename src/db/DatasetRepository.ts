@@ -169,12 +169,26 @@ export class DatasetRepository {
     };
   }
 
-  /** Removes a dataset's rows. Its thumbnails are the caller's to remove. */
+  /**
+   * Removes a dataset's rows in one transaction, on a connection of its own (the
+   * control connection is shared by concurrent callers, whose statements would
+   * otherwise land inside this transaction). Its thumbnails are the caller's to remove.
+   */
   async deleteDataset(id: number): Promise<void> {
-    for (const table of ['annotations', 'samples', 'image_failures', 'categories', 'plugin_data', 'jobs']) {
-      await this.#db.write(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
+    const conn = await this.#db.connect();
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      for (const table of ['annotations', 'samples', 'image_failures', 'categories', 'plugin_data', 'jobs']) {
+        await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
+      }
+      await conn.run('DELETE FROM datasets WHERE id = ?', [b(id)]);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      conn.closeSync();
     }
-    await this.#db.write('DELETE FROM datasets WHERE id = ?', [b(id)]);
   }
 }
 

@@ -150,6 +150,36 @@ describe('job lifecycle', function () {
     expect(end.data.message).to.match(/unknown-image\.json: annotations\[\d+\]\.image_id: no image has id 999999/);
   });
 
+  it('keeps a dataset ready with its earlier split when an added split fails, and records the error', async () => {
+    const good = await postIngest(url, {
+      annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'),
+      image_dir: path.join(SAMPLE_DIR, 'images/val'),
+      thumbnails: 'none',
+    });
+    await followJob(url, good.job_id);
+    const bad = await postIngest(url, {
+      annotation_path: path.join(BROKEN_DIR, 'bad-bbox.json'),
+      image_dir: path.join(SAMPLE_DIR, 'images/val'),
+      dataset_id: good.dataset_id,
+      split: 'extra',
+    });
+    expect(terminalOf(await followJob(url, bad.job_id))!.event).to.equal('failed');
+    const dataset = await getJson(`${url}/datasets/${good.dataset_id}`);
+    expect(dataset.body).to.include({ status: 'ready', image_count: 12 });
+    expect(dataset.body.split_names).to.deep.equal(['val']);
+    expect(dataset.body.error).to.match(/bad-bbox\.json: annotations\[2\]\.bbox/);
+  });
+
+  it('cancels a dataset\'s running ingest when the dataset is deleted', async () => {
+    const job = await postIngest(url, { annotation_path: big.annotationPath, image_dir: big.imageDir });
+    await waitForEvent(url, job.job_id, thumbnailsStarted);
+    const response = await fetch(`${url}/datasets/${job.dataset_id}`, { method: 'DELETE' });
+    expect(response.status).to.equal(204);
+    expect(terminalOf(await followJob(url, job.job_id))!.event).to.equal('cancelled');
+    expect((await getJson(`${url}/datasets/${job.dataset_id}`)).status).to.equal(404);
+    expect(await readdir(path.join(server.dataDir, 'thumbnails', String(job.dataset_id))).catch(() => 'gone')).to.equal('gone');
+  });
+
   it('deletes a dataset: 204, then 404, and its thumbnails are removed', async () => {
     const job = await postIngest(url, {
       annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'),
