@@ -68,15 +68,9 @@ export class SampleRepository {
 
   /** One sample, shaped as in {@link list}. */
   async get(sampleId: number, datasetId: number | undefined): Promise<Row> {
-    const params: bigint[] = [b(sampleId)];
-    let sql = `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id WHERE s.id = ?`;
-    if (datasetId !== undefined) {
-      sql += ' AND s.dataset_id = ?';
-      params.push(b(datasetId));
-    }
-    const [row] = await this.#db.query(sql, params);
-    if (!row) throw notFound('sample', sampleId);
-    return shapeSample(row);
+    return shapeSample(
+      await this.#one(`SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id`, sampleId, datasetId),
+    );
   }
 
   /** One sample's annotations with category names. */
@@ -94,19 +88,26 @@ export class SampleRepository {
 
   /** Where a sample's image lives, and whether its ingest could read it. */
   async locate(sampleId: number, datasetId: number | undefined): Promise<SampleLocation> {
-    const params: bigint[] = [b(sampleId)];
-    let sql = `SELECT s.id, s.dataset_id, s.job_id, s.file_name, j.image_dir,
-                      f.code AS failure_code, f.message AS failure_message
-               FROM samples s JOIN jobs j ON j.id = s.job_id
-               LEFT JOIN image_failures f ON f.sample_id = s.id
-               WHERE s.id = ?`;
-    if (datasetId !== undefined) {
-      sql += ' AND s.dataset_id = ?';
-      params.push(b(datasetId));
-    }
-    const [row] = await this.#db.query(sql, params);
-    if (!row) throw notFound('sample', sampleId);
+    const row = await this.#one(
+      `SELECT s.id, s.dataset_id, s.job_id, s.file_name, j.image_dir,
+              f.code AS failure_code, f.message AS failure_message
+       FROM samples s JOIN jobs j ON j.id = s.job_id
+       LEFT JOIN image_failures f ON f.sample_id = s.id`,
+      sampleId,
+      datasetId,
+    );
     return row as unknown as SampleLocation;
+  }
+
+  /** The row of `select` for one sample id, within a dataset when one is given; 404 otherwise. */
+  async #one(select: string, sampleId: number, datasetId: number | undefined): Promise<Row> {
+    const inDataset = datasetId !== undefined;
+    const [row] = await this.#db.query(
+      `${select} WHERE s.id = ?${inDataset ? ' AND s.dataset_id = ?' : ''}`,
+      inDataset ? [b(sampleId), b(datasetId)] : [b(sampleId)],
+    );
+    if (!row) throw notFound('sample', sampleId);
+    return row;
   }
 
   async #assertDataset(id: number): Promise<void> {

@@ -30,6 +30,10 @@ describe('job lifecycle', function () {
   let url: string;
   let big: { annotationPath: string; imageDir: string };
 
+  /** Ingests an annotation file against the fixture's val images. */
+  const ingestWithValImages = (annotationPath: string, extra: Record<string, unknown> = {}) =>
+    postIngest(url, { annotation_path: annotationPath, image_dir: path.join(SAMPLE_DIR, 'images/val'), ...extra });
+
   before(async () => {
     server = await startTestServer({ WORKERS: '1', MAX_CONCURRENT_JOBS: '1', SSE_KEEPALIVE_MS: '100' });
     url = server.url;
@@ -59,10 +63,7 @@ describe('job lifecycle', function () {
 
   it('keeps a second job queued until the first ends, and cancels it without starting it', async () => {
     const first = await postIngest(url, { annotation_path: big.annotationPath, image_dir: big.imageDir });
-    const second = await postIngest(url, {
-      annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-    });
+    const second = await ingestWithValImages(path.join(SAMPLE_DIR, 'annotations/instances_val.json'));
     await waitForEvent(url, first.job_id, thumbnailsStarted);
     const queued = await getJson(`${url}/jobs/${second.job_id}`);
     expect(queued.body.status).to.equal('queued');
@@ -74,11 +75,7 @@ describe('job lifecycle', function () {
 
   it('sends keep-alive comments on the stream of a job that is waiting in the queue', async () => {
     const first = await postIngest(url, { annotation_path: big.annotationPath, image_dir: big.imageDir });
-    const second = await postIngest(url, {
-      annotation_path: path.join(SAMPLE_DIR, 'annotations/captions_val.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-      thumbnails: 'none',
-    });
+    const second = await ingestWithValImages(path.join(SAMPLE_DIR, 'annotations/captions_val.json'), { thumbnails: 'none' });
     const watcher = new AbortController();
     const response = await fetch(`${url}/jobs/${second.job_id}/events`, { signal: watcher.signal });
     const decoder = new TextDecoder();
@@ -111,21 +108,14 @@ describe('job lifecycle', function () {
   });
 
   it('answers 409 when cancelling a job that already ended', async () => {
-    const job = await postIngest(url, {
-      annotation_path: path.join(SAMPLE_DIR, 'annotations/captions_val.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-      thumbnails: 'none',
-    });
+    const job = await ingestWithValImages(path.join(SAMPLE_DIR, 'annotations/captions_val.json'), { thumbnails: 'none' });
     await followJob(url, job.job_id);
     const again = await getJson(`${url}/jobs/${job.job_id}`, { method: 'DELETE' });
     expect(again.status).to.equal(409);
   });
 
   it('fails a job on an invalid record, naming the file, record and field, and leaves nothing ready', async () => {
-    const job = await postIngest(url, {
-      annotation_path: path.join(BROKEN_DIR, 'bad-bbox.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-    });
+    const job = await ingestWithValImages(path.join(BROKEN_DIR, 'bad-bbox.json'));
     const events = await followJob(url, job.job_id);
     const end = terminalOf(events)!;
     expect(end.event).to.equal('failed');
@@ -140,29 +130,16 @@ describe('job lifecycle', function () {
   });
 
   it('fails a job whose annotations name an unknown image', async () => {
-    const job = await postIngest(url, {
-      annotation_path: path.join(BROKEN_DIR, 'unknown-image.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-      thumbnails: 'none',
-    });
+    const job = await ingestWithValImages(path.join(BROKEN_DIR, 'unknown-image.json'), { thumbnails: 'none' });
     const end = terminalOf(await followJob(url, job.job_id))!;
     expect(end.event).to.equal('failed');
     expect(end.data.message).to.match(/unknown-image\.json: annotations\[\d+\]\.image_id: no image has id 999999/);
   });
 
   it('keeps a dataset ready with its earlier split when an added split fails, and records the error', async () => {
-    const good = await postIngest(url, {
-      annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-      thumbnails: 'none',
-    });
+    const good = await ingestWithValImages(path.join(SAMPLE_DIR, 'annotations/instances_val.json'), { thumbnails: 'none' });
     await followJob(url, good.job_id);
-    const bad = await postIngest(url, {
-      annotation_path: path.join(BROKEN_DIR, 'bad-bbox.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-      dataset_id: good.dataset_id,
-      split: 'extra',
-    });
+    const bad = await ingestWithValImages(path.join(BROKEN_DIR, 'bad-bbox.json'), { dataset_id: good.dataset_id, split: 'extra' });
     expect(terminalOf(await followJob(url, bad.job_id))!.event).to.equal('failed');
     const dataset = await getJson(`${url}/datasets/${good.dataset_id}`);
     expect(dataset.body).to.include({ status: 'ready', image_count: 12 });
@@ -181,11 +158,7 @@ describe('job lifecycle', function () {
   });
 
   it('deletes a dataset: 204, then 404, and its thumbnails are removed', async () => {
-    const job = await postIngest(url, {
-      annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'),
-      image_dir: path.join(SAMPLE_DIR, 'images/val'),
-      thumbnails: 2,
-    });
+    const job = await ingestWithValImages(path.join(SAMPLE_DIR, 'annotations/instances_val.json'), { thumbnails: 2 });
     await followJob(url, job.job_id);
     const thumbDir = path.join(server.dataDir, 'thumbnails', String(job.dataset_id));
     expect(await readdir(thumbDir)).to.have.length(1);

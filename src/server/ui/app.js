@@ -10,7 +10,7 @@ const $ = (selector) => document.querySelector(selector);
 /** Creates an element with attributes and children (strings become text). */
 function el(tag, attrs = {}, ...children) {
   const node = document.createElementNS(
-    ['svg', 'rect', 'polygon', 'text', 'line', 'circle'].includes(tag) ? 'http://www.w3.org/2000/svg' : 'http://www.w3.org/1999/xhtml',
+    ['svg', 'rect', 'polygon', 'text'].includes(tag) ? 'http://www.w3.org/2000/svg' : 'http://www.w3.org/1999/xhtml',
     tag,
   );
   for (const [key, value] of Object.entries(attrs)) {
