@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { ChildOutput } from './ChildOutput.js';
+import { readProcMemory } from './procStatus.js';
+import { RssSampler } from './RssSampler.js';
+
+/** Options of {@link ServiceProcess.start}. */
+export interface ServiceProcessOptions {
+  /** The repository: the child runs `dist/src/server/main.js` with it as working directory. Required. */
+  repoRoot: string;
+  /** `DATA_DIR`: a fresh directory per run, so each run starts from an empty database. Required. */
+  dataDir: string;
+  /** `INGEST_ROOTS`. Required. */
+  ingestRoots: string[];
+  /** `WORKERS`. Required. */
+  workers: number;
+  /** Where the child's stdout and stderr go. Required. */
+  logFile: string;
+  /** How long start-up may take. Default 60 s. */
+  startTimeoutMs?: number;
+  /** How long a graceful stop may take before SIGKILL. Default 60 s. */
+  stopTimeoutMs?: number;
+  /** Resident set sampling interval. Default 100 ms. */
+  rssIntervalMs?: number;
+}
+
+/** Defaults of {@link ServiceProcessOptions}. */
+export const SERVICE_PROCESS_DEFAULTS = { startTimeoutMs: 60_000, stopTimeoutMs: 60_000, rssIntervalMs: 100 } as const;
+
+const LISTENING = 'coco-ingest listening on';
+
+/**
+ * The service as a user runs it: `node dist/src/server/main.js` in a child
+ * process, configured only through its environment, on a free port. Its address
+ * is read from its start-up log line. `LOG_LEVEL` is left at its default, so the
+ * cost of logging is part of what is measured.
+ */
+export class ServiceProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** The child's resident set, sampled since start. */
+  readonly rss: RssSampler;
+  readonly #child: ChildProcess;
+  readonly #output: ChildOutput;
+  readonly #exited: Promise<[number | null, NodeJS.Signals | null]>;
+  readonly #stopTimeoutMs: number;
+
+  private constructor(child: ChildProcess, url: string, output: ChildOutput, exited: Promise<[number | null, NodeJS.Signals | null]>, rss: RssSampler, stopTimeoutMs: number) {
+    this.#child = child;
+    this.pid = child.pid!;
+    this.url = url;
+    this.#output = output;
+    this.#exited = exited;
+    this.rss = rss;
+    this.#stopTimeoutMs = stopTimeoutMs;
+  }
+
+  /** Spawns the service and resolves once it listens. */
+  static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
+    const o = { ...SERVICE_PROCESS_DEFAULTS, ...options };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: o.dataDir,
+      INGEST_ROOTS: o.ingestRoots.join(','),
+      WORKERS: String(o.workers),
+    };
+    delete env.LOG_LEVEL;
+    const child = spawn(process.execPath, [path.join(o.repoRoot, 'dist/src/server/main.js')], {
+      cwd: o.repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const output = new ChildOutput(o.logFile, [child.stdout!, child.stderr!]);
+    const failed = Promise.race([
+      exited.then(([code, signal]) => {
+        throw new Error(`the service exited during start-up (code ${code}, signal ${signal}):\n${output.tail()}`);
+      }),
+      once(child, 'error').then(([err]) => {
+        throw err;
+      }),
+    ]);
+    try {
+      const url = await output.waitForJsonLine(
+        (line) => (typeof line.msg === 'string' && line.msg.startsWith(LISTENING) && typeof line.url === 'string' ? line.url : undefined),
+        failed,
+        o.startTimeoutMs,
+      );
+      return new ServiceProcess(child, url, output, exited, new RssSampler(child.pid!, o.rssIntervalMs), o.stopTimeoutMs);
+    } catch (err) {
+      child.kill('SIGKILL');
+      await output.close();
+      throw err;
+    }
+  }
+
+  /** The child's peak resident set since it started (`VmHWM`), in bytes. */
+  async peakRss(): Promise<number> {
+    const peak = await readProcMemory(this.pid, 'VmHWM');
+    if (peak === null) throw new Error(`the service (pid ${this.pid}) is gone; last output:\n${this.#output.tail()}`);
+    return peak;
+  }
+
+  /** Its current resident set (`VmRSS`), in bytes. */
+  async currentRss(): Promise<number> {
+    const rss = await readProcMemory(this.pid, 'VmRSS');
+    if (rss === null) throw new Error(`the service (pid ${this.pid}) is gone; last output:\n${this.#output.tail()}`);
+    return rss;
+  }
+
+  /**
+   * Stops it the way an operator would (SIGTERM) and waits for it to exit.
+   * @throws when it needs SIGKILL or exits with a failure code.
+   */
+  async stop(): Promise<void> {
+    this.rss.stop();
+    this.#child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#stopTimeoutMs);
+    });
+    const outcome = await Promise.race([this.#exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.#child.kill('SIGKILL');
+      await this.#exited;
+      await this.#output.close();
+      throw new Error(`the service did not stop within ${this.#stopTimeoutMs} ms of SIGTERM; see ${this.#output.file}`);
+    }
+    await this.#output.close();
+    const [code, signal] = outcome;
+    if (code !== 0) throw new Error(`the service exited with code ${code} (signal ${signal}); last output:\n${this.#output.tail()}`);
+  }
+}

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Options of {@link runVipsThumbnail}. */
+export interface VipsThumbnailOptions {
+  /** Folder of `.jpg` files. Required. */
+  imageDir: string;
+  /** Emptied, then filled with one `.webp` per image. Required. */
+  outDir: string;
+  /** vipsthumbnail processes at once (`xargs -P`): one per core. Required. */
+  processes: number;
+  /** Longer side, px (`-s`). Required. */
+  size: number;
+  /** WebP quality (`[Q=...]`). Required. */
+  quality: number;
+  /** Files per process (`xargs -n`). Required. */
+  batch: number;
+}
+
+/** What one vipsthumbnail run made. */
+export interface VipsThumbnailResult {
+  /** From spawning the pipeline to its exit, ms. */
+  wallMs: number;
+  /** Thumbnails written. */
+  files: number;
+  /** Their total size. */
+  bytes: number;
+}
+
+// Paths go in as positional arguments, never into the script text.
+const SCRIPT = `set -o pipefail
+find "$1" -name '*.jpg' -print0 | xargs -0 -P "$2" -n "$3" vipsthumbnail -s "$4" -o "$5"`;
+
+/**
+ * Baseline for the thumbnail stage: libvips' own command-line thumbnailer over
+ * the same files, one process per core through `xargs`, writing WebP of the same
+ * size and quality as the service's ingest thumbnails. Needs `vipsthumbnail`
+ * (Debian: `apt-get install libvips-tools`).
+ * @throws when the pipeline fails or writes fewer files than there are images
+ */
+export async function runVipsThumbnail(options: VipsThumbnailOptions): Promise<VipsThumbnailResult> {
+  await rm(options.outDir, { recursive: true, force: true });
+  await mkdir(options.outDir, { recursive: true });
+  const images = (await readdir(options.imageDir)).filter((name) => name.endsWith('.jpg')).length;
+  // An absolute output template puts every thumbnail in outDir; %s is the input's base name.
+  const template = `${path.join(options.outDir, '%s')}.webp[Q=${options.quality}]`;
+  const args = [options.imageDir, options.processes, options.batch, options.size, template].map(String);
+  const started = performance.now();
+  const child = spawn('bash', ['-c', SCRIPT, 'vipsthumbnail-baseline', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const wallMs = performance.now() - started;
+  if (code !== 0) throw new Error(`vipsthumbnail pipeline exited with code ${code}: ${stderr.slice(-2000)}`);
+  const outputs = await readdir(options.outDir);
+  if (outputs.length !== images) throw new Error(`vipsthumbnail wrote ${outputs.length} thumbnails for ${images} images`);
+  let bytes = 0;
+  for (const name of outputs) bytes += (await stat(path.join(options.outDir, name))).size;
+  return { wallMs, files: outputs.length, bytes };
+}

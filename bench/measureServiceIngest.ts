@@ -1,0 +1,48 @@
+import type { BenchContext } from './BenchContext.js';
+import { ingestOverHttp, type IngestOverHttpResult } from './ingestOverHttp.js';
+import { log } from './log.js';
+import type { PreparedDataset } from './prepareDataset.js';
+import { withService } from './withService.js';
+
+/** Options of {@link measureServiceIngest}. */
+export interface MeasureServiceIngestOptions {
+  /** Names the run in logs. Required. */
+  label: string;
+  dataset: PreparedDataset;
+  thumbnails: 'all' | 'none';
+  /** The service's `WORKERS`. */
+  workers: number;
+  /** SSE clients watching the job. Default: {@link ingestOverHttp}'s. */
+  watchers?: number;
+}
+
+/** One measured ingest: what the client saw, and the server's memory. */
+export interface ServiceIngestMeasurement extends IngestOverHttpResult {
+  /** The server's peak resident set over its whole life (`VmHWM`), bytes. */
+  peakRssBytes: number;
+  /** The largest resident set sampled during the ingest, bytes. */
+  maxSampledRssBytes: number;
+  /** Its resident set just before the POST, bytes: the service's own footprint. */
+  idleRssBytes: number;
+}
+
+/** Ingests `dataset` into a fresh service and measures it (see {@link withService}). */
+export async function measureServiceIngest(context: BenchContext, options: MeasureServiceIngestOptions): Promise<ServiceIngestMeasurement> {
+  const { dataset } = options;
+  return withService(context, options.label, options.workers, async (service) => {
+    const idleRssBytes = await service.currentRss();
+    service.rss.reset();
+    const result = await ingestOverHttp(
+      service.url,
+      { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir, dataset_name: dataset.name, thumbnails: options.thumbnails },
+      { watchers: options.watchers },
+    );
+    const maxSampledRssBytes = service.rss.samples.maxBytes;
+    const peakRssBytes = await service.peakRss();
+    log(
+      `${options.label}: ${(result.wallMs / 1000).toFixed(2)} s wall, server ${(result.complete.duration_ms / 1000).toFixed(2)} s, ` +
+        `peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`,
+    );
+    return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes };
+  });
+}

@@ -1,0 +1,54 @@
+import type { MachineInfo } from './machineInfo.js';
+
+/** Units figures are reported in; MB are 10^6 bytes. */
+export type Unit = 's' | 'ms' | 'MB' | 'bytes' | 'images/s' | 'req/s' | 'x' | '%' | 'count';
+
+/** A measured figure: one value per run. */
+export interface Figure {
+  label: string;
+  unit: Unit;
+  values: number[];
+}
+
+/** A target checked against a measured value. */
+export interface TargetResult {
+  id: string;
+  description: string;
+  measured: number;
+  unit: Unit;
+  /** E.g. `>= 1.0`. */
+  goal: string;
+  pass: boolean;
+  /** How `measured` was computed from the figures. */
+  detail: string;
+}
+
+/** A free-form table. */
+export interface ReportTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** A sentence under the table, e.g. how to read it. */
+  note?: string;
+}
+
+/** What a section of the bench found. */
+export interface SectionResult {
+  title: string;
+  /** What was run and how it was timed. */
+  method: string;
+  figures: Figure[];
+  targets: TargetResult[];
+  tables: ReportTable[];
+}
+
+/** A whole bench run. */
+export interface BenchReport {
+  startedAt: Date;
+  durationMs: number;
+  commandLine: string;
+  machine: MachineInfo;
+  /** Inputs and settings, as label/value rows. */
+  settings: [string, string][];
+  sections: SectionResult[];
+}

@@ -1,0 +1,48 @@
+import { formatWithUnit } from './formatValue.js';
+import type { TargetResult, Unit } from './reportModel.js';
+
+/** A target from the benchmark issue: a comparison against a fixed threshold. */
+export interface TargetSpec {
+  id: string;
+  description: string;
+  op: '>=' | '<=' | '<';
+  threshold: number;
+  unit: Unit;
+}
+
+/** The targets, in one place. */
+export const TARGETS = {
+  thumbnailThroughput: {
+    id: '1',
+    description: 'Thumbnail ingest throughput vs vipsthumbnail (images/s ratio)',
+    op: '>=',
+    threshold: 1.0,
+    unit: 'x',
+  },
+  metadataVsStreamJson: {
+    id: '2',
+    description: 'Metadata-only ingest time vs stream-json parse time (time ratio)',
+    op: '<=',
+    threshold: 0.5,
+    unit: 'x',
+  },
+  metadataPeakRss: { id: '3a', description: 'Server peak RSS during the large metadata-only ingest', op: '<=', threshold: 600, unit: 'MB' },
+  metadataRssGrowth: { id: '3b', description: 'Peak RSS growth from the small to the large metadata-only ingest', op: '<', threshold: 20, unit: '%' },
+  workerScaling: { id: '4', description: 'Thumbnail throughput with WORKERS=2 vs WORKERS=1 (ratio)', op: '>=', threshold: 1.8, unit: 'x' },
+  sseFanOut: { id: '5', description: 'Slowdown of a thumbnail ingest watched by many SSE clients vs one', op: '<=', threshold: 5, unit: '%' },
+  imageServing: { id: '6', description: 'Cached thumbnail serving vs a bare node:http server (req/s ratio)', op: '>=', threshold: 0.7, unit: 'x' },
+} as const satisfies Record<string, TargetSpec>;
+
+/** Checks `measured` against `spec`; `detail` says how it was computed. */
+export function checkTarget(spec: TargetSpec, measured: number, detail: string): TargetResult {
+  const pass = spec.op === '>=' ? measured >= spec.threshold : spec.op === '<=' ? measured <= spec.threshold : measured < spec.threshold;
+  return {
+    id: spec.id,
+    description: spec.description,
+    measured,
+    unit: spec.unit,
+    goal: `${spec.op} ${formatWithUnit(spec.threshold, spec.unit)}`,
+    pass,
+    detail,
+  };
+}

@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BenchContext } from './BenchContext.js';
+import { ServiceProcess } from './ServiceProcess.js';
+
+/**
+ * Runs `use` against a fresh service: a new process (so its `VmHWM` is this
+ * run's peak) with a new, empty `DATA_DIR` under the OS temp folder, stopped
+ * with SIGTERM and its data removed afterwards, whatever `use` does.
+ * @param label names the run's log file, `<logDir>/<label>.log`
+ */
+export async function withService<T>(context: BenchContext, label: string, workers: number, use: (service: ServiceProcess) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'coco-ingest-bench-'));
+  try {
+    const service = await ServiceProcess.start({
+      repoRoot: context.repoRoot,
+      dataDir,
+      ingestRoots: [context.inputsDir],
+      workers,
+      logFile: path.join(context.logDir, `${label}.log`),
+    });
+    let result: T;
+    try {
+      result = await use(service);
+    } catch (err) {
+      await service.stop().catch(() => undefined);
+      throw err;
+    }
+    await service.stop();
+    return result;
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
