@@ -30,6 +30,8 @@ export interface Config {
   maxBodyBytes: number;
   /** `SSE_KEEPALIVE_MS`, interval of keep-alive comments on idle event streams; default 15000. */
   sseKeepAliveMs: number;
+  /** `THUMBNAIL_CACHE_BYTES`, memory for recently served thumbnails; default 64 MiB, 0 turns the cache off. */
+  thumbnailCacheBytes: number;
 }
 
 /** Defaults, in one place. Paths are resolved against the working directory. */
@@ -45,6 +47,7 @@ export const CONFIG_DEFAULTS = {
   maxImagePixels: 100_000_000,
   maxBodyBytes: 1024 * 1024,
   sseKeepAliveMs: 15_000,
+  thumbnailCacheBytes: 64 * 1024 * 1024,
 } as const;
 
 const intIn = (name: string, min: number, max: number) =>
@@ -73,6 +76,7 @@ const envSchema = z.object({
   MAX_IMAGE_PIXELS: intIn('MAX_IMAGE_PIXELS', 1, 2 ** 40).optional(),
   MAX_BODY_BYTES: intIn('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
+  THUMBNAIL_CACHE_BYTES: intIn('THUMBNAIL_CACHE_BYTES', 0, 2 ** 34).optional(),
 });
 
 /** Thrown by {@link loadConfig}; its message lists every bad variable. */
@@ -120,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxImagePixels: e.MAX_IMAGE_PIXELS ?? CONFIG_DEFAULTS.maxImagePixels,
     maxBodyBytes: e.MAX_BODY_BYTES ?? CONFIG_DEFAULTS.maxBodyBytes,
     sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,
+    thumbnailCacheBytes: e.THUMBNAIL_CACHE_BYTES ?? CONFIG_DEFAULTS.thumbnailCacheBytes,
   };
 }

@@ -49,6 +49,28 @@ export interface ImageFailure {
   message: string;
 }
 
+/**
+ * Rows an appender holds before it moves them into the transaction's storage.
+ * DuckDB's own threshold is 100 data chunks (204,800 rows, ~70 MB of annotations
+ * with polygons); flushing every 8 chunks measured the same speed with a peak
+ * RSS about 60 MB lower on a 100K-image ingest.
+ */
+const APPENDER_FLUSH_ROWS = 8 * 2048;
+
+/** A data-chunk writer into `appender` that flushes the appender every {@link APPENDER_FLUSH_ROWS} rows. */
+function chunkWriter(appender: DuckDBAppender): DuckDBDataChunkWriter {
+  const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+  let buffered = 0;
+  return new DuckDBDataChunkWriter(types, (chunk) => {
+    appender.appendDataChunk(chunk);
+    buffered += chunk.rowCount;
+    if (buffered >= APPENDER_FLUSH_ROWS) {
+      appender.flushSync();
+      buffered = 0;
+    }
+  });
+}
+
 const big = (n: number): bigint => BigInt(n);
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -80,9 +102,9 @@ export class DatasetWriter {
     this.target = target;
     this.#ids = ids;
     this.#appenders = appenders;
-    this.#samples = DuckDBDataChunkWriter.forAppender(appenders[0]!);
-    this.#annotations = DuckDBDataChunkWriter.forAppender(appenders[1]!);
-    this.#failures = DuckDBDataChunkWriter.forAppender(appenders[2]!);
+    this.#samples = chunkWriter(appenders[0]!);
+    this.#annotations = chunkWriter(appenders[1]!);
+    this.#failures = chunkWriter(appenders[2]!);
   }
 
   /** Opens a connection and a transaction for one ingest. Call {@link close} in `finally`. */

@@ -39,6 +39,8 @@ export class ThumbnailStage {
   #inFlight = 0;
   #idle: (() => void) | null = null;
   #firstError: unknown = null;
+  #firstSubmit = 0;
+  #lastDone = 0;
 
   constructor(pool: ThumbnailPool, store: ThumbnailStore, options: ThumbnailStageOptions) {
     this.#pool = pool;
@@ -48,6 +50,11 @@ export class ThumbnailStage {
 
   get submitted(): number {
     return this.#submitted;
+  }
+
+  /** True when the next {@link submit} will wait for the pool. */
+  get needsDrain(): boolean {
+    return this.#pool.needsDrain;
   }
 
   /** Sets the stage's total once it is known (after the `images` array ended). */
@@ -62,7 +69,7 @@ export class ThumbnailStage {
     if (this.#firstError) throw this.#firstError;
     if (this.#pool.needsDrain) await this.#pool.waitForDrain(signal);
     signal.throwIfAborted();
-    this.#submitted++;
+    if (this.#submitted++ === 0) this.#firstSubmit = performance.now();
     const source = resolveImagePath(this.#options.imageDir, sample.fileName);
     if (source === null) {
       this.#settle(sample, {
@@ -95,8 +102,8 @@ export class ThumbnailStage {
       });
   }
 
-  /** Waits for every submitted task; returns the stage's counts. */
-  async finish(): Promise<{ generated: number; failed: number; bytes: number; failures: Record<string, number> }> {
+  /** Waits for every submitted task; returns the stage's counts, and its span from first task queued to last one done. */
+  async finish(): Promise<{ generated: number; failed: number; bytes: number; failures: Record<string, number>; spanMs: number }> {
     const { signal } = this.#options;
     if (this.#inFlight > 0) {
       const idle = new Promise<void>((resolve) => {
@@ -119,11 +126,18 @@ export class ThumbnailStage {
       message: `${this.#done - this.#failed} thumbnails made, ${this.#failed} failed`,
       done: true,
     });
-    return { generated: this.#done - this.#failed, failed: this.#failed, bytes: this.#bytes, failures: { ...this.#failuresByCode } };
+    return {
+      generated: this.#done - this.#failed,
+      failed: this.#failed,
+      bytes: this.#bytes,
+      failures: { ...this.#failuresByCode },
+      spanMs: this.#submitted > 0 ? this.#lastDone - this.#firstSubmit : 0,
+    };
   }
 
   #settle(sample: WrittenSample, result: ThumbnailResult | { ok: false; code: string; message: string }): void {
     this.#done++;
+    this.#lastDone = performance.now();
     if (result.ok) {
       for (const output of result.outputs) this.#bytes += output.bytes;
     } else {

@@ -1,12 +1,10 @@
 import { open } from 'node:fs/promises';
 import { Readable, addAbortSignal } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import Assembler from 'stream-json/assembler.js';
-import { jsonParser } from 'stream-json/parser.js';
-import type { Token } from 'stream-json/parser.js';
 import { invalidAnnotations } from '../errors.js';
 import type { CocoEvent, CocoSection } from './cocoRecords.js';
+import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
 import { normalizeAnnotation, normalizeCategory, normalizeImage } from './normalizeRecords.js';
+import { StreamedValue } from './StreamedValue.js';
 
 /** Options of {@link readCocoFile}. */
 export interface ReadCocoOptions {
@@ -14,38 +12,38 @@ export interface ReadCocoOptions {
   file: string;
   /** Aborts the read: the file is closed and the generator throws `signal.reason`. Default: none. */
   signal?: AbortSignal;
-  /** Called at most once per input chunk with the bytes read so far. Default: none. */
+  /** Called once per input chunk with the bytes read so far. Default: none. */
   onProgress?: (p: { bytesRead: number; totalBytes: number | null }) => void;
   /** Size of the input, for progress. Default: the file's size when `source` is a path, else null. */
   totalBytes?: number | null;
   /** Read chunk size in bytes when `source` is a path (a stream keeps its own). Default: 1 MiB ({@link READ_COCO_DEFAULTS}). */
   highWaterMark?: number;
+  /** Largest single record in bytes. Default: 64 MiB (see `COCO_SCANNER_DEFAULTS`). */
+  maxRecordBytes?: number;
+  /** Largest `info` or `licenses` value in bytes (they are held whole). Default: 16 MiB ({@link READ_COCO_DEFAULTS}). */
+  maxMetadataBytes?: number;
 }
 
 /** Defaults of {@link ReadCocoOptions}. */
 export const READ_COCO_DEFAULTS = {
-  /** 1 MiB reads: few syscalls, and a batch per read stays small enough to pause between. */
+  /** 1 MiB reads: few syscalls, and one JSON.parse call covers a few thousand records. */
   highWaterMark: 1024 * 1024,
+  /** `info` and `licenses` are a few hundred bytes in real files. */
+  maxMetadataBytes: 16 * 1024 * 1024,
 } as const;
-
-// A batch is handed over once it holds this many events (it may overshoot by one
-// parse block's worth), so a 1 MiB read does not become one huge array.
-const BATCH_EVENTS = 1024;
-// Input is tokenised in blocks of this many bytes. The tokenizer reports errors
-// without a position, so the block is how precisely an error can be located;
-// small blocks also measured as fast as large ones (less string copying).
-const PARSE_BLOCK_BYTES = 1024;
-// stream-chain's `none`: passed to a flushable stage, it means the input has ended.
-const END_OF_INPUT = Symbol.for('object-stream.none');
-
-type Tokenizer = (text: string | symbol) => { values?: Token[] } | symbol;
 
 /**
  * Streams a COCO annotation file in one pass and yields its content as batches of
  * {@link CocoEvent}s, in file order: `info` and `licenses` whole; each element of
  * `images`, `annotations` and `categories`, validated and normalised, followed by
  * an `end` event for its array. Top-level keys may come in any order; unknown ones
- * are skipped without being assembled; a missing section yields nothing.
+ * are checked but not kept; a missing section yields nothing.
+ *
+ * Two parsers share the work. {@link CocoScanner} splits the record arrays into
+ * elements and `JSON.parse` builds them, a few thousand per call: that is where a
+ * COCO file's bytes are. Every other top-level value goes through stream-json's
+ * tokenizer ({@link StreamedValue}), so an unknown key of any size is validated
+ * without being held.
  *
  * Neither the file nor its records are ever held whole: the input is read a chunk
  * at a time, only while the consumer pulls batches, and the file is closed on every
@@ -65,6 +63,8 @@ export async function* readCocoFile(
     throw new RangeError(`highWaterMark must be a positive integer, got ${highWaterMark}`);
   }
   signal?.throwIfAborted();
+  const scanner = new CocoScanner({ file, maxRecordBytes: options.maxRecordBytes });
+  const sink = new EventSink(file, options.maxMetadataBytes ?? READ_COCO_DEFAULTS.maxMetadataBytes);
 
   let stream: Readable;
   let totalBytes = options.totalBytes ?? null;
@@ -86,39 +86,20 @@ export async function* readCocoFile(
   // the consumer is not pulling; a pending read then fails and we rethrow the reason.
   if (signal) addAbortSignal(signal, stream);
 
-  const walker = new CocoWalker(file);
-  const tokenize = jsonParser({ packValues: true, streamValues: false }) as unknown as Tokenizer;
-  const decoder = new StringDecoder('utf8');
   let bytesRead = 0;
-  let atStart = true;
-
   try {
     for await (const data of stream) {
       const chunk: Buffer = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
-      for (let offset = 0; offset < chunk.length; offset += PARSE_BLOCK_BYTES) {
-        let text = decoder.write(chunk.subarray(offset, offset + PARSE_BLOCK_BYTES));
-        if (atStart && text.length > 0) {
-          atStart = false;
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a UTF-8 byte-order mark
-        }
-        if (walker.firstChar === '') walker.noteStart(text);
-        const blockStart = bytesRead + offset;
-        const blockEnd = Math.min(blockStart + PARSE_BLOCK_BYTES, bytesRead + chunk.length);
-        walker.walk(tokenizeOrThrow(tokenize, text, walker, blockStart, blockEnd));
-        if (walker.batch.length >= BATCH_EVENTS) {
-          yield walker.take();
-          signal?.throwIfAborted();
-        }
-      }
+      scanner.push(chunk, sink);
       bytesRead += chunk.length;
       onProgress?.({ bytesRead, totalBytes });
-      if (walker.batch.length > 0) {
-        yield walker.take();
+      if (sink.batch.length > 0) {
+        yield sink.take();
         signal?.throwIfAborted();
       }
     }
-    walker.finish(tokenize, decoder.end(), bytesRead);
-    if (walker.batch.length > 0) yield walker.take();
+    scanner.finish();
+    if (sink.batch.length > 0) yield sink.take();
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     throw err;
@@ -129,17 +110,84 @@ export async function* readCocoFile(
   }
 }
 
-function tokenizeOrThrow(tokenize: Tokenizer, text: string, walker: CocoWalker, from: number, to: number): Token[] {
-  let out;
-  try {
-    out = tokenize(text);
-  } catch (err) {
-    throw walker.syntaxError(err, from, to);
+/** Turns what the scanner finds into events. */
+class EventSink implements CocoScanSink {
+  batch: CocoEvent[] = [];
+  #value: StreamedValue | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly maxMetadataBytes: number,
+  ) {}
+
+  take(): CocoEvent[] {
+    const batch = this.batch;
+    this.batch = [];
+    return batch;
   }
-  return typeof out === 'symbol' ? [] : (out.values ?? []);
+
+  records(run: RecordRun): void {
+    const { section, firstIndex, bounds, buffer } = run;
+    let raws: unknown[];
+    try {
+      raws = JSON.parse(`[${buffer.toString('utf8', bounds[0], bounds[bounds.length - 1])}]`) as unknown[];
+    } catch {
+      throw this.#locate(run);
+    }
+    const file = this.file;
+    const batch = this.batch;
+    for (let k = 0; k < raws.length; k++) {
+      batch.push(recordEvent(section, raws[k], firstIndex + k, file));
+    }
+  }
+
+  sectionEnd(section: CocoSection, count: number): void {
+    this.batch.push({ kind: 'end', section, count });
+  }
+
+  valueStart(key: string): void {
+    const keep = key === 'info' || key === 'licenses';
+    this.#value = new StreamedValue(`${this.file}: "${key}"`, keep ? this.maxMetadataBytes : null);
+  }
+
+  valueBytes(_key: string, bytes: Buffer): void {
+    this.#value!.write(bytes);
+  }
+
+  valueEnd(key: string): void {
+    const value = this.#value!.end();
+    this.#value = null;
+    if (key === 'info') this.batch.push({ kind: 'info', value: value as Record<string, unknown> });
+    else if (key === 'licenses') this.batch.push({ kind: 'licenses', value: value as unknown[] });
+  }
+
+  /** Parses the run's elements one by one to name the one that is not valid JSON. */
+  #locate(run: RecordRun): Error {
+    const { section, firstIndex, bounds, buffer, fileOffset } = run;
+    for (let k = 0; k < bounds.length; k += 2) {
+      const text = buffer.toString('utf8', bounds[k], bounds[k + 1]);
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        const { reason, position } = parseFailure(err);
+        const at = position === null ? '' : ` at byte ${fileOffset + bounds[k]! + Buffer.byteLength(text.slice(0, position))}`;
+        return invalidAnnotations(`${this.file}: ${section}[${firstIndex + k / 2}]: invalid JSON${at}: ${reason}`);
+      }
+    }
+    return invalidAnnotations(`${this.file}: ${section}[${firstIndex}]: invalid JSON`);
+  }
 }
 
-/** Turns one element of a record array into its event (the normalising step, apart from tokenising). */
+/** Splits V8's JSON.parse message into its reason and the character position, when it gives one. */
+function parseFailure(err: unknown): { reason: string; position: number | null } {
+  const message = err instanceof Error ? err.message : String(err);
+  const at = /^(.*?) in JSON at position (\d+)/.exec(message);
+  if (at) return { reason: at[1]!, position: Number(at[2]) };
+  // "Unexpected token 'x', "...excerpt..." is not valid JSON": the excerpt may be long, and is the input.
+  return { reason: message.replace(/, ".*" is not valid JSON$/s, ''), position: null };
+}
+
+/** Turns one element of a record array into its event (the normalising step). */
 function recordEvent(section: CocoSection, raw: unknown, index: number, file: string): CocoEvent {
   switch (section) {
     case 'images':
@@ -148,203 +196,5 @@ function recordEvent(section: CocoSection, raw: unknown, index: number, file: st
       return { kind: 'annotation', index, record: normalizeAnnotation(raw, index, file) };
     case 'categories':
       return { kind: 'category', index, record: normalizeCategory(raw, index, file) };
-  }
-}
-
-// Where the walker is in the document.
-const BEFORE_TOP = 0; // nothing read yet
-const TOP_KEY = 1; // inside the top-level object, expecting a key or its end
-const TOP_VALUE = 2; // a top-level key was read, expecting its value
-const WHOLE = 3; // assembling `info` or `licenses`
-const ELEMENTS = 4; // inside a record array
-const SKIPPING = 5; // inside the value of an unknown top-level key
-const AFTER_TOP = 6; // the top-level object is closed
-
-/**
- * The tokenising side of the reader: a state machine over stream-json's packed
- * tokens that assembles each record array element with one reused Assembler and
- * appends events to `batch`.
- */
-class CocoWalker {
-  batch: CocoEvent[] = [];
-  private state = BEFORE_TOP;
-  private key = '';
-  private section: CocoSection = 'images';
-  private index = 0;
-  private depth = 0;
-  private tokensSeen = false;
-  /** The first non-blank character of the input, or '' until one is read. */
-  firstChar = '';
-  private readonly seen = new Set<string>();
-  private readonly asm = new Assembler();
-
-  constructor(private readonly file: string) {}
-
-  take(): CocoEvent[] {
-    const batch = this.batch;
-    this.batch = [];
-    return batch;
-  }
-
-  walk(tokens: Token[]): void {
-    const asm = this.asm;
-    if (tokens.length > 0) this.tokensSeen = true;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i]!;
-      switch (this.state) {
-        case ELEMENTS:
-          // Hot path: every token of every record goes through here.
-          if (asm.done && token.name === 'endArray') {
-            this.batch.push({ kind: 'end', section: this.section, count: this.index });
-            this.state = TOP_KEY;
-            break;
-          }
-          asm.consume(token);
-          if (asm.done) {
-            this.batch.push(recordEvent(this.section, asm.current, this.index, this.file));
-            this.index++;
-            asm.current = null; // let the raw element go once normalised
-          }
-          break;
-        case TOP_KEY:
-          if (token.name === 'keyValue') {
-            this.key = token.value;
-            this.state = TOP_VALUE;
-          } else {
-            this.state = AFTER_TOP; // endObject: the parser checks the rest
-          }
-          break;
-        case TOP_VALUE:
-          this.startValue(token);
-          break;
-        case WHOLE:
-          asm.consume(token);
-          if (asm.done) {
-            if (this.key === 'info') this.batch.push({ kind: 'info', value: asm.current as Record<string, unknown> });
-            else this.batch.push({ kind: 'licenses', value: asm.current as unknown[] });
-            asm.current = null;
-            this.state = TOP_KEY;
-          }
-          break;
-        case SKIPPING:
-          if (token.name === 'startObject' || token.name === 'startArray') this.depth++;
-          else if ((token.name === 'endObject' || token.name === 'endArray') && --this.depth === 0) this.state = TOP_KEY;
-          break;
-        case BEFORE_TOP:
-          if (token.name !== 'startObject') {
-            throw invalidAnnotations(`${this.file}: the top level must be an object, got ${tokenKind(token)}`);
-          }
-          this.state = TOP_KEY;
-          break;
-        case AFTER_TOP:
-          break; // unreachable: the parser rejects anything after the top-level value
-      }
-    }
-  }
-
-  noteStart(text: string): void {
-    const match = /\S/.exec(text);
-    if (match) this.firstChar = match[0];
-  }
-
-  /** Feeds the end of the input; throws if the document is incomplete. */
-  finish(tokenize: Tokenizer, tail: string, bytesRead: number): void {
-    let tokens: Token[] = [];
-    try {
-      const out = tokenize(tail);
-      if (typeof out !== 'symbol' && out.values) tokens = out.values;
-      const last = tokenize(END_OF_INPUT);
-      if (typeof last !== 'symbol' && last.values) tokens = tokens.concat(last.values);
-    } catch (err) {
-      // Once the top-level object is closed, only an incomplete UTF-8 sequence (at
-      // most 3 bytes) can be left to fail here; otherwise the input was cut short.
-      if (this.state === AFTER_TOP) throw this.syntaxError(err, Math.max(0, bytesRead - 3), bytesRead);
-    }
-    this.walk(tokens);
-    if (this.state === AFTER_TOP) return;
-    if (bytesRead === 0) throw invalidAnnotations(`${this.file}: the file is empty`);
-    if (this.looksLikeText()) throw this.notJson();
-    throw invalidAnnotations(`${this.file}: truncated JSON ${this.where() || 'at the start of the file'}`);
-  }
-
-  syntaxError(err: unknown, from: number, to: number): Error {
-    if (this.looksLikeText()) return this.notJson();
-    const reason = (err instanceof Error ? err.message : String(err)).replace(/^Parser (cannot parse input: )?/, '');
-    const where = this.where();
-    return invalidAnnotations(`${this.file}: invalid JSON within bytes ${from}-${to - 1}${where ? ` (${where})` : ''}: ${reason}`);
-  }
-
-  /** True when nothing JSON-like was read: no token, and the input does not open an object or array. */
-  private looksLikeText(): boolean {
-    return !this.tokensSeen && this.firstChar !== '{' && this.firstChar !== '[';
-  }
-
-  private notJson(): Error {
-    const what = this.firstChar === '' ? 'it holds only blanks' : 'a COCO file starts with "{"';
-    return invalidAnnotations(`${this.file}: not a JSON file (${what})`);
-  }
-
-  private startValue(token: Token): void {
-    const key = this.key;
-    const known = key === 'info' || key === 'licenses' || key === 'images' || key === 'annotations' || key === 'categories';
-    if (known) {
-      if (this.seen.has(key)) throw invalidAnnotations(`${this.file}: the top-level key "${key}" appears twice`);
-      this.seen.add(key);
-    }
-    const name = token.name;
-    if (key === 'info' || key === 'licenses') {
-      const wanted = key === 'info' ? 'startObject' : 'startArray';
-      if (name !== wanted) {
-        throw invalidAnnotations(`${this.file}: ${key}: expected ${key === 'info' ? 'an object' : 'an array'}, got ${tokenKind(token)}`);
-      }
-      this.asm.consume(token);
-      this.state = WHOLE;
-    } else if (key === 'images' || key === 'annotations' || key === 'categories') {
-      if (name !== 'startArray') throw invalidAnnotations(`${this.file}: ${key}: expected an array, got ${tokenKind(token)}`);
-      this.section = key;
-      this.index = 0;
-      this.state = ELEMENTS;
-    } else if (name === 'startObject' || name === 'startArray') {
-      this.depth = 1;
-      this.state = SKIPPING;
-    } else {
-      this.state = TOP_KEY;
-    }
-  }
-
-  /** Where reading stopped, for error messages: `after annotations[41]`; '' before the top level. */
-  private where(): string {
-    switch (this.state) {
-      case ELEMENTS:
-        return this.index > 0 ? `after ${this.section}[${this.index - 1}]` : `at the start of ${this.section}`;
-      case WHOLE:
-      case SKIPPING:
-        return `in "${this.key}"`;
-      case TOP_VALUE:
-        return `after the key "${this.key}"`;
-      case TOP_KEY:
-        return this.key ? `after "${this.key}"` : 'at the start of the top-level object';
-      case AFTER_TOP:
-        return 'after the top-level object';
-      default:
-        return '';
-    }
-  }
-}
-
-function tokenKind(token: Token): string {
-  switch (token.name) {
-    case 'startObject':
-      return 'an object';
-    case 'startArray':
-      return 'an array';
-    case 'stringValue':
-      return 'a string';
-    case 'numberValue':
-      return 'a number';
-    case 'nullValue':
-      return 'null';
-    default:
-      return 'a boolean';
   }
 }

@@ -9,6 +9,7 @@ import { JobManager } from '../jobs/JobManager.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
 import { PathGuard } from '../storage/PathGuard.js';
+import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 
@@ -22,6 +23,8 @@ export interface Service {
   jobs: JobManager;
   pool: ThumbnailPool;
   thumbnails: ThumbnailStore;
+  /** Recently served thumbnails, in memory. */
+  thumbnailCache: ThumbnailCache;
   guard: PathGuard;
   plugins: PluginRunner;
   /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
@@ -77,6 +80,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       jobs,
       pool,
       thumbnails,
+      thumbnailCache: new ThumbnailCache({ maxBytes: config.thumbnailCacheBytes }),
       guard: new PathGuard(config.ingestRoots),
       plugins,
       close() {

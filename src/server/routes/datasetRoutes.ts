@@ -54,6 +54,7 @@ export function datasetRoutes(router: Router, service: Service): void {
     }
     if (service.jobs.activeFor(id).length > 0) throw conflict(`dataset ${id} has an ingest that could not be stopped`);
     await service.datasets.deleteDataset(id);
+    service.thumbnailCache.deleteDataset(id);
     await service.thumbnails.removeDataset(id);
     ctx.status = 204;
   });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import mime from 'mime-types';
@@ -23,6 +23,11 @@ export function imageRoutes(router: Router, service: Service): void {
     const datasetId = validate(idParam, ctx.params.datasetId, 'dataset id');
     const sampleId = validate(idParam, ctx.params.sampleId, 'sample id');
     const { size } = validate(imageQuery, ctx.query, 'query');
+    const cached = size === 'original' ? undefined : service.thumbnailCache.get(datasetId, sampleId, size);
+    if (cached) {
+      sendBytes(ctx, cached.bytes, cached.etag);
+      return;
+    }
     const sample = await service.samples.locate(sampleId, datasetId);
     if (sample.failure_code !== null) {
       throw new AppError(sample.failure_code, sample.failure_message ?? 'the image could not be read', {
@@ -40,7 +45,16 @@ export function imageRoutes(router: Router, service: Service): void {
       size as ThumbnailSize,
       { kind: 'path', path: source },
     );
-    sendFile(ctx, file.path, 'image/webp', `"${sample.job_id.slice(0, 8)}-${size}-${file.size}-${Math.trunc(file.mtimeMs)}"`, file.size);
+    const etag = `"${sample.job_id.slice(0, 8)}-${size}-${file.size}-${Math.trunc(file.mtimeMs)}"`;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file.path);
+    } catch {
+      // Removed since it was found (its dataset deleted meanwhile): the lookup decides again.
+      throw new AppError('IMAGE_MISSING', `${sample.file_name}: the thumbnail is no longer there`, { status: 404 });
+    }
+    service.thumbnailCache.set(datasetId, sampleId, size, { bytes, etag });
+    sendBytes(ctx, bytes, etag);
   });
 }
 
@@ -62,14 +76,24 @@ async function sendOriginal(ctx: Context, service: Service, source: string, file
 
 /** Sends a file with an ETag; answers 304 when the client's copy is current. */
 function sendFile(ctx: Context, file: string, type: string, etag: string, size: number): void {
-  ctx.set('ETag', etag);
-  ctx.set('Cache-Control', 'no-cache');
-  ctx.status = 200;
-  if (ctx.fresh) {
-    ctx.status = 304;
-    return;
-  }
+  if (notModified(ctx, etag)) return;
   ctx.type = type;
   ctx.length = size;
   ctx.body = createReadStream(file);
+}
+
+/** Sends a WebP thumbnail held in memory, or 304. */
+function sendBytes(ctx: Context, bytes: Buffer, etag: string): void {
+  if (notModified(ctx, etag)) return;
+  ctx.type = 'image/webp';
+  ctx.body = bytes;
+}
+
+function notModified(ctx: Context, etag: string): boolean {
+  ctx.set('ETag', etag);
+  ctx.set('Cache-Control', 'no-cache');
+  ctx.status = 200;
+  if (!ctx.fresh) return false;
+  ctx.status = 304;
+  return true;
 }
