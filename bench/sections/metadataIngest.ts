@@ -17,10 +17,10 @@ const MB = 1e6;
 /**
  * Targets 2 and 3: the metadata-only ingest (`thumbnails: "none"`) of the large
  * file against stream-json merely parsing it, and the server's peak memory on
- * the large and the small file. Target 2 is checked against the documented
- * `parser()`; the same pipeline with `parser({ streamValues: false })` is
- * measured too, since it is the faster way to feed `streamValues()` and the
- * comparison should not rest on a baseline that could easily be quicker.
+ * the large and the small file. stream-json runs as documented, `parser()`, and
+ * with `parser({ streamValues: false })`, the faster way to feed
+ * `streamValues()`; target 2 is checked against the faster of the two, so that
+ * it does not rest on a baseline that could easily be quicker.
  * Rounds alternate: stream-json, stream-json packed-only, large, small.
  */
 export async function metadataIngest(context: BenchContext): Promise<SectionResult> {
@@ -73,7 +73,12 @@ export async function metadataIngest(context: BenchContext): Promise<SectionResu
       { label: `service peak RSS (VmHWM), ${small.name}`, unit: 'MB', values: runs.small.map((r) => r.peakRssBytes / MB) },
     ],
     targets: [
-      checkTarget(TARGETS.metadataVsStreamJson, largeWallMs / parseMs, 'median service client wall ÷ median stream-json parse time, parser()'),
+      // The faster of the two pipelines: the target should not rest on a baseline that is easily quicker.
+      checkTarget(
+        TARGETS.metadataVsStreamJson,
+        largeWallMs / Math.min(parseMs, packedMs),
+        'median service client wall ÷ median stream-json parse time of the faster pipeline',
+      ),
       checkTarget(TARGETS.metadataPeakRss, largePeak, `median VmHWM over the ${large.name} runs`),
       checkTarget(TARGETS.metadataRssGrowth, (largePeak / smallPeak - 1) * 100, `median VmHWM of ${large.name} ÷ median VmHWM of ${small.name}, minus 1`),
     ],
@@ -82,8 +87,8 @@ export async function metadataIngest(context: BenchContext): Promise<SectionResu
         title: 'Service time against each stream-json pipeline',
         header: ['Baseline', 'Median parse time', 'Service client wall ÷ baseline'],
         rows: [
-          ['parser() (target 2)', formatWithUnit(parseMs / 1000, 's'), formatWithUnit(largeWallMs / parseMs, 'x')],
-          ['parser({streamValues: false})', formatWithUnit(packedMs / 1000, 's'), formatWithUnit(largeWallMs / packedMs, 'x')],
+          [`parser()${parseMs <= packedMs ? ' (target 2)' : ''}`, formatWithUnit(parseMs / 1000, 's'), formatWithUnit(largeWallMs / parseMs, 'x')],
+          [`parser({streamValues: false})${packedMs < parseMs ? ' (target 2)' : ''}`, formatWithUnit(packedMs / 1000, 's'), formatWithUnit(largeWallMs / packedMs, 'x')],
         ],
       },
       datasetTable([large, small]),

@@ -186,7 +186,7 @@ export class DatasetWriter {
       b === null ? null : b[3],
       record.area,
       record.iscrowd,
-      json(record.segmentation),
+      record.segmentationJson ?? json(record.segmentation),
       json(record.keypoints),
       record.num_keypoints,
       record.caption,

@@ -27,6 +27,11 @@ export interface CocoAnnotation {
   iscrowd: boolean;
   /** Polygons (`number[][]`) or RLE (`{size, counts}` with `counts` a list or a compressed string). */
   segmentation: unknown;
+  /**
+   * `segmentation`'s JSON text as it was in the file, when the reader kept it, so
+   * that the writer need not serialise it again (it is most of a file's bytes).
+   */
+  segmentationJson?: string | null;
   /** Flat `[x1, y1, v1, x2, y2, v2, ...]`. */
   keypoints: number[] | null;
   num_keypoints: number | null;

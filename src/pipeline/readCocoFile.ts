@@ -3,6 +3,7 @@ import { Readable, addAbortSignal } from 'node:stream';
 import { invalidAnnotations } from '../errors.js';
 import type { CocoEvent, CocoSection } from './cocoRecords.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
+import { memberText } from './memberText.js';
 import { normalizeAnnotation, normalizeCategory, normalizeImage } from './normalizeRecords.js';
 import { StreamedValue } from './StreamedValue.js';
 
@@ -136,6 +137,14 @@ class EventSink implements CocoScanSink {
     }
     const file = this.file;
     const batch = this.batch;
+    if (section === 'annotations') {
+      for (let k = 0; k < raws.length; k++) {
+        const record = normalizeAnnotation(raws[k], firstIndex + k, file);
+        if (record.segmentation !== null) record.segmentationJson = memberText(buffer, bounds[2 * k]!, bounds[2 * k + 1]!, 'segmentation');
+        batch.push({ kind: 'annotation', index: firstIndex + k, record });
+      }
+      return;
+    }
     for (let k = 0; k < raws.length; k++) {
       batch.push(recordEvent(section, raws[k], firstIndex + k, file));
     }
