@@ -5,6 +5,8 @@ export interface JobEvent {
   id: number;
   event: string;
   data: Record<string, unknown>;
+  /** `data` as JSON, serialised once for every watcher (a job may have hundreds). */
+  json?: string;
 }
 
 /** The names of the events that end a job's stream. */
@@ -50,10 +52,10 @@ export class JobEventLog {
   /** Appends and broadcasts an event. Nothing is appended after a terminal event. */
   append(event: string, data: Record<string, unknown>): JobEvent | null {
     if (this.#terminal) return null;
-    const entry: JobEvent = { id: this.#nextId++, event, data };
+    const entry: JobEvent = { id: this.#nextId++, event, data, json: JSON.stringify(data) };
     this.#events.push(entry);
     if (this.#events.length > this.#limit) this.#evict();
-    this.channel.broadcast(data, event, { eventId: String(entry.id) });
+    this.channel.broadcast(entry.json, event, { eventId: String(entry.id) });
     if (TERMINAL_EVENTS.has(event)) {
       this.#terminal = entry;
       this.#resolveFinished(entry);

@@ -27,17 +27,19 @@ export async function streamJobEvents(ctx: Context, source: JobEventLog | JobEve
     keepAlive: options.keepAliveMs ?? 15_000,
     retry: 2000,
     headers: { 'X-Accel-Buffering': 'no' },
+    // Live events arrive serialised once by the job's log, not once per watcher.
+    serializer: serializeEventData,
   });
   const lastId = /^\d+$/.test(session.lastId) ? Number(session.lastId) : 0;
   const end = () => {
     if (!ctx.res.writableEnded) ctx.res.end();
   };
   if (Array.isArray(source)) {
-    for (const event of source) if (event.id > lastId) session.push(event.data, event.event, String(event.id));
+    for (const event of source) if (event.id > lastId) session.push(event.json ?? event.data, event.event, String(event.id));
     end();
     return;
   }
-  for (const event of source.since(lastId)) session.push(event.data, event.event, String(event.id));
+  for (const event of source.since(lastId)) session.push(event.json ?? event.data, event.event, String(event.id));
   if (source.terminal) {
     end();
     return;
@@ -51,4 +53,8 @@ export async function streamJobEvents(ctx: Context, source: JobEventLog | JobEve
     source.channel.deregister(session);
     end();
   }
+}
+
+function serializeEventData(data: unknown): string {
+  return typeof data === 'string' ? data : JSON.stringify(data);
 }
