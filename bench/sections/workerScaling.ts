@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { alternate } from '../alternate.js';
+import { measureSharpCeiling } from '../baselines/measureSharpCeiling.js';
 import type { BenchContext } from '../BenchContext.js';
 import { measureServiceIngest } from '../measureServiceIngest.js';
 import type { SectionResult } from '../reportModel.js';
@@ -19,6 +21,18 @@ export async function workerScaling(context: BenchContext): Promise<SectionResul
   const ingest = (workers: number) => (round: number) =>
     measureServiceIngest(context, { label: `scaling-workers${workers}-run${round}`, dataset, thumbnails: 'all', workers });
   const runs = await alternate(options.runs, { one: ingest(ONE), two: ingest(TWO) });
+  // The same thumbnail function with nothing around it, as threads of one process
+  // and as separate processes: what one process's threads can reach on this machine.
+  const ceilingImages = Math.min(dataset.images, options.quick ? 60 : 400);
+  const outDir = path.join(context.outputsDir, 'sharp-ceiling');
+  const ceiling = (processes: number, threads: number) => () =>
+    measureSharpCeiling(context.repoRoot, dataset.imageDir, outDir, ceilingImages, { processes, threads });
+  const bare = await alternate(options.runs, {
+    oneThread: ceiling(1, ONE),
+    twoThreads: ceiling(1, TWO),
+    twoProcesses: ceiling(TWO, 1),
+  });
+  const median = (values: number[]) => summarize(values).median;
   const rate = (r: (typeof runs.one)[number]) => (r.complete.thumbnails.generated / r.wallMs) * 1000;
   const serverRate = (r: (typeof runs.one)[number]) => (r.complete.thumbnails.generated / r.complete.duration_ms) * 1000;
   return {
@@ -42,6 +56,19 @@ export async function workerScaling(context: BenchContext): Promise<SectionResul
         `median thumbnails/s with WORKERS=${TWO} ÷ median with WORKERS=${ONE}`,
       ),
     ],
-    tables: [],
+    tables: [
+      {
+        title: `The thumbnail function alone (${ceilingImages} images, no pool, server or database)`,
+        header: ['Run as', 'Median images/s', 'Runs', 'vs one thread'],
+        rows: [
+          ['1 worker thread', median(bare.oneThread).toFixed(1), bare.oneThread.map((v) => v.toFixed(1)).join(', '), '1.00x'],
+          [`${TWO} worker threads, one process`, median(bare.twoThreads).toFixed(1), bare.twoThreads.map((v) => v.toFixed(1)).join(', '), `${(median(bare.twoThreads) / median(bare.oneThread)).toFixed(2)}x`],
+          [`${TWO} processes of one thread`, median(bare.twoProcesses).toFixed(1), bare.twoProcesses.map((v) => v.toFixed(1)).join(', '), `${(median(bare.twoProcesses) / median(bare.oneThread)).toFixed(2)}x`],
+        ],
+        note:
+          'The service\'s own thumbnail function (src/workers/thumbnailWorker.ts) over the same photos. Two threads of one process ' +
+          'against two processes shows how far one process\'s threads can scale here, whatever pool or pipeline is around them.',
+      },
+    ],
   };
 }
