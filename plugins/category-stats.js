@@ -4,7 +4,9 @@
 // For each category: annotations, crowd annotations, images containing it, and
 // COCO's object-size buckets (small < 32², medium < 96², large, by `area`), per
 // split and over all splits. It counts from the batches the ingest hands it, so it
-// costs one pass over data the service is reading anyway.
+// costs one pass over data the service is reading anyway; the images per category,
+// a distinct count that would need a set of (category, image) pairs held through the
+// whole ingest, are asked of DuckDB once the rows are committed.
 
 /** @typedef {import('../src/plugins/IngestPlugin.js').IngestPlugin} IngestPlugin */
 
@@ -23,7 +25,7 @@ export const plugin = {
   name: 'category-stats',
 
   onIngestStart(ctx) {
-    running.set(ctx.jobId, { stats: new Map(), imagesByCategory: new Map() });
+    running.set(ctx.jobId, { stats: new Map() });
   },
 
   onSamplesIngested(batch, ctx) {
@@ -42,9 +44,6 @@ export const plugin = {
         else if (area < MEDIUM) s.medium++;
         else s.large++;
       }
-      let images = state.imagesByCategory.get(a.category_id);
-      if (!images) state.imagesByCategory.set(a.category_id, (images = new Set()));
-      images.add(a.image_id);
     }
   },
 
@@ -52,9 +51,15 @@ export const plugin = {
     const state = running.get(ctx.jobId);
     running.delete(ctx.jobId);
     if (!state) return;
+    const images = new Map();
+    const rows = await ctx.query(
+      'SELECT category_id, count(DISTINCT sample_id) AS images FROM annotations WHERE job_id = ? AND category_id IS NOT NULL GROUP BY category_id',
+      [ctx.jobId],
+    );
+    for (const row of rows) images.set(Number(row.category_id), Number(row.images));
     const split = {};
     for (const [id, s] of state.stats) {
-      s.images = state.imagesByCategory.get(id)?.size ?? 0;
+      s.images = images.get(id) ?? 0;
       split[id] = { name: ctx.categories.get(id) ?? null, ...s };
     }
     const stored = (await ctx.load()) ?? { splits: {} };

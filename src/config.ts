@@ -20,7 +20,7 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `MAX_CONCURRENT_JOBS`, default 1. */
   maxConcurrentJobs: number;
-  /** `DUCKDB_MEMORY_LIMIT`, default `200MB`. */
+  /** `DUCKDB_MEMORY_LIMIT`, default `128MB`. */
   duckdbMemoryLimit: string;
   /** `THUMBNAIL_QUALITY`, WebP quality 1-100, default 80. */
   thumbnailQuality: number;
@@ -32,6 +32,10 @@ export interface Config {
   sseKeepAliveMs: number;
   /** `THUMBNAIL_CACHE_BYTES`, memory for recently served thumbnails; default 64 MiB, 0 turns the cache off. */
   thumbnailCacheBytes: number;
+  /** `API_TOKEN`: when set (16 characters or more), mutating requests need `Authorization: Bearer <token>`; default none. */
+  apiToken: string | null;
+  /** `CORS_ORIGINS`, comma-separated origins allowed to call the API from a browser; default none (CORS off). */
+  corsOrigins: string[];
 }
 
 /** Defaults, in one place. Paths are resolved against the working directory. */
@@ -42,9 +46,10 @@ export const CONFIG_DEFAULTS = {
   pluginDir: './plugins',
   logLevel: 'info',
   maxConcurrentJobs: 1,
-  // DuckDB keeps the blocks an ingest writes cached up to this limit; at 512MB a
-  // 100K-image ingest peaked at 720-750 MB RSS, at 200MB at 525-580 MB, no slower.
-  duckdbMemoryLimit: '200MB',
+  // DuckDB keeps the blocks an ingest writes cached up to this limit, so the
+  // server's peak grew with the dataset: a 100K-image ingest peaked at 720-750 MB
+  // RSS at 512MB, 525-580 MB at 200MB, 435-455 MB at 128MB, no slower.
+  duckdbMemoryLimit: '128MB',
   thumbnailQuality: 80,
   maxImagePixels: 100_000_000,
   maxBodyBytes: 1024 * 1024,
@@ -79,7 +84,28 @@ const envSchema = z.object({
   MAX_BODY_BYTES: intIn('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
   THUMBNAIL_CACHE_BYTES: intIn('THUMBNAIL_CACHE_BYTES', 0, 2 ** 34).optional(),
+  API_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'API_TOKEN must be at least 16 characters')
+    .max(512, 'API_TOKEN must be at most 512 characters')
+    .regex(/^[\x21-\x7e]+$/, 'API_TOKEN must be printable ASCII without spaces')
+    .optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+    .refine((origins) => origins.every(isOrigin), 'CORS_ORIGINS must list origins such as https://app.example.com, comma-separated')
+    .optional(),
 });
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 /** Thrown by {@link loadConfig}; its message lists every bad variable. */
 export class ConfigError extends Error {
@@ -127,5 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: e.MAX_BODY_BYTES ?? CONFIG_DEFAULTS.maxBodyBytes,
     sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,
     thumbnailCacheBytes: e.THUMBNAIL_CACHE_BYTES ?? CONFIG_DEFAULTS.thumbnailCacheBytes,
+    apiToken: e.API_TOKEN ?? null,
+    corsOrigins: e.CORS_ORIGINS ?? [],
   };
 }

@@ -9,7 +9,7 @@ import { toPlainRows, type Row } from './toPlainRows.js';
 export interface DatabaseOptions {
   /** The DuckDB file. `:memory:` is accepted for experiments, never used by the service. */
   file: string;
-  /** DuckDB `memory_limit`; default `200MB` (the service's own default, `CONFIG_DEFAULTS`). */
+  /** DuckDB `memory_limit`; default `128MB` (the service's own default, `CONFIG_DEFAULTS`). */
   memoryLimit?: string;
   /** DuckDB `threads`; default DuckDB's own (the machine's cores). */
   threads?: number;
@@ -48,7 +48,7 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     const file = options.file;
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '200MB' };
+    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '128MB' };
     if (options.threads !== undefined) config.threads = String(options.threads);
     let instance: DuckDBInstance;
     try {

@@ -12,7 +12,7 @@ export interface JobManagerOptions {
   maxConcurrentJobs?: number;
   /** Finished jobs kept in memory for event replay; default 100 (older ones are answered from the database). */
   keepFinished?: number;
-  /** Least ms between two progress events of one stage; default 100. */
+  /** Least ms between two progress events of one stage; default 200 (see `ProgressThrottle`). */
   progressIntervalMs?: number;
 }
 
@@ -51,7 +51,7 @@ export class JobManager {
     this.#log = log;
     this.#max = options.maxConcurrentJobs ?? 1;
     this.#keepFinished = options.keepFinished ?? 100;
-    this.#intervalMs = options.progressIntervalMs ?? 100;
+    this.#intervalMs = options.progressIntervalMs ?? 200;
   }
 
   /** Creates the dataset if needed, records the job and queues it. */

@@ -7,7 +7,8 @@ import type { CocoSection } from './cocoRecords.js';
  * Record arrays arrive as runs: `text` holds one or more complete elements with
  * the commas between them, so `JSON.parse('[' + text + ']')` yields them all in
  * one call. `bounds` holds each element's start and end offsets in `buffer`, for
- * locating a record that fails to parse.
+ * locating a record that fails to parse. Buffers handed to the sink are valid
+ * only during the call.
  */
 export interface CocoScanSink {
   records(run: RecordRun): void;
@@ -85,9 +86,9 @@ const DONE = 12; // after the top-level object
  *
  * It checks the document's structure (the top-level object, keys, commas,
  * brackets) itself; what lies inside an element is checked by `JSON.parse`, and
- * other top-level values by the sink. Input is pushed a chunk at a time; an
- * element that spans chunks is kept until it completes (at most
- * `maxRecordBytes`). Errors name the file, the byte and the last complete record.
+ * other top-level values by the sink. Input is pushed a chunk at a time, and a
+ * chunk is not used after `push` returns (the caller may reuse its buffer): an
+ * element that spans chunks is copied until it completes (at most `maxRecordBytes`). Errors name the file, the byte and the last complete record.
  */
 export class CocoScanner {
   readonly #file: string;
@@ -404,7 +405,8 @@ export class CocoScanner {
   }
 
   #keep(piece: Buffer, what: string, limit: number, fileOffset: number): void {
-    this.#pending.push(piece);
+    // A copy: the reader reuses its buffer for the next chunk.
+    this.#pending.push(Buffer.from(piece));
     this.#pendingBytes += piece.length;
     if (this.#pendingBytes > limit) {
       throw invalidAnnotations(`${this.#file}: ${what} at byte ${fileOffset} is larger than ${limit} bytes`);

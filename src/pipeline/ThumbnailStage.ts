@@ -84,7 +84,7 @@ export class ThumbnailStage {
     this.#pool
       .run(
         {
-          source: { kind: 'path', path: source },
+          source: { kind: 'path', path: source, within: this.#options.imageDir },
           outputs: [{ size: THUMBNAIL_SIZES.medium, path: this.#store.pathFor(ref, 'medium') }],
           quality: this.#options.quality ?? 80,
           maxPixels: this.#options.maxPixels ?? 100_000_000,

@@ -1,8 +1,9 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, addAbortSignal } from 'node:stream';
 import { invalidAnnotations } from '../errors.js';
 import type { CocoEvent, CocoSection } from './cocoRecords.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
+import { fileChunks } from './fileChunks.js';
 import { memberText } from './memberText.js';
 import { normalizeAnnotation, normalizeCategory, normalizeImage } from './normalizeRecords.js';
 import { StreamedValue } from './StreamedValue.js';
@@ -67,11 +68,12 @@ export async function* readCocoFile(
   const scanner = new CocoScanner({ file, maxRecordBytes: options.maxRecordBytes });
   const sink = new EventSink(file, options.maxMetadataBytes ?? READ_COCO_DEFAULTS.maxMetadataBytes);
 
-  let stream: Readable;
   let totalBytes = options.totalBytes ?? null;
-  const ownsFile = typeof source === 'string';
+  let handle: FileHandle | null = null;
+  let stream: Readable | null = null;
+  let chunks: AsyncIterable<Buffer | string>;
   if (typeof source === 'string') {
-    const handle = await open(source, 'r');
+    handle = await open(source, 'r');
     try {
       if (options.totalBytes === undefined) totalBytes = (await handle.stat()).size;
       signal?.throwIfAborted();
@@ -79,18 +81,19 @@ export async function* readCocoFile(
       await handle.close();
       throw err;
     }
-    stream = handle.createReadStream({ highWaterMark });
+    chunks = fileChunks(handle, { chunkBytes: highWaterMark, signal });
   } else {
     stream = source instanceof Readable ? source : Readable.from(source as AsyncIterable<Buffer>);
+    // Destroys the stream as soon as the signal fires, even while the consumer is
+    // not pulling; a pending read then fails and we rethrow the reason.
+    if (signal) addAbortSignal(signal, stream);
+    chunks = stream;
   }
-  // Destroys the stream (closing the file) as soon as the signal fires, even while
-  // the consumer is not pulling; a pending read then fails and we rethrow the reason.
-  if (signal) addAbortSignal(signal, stream);
 
   let bytesRead = 0;
   try {
-    for await (const data of stream) {
-      const chunk: Buffer = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
+    for await (const data of chunks) {
+      const chunk: Buffer = typeof data === 'string' ? Buffer.from(data) : data;
       scanner.push(chunk, sink);
       bytesRead += chunk.length;
       onProgress?.({ bytesRead, totalBytes });
@@ -105,9 +108,8 @@ export async function* readCocoFile(
     if (signal?.aborted) throw signal.reason;
     throw err;
   } finally {
-    if (!stream.destroyed) stream.destroy();
-    // Our own file: do not report done until its descriptor is really closed.
-    if (ownsFile && !stream.closed) await new Promise((resolve) => stream.once('close', resolve));
+    if (stream && !stream.destroyed) stream.destroy();
+    await handle?.close();
   }
 }
 

@@ -48,5 +48,12 @@ export interface PluginContext {
   load(): Promise<unknown>;
   /** Replaces this plugin's stored data for the dataset (JSON-serialisable). */
   store(data: unknown): Promise<void>;
+  /**
+   * Runs a SQL query on a read connection and returns plain rows (BIGINTs as
+   * numbers). In `onIngestComplete` this ingest's rows are committed and can be
+   * read with `WHERE job_id = ?`: aggregates are better asked of DuckDB there
+   * than kept in memory through the ingest. Plugins are trusted code; use it to read.
+   */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }

@@ -75,6 +75,7 @@ export class PluginRunner {
         await db.write('DELETE FROM plugin_data WHERE dataset_id = ? AND plugin = ?', [BigInt(scope.datasetId), plugin.name]);
         await db.write('INSERT INTO plugin_data VALUES (?, ?, ?, now())', [BigInt(scope.datasetId), plugin.name, text]);
       },
+      query: (sql: string, params: unknown[] = []) => db.query(sql, params as never),
       log: { info: (obj, msg) => log.info(obj, msg), warn: (obj, msg) => log.warn(obj, msg) },
     };
   }

@@ -1,6 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { corsPolicy } from './corsPolicy.js';
 import { errorHandler } from './errorHandler.js';
 import { requestLogger } from './requestLogger.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
@@ -9,6 +10,7 @@ import { imageRoutes } from './routes/imageRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { sampleRoutes } from './routes/sampleRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
+import { requireToken } from './requireToken.js';
 import { securityHeaders } from './securityHeaders.js';
 import type { Service } from './startService.js';
 
@@ -16,9 +18,12 @@ import type { Service } from './startService.js';
 export function createApp(service: Service): Koa {
   const app = new Koa();
   app.silent = true;
-  app.use(securityHeaders());
+  app.use(securityHeaders(service.config.corsOrigins.length > 0));
+  app.use(corsPolicy(service.config.corsOrigins));
   app.use(requestLogger(service.log));
   app.use(errorHandler(service.log));
+  // Before the body parser: an unauthenticated body is never read.
+  app.use(requireToken(service.config.apiToken));
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -44,6 +44,7 @@ const DEFAULTS = { quality: 80, maxPixels: 100_000_000, maxPending: 64 } as cons
 /** HTTP status of a failed generation, by worker code; anything else is 500. */
 const FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = {
   IMAGE_MISSING: 404,
+  IMAGE_REFUSED: 403,
   IMAGE_TOO_LARGE: 422,
   IMAGE_UNDECODABLE: 422,
   IMAGE_UNSUPPORTED: 422,

@@ -12,6 +12,7 @@
  * - `IMAGE_UNDECODABLE`: empty, truncated or corrupt image data.
  * - `IMAGE_UNSUPPORTED`: not an image format we decode (text, SVG, PDF, unknown bytes).
  * - `IMAGE_TOO_LARGE`: its header declares more pixels than the task's `maxPixels`.
+ * - `IMAGE_REFUSED`: the file lies outside the folder it must be read from (a symlink pointing out).
  * - `THUMBNAIL_WRITE_FAILED`: the image decoded but a thumbnail file could not be written.
  * - `WORKER_CRASHED`: the worker died or threw something unexpected (a bug, not the image's fault).
  */
@@ -21,12 +22,21 @@ export type ImageErrorCode =
   | 'IMAGE_UNDECODABLE'
   | 'IMAGE_UNSUPPORTED'
   | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_REFUSED'
   | 'THUMBNAIL_WRITE_FAILED'
   | 'WORKER_CRASHED';
 
 /** Where the worker reads the image from. */
 export type ThumbnailSource =
-  | { kind: 'path'; path: string }
+  | {
+      kind: 'path';
+      path: string;
+      /**
+       * A real (symlink-free) folder the file must lie in once opened, symlinks
+       * resolved; outside it the file is refused unread (`IMAGE_REFUSED`). Default: no check.
+       */
+      within?: string;
+    }
   /**
    * Image bytes already in memory (e.g. fetched from object storage). They are
    * moved to the worker, not copied, so the caller's buffer is detached after

@@ -8,7 +8,19 @@
  * `WORKER_CRASHED`.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
@@ -115,6 +127,7 @@ async function readSource(source: ThumbnailSource, name: string, maxPixels: numb
     throw readFailure(name, err);
   }
   try {
+    if (source.within !== undefined) checkWithin(fd, source.path, source.within, name);
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw new ImageFailure('IMAGE_UNREADABLE', `${name}: is a directory`);
     if (!stats.isFile()) throw new ImageFailure('IMAGE_UNREADABLE', `${name}: is not a regular file`);
@@ -134,6 +147,23 @@ async function readSource(source: ThumbnailSource, name: string, maxPixels: numb
     throw err instanceof ImageFailure ? err : readFailure(name, err);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Refuses a file that, symlinks resolved, lies outside `within`. The path checked
+ * is the one of the file actually opened (Linux's /proc/self/fd), so a symlink
+ * swapped between a check and the open cannot slip through.
+ */
+function checkWithin(fd: number, file: string, within: string, name: string): void {
+  let real: string;
+  try {
+    real = readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    real = realpathSync(file); // no /proc: the best a portable check can do
+  }
+  if (real !== within && !real.startsWith(within.endsWith(path.sep) ? within : within + path.sep)) {
+    throw new ImageFailure('IMAGE_REFUSED', `${name}: resolves outside the image folder; not read`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import mime from 'mime-types';
@@ -37,13 +38,13 @@ export function imageRoutes(router: Router, service: Service): void {
     const source = resolveImagePath(sample.image_dir, sample.file_name);
     if (source === null) throw new AppError('IMAGE_REFUSED', `${sample.file_name}: file_name leaves the image folder`, { status: 403 });
     if (size === 'original') {
-      await sendOriginal(ctx, service, source, sample.file_name);
+      await sendOriginal(ctx, service, source, sample.file_name, sample.image_dir);
       return;
     }
     const file = await service.thumbnails.get(
       { datasetId, jobId: sample.job_id, sampleId },
       size as ThumbnailSize,
-      { kind: 'path', path: source },
+      { kind: 'path', path: source, within: sample.image_dir },
     );
     const etag = `"${sample.job_id.slice(0, 8)}-${size}-${file.size}-${Math.trunc(file.mtimeMs)}"`;
     let bytes: Buffer;
@@ -58,15 +59,17 @@ export function imageRoutes(router: Router, service: Service): void {
   });
 }
 
-async function sendOriginal(ctx: Context, service: Service, source: string, fileName: string): Promise<void> {
+async function sendOriginal(ctx: Context, service: Service, source: string, fileName: string, imageDir: string): Promise<void> {
   let real: string;
   try {
     real = await realpath(source);
   } catch {
     throw new AppError('IMAGE_MISSING', `${fileName}: the original image is no longer there`, { status: 404 });
   }
-  if (!(await service.guard.contains(real))) {
-    throw new AppError('IMAGE_REFUSED', `${fileName}: the image resolves outside INGEST_ROOTS`, { status: 403 });
+  // Inside its image folder once symlinks are resolved, and that folder inside INGEST_ROOTS.
+  const within = real.startsWith(imageDir.endsWith(path.sep) ? imageDir : imageDir + path.sep);
+  if (!within || !(await service.guard.contains(real))) {
+    throw new AppError('IMAGE_REFUSED', `${fileName}: the image resolves outside its image folder`, { status: 403 });
   }
   const info = await stat(real);
   if (!info.isFile()) throw new AppError('IMAGE_MISSING', `${fileName}: not a file`, { status: 404 });
