@@ -1,4 +1,4 @@
-import type { ThumbnailMode } from '../pipeline/ingestDataset.js';
+import type { OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
 import { STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
 import { JobEventLog } from './JobEventLog.js';
 
@@ -13,6 +13,7 @@ export interface JobSpec {
   annotationPath: string;
   imageDir: string;
   thumbnails: ThumbnailMode;
+  onInvalid: OnInvalid;
 }
 
 /** A stage's latest figures, as `GET /jobs/{id}` shows them. */
@@ -72,6 +73,7 @@ export class Job {
       annotation_path: this.spec.annotationPath,
       image_dir: this.spec.imageDir,
       thumbnails: this.spec.thumbnails,
+      on_invalid: this.spec.onInvalid,
       created_at: this.createdAt.toISOString(),
       started_at: this.startedAt?.toISOString() ?? null,
       finished_at: this.finishedAt?.toISOString() ?? null,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
 import { AppError, conflict, notFound, toAppError } from '../errors.js';
-import { ingestDataset, type IngestServices, type ThumbnailMode } from '../pipeline/ingestDataset.js';
+import { ingestDataset, type IngestServices, type ThumbnailMode, type OnInvalid } from '../pipeline/ingestDataset.js';
 import { Job } from './Job.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
 
@@ -24,6 +24,8 @@ export interface SubmitRequest {
   datasetName?: string | undefined;
   split: string;
   thumbnails: ThumbnailMode;
+  /** What invalid records do: fail the job (default) or get skipped and counted. */
+  onInvalid?: OnInvalid;
 }
 
 /**
@@ -73,6 +75,7 @@ export class JobManager {
       annotationPath: request.annotationPath,
       imageDir: request.imageDir,
       thumbnails: request.thumbnails,
+      onInvalid: request.onInvalid ?? 'fail',
     });
     await this.#repo.insertJob({
       id: job.id,
@@ -80,7 +83,7 @@ export class JobManager {
       split: request.split,
       annotationPath: request.annotationPath,
       imageDir: request.imageDir,
-      options: { thumbnails: request.thumbnails, dataset_name: request.datasetName ?? null },
+      options: { thumbnails: request.thumbnails, on_invalid: request.onInvalid ?? 'fail', dataset_name: request.datasetName ?? null },
     });
     this.#jobs.set(job.id, job);
     this.#queue.push(job);

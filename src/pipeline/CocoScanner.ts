@@ -1,5 +1,6 @@
 import { invalidAnnotations } from '../errors.js';
 import type { CocoSection } from './cocoRecords.js';
+import { BACKSLASH, COLON, COMMA, isBlank, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './jsonBytes.js';
 
 /**
  * Where {@link CocoScanner} hands what it finds, in file order.
@@ -50,16 +51,6 @@ const MAX_KEY_BYTES = 64 * 1024;
 const RECORD_SECTIONS: ReadonlySet<string> = new Set(['images', 'annotations', 'categories']);
 const KNOWN_KEYS: ReadonlySet<string> = new Set(['info', 'licenses', 'images', 'annotations', 'categories']);
 
-// Bytes the scanner looks at.
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const isBlank = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 // Where the scanner is in the document.
 const START = 0; // before the top-level object

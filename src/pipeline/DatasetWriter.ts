@@ -19,6 +19,12 @@ export interface WriteTarget {
   file: string;
 }
 
+/**
+ * Called for each record skipped under `on_invalid: "skip"`, with the message a
+ * strict ingest would have failed with (null past the first few of one rule: counted, not described).
+ */
+export type SkipHandler = (section: 'images' | 'annotations' | 'categories', message: string | null) => void;
+
 /** The id sequences shared by every ingest of this process. */
 export interface IdSequences {
   samples: IdSequence;
@@ -72,6 +78,9 @@ function chunkWriter(appender: DuckDBAppender): DuckDBDataChunkWriter {
 }
 
 const big = (n: number): bigint => BigInt(n);
+
+/** Violations of one commit-time rule named one by one when skipping; the rest are only counted. */
+const SKIP_REPORTED = 20;
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /**
@@ -93,6 +102,10 @@ export class DatasetWriter {
   readonly #imageIndexByCocoId = new Map<number, number>();
   readonly #categories = new Map<number, { record: CocoCategory; index: number }>();
   #unresolvedAnnotations = 0;
+  /** Set by {@link skipInvalid}: records that break a rule are skipped instead of failing the ingest. */
+  #onSkip: SkipHandler | null = null;
+  #checked = false;
+  #existingCategories: number[] = [];
   #imageCount = 0;
   #annotationCount = 0;
   #open = true;
@@ -124,6 +137,11 @@ export class DatasetWriter {
     }
   }
 
+  /** Skips records that break a rule (duplicate ids, unknown references) instead of failing; each goes to `onSkip`. */
+  skipInvalid(onSkip: SkipHandler): void {
+    this.#onSkip = onSkip;
+  }
+
   get imageCount(): number {
     return this.#imageCount;
   }
@@ -136,13 +154,14 @@ export class DatasetWriter {
     return this.#categories.size;
   }
 
-  /** Appends an image; returns its sample. Duplicate COCO ids fail the ingest. */
-  addImage(record: CocoImage, index: number): WrittenSample {
+  /** Appends an image; returns its sample. Duplicate COCO ids fail the ingest, or are skipped (null). */
+  addImage(record: CocoImage, index: number): WrittenSample | null {
     const first = this.#imageIndexByCocoId.get(record.id);
     if (first !== undefined) {
-      throw invalidAnnotations(
-        `${this.target.file}: images[${index}].id: duplicate image id ${record.id} (first at images[${first}])`,
-      );
+      const message = `${this.target.file}: images[${index}].id: duplicate image id ${record.id} (first at images[${first}])`;
+      if (!this.#onSkip) throw invalidAnnotations(message);
+      this.#onSkip('images', message);
+      return null;
     }
     const id = this.#ids.samples.next();
     this.#sampleIdByCocoId.set(record.id, id);
@@ -201,9 +220,10 @@ export class DatasetWriter {
   addCategory(record: CocoCategory, index: number): void {
     const first = this.#categories.get(record.id);
     if (first !== undefined) {
-      throw invalidAnnotations(
-        `${this.target.file}: categories[${index}].id: duplicate category id ${record.id} (first at categories[${first.index}])`,
-      );
+      const message = `${this.target.file}: categories[${index}].id: duplicate category id ${record.id} (first at categories[${first.index}])`;
+      if (!this.#onSkip) throw invalidAnnotations(message);
+      this.#onSkip('categories', message);
+      return;
     }
     this.#categories.set(record.id, { record, index });
   }
@@ -227,53 +247,11 @@ export class DatasetWriter {
    * @throws AppError `INVALID_ANNOTATION_FILE` naming the first offending record.
    */
   async commit(summary: CommitSummary): Promise<void> {
+    if (!this.#checked) await this.checkWholeFile();
     this.flush();
     const t = this.target;
     const datasetId = big(t.datasetId);
-    if (this.#unresolvedAnnotations > 0) {
-      await this.#conn.run(
-        `UPDATE annotations a SET sample_id = s.id FROM samples s
-         WHERE a.job_id = ? AND a.sample_id IS NULL AND s.job_id = ? AND s.coco_id = a.image_coco_id`,
-        [t.jobId, t.jobId],
-      );
-      const unknown = await this.#first(
-        `SELECT record_index, image_coco_id AS v FROM annotations
-         WHERE job_id = ? AND sample_id IS NULL ORDER BY record_index LIMIT 1`,
-      );
-      if (unknown) {
-        throw invalidAnnotations(
-          `${t.file}: annotations[${unknown.record_index}].image_id: no image has id ${unknown.v}`,
-        );
-      }
-    }
-    const duplicate = await this.#first(
-      `SELECT max(record_index) AS record_index, min(record_index) AS first, coco_id AS v FROM annotations
-       WHERE job_id = ? GROUP BY coco_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`,
-    );
-    if (duplicate) {
-      throw invalidAnnotations(
-        `${t.file}: annotations[${duplicate.record_index}].id: duplicate annotation id ${duplicate.v} (first at annotations[${duplicate.first}])`,
-      );
-    }
-    const existing = toPlainRows(
-      await this.#conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [datasetId]),
-    ).map((r) => Number(r.id));
-    const known = new Set<number>([...existing, ...this.#categories.keys()]);
-    // Category ids were validated as integers, so inlining them is safe and keeps the query one statement.
-    // `NOT IN (NULL)` is never true, so an empty list must not reach the SQL.
-    const notKnown = known.size > 0 ? `AND category_id NOT IN (${[...known].join(',')})` : '';
-    const badCategory = await this.#first(
-      `SELECT record_index, category_id AS v FROM annotations
-       WHERE job_id = ? AND category_id IS NOT NULL ${notKnown}
-       ORDER BY record_index LIMIT 1`,
-    );
-    if (badCategory) {
-      throw invalidAnnotations(
-        `${t.file}: annotations[${badCategory.record_index}].category_id: no category has id ${badCategory.v}` +
-          (this.#categories.size === 0 ? ' (the file has no categories)' : ''),
-      );
-    }
-    const existingIds = new Set(existing);
+    const existingIds = new Set(this.#existingCategories);
     for (const { record } of this.#categories.values()) {
       if (existingIds.has(record.id)) continue;
       await this.#conn.run(`INSERT INTO categories VALUES (?, ?, ?, ?, ?, ?, ?)`, [
@@ -296,6 +274,66 @@ export class DatasetWriter {
     this.#closeAppenders();
     await this.#conn.run('COMMIT');
     this.#open = false;
+  }
+
+  /**
+   * Pushes the buffered rows and applies the rules only the whole file can tell
+   * (unknown images and categories, duplicate annotation ids): strict, the first
+   * violation fails; skipping, violations are deleted and counted. Called by
+   * {@link commit} if not before; call it first to read the final counts.
+   * @throws AppError `INVALID_ANNOTATION_FILE` naming the first offending record.
+   */
+  async checkWholeFile(): Promise<void> {
+    this.flush();
+    const t = this.target;
+    const datasetId = big(t.datasetId);
+    if (this.#unresolvedAnnotations > 0) {
+      await this.#conn.run(
+        `UPDATE annotations a SET sample_id = s.id FROM samples s
+         WHERE a.job_id = ? AND a.sample_id IS NULL AND s.job_id = ? AND s.coco_id = a.image_coco_id`,
+        [t.jobId, t.jobId],
+      );
+      await this.#rule(
+        `SELECT id, record_index, image_coco_id AS v FROM annotations WHERE job_id = ? AND sample_id IS NULL`,
+        (r) => `${t.file}: annotations[${r.record_index}].image_id: no image has id ${r.v}`,
+      );
+    }
+    const duplicate = toPlainRows(
+      await this.#conn.runAndReadAll(
+        `SELECT max(record_index) AS record_index, min(record_index) AS first, coco_id AS v FROM annotations
+         WHERE job_id = ? GROUP BY coco_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`,
+        [t.jobId],
+      ),
+    )[0];
+    if (duplicate && !this.#onSkip) {
+      throw invalidAnnotations(
+        `${t.file}: annotations[${duplicate.record_index}].id: duplicate annotation id ${duplicate.v} (first at annotations[${duplicate.first}])`,
+      );
+    }
+    // Skipping: every occurrence of an id after its first, in file order.
+    if (duplicate) await this.#rule(
+      `SELECT id, record_index, coco_id AS v, first FROM (
+         SELECT id, record_index, coco_id, min(record_index) OVER (PARTITION BY coco_id) AS first,
+                count(*) OVER (PARTITION BY coco_id) AS n
+         FROM annotations WHERE job_id = ?)
+       WHERE n > 1 AND record_index > first`,
+      (r) => `${t.file}: annotations[${r.record_index}].id: duplicate annotation id ${r.v} (first at annotations[${r.first}])`,
+    );
+    const existing = toPlainRows(
+      await this.#conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [datasetId]),
+    ).map((r) => Number(r.id));
+    const known = new Set<number>([...existing, ...this.#categories.keys()]);
+    // Category ids were validated as integers, so inlining them is safe and keeps the query one statement.
+    // `NOT IN (NULL)` is never true, so an empty list must not reach the SQL.
+    const notKnown = known.size > 0 ? `AND category_id NOT IN (${[...known].join(',')})` : '';
+    await this.#rule(
+      `SELECT id, record_index, category_id AS v FROM annotations WHERE job_id = ? AND category_id IS NOT NULL ${notKnown}`,
+      (r) =>
+        `${t.file}: annotations[${r.record_index}].category_id: no category has id ${r.v}` +
+        (this.#categories.size === 0 ? ' (the file has no categories)' : ''),
+    );
+    this.#existingCategories = existing;
+    this.#checked = true;
   }
 
   /** Discards everything this ingest appended. Safe to call more than once. */
@@ -327,7 +365,22 @@ export class DatasetWriter {
     this.#appenders.length = 0;
   }
 
-  async #first(sql: string): Promise<Record<string, unknown> | undefined> {
-    return toPlainRows(await this.#conn.runAndReadAll(sql, [this.target.jobId]))[0];
+  /**
+   * Applies a rule that only the whole file can check. `violations` selects the
+   * offending annotations (`id`, `record_index`, ...) of this job. Strict: the
+   * first in file order fails the ingest. Skipping: the first few are reported
+   * with their message, all of them are counted and deleted.
+   */
+  async #rule(violations: string, describe: (row: Record<string, unknown>) => string): Promise<void> {
+    const first = toPlainRows(
+      await this.#conn.runAndReadAll(`${violations} ORDER BY record_index LIMIT ${this.#onSkip ? SKIP_REPORTED : 1}`, [this.target.jobId]),
+    );
+    if (first.length === 0) return;
+    if (!this.#onSkip) throw invalidAnnotations(describe(first[0]!));
+    const total = toPlainRows(await this.#conn.runAndReadAll(`SELECT count(*) AS n FROM (${violations})`, [this.target.jobId]))[0]!;
+    await this.#conn.run(`DELETE FROM annotations WHERE id IN (SELECT id FROM (${violations}))`, [this.target.jobId]);
+    const count = Number(total.n);
+    this.#annotationCount -= count;
+    for (let i = 0; i < count; i++) this.#onSkip('annotations', i < first.length ? describe(first[i]!) : null);
   }
 }

@@ -4,6 +4,7 @@ import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import type { ThumbnailResult } from '../workers/messages.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 import type { StageOptions } from './progress.js';
+import { AppError } from '../errors.js';
 import { raceAbort } from '../util/raceAbort.js';
 import { resolveImagePath } from './resolveImagePath.js';
 
@@ -140,6 +141,14 @@ export class ThumbnailStage {
     this.#lastDone = performance.now();
     if (result.ok) {
       for (const output of result.outputs) this.#bytes += output.bytes;
+    } else if (result.code === 'THUMBNAIL_WRITE_FAILED') {
+      // Not the image's fault: the thumbnail folder is unwritable or the disk is
+      // full, and every image after this one would fail the same way.
+      this.#firstError ??= new AppError(
+        'THUMBNAIL_STORAGE_FAILED',
+        `thumbnails cannot be written under DATA_DIR/thumbnails: ${result.message}`,
+        { status: 507, expose: true },
+      );
     } else {
       this.#failed++;
       this.#failuresByCode[result.code] = (this.#failuresByCode[result.code] ?? 0) + 1;

@@ -13,6 +13,12 @@ import { ThumbnailStage } from './ThumbnailStage.js';
 /** `thumbnails` in an ingest request: all images (default), none, or the first N. */
 export type ThumbnailMode = 'all' | 'none' | number;
 
+/** `on_invalid` in an ingest request: invalid records fail the ingest (default), or are skipped and counted. */
+export type OnInvalid = 'fail' | 'skip';
+
+/** Invalid records named one by one in `warning` events when skipping; the rest are only counted. */
+const SKIP_WARNINGS = 20;
+
 /** One ingest: which file, where its images are, and where its rows go. */
 export interface IngestRequest {
   datasetId: number;
@@ -23,6 +29,8 @@ export interface IngestRequest {
   /** Real path of the image folder (already checked against the ingest roots). */
   imageDir: string;
   thumbnails: ThumbnailMode;
+  /** Default `fail`. */
+  onInvalid?: OnInvalid;
 }
 
 /** The long-lived parts an ingest shares with every other. */
@@ -54,6 +62,8 @@ export interface IngestSummary extends Record<string, unknown> {
   thumbnails: { requested: number; generated: number; failed: number; bytes: number };
   /** Image failures by code (`IMAGE_MISSING`, `IMAGE_UNDECODABLE`, ...). */
   failures: Record<string, number>;
+  /** Invalid records skipped under `on_invalid: "skip"`, by section (all 0 otherwise). */
+  skipped: { images: number; annotations: number; categories: number };
   warnings: number;
   duration_ms: number;
   images_per_second: number;
@@ -122,6 +132,21 @@ export async function ingestDataset(
           onFailure: (failure) => writer.addImageFailure(failure),
         });
   const limit = typeof request.thumbnails === 'number' ? request.thumbnails : Infinity;
+  const skipped = { images: 0, annotations: 0, categories: 0 };
+  let skipWarnings = 0;
+  const skip = (section: keyof typeof skipped, message: string | null) => {
+    skipped[section]++;
+    if (message === null || skipWarnings > SKIP_WARNINGS) return;
+    warnings++;
+    skipWarnings++;
+    onWarning(
+      skipWarnings <= SKIP_WARNINGS
+        ? { stage: section, code: 'RECORD_SKIPPED', message: `skipped: ${message}` }
+        : { stage: section, code: 'RECORD_SKIPPED', message: 'more invalid records skipped: counted in the complete event, not listed' },
+    );
+  };
+  const skipping = request.onInvalid === 'skip';
+  if (skipping) writer.skipInvalid(skip);
   const wantsBatches = services.plugins.wantsBatches;
   let pluginSamples: PluginSample[] = [];
   let pluginAnnotations: PluginAnnotation[] = [];
@@ -154,6 +179,7 @@ export async function ingestDataset(
       bytesRead = p.bytesRead;
       bytesTotal = p.totalBytes;
     },
+    onInvalidRecord: skipping ? (section, error) => skip(section, error.message) : undefined,
   });
   // Timed per batch, not per record: a clock read per record would cost more than some of the work it times.
   let readMs = 0;
@@ -173,6 +199,7 @@ export async function ingestDataset(
           case 'image': {
             section = 'images';
             const sample = writer.addImage(event.record, event.index);
+            if (sample === null) break;
             if (thumbs && thumbs.submitted < limit) {
               if (thumbs.needsDrain) {
                 const waitStart = performance.now();
@@ -248,6 +275,8 @@ export async function ingestDataset(
     if (!thumbs) {
       onProgress({ stage: 'thumbnails', current: 0, total: 0, message: 'thumbnails not requested', done: true });
     }
+    // The whole-file rules may skip records (on_invalid: "skip"): the counts below come after them.
+    await writer.checkWholeFile();
     const duration = performance.now() - started;
     const summary: IngestSummary = {
       dataset_id: request.datasetId,
@@ -263,6 +292,7 @@ export async function ingestDataset(
         bytes: thumbResult.bytes,
       },
       failures: thumbResult.failures,
+      skipped,
       warnings,
       duration_ms: Math.round(duration),
       images_per_second: perSecond(writer.imageCount, duration),
@@ -286,7 +316,8 @@ export async function ingestDataset(
     local.abort(err);
     await thumbs?.settled();
     await writer.rollback();
-    await services.store.removeJob(request.datasetId, request.jobId);
+    // A cleanup that fails (the thumbnail folder itself may be what broke) must not hide why the ingest failed.
+    await services.store.removeJob(request.datasetId, request.jobId).catch(() => undefined);
     throw err;
   } finally {
     await reader.return();

@@ -1,11 +1,4 @@
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
+import { BACKSLASH, COLON, COMMA, isBlank, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './jsonBytes.js';
 
 /**
  * The JSON text of one member of a JSON object, as it lies in `buffer` between
@@ -105,8 +98,4 @@ function skipValue(buffer: Buffer, i: number, end: number): number {
 function matches(buffer: Buffer, at: number, key: string): boolean {
   for (let k = 0; k < key.length; k++) if (buffer[at + k] !== key.charCodeAt(k)) return false;
   return true;
-}
-
-function isBlank(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }

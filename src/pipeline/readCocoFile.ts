@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, addAbortSignal } from 'node:stream';
-import { invalidAnnotations } from '../errors.js';
+import { AppError, invalidAnnotations } from '../errors.js';
 import type { CocoEvent, CocoSection } from './cocoRecords.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
 import { fileChunks } from './fileChunks.js';
@@ -24,6 +24,12 @@ export interface ReadCocoOptions {
   maxRecordBytes?: number;
   /** Largest `info` or `licenses` value in bytes (they are held whole). Default: 16 MiB ({@link READ_COCO_DEFAULTS}). */
   maxMetadataBytes?: number;
+  /**
+   * When given, a record that is not valid JSON or fails validation is skipped and
+   * passed here with the error a strict read would throw; the file's structure
+   * (truncation, broken brackets) still fails the read. Default: none (strict).
+   */
+  onInvalidRecord?: (section: CocoSection, error: AppError) => void;
 }
 
 /** Defaults of {@link ReadCocoOptions}. */
@@ -66,7 +72,7 @@ export async function* readCocoFile(
   }
   signal?.throwIfAborted();
   const scanner = new CocoScanner({ file, maxRecordBytes: options.maxRecordBytes });
-  const sink = new EventSink(file, options.maxMetadataBytes ?? READ_COCO_DEFAULTS.maxMetadataBytes);
+  const sink = new EventSink(file, options.maxMetadataBytes ?? READ_COCO_DEFAULTS.maxMetadataBytes, options.onInvalidRecord ?? null);
 
   let totalBytes = options.totalBytes ?? null;
   let handle: FileHandle | null = null;
@@ -121,6 +127,7 @@ class EventSink implements CocoScanSink {
   constructor(
     private readonly file: string,
     private readonly maxMetadataBytes: number,
+    private readonly onInvalid: ((section: CocoSection, error: AppError) => void) | null,
   ) {}
 
   take(): CocoEvent[] {
@@ -135,7 +142,13 @@ class EventSink implements CocoScanSink {
     try {
       raws = JSON.parse(`[${buffer.toString('utf8', bounds[0], bounds[bounds.length - 1])}]`) as unknown[];
     } catch {
-      throw this.#locate(run);
+      if (!this.onInvalid) throw this.#locate(run);
+      this.#oneByOne(run);
+      return;
+    }
+    if (this.onInvalid) {
+      for (let k = 0; k < raws.length; k++) this.#record(section, raws[k], run, k);
+      return;
     }
     const file = this.file;
     const batch = this.batch;
@@ -172,20 +185,55 @@ class EventSink implements CocoScanSink {
     else if (key === 'licenses') this.batch.push({ kind: 'licenses', value: value as unknown[] });
   }
 
+  /** Skipping: parses the run's elements one by one, skipping those that are not JSON. */
+  #oneByOne(run: RecordRun): void {
+    for (let k = 0; k < run.bounds.length / 2; k++) {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(run.buffer.toString('utf8', run.bounds[2 * k], run.bounds[2 * k + 1]));
+      } catch (err) {
+        this.onInvalid!(run.section, this.#jsonError(run, k, err));
+        continue;
+      }
+      this.#record(run.section, raw, run, k);
+    }
+  }
+
+  /** Skipping: normalises one record, skipping it when invalid. */
+  #record(section: CocoSection, raw: unknown, run: RecordRun, k: number): void {
+    const index = run.firstIndex + k;
+    let event: CocoEvent;
+    try {
+      event = recordEvent(section, raw, index, this.file);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'INVALID_ANNOTATION_FILE') throw err;
+      this.onInvalid!(section, err);
+      return;
+    }
+    if (event.kind === 'annotation' && event.record.segmentation !== null) {
+      event.record.segmentationJson = memberText(run.buffer, run.bounds[2 * k]!, run.bounds[2 * k + 1]!, 'segmentation');
+    }
+    this.batch.push(event);
+  }
+
+  #jsonError(run: RecordRun, k: number, err: unknown): AppError {
+    const { section, firstIndex, bounds, buffer, fileOffset } = run;
+    const text = buffer.toString('utf8', bounds[2 * k], bounds[2 * k + 1]);
+    const { reason, position } = parseFailure(err);
+    const at = position === null ? '' : ` at byte ${fileOffset + bounds[2 * k]! + Buffer.byteLength(text.slice(0, position))}`;
+    return invalidAnnotations(`${this.file}: ${section}[${firstIndex + k}]: invalid JSON${at}: ${reason}`);
+  }
+
   /** Parses the run's elements one by one to name the one that is not valid JSON. */
   #locate(run: RecordRun): Error {
-    const { section, firstIndex, bounds, buffer, fileOffset } = run;
-    for (let k = 0; k < bounds.length; k += 2) {
-      const text = buffer.toString('utf8', bounds[k], bounds[k + 1]);
+    for (let k = 0; k < run.bounds.length / 2; k++) {
       try {
-        JSON.parse(text);
+        JSON.parse(run.buffer.toString('utf8', run.bounds[2 * k], run.bounds[2 * k + 1]));
       } catch (err) {
-        const { reason, position } = parseFailure(err);
-        const at = position === null ? '' : ` at byte ${fileOffset + bounds[k]! + Buffer.byteLength(text.slice(0, position))}`;
-        return invalidAnnotations(`${this.file}: ${section}[${firstIndex + k / 2}]: invalid JSON${at}: ${reason}`);
+        return this.#jsonError(run, k, err);
       }
     }
-    return invalidAnnotations(`${this.file}: ${section}[${firstIndex}]: invalid JSON`);
+    return invalidAnnotations(`${this.file}: ${run.section}[${run.firstIndex}]: invalid JSON`);
   }
 }
 

@@ -19,6 +19,7 @@ export const ingestBody = z
         error: 'must be "all", "none" or a whole number of images',
       })
       .optional(),
+    on_invalid: z.enum(['fail', 'skip'], { error: 'must be "fail" or "skip"' }).optional(),
   })
   .strict();
 

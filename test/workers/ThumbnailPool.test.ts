@@ -3,10 +3,10 @@ import { getEventListeners } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import { isAbortError } from '../../src/errors.js';
+import { bombPng } from '../helpers/bombPng.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import type { ThumbnailResult, ThumbnailTask } from '../../src/workers/messages.js';
 
@@ -14,32 +14,6 @@ const workerModule = new URL('../../src/workers/thumbnailWorker.js', import.meta
 const MAX_PIXELS = 100_000_000;
 const ORANGE = { r: 204, g: 136, b: 68 };
 
-/**
- * A valid 1-bit greyscale PNG of `width` x `height` black pixels, a few tens of KB.
- * Built by hand because encoding 400 million pixels with sharp takes 7 to 18 s here.
- */
-function bombPng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, adaptive filter, no interlace
-  // Each row: a filter byte then width/8 bytes of zeros.
-  const pixels = zlib.deflateSync(Buffer.alloc(height * (1 + Math.ceil(width / 8))), { level: 9 });
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', pixels),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** A 300x200 image, top half red and bottom half blue, so orientation can be read from its pixels. */
 function twoTone(): Sharp {

@@ -20,6 +20,7 @@ export function datasetRoutes(router: Router, service: Service): void {
       datasetName: body.dataset_name ?? (body.dataset_id === undefined ? defaultName(annotationPath) : undefined),
       split: body.split ?? defaultSplit(annotationPath),
       thumbnails: body.thumbnails ?? 'all',
+      onInvalid: body.on_invalid ?? 'fail',
     });
     if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
       await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs });
