@@ -1,23 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
+import { SeededRandom } from '../../bench/SeededRandom.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const MUTANTS = 300;
 const SEED = 20261121;
-
-/** A small deterministic PRNG (mulberry32): the same mutants on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REPLACEMENTS = ['"x"', 'null', '[]', '{}', '-1', '1e309', 'true', '"', '[', '}', '0.5', '9007199254740993'];
 
@@ -67,7 +56,8 @@ describe('fuzzing the ingest with mutated COCO files', function () {
 
   it(`ends every one of ${MUTANTS} mutants with one terminal event, and never shows counts that differ from the file`, async () => {
     const original = await readFile(path.join(SAMPLE_DIR, 'annotations/instances_val.json'));
-    const next = random(SEED);
+    const seeded = new SeededRandom(SEED);
+    const next = () => seeded.next();
     const outcomes = { complete: 0, failed: 0 };
     for (let i = 0; i < MUTANTS; i++) {
       const mutant = mutate(original, next);
