@@ -49,6 +49,8 @@ describe('job lifecycle', function () {
     const cancelled = await getJson(`${url}/jobs/${job.job_id}`, { method: 'DELETE' });
     expect(cancelled.status).to.equal(200);
     expect(cancelled.body.status).to.equal('cancelled');
+    // The DELETE answers once the job has ended: by then no worker is busy with its images.
+    expect(server.service.pool.stats).to.include({ running: 0, queued: 0 });
     const events = await followJob(url, job.job_id);
     expect(terminalOf(events)!.event).to.equal('cancelled');
     const dataset = await getJson(`${url}/datasets/${job.dataset_id}`);
