@@ -1,0 +1,44 @@
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+
+// Google's Cloud Storage emulator from firebase-tools, started in-process. These
+// are firebase-tools' internal modules (`firebase emulators:start` itself needs
+// Java and downloads here): this helper is the one place that knows them, so a
+// firebase-tools upgrade that moves them breaks here and nowhere else.
+const require = createRequire(import.meta.url);
+
+interface EmulatorModules {
+  StorageEmulator: new (args: { projectId: string; auto_download: boolean; rules: unknown[] }) => unknown;
+  createApp: (projectId: string, emulator: unknown) => Promise<{ listen(port: number, host: string): import('node:http').Server }>;
+  EmulatorRegistry: { set(name: string, emulator: unknown): void };
+}
+
+/** A running emulator: its HTTP endpoint, for the client's `apiEndpoint`. */
+export interface StorageEmulatorHandle {
+  endpoint: string;
+  projectId: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the storage emulator on 127.0.0.1, port 0. Buckets need no creating. */
+export async function startStorageEmulator(projectId = 'demo-coco-ingest'): Promise<StorageEmulatorHandle> {
+  const { StorageEmulator } = require('firebase-tools/lib/emulator/storage') as Pick<EmulatorModules, 'StorageEmulator'>;
+  const { createApp } = require('firebase-tools/lib/emulator/storage/server') as Pick<EmulatorModules, 'createApp'>;
+  const { EmulatorRegistry } = require('firebase-tools/lib/emulator/registry') as Pick<EmulatorModules, 'EmulatorRegistry'>;
+  const emulator = new StorageEmulator({ projectId, auto_download: false, rules: [] });
+  // Without the registration every request answers 500.
+  EmulatorRegistry.set('storage', emulator);
+  const app = await createApp(projectId, emulator);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    projectId,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
