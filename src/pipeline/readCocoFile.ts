@@ -137,7 +137,7 @@ class EventSink implements CocoScanSink {
   }
 
   records(run: RecordRun): void {
-    const { section, firstIndex, bounds, buffer } = run;
+    const { section, bounds, buffer } = run;
     let raws: unknown[];
     try {
       raws = JSON.parse(`[${buffer.toString('utf8', bounds[0], bounds[bounds.length - 1])}]`) as unknown[];
@@ -146,23 +146,7 @@ class EventSink implements CocoScanSink {
       this.#oneByOne(run);
       return;
     }
-    if (this.onInvalid) {
-      for (let k = 0; k < raws.length; k++) this.#record(section, raws[k], run, k);
-      return;
-    }
-    const file = this.file;
-    const batch = this.batch;
-    if (section === 'annotations') {
-      for (let k = 0; k < raws.length; k++) {
-        const record = normalizeAnnotation(raws[k], firstIndex + k, file);
-        if (record.segmentation !== null) record.segmentationJson = memberText(buffer, bounds[2 * k]!, bounds[2 * k + 1]!, 'segmentation');
-        batch.push({ kind: 'annotation', index: firstIndex + k, record });
-      }
-      return;
-    }
-    for (let k = 0; k < raws.length; k++) {
-      batch.push(recordEvent(section, raws[k], firstIndex + k, file));
-    }
+    for (let k = 0; k < raws.length; k++) this.#record(section, raws[k], run, k);
   }
 
   sectionEnd(section: CocoSection, count: number): void {
@@ -199,14 +183,14 @@ class EventSink implements CocoScanSink {
     }
   }
 
-  /** Skipping: normalises one record, skipping it when invalid. */
+  /** Normalises one record into an event; an invalid one fails the read, or is skipped when skipping. */
   #record(section: CocoSection, raw: unknown, run: RecordRun, k: number): void {
     const index = run.firstIndex + k;
     let event: CocoEvent;
     try {
       event = recordEvent(section, raw, index, this.file);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'INVALID_ANNOTATION_FILE') throw err;
+      if (!this.onInvalid || !(err instanceof AppError) || err.code !== 'INVALID_ANNOTATION_FILE') throw err;
       this.onInvalid!(section, err);
       return;
     }

@@ -86,7 +86,7 @@ describe('a crash in the middle of an ingest (kill -9), then a restart', functio
 
       // A second process on the same DATA_DIR fails fast, naming the lock.
       const third = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-      const [stderr] = await Promise.all([stderrOf(third)]);
+      const stderr = await stderrOf(third);
       expect(third.exitCode).to.equal(1);
       expect(stderr).to.match(/could not start: .*(lock|another process)/i);
     } finally {
