@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseGsUrl } from './storage/gsUrl.js';
 
 /** The service's configuration, read from the environment by {@link loadConfig}. */
 export interface Config {
@@ -10,7 +11,10 @@ export interface Config {
   host: string;
   /** `DATA_DIR`, default `./data`: the DuckDB file and the thumbnail cache live under it. */
   dataDir: string;
-  /** `INGEST_ROOTS`, comma-separated directories datasets may be read from; default the working directory. */
+  /**
+   * `INGEST_ROOTS`, comma-separated directories and `gs://bucket/prefix` entries
+   * datasets may be read from; default the working directory.
+   */
   ingestRoots: string[];
   /** `WORKERS`, thumbnail pool size; default the machine's available parallelism. */
   workers: number;
@@ -36,6 +40,22 @@ export interface Config {
   apiToken: string | null;
   /** `CORS_ORIGINS`, comma-separated origins allowed to call the API from a browser; default none (CORS off). */
   corsOrigins: string[];
+  /** How Cloud Storage is reached. */
+  gcs: {
+    /**
+     * `GCS_ENDPOINT`, else the standard `STORAGE_EMULATOR_HOST`: an emulator's URL
+     * (`http://127.0.0.1:9199`); default null, Google's endpoint with Application Default Credentials.
+     */
+    endpoint: string | null;
+    /** `GCS_PROJECT_ID`; default null, the credentials' project. */
+    projectId: string | null;
+    /** `GCS_TIMEOUT_MS`: per request, per image, and the longest silence of a streamed read; default 30 000. */
+    timeoutMs: number;
+    /** `GCS_MAX_RETRIES`: retries of a failed request (429, 5xx, resets) with backoff; default 4. */
+    maxRetries: number;
+  };
+  /** `IMAGE_READ_CONCURRENCY`: images an ingest fetches from a bucket at once, ahead of the workers; default 16. */
+  imageReadConcurrency: number;
 }
 
 /** Defaults, in one place. Paths are resolved against the working directory. */
@@ -55,6 +75,11 @@ export const CONFIG_DEFAULTS = {
   maxBodyBytes: 1024 * 1024,
   sseKeepAliveMs: 15_000,
   thumbnailCacheBytes: 64 * 1024 * 1024,
+  gcsTimeoutMs: 30_000,
+  gcsMaxRetries: 4,
+  // At 20 ms a request and ~150 images/s, 3-4 reads keep the pool fed; 16 leaves
+  // room for slower links and stragglers at a cost of 16 images in memory.
+  imageReadConcurrency: 16,
 } as const;
 
 const intIn = (name: string, min: number, max: number) =>
@@ -96,7 +121,31 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
     .refine((origins) => origins.every(isOrigin), 'CORS_ORIGINS must list origins such as https://app.example.com, comma-separated')
     .optional(),
+  GCS_ENDPOINT: z.string().trim().refine(isHttpUrl, 'GCS_ENDPOINT must be an http(s) URL such as http://127.0.0.1:9199').optional(),
+  STORAGE_EMULATOR_HOST: z.string().trim().min(1).optional(),
+  GCS_PROJECT_ID: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9-]{4,61}[a-z0-9]$/, 'GCS_PROJECT_ID must be a Google Cloud project id such as my-project-123')
+    .optional(),
+  GCS_TIMEOUT_MS: intIn('GCS_TIMEOUT_MS', 100, 600_000).optional(),
+  GCS_MAX_RETRIES: intIn('GCS_MAX_RETRIES', 0, 20).optional(),
+  IMAGE_READ_CONCURRENCY: intIn('IMAGE_READ_CONCURRENCY', 1, 1024).optional(),
 });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** `STORAGE_EMULATOR_HOST` may be `host:port` without a scheme, as Google's tools write it. */
+function emulatorUrl(value: string): string {
+  return /^https?:\/\//.test(value) ? value : `http://${value}`;
+}
 
 function isOrigin(value: string): boolean {
   try {
@@ -136,8 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .split(',')
     .map((r) => r.trim())
     .filter((r) => r.length > 0)
-    .map((r) => path.resolve(cwd, r));
+    .map((r) => (r.startsWith('gs://') ? r : path.resolve(cwd, r)));
   if (roots.length === 0) throw new ConfigError('invalid configuration:\n  INGEST_ROOTS: lists no directory');
+  for (const root of roots.filter((r) => r.startsWith('gs://'))) {
+    try {
+      parseGsUrl(root);
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  INGEST_ROOTS: ${(err as Error).message}`);
+    }
+  }
   return {
     port: e.PORT ?? CONFIG_DEFAULTS.port,
     host: e.HOST ?? CONFIG_DEFAULTS.host,
@@ -155,5 +211,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     thumbnailCacheBytes: e.THUMBNAIL_CACHE_BYTES ?? CONFIG_DEFAULTS.thumbnailCacheBytes,
     apiToken: e.API_TOKEN ?? null,
     corsOrigins: e.CORS_ORIGINS ?? [],
+    gcs: {
+      endpoint: e.GCS_ENDPOINT ?? (e.STORAGE_EMULATOR_HOST === undefined ? null : emulatorUrl(e.STORAGE_EMULATOR_HOST)),
+      projectId: e.GCS_PROJECT_ID ?? null,
+      timeoutMs: e.GCS_TIMEOUT_MS ?? CONFIG_DEFAULTS.gcsTimeoutMs,
+      maxRetries: e.GCS_MAX_RETRIES ?? CONFIG_DEFAULTS.gcsMaxRetries,
+    },
+    imageReadConcurrency: e.IMAGE_READ_CONCURRENCY ?? CONFIG_DEFAULTS.imageReadConcurrency,
   };
 }

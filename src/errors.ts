@@ -78,3 +78,23 @@ export function isAbortError(err: unknown): boolean {
     ((err as { name?: unknown }).name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR')
   );
 }
+
+/** 404: a file or object the request or the dataset names is not there. */
+export function objectNotFound(location: string): AppError {
+  return new AppError('OBJECT_NOT_FOUND', `${location}: not found`, { status: 404 });
+}
+
+/** 403: the store refused to let us read it (permissions, IAM). */
+export function objectForbidden(location: string, why = 'access denied'): AppError {
+  return new AppError('OBJECT_FORBIDDEN', `${location}: ${why}`, { status: 403 });
+}
+
+/** 413: larger than the service accepts for what it is. */
+export function objectTooLarge(location: string, size: number, limit: number): AppError {
+  return new AppError('OBJECT_TOO_LARGE', `${location}: ${size} bytes is more than the limit of ${limit}`, { status: 413 });
+}
+
+/** 502: the store failed to answer, after retries. The message says why, never credentials. */
+export function objectReadFailed(location: string, why: string, cause?: unknown): AppError {
+  return new AppError('OBJECT_READ_FAILED', `${location}: ${why}`, { status: 502, expose: true, cause });
+}

@@ -2,17 +2,25 @@ import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { THUMBNAIL_SIZES } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import type { ThumbnailResult } from '../workers/messages.js';
+import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 import type { StageOptions } from './progress.js';
 import { AppError } from '../errors.js';
 import { raceAbort } from '../util/raceAbort.js';
-import { resolveImagePath } from './resolveImagePath.js';
 
 /** Options of {@link ThumbnailStage}. */
 export interface ThumbnailStageOptions extends StageOptions {
   datasetId: number;
   jobId: string;
+  /** The image folder, a path or a `gs://` URL, already checked against the ingest roots. */
   imageDir: string;
+  /** Reads the images. */
+  storage: DatasetStorage;
+  /**
+   * Image reads in flight at once (fetches from a bucket, ahead of the workers);
+   * default 16. Local images are read by the workers themselves and take no slot for long.
+   */
+  maxReads?: number;
   /** WebP quality; default 80. */
   quality?: number;
   /** Pixel limit above which an image is refused undecoded; default 100,000,000. */
@@ -23,8 +31,11 @@ export interface ThumbnailStageOptions extends StageOptions {
 
 /**
  * The thumbnail stage: hands each sample to the worker pool as the parser meets
- * it, so decoding overlaps parsing. {@link submit} waits while the pool's queue is
- * full — that wait is what holds the parser back (backpressure) — and
+ * it, so decoding overlaps parsing. An image in a bucket is fetched first, and
+ * up to `maxReads` fetches run at once so that network latency does not leave
+ * workers idle; the fetched bytes are moved to the worker, not copied.
+ * {@link submit} waits while the pool's queue is full or every read slot is
+ * taken — that wait is what holds the parser back (backpressure) — and
  * {@link finish} waits for the tasks still in flight.
  */
 export class ThumbnailStage {
@@ -38,6 +49,9 @@ export class ThumbnailStage {
   #failed = 0;
   #bytes = 0;
   #inFlight = 0;
+  #reading = 0;
+  readonly #maxReads: number;
+  #readFreed: (() => void) | null = null;
   #idle: (() => void) | null = null;
   #firstError: unknown = null;
   #firstSubmit = 0;
@@ -47,15 +61,16 @@ export class ThumbnailStage {
     this.#pool = pool;
     this.#store = store;
     this.#options = options;
+    this.#maxReads = options.maxReads ?? 16;
   }
 
   get submitted(): number {
     return this.#submitted;
   }
 
-  /** True when the next {@link submit} will wait for the pool. */
+  /** True when the next {@link submit} will wait, for the pool or for a read slot. */
   get needsDrain(): boolean {
-    return this.#pool.needsDrain;
+    return this.#pool.needsDrain || this.#reading >= this.#maxReads;
   }
 
   /** Sets the stage's total once it is known (after the `images` array ended). */
@@ -64,43 +79,63 @@ export class ThumbnailStage {
     this.#report();
   }
 
-  /** Queues one sample's `medium` thumbnail, waiting first while the pool is saturated. */
+  /** Queues one sample's `medium` thumbnail, waiting first while the pool is saturated or every read slot is taken. */
   async submit(sample: WrittenSample): Promise<void> {
     const { signal } = this.#options;
     if (this.#firstError) throw this.#firstError;
-    if (this.#pool.needsDrain) await this.#pool.waitForDrain(signal);
+    while (this.needsDrain) {
+      if (this.#pool.needsDrain) await this.#pool.waitForDrain(signal);
+      else await this.#readSlot(signal);
+    }
     signal.throwIfAborted();
     if (this.#submitted++ === 0) this.#firstSubmit = performance.now();
-    const source = resolveImagePath(this.#options.imageDir, sample.fileName);
-    if (source === null) {
-      this.#settle(sample, {
-        ok: false,
-        code: 'IMAGE_REFUSED',
-        message: `${sample.fileName}: file_name leaves the image folder; not read`,
-      });
-      return;
-    }
-    const ref = { datasetId: this.#options.datasetId, jobId: this.#options.jobId, sampleId: sample.id };
     this.#inFlight++;
-    this.#pool
-      .run(
-        {
-          source: { kind: 'path', path: source, within: this.#options.imageDir },
-          outputs: [{ size: THUMBNAIL_SIZES.medium, path: this.#store.pathFor(ref, 'medium') }],
-          quality: this.#options.quality ?? 80,
-          maxPixels: this.#options.maxPixels ?? 100_000_000,
-        },
-        { signal },
-      )
-      .then(
-        (result: ThumbnailResult) => this.#settle(sample, result),
-        (err: unknown) => {
-          this.#firstError ??= err;
-        },
-      )
+    this.#reading++;
+    this.#thumbnail(sample)
+      .catch((err: unknown) => {
+        this.#firstError ??= err;
+      })
       .finally(() => {
         if (--this.#inFlight === 0) this.#idle?.();
       });
+  }
+
+  async #thumbnail(sample: WrittenSample): Promise<void> {
+    const { signal, storage, imageDir } = this.#options;
+    const maxPixels = this.#options.maxPixels ?? 100_000_000;
+    let source: Awaited<ReturnType<DatasetStorage['imageSource']>>;
+    try {
+      source = await storage.imageSource(imageDir, sample.fileName, { signal, maxPixels });
+    } finally {
+      this.#reading--;
+      this.#readFreed?.();
+    }
+    if ('ok' in source) {
+      this.#settle(sample, source);
+      return;
+    }
+    const ref = { datasetId: this.#options.datasetId, jobId: this.#options.jobId, sampleId: sample.id };
+    const result = await this.#pool.run(
+      {
+        source,
+        outputs: [{ size: THUMBNAIL_SIZES.medium, path: this.#store.pathFor(ref, 'medium') }],
+        quality: this.#options.quality ?? 80,
+        maxPixels,
+      },
+      { signal },
+    );
+    this.#settle(sample, result);
+  }
+
+  async #readSlot(signal: AbortSignal): Promise<void> {
+    const freed = new Promise<void>((resolve) => {
+      this.#readFreed = resolve;
+    });
+    try {
+      await raceAbort(freed, signal);
+    } finally {
+      this.#readFreed = null;
+    }
   }
 
   /** Waits for every submitted task; returns the stage's counts, and its span from first task queued to last one done. */
@@ -136,7 +171,7 @@ export class ThumbnailStage {
     };
   }
 
-  #settle(sample: WrittenSample, result: ThumbnailResult | { ok: false; code: string; message: string }): void {
+  #settle(sample: WrittenSample, result: ThumbnailResult | ImageReadFailure): void {
     this.#done++;
     this.#lastDone = performance.now();
     if (result.ok) {

@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { Database } from '../db/Database.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
 import type { PluginAnnotation, PluginSample } from '../plugins/IngestPlugin.js';
+import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import { DatasetWriter, type IdSequences } from './DatasetWriter.js';
 import type { IngestWarning, StageOptions, StageProgress } from './progress.js';
-import { readCocoFile } from './readCocoFile.js';
+import { READ_COCO_DEFAULTS, readCocoFile } from './readCocoFile.js';
 import { ThumbnailStage } from './ThumbnailStage.js';
 
 /** `thumbnails` in an ingest request: all images (default), none, or the first N. */
@@ -24,9 +25,9 @@ export interface IngestRequest {
   datasetId: number;
   jobId: string;
   split: string;
-  /** Real path of the annotation file (already checked against the ingest roots). */
+  /** The annotation file: a real path or a `gs://` URL, already checked against the ingest roots. */
   annotationPath: string;
-  /** Real path of the image folder (already checked against the ingest roots). */
+  /** The image folder: a real path or a `gs://` URL, already checked against the ingest roots. */
   imageDir: string;
   thumbnails: ThumbnailMode;
   /** Default `fail`. */
@@ -40,6 +41,10 @@ export interface IngestServices {
   pool: ThumbnailPool;
   store: ThumbnailStore;
   plugins: PluginRunner;
+  /** Reads annotation files and images, from disk or a bucket. */
+  storage: DatasetStorage;
+  /** Image reads in flight at once per ingest (bucket fetches ahead of the workers). */
+  imageReadConcurrency: number;
   /** WebP quality of the thumbnails. */
   quality: number;
   /** Images above this many pixels are refused undecoded. */
@@ -97,7 +102,10 @@ export async function ingestDataset(
 ): Promise<IngestSummary> {
   const started = performance.now();
   const { onProgress, onWarning } = options;
-  const file = path.basename(request.annotationPath);
+  const file = path.posix.basename(request.annotationPath);
+  // Before anything is begun: a missing or forbidden file fails here, naming itself, with nothing to undo.
+  const annotations = services.storage.storeFor(request.annotationPath);
+  const annotationBytes = (await annotations.stat(request.annotationPath)).size;
   // Our own controller, so a parse error can stop the thumbnail tasks still in flight before cleanup.
   const local = new AbortController();
   const signal = AbortSignal.any([options.signal, local.signal]);
@@ -125,6 +133,8 @@ export async function ingestDataset(
           datasetId: request.datasetId,
           jobId: request.jobId,
           imageDir: request.imageDir,
+          storage: services.storage,
+          maxReads: services.imageReadConcurrency,
           quality: services.quality,
           maxPixels: services.maxPixels,
           signal,
@@ -172,9 +182,10 @@ export async function ingestDataset(
   });
   let section: 'images' | 'annotations' | null = null;
   let categoriesSeen = false;
-  const reader = readCocoFile(request.annotationPath, {
+  const reader = readCocoFile(annotations.readChunks(request.annotationPath, { chunkBytes: READ_COCO_DEFAULTS.highWaterMark, signal }), {
     file,
     signal,
+    totalBytes: annotationBytes,
     onProgress: (p) => {
       bytesRead = p.bytesRead;
       bytesTotal = p.totalBytes;

@@ -56,13 +56,14 @@ export const READ_COCO_DEFAULTS = {
  * Neither the file nor its records are ever held whole: the input is read a chunk
  * at a time, only while the consumer pulls batches, and the file is closed on every
  * exit (end, error, abort, or `return()` by the consumer).
- * @param source a path to open, or a Node Readable of the file's bytes (destroyed when done)
+ * @param source a path to open, a Node Readable of the file's bytes (destroyed when done), or an
+ *   async iterable of chunks (ended when done; each chunk is consumed before the next is pulled)
  * @param options see {@link ReadCocoOptions}
  * @throws AppError `INVALID_ANNOTATION_FILE` for malformed, truncated or non-COCO input,
  *   naming the file and where; `signal.reason` when aborted.
  */
 export async function* readCocoFile(
-  source: string | NodeJS.ReadableStream,
+  source: string | NodeJS.ReadableStream | AsyncIterable<Buffer>,
   options: ReadCocoOptions,
 ): AsyncGenerator<CocoEvent[], void, undefined> {
   const { file, signal, onProgress } = options;
@@ -88,12 +89,16 @@ export async function* readCocoFile(
       throw err;
     }
     chunks = fileChunks(handle, { chunkBytes: highWaterMark, signal });
-  } else {
-    stream = source instanceof Readable ? source : Readable.from(source as AsyncIterable<Buffer>);
+  } else if (source instanceof Readable) {
+    stream = source;
     // Destroys the stream as soon as the signal fires, even while the consumer is
     // not pulling; a pending read then fails and we rethrow the reason.
     if (signal) addAbortSignal(signal, stream);
     chunks = stream;
+  } else {
+    // Pulled directly, never through a stream that would read ahead: its chunks
+    // may share one reused buffer (an ObjectStore's readChunks).
+    chunks = source as AsyncIterable<Buffer>;
   }
 
   let bytesRead = 0;

@@ -8,7 +8,7 @@ import { SampleRepository } from '../db/SampleRepository.js';
 import { JobManager } from '../jobs/JobManager.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
-import { PathGuard } from '../storage/PathGuard.js';
+import { DatasetStorage } from '../storage/DatasetStorage.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
@@ -25,7 +25,8 @@ export interface Service {
   thumbnails: ThumbnailStore;
   /** Recently served thumbnails, in memory. */
   thumbnailCache: ThumbnailCache;
-  guard: PathGuard;
+  /** Reads datasets from disk and buckets, within INGEST_ROOTS. */
+  storage: DatasetStorage;
   plugins: PluginRunner;
   /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
   close(): Promise<void>;
@@ -55,6 +56,15 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const pluginList = await loadPlugins(config.pluginDir);
     log.info({ dir: config.pluginDir, plugins: pluginList.map((p) => p.name) }, `loaded ${pluginList.length} plugin(s)`);
     const plugins = new PluginRunner(pluginList, db, log);
+    const storage = new DatasetStorage({
+      roots: config.ingestRoots,
+      gcs: {
+        ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
+        ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),
+        timeoutMs: config.gcs.timeoutMs,
+        maxRetries: config.gcs.maxRetries,
+      },
+    });
     const max = await datasets.maxIds();
     const jobs = new JobManager(
       {
@@ -63,6 +73,8 @@ export async function startService(config: Config, log: Logger): Promise<Service
         pool,
         store: thumbnails,
         plugins,
+        storage,
+        imageReadConcurrency: config.imageReadConcurrency,
         quality: config.thumbnailQuality,
         maxPixels: config.maxImagePixels,
       },
@@ -81,7 +93,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       pool,
       thumbnails,
       thumbnailCache: new ThumbnailCache({ maxBytes: config.thumbnailCacheBytes }),
-      guard: new PathGuard(config.ingestRoots),
+      storage,
       plugins,
       close() {
         closing ??= (async () => {

@@ -1,7 +1,9 @@
-import { PassThrough, type Readable } from 'node:stream';
-import { Storage } from '@google-cloud/storage';
-import { AppError } from '../errors.js';
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Storage, type Bucket } from '@google-cloud/storage';
+import { AppError, objectForbidden, objectNotFound, objectReadFailed, objectTooLarge } from '../errors.js';
 import { parseGsUrl, type GsUrl } from './gsUrl.js';
+import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
 
 /** Options of {@link GcsObjectStore}. */
 export interface GcsObjectStoreOptions {
@@ -9,82 +11,130 @@ export interface GcsObjectStoreOptions {
   projectId?: string;
   /** API endpoint, for emulators (`http://127.0.0.1:9199`). Default: Google's, or `STORAGE_EMULATOR_HOST` when set. */
   apiEndpoint?: string;
-  /** Per-request timeout in ms. Default 30 000 ({@link GCS_DEFAULTS}). */
+  /**
+   * Milliseconds one image may take to arrive whole ({@link GcsObjectStore.readBytes}),
+   * and the longest silence of a streamed read before it is resumed. Default 30 000 ({@link GCS_DEFAULTS}).
+   */
   timeoutMs?: number;
-  /** Retries of a request that failed with 429, 5xx or a reset, with exponential backoff. Default 4. */
+  /** Retries of a request that failed with 408, 429, 5xx or a reset, with exponential backoff. Default 4. */
   maxRetries?: number;
+  /** First backoff in ms, doubled at each retry. Default 250. */
+  retryDelayMs?: number;
 }
 
 /** Defaults of {@link GcsObjectStoreOptions}. */
-export const GCS_DEFAULTS = { timeoutMs: 30_000, maxRetries: 4 } as const;
+export const GCS_DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, retryDelayMs: 250 } as const;
 
-/** What {@link GcsObjectStore.stat} tells about an object. */
-export interface ObjectStat {
-  size: number;
-  etag: string | null;
-  contentType: string | null;
-}
-
-/** One object of a listing. */
-export interface ListedObject {
-  url: string;
-  size: number;
+/** Filled in from the first response of a read. */
+interface ReadState {
+  /** The object's whole size, once a response told it. */
+  total: number | null;
 }
 
 /**
- * Objects in Google Cloud Storage, by `gs://` URL, through the official client:
- * metadata, streamed (optionally ranged) reads and paginated prefix listings.
- * The client's own retry policy covers 429s, 5xx and resets; every request has a
- * timeout. A missing object is `OBJECT_NOT_FOUND` (404) and a refused one
- * `OBJECT_FORBIDDEN` (403), both naming the object.
+ * Objects in Google Cloud Storage, by `gs://` URL, through the official client.
+ *
+ * The client retries a request that fails before its response (429, 5xx,
+ * resets) with its own backoff. What it cannot retry is a body cut off half way,
+ * which a 300 MB annotation file meets sooner or later: reads here resume from
+ * the byte they reached, pinned to the object generation they started on, so a
+ * replaced object is never spliced with its predecessor. A read that stalls for
+ * `timeoutMs` is resumed the same way; an image that takes longer than that
+ * whole fails.
  */
-export class GcsObjectStore {
+export class GcsObjectStore implements ObjectStore {
   readonly #storage: Storage;
   readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #retryDelayMs: number;
+  readonly #buckets = new Map<string, Bucket>();
 
   constructor(options: GcsObjectStoreOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? GCS_DEFAULTS.timeoutMs;
+    this.#maxRetries = options.maxRetries ?? GCS_DEFAULTS.maxRetries;
+    this.#retryDelayMs = options.retryDelayMs ?? GCS_DEFAULTS.retryDelayMs;
     this.#storage = new Storage({
       ...(options.projectId === undefined ? {} : { projectId: options.projectId }),
       ...(options.apiEndpoint === undefined ? {} : { apiEndpoint: options.apiEndpoint }),
       timeout: this.#timeoutMs,
-      retryOptions: { autoRetry: true, maxRetries: options.maxRetries ?? GCS_DEFAULTS.maxRetries, retryDelayMultiplier: 2 },
+      retryOptions: {
+        autoRetry: this.#maxRetries > 0,
+        maxRetries: this.#maxRetries,
+        retryDelayMultiplier: 2,
+        maxRetryDelay: 8,
+      },
     });
   }
 
   async stat(url: string): Promise<ObjectStat> {
     const at = gs(url);
     try {
-      const [metadata] = await this.#storage.bucket(at.bucket).file(at.name).getMetadata();
+      const [metadata] = await this.#bucket(at.bucket).file(at.name).getMetadata();
+      const updated = metadata.updated ? Date.parse(metadata.updated) : NaN;
       return {
         size: Number(metadata.size ?? 0),
-        etag: metadata.etag ?? null,
-        contentType: metadata.contentType ?? null,
+        etag: `"${metadata.etag ?? metadata.generation ?? metadata.size}"`,
+        mtimeMs: Number.isFinite(updated) ? updated : null,
       };
     } catch (err) {
       throw objectError(url, err);
     }
   }
 
-  /** Streams an object's bytes, or those from `start` to `end` (both included). Errors arrive as mapped `AppError`s. */
-  read(url: string, range: { start?: number; end?: number } = {}): Readable {
-    const at = gs(url);
-    const source = this.#storage
-      .bucket(at.bucket)
-      .file(at.name)
-      .createReadStream({ ...range, validation: false });
-    // Callers get our errors, naming the object; closing ours stops the download.
-    const out = new PassThrough();
-    source.on('error', (err) => out.destroy(objectError(url, err)));
-    out.on('close', () => source.destroy());
-    source.pipe(out);
-    return out;
+  read(url: string, range?: ByteRange, options: ObjectReadOptions = {}): Readable {
+    return Readable.from(this.#resumable(url, range ?? null, options.signal, { total: null }), { objectMode: false });
   }
 
-  /** Every object under a `gs://bucket/prefix/`, page by page, in name order. */
+  readChunks(url: string, options: ObjectReadOptions & { chunkBytes: number }): AsyncGenerator<Buffer, void, undefined> {
+    return this.#resumable(url, null, options.signal, { total: null });
+  }
+
+  async readBytes(url: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
+    const { signal, maxBytes } = options;
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const state: ReadState = { total: null };
+    let bytes: Uint8Array | null = null;
+    const pieces: Buffer[] = [];
+    let filled = 0;
+    try {
+      for await (const chunk of this.#resumable(url, null, both, state)) {
+        if (bytes === null && state.total !== null) {
+          if (state.total > maxBytes) throw objectTooLarge(url, state.total, maxBytes);
+          // Its own ArrayBuffer, never Node's shared pool, so it moves to a worker without a copy.
+          bytes = new Uint8Array(new ArrayBuffer(state.total));
+        }
+        if (bytes !== null && filled + chunk.length <= bytes.length) {
+          bytes.set(chunk, filled);
+        } else {
+          if (filled + chunk.length > maxBytes) throw objectTooLarge(url, filled + chunk.length, maxBytes);
+          pieces.push(Buffer.from(chunk));
+        }
+        filled += chunk.length;
+      }
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (deadline.aborted) throw objectReadFailed(url, `not read whole within ${this.#timeoutMs} ms`, err);
+      throw err;
+    }
+    if (bytes !== null && pieces.length === 0) return filled === bytes.length ? bytes : bytes.subarray(0, filled);
+    // No size announced (or more bytes than announced): gather what came.
+    const whole = new Uint8Array(new ArrayBuffer(filled));
+    let at = 0;
+    if (bytes !== null) {
+      whole.set(bytes.subarray(0, Math.min(filled, bytes.length)));
+      at = Math.min(filled, bytes.length);
+    }
+    for (const piece of pieces) {
+      whole.set(piece, at);
+      at += piece.length;
+    }
+    return whole;
+  }
+
   async *list(prefixUrl: string, options: { pageSize?: number } = {}): AsyncGenerator<ListedObject, void, undefined> {
     const at = gs(prefixUrl);
-    const bucket = this.#storage.bucket(at.bucket);
+    const bucket = this.#bucket(at.bucket);
     let pageToken: string | undefined;
     do {
       let page;
@@ -94,9 +144,77 @@ export class GcsObjectStore {
         throw objectError(prefixUrl, err);
       }
       const [files, next] = page;
-      for (const file of files) yield { url: `gs://${at.bucket}/${file.name}`, size: Number(file.metadata.size ?? 0) };
+      for (const file of files) yield { location: `gs://${at.bucket}/${file.name}`, size: Number(file.metadata.size ?? 0) };
       pageToken = (next as { pageToken?: string } | null)?.pageToken;
     } while (pageToken);
+  }
+
+  /**
+   * The object's bytes (or `range`'s) as they arrive. A response cut off or
+   * silent for `timeoutMs` is resumed from the next byte, from the same
+   * generation; `maxRetries` attempts in a row that bring no byte give up.
+   */
+  async *#resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
+    const at = gs(url);
+    let offset = range?.start ?? 0;
+    let generation: number | undefined;
+    let fruitless = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const file = this.#bucket(at.bucket).file(at.name, generation === undefined ? {} : { generation });
+      // An explicit start makes every request ranged, so a resumed one and the first look alike.
+      const source = file.createReadStream({ start: offset, ...(range ? { end: range.end } : {}), validation: false });
+      source.once('response', (res: { headers: Record<string, string | string[] | undefined> }) => {
+        generation ??= numberHeader(res.headers['x-goog-generation']) ?? undefined;
+        state.total ??= totalSize(res.headers, offset);
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const stall = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => source.destroy(new StallError(this.#timeoutMs)), this.#timeoutMs);
+      };
+      const onAbort = () => source.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const before = offset;
+      try {
+        stall();
+        for await (const chunk of source as AsyncIterable<Buffer>) {
+          offset += chunk.length;
+          stall();
+          yield chunk;
+        }
+        return;
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (offset > before) fruitless = 0;
+        // Errors with an HTTP status were already retried by the client; ours resume cut-off bodies.
+        if (!resumable(err) || ++fruitless > this.#maxRetries) throw objectError(url, err);
+        await sleep(this.#retryDelayMs * 2 ** (fruitless - 1), undefined, signal ? { signal } : {}).catch(() => {
+          throw signal?.reason;
+        });
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        source.destroy();
+      }
+    }
+  }
+
+  #bucket(name: string): Bucket {
+    let bucket = this.#buckets.get(name);
+    if (!bucket) {
+      bucket = this.#storage.bucket(name);
+      this.#buckets.set(name, bucket);
+    }
+    return bucket;
+  }
+}
+
+/** A read that brought nothing for too long. */
+class StallError extends Error {
+  constructor(ms: number) {
+    super(`no data for ${ms} ms`);
+    this.name = 'StallError';
   }
 }
 
@@ -106,14 +224,35 @@ function gs(url: string): GsUrl {
   return at;
 }
 
+function numberHeader(value: string | string[] | undefined): number | null {
+  const n = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/** The whole object's size: `Content-Range: bytes a-b/total`, or the length of a whole-object answer. */
+function totalSize(headers: Record<string, string | string[] | undefined>, offset: number): number | null {
+  const range = headers['content-range'];
+  const total = typeof range === 'string' ? /\/(\d+)$/.exec(range)?.[1] : undefined;
+  if (total !== undefined) return Number(total);
+  const length = numberHeader(headers['content-length']);
+  return length === null ? null : length + offset;
+}
+
+/** A connection lost or silent mid-body; not an HTTP status, which the client's own retries handled. */
+function resumable(err: unknown): boolean {
+  if (err instanceof StallError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'number') return false;
+  const text = `${typeof code === 'string' ? code : ''} ${err instanceof Error ? err.message : ''}`.toLowerCase();
+  return /econnreset|econnrefused|epipe|etimedout|socket hang up|aborted|premature close|terminated|other side closed|unexpected end/.test(text);
+}
+
 /** Maps the client's errors to ours, naming the object. */
 function objectError(url: string, err: unknown): AppError {
   if (err instanceof AppError) return err;
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === 404) return new AppError('OBJECT_NOT_FOUND', `${url}: no such object`, { status: 404, cause: err });
-  if (code === 401 || code === 403) {
-    return new AppError('OBJECT_FORBIDDEN', `${url}: access denied by Cloud Storage`, { status: 403, cause: err });
-  }
-  const message = err instanceof Error ? err.message.split('\n', 1)[0] : String(err);
-  return new AppError('OBJECT_READ_FAILED', `${url}: ${message}`, { status: 502, expose: true, cause: err });
+  if (code === 404) return objectNotFound(url);
+  if (code === 401 || code === 403) return objectForbidden(url, 'access denied by Cloud Storage');
+  const message = err instanceof Error ? err.message.split('\n', 1)[0]! : String(err);
+  return objectReadFailed(url, message.slice(0, 300), err);
 }

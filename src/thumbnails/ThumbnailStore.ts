@@ -2,7 +2,15 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
-import type { ImageErrorCode, ThumbnailTask } from '../workers/messages.js';
+import type { ImageErrorCode, ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import type { ImageReadFailure } from '../storage/DatasetStorage.js';
+
+/**
+ * Where the image to make a thumbnail from is: given outright, or found only
+ * when the thumbnail turns out to be missing (a bucket fetch is not worth making
+ * for a thumbnail already on disk).
+ */
+export type ImageSourceLoader = ThumbnailSource | ((signal: AbortSignal) => Promise<ThumbnailSource | ImageReadFailure>);
 
 /** Thumbnail sizes: the longer side, in pixels. */
 export const THUMBNAIL_SIZES = { small: 128, medium: 256, large: 512 } as const;
@@ -50,6 +58,8 @@ const FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = {
   IMAGE_UNSUPPORTED: 422,
   IMAGE_UNREADABLE: 422,
 };
+/** Failures to fetch the image itself, by code; anything else is 502 (the store failed). */
+const READ_FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403, IMAGE_TOO_LARGE: 422 };
 
 const JOB_ID = /^[A-Za-z0-9-]+$/;
 
@@ -110,7 +120,7 @@ export class ThumbnailStore {
   async get(
     ref: ThumbnailRef,
     size: ThumbnailSize,
-    source: ThumbnailTask['source'],
+    source: ImageSourceLoader,
     options: { signal?: AbortSignal } = {},
   ): Promise<ThumbnailFile> {
     const file = this.pathFor(ref, size);
@@ -139,7 +149,7 @@ export class ThumbnailStore {
     return path.join(this.#rootDir, String(checkId(datasetId, 'dataset id')), jobId);
   }
 
-  #lookup(file: string, longSide: number, source: ThumbnailTask['source']): Lookup {
+  #lookup(file: string, longSide: number, source: ImageSourceLoader): Lookup {
     const controller = new AbortController();
     const promise = (async (): Promise<ThumbnailFile> => {
       try {
@@ -159,7 +169,7 @@ export class ThumbnailStore {
     return lookup;
   }
 
-  async #generate(file: string, longSide: number, source: ThumbnailTask['source'], signal: AbortSignal): Promise<ThumbnailFile> {
+  async #generate(file: string, longSide: number, loader: ImageSourceLoader, signal: AbortSignal): Promise<ThumbnailFile> {
     if (this.#generating >= this.#maxPending) {
       throw new AppError('THUMBNAIL_BUSY', 'too many thumbnails are being made right now; retry shortly', {
         status: 503,
@@ -169,6 +179,8 @@ export class ThumbnailStore {
     }
     this.#generating++;
     try {
+      const source = typeof loader === 'function' ? await loader(signal) : loader;
+      if ('ok' in source) throw new AppError(source.code, source.message, { status: READ_FAILURE_STATUS[source.code] ?? 502, expose: true });
       const task: ThumbnailTask = { source, outputs: [{ size: longSide, path: file }], quality: this.#quality, maxPixels: this.#maxPixels };
       const result = await this.#pool.run(task, { signal });
       if (!result.ok) throw new AppError(result.code, result.message, { status: FAILURE_STATUS[result.code] ?? 500 });

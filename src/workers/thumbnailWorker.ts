@@ -24,6 +24,7 @@ import {
 import path from 'node:path';
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
+import { maxImageBytes } from './maxImageBytes.js';
 import type { ImageErrorCode, ThumbnailOutput, ThumbnailResult, ThumbnailSource, ThumbnailTask } from './messages.js';
 
 // Parallelism comes from the pool (one image per worker); libvips' own thread
@@ -46,9 +47,6 @@ const DECODED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gi
  */
 const WEBP_EFFORT = 2;
 
-/** No image within the pixel limit takes more than 8 bytes per pixel (16-bit RGBA, uncompressed). */
-const BYTES_PER_PIXEL_BOUND = 8;
-const METADATA_SLACK_BYTES = 16 * 1024 * 1024;
 
 /**
  * File system calls here are synchronous on purpose. This thread has nothing to
@@ -117,6 +115,9 @@ function sourceName(source: ThumbnailSource): string {
 async function readSource(source: ThumbnailSource, name: string, maxPixels: number): Promise<Uint8Array> {
   if (source.kind === 'bytes') {
     if (source.bytes.byteLength === 0) throw new ImageFailure('IMAGE_UNDECODABLE', `${name}: is empty`);
+    if (source.bytes.byteLength > maxImageBytes(maxPixels)) {
+      throw new ImageFailure('IMAGE_TOO_LARGE', `${name}: ${source.bytes.byteLength} bytes is too large for the limit of ${maxPixels} pixels`);
+    }
     return source.bytes;
   }
   // Reading the file ourselves gives exact errno codes, which sharp folds into
@@ -133,7 +134,7 @@ async function readSource(source: ThumbnailSource, name: string, maxPixels: numb
     if (stats.isDirectory()) throw new ImageFailure('IMAGE_UNREADABLE', `${name}: is a directory`);
     if (!stats.isFile()) throw new ImageFailure('IMAGE_UNREADABLE', `${name}: is not a regular file`);
     if (stats.size === 0) throw new ImageFailure('IMAGE_UNDECODABLE', `${name}: is empty`);
-    if (stats.size > maxPixels * BYTES_PER_PIXEL_BOUND + METADATA_SLACK_BYTES) {
+    if (stats.size > maxImageBytes(maxPixels)) {
       throw new ImageFailure('IMAGE_TOO_LARGE', `${name}: ${stats.size} bytes is too large for the limit of ${maxPixels} pixels`);
     }
     const bytes = Buffer.allocUnsafe(stats.size);

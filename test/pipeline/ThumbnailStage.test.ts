@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import type { ImageFailure, WrittenSample } from '../../src/pipeline/DatasetWriter.js';
 import type { StageProgress } from '../../src/pipeline/progress.js';
 import { ThumbnailStage } from '../../src/pipeline/ThumbnailStage.js';
+import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { expectRejection } from '../helpers/expectRejection.js';
@@ -36,6 +37,7 @@ describe('ThumbnailStage', function () {
       datasetId: 1,
       jobId: 'job-1',
       imageDir: dir,
+      storage: new DatasetStorage({ roots: [dir] }),
       signal,
       onProgress: (p) => progress.push(p),
       onFailure: (f) => failures.push(f),

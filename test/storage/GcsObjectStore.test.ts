@@ -37,7 +37,7 @@ describe('GcsObjectStore (official client, Cloud Storage emulator over HTTP)', f
   it('lists a prefix page by page, every object once, in name order', async () => {
     const listed = [];
     for await (const object of store.list(`gs://${BUCKET}/coco/images/`, { pageSize: 2 })) listed.push(object);
-    expect(listed.map((o) => o.url)).to.deep.equal([1, 2, 3, 4, 5].map((i) => `gs://${BUCKET}/coco/images/${i}.jpg`));
+    expect(listed.map((o) => o.location)).to.deep.equal([1, 2, 3, 4, 5].map((i) => `gs://${BUCKET}/coco/images/${i}.jpg`));
     expect(listed.map((o) => o.size)).to.deep.equal([100, 200, 300, 400, 500]);
   });
 
@@ -49,13 +49,13 @@ describe('GcsObjectStore (official client, Cloud Storage emulator over HTTP)', f
     } catch (err) {
       error = err as AppError;
     }
-    expect(error).to.include({ code: 'OBJECT_NOT_FOUND', status: 404, message: `${url}: no such object` });
+    expect(error).to.include({ code: 'OBJECT_NOT_FOUND', status: 404, message: `${url}: not found` });
     let readError: AppError | undefined;
     try {
       await text(store.read(url));
     } catch (err) {
       readError = err as AppError;
     }
-    expect(readError).to.include({ code: 'OBJECT_NOT_FOUND', message: `${url}: no such object` });
+    expect(readError).to.include({ code: 'OBJECT_NOT_FOUND', message: `${url}: not found` });
   });
 });

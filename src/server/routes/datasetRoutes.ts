@@ -11,8 +11,8 @@ export function datasetRoutes(router: Router, service: Service): void {
 
   router.post('/datasets/ingest', async (ctx) => {
     const body = validate(ingestBody, ctx.request.body, 'request body');
-    const annotationPath = await service.guard.resolve('annotation_path', body.annotation_path, 'file');
-    const imageDir = await service.guard.resolve('image_dir', body.image_dir, 'directory');
+    const annotationPath = await service.storage.resolve('annotation_path', body.annotation_path, 'file');
+    const imageDir = await service.storage.resolve('image_dir', body.image_dir, 'directory');
     const job = await service.jobs.submit({
       annotationPath,
       imageDir,
@@ -64,14 +64,15 @@ export function datasetRoutes(router: Router, service: Service): void {
 
 /** `instances_val2017.json` -> `val2017`: COCO names its files `<kind>_<split>.json`. */
 function defaultSplit(annotationPath: string): string {
-  const base = path.basename(annotationPath).replace(/\.json$/i, '');
+  const base = path.posix.basename(annotationPath).replace(/\.json$/i, '');
   const match = /_([A-Za-z0-9][A-Za-z0-9.-]{0,63})$/.exec(base);
   return match ? match[1]! : 'default';
 }
 
 /** The dataset's name when the request gives none: the annotation file's folder's parent, e.g. `coco-sample`. */
 function defaultName(annotationPath: string): string {
-  const dir = path.dirname(annotationPath);
-  const parent = path.basename(dir) === 'annotations' ? path.basename(path.dirname(dir)) : path.basename(dir);
-  return parent || path.basename(annotationPath);
+  const { basename, dirname } = path.posix;
+  const dir = dirname(annotationPath);
+  const parent = basename(dir) === 'annotations' ? basename(dirname(dir)) : basename(dir);
+  return parent || basename(annotationPath);
 }

@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import mime from 'mime-types';
+import rangeParser from 'range-parser';
 import { AppError } from '../../errors.js';
-import { resolveImagePath } from '../../pipeline/resolveImagePath.js';
 import type { ThumbnailSize } from '../../thumbnails/ThumbnailStore.js';
 import type { Service } from '../startService.js';
 import { imageQuery } from '../schemas.js';
@@ -16,8 +14,9 @@ const FAILURE_STATUS: Record<string, number> = { IMAGE_MISSING: 404, IMAGE_REFUS
 
 /**
  * `GET /images/{dataset_id}/{sample_id}?size=small|medium|large|original`: a WebP
- * thumbnail (made on first request when missing) or the original bytes. The file
- * is found by id; no client-supplied path reaches the file system.
+ * thumbnail (made on first request when missing) or the original bytes, from
+ * disk or the bucket the dataset came from, with `Range` support. The image is
+ * found by id; no client-supplied path reaches a store.
  */
 export function imageRoutes(router: Router, service: Service): void {
   router.get('/images/:datasetId/:sampleId', async (ctx) => {
@@ -35,16 +34,13 @@ export function imageRoutes(router: Router, service: Service): void {
         status: FAILURE_STATUS[sample.failure_code] ?? 422,
       });
     }
-    const source = resolveImagePath(sample.image_dir, sample.file_name);
-    if (source === null) throw new AppError('IMAGE_REFUSED', `${sample.file_name}: file_name leaves the image folder`, { status: 403 });
     if (size === 'original') {
-      await sendOriginal(ctx, service, source, sample.file_name, sample.image_dir);
+      await sendOriginal(ctx, service, sample.image_dir, sample.file_name);
       return;
     }
-    const file = await service.thumbnails.get(
-      { datasetId, jobId: sample.job_id, sampleId },
-      size as ThumbnailSize,
-      { kind: 'path', path: source, within: sample.image_dir },
+    const maxPixels = service.config.maxImagePixels;
+    const file = await service.thumbnails.get({ datasetId, jobId: sample.job_id, sampleId }, size as ThumbnailSize, (signal) =>
+      service.storage.imageSource(sample.image_dir, sample.file_name, { signal, maxPixels }),
     );
     const etag = `"${sample.job_id.slice(0, 8)}-${size}-${file.size}-${Math.trunc(file.mtimeMs)}"`;
     let bytes: Buffer;
@@ -59,30 +55,43 @@ export function imageRoutes(router: Router, service: Service): void {
   });
 }
 
-async function sendOriginal(ctx: Context, service: Service, source: string, fileName: string, imageDir: string): Promise<void> {
-  let real: string;
-  try {
-    real = await realpath(source);
-  } catch {
-    throw new AppError('IMAGE_MISSING', `${fileName}: the original image is no longer there`, { status: 404 });
+/** Streams the original image, whole or the one byte range asked for. */
+async function sendOriginal(ctx: Context, service: Service, imageDir: string, fileName: string): Promise<void> {
+  const { location, stat } = await service.storage.openImage(imageDir, fileName);
+  ctx.set('Accept-Ranges', 'bytes');
+  if (notModified(ctx, stat.etag)) return;
+  ctx.type = mime.lookup(fileName) || 'application/octet-stream';
+  const store = service.storage.storeFor(location);
+  const range = requestedRange(ctx, stat.size, stat.etag);
+  if (range === 'unsatisfiable') {
+    ctx.set('Content-Range', `bytes */${stat.size}`);
+    throw new AppError('RANGE_NOT_SATISFIABLE', `${fileName}: the range is outside its ${stat.size} bytes`, { status: 416 });
   }
-  // Inside its image folder once symlinks are resolved, and that folder inside INGEST_ROOTS.
-  const within = real.startsWith(imageDir.endsWith(path.sep) ? imageDir : imageDir + path.sep);
-  if (!within || !(await service.guard.contains(real))) {
-    throw new AppError('IMAGE_REFUSED', `${fileName}: the image resolves outside its image folder`, { status: 403 });
+  if (range === null) {
+    ctx.length = stat.size;
+    ctx.body = store.read(location);
+    return;
   }
-  const info = await stat(real);
-  if (!info.isFile()) throw new AppError('IMAGE_MISSING', `${fileName}: not a file`, { status: 404 });
-  const type = mime.lookup(fileName) || 'application/octet-stream';
-  sendFile(ctx, real, type, `"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`, info.size);
+  ctx.status = 206;
+  ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${stat.size}`);
+  ctx.length = range.end - range.start + 1;
+  ctx.body = store.read(location, range);
 }
 
-/** Sends a file with an ETag; answers 304 when the client's copy is current. */
-function sendFile(ctx: Context, file: string, type: string, etag: string, size: number): void {
-  if (notModified(ctx, etag)) return;
-  ctx.type = type;
-  ctx.length = size;
-  ctx.body = createReadStream(file);
+/**
+ * The single byte range a request asks for, null for the whole file (no
+ * `Range`, a malformed one, several ranges, or an `If-Range` that no longer
+ * matches), or 'unsatisfiable'.
+ */
+function requestedRange(ctx: Context, size: number, etag: string): { start: number; end: number } | null | 'unsatisfiable' {
+  const header = ctx.get('Range');
+  if (!header) return null;
+  const ifRange = ctx.get('If-Range');
+  if (ifRange && ifRange !== etag) return null;
+  const ranges = rangeParser(size, header, { combine: true });
+  if (ranges === -1) return 'unsatisfiable';
+  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return null;
+  return { start: ranges[0]!.start, end: ranges[0]!.end };
 }
 
 /** Sends a WebP thumbnail held in memory, or 304. */

@@ -1,0 +1,190 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, forbiddenPath, invalidRequest } from '../errors.js';
+import { resolveImagePath } from '../pipeline/resolveImagePath.js';
+import { maxImageBytes } from '../workers/maxImageBytes.js';
+import type { ImageErrorCode, ThumbnailSource } from '../workers/messages.js';
+import { BucketGuard } from './BucketGuard.js';
+import { GcsObjectStore, type GcsObjectStoreOptions } from './GcsObjectStore.js';
+import { parseGsUrl } from './gsUrl.js';
+import { LocalFileStore } from './LocalFileStore.js';
+import type { ObjectStat, ObjectStore } from './ObjectStore.js';
+import { PathGuard } from './PathGuard.js';
+
+/** An image that could not be read, in the shape the worker reports its failures. */
+export interface ImageReadFailure {
+  ok: false;
+  code: ImageErrorCode;
+  message: string;
+}
+
+/** Options of {@link DatasetStorage}. */
+export interface DatasetStorageOptions {
+  /** INGEST_ROOTS: local directories and `gs://bucket/prefix` entries. Required. */
+  roots: readonly string[];
+  /** How to reach Cloud Storage. Default: Google's endpoint with Application Default Credentials. */
+  gcs?: GcsObjectStoreOptions;
+}
+
+/** The status of an image route for a failure to read the image. */
+const IMAGE_STATUS: Partial<Record<ImageErrorCode, number>> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403, IMAGE_TOO_LARGE: 413 };
+
+/**
+ * Where datasets live: local paths and `gs://` URLs, each served by its
+ * {@link ObjectStore} and chosen by scheme. This is the one place that knows
+ * there are two: it checks what a request names against INGEST_ROOTS, finds an
+ * image's location from its folder and `file_name`, and hands the pipeline and
+ * the routes a store, or an image ready for a worker.
+ */
+export class DatasetStorage {
+  readonly #local = new LocalFileStore();
+  readonly #paths: PathGuard;
+  readonly #buckets: BucketGuard;
+  readonly #gcsOptions: GcsObjectStoreOptions;
+  #gcs: GcsObjectStore | null = null;
+
+  constructor(options: DatasetStorageOptions) {
+    this.#paths = new PathGuard(options.roots.filter((root) => !isGs(root)));
+    this.#buckets = new BucketGuard(options.roots.filter(isGs));
+    this.#gcsOptions = options.gcs ?? {};
+  }
+
+  /** The store that reads `location`. */
+  storeFor(location: string): ObjectStore {
+    if (!isGs(location)) return this.#local;
+    // Made on first use, so a service that never reads a bucket never looks for credentials.
+    this.#gcs ??= new GcsObjectStore(this.#gcsOptions);
+    return this.#gcs;
+  }
+
+  /**
+   * Checks a client-given path or `gs://` URL against INGEST_ROOTS and that it is
+   * there, and returns the location to read: a real path, or the URL (a folder's
+   * without its trailing slash).
+   * @throws AppError 403 `PATH_FORBIDDEN` outside the roots; 400 `INVALID_REQUEST`
+   *   when malformed, missing, empty (a bucket folder) or of the wrong kind; the
+   *   store's error, prefixed with the field, when the store refuses or fails.
+   */
+  async resolve(field: string, given: string, kind: 'file' | 'directory'): Promise<string> {
+    if (!isGs(given)) return this.#paths.resolve(field, given, kind);
+    try {
+      parseGsUrl(given);
+    } catch (err) {
+      throw invalidRequest(`${field}: ${(err as Error).message}`);
+    }
+    const url = kind === 'directory' ? given.replace(/\/+$/, '') : given;
+    if (!this.#buckets.contains(url)) {
+      throw forbiddenPath(`${field}: ${given} is outside the buckets and prefixes this service may read (INGEST_ROOTS)`);
+    }
+    const store = this.storeFor(url);
+    try {
+      if (kind === 'file') {
+        await store.stat(url);
+      } else {
+        const listing = store.list(`${url}/`, { pageSize: 1 });
+        const first = await listing.next();
+        await listing.return();
+        if (first.done) throw invalidRequest(`${field}: ${given} has no objects under it`);
+      }
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code === 'OBJECT_NOT_FOUND') throw invalidRequest(`${field}: ${given} does not exist`);
+      throw new AppError(err.code, `${field}: ${err.message}`, { status: err.status, expose: err.expose, cause: err });
+    }
+    return url;
+  }
+
+  /** Where an image lives, or null when its `file_name` would leave its folder. */
+  imageLocation(imageDir: string, fileName: string): string | null {
+    if (!isGs(imageDir)) return resolveImagePath(imageDir, fileName);
+    if (fileName.startsWith('/') || fileName.includes('\\')) return null;
+    const url = `${imageDir}/${fileName}`;
+    try {
+      return parseGsUrl(url) ? url : null;
+    } catch {
+      return null; // `..`, empty segments, control characters
+    }
+  }
+
+  /**
+   * What a worker needs to make an image's thumbnails: its path, which the worker
+   * reads itself, or its bytes fetched from the bucket, ready to be moved to the
+   * worker. A bucket read that fails comes back as a failure, as the worker's do.
+   * @throws the signal's reason when aborted.
+   */
+  async imageSource(
+    imageDir: string,
+    fileName: string,
+    options: { signal?: AbortSignal; maxPixels: number },
+  ): Promise<ThumbnailSource | ImageReadFailure> {
+    const location = this.imageLocation(imageDir, fileName);
+    if (location === null) return refused(fileName);
+    if (!isGs(location)) return { kind: 'path', path: location, within: imageDir };
+    try {
+      const bytes = await this.storeFor(location).readBytes(location, {
+        maxBytes: maxImageBytes(options.maxPixels),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      return { kind: 'bytes', bytes, name: path.posix.basename(fileName) };
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      return imageFailure(fileName, err);
+    }
+  }
+
+  /**
+   * An image to serve as it is: its location and size, once checked to lie
+   * inside its folder (symlinks resolved) and INGEST_ROOTS.
+   * @throws AppError `IMAGE_REFUSED` (403), `IMAGE_MISSING` (404), or the store's error.
+   */
+  async openImage(imageDir: string, fileName: string): Promise<{ location: string; stat: ObjectStat }> {
+    const location = this.imageLocation(imageDir, fileName);
+    if (location === null) throw imageError(refused(fileName));
+    let real = location;
+    if (isGs(location)) {
+      if (!this.#buckets.contains(location)) throw imageError(refused(fileName));
+    } else {
+      try {
+        real = await realpath(location);
+      } catch {
+        throw imageError({ ok: false, code: 'IMAGE_MISSING', message: `${fileName}: the original image is no longer there` });
+      }
+      const inside = real.startsWith(imageDir.endsWith(path.sep) ? imageDir : imageDir + path.sep);
+      if (!inside || !(await this.#paths.contains(real))) {
+        throw imageError({ ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: the image resolves outside its image folder` });
+      }
+    }
+    try {
+      return { location: real, stat: await this.storeFor(real).stat(real) };
+    } catch (err) {
+      throw imageError(imageFailure(fileName, err));
+    }
+  }
+}
+
+/** The error an image route answers for a failure to read its image. */
+export function imageError(failure: ImageReadFailure): AppError {
+  return new AppError(failure.code, failure.message, { status: IMAGE_STATUS[failure.code] ?? 502, expose: true });
+}
+
+function isGs(location: string): boolean {
+  return location.startsWith('gs://');
+}
+
+function refused(fileName: string): ImageReadFailure {
+  return { ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: file_name leaves the image folder; not read` };
+}
+
+/** A store's error, as an image failure naming the image and the reason. */
+function imageFailure(fileName: string, err: unknown): ImageReadFailure {
+  const code = err instanceof AppError ? err.code : null;
+  const reason = err instanceof AppError && err.expose ? err.message : 'cannot be read';
+  switch (code) {
+    case 'OBJECT_NOT_FOUND':
+      return { ok: false, code: 'IMAGE_MISSING', message: `${fileName}: not found (${reason})` };
+    case 'OBJECT_TOO_LARGE':
+      return { ok: false, code: 'IMAGE_TOO_LARGE', message: `${fileName}: too large to read (${reason})` };
+    default:
+      return { ok: false, code: 'IMAGE_UNREADABLE', message: `${fileName}: cannot be read (${reason})` };
+  }
+}

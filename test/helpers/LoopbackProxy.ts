@@ -1,0 +1,92 @@
+import net, { type AddressInfo } from 'node:net';
+
+/** What the proxy does to one connection, decided when it opens. */
+export interface ConnectionFault {
+  /** Closes both sides once this many response bytes have gone through (a body cut off). */
+  cutAfterBytes?: number;
+  /** Stops passing response bytes after this many, leaving the connection open and silent. */
+  stallAfterBytes?: number;
+}
+
+/** Options of {@link LoopbackProxy.start}. */
+export interface LoopbackProxyOptions {
+  /** Held back from every chunk a client sends, in ms (order kept): latency added to every request. Default 0. */
+  delayMs?: number;
+  /** Called with each new connection's number (0, 1, ...); returns what to do to it. Default: nothing. */
+  fault?: (connection: number) => ConnectionFault | null;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of an HTTP server, adding latency and
+ * faults a real network has: a fixed delay on every request, bodies cut off
+ * part way, connections that go silent. It sees bytes only, so the client and
+ * the server under it are the real ones.
+ */
+export class LoopbackProxy {
+  readonly #server: net.Server;
+  readonly #sockets = new Set<net.Socket>();
+  /** Connections opened so far. */
+  connections = 0;
+  /** Connections cut off or stalled on purpose. */
+  faults = 0;
+
+  private constructor(server: net.Server) {
+    this.#server = server;
+  }
+
+  /** `http://127.0.0.1:<port>` of the proxy. */
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  static async start(target: string, options: LoopbackProxyOptions = {}): Promise<LoopbackProxy> {
+    const { hostname, port } = new URL(target);
+    const delayMs = options.delayMs ?? 0;
+    let proxy: LoopbackProxy | null = null;
+    const server = net.createServer((client) => {
+      const self = proxy!;
+      const fault = options.fault?.(self.connections++) ?? null;
+      const upstream = net.connect(Number(port), hostname);
+      for (const socket of [client, upstream]) {
+        self.#sockets.add(socket);
+        socket.setNoDelay(true);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          self.#sockets.delete(socket);
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.on('data', (chunk) => {
+        if (delayMs === 0) upstream.write(chunk);
+        else setTimeout(() => upstream.writable && upstream.write(chunk), delayMs);
+      });
+      let sent = 0;
+      upstream.on('data', (chunk) => {
+        const limit = fault?.cutAfterBytes ?? fault?.stallAfterBytes;
+        if (limit === undefined || sent + chunk.length < limit) {
+          sent += chunk.length;
+          client.write(chunk);
+          return;
+        }
+        if (sent <= limit) {
+          client.write(chunk.subarray(0, limit - sent));
+          self.faults++;
+        }
+        sent = limit + 1;
+        if (fault?.cutAfterBytes !== undefined) {
+          client.destroy();
+          upstream.destroy();
+        }
+      });
+    });
+    await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', resolve).once('error', reject));
+    proxy = new LoopbackProxy(server);
+    return proxy;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
