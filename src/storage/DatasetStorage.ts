@@ -87,7 +87,7 @@ export class DatasetStorage {
         if (first.done) throw invalidRequest(`${field}: ${given} has no objects under it`);
       }
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
+      if (!(err instanceof AppError) || err.code === 'INVALID_REQUEST') throw err;
       if (err.code === 'OBJECT_NOT_FOUND') throw invalidRequest(`${field}: ${given} does not exist`);
       throw new AppError(err.code, `${field}: ${err.message}`, { status: err.status, expose: err.expose, cause: err });
     }

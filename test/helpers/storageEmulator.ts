@@ -42,3 +42,23 @@ export async function startStorageEmulator(projectId = 'demo-coco-ingest'): Prom
       }),
   };
 }
+
+let shared: Promise<StorageEmulatorHandle> | null = null;
+
+/**
+ * The one emulator of this test process, started by the root hook
+ * (test/rootHooks.ts), or here on first use when a test file runs alone. One
+ * per process: the emulator registers itself in a process-wide registry. Tests
+ * keep out of each other's way by using their own bucket names.
+ */
+export function sharedStorageEmulator(): Promise<StorageEmulatorHandle> {
+  shared ??= startStorageEmulator();
+  return shared;
+}
+
+/** Stops the shared emulator, if one was started. */
+export async function stopSharedStorageEmulator(): Promise<void> {
+  const running = shared;
+  shared = null;
+  if (running) await (await running).stop();
+}

@@ -3,7 +3,7 @@ import { Storage } from '@google-cloud/storage';
 import { expect } from 'chai';
 import type { AppError } from '../../src/errors.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
-import { startStorageEmulator, type StorageEmulatorHandle } from '../helpers/storageEmulator.js';
+import { sharedStorageEmulator, type StorageEmulatorHandle } from '../helpers/storageEmulator.js';
 
 const BUCKET = 'coco-bucket';
 
@@ -13,16 +13,13 @@ describe('GcsObjectStore (official client, Cloud Storage emulator over HTTP)', f
   let store: GcsObjectStore;
 
   before(async () => {
-    emulator = await startStorageEmulator();
+    emulator = await sharedStorageEmulator();
     const client = new Storage({ apiEndpoint: emulator.endpoint, projectId: emulator.projectId });
     const bucket = client.bucket(BUCKET);
     await bucket.file('coco/annotations/instances.json').save('{"images": []}');
     for (let i = 1; i <= 5; i++) await bucket.file(`coco/images/${i}.jpg`).save(Buffer.alloc(100 * i, i));
     await bucket.file('other/x.jpg').save('x');
     store = new GcsObjectStore({ apiEndpoint: emulator.endpoint, projectId: emulator.projectId, maxRetries: 0 });
-  });
-  after(async () => {
-    await emulator?.stop();
   });
 
   it('tells an object’s size', async () => {
