@@ -51,6 +51,8 @@ export interface Config {
     projectId: string | null;
     /** `GCS_TIMEOUT_MS`: per request, per image, and the longest silence of a streamed read; default 30 000. */
     timeoutMs: number;
+    /** `GCS_STALL_TIMEOUT_MS`: a response body silent this long is resumed where it stopped; default 10 000. */
+    stallTimeoutMs: number;
     /** `GCS_MAX_RETRIES`: retries of a failed request (429, 5xx, resets) with backoff; default 4. */
     maxRetries: number;
   };
@@ -76,6 +78,7 @@ export const CONFIG_DEFAULTS = {
   sseKeepAliveMs: 15_000,
   thumbnailCacheBytes: 64 * 1024 * 1024,
   gcsTimeoutMs: 30_000,
+  gcsStallTimeoutMs: 10_000,
   gcsMaxRetries: 4,
   // At 20 ms a request and ~150 images/s, 3-4 reads keep the pool fed; 16 leaves
   // room for slower links and stragglers at a cost of 16 images in memory.
@@ -129,6 +132,7 @@ const envSchema = z.object({
     .regex(/^[a-z][a-z0-9-]{4,61}[a-z0-9]$/, 'GCS_PROJECT_ID must be a Google Cloud project id such as my-project-123')
     .optional(),
   GCS_TIMEOUT_MS: intIn('GCS_TIMEOUT_MS', 100, 600_000).optional(),
+  GCS_STALL_TIMEOUT_MS: intIn('GCS_STALL_TIMEOUT_MS', 50, 600_000).optional(),
   GCS_MAX_RETRIES: intIn('GCS_MAX_RETRIES', 0, 20).optional(),
   IMAGE_READ_CONCURRENCY: intIn('IMAGE_READ_CONCURRENCY', 1, 1024).optional(),
 });
@@ -215,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       endpoint: e.GCS_ENDPOINT ?? (e.STORAGE_EMULATOR_HOST === undefined ? null : emulatorUrl(e.STORAGE_EMULATOR_HOST)),
       projectId: e.GCS_PROJECT_ID ?? null,
       timeoutMs: e.GCS_TIMEOUT_MS ?? CONFIG_DEFAULTS.gcsTimeoutMs,
+      stallTimeoutMs: e.GCS_STALL_TIMEOUT_MS ?? CONFIG_DEFAULTS.gcsStallTimeoutMs,
       maxRetries: e.GCS_MAX_RETRIES ?? CONFIG_DEFAULTS.gcsMaxRetries,
     },
     imageReadConcurrency: e.IMAGE_READ_CONCURRENCY ?? CONFIG_DEFAULTS.imageReadConcurrency,

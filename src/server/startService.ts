@@ -62,6 +62,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
         ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
         ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),
         timeoutMs: config.gcs.timeoutMs,
+        stallTimeoutMs: config.gcs.stallTimeoutMs,
         maxRetries: config.gcs.maxRetries,
       },
     });

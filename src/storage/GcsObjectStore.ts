@@ -11,11 +11,16 @@ export interface GcsObjectStoreOptions {
   projectId?: string;
   /** API endpoint, for emulators (`http://127.0.0.1:9199`). Default: Google's, or `STORAGE_EMULATOR_HOST` when set. */
   apiEndpoint?: string;
-  /**
-   * Milliseconds one image may take to arrive whole ({@link GcsObjectStore.readBytes}),
-   * and the longest silence of a streamed read before it is resumed. Default 30 000 ({@link GCS_DEFAULTS}).
-   */
+  /** Milliseconds one request may take, and one image to arrive whole ({@link GcsObjectStore.readBytes}). Default 30 000 ({@link GCS_DEFAULTS}). */
   timeoutMs?: number;
+  /**
+   * Longest silence of a response body, in ms, before the read is resumed from
+   * where it stopped. Default 10 000. This is how a connection lost mid-body is
+   * noticed at all: the client's HTTP layer (node-fetch 2) reports a premature
+   * close only for chunked responses, and object downloads are not chunked, so
+   * a cut-off download otherwise waits forever.
+   */
+  stallTimeoutMs?: number;
   /** Retries of a request that failed with 408, 429, 5xx or a reset, with exponential backoff. Default 4. */
   maxRetries?: number;
   /** First backoff in ms, doubled at each retry. Default 250. */
@@ -23,7 +28,7 @@ export interface GcsObjectStoreOptions {
 }
 
 /** Defaults of {@link GcsObjectStoreOptions}. */
-export const GCS_DEFAULTS = { timeoutMs: 30_000, maxRetries: 4, retryDelayMs: 250 } as const;
+export const GCS_DEFAULTS = { timeoutMs: 30_000, stallTimeoutMs: 10_000, maxRetries: 4, retryDelayMs: 250 } as const;
 
 /** Filled in from the first response of a read. */
 interface ReadState {
@@ -36,21 +41,22 @@ interface ReadState {
  *
  * The client retries a request that fails before its response (429, 5xx,
  * resets) with its own backoff. What it cannot retry is a body cut off half way,
- * which a 300 MB annotation file meets sooner or later: reads here resume from
- * the byte they reached, pinned to the object generation they started on, so a
- * replaced object is never spliced with its predecessor. A read that stalls for
- * `timeoutMs` is resumed the same way; an image that takes longer than that
- * whole fails.
+ * which a 300 MB annotation file meets sooner or later: a body silent for
+ * `stallTimeoutMs` is resumed from the byte it reached, pinned to the object
+ * generation it started on, so a replaced object is never spliced with its
+ * predecessor. An image that takes longer than `timeoutMs` whole fails.
  */
 export class GcsObjectStore implements ObjectStore {
   readonly #storage: Storage;
   readonly #timeoutMs: number;
+  readonly #stallTimeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #buckets = new Map<string, Bucket>();
 
   constructor(options: GcsObjectStoreOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? GCS_DEFAULTS.timeoutMs;
+    this.#stallTimeoutMs = options.stallTimeoutMs ?? GCS_DEFAULTS.stallTimeoutMs;
     this.#maxRetries = options.maxRetries ?? GCS_DEFAULTS.maxRetries;
     this.#retryDelayMs = options.retryDelayMs ?? GCS_DEFAULTS.retryDelayMs;
     this.#storage = new Storage({
@@ -164,14 +170,16 @@ export class GcsObjectStore implements ObjectStore {
       const file = this.#bucket(at.bucket).file(at.name, generation === undefined ? {} : { generation });
       // An explicit start makes every request ranged, so a resumed one and the first look alike.
       const source = file.createReadStream({ start: offset, ...(range ? { end: range.end } : {}), validation: false });
+      let responded = false;
       source.once('response', (res: { headers: Record<string, string | string[] | undefined> }) => {
+        responded = true;
         generation ??= numberHeader(res.headers['x-goog-generation']) ?? undefined;
         state.total ??= totalSize(res.headers, offset);
       });
       let timer: NodeJS.Timeout | undefined;
       const stall = () => {
         clearTimeout(timer);
-        timer = setTimeout(() => source.destroy(new StallError(this.#timeoutMs)), this.#timeoutMs);
+        timer = setTimeout(() => source.destroy(new StallError(this.#stallTimeoutMs)), this.#stallTimeoutMs);
       };
       const onAbort = () => source.destroy(signal?.reason as Error);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -187,8 +195,8 @@ export class GcsObjectStore implements ObjectStore {
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
         if (offset > before) fruitless = 0;
-        // Errors with an HTTP status were already retried by the client; ours resume cut-off bodies.
-        if (!resumable(err) || ++fruitless > this.#maxRetries) throw objectError(url, err);
+        // Failures before a response were already retried by the client; ours resume bodies cut off.
+        if (!(responded || err instanceof StallError) || !resumable(err) || ++fruitless > this.#maxRetries) throw objectError(url, err);
         await sleep(this.#retryDelayMs * 2 ** (fruitless - 1), undefined, signal ? { signal } : {}).catch(() => {
           throw signal?.reason;
         });

@@ -1,19 +1,27 @@
 import net, { type AddressInfo } from 'node:net';
 
-/** What the proxy does to one connection, decided when it opens. */
-export interface ConnectionFault {
-  /** Closes both sides once this many response bytes have gone through (a body cut off). */
+/** What the proxy does to the response to one request. */
+export interface ResponseFault {
+  /** Closes the connection once this many bytes of the response have gone through (a body cut off). */
   cutAfterBytes?: number;
-  /** Stops passing response bytes after this many, leaving the connection open and silent. */
+  /** Stops passing the response after this many bytes, leaving the connection open and silent. */
   stallAfterBytes?: number;
+}
+
+/** One request as the proxy sees it. */
+export interface ProxiedRequest {
+  /** Requests seen so far, on every connection (0, 1, ...). */
+  index: number;
+  /** Its request line, e.g. `GET /storage/v1/b/bucket/o/name?alt=media HTTP/1.1`. */
+  line: string;
 }
 
 /** Options of {@link LoopbackProxy.start}. */
 export interface LoopbackProxyOptions {
   /** Held back from every chunk a client sends, in ms (order kept): latency added to every request. Default 0. */
   delayMs?: number;
-  /** Called with each new connection's number (0, 1, ...); returns what to do to it. Default: nothing. */
-  fault?: (connection: number) => ConnectionFault | null;
+  /** Called with each request as it passes; returns what to do to its response. Default: nothing. */
+  fault?: (request: ProxiedRequest) => ResponseFault | null;
 }
 
 /**
@@ -25,9 +33,9 @@ export interface LoopbackProxyOptions {
 export class LoopbackProxy {
   readonly #server: net.Server;
   readonly #sockets = new Set<net.Socket>();
-  /** Connections opened so far. */
-  connections = 0;
-  /** Connections cut off or stalled on purpose. */
+  /** Requests seen so far. */
+  requests = 0;
+  /** Responses cut off or stalled on purpose. */
   faults = 0;
 
   private constructor(server: net.Server) {
@@ -45,7 +53,6 @@ export class LoopbackProxy {
     let proxy: LoopbackProxy | null = null;
     const server = net.createServer((client) => {
       const self = proxy!;
-      const fault = options.fault?.(self.connections++) ?? null;
       const upstream = net.connect(Number(port), hostname);
       for (const socket of [client, upstream]) {
         self.#sockets.add(socket);
@@ -57,12 +64,20 @@ export class LoopbackProxy {
           upstream.destroy();
         });
       }
-      client.on('data', (chunk) => {
+      // HTTP/1.1 without pipelining: a response follows its request, so a fault
+      // decided as a request line goes up applies to the bytes that come back next.
+      let fault: ResponseFault | null = null;
+      let sent = 0;
+      client.on('data', (chunk: Buffer) => {
+        const line = /^(GET|HEAD|POST|PUT|PATCH|DELETE) [^\r\n]+/.exec(chunk.toString('latin1', 0, 2048))?.[0];
+        if (line !== undefined) {
+          fault = options.fault?.({ index: self.requests++, line }) ?? null;
+          sent = 0;
+        }
         if (delayMs === 0) upstream.write(chunk);
         else setTimeout(() => upstream.writable && upstream.write(chunk), delayMs);
       });
-      let sent = 0;
-      upstream.on('data', (chunk) => {
+      upstream.on('data', (chunk: Buffer) => {
         const limit = fault?.cutAfterBytes ?? fault?.stallAfterBytes;
         if (limit === undefined || sent + chunk.length < limit) {
           sent += chunk.length;

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
+import { expect } from 'chai';
+import { AppError } from '../../src/errors.js';
+import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
+import { LoopbackProxy } from '../helpers/LoopbackProxy.js';
+import { sharedStorageEmulator, type StorageEmulatorHandle } from '../helpers/storageEmulator.js';
+import { emulatorClient } from '../helpers/uploadFolder.js';
+
+const BUCKET = 'gcs-faults-test';
+const BIG = `gs://${BUCKET}/big.bin`;
+
+describe('GcsObjectStore on a network that fails (a loopback proxy in front of the emulator)', function () {
+  this.timeout(30_000);
+  let emulator: StorageEmulatorHandle;
+  let data: Buffer;
+  let proxy: LoopbackProxy | null = null;
+
+  before(async () => {
+    emulator = await sharedStorageEmulator();
+    data = randomBytes(3 * 1024 * 1024);
+    await emulatorClient(emulator).bucket(BUCKET).file('big.bin').save(data, { resumable: false });
+  });
+  afterEach(async () => {
+    await proxy?.stop();
+    proxy = null;
+  });
+
+  // A cut-off body is noticed by its silence (see stallTimeoutMs): 300 ms here.
+  const through = (p: LoopbackProxy, maxRetries = 3) =>
+    new GcsObjectStore({ apiEndpoint: p.endpoint, projectId: emulator.projectId, maxRetries, retryDelayMs: 10, stallTimeoutMs: 300 });
+
+  it('resumes a body cut off part way, from the byte it reached, until the object is whole', async () => {
+    // Every response dies after 700 KB: a 3 MB read needs several.
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ cutAfterBytes: 700_000 }) });
+    const got = await buffer(through(proxy).read(BIG));
+    expect(got.equals(data)).to.equal(true);
+    expect(proxy.faults).to.be.at.least(4);
+  });
+
+  it('resumes a ranged read within its range', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ cutAfterBytes: 300_000 }) });
+    const got = await buffer(through(proxy).read(BIG, { start: 1000, end: 1_000_999 }));
+    expect(got.equals(data.subarray(1000, 1_001_000))).to.equal(true);
+  });
+
+  it('reads an object whole into a buffer of its own, across cut-off connections', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: ({ index }) => (index % 2 === 0 ? { cutAfterBytes: 1_000_000 } : null) });
+    const bytes = await through(proxy).readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });
+    expect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(data)).to.equal(true);
+    expect(bytes.byteOffset).to.equal(0);
+    expect(bytes.buffer.byteLength).to.equal(data.length);
+  });
+
+  it('resumes a read that goes silent, after the timeout', async () => {
+    // The first response stalls after 100 KB; the rest are healthy.
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: ({ index }) => (index === 0 ? { stallAfterBytes: 100_000 } : null) });
+    const got = await buffer(through(proxy).read(BIG));
+    expect(got.equals(data)).to.equal(true);
+    expect(proxy.faults).to.equal(1);
+  });
+
+  it('gives up after its retries when no attempt brings a byte, naming the object', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ stallAfterBytes: 0 }) });
+    let error: unknown;
+    try {
+      await through(proxy, 2).readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(AppError);
+    expect(error).to.include({ code: 'OBJECT_READ_FAILED', status: 502 });
+    expect((error as AppError).message).to.match(new RegExp(`^${BIG}: `));
+  });
+
+  it('refuses an object larger than maxBytes before reading it', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint);
+    let error: unknown;
+    try {
+      await through(proxy).readBytes(BIG, { maxBytes: 1024 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.include({ code: 'OBJECT_TOO_LARGE', status: 413 });
+  });
+
+  it('stops a read when its signal aborts, with the signal’s reason', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ stallAfterBytes: 100_000 }) });
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const reading = through(proxy).readBytes(BIG, { maxBytes: 10 * 1024 * 1024, signal: controller.signal });
+    controller.abort(reason);
+    let error: unknown;
+    try {
+      await reading;
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.equal(reason);
+  });
+
+  it('answers a store that cannot be reached with OBJECT_READ_FAILED naming the object', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint);
+    const store = through(proxy, 0);
+    await proxy.stop();
+    proxy = null;
+    let error: unknown;
+    try {
+      await store.stat(BIG);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.include({ code: 'OBJECT_READ_FAILED' });
+    expect((error as AppError).message).to.match(new RegExp(`^${BIG}: `));
+  });
+});
