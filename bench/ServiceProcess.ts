@@ -23,6 +23,8 @@ export interface ServiceProcessOptions {
   stopTimeoutMs?: number;
   /** Resident set sampling interval. Default 100 ms. */
   rssIntervalMs?: number;
+  /** More environment variables (e.g. `GCS_ENDPOINT`). Default none. */
+  env?: Record<string, string>;
 }
 
 /** Defaults of {@link ServiceProcessOptions}. */
@@ -66,6 +68,7 @@ export class ServiceProcess {
       DATA_DIR: o.dataDir,
       INGEST_ROOTS: o.ingestRoots.join(','),
       WORKERS: String(o.workers),
+      ...o.env,
     };
     delete env.LOG_LEVEL;
     const child = spawn(process.execPath, [path.join(o.repoRoot, 'dist/src/server/main.js')], {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The report's sections, each runnable alone with `--only`. */
-export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'fanout', 'serving'] as const;
+export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'fanout', 'serving', 'gcs'] as const;
 
 /** One section of the bench. */
 export type SectionName = (typeof SECTION_NAMES)[number];

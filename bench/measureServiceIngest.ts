@@ -14,6 +14,10 @@ export interface MeasureServiceIngestOptions {
   workers: number;
   /** SSE clients watching the job. Default: {@link ingestOverHttp}'s. */
   watchers?: number;
+  /** Where the service reads the dataset from instead of its local copy (e.g. a bucket). Default: the local copy. */
+  source?: { annotationPath: string; imageDir: string; ingestRoot: string };
+  /** More environment for the service. Default none. */
+  env?: Record<string, string>;
 }
 
 /** One measured ingest: what the client saw, and the server's memory. */
@@ -34,7 +38,12 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
     service.rss.reset();
     const result = await ingestOverHttp(
       service.url,
-      { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir, dataset_name: dataset.name, thumbnails: options.thumbnails },
+      {
+        annotation_path: options.source?.annotationPath ?? dataset.annotationPath,
+        image_dir: options.source?.imageDir ?? dataset.imageDir,
+        dataset_name: dataset.name,
+        thumbnails: options.thumbnails,
+      },
       { watchers: options.watchers },
     );
     const maxSampledRssBytes = service.rss.samples.maxBytes;
@@ -44,5 +53,5 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
         `peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`,
     );
     return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes };
-  });
+  }, { ingestRoots: options.source ? [options.source.ingestRoot] : [], env: options.env ?? {} });
 }

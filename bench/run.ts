@@ -9,6 +9,7 @@ import { log } from './log.js';
 import { machineInfo } from './machineInfo.js';
 import type { SectionResult } from './reportModel.js';
 import { REPO_ROOT } from './repoRoot.js';
+import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
 import { metadataIngest } from './sections/metadataIngest.js';
 import { sseFanOut } from './sections/sseFanOut.js';
@@ -24,6 +25,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   scaling: workerScaling,
   fanout: sseFanOut,
   serving: imageServing,
+  gcs: gcsIngest,
 };
 
 const argv = process.argv.slice(2);

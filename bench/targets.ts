@@ -30,6 +30,13 @@ export const TARGETS = {
   metadataRssGrowth: { id: '3b', description: 'Peak RSS growth from the small to the large metadata-only ingest', op: '<', threshold: 20, unit: '%' },
   workerScaling: { id: '4', description: 'Thumbnail throughput with WORKERS=2 vs WORKERS=1 (ratio)', op: '>=', threshold: 1.8, unit: 'x' },
   sseFanOut: { id: '5', description: 'Slowdown of a thumbnail ingest watched by many SSE clients vs one', op: '<=', threshold: 5, unit: '%' },
+  gcsIngest: {
+    id: '7',
+    description: 'Thumbnail ingest from Cloud Storage (emulator behind a proxy adding 20 ms per request) vs from local disk (images/s ratio)',
+    op: '>=',
+    threshold: 0.8,
+    unit: 'x',
+  },
   imageServing: { id: '6', description: 'Cached thumbnail serving vs a bare node:http server (req/s ratio)', op: '>=', threshold: 0.7, unit: 'x' },
 } as const satisfies Record<string, TargetSpec>;
 

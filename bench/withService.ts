@@ -10,14 +10,21 @@ import { ServiceProcess } from './ServiceProcess.js';
  * with SIGTERM and its data removed afterwards, whatever `use` does.
  * @param label names the run's log file, `<logDir>/<label>.log`
  */
-export async function withService<T>(context: BenchContext, label: string, workers: number, use: (service: ServiceProcess) => Promise<T>): Promise<T> {
+export async function withService<T>(
+  context: BenchContext,
+  label: string,
+  workers: number,
+  use: (service: ServiceProcess) => Promise<T>,
+  extra: { ingestRoots?: string[]; env?: Record<string, string> } = {},
+): Promise<T> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'coco-ingest-bench-'));
   try {
     const service = await ServiceProcess.start({
       repoRoot: context.repoRoot,
       dataDir,
-      ingestRoots: [context.inputsDir],
+      ingestRoots: [context.inputsDir, ...(extra.ingestRoots ?? [])],
       workers,
+      env: extra.env ?? {},
       logFile: path.join(context.logDir, `${label}.log`),
     });
     let result: T;

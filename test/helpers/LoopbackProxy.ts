@@ -33,6 +33,8 @@ export interface LoopbackProxyOptions {
 export class LoopbackProxy {
   readonly #server: net.Server;
   readonly #sockets = new Set<net.Socket>();
+  /** Connections opened so far. */
+  connections = 0;
   /** Requests seen so far. */
   requests = 0;
   /** Responses cut off or stalled on purpose. */
@@ -53,6 +55,7 @@ export class LoopbackProxy {
     let proxy: LoopbackProxy | null = null;
     const server = net.createServer((client) => {
       const self = proxy!;
+      self.connections++;
       const upstream = net.connect(Number(port), hostname);
       for (const socket of [client, upstream]) {
         self.#sockets.add(socket);
@@ -71,7 +74,8 @@ export class LoopbackProxy {
       client.on('data', (chunk: Buffer) => {
         const line = /^(GET|HEAD|POST|PUT|PATCH|DELETE) [^\r\n]+/.exec(chunk.toString('latin1', 0, 2048))?.[0];
         if (line !== undefined) {
-          fault = options.fault?.({ index: self.requests++, line }) ?? null;
+          const index = self.requests++;
+          fault = options.fault?.({ index, line }) ?? null;
           sent = 0;
         }
         if (delayMs === 0) upstream.write(chunk);
