@@ -58,6 +58,8 @@ export interface Config {
   };
   /** `IMAGE_READ_CONCURRENCY`: images an ingest fetches from a bucket at once, ahead of the workers; default 16. */
   imageReadConcurrency: number;
+  /** `THUMBNAIL_BUCKET`: a `gs://bucket/prefix` thumbnails are written to and served from, instead of `DATA_DIR`; default null. */
+  thumbnailBucket: string | null;
 }
 
 /** Defaults, in one place. Paths are resolved against the working directory. */
@@ -135,7 +137,21 @@ const envSchema = z.object({
   GCS_STALL_TIMEOUT_MS: intIn('GCS_STALL_TIMEOUT_MS', 50, 600_000).optional(),
   GCS_MAX_RETRIES: intIn('GCS_MAX_RETRIES', 0, 20).optional(),
   IMAGE_READ_CONCURRENCY: intIn('IMAGE_READ_CONCURRENCY', 1, 1024).optional(),
+  THUMBNAIL_BUCKET: z
+    .string()
+    .trim()
+    .refine(isGsUrl, 'THUMBNAIL_BUCKET must be a gs://bucket/prefix URL')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 });
+
+function isGsUrl(value: string): boolean {
+  try {
+    return parseGsUrl(value) !== null;
+  } catch {
+    return false;
+  }
+}
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -223,5 +239,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxRetries: e.GCS_MAX_RETRIES ?? CONFIG_DEFAULTS.gcsMaxRetries,
     },
     imageReadConcurrency: e.IMAGE_READ_CONCURRENCY ?? CONFIG_DEFAULTS.imageReadConcurrency,
+    thumbnailBucket: e.THUMBNAIL_BUCKET ?? null,
   };
 }

@@ -27,4 +27,38 @@ describe('loadConfig', () => {
       expect(message).to.match(/LOG_LEVEL="loud"/);
     }
   });
+
+  it('keeps gs:// ingest roots as they are, next to local ones', () => {
+    const config = loadConfig({ INGEST_ROOTS: 'datasets,gs://my-bucket/coco' }, '/srv/app');
+    expect(config.ingestRoots).to.deep.equal([path.resolve('/srv/app/datasets'), 'gs://my-bucket/coco']);
+  });
+
+  it('refuses a malformed gs:// ingest root, naming it', () => {
+    expect(() => loadConfig({ INGEST_ROOTS: 'gs://My_Bucket/coco' }, '/srv/app')).to.throw(ConfigError, /INGEST_ROOTS: gs:\/\/My_Bucket\/coco: "My_Bucket" is not a valid bucket name/);
+    expect(() => loadConfig({ INGEST_ROOTS: 'gs://bucket/a/../b' }, '/srv/app')).to.throw(ConfigError, /".." segment/);
+  });
+
+  it('reaches Google’s endpoint with the credentials’ project unless told otherwise', () => {
+    expect(loadConfig({}, '/srv/app').gcs).to.deep.equal({ endpoint: null, projectId: null, timeoutMs: 30_000, stallTimeoutMs: 10_000, maxRetries: 4 });
+    expect(loadConfig({}, '/srv/app').imageReadConcurrency).to.equal(16);
+  });
+
+  it('takes the emulator from GCS_ENDPOINT, else from STORAGE_EMULATOR_HOST with or without a scheme', () => {
+    expect(loadConfig({ STORAGE_EMULATOR_HOST: 'localhost:9199' }, '/srv/app').gcs.endpoint).to.equal('http://localhost:9199');
+    expect(loadConfig({ STORAGE_EMULATOR_HOST: 'http://127.0.0.1:9199' }, '/srv/app').gcs.endpoint).to.equal('http://127.0.0.1:9199');
+    const both = loadConfig({ GCS_ENDPOINT: 'http://127.0.0.1:4443', STORAGE_EMULATOR_HOST: 'localhost:9199', GCS_PROJECT_ID: 'demo-project' }, '/srv/app');
+    expect(both.gcs).to.include({ endpoint: 'http://127.0.0.1:4443', projectId: 'demo-project' });
+  });
+
+  it('names a bad GCS_ENDPOINT, GCS_PROJECT_ID or IMAGE_READ_CONCURRENCY', () => {
+    try {
+      loadConfig({ GCS_ENDPOINT: 'storage.local', GCS_PROJECT_ID: 'Bad Project', IMAGE_READ_CONCURRENCY: '0' }, '/srv/app');
+      expect.fail('should have thrown');
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).to.match(/GCS_ENDPOINT="storage.local": GCS_ENDPOINT must be an http\(s\) URL/);
+      expect(message).to.match(/GCS_PROJECT_ID="Bad Project"/);
+      expect(message).to.match(/IMAGE_READ_CONCURRENCY="0": IMAGE_READ_CONCURRENCY must be between 1 and 1024/);
+    }
+  });
 });

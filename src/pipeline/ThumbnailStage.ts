@@ -1,5 +1,4 @@
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
-import { THUMBNAIL_SIZES } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import type { ThumbnailResult } from '../workers/messages.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
@@ -51,7 +50,8 @@ export class ThumbnailStage {
   #inFlight = 0;
   #reading = 0;
   readonly #maxReads: number;
-  #readFreed: (() => void) | null = null;
+  // Everyone waiting for a read or upload slot; all are woken when one frees, and each checks again.
+  readonly #slotWaiters = new Set<() => void>();
   #idle: (() => void) | null = null;
   #firstError: unknown = null;
   #firstSubmit = 0;
@@ -107,8 +107,7 @@ export class ThumbnailStage {
     try {
       source = await storage.imageSource(imageDir, sample.fileName, { signal, maxPixels });
     } finally {
-      this.#reading--;
-      this.#readFreed?.();
+      this.#releaseSlot();
     }
     if ('ok' in source) {
       this.#settle(sample, source);
@@ -116,26 +115,44 @@ export class ThumbnailStage {
     }
     const ref = { datasetId: this.#options.datasetId, jobId: this.#options.jobId, sampleId: sample.id };
     const result = await this.#pool.run(
-      {
-        source,
-        outputs: [{ size: THUMBNAIL_SIZES.medium, path: this.#store.pathFor(ref, 'medium') }],
-        quality: this.#options.quality ?? 80,
-        maxPixels,
-      },
+      { source, outputs: [this.#store.outputFor(ref, 'medium')], quality: this.#options.quality ?? 80, maxPixels },
       { signal },
     );
+    const data = result.ok ? result.outputs[0]?.data : undefined;
+    if (data) {
+      // Stored by this thread (a bucket): an upload takes a slot, as a read does.
+      while (this.#reading >= this.#maxReads) await this.#readSlot(signal);
+      this.#reading++;
+      try {
+        await this.#store.put(ref, 'medium', data);
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        this.#settle(sample, { ok: false, code: 'THUMBNAIL_WRITE_FAILED', message: `${sample.fileName}: ${(err as Error).message}` });
+        return;
+      } finally {
+        this.#releaseSlot();
+      }
+    }
     this.#settle(sample, result);
   }
 
   async #readSlot(signal: AbortSignal): Promise<void> {
+    let wake!: () => void;
     const freed = new Promise<void>((resolve) => {
-      this.#readFreed = resolve;
+      wake = resolve;
     });
+    this.#slotWaiters.add(wake);
     try {
       await raceAbort(freed, signal);
     } finally {
-      this.#readFreed = null;
+      this.#slotWaiters.delete(wake);
     }
+  }
+
+  #releaseSlot(): void {
+    this.#reading--;
+    for (const wake of this.#slotWaiters) wake();
+    this.#slotWaiters.clear();
   }
 
   /** Waits for every submitted task; returns the stage's counts, and its span from first task queued to last one done. */
@@ -181,7 +198,7 @@ export class ThumbnailStage {
       // full, and every image after this one would fail the same way.
       this.#firstError ??= new AppError(
         'THUMBNAIL_STORAGE_FAILED',
-        `thumbnails cannot be written under DATA_DIR/thumbnails: ${result.message}`,
+        `thumbnails cannot be written to ${this.#store.description}: ${result.message}`,
         { status: 507, expose: true },
       );
     } else {

@@ -10,6 +10,8 @@ import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
 import { DatasetStorage } from '../storage/DatasetStorage.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
+import { BucketThumbnailPlace } from '../thumbnails/BucketThumbnailPlace.js';
+import { LocalThumbnailPlace } from '../thumbnails/LocalThumbnailPlace.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 
@@ -43,8 +45,21 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const datasets = new DatasetRepository(db);
     const pool = new ThumbnailPool({ workers: config.workers });
     cleanup.unshift(() => pool.close());
+    const storage = new DatasetStorage({
+      roots: config.ingestRoots,
+      gcs: {
+        ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
+        ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),
+        timeoutMs: config.gcs.timeoutMs,
+        stallTimeoutMs: config.gcs.stallTimeoutMs,
+        maxRetries: config.gcs.maxRetries,
+      },
+    });
     const thumbnails = new ThumbnailStore({
-      rootDir: path.join(config.dataDir, 'thumbnails'),
+      place:
+        config.thumbnailBucket === null
+          ? new LocalThumbnailPlace(path.join(config.dataDir, 'thumbnails'))
+          : new BucketThumbnailPlace(storage.bucketStore(), config.thumbnailBucket),
       pool,
       quality: config.thumbnailQuality,
       maxPixels: config.maxImagePixels,
@@ -56,16 +71,6 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const pluginList = await loadPlugins(config.pluginDir);
     log.info({ dir: config.pluginDir, plugins: pluginList.map((p) => p.name) }, `loaded ${pluginList.length} plugin(s)`);
     const plugins = new PluginRunner(pluginList, db, log);
-    const storage = new DatasetStorage({
-      roots: config.ingestRoots,
-      gcs: {
-        ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
-        ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),
-        timeoutMs: config.gcs.timeoutMs,
-        stallTimeoutMs: config.gcs.stallTimeoutMs,
-        maxRetries: config.gcs.maxRetries,
-      },
-    });
     const max = await datasets.maxIds();
     const jobs = new JobManager(
       {

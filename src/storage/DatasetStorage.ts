@@ -51,7 +51,11 @@ export class DatasetStorage {
 
   /** The store that reads `location`. */
   storeFor(location: string): ObjectStore {
-    if (!isGs(location)) return this.#local;
+    return isGs(location) ? this.bucketStore() : this.#local;
+  }
+
+  /** The Cloud Storage store, which can also write (thumbnails under THUMBNAIL_BUCKET). */
+  bucketStore(): GcsObjectStore {
     // Made on first use, so a service that never reads a bucket never looks for credentials.
     this.#gcs ??= new GcsObjectStore(this.#gcsOptions);
     return this.#gcs;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Storage, type Bucket } from '@google-cloud/storage';
+import { IdempotencyStrategy, Storage, type Bucket } from '@google-cloud/storage';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed, objectTooLarge } from '../errors.js';
 import { parseGsUrl, type GsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
@@ -68,6 +68,9 @@ export class GcsObjectStore implements ObjectStore {
         maxRetries: this.#maxRetries,
         retryDelayMultiplier: 2,
         maxRetryDelay: 8,
+        // Everything this service sends is idempotent: reads, and thumbnail writes
+        // and deletes that leave the same state however often they are repeated.
+        idempotencyStrategy: IdempotencyStrategy.RetryAlways,
       },
     });
   }
@@ -136,6 +139,32 @@ export class GcsObjectStore implements ObjectStore {
       at += piece.length;
     }
     return whole;
+  }
+
+  /** Writes an object whole (one request, no resumable session: thumbnails are a few KB). */
+  async write(url: string, bytes: Uint8Array, options: { contentType: string; cacheControl?: string }): Promise<void> {
+    const at = gs(url);
+    try {
+      await this.#bucket(at.bucket)
+        .file(at.name)
+        .save(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+          resumable: false,
+          contentType: options.contentType,
+          ...(options.cacheControl ? { metadata: { cacheControl: options.cacheControl } } : {}),
+        });
+    } catch (err) {
+      throw objectError(url, err);
+    }
+  }
+
+  /** Deletes every object under a `gs://bucket/prefix/`. */
+  async deletePrefix(prefixUrl: string): Promise<void> {
+    const at = gs(prefixUrl);
+    try {
+      await this.#bucket(at.bucket).deleteFiles({ prefix: at.name, force: true });
+    } catch (err) {
+      throw objectError(prefixUrl, err);
+    }
   }
 
   async *list(prefixUrl: string, options: { pageSize?: number } = {}): AsyncGenerator<ListedObject, void, undefined> {

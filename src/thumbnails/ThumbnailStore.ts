@@ -1,9 +1,9 @@
-import { rm, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import type { ImageErrorCode, ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
 import type { ImageReadFailure } from '../storage/DatasetStorage.js';
+import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
+import type { ThumbnailPlace } from './ThumbnailPlace.js';
 
 /**
  * Where the image to make a thumbnail from is: given outright, or found only
@@ -25,18 +25,23 @@ export interface ThumbnailRef {
   sampleId: number;
 }
 
-/** A thumbnail file on disk. */
+/** A stored thumbnail. */
 export interface ThumbnailFile {
-  path: string;
-  /** File size in bytes. */
+  /** `<dataset>/<job>/<size>/<sample>.webp` */
+  key: string;
+  /** Where it is: a path, or a `gs://` URL under THUMBNAIL_BUCKET. */
+  location: string;
+  /** Size in bytes. */
   size: number;
   mtimeMs: number;
 }
 
 /** Options of {@link ThumbnailStore}. */
 export interface ThumbnailStoreOptions {
-  /** The cache's root, `DATA_DIR/thumbnails`. */
-  rootDir: string;
+  /** The cache's folder, `DATA_DIR/thumbnails`; used when no `place` is given. */
+  rootDir?: string;
+  /** Where thumbnails are kept. Default: a {@link LocalThumbnailPlace} at `rootDir`. */
+  place?: ThumbnailPlace;
   /** Makes the thumbnails that are missing. */
   pool: ThumbnailPool;
   /** WebP quality, 1-100. Default 80. */
@@ -71,40 +76,66 @@ interface Lookup {
 }
 
 /**
- * The on-disk thumbnail cache, laid out as
- * `<rootDir>/<datasetId>/<jobId>/<size>/<sampleId>.webp`: the job id is part of
- * the path so that a failed or interrupted job's thumbnails go as one directory.
- * Missing thumbnails are made on demand through the pool, once however many
- * requests ask for them at the same time.
+ * The thumbnail cache, on disk or in a bucket ({@link ThumbnailPlace}), laid out
+ * as `<datasetId>/<jobId>/<size>/<sampleId>.webp`: the job id is part of the key
+ * so that a failed or interrupted job's thumbnails go as one prefix. Missing
+ * thumbnails are made on demand through the pool, once however many requests
+ * ask for them at the same time.
  */
 export class ThumbnailStore {
-  readonly #rootDir: string;
+  readonly #place: ThumbnailPlace;
   readonly #pool: ThumbnailPool;
   readonly #quality: number;
   readonly #maxPending: number;
   readonly #maxPixels: number;
-  // By file path. A lookup is registered synchronously in get(), so concurrent
+  // By key. A lookup is registered synchronously in get(), so concurrent
   // requests for one file always meet, even while its stat is still running.
   readonly #lookups = new Map<string, Lookup>();
   #generating = 0;
 
   constructor(options: ThumbnailStoreOptions) {
-    this.#rootDir = path.resolve(options.rootDir);
+    if (!options.place && options.rootDir === undefined) throw new TypeError('ThumbnailStore needs a rootDir or a place');
+    this.#place = options.place ?? new LocalThumbnailPlace(options.rootDir!);
     this.#pool = options.pool;
     this.#quality = options.quality ?? DEFAULTS.quality;
     this.#maxPixels = options.maxPixels ?? DEFAULTS.maxPixels;
     this.#maxPending = options.maxPending ?? DEFAULTS.maxPending;
   }
 
+  /** Where thumbnails are kept, for messages. */
+  get description(): string {
+    return this.#place.description;
+  }
+
   /**
-   * Where a thumbnail lives (whether or not it exists yet).
-   * @throws AppError `INVALID_REQUEST` (400) for ids or a size that could name a path outside the root.
+   * A thumbnail's key (whether or not it exists yet).
+   * @throws AppError `INVALID_REQUEST` (400) for ids or a size that could name something outside the cache.
    */
-  pathFor(ref: ThumbnailRef, size: ThumbnailSize): string {
+  keyFor(ref: ThumbnailRef, size: ThumbnailSize): string {
     if (!Object.hasOwn(THUMBNAIL_SIZES, size)) {
       throw invalidRequest(`thumbnail size ${JSON.stringify(size)} is not one of ${Object.keys(THUMBNAIL_SIZES).join(', ')}`);
     }
-    return path.join(this.#jobDir(ref.datasetId, ref.jobId), size, `${checkId(ref.sampleId, 'sample id')}.webp`);
+    return `${this.#jobPrefix(ref.datasetId, ref.jobId)}/${size}/${checkId(ref.sampleId, 'sample id')}.webp`;
+  }
+
+  /** Where a thumbnail lives (a path or a `gs://` URL), whether or not it exists yet. */
+  pathFor(ref: ThumbnailRef, size: ThumbnailSize): string {
+    return this.#place.locationOf(this.keyFor(ref, size));
+  }
+
+  /** The output a worker task gets for this thumbnail: a path to write, or null to hand the bytes back for {@link put}. */
+  outputFor(ref: ThumbnailRef, size: ThumbnailSize): { size: number; path: string | null } {
+    return { size: THUMBNAIL_SIZES[size], path: this.#place.workerPath(this.keyFor(ref, size)) };
+  }
+
+  /** Stores thumbnail bytes a worker handed back. */
+  async put(ref: ThumbnailRef, size: ThumbnailSize, bytes: Uint8Array): Promise<void> {
+    await this.#place.put(this.keyFor(ref, size), bytes);
+  }
+
+  /** A stored thumbnail's bytes. @throws AppError `OBJECT_NOT_FOUND` when it has gone since it was found. */
+  read(file: ThumbnailFile): Promise<Buffer> {
+    return this.#place.read(file.key);
   }
 
   /**
@@ -123,53 +154,58 @@ export class ThumbnailStore {
     source: ImageSourceLoader,
     options: { signal?: AbortSignal } = {},
   ): Promise<ThumbnailFile> {
-    const file = this.pathFor(ref, size);
+    const key = this.keyFor(ref, size);
     const { signal } = options;
     if (signal?.aborted) throw abortError(signal);
-    const current = this.#lookups.get(file);
+    const current = this.#lookups.get(key);
     // One abandoned by all its callers is on its way out: start afresh.
-    const lookup = current && !current.controller.signal.aborted ? current : this.#lookup(file, THUMBNAIL_SIZES[size], source);
+    const lookup = current && !current.controller.signal.aborted ? current : this.#lookup(key, THUMBNAIL_SIZES[size], source);
     return this.#wait(lookup, signal);
   }
 
   /** Deletes one job's thumbnails. */
   async removeJob(datasetId: number, jobId: string): Promise<void> {
-    await rm(this.#jobDir(datasetId, jobId), { recursive: true, force: true });
+    await this.#place.remove(this.#jobPrefix(datasetId, jobId));
   }
 
   /** Deletes every thumbnail of a dataset. */
   async removeDataset(datasetId: number): Promise<void> {
-    await rm(path.join(this.#rootDir, String(checkId(datasetId, 'dataset id'))), { recursive: true, force: true });
+    await this.#place.remove(String(checkId(datasetId, 'dataset id')));
   }
 
-  #jobDir(datasetId: number, jobId: string): string {
+  #jobPrefix(datasetId: number, jobId: string): string {
     if (typeof jobId !== 'string' || !JOB_ID.test(jobId)) {
       throw invalidRequest(`job id ${JSON.stringify(jobId)} must be letters, digits and dashes`);
     }
-    return path.join(this.#rootDir, String(checkId(datasetId, 'dataset id')), jobId);
+    return `${checkId(datasetId, 'dataset id')}/${jobId}`;
   }
 
-  #lookup(file: string, longSide: number, source: ImageSourceLoader): Lookup {
+  async #existing(key: string): Promise<ThumbnailFile | null> {
+    const stored = await this.#place.stat(key);
+    return stored && { key, location: this.#place.locationOf(key), ...stored };
+  }
+
+  #lookup(key: string, longSide: number, source: ImageSourceLoader): Lookup {
     const controller = new AbortController();
     const promise = (async (): Promise<ThumbnailFile> => {
       try {
-        const cached = await existing(file);
+        const cached = await this.#existing(key);
         if (cached) return cached;
         if (controller.signal.aborted) throw abortError(controller.signal);
-        return await this.#generate(file, longSide, source, controller.signal);
+        return await this.#generate(key, longSide, source, controller.signal);
       } finally {
         // Unless a fresh lookup has already replaced this abandoned one.
-        if (this.#lookups.get(file)?.controller === controller) this.#lookups.delete(file);
+        if (this.#lookups.get(key)?.controller === controller) this.#lookups.delete(key);
       }
     })();
     // Each waiter observes the outcome; this keeps an abandoned lookup's from being an unhandled rejection.
     promise.catch(() => undefined);
     const lookup: Lookup = { promise, controller, waiters: 0 };
-    this.#lookups.set(file, lookup);
+    this.#lookups.set(key, lookup);
     return lookup;
   }
 
-  async #generate(file: string, longSide: number, loader: ImageSourceLoader, signal: AbortSignal): Promise<ThumbnailFile> {
+  async #generate(key: string, longSide: number, loader: ImageSourceLoader, signal: AbortSignal): Promise<ThumbnailFile> {
     if (this.#generating >= this.#maxPending) {
       throw new AppError('THUMBNAIL_BUSY', 'too many thumbnails are being made right now; retry shortly', {
         status: 503,
@@ -181,11 +217,19 @@ export class ThumbnailStore {
     try {
       const source = typeof loader === 'function' ? await loader(signal) : loader;
       if ('ok' in source) throw new AppError(source.code, source.message, { status: READ_FAILURE_STATUS[source.code] ?? 502, expose: true });
-      const task: ThumbnailTask = { source, outputs: [{ size: longSide, path: file }], quality: this.#quality, maxPixels: this.#maxPixels };
+      const output = { size: longSide, path: this.#place.workerPath(key) };
+      const task: ThumbnailTask = { source, outputs: [output], quality: this.#quality, maxPixels: this.#maxPixels };
       const result = await this.#pool.run(task, { signal });
       if (!result.ok) throw new AppError(result.code, result.message, { status: FAILURE_STATUS[result.code] ?? 500 });
-      const made = await existing(file);
-      if (!made) throw new AppError('THUMBNAIL_WRITE_FAILED', `${path.basename(file)}: the thumbnail vanished after it was written`);
+      const data = result.outputs[0]?.data;
+      if (data) {
+        await this.#place.put(key, data).catch((err: unknown) => {
+          throw new AppError('THUMBNAIL_WRITE_FAILED', `${key}: cannot be stored in ${this.#place.description}`, { cause: err });
+        });
+        return { key, location: this.#place.locationOf(key), size: data.byteLength, mtimeMs: Date.now() };
+      }
+      const made = await this.#existing(key);
+      if (!made) throw new AppError('THUMBNAIL_WRITE_FAILED', `${key}: the thumbnail vanished after it was written`);
       return made;
     } finally {
       this.#generating--;
@@ -215,19 +259,6 @@ export class ThumbnailStore {
 function checkId(id: number, what: string): number {
   if (!Number.isSafeInteger(id) || id < 0) throw invalidRequest(`${what} ${JSON.stringify(id)} must be a whole number`);
   return id;
-}
-
-/** The file's size and mtime, or null when it is not there. */
-async function existing(file: string): Promise<ThumbnailFile | null> {
-  try {
-    const info = await stat(file);
-    return { path: file, size: info.size, mtimeMs: info.mtimeMs };
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    // ENOTDIR: something in the way of the directory; the write will say what.
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
-  }
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -50,9 +50,11 @@ export interface ThumbnailTask {
   source: ThumbnailSource;
   /**
    * `size`: the longer side in pixels (aspect kept, never upscaled);
-   * `path`: where the WebP goes (written atomically, parent directories created).
+   * `path`: where the WebP goes (written atomically, parent directories created),
+   * or null to have its bytes handed back in the result (`data`), for storage
+   * the worker cannot write to (a bucket).
    */
-  outputs: { size: number; path: string }[];
+  outputs: { size: number; path: string | null }[];
   /** WebP quality, 1-100. */
   quality: number;
   /** Images whose header declares more pixels than this are refused undecoded (`IMAGE_TOO_LARGE`). */
@@ -63,9 +65,11 @@ export interface ThumbnailTask {
 export interface ThumbnailOutput {
   /** The requested longer side. */
   size: number;
-  path: string;
+  path: string | null;
   /** File size in bytes. */
   bytes: number;
+  /** The WebP itself, when the task's `path` was null. */
+  data?: Uint8Array;
   /** Actual dimensions of the WebP (upright, at most `size` on the longer side). */
   width: number;
   height: number;

@@ -89,8 +89,13 @@ export default async function makeThumbnails(task: ThumbnailTask): Promise<Thumb
     }
     const outputs: ThumbnailOutput[] = [];
     for (const { output, webp } of await encode(image, task, name, meta.autoOrient)) {
-      await writeThumbnail(name, output.path, webp.data);
-      outputs.push({ ...output, bytes: webp.info.size, width: webp.info.width, height: webp.info.height });
+      const made = { ...output, bytes: webp.info.size, width: webp.info.width, height: webp.info.height };
+      if (output.path === null) {
+        outputs.push({ ...made, data: webp.data });
+      } else {
+        await writeThumbnail(name, output.path, webp.data);
+        outputs.push(made);
+      }
     }
     return { ok: true, width: meta.autoOrient.width, height: meta.autoOrient.height, format: meta.format, outputs };
   } catch (err) {
@@ -205,7 +210,7 @@ async function decoding<T>(name: string, operation: () => Promise<T>): Promise<T
 }
 
 interface Encoded {
-  output: { size: number; path: string };
+  output: { size: number; path: string | null };
   webp: { data: Buffer; info: OutputInfo };
 }
 

@@ -6,6 +6,8 @@ export interface ResponseFault {
   cutAfterBytes?: number;
   /** Stops passing the response after this many bytes, leaving the connection open and silent. */
   stallAfterBytes?: number;
+  /** Answers this HTTP status itself (e.g. 503, 429, 403), with an empty body, and closes the connection. */
+  status?: number;
 }
 
 /** One request as the proxy sees it. */
@@ -77,7 +79,14 @@ export class LoopbackProxy {
           const index = self.requests++;
           fault = options.fault?.({ index, line }) ?? null;
           sent = 0;
+          if (fault?.status !== undefined) {
+            self.faults++;
+            client.end(`HTTP/1.1 ${fault.status} Injected\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+            upstream.destroy();
+            return;
+          }
         }
+        if (fault?.status !== undefined) return;
         if (delayMs === 0) upstream.write(chunk);
         else setTimeout(() => upstream.writable && upstream.write(chunk), delayMs);
       });

@@ -10,6 +10,9 @@ import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { expectRejection } from '../helpers/expectRejection.js';
+import { LoopbackProxy } from '../helpers/LoopbackProxy.js';
+import { sharedStorageEmulator } from '../helpers/storageEmulator.js';
+import { emulatorClient } from '../helpers/uploadFolder.js';
 
 describe('ThumbnailStage', function () {
   this.timeout(30_000);
@@ -81,5 +84,44 @@ describe('ThumbnailStage', function () {
     controller.abort(new Error('stop'));
     await expectRejection(waiting, /stop|aborted/);
     await s.settled();
+  });
+
+  describe('with images in a bucket that does not answer', () => {
+    let proxy: LoopbackProxy;
+    let storage: DatasetStorage;
+
+    before(async () => {
+      const emulator = await sharedStorageEmulator();
+      await emulatorClient(emulator).bucket('stage-test').file('images/photo.jpg').save(Buffer.from('not fetched'));
+      // Every download goes silent: reads stay in flight until their signal aborts.
+      proxy = await LoopbackProxy.start(emulator.endpoint, { fault: ({ line }) => (line.includes('alt=media') ? { stallAfterBytes: 0 } : null) });
+      storage = new DatasetStorage({ roots: ['gs://stage-test'], gcs: { apiEndpoint: proxy.endpoint, stallTimeoutMs: 60_000, maxRetries: 0 } });
+    });
+    after(async () => {
+      await proxy.stop();
+    });
+
+    it('stops taking samples once maxReads images are being fetched, though the pool is idle', async () => {
+      const controller = new AbortController();
+      const s = new ThumbnailStage(pool, store, {
+        datasetId: 1,
+        jobId: 'job-2',
+        imageDir: 'gs://stage-test/images',
+        storage,
+        maxReads: 2,
+        signal: controller.signal,
+        onProgress: () => undefined,
+        onFailure: () => undefined,
+      });
+      await s.submit(sample(30));
+      await s.submit(sample(31));
+      expect(s.needsDrain).to.equal(true);
+      expect(pool.needsDrain).to.equal(false);
+      const waiting = s.submit(sample(32));
+      controller.abort(new Error('stop'));
+      await expectRejection(waiting, /stop/);
+      await s.settled();
+      expect(s.submitted).to.equal(2);
+    });
   });
 });

@@ -290,6 +290,29 @@ describe('readCocoFile', () => {
     expect(progress.at(-1)).to.deep.equal({ bytesRead: text.length, totalBytes: null });
   });
 
+  it('reads chunks from an async iterable that reuses one buffer, taking each before pulling the next', async () => {
+    const text = await import('node:fs/promises').then((fs) => fs.readFile(bigFile));
+    const chunkSize = 4096;
+    const shared = Buffer.alloc(chunkSize);
+    let pulled = 0;
+    // Like an ObjectStore's readChunks: every chunk is the same buffer, overwritten.
+    async function* chunks(): AsyncGenerator<Buffer, void, undefined> {
+      for (let start = 0; start < text.length; start += chunkSize) {
+        pulled++;
+        const n = text.copy(shared, 0, start, start + chunkSize);
+        yield shared.subarray(0, n);
+      }
+    }
+    const reader = readCocoFile(chunks(), { file: 'big.json', totalBytes: text.length });
+    const first = await reader.next();
+    expect(pulled).to.be.at.most(2);
+    let count = (first.value as CocoEvent[]).filter((e) => e.kind === 'annotation').length;
+    for await (const batch of reader) count += batch.filter((e) => e.kind === 'annotation').length;
+    // Any read-ahead would have parsed overwritten bytes and failed, or lost records.
+    expect(count).to.equal(BIG_ANNOTATIONS);
+    expect(pulled).to.equal(Math.ceil(text.length / chunkSize));
+  });
+
   it('streams a file bigger than its chunk size across many batches, reporting progress up to the file size', async () => {
     const { size } = await stat(bigFile);
     const progress: { bytesRead: number; totalBytes: number | null }[] = [];

@@ -27,7 +27,7 @@ describe('storage faults and overload', function () {
     const failed = terminalOf(await followJob(server.url, job.job_id))!;
     expect(failed.event).to.equal('failed');
     expect(failed.data.code).to.equal('THUMBNAIL_STORAGE_FAILED');
-    expect(failed.data.message).to.match(/^thumbnails cannot be written under DATA_DIR\/thumbnails: .*\((ENOTDIR|EEXIST)\)/);
+    expect(failed.data.message).to.match(/^thumbnails cannot be written to DATA_DIR\/thumbnails: .*\((ENOTDIR|EEXIST)\)/);
     expect((await getJson(`${server.url}/datasets/${job.dataset_id}`)).body.status).to.equal('failed');
     expect((await getJson(`${server.url}/healthz`)).status).to.equal(200);
     const metadataOnly = await postIngest(server.url, { ...VAL, thumbnails: 'none' });

@@ -73,6 +73,27 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect((error as AppError).message).to.match(new RegExp(`^${BIG}: `));
   });
 
+  it('retries a download answered 503 or 429, with the client’s backoff, and gets the object', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, {
+      fault: ({ index }) => (index === 0 ? { status: 503 } : index === 1 ? { status: 429 } : null),
+    });
+    const bytes = await through(proxy).readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });
+    expect(Buffer.from(bytes).equals(data)).to.equal(true);
+    expect(proxy.requests).to.equal(3);
+  });
+
+  it('does not retry a 403, and names the object in OBJECT_FORBIDDEN', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ status: 403 }) });
+    let error: unknown;
+    try {
+      await through(proxy).stat(BIG);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.include({ code: 'OBJECT_FORBIDDEN', status: 403, message: `${BIG}: access denied by Cloud Storage` });
+    expect(proxy.requests).to.equal(1);
+  });
+
   it('refuses an object larger than maxBytes before reading it', async () => {
     proxy = await LoopbackProxy.start(emulator.endpoint);
     let error: unknown;

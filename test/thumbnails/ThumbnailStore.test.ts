@@ -98,10 +98,10 @@ describe('ThumbnailStore', function () {
   it('makes a missing thumbnail through the pool, at just the size asked for', async function () {
     const ref = fresh();
     const file = await store.get(ref, 'small', photo());
-    expect(file.path).to.equal(store.pathFor(ref, 'small'));
-    const info = await stat(file.path);
+    expect(file.location).to.equal(store.pathFor(ref, 'small'));
+    const info = await stat(file.location);
     expect(file).to.include({ size: info.size, mtimeMs: info.mtimeMs });
-    expect(await sharp(file.path).metadata()).to.include({ format: 'webp', width: 128, height: 85 });
+    expect(await sharp(file.location).metadata()).to.include({ format: 'webp', width: 128, height: 85 });
     expect(await readdir(path.join(rootDir, '1', 'job-1'))).to.deep.equal(['small']);
   });
 
@@ -118,7 +118,7 @@ describe('ThumbnailStore', function () {
     const ref = fresh();
     const completed = pool.stats.completed;
     const files = await Promise.all(Array.from({ length: 5 }, () => store.get(ref, 'medium', photo())));
-    expect(new Set(files.map((f) => f.path)).size).to.equal(1);
+    expect(new Set(files.map((f) => f.location)).size).to.equal(1);
     expect(pool.stats.completed - completed, 'worker runs').to.equal(1);
   });
 
@@ -158,7 +158,7 @@ describe('ThumbnailStore', function () {
     controller.abort();
     expect(isAbortError(await rejection(request))).to.equal(true);
     const file = await store.get(ref, 'small', photo());
-    expect(await exists(file.path)).to.equal(true);
+    expect(await exists(file.location)).to.equal(true);
   });
 
   it('keeps a shared generation going while another caller still waits', async function () {
@@ -168,7 +168,7 @@ describe('ThumbnailStore', function () {
     const staying = store.get(ref, 'small', photo());
     controller.abort();
     expect(isAbortError(await rejection(leaving))).to.equal(true);
-    expect(await exists((await staying).path)).to.equal(true);
+    expect(await exists((await staying).location)).to.equal(true);
   });
 
   it("removes one job's thumbnails, or a whole dataset's", async function () {

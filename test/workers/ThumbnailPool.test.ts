@@ -94,11 +94,20 @@ describe('ThumbnailPool', function () {
       { size: 256, width: 256, height: 171 },
     ]);
     for (const output of result.outputs) {
-      const meta = await sharp(output.path).metadata();
+      const meta = await sharp(output.path!).metadata();
       expect(meta).to.include({ format: 'webp', width: output.width, height: output.height });
-      expect((await stat(output.path)).size).to.equal(output.bytes);
-      expect(await readdir(path.dirname(output.path)), 'no temporary file left').to.deep.equal(['photo.jpg.webp']);
+      expect((await stat(output.path!)).size).to.equal(output.bytes);
+      expect(await readdir(path.dirname(output.path!)), 'no temporary file left').to.deep.equal(['photo.jpg.webp']);
     }
+  });
+
+  it('hands the WebP back instead of writing it when an output has no path', async function () {
+    const written = task('photo.jpg', [256]);
+    const result = expectSuccess(await pool.run({ ...written, outputs: [{ size: 256, path: null }] }));
+    const data = result.outputs[0]!.data!;
+    expect(data).to.be.instanceOf(Uint8Array);
+    expect(data.byteLength).to.equal(result.outputs[0]!.bytes);
+    expect(await sharp(data).metadata()).to.include({ format: 'webp', width: 256, height: 171 });
   });
 
   it('never upscales an image smaller than the size asked for', async function () {
@@ -109,7 +118,7 @@ describe('ThumbnailPool', function () {
   it('keeps the alpha channel of a PNG', async function () {
     const result = expectSuccess(await pool.run(task('alpha.png')));
     expect(result.format).to.equal('png');
-    expect(await sharp(result.outputs[0]!.path).metadata()).to.include({ hasAlpha: true, width: 128, height: 85 });
+    expect(await sharp(result.outputs[0]!.path!).metadata()).to.include({ hasAlpha: true, width: 128, height: 85 });
   });
 
   it('turns an EXIF-rotated portrait upright', async function () {
@@ -119,8 +128,8 @@ describe('ThumbnailPool', function () {
     const output = result.outputs[0]!;
     expect(output).to.include({ width: 171, height: 256 });
     // The stored top half (red) ends up on the right, the bottom (blue) on the left.
-    const [leftRed, , leftBlue] = await pixel(output.path, 20, 128);
-    const [rightRed, , rightBlue] = await pixel(output.path, 150, 128);
+    const [leftRed, , leftBlue] = await pixel(output.path!, 20, 128);
+    const [rightRed, , rightBlue] = await pixel(output.path!, 150, 128);
     expect(leftBlue).to.be.above(200);
     expect(leftRed).to.be.below(60);
     expect(rightRed).to.be.above(200);
@@ -133,7 +142,7 @@ describe('ThumbnailPool', function () {
   ] as const) {
     it(`makes an 8-bit sRGB WebP of the same colours from ${kind}`, async function () {
       const result = expectSuccess(await pool.run(task(name)));
-      const file = result.outputs[0]!.path;
+      const file = result.outputs[0]!.path!;
       expect(await sharp(file).metadata()).to.include({ format: 'webp', space: 'srgb', depth: 'uchar', channels: 3 });
       const [r, g, b] = await pixel(file, 64, 42);
       expect(Math.abs(r! - ORANGE.r), `red ${r}`).to.be.below(32);

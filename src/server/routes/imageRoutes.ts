@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import mime from 'mime-types';
@@ -45,8 +44,9 @@ export function imageRoutes(router: Router, service: Service): void {
     const etag = `"${sample.job_id.slice(0, 8)}-${size}-${file.size}-${Math.trunc(file.mtimeMs)}"`;
     let bytes: Buffer;
     try {
-      bytes = await readFile(file.path);
-    } catch {
+      bytes = await service.thumbnails.read(file);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'OBJECT_NOT_FOUND') throw err;
       // Removed since it was found (its dataset deleted meanwhile): the lookup decides again.
       throw new AppError('IMAGE_MISSING', `${sample.file_name}: the thumbnail is no longer there`, { status: 404 });
     }
@@ -67,15 +67,14 @@ async function sendOriginal(ctx: Context, service: Service, imageDir: string, fi
     ctx.set('Content-Range', `bytes */${stat.size}`);
     throw new AppError('RANGE_NOT_SATISFIABLE', `${fileName}: the range is outside its ${stat.size} bytes`, { status: 416 });
   }
-  if (range === null) {
-    ctx.length = stat.size;
-    ctx.body = store.read(location);
-    return;
+  if (range !== null) {
+    ctx.status = 206;
+    ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${stat.size}`);
   }
-  ctx.status = 206;
-  ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${stat.size}`);
-  ctx.length = range.end - range.start + 1;
-  ctx.body = store.read(location, range);
+  ctx.length = range === null ? stat.size : range.end - range.start + 1;
+  // A HEAD is answered from the headers: a local stream would hold its file open, unread.
+  if (ctx.method === 'HEAD') return;
+  ctx.body = range === null ? store.read(location) : store.read(location, range);
 }
 
 /**

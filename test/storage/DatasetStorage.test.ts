@@ -1,0 +1,59 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
+import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
+import { LocalFileStore } from '../../src/storage/LocalFileStore.js';
+import { expectRejection } from '../helpers/expectRejection.js';
+
+describe('DatasetStorage', () => {
+  let dir: string;
+  let storage: DatasetStorage;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'dataset-storage-'));
+    await writeFile(path.join(dir, 'instances.json'), '{}');
+    storage = new DatasetStorage({ roots: [dir, 'gs://datasets/coco'] });
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('chooses the store by the location’s scheme', () => {
+    expect(storage.storeFor(path.join(dir, 'instances.json'))).to.be.instanceOf(LocalFileStore);
+    expect(storage.storeFor('gs://datasets/coco/instances.json')).to.be.instanceOf(GcsObjectStore);
+  });
+
+  it('finds an image inside its bucket folder, and refuses a file_name that would leave it', () => {
+    expect(storage.imageLocation('gs://datasets/coco/images', '000000000009.jpg')).to.equal('gs://datasets/coco/images/000000000009.jpg');
+    expect(storage.imageLocation('gs://datasets/coco/images', 'sub/000000000009.jpg')).to.equal('gs://datasets/coco/images/sub/000000000009.jpg');
+    for (const name of ['../secret.jpg', 'a/../../b.jpg', '/etc/passwd', 'a\\b.jpg', 'a//b.jpg', 'bad\u0001.jpg']) {
+      expect(storage.imageLocation('gs://datasets/coco/images', name), name).to.equal(null);
+    }
+  });
+
+  it('hands a worker a local image as its path, to read itself inside its folder', async () => {
+    const source = await storage.imageSource(dir, 'photo.jpg', { maxPixels: 1000 });
+    expect(source).to.deep.equal({ kind: 'path', path: path.join(dir, 'photo.jpg'), within: dir });
+  });
+
+  it('reports a file_name that leaves its folder as IMAGE_REFUSED, for disk and bucket alike, without reading', async () => {
+    for (const folder of [dir, 'gs://datasets/coco/images']) {
+      const failure = await storage.imageSource(folder, '../outside.jpg', { maxPixels: 1000 });
+      expect(failure).to.include({ ok: false, code: 'IMAGE_REFUSED' });
+    }
+  });
+
+  it('answers 403 for a gs:// path outside the roots and 400 for a malformed one, before any request', async () => {
+    const outside = await expectRejection(storage.resolve('annotation_path', 'gs://datasets/other/x.json', 'file'));
+    expect(outside).to.include({ code: 'PATH_FORBIDDEN', status: 403 });
+    const malformed = await expectRejection(storage.resolve('annotation_path', 'gs://Not_A_Bucket/x.json', 'file'));
+    expect(malformed).to.include({ code: 'INVALID_REQUEST', status: 400 });
+    expect(malformed.message).to.match(/^annotation_path: /);
+  });
+
+  it('resolves a local path inside a root to its real path', async () => {
+    expect(await storage.resolve('annotation_path', path.join(dir, 'instances.json'), 'file')).to.equal(path.join(dir, 'instances.json'));
+  });
+});
