@@ -8,7 +8,17 @@ import sharp from 'sharp';
 const run = promisify(execFile);
 
 /** Packages whose versions the report records. */
-export const REPORTED_PACKAGES = ['sharp', '@duckdb/node-api', 'piscina', 'stream-json', 'better-sse', 'koa', 'autocannon'] as const;
+export const REPORTED_PACKAGES = [
+  'sharp',
+  '@duckdb/node-api',
+  'piscina',
+  'stream-json',
+  'better-sse',
+  'koa',
+  'autocannon',
+  '@google-cloud/storage',
+  'firebase-tools',
+] as const;
 
 /** The machine and software a report was measured on. */
 export interface MachineInfo {
@@ -25,6 +35,8 @@ export interface MachineInfo {
   sharpLibvips: string;
   /** `vipsthumbnail --version`, or null when it is not installed. */
   vipsthumbnail: string | null;
+  /** The commit measured (`git describe --always --dirty`), or null outside a git checkout. */
+  commit: string | null;
 }
 
 /** Reads the machine's description and the installed versions from `repoRoot`'s node_modules. */
@@ -44,6 +56,7 @@ export async function machineInfo(repoRoot: string): Promise<MachineInfo> {
     packages,
     sharpLibvips: sharp.versions.vips,
     vipsthumbnail: await vipsthumbnailVersion(),
+    commit: await gitCommit(repoRoot),
   };
 }
 
@@ -59,6 +72,15 @@ async function distribution(): Promise<string> {
 async function vipsthumbnailVersion(): Promise<string | null> {
   try {
     const { stdout } = await run('vipsthumbnail', ['--version']);
+    return stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+async function gitCommit(repoRoot: string): Promise<string | null> {
+  try {
+    const { stdout } = await run('git', ['describe', '--always', '--dirty'], { cwd: repoRoot });
     return stdout.trim();
   } catch {
     return null;

@@ -1,6 +1,7 @@
 import type { BenchContext } from './BenchContext.js';
 import { ingestOverHttp, type IngestOverHttpResult } from './ingestOverHttp.js';
 import { log } from './log.js';
+import { procCpuSeconds } from './procCpuSeconds.js';
 import type { PreparedDataset } from './prepareDataset.js';
 import { withService } from './withService.js';
 
@@ -28,6 +29,8 @@ export interface ServiceIngestMeasurement extends IngestOverHttpResult {
   maxSampledRssBytes: number;
   /** Its resident set just before the POST, bytes: the service's own footprint. */
   idleRssBytes: number;
+  /** CPU time the service process used during the ingest (all its threads), seconds. */
+  cpuSeconds: number;
 }
 
 /** Ingests `dataset` into a fresh service and measures it (see {@link withService}). */
@@ -36,6 +39,7 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
   return withService(context, options.label, options.workers, async (service) => {
     const idleRssBytes = await service.currentRss();
     service.rss.reset();
+    const cpuBefore = (await procCpuSeconds(service.pid)) ?? 0;
     const result = await ingestOverHttp(
       service.url,
       {
@@ -48,10 +52,11 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
     );
     const maxSampledRssBytes = service.rss.samples.maxBytes;
     const peakRssBytes = await service.peakRss();
+    const cpuSeconds = ((await procCpuSeconds(service.pid)) ?? cpuBefore) - cpuBefore;
     log(
       `${options.label}: ${(result.wallMs / 1000).toFixed(2)} s wall, server ${(result.complete.duration_ms / 1000).toFixed(2)} s, ` +
         `peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`,
     );
-    return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes };
+    return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes, cpuSeconds };
   }, { ingestRoots: options.source ? [options.source.ingestRoot] : [], env: options.env ?? {} });
 }

@@ -40,6 +40,7 @@ export function renderReport(report: BenchReport): string {
         ...Object.entries(machine.packages).map(([name, version]) => [name, version]),
         ['libvips (in sharp)', machine.sharpLibvips],
         ['vipsthumbnail', machine.vipsthumbnail ?? 'not installed'],
+        ['Commit measured', machine.commit ?? 'unknown (not a git checkout)'],
       ],
     ),
     '',

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, opendir, stat } from 'node:fs/promises';
+import { open, opendir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed, objectTooLarge } from '../errors.js';
@@ -28,12 +28,7 @@ export class LocalFileStore implements ObjectStore {
 
   async readBytes(location: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
     options.signal?.throwIfAborted();
-    let handle;
-    try {
-      handle = await open(location, 'r');
-    } catch (err) {
-      throw fileError(location, err);
-    }
+    const handle = await openFile(location);
     try {
       const { size } = await handle.stat();
       if (size > options.maxBytes) throw objectTooLarge(location, size, options.maxBytes);
@@ -55,12 +50,7 @@ export class LocalFileStore implements ObjectStore {
   }
 
   async *readChunks(location: string, options: ObjectReadOptions & { chunkBytes: number }): AsyncGenerator<Buffer, void, undefined> {
-    let handle;
-    try {
-      handle = await open(location, 'r');
-    } catch (err) {
-      throw fileError(location, err);
-    }
+    const handle = await openFile(location);
     try {
       yield* fileChunks(handle, options);
     } finally {
@@ -92,6 +82,14 @@ export class LocalFileStore implements ObjectStore {
         }
       }
     }
+  }
+}
+
+async function openFile(location: string): Promise<FileHandle> {
+  try {
+    return await open(location, 'r');
+  } catch (err) {
+    throw fileError(location, err);
   }
 }
 
