@@ -26,6 +26,12 @@ export interface ThumbnailStageOptions extends StageOptions {
   maxPixels?: number;
   /** Called on the main thread for each image that failed. */
   onFailure: (failure: ImageFailure) => void;
+  /**
+   * Images in a row whose store failed (no answer, errors after retries, access
+   * refused) before the ingest stops with `IMAGE_SOURCE_UNAVAILABLE` rather than
+   * recording every remaining image as unreadable, one timeout at a time. Default 32.
+   */
+  maxStoreFailuresInRow?: number;
 }
 
 /**
@@ -54,6 +60,7 @@ export class ThumbnailStage {
   readonly #slotWaiters = new Set<() => void>();
   #idle: (() => void) | null = null;
   #firstError: unknown = null;
+  #storeFailuresInRow = 0;
   #firstSubmit = 0;
   #lastDone = 0;
 
@@ -191,6 +198,7 @@ export class ThumbnailStage {
   #settle(sample: WrittenSample, result: ThumbnailResult | ImageReadFailure): void {
     this.#done++;
     this.#lastDone = performance.now();
+    if (result.ok || !('storeFailed' in result && result.storeFailed)) this.#storeFailuresInRow = 0;
     if (result.ok) {
       for (const output of result.outputs) this.#bytes += output.bytes;
     } else if (result.code === 'THUMBNAIL_WRITE_FAILED') {
@@ -205,6 +213,13 @@ export class ThumbnailStage {
       this.#failed++;
       this.#failuresByCode[result.code] = (this.#failuresByCode[result.code] ?? 0) + 1;
       this.#options.onFailure({ sampleId: sample.id, code: result.code, message: result.message });
+      if ('storeFailed' in result && result.storeFailed && ++this.#storeFailuresInRow >= (this.#options.maxStoreFailuresInRow ?? 32)) {
+        this.#firstError ??= new AppError(
+          'IMAGE_SOURCE_UNAVAILABLE',
+          `${this.#storeFailuresInRow} images in a row could not be read from ${this.#options.imageDir}; the last: ${result.message}`,
+          { status: 502, expose: true },
+        );
+      }
     }
     this.#report();
   }

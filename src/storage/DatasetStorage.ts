@@ -16,6 +16,12 @@ export interface ImageReadFailure {
   ok: false;
   code: ImageErrorCode;
   message: string;
+  /**
+   * True when the store failed rather than the image: it did not answer in time,
+   * answered errors after retries, or refused access. Many in a row mean the
+   * store, not the dataset, is the problem.
+   */
+  storeFailed?: boolean;
 }
 
 /** Options of {@link DatasetStorage}. */
@@ -189,6 +195,6 @@ function imageFailure(fileName: string, err: unknown): ImageReadFailure {
     case 'OBJECT_TOO_LARGE':
       return { ok: false, code: 'IMAGE_TOO_LARGE', message: `${fileName}: too large to read (${reason})` };
     default:
-      return { ok: false, code: 'IMAGE_UNREADABLE', message: `${fileName}: cannot be read (${reason})` };
+      return { ok: false, code: 'IMAGE_UNREADABLE', message: `${fileName}: cannot be read (${reason})`, storeFailed: true };
   }
 }

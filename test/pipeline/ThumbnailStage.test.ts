@@ -123,5 +123,28 @@ describe('ThumbnailStage', function () {
       await s.settled();
       expect(s.submitted).to.equal(2);
     });
+
+    it('stops the ingest with IMAGE_SOURCE_UNAVAILABLE once images in a row fail because the store does', async () => {
+      const hasty = new DatasetStorage({
+        roots: ['gs://stage-test'],
+        gcs: { apiEndpoint: proxy.endpoint, stallTimeoutMs: 100, maxRetries: 0 },
+      });
+      const failures: ImageFailure[] = [];
+      const s = new ThumbnailStage(pool, store, {
+        datasetId: 1,
+        jobId: 'job-3',
+        imageDir: 'gs://stage-test/images',
+        storage: hasty,
+        maxReads: 4,
+        maxStoreFailuresInRow: 3,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+        onFailure: (f) => failures.push(f),
+      });
+      for (const id of [40, 41, 42]) await s.submit(sample(id));
+      const err = await expectRejection(s.finish(), /^3 images in a row could not be read from gs:\/\/stage-test\/images; the last: photo\.jpg: /);
+      expect(err).to.include({ code: 'IMAGE_SOURCE_UNAVAILABLE', status: 502 });
+      expect(failures.map((f) => f.code)).to.deep.equal(['IMAGE_UNREADABLE', 'IMAGE_UNREADABLE', 'IMAGE_UNREADABLE']);
+    });
   });
 });
