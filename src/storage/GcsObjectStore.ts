@@ -100,14 +100,22 @@ export class GcsObjectStore implements ObjectStore {
 
   async readBytes(url: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
     const { signal, maxBytes } = options;
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
-    const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // One controller and one timer per image: AbortSignal.any() and .timeout() cost
+    // more, and this runs for every image of an ingest, on the main thread.
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new StallError(this.#timeoutMs));
+    }, this.#timeoutMs);
     const state: ReadState = { total: null };
     let bytes: Uint8Array | null = null;
     const pieces: Buffer[] = [];
     let filled = 0;
     try {
-      for await (const chunk of this.#resumable(url, null, both, state)) {
+      for await (const chunk of this.#resumable(url, null, controller.signal, state)) {
         if (bytes === null && state.total !== null) {
           if (state.total > maxBytes) throw objectTooLarge(url, state.total, maxBytes);
           // Its own ArrayBuffer, never Node's shared pool, so it moves to a worker without a copy.
@@ -123,8 +131,11 @@ export class GcsObjectStore implements ObjectStore {
       }
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
-      if (deadline.aborted) throw objectReadFailed(url, `not read whole within ${this.#timeoutMs} ms`, err);
+      if (timedOut) throw objectReadFailed(url, `not read whole within ${this.#timeoutMs} ms`, err);
       throw err;
+    } finally {
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', onAbort);
     }
     if (bytes !== null && pieces.length === 0) return filled === bytes.length ? bytes : bytes.subarray(0, filled);
     // No size announced (or more bytes than announced): gather what came.
@@ -205,21 +216,25 @@ export class GcsObjectStore implements ObjectStore {
         generation ??= numberHeader(res.headers['x-goog-generation']) ?? undefined;
         state.total ??= totalSize(res.headers, offset);
       });
-      let timer: NodeJS.Timeout | undefined;
-      const stall = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => source.destroy(new StallError(this.#stallTimeoutMs)), this.#stallTimeoutMs);
-      };
+      // Silence counts only while we wait for bytes, not while our consumer holds a chunk (the parser may wait on the pool).
+      let consuming = false;
+      const timer = setTimeout(() => {
+        if (consuming) timer.refresh();
+        else source.destroy(new StallError(this.#stallTimeoutMs));
+      }, this.#stallTimeoutMs);
       const onAbort = () => source.destroy(signal?.reason as Error);
       signal?.addEventListener('abort', onAbort, { once: true });
       const before = offset;
+      let ended = false;
       try {
-        stall();
         for await (const chunk of source as AsyncIterable<Buffer>) {
           offset += chunk.length;
-          stall();
+          consuming = true;
           yield chunk;
+          consuming = false;
+          timer.refresh();
         }
+        ended = true;
         return;
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
@@ -232,7 +247,7 @@ export class GcsObjectStore implements ObjectStore {
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        source.destroy();
+        if (!ended) source.destroy();
       }
     }
   }
