@@ -112,8 +112,10 @@ export class GcsObjectStore implements ObjectStore {
     }, this.#timeoutMs);
     const state: ReadState = { total: null };
     let bytes: Uint8Array | null = null;
+    // What did not fit in `bytes`: all of it when no size was announced, the excess when more came than announced.
     const pieces: Buffer[] = [];
     let filled = 0;
+    let inBytes = 0;
     try {
       for await (const chunk of this.#resumable(url, null, controller.signal, state)) {
         if (bytes === null && state.total !== null) {
@@ -121,8 +123,9 @@ export class GcsObjectStore implements ObjectStore {
           // Its own ArrayBuffer, never Node's shared pool, so it moves to a worker without a copy.
           bytes = new Uint8Array(new ArrayBuffer(state.total));
         }
-        if (bytes !== null && filled + chunk.length <= bytes.length) {
+        if (bytes !== null && pieces.length === 0 && filled + chunk.length <= bytes.length) {
           bytes.set(chunk, filled);
+          inBytes += chunk.length;
         } else {
           if (filled + chunk.length > maxBytes) throw objectTooLarge(url, filled + chunk.length, maxBytes);
           pieces.push(Buffer.from(chunk));
@@ -138,13 +141,10 @@ export class GcsObjectStore implements ObjectStore {
       signal?.removeEventListener('abort', onAbort);
     }
     if (bytes !== null && pieces.length === 0) return filled === bytes.length ? bytes : bytes.subarray(0, filled);
-    // No size announced (or more bytes than announced): gather what came.
+    // No size announced, or more bytes than announced: gather what came.
     const whole = new Uint8Array(new ArrayBuffer(filled));
-    let at = 0;
-    if (bytes !== null) {
-      whole.set(bytes.subarray(0, Math.min(filled, bytes.length)));
-      at = Math.min(filled, bytes.length);
-    }
+    if (bytes !== null) whole.set(bytes.subarray(0, inBytes));
+    let at = inBytes;
     for (const piece of pieces) {
       whole.set(piece, at);
       at += piece.length;
