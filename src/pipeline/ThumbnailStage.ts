@@ -198,7 +198,8 @@ export class ThumbnailStage {
   #settle(sample: WrittenSample, result: ThumbnailResult | ImageReadFailure): void {
     this.#done++;
     this.#lastDone = performance.now();
-    if (result.ok || !('storeFailed' in result && result.storeFailed)) this.#storeFailuresInRow = 0;
+    const storeFailed = !result.ok && 'storeFailed' in result && result.storeFailed === true;
+    this.#storeFailuresInRow = storeFailed ? this.#storeFailuresInRow + 1 : 0;
     if (result.ok) {
       for (const output of result.outputs) this.#bytes += output.bytes;
     } else if (result.code === 'THUMBNAIL_WRITE_FAILED') {
@@ -213,7 +214,7 @@ export class ThumbnailStage {
       this.#failed++;
       this.#failuresByCode[result.code] = (this.#failuresByCode[result.code] ?? 0) + 1;
       this.#options.onFailure({ sampleId: sample.id, code: result.code, message: result.message });
-      if ('storeFailed' in result && result.storeFailed && ++this.#storeFailuresInRow >= (this.#options.maxStoreFailuresInRow ?? 32)) {
+      if (this.#storeFailuresInRow >= (this.#options.maxStoreFailuresInRow ?? 32)) {
         this.#firstError ??= new AppError(
           'IMAGE_SOURCE_UNAVAILABLE',
           `${this.#storeFailuresInRow} images in a row could not be read from ${this.#options.imageDir}; the last: ${result.message}`,

@@ -18,11 +18,6 @@ export class BucketGuard {
     });
   }
 
-  /** True when no gs:// root is configured: every gs:// path is then refused. */
-  get empty(): boolean {
-    return this.#roots.length === 0;
-  }
-
   /** True when `url` (a valid gs:// URL) lies under a root. */
   contains(url: string): boolean {
     const at = parseGsUrl(url);

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, forbiddenPath, invalidRequest } from '../errors.js';
-import { resolveImagePath } from '../pipeline/resolveImagePath.js';
+import { resolveImagePath } from './resolveImagePath.js';
 import { maxImageBytes } from '../workers/maxImageBytes.js';
 import type { ImageErrorCode, ThumbnailSource } from '../workers/messages.js';
 import { BucketGuard } from './BucketGuard.js';

@@ -25,8 +25,7 @@ describe('BucketGuard', () => {
     expect(() => guard.contains('gs://datasets/coco/../secret')).to.throw(RangeError, /".." segment/);
   });
 
-  it('is empty when no gs:// root is configured', () => {
-    expect(new BucketGuard([]).empty).to.equal(true);
-    expect(guard.empty).to.equal(false);
+  it('refuses every gs:// path when no gs:// root is configured', () => {
+    expect(new BucketGuard([]).contains('gs://datasets/coco/x.jpg')).to.equal(false);
   });
 });
