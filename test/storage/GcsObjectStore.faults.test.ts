@@ -94,6 +94,19 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect(proxy.requests).to.equal(1);
   });
 
+  it('fails an object not read whole within its timeout, though bytes keep coming', async () => {
+    // Bytes trickle (every request held back 50 ms, a resume after each 64 KB), so no single silence is long.
+    proxy = await LoopbackProxy.start(emulator.endpoint, { delayMs: 50, fault: () => ({ cutAfterBytes: 64 * 1024 }) });
+    const store = new GcsObjectStore({ apiEndpoint: proxy.endpoint, projectId: emulator.projectId, maxRetries: 3, retryDelayMs: 10, stallTimeoutMs: 200, timeoutMs: 600 });
+    let error: unknown;
+    try {
+      await store.readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.include({ code: 'OBJECT_READ_FAILED', message: `${BIG}: not read whole within 600 ms` });
+  });
+
   it('refuses an object larger than maxBytes before reading it', async () => {
     proxy = await LoopbackProxy.start(emulator.endpoint);
     let error: unknown;
