@@ -37,10 +37,11 @@ export interface ThumbnailStageOptions extends StageOptions {
 /**
  * The thumbnail stage: hands each sample to the worker pool as the parser meets
  * it, so decoding overlaps parsing. An image in a bucket is fetched first, and
- * up to `maxReads` fetches run at once so that network latency does not leave
- * workers idle; the fetched bytes are moved to the worker, not copied.
- * {@link submit} waits while the pool's queue is full or every read slot is
- * taken — that wait is what holds the parser back (backpressure) — and
+ * up to `maxReads` fetches run at once, ahead of a full pool, so that network
+ * latency does not leave workers idle; the fetched bytes are moved to the
+ * worker, not copied. {@link submit} waits while the pool's queue is full (local
+ * images) or `maxReads` images are in flight or queued beyond it (fetched ones)
+ * — that wait is what holds the parser back (backpressure) — and
  * {@link finish} waits for the tasks still in flight.
  */
 export class ThumbnailStage {
@@ -56,6 +57,7 @@ export class ThumbnailStage {
   #inFlight = 0;
   #reading = 0;
   readonly #maxReads: number;
+  readonly #fetches: boolean;
   // Everyone waiting for a read or upload slot; all are woken when one frees, and each checks again.
   readonly #slotWaiters = new Set<() => void>();
   #idle: (() => void) | null = null;
@@ -69,6 +71,7 @@ export class ThumbnailStage {
     this.#store = store;
     this.#options = options;
     this.#maxReads = options.maxReads ?? 16;
+    this.#fetches = options.storage.fetchesImages(options.imageDir);
   }
 
   get submitted(): number {
@@ -77,7 +80,12 @@ export class ThumbnailStage {
 
   /** True when the next {@link submit} will wait, for the pool or for a read slot. */
   get needsDrain(): boolean {
-    return this.#pool.needsDrain || this.#reading >= this.#maxReads;
+    if (this.#reading >= this.#maxReads) return true;
+    if (!this.#fetches) return this.#pool.needsDrain;
+    // Fetches run ahead of a full pool, so that their latency never leaves a worker
+    // waiting: what is in flight plus what waits beyond the pool's capacity stays
+    // within maxReads images.
+    return this.#pool.excess + this.#reading >= this.#maxReads;
   }
 
   /** Sets the stage's total once it is known (after the `images` array ended). */
@@ -91,8 +99,9 @@ export class ThumbnailStage {
     const { signal } = this.#options;
     if (this.#firstError) throw this.#firstError;
     while (this.needsDrain) {
-      if (this.#pool.needsDrain) await this.#pool.waitForDrain(signal);
-      else await this.#readSlot(signal);
+      if (this.#reading >= this.#maxReads) await this.#readSlot(signal);
+      else if (this.#fetches) await this.#pool.waitForSettled(signal);
+      else await this.#pool.waitForDrain(signal);
     }
     signal.throwIfAborted();
     if (this.#submitted++ === 0) this.#firstSubmit = performance.now();

@@ -104,6 +104,15 @@ export class DatasetStorage {
     return url;
   }
 
+  /**
+   * True when this folder's images are fetched here and handed over as bytes
+   * (a bucket), false when workers read them themselves (local disk): fetches
+   * have a latency worth running ahead of the workers.
+   */
+  fetchesImages(imageDir: string): boolean {
+    return isGs(imageDir);
+  }
+
   /** Where an image lives, or null when its `file_name` would leave its folder. */
   imageLocation(imageDir: string, fileName: string): string | null {
     if (!isGs(imageDir)) return resolveImagePath(imageDir, fileName);

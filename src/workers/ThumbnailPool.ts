@@ -66,7 +66,7 @@ const DEFAULT_QUEUE_PER_WORKER = 4;
 export class ThumbnailPool {
   readonly #piscina: Piscina<ThumbnailTask, ThumbnailResult>;
   readonly #capacity: number;
-  // 'drain' fires whenever a task settles and the pool has room again.
+  // 'drain' fires whenever a task settles and the pool has room again; 'settled' whenever a task settles.
   readonly #events = new EventEmitter();
   #inFlight = 0;
   #completed = 0;
@@ -121,6 +121,7 @@ export class ThumbnailPool {
       return { ok: false, code: 'WORKER_CRASHED', message: `${sourceName(task)}: thumbnail worker crashed (${firstLine(err)})` };
     } finally {
       this.#inFlight--;
+      this.#events.emit('settled');
       if (!this.needsDrain) this.#events.emit('drain');
     }
   }
@@ -130,6 +131,11 @@ export class ThumbnailPool {
     return this.#inFlight >= this.#capacity;
   }
 
+  /** Tasks beyond the pool's capacity (workers + `maxQueue`): those a producer queued without waiting. */
+  get excess(): number {
+    return Math.max(0, this.#inFlight - this.#capacity);
+  }
+
   /**
    * Resolves once the pool has room again (at once if it has now).
    * @throws an `AbortError` when `signal` aborts first.
@@ -137,19 +143,32 @@ export class ThumbnailPool {
   async waitForDrain(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw abortError('waiting for the thumbnail pool was aborted', signal.reason);
     if (!this.needsDrain) return;
-    let onDrain: (() => void) | undefined;
+    await this.#once('drain', 'waiting for the thumbnail pool was aborted', signal);
+  }
+
+  async #once(event: 'drain' | 'settled', abortMessage: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw abortError(abortMessage, signal.reason);
+    let onEvent: (() => void) | undefined;
     let onAbort: (() => void) | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
-        onDrain = resolve;
-        onAbort = () => reject(abortError('waiting for the thumbnail pool was aborted', signal?.reason));
-        this.#events.once('drain', onDrain);
+        onEvent = resolve;
+        onAbort = () => reject(abortError(abortMessage, signal?.reason));
+        this.#events.once(event, onEvent);
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     } finally {
-      if (onDrain) this.#events.off('drain', onDrain);
+      if (onEvent) this.#events.off(event, onEvent);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Resolves when the next task settles, whatever its outcome.
+   * @throws an `AbortError` when `signal` aborts first.
+   */
+  async waitForSettled(signal?: AbortSignal): Promise<void> {
+    await this.#once('settled', 'waiting for a thumbnail task was aborted', signal);
   }
 
   /** Counts at this instant. */

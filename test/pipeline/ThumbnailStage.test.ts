@@ -124,6 +124,32 @@ describe('ThumbnailStage', function () {
       expect(s.submitted).to.equal(2);
     });
 
+    it('keeps fetching while the pool is saturated, up to maxReads images beyond it', async () => {
+      // The pool is full of local work: a local ingest would wait here.
+      const busy = [1, 2].map((n) =>
+        pool.run({ source: { kind: 'path', path: path.join(dir, 'photo.jpg') }, outputs: [{ size: 64, path: path.join(dir, `busy-${n}.webp`) }], quality: 80, maxPixels: 1e8 }),
+      );
+      expect(pool.needsDrain).to.equal(true);
+      const controller = new AbortController();
+      const s = new ThumbnailStage(pool, store, {
+        datasetId: 1,
+        jobId: 'job-4',
+        imageDir: 'gs://stage-test/images',
+        storage,
+        maxReads: 2,
+        signal: controller.signal,
+        onProgress: () => undefined,
+        onFailure: () => undefined,
+      });
+      expect(s.needsDrain).to.equal(false);
+      await s.submit(sample(50));
+      await s.submit(sample(51));
+      expect(s.needsDrain).to.equal(true);
+      controller.abort(new Error('stop'));
+      await s.settled();
+      for (const task of busy) await task;
+    });
+
     it('stops the ingest with IMAGE_SOURCE_UNAVAILABLE once images in a row fail because the store does', async () => {
       const hasty = new DatasetStorage({
         roots: ['gs://stage-test'],

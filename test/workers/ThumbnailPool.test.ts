@@ -258,6 +258,15 @@ describe('ThumbnailPool', function () {
       expectSuccess(await second);
     });
 
+    it('counts the tasks queued beyond its capacity, and tells when each settles', async function () {
+      const tasks = [small.run(task('photo.jpg')), small.run(task('alpha.png')), small.run(task('small.png'))];
+      expect(small.excess).to.equal(1);
+      await small.waitForSettled();
+      expect(small.excess).to.equal(0);
+      expect(small.stats.completed).to.equal(2);
+      for (const t of tasks) expectSuccess(await t);
+    });
+
     it('stops waiting for a drain when the signal aborts, and removes its listener', async function () {
       const running = [small.run(task('photo.jpg')), small.run(task('alpha.png'))];
       const controller = new AbortController();
