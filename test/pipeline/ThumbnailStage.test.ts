@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import sharp from 'sharp';
 import type { ImageFailure, WrittenSample } from '../../src/pipeline/DatasetWriter.js';
 import type { StageProgress } from '../../src/pipeline/progress.js';
-import { ThumbnailStage } from '../../src/pipeline/ThumbnailStage.js';
+import { ThumbnailStage, type ThumbnailStageOptions } from '../../src/pipeline/ThumbnailStage.js';
 import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
@@ -101,18 +101,25 @@ describe('ThumbnailStage', function () {
       await proxy.stop();
     });
 
-    it('stops taking samples once maxReads images are being fetched, though the pool is idle', async () => {
+    /** A stage over the silent bucket, reading at most two images at once. */
+    function bucketStage(jobId: string, extra: Partial<ThumbnailStageOptions> = {}) {
       const controller = new AbortController();
       const s = new ThumbnailStage(pool, store, {
         datasetId: 1,
-        jobId: 'job-2',
+        jobId,
         imageDir: 'gs://stage-test/images',
         storage,
         maxReads: 2,
         signal: controller.signal,
         onProgress: () => undefined,
         onFailure: () => undefined,
+        ...extra,
       });
+      return { s, controller };
+    }
+
+    it('stops taking samples once maxReads images are being fetched, though the pool is idle', async () => {
+      const { s, controller } = bucketStage('job-2');
       await s.submit(sample(30));
       await s.submit(sample(31));
       expect(s.needsDrain).to.equal(true);
@@ -130,17 +137,7 @@ describe('ThumbnailStage', function () {
         pool.run({ source: { kind: 'path', path: path.join(dir, 'photo.jpg') }, outputs: [{ size: 64, path: path.join(dir, `busy-${n}.webp`) }], quality: 80, maxPixels: 1e8 }),
       );
       expect(pool.needsDrain).to.equal(true);
-      const controller = new AbortController();
-      const s = new ThumbnailStage(pool, store, {
-        datasetId: 1,
-        jobId: 'job-4',
-        imageDir: 'gs://stage-test/images',
-        storage,
-        maxReads: 2,
-        signal: controller.signal,
-        onProgress: () => undefined,
-        onFailure: () => undefined,
-      });
+      const { s, controller } = bucketStage('job-4');
       expect(s.needsDrain).to.equal(false);
       await s.submit(sample(50));
       await s.submit(sample(51));
@@ -156,17 +153,7 @@ describe('ThumbnailStage', function () {
         gcs: { apiEndpoint: proxy.endpoint, stallTimeoutMs: 100, maxRetries: 0 },
       });
       const failures: ImageFailure[] = [];
-      const s = new ThumbnailStage(pool, store, {
-        datasetId: 1,
-        jobId: 'job-3',
-        imageDir: 'gs://stage-test/images',
-        storage: hasty,
-        maxReads: 4,
-        maxStoreFailuresInRow: 3,
-        signal: new AbortController().signal,
-        onProgress: () => undefined,
-        onFailure: (f) => failures.push(f),
-      });
+      const { s } = bucketStage('job-3', { storage: hasty, maxReads: 4, maxStoreFailuresInRow: 3, onFailure: (f) => failures.push(f) });
       for (const id of [40, 41, 42]) await s.submit(sample(id));
       const err = await expectRejection(s.finish(), /^3 images in a row could not be read from gs:\/\/stage-test\/images; the last: photo\.jpg: /);
       expect(err).to.include({ code: 'IMAGE_SOURCE_UNAVAILABLE', status: 502 });
