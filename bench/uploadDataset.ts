@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Storage } from '@google-cloud/storage';
-import { findFiles } from './findFiles.js';
+import { uploadFolder } from '../test/helpers/uploadFolder.js';
 import type { PreparedDataset } from './prepareDataset.js';
 
 /** Where {@link uploadDataset} put a dataset. */
@@ -12,27 +10,14 @@ export interface UploadedDataset {
   root: string;
 }
 
-/** Uploads a generated dataset (annotation file and images) to `gs://<bucket>/<name>/`, eight objects at a time. */
-export async function uploadDataset(endpoint: string, projectId: string, bucketName: string, dataset: PreparedDataset): Promise<UploadedDataset> {
-  const bucket = new Storage({ apiEndpoint: endpoint, projectId }).bucket(bucketName);
-  const root = `${dataset.name}`;
-  const images = await findFiles(dataset.imageDir, (name) => name.endsWith('.jpg'));
-  const uploads: [string, string][] = [
-    [dataset.annotationPath, `${root}/annotations/${path.basename(dataset.annotationPath)}`],
-    ...images.map((file): [string, string] => [file, `${root}/images/${path.relative(dataset.imageDir, file).split(path.sep).join('/')}`]),
-  ];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < uploads.length) {
-        const [file, name] = uploads[next++]!;
-        await bucket.file(name).save(await readFile(file), { resumable: false, validation: false });
-      }
-    }),
-  );
+/** Uploads a generated dataset (its annotations folder and its images) to `gs://<bucket>/<name>/`. */
+export async function uploadDataset(endpoint: string, projectId: string, bucket: string, dataset: PreparedDataset): Promise<UploadedDataset> {
+  const emulator = { endpoint, projectId };
+  await uploadFolder(emulator, path.dirname(dataset.annotationPath), bucket, `${dataset.name}/annotations`);
+  await uploadFolder(emulator, dataset.imageDir, bucket, `${dataset.name}/images`);
   return {
-    annotationPath: `gs://${bucketName}/${root}/annotations/${path.basename(dataset.annotationPath)}`,
-    imageDir: `gs://${bucketName}/${root}/images`,
-    root: `gs://${bucketName}/${root}`,
+    annotationPath: `gs://${bucket}/${dataset.name}/annotations/${path.basename(dataset.annotationPath)}`,
+    imageDir: `gs://${bucket}/${dataset.name}/images`,
+    root: `gs://${bucket}/${dataset.name}`,
   };
 }

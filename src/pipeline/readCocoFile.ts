@@ -1,12 +1,14 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, addAbortSignal } from 'node:stream';
 import { AppError, invalidAnnotations } from '../errors.js';
 import type { CocoEvent, CocoSection } from './cocoRecords.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
-import { fileChunks } from './fileChunks.js';
 import { memberText } from './memberText.js';
 import { normalizeAnnotation, normalizeCategory, normalizeImage } from './normalizeRecords.js';
 import { StreamedValue } from './StreamedValue.js';
+import { LocalFileStore } from '../storage/LocalFileStore.js';
+
+/** Reads a path given as the source. */
+const LOCAL_FILES = new LocalFileStore();
 
 /** Options of {@link readCocoFile}. */
 export interface ReadCocoOptions {
@@ -76,19 +78,13 @@ export async function* readCocoFile(
   const sink = new EventSink(file, options.maxMetadataBytes ?? READ_COCO_DEFAULTS.maxMetadataBytes, options.onInvalidRecord ?? null);
 
   let totalBytes = options.totalBytes ?? null;
-  let handle: FileHandle | null = null;
   let stream: Readable | null = null;
   let chunks: AsyncIterable<Buffer | string>;
   if (typeof source === 'string') {
-    handle = await open(source, 'r');
-    try {
-      if (options.totalBytes === undefined) totalBytes = (await handle.stat()).size;
-      signal?.throwIfAborted();
-    } catch (err) {
-      await handle.close();
-      throw err;
-    }
-    chunks = fileChunks(handle, { chunkBytes: highWaterMark, signal });
+    if (options.totalBytes === undefined) totalBytes = (await LOCAL_FILES.stat(source)).size;
+    signal?.throwIfAborted();
+    // Closed by the for-await below on every exit.
+    chunks = LOCAL_FILES.readChunks(source, { chunkBytes: highWaterMark, ...(signal ? { signal } : {}) });
   } else if (source instanceof Readable) {
     stream = source;
     // Destroys the stream as soon as the signal fires, even while the consumer is
@@ -120,7 +116,6 @@ export async function* readCocoFile(
     throw err;
   } finally {
     if (stream && !stream.destroyed) stream.destroy();
-    await handle?.close();
   }
 }
 

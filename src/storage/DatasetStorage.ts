@@ -32,8 +32,8 @@ export interface DatasetStorageOptions {
   gcs?: GcsObjectStoreOptions;
 }
 
-/** The status of an image route for a failure to read the image. */
-const IMAGE_STATUS: Partial<Record<ImageErrorCode, number>> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403, IMAGE_TOO_LARGE: 413 };
+/** The status of an image route for a failure to read the image; anything else is 502 (the store failed). */
+const IMAGE_STATUS: Partial<Record<ImageErrorCode, number>> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403, IMAGE_TOO_LARGE: 422 };
 
 /**
  * Where datasets live: local paths and `gs://` URLs, each served by its

@@ -3,7 +3,7 @@ import { open, opendir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed, objectTooLarge } from '../errors.js';
-import { fileChunks } from '../pipeline/fileChunks.js';
+import { fileChunks } from './fileChunks.js';
 import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
 
 /**

@@ -1,7 +1,7 @@
 import { AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import type { ImageErrorCode, ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
-import type { ImageReadFailure } from '../storage/DatasetStorage.js';
+import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
 
@@ -63,8 +63,6 @@ const FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = {
   IMAGE_UNSUPPORTED: 422,
   IMAGE_UNREADABLE: 422,
 };
-/** Failures to fetch the image itself, by code; anything else is 502 (the store failed). */
-const READ_FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403, IMAGE_TOO_LARGE: 422 };
 
 const JOB_ID = /^[A-Za-z0-9-]+$/;
 
@@ -216,7 +214,7 @@ export class ThumbnailStore {
     this.#generating++;
     try {
       const source = typeof loader === 'function' ? await loader(signal) : loader;
-      if ('ok' in source) throw new AppError(source.code, source.message, { status: READ_FAILURE_STATUS[source.code] ?? 502, expose: true });
+      if ('ok' in source) throw imageError(source);
       const output = { size: longSide, path: this.#place.workerPath(key) };
       const task: ThumbnailTask = { source, outputs: [output], quality: this.#quality, maxPixels: this.#maxPixels };
       const result = await this.#pool.run(task, { signal });

@@ -3,8 +3,11 @@ import path from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import type { StorageEmulatorHandle } from './storageEmulator.js';
 
+/** Where an emulator answers. */
+type EmulatorAddress = Pick<StorageEmulatorHandle, 'endpoint' | 'projectId'>;
+
 /** A client of the emulator, to put test data in place (the service under test has its own). */
-export function emulatorClient(emulator: StorageEmulatorHandle): Storage {
+export function emulatorClient(emulator: EmulatorAddress): Storage {
   return new Storage({ apiEndpoint: emulator.endpoint, projectId: emulator.projectId });
 }
 
@@ -12,7 +15,7 @@ export function emulatorClient(emulator: StorageEmulatorHandle): Storage {
  * Uploads every file under `dir` to `gs://bucket/prefix/...`, keeping relative
  * paths, a few at a time; returns how many. Buckets need no creating here.
  */
-export async function uploadFolder(emulator: StorageEmulatorHandle, dir: string, bucket: string, prefix: string): Promise<number> {
+export async function uploadFolder(emulator: EmulatorAddress, dir: string, bucket: string, prefix: string): Promise<number> {
   const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
   const target = emulatorClient(emulator).bucket(bucket);
   let next = 0;

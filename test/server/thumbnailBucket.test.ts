@@ -72,8 +72,12 @@ describe('thumbnails kept in a bucket (THUMBNAIL_BUCKET, against the emulator)',
   });
 
   it('removes a failed job’s thumbnails from the bucket', async () => {
-    const job = await postIngest(server.url, { annotation_path: path.join(BROKEN_DIR, 'truncated.json'), image_dir: VAL_IMAGES });
-    expect(terminalOf(await followJob(server.url, job.job_id))!.event).to.equal('failed');
+    // This file fails only at the whole-file check, after every thumbnail has been stored.
+    const job = await postIngest(server.url, { annotation_path: path.join(BROKEN_DIR, 'unknown-image.json'), image_dir: VAL_IMAGES });
+    const events = await followJob(server.url, job.job_id);
+    const stored = events.filter((e) => e.event === 'progress' && e.data.stage === 'thumbnails' && e.data.done === true);
+    expect(stored.at(-1)?.data).to.include({ current: 3, failed: 0 });
+    expect(terminalOf(events)!.data).to.include({ code: 'INVALID_ANNOTATION_FILE' });
     expect(await objectsUnder(`cache/${job.dataset_id}/`)).to.deep.equal([]);
   });
 
