@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { MAPPED_TABLES, MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { checkColumns } from './tables/TableMapping.js';
 import { toPlainRows, type Row } from './toPlainRows.js';
 
 /** Options of {@link Database.open}. */
@@ -60,26 +61,33 @@ export class Database {
           'DATABASE_LOCKED',
           `the database ${file} is in use by another process (DuckDB allows one writer per file): ` +
             `stop the other coco-ingest or set DATA_DIR to another directory (${message})`,
-          { status: 500, expose: true, cause: err },
+          { cause: err },
         );
       }
-      throw new AppError('DATABASE_OPEN_FAILED', `cannot open the database ${file}: ${message}`, {
-        status: 500,
-        expose: true,
-        cause: err,
-      });
+      throw new AppError('DATABASE_OPEN_FAILED', `cannot open the database ${file}: ${message}`, { cause: err });
     }
     const control = await instance.connect();
     await control.run(SCHEMA_SQL);
     const version = toPlainRows(await control.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`));
     if (version.length === 0) {
       await control.run(`INSERT INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
-    } else if (Number(version[0]!.value) !== SCHEMA_VERSION) {
-      throw new AppError(
-        'DATABASE_SCHEMA_MISMATCH',
-        `the database ${file} has schema version ${String(version[0]!.value)}, this build expects ${SCHEMA_VERSION}`,
-        { status: 500, expose: true },
+    } else {
+      let found = Number(version[0]!.value);
+      if (!(found <= SCHEMA_VERSION) || (found < SCHEMA_VERSION && MIGRATIONS[found] === undefined)) {
+        throw new AppError(
+          'DATABASE_SCHEMA_MISMATCH',
+          `the database ${file} has schema version ${String(version[0]!.value)}, this build expects ${SCHEMA_VERSION}`,
+        );
+      }
+      for (; found < SCHEMA_VERSION; found++) {
+        await control.run(`BEGIN TRANSACTION; ${MIGRATIONS[found]!} UPDATE meta SET value = '${found + 1}' WHERE key = 'schema_version'; COMMIT;`);
+      }
+    }
+    for (const mapping of MAPPED_TABLES) {
+      const columns = toPlainRows(
+        await control.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' ORDER BY column_index`, [mapping.table]),
       );
+      checkColumns(mapping, columns.map((c) => String(c.column_name)));
     }
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readConnections ?? 4); i++) readers.push(await instance.connect());
@@ -126,6 +134,6 @@ export class Database {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new AppError('SHUTTING_DOWN', 'the service is shutting down', { status: 503 });
+    if (this.#closed) throw new AppError('SHUTTING_DOWN', 'the service is shutting down');
   }
 }

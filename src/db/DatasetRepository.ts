@@ -1,6 +1,8 @@
 import { notFound } from '../errors.js';
 import type { Database } from './Database.js';
-import type { Row } from './toPlainRows.js';
+import { categoriesTable } from './tables/categoriesTable.js';
+import { selectList } from './tables/TableMapping.js';
+import { toPlainRows, type Row } from './toPlainRows.js';
 
 /** A dataset's lifecycle. Only `ready` datasets' counts are final. */
 export type DatasetStatus = 'ingesting' | 'ready' | 'failed' | 'cancelled';
@@ -38,11 +40,12 @@ export class DatasetRepository {
   }
 
   /** The largest ids in use, to seed the id sequences at start-up. */
-  async maxIds(): Promise<{ sample: number; annotation: number }> {
+  async maxIds(): Promise<{ sample: number; annotation: number; prediction: number }> {
     const [row] = await this.#db.queryOnWriter(`SELECT
       (SELECT coalesce(max(id), 0) FROM samples) AS sample,
-      (SELECT coalesce(max(id), 0) FROM annotations) AS annotation`);
-    return { sample: Number(row!.sample), annotation: Number(row!.annotation) };
+      (SELECT coalesce(max(id), 0) FROM annotations) AS annotation,
+      (SELECT coalesce(max(id), 0) FROM predictions) AS prediction`);
+    return { sample: Number(row!.sample), annotation: Number(row!.annotation), prediction: Number(row!.prediction) };
   }
 
   async createDataset(name: string): Promise<number> {
@@ -60,7 +63,7 @@ export class DatasetRepository {
   /** After a failed or cancelled ingest: `ready` if earlier splits remain, else the failure's own status. */
   async settleDatasetAfterFailure(id: number, status: 'failed' | 'cancelled', error: string): Promise<void> {
     const [row] = await this.#db.queryOnWriter(
-      `SELECT count(*) AS n FROM jobs WHERE dataset_id = ? AND status = 'complete'`,
+      `SELECT count(*) AS n FROM jobs WHERE dataset_id = ? AND status = 'complete' AND kind = 'ingest'`,
       [b(id)],
     );
     await this.setDatasetStatus(id, Number(row!.n) > 0 ? 'ready' : status, error);
@@ -74,25 +77,66 @@ export class DatasetRepository {
   /** True when the dataset already has this split, complete or on its way. */
   async hasSplit(datasetId: number, split: string): Promise<boolean> {
     const rows = await this.#db.queryOnWriter(
-      `SELECT 1 FROM jobs WHERE dataset_id = ? AND split = ? AND status IN ('queued', 'running', 'complete')`,
+      `SELECT 1 FROM jobs WHERE dataset_id = ? AND split = ? AND kind = 'ingest' AND status IN ('queued', 'running', 'complete')`,
       [b(datasetId), split],
     );
     return rows.length > 0;
   }
 
+  /** True when the dataset has a prediction set of this name, loaded or loading. */
+  async hasPredictionSet(datasetId: number, name: string): Promise<boolean> {
+    const rows = await this.#db.queryOnWriter(
+      `SELECT 1 FROM prediction_sets WHERE dataset_id = ? AND name = ? AND status IN ('loading', 'ready')`,
+      [b(datasetId), name],
+    );
+    return rows.length > 0;
+  }
+
+  /** Records a queued job; a predictions job also its set, `loading` until it commits. */
   async insertJob(job: {
     id: string;
+    kind: 'ingest' | 'predictions';
     datasetId: number;
     split: string;
     annotationPath: string;
-    imageDir: string;
+    imageDir: string | null;
+    maskDir: string | null;
     options: Record<string, unknown>;
   }): Promise<void> {
     await this.#db.write(
-      `INSERT INTO jobs (id, dataset_id, split, status, annotation_path, image_dir, options, created_at)
-       VALUES (?, ?, ?, 'queued', ?, ?, ?, now())`,
-      [job.id, b(job.datasetId), job.split, job.annotationPath, job.imageDir, JSON.stringify(job.options)],
+      `INSERT INTO jobs (id, dataset_id, split, status, annotation_path, image_dir, options, created_at, kind, mask_dir)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?, now(), ?, ?)`,
+      [job.id, b(job.datasetId), job.split, job.annotationPath, job.imageDir, JSON.stringify(job.options), job.kind, job.maskDir],
     );
+    if (job.kind === 'predictions') {
+      await this.#db.write(`DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?`, [b(job.datasetId), job.split]);
+      await this.#db.write(`INSERT INTO prediction_sets VALUES (?, ?, ?, 'loading', 0, now(), NULL)`, [b(job.datasetId), job.split, job.id]);
+    }
+  }
+
+  /** A prediction set whose load failed or was cancelled: kept as `failed`, with why, so its name can be loaded again. */
+  async failPredictionSet(jobId: string, error: string): Promise<void> {
+    await this.#db.write(`UPDATE prediction_sets SET status = 'failed', error = ? WHERE job_id = ?`, [error, jobId]);
+  }
+
+  /** Deletes a prediction set and its predictions, in one transaction. @throws AppError 404 when there is none. */
+  async deletePredictionSet(datasetId: number, name: string): Promise<void> {
+    const conn = await this.#db.connect();
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      const found = toPlainRows(
+        await conn.runAndReadAll('SELECT job_id FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]),
+      );
+      if (found.length === 0) throw notFound('prediction set', name);
+      await conn.run('DELETE FROM predictions WHERE dataset_id = ? AND set_name = ?', [b(datasetId), name]);
+      await conn.run('DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      conn.closeSync();
+    }
   }
 
   async markJobRunning(id: string): Promise<void> {
@@ -126,11 +170,12 @@ export class DatasetRepository {
    * can be removed.
    */
   async recoverInterrupted(): Promise<{ id: string; datasetId: number }[]> {
-    const rows = await this.#db.queryOnWriter(`SELECT id, dataset_id FROM jobs WHERE status IN ('queued', 'running')`);
+    const rows = await this.#db.queryOnWriter(`SELECT id, dataset_id, kind FROM jobs WHERE status IN ('queued', 'running')`);
     const message = 'interrupted: the service stopped before this ingest finished; ingest the files again';
     for (const row of rows) {
       await this.finishJob(String(row.id), 'failed', null, { code: 'INTERRUPTED', message });
-      await this.settleDatasetAfterFailure(Number(row.dataset_id), 'failed', message);
+      if (row.kind === 'predictions') await this.failPredictionSet(String(row.id), message);
+      else await this.settleDatasetAfterFailure(Number(row.dataset_id), 'failed', message);
     }
     return rows.map((r) => ({ id: String(r.id), datasetId: Number(r.dataset_id) }));
   }
@@ -144,27 +189,32 @@ export class DatasetRepository {
   async getDataset(id: number): Promise<Row> {
     const [dataset] = await this.#db.query(`${DATASET_SELECT} WHERE d.id = ?`, [b(id)]);
     if (!dataset) throw notFound('dataset', id);
-    const [splits, categories, plugins] = await Promise.all([
+    const [splits, categories, plugins, predictionSets] = await Promise.all([
       this.#db.query(
-        `SELECT j.split AS name, j.id AS job_id, j.status, j.annotation_path, j.image_dir, j.info, j.licenses,
-                j.finished_at,
+        `SELECT j.split AS name, j.id AS job_id, j.status, j.result->>'format' AS format, j.annotation_path, j.image_dir,
+                j.mask_dir, j.info, j.licenses, j.finished_at,
                 (SELECT count(*) FROM samples s WHERE s.job_id = j.id) AS image_count,
                 (SELECT count(*) FROM annotations a WHERE a.job_id = j.id) AS annotation_count
-         FROM jobs j WHERE j.dataset_id = ? AND j.status = 'complete' ORDER BY j.finished_at`,
+         FROM jobs j WHERE j.dataset_id = ? AND j.status = 'complete' AND j.kind = 'ingest' ORDER BY j.finished_at`,
         [b(id)],
       ),
       this.#db.query(
-        `SELECT c.id, c.name, c.supercategory, c.keypoints, c.skeleton, c.extra,
+        `SELECT ${selectList(categoriesTable, 'c')},
                 (SELECT count(*) FROM annotations a WHERE a.dataset_id = c.dataset_id AND a.category_id = c.id) AS annotation_count
          FROM categories c WHERE c.dataset_id = ? ORDER BY c.id`,
         [b(id)],
       ),
       this.#db.query('SELECT plugin, data FROM plugin_data WHERE dataset_id = ? ORDER BY plugin', [b(id)]),
+      this.#db.query(
+        `SELECT name, prediction_count, status, created_at, error FROM prediction_sets WHERE dataset_id = ? ORDER BY created_at, name`,
+        [b(id)],
+      ),
     ]);
     return {
       ...dataset,
-      splits,
-      categories: categories.map(dropNullExtras),
+      splits: splits.map((s) => (s.mask_dir === null ? (({ mask_dir: _m, ...rest }) => rest)(s) : s)),
+      categories: categories.map((c) => categoriesTable.shape(c)),
+      prediction_sets: predictionSets,
       plugins: Object.fromEntries(plugins.map((p) => [p.plugin, p.data])),
     };
   }
@@ -178,7 +228,7 @@ export class DatasetRepository {
     const conn = await this.#db.connect();
     try {
       await conn.run('BEGIN TRANSACTION');
-      for (const table of ['annotations', 'samples', 'image_failures', 'categories', 'plugin_data', 'jobs']) {
+      for (const table of ['annotations', 'samples', 'image_failures', 'panoptic_records', 'categories', 'predictions', 'prediction_sets', 'plugin_data', 'jobs']) {
         await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
       }
       await conn.run('DELETE FROM datasets WHERE id = ?', [b(id)]);
@@ -197,14 +247,5 @@ const DATASET_SELECT = `
     (SELECT count(*) FROM samples s WHERE s.dataset_id = d.id) AS image_count,
     (SELECT count(*) FROM annotations a WHERE a.dataset_id = d.id) AS annotation_count,
     (SELECT count(*) FROM categories c WHERE c.dataset_id = d.id) AS category_count,
-    coalesce((SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete'), []::VARCHAR[]) AS split_names
+    coalesce((SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete' AND j.kind = 'ingest'), []::VARCHAR[]) AS split_names
   FROM datasets d`;
-
-function dropNullExtras(row: Row): Row {
-  const out: Row = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (value === null && (key === 'keypoints' || key === 'skeleton' || key === 'extra')) continue;
-    out[key] = value;
-  }
-  return out;
-}

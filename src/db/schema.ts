@@ -1,15 +1,36 @@
+import { annotationsTable } from './tables/annotationsTable.js';
+import { categoriesTable } from './tables/categoriesTable.js';
+import { imageFailuresTable } from './tables/imageFailuresTable.js';
+import { panopticRecordsTable } from './tables/panopticRecordsTable.js';
+import { predictionsTable } from './tables/predictionsTable.js';
+import { samplesTable } from './tables/samplesTable.js';
+import { createTableSql, type TableMapping } from './tables/TableMapping.js';
+
 /**
  * The DuckDB schema. No PRIMARY KEY or UNIQUE constraints on purpose: the main
  * thread is the only writer and assigns every id itself, and DuckDB's ART indexes
  * would cost memory on the big tables and turn UPDATEs of `datasets`/`jobs` into
  * delete+insert pairs that can conflict inside a transaction.
  *
+ * The tables rows are appended to are generated from their mappings
+ * (`src/db/tables/`), so the appenders' column order is the tables' by construction.
+ *
  * An ingest writes its samples, annotations and categories inside one transaction
  * that also flips the dataset to `ready`, so a reader never sees a half-ingested
  * split and a crash leaves nothing behind but the `running` job row, which
  * start-up marks as interrupted.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** The tables whose rows go through a mapping. */
+export const MAPPED_TABLES: readonly TableMapping<never>[] = [
+  samplesTable,
+  annotationsTable,
+  categoriesTable,
+  imageFailuresTable,
+  panopticRecordsTable,
+  predictionsTable,
+] as TableMapping<never>[];
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);
@@ -26,13 +47,14 @@ CREATE TABLE IF NOT EXISTS datasets (
   updated_at TIMESTAMP NOT NULL
 );
 
+-- kind: 'ingest' (a split of ground truth) or 'predictions' (split holds the prediction set's name).
 CREATE TABLE IF NOT EXISTS jobs (
   id VARCHAR NOT NULL,
   dataset_id BIGINT NOT NULL,
   split VARCHAR NOT NULL,
   status VARCHAR NOT NULL,
   annotation_path VARCHAR NOT NULL,
-  image_dir VARCHAR NOT NULL,
+  image_dir VARCHAR,
   options JSON NOT NULL,
   info JSON,
   licenses JSON,
@@ -41,60 +63,19 @@ CREATE TABLE IF NOT EXISTS jobs (
   error VARCHAR,
   created_at TIMESTAMP NOT NULL,
   started_at TIMESTAMP,
-  finished_at TIMESTAMP
+  finished_at TIMESTAMP,
+  kind VARCHAR NOT NULL DEFAULT 'ingest',
+  mask_dir VARCHAR
 );
 
-CREATE TABLE IF NOT EXISTS categories (
+CREATE TABLE IF NOT EXISTS prediction_sets (
   dataset_id BIGINT NOT NULL,
-  id BIGINT NOT NULL,
   name VARCHAR NOT NULL,
-  supercategory VARCHAR,
-  keypoints JSON,
-  skeleton JSON,
-  extra JSON
-);
-
-CREATE TABLE IF NOT EXISTS samples (
-  id BIGINT NOT NULL,
-  dataset_id BIGINT NOT NULL,
   job_id VARCHAR NOT NULL,
-  split VARCHAR NOT NULL,
-  coco_id BIGINT NOT NULL,
-  file_name VARCHAR NOT NULL,
-  width INTEGER,
-  height INTEGER,
-  license BIGINT,
-  extra JSON
-);
-
-CREATE TABLE IF NOT EXISTS annotations (
-  id BIGINT NOT NULL,
-  dataset_id BIGINT NOT NULL,
-  job_id VARCHAR NOT NULL,
-  sample_id BIGINT,
-  image_coco_id BIGINT NOT NULL,
-  record_index INTEGER NOT NULL,
-  coco_id BIGINT NOT NULL,
-  category_id BIGINT,
-  bbox_x DOUBLE,
-  bbox_y DOUBLE,
-  bbox_w DOUBLE,
-  bbox_h DOUBLE,
-  area DOUBLE,
-  iscrowd BOOLEAN NOT NULL,
-  segmentation JSON,
-  keypoints JSON,
-  num_keypoints INTEGER,
-  caption VARCHAR,
-  extra JSON
-);
-
-CREATE TABLE IF NOT EXISTS image_failures (
-  sample_id BIGINT NOT NULL,
-  dataset_id BIGINT NOT NULL,
-  job_id VARCHAR NOT NULL,
-  code VARCHAR NOT NULL,
-  message VARCHAR NOT NULL
+  status VARCHAR NOT NULL,
+  prediction_count BIGINT NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  error VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS plugin_data (
@@ -103,4 +84,21 @@ CREATE TABLE IF NOT EXISTS plugin_data (
   data JSON NOT NULL,
   updated_at TIMESTAMP NOT NULL
 );
+
+${MAPPED_TABLES.map(createTableSql).join('\n\n')}
 `;
+
+/**
+ * Statements that bring a database of an earlier schema version to this one,
+ * by the version they start from. Columns are only ever added at the end, so a
+ * migrated table has its mapping's column order.
+ */
+export const MIGRATIONS: Readonly<Record<number, string>> = {
+  1: `
+ALTER TABLE jobs ALTER COLUMN image_dir DROP NOT NULL;
+ALTER TABLE jobs ADD COLUMN kind VARCHAR DEFAULT 'ingest';
+ALTER TABLE jobs ADD COLUMN mask_dir VARCHAR;
+ALTER TABLE samples ALTER COLUMN file_name DROP NOT NULL;
+ALTER TABLE samples ADD COLUMN image_ref VARCHAR;
+`,
+};

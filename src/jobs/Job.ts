@@ -5,13 +5,21 @@ import { JobEventLog } from './JobEventLog.js';
 /** A job's lifecycle. */
 export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
 
+/** What a job does: ingest a ground-truth file as a split, or load a results file as a prediction set. */
+export type JobKind = 'ingest' | 'predictions';
+
 /** What a job ingests. */
 export interface JobSpec {
   id: string;
+  kind: JobKind;
   datasetId: number;
+  /** The split a ground-truth file becomes; for predictions, the prediction set's name. */
   split: string;
   annotationPath: string;
-  imageDir: string;
+  /** Null: images fetched by their `coco_url` (and for predictions, which read no images). */
+  imageDir: string | null;
+  /** A panoptic file's PNG folder; null when none was given or found. */
+  maskDir: string | null;
   thumbnails: ThumbnailMode;
   onInvalid: OnInvalid;
 }
@@ -67,11 +75,13 @@ export class Job {
   toJSON(): Record<string, unknown> {
     return {
       id: this.id,
+      kind: this.spec.kind,
       dataset_id: this.spec.datasetId,
-      split: this.spec.split,
+      ...(this.spec.kind === 'predictions' ? { predictions: this.spec.split } : { split: this.spec.split }),
       status: this.status,
       annotation_path: this.spec.annotationPath,
       image_dir: this.spec.imageDir,
+      ...(this.spec.maskDir === null ? {} : { mask_dir: this.spec.maskDir }),
       thumbnails: this.spec.thumbnails,
       on_invalid: this.spec.onInvalid,
       created_at: this.createdAt.toISOString(),

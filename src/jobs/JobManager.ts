@@ -3,8 +3,13 @@ import type { Logger } from 'pino';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
 import { AppError, conflict, notFound, toAppError } from '../errors.js';
 import { ingestDataset, type IngestServices, type ThumbnailMode, type OnInvalid } from '../pipeline/ingestDataset.js';
-import { Job } from './Job.js';
+import { loadPredictions } from '../pipeline/loadPredictions.js';
+import type { PluginRunner } from '../plugins/PluginRunner.js';
+import { Job, type JobKind } from './Job.js';
+import { JobLifecycle } from './JobLifecycle.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
+import type { JobFailure } from './JobLifecycle.js';
+import type { IngestWarning, StageProgress } from '../pipeline/progress.js';
 
 /** Options of {@link JobManager}. */
 export interface JobManagerOptions {
@@ -16,12 +21,18 @@ export interface JobManagerOptions {
   progressIntervalMs?: number;
 }
 
-/** What `POST /datasets/ingest` asks for, after validation and path checks. */
+/** What `POST /datasets/ingest` or `POST /datasets/{id}/predictions` asks for, after validation and path checks. */
 export interface SubmitRequest {
+  /** Default `ingest`. */
+  kind?: JobKind;
   annotationPath: string;
-  imageDir: string;
+  /** Null: images fetched by their `coco_url`; always null for predictions. */
+  imageDir: string | null;
+  /** A panoptic file's PNG folder, when given or found beside the file. Default null. */
+  maskDir?: string | null;
   datasetId?: number;
   datasetName?: string | undefined;
+  /** The split; for predictions, the prediction set's name. */
   split: string;
   thumbnails: ThumbnailMode;
   /** What invalid records do: fail the job (default) or get skipped and counted. */
@@ -37,6 +48,7 @@ export interface SubmitRequest {
  */
 export class JobManager {
   readonly #services: IngestServices;
+  readonly #plugins: PluginRunner;
   readonly #repo: DatasetRepository;
   readonly #log: Logger;
   readonly #max: number;
@@ -47,8 +59,9 @@ export class JobManager {
   readonly #running = new Map<string, Promise<void>>();
   #closing = false;
 
-  constructor(services: IngestServices, repo: DatasetRepository, log: Logger, options: JobManagerOptions = {}) {
+  constructor(services: IngestServices, plugins: PluginRunner, repo: DatasetRepository, log: Logger, options: JobManagerOptions = {}) {
     this.#services = services;
+    this.#plugins = plugins;
     this.#repo = repo;
     this.#log = log;
     this.#max = options.maxConcurrentJobs ?? 1;
@@ -58,31 +71,41 @@ export class JobManager {
 
   /** Creates the dataset if needed, records the job and queues it. */
   async submit(request: SubmitRequest): Promise<Job> {
-    if (this.#closing) throw new AppError('SHUTTING_DOWN', 'the service is shutting down', { status: 503 });
+    if (this.#closing) throw new AppError('SHUTTING_DOWN', 'the service is shutting down');
+    const kind = request.kind ?? 'ingest';
     let datasetId = request.datasetId;
     if (datasetId !== undefined) {
       if (!(await this.#repo.datasetExists(datasetId))) throw notFound('dataset', datasetId);
-      if (await this.#repo.hasSplit(datasetId, request.split)) {
+      if (kind === 'ingest' && (await this.#repo.hasSplit(datasetId, request.split))) {
         throw conflict(`dataset ${datasetId} already has a split named "${request.split}": give another split`);
       }
-    } else {
+      if (kind === 'predictions' && (await this.#repo.hasPredictionSet(datasetId, request.split))) {
+        throw conflict(`dataset ${datasetId} already has a prediction set named "${request.split}": delete it first or give another name`);
+      }
+    } else if (kind === 'ingest') {
       datasetId = await this.#repo.createDataset(request.datasetName ?? request.split);
+    } else {
+      throw new TypeError('a prediction set needs its dataset');
     }
     const job = new Job({
       id: randomUUID(),
+      kind,
       datasetId,
       split: request.split,
       annotationPath: request.annotationPath,
       imageDir: request.imageDir,
+      maskDir: request.maskDir ?? null,
       thumbnails: request.thumbnails,
       onInvalid: request.onInvalid ?? 'fail',
     });
     await this.#repo.insertJob({
       id: job.id,
+      kind,
       datasetId,
       split: request.split,
       annotationPath: request.annotationPath,
       imageDir: request.imageDir,
+      maskDir: request.maskDir ?? null,
       options: { thumbnails: request.thumbnails, on_invalid: request.onInvalid ?? 'fail', dataset_name: request.datasetName ?? null },
     });
     this.#jobs.set(job.id, job);
@@ -122,7 +145,7 @@ export class JobManager {
     const job = this.#jobs.get(id);
     if (!job) throw notFound('job', id);
     if (job.finished) throw conflict(`job ${id} already ended (${job.status})`);
-    job.controller.abort(new AppError('CANCELLED', reason, { status: 409 }));
+    job.controller.abort(new AppError('CANCELLED', reason));
     const index = this.#queue.indexOf(job);
     if (index !== -1) {
       this.#queue.splice(index, 1);
@@ -161,43 +184,30 @@ export class JobManager {
       (p) => job.events.append('progress', p as unknown as Record<string, unknown>),
       { intervalMs: this.#intervalMs },
     );
-    try {
-      job.status = 'running';
-      job.startedAt = new Date();
-      await this.#repo.markJobRunning(job.id);
-      await this.#repo.setDatasetStatus(job.spec.datasetId, 'ingesting');
-      log.info({ file: job.spec.annotationPath }, 'job started');
-      const summary = await ingestDataset(
-        { ...job.spec, jobId: job.id },
-        this.#services,
-        {
-          signal: job.controller.signal,
-          onProgress: (p) => {
-            job.track(p);
-            throttle.push(p);
-          },
-          onWarning: (w) => {
-            throttle.flush();
-            job.events.append('warning', { ...w, current: 0, total: null });
-          },
-        },
-      );
+    const onWarning = (w: IngestWarning) => {
       throttle.flush();
-      job.status = 'complete';
-      job.finishedAt = new Date();
-      job.result = summary;
-      await this.#repo.finishJob(job.id, 'complete', summary, null).catch((err: unknown) => {
-        log.warn({ err }, 'could not store the final timings of a committed job');
-      });
-      job.events.append('complete', {
-        stage: 'complete',
-        current: summary.image_count,
-        total: summary.image_count,
-        message:
-          `ingested ${summary.image_count} images, ${summary.annotation_count} annotations and ` +
-          `${summary.category_count} categories in ${(summary.duration_ms / 1000).toFixed(1)} s`,
-        ...summary,
-      });
+      job.events.append('warning', { ...w, current: 0, total: null });
+    };
+    const lifecycle = new JobLifecycle(job, this.#repo, this.#plugins, onWarning);
+    try {
+      await lifecycle.started();
+      log.info({ file: job.spec.annotationPath, kind: job.spec.kind }, 'job started');
+      const options = {
+        signal: job.controller.signal,
+        onProgress: (p: StageProgress) => {
+          job.track(p);
+          throttle.push(p);
+        },
+        onWarning,
+      };
+      const request = { ...job.spec, jobId: job.id };
+      const summary =
+        job.spec.kind === 'ingest'
+          ? await ingestDataset(request, this.#services, lifecycle, options)
+          : await loadPredictions({ ...request, name: job.spec.split }, this.#services, lifecycle, options);
+      throttle.flush();
+      await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
+      job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary });
       log.info({ summary }, 'job complete');
     } catch (err) {
       throttle.flush();
@@ -206,28 +216,15 @@ export class JobManager {
       const message = error.expose ? error.message : `internal error (${error.code}); see the service log`;
       if (status === 'failed') log.error({ err }, 'job failed');
       else log.info({ reason: message }, 'job cancelled');
-      await this.#settleFailure(job, status, { code: error.code, message });
+      await this.#settleFailure(job, status, { code: error.code, message }, lifecycle);
     } finally {
       throttle.close();
     }
   }
 
-  async #settleFailure(job: Job, status: 'failed' | 'cancelled', error: { code: string; message: string }): Promise<void> {
-    job.status = status;
-    job.finishedAt = new Date();
-    job.error = error;
-    try {
-      await this.#repo.finishJob(job.id, status, null, error);
-      await this.#repo.settleDatasetAfterFailure(job.spec.datasetId, status, error.message);
-    } catch (err) {
-      this.#log.error({ err, jobId: job.id }, 'could not record the end of a job');
-    }
-    const hooks = this.#services.plugins.forIngest(
-      { datasetId: job.spec.datasetId, jobId: job.id, split: job.spec.split },
-      new Map(),
-      (w) => job.events.append('warning', { ...w, current: 0, total: null }),
-    );
-    await hooks.failed(error);
+  async #settleFailure(job: Job, status: 'failed' | 'cancelled', error: JobFailure, lifecycle?: JobLifecycle): Promise<void> {
+    const owner = lifecycle ?? new JobLifecycle(job, this.#repo, this.#plugins, (w) => job.events.append('warning', { ...w, current: 0, total: null }));
+    await owner.ended(status, error, (err) => this.#log.error({ err, jobId: job.id }, 'could not record the end of a job'));
     job.events.append(status, {
       stage: status,
       current: job.stages.images.current,
@@ -243,4 +240,21 @@ export class JobManager {
     const finished = [...this.#jobs.values()].filter((j) => j.finished);
     for (const job of finished.slice(0, Math.max(0, finished.length - this.#keepFinished))) this.#jobs.delete(job.id);
   }
+}
+
+/** The `complete` event's counts and sentence. */
+function completeMessage(summary: Record<string, unknown>): { current: number; total: number; message: string } {
+  const seconds = (Number(summary.duration_ms) / 1000).toFixed(1);
+  if (summary.format === 'results') {
+    const n = Number(summary.prediction_count);
+    return { current: n, total: n, message: `loaded ${n} predictions as "${String(summary.name)}" in ${seconds} s` };
+  }
+  const images = Number(summary.image_count);
+  return {
+    current: images,
+    total: images,
+    message:
+      `ingested ${images} images, ${String(summary.annotation_count)} annotations and ` +
+      `${String(summary.category_count)} categories in ${seconds} s`,
+  };
 }

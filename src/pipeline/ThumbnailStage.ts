@@ -11,8 +11,8 @@ import { raceAbort } from '../util/raceAbort.js';
 export interface ThumbnailStageOptions extends StageOptions {
   datasetId: number;
   jobId: string;
-  /** The image folder, a path or a `gs://` URL, already checked against the ingest roots. */
-  imageDir: string;
+  /** The image folder, a path or a URL prefix already checked against the ingest roots; null: images by URL. */
+  imageDir: string | null;
   /** Reads the images. */
   storage: DatasetStorage;
   /**
@@ -32,6 +32,17 @@ export interface ThumbnailStageOptions extends StageOptions {
    * recording every remaining image as unreadable, one timeout at a time. Default 32.
    */
   maxStoreFailuresInRow?: number;
+}
+
+/** What the thumbnail stage made. */
+export interface ThumbnailStageResult {
+  generated: number;
+  failed: number;
+  bytes: number;
+  /** Failures by code. */
+  failures: Record<string, number>;
+  /** From the first task queued to the last one done, in ms. */
+  spanMs: number;
 }
 
 /**
@@ -121,7 +132,7 @@ export class ThumbnailStage {
     const maxPixels = this.#options.maxPixels ?? 100_000_000;
     let source: Awaited<ReturnType<DatasetStorage['imageSource']>>;
     try {
-      source = await storage.imageSource(imageDir, sample.fileName, { signal, maxPixels });
+      source = await storage.imageSource(imageDir, sample.location, { signal, maxPixels });
     } finally {
       this.#releaseSlot();
     }
@@ -143,7 +154,7 @@ export class ThumbnailStage {
         await this.#store.put(ref, 'medium', data);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
-        this.#settle(sample, { ok: false, code: 'THUMBNAIL_WRITE_FAILED', message: `${sample.fileName}: ${(err as Error).message}` });
+        this.#settle(sample, { ok: false, code: 'THUMBNAIL_WRITE_FAILED', message: `${sample.location}: ${(err as Error).message}` });
         return;
       } finally {
         this.#releaseSlot();
@@ -172,7 +183,7 @@ export class ThumbnailStage {
   }
 
   /** Waits for every submitted task; returns the stage's counts, and its span from first task queued to last one done. */
-  async finish(): Promise<{ generated: number; failed: number; bytes: number; failures: Record<string, number>; spanMs: number }> {
+  async finish(): Promise<ThumbnailStageResult> {
     const { signal } = this.#options;
     if (this.#inFlight > 0) {
       const idle = new Promise<void>((resolve) => {
@@ -217,7 +228,6 @@ export class ThumbnailStage {
       this.#firstError ??= new AppError(
         'THUMBNAIL_STORAGE_FAILED',
         `thumbnails cannot be written to ${this.#store.description}: ${result.message}`,
-        { status: 507, expose: true },
       );
     } else {
       this.#failed++;
@@ -227,7 +237,6 @@ export class ThumbnailStage {
         this.#firstError ??= new AppError(
           'IMAGE_SOURCE_UNAVAILABLE',
           `${this.#storeFailuresInRow} images in a row could not be read from ${this.#options.imageDir}; the last: ${result.message}`,
-          { status: 502, expose: true },
         );
       }
     }

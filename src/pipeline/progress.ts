@@ -1,5 +1,9 @@
-/** The stages of an ingest, in the order they start. */
-export const STAGES = ['categories', 'images', 'annotations', 'thumbnails'] as const;
+/**
+ * The stages of an ingest, in the order they start. `masks` (cutting a
+ * panoptic file's segments from its PNGs) and `results` (a prediction set's
+ * records) report only in the jobs that have them.
+ */
+export const STAGES = ['categories', 'images', 'annotations', 'masks', 'results', 'thumbnails'] as const;
 
 /** One of {@link STAGES}. */
 export type Stage = (typeof STAGES)[number];

@@ -1,4 +1,4 @@
-import type { CocoAnnotation } from '../pipeline/cocoRecords.js';
+import type { CocoAnnotation } from '../formats/records.js';
 
 /**
  * The plugin contract. A plugin is an ES module in `PLUGIN_DIR` whose default

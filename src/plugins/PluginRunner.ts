@@ -50,6 +50,7 @@ export class PluginRunner {
       }
     };
     return {
+      wantsBatches: this.wantsBatches,
       start: () => call('onIngestStart'),
       batch: (batch: PluginBatch) => call('onSamplesIngested', batch),
       complete: (summary: Record<string, unknown>) => call('onIngestComplete', summary),

@@ -29,18 +29,13 @@ export async function loadPlugins(dir: string): Promise<IngestPlugin[]> {
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (err) {
-      throw new AppError('PLUGIN_LOAD_FAILED', `plugin ${file} failed to load: ${(err as Error).message}`, {
-        cause: err,
-        expose: true,
-      });
+      throw new AppError('PLUGIN_LOAD_FAILED', `plugin ${file} failed to load: ${(err as Error).message}`, { cause: err });
     }
     const plugin = (mod.default ?? mod.plugin) as Partial<IngestPlugin> | undefined;
     const problem = checkPlugin(plugin);
-    if (problem) throw new AppError('PLUGIN_INVALID', `plugin ${file}: ${problem}`, { expose: true });
+    if (problem) throw new AppError('PLUGIN_INVALID', `plugin ${file}: ${problem}`);
     if (seen.has(plugin!.name!)) {
-      throw new AppError('PLUGIN_INVALID', `plugin ${file}: another plugin is already named ${plugin!.name}`, {
-        expose: true,
-      });
+      throw new AppError('PLUGIN_INVALID', `plugin ${file}: another plugin is already named ${plugin!.name}`);
     }
     seen.add(plugin!.name!);
     plugins.push(plugin as IngestPlugin);

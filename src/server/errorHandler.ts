@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../errorCodes.js';
 import { AppError, toAppError } from '../errors.js';
 
 /**
@@ -13,7 +14,7 @@ export function errorHandler(log: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined && ctx.respond !== false) {
-        throw new AppError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`, { status: 404 });
+        throw new AppError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
       }
     } catch (err) {
       const error = fromKoa(err) ?? toAppError(err);
@@ -39,7 +40,7 @@ function fromKoa(err: unknown): AppError | null {
   if (err instanceof AppError || typeof err !== 'object' || err === null) return null;
   const e = err as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
   if (typeof e.status !== 'number' || e.status < 400 || (e.status >= 500 && e.status !== 501)) return null;
-  const codes: Record<number, string> = {
+  const codes: Record<number, ErrorCode> = {
     400: 'INVALID_REQUEST',
     405: 'METHOD_NOT_ALLOWED',
     413: 'PAYLOAD_TOO_LARGE',
@@ -49,5 +50,5 @@ function fromKoa(err: unknown): AppError | null {
   const unparsable = e.type === 'entity.parse.failed' || err instanceof SyntaxError;
   const message =
     e.status === 413 ? 'request body too large' : unparsable ? `request body is not valid JSON (${String(e.message)})` : String(e.message);
-  return new AppError(codes[e.status] ?? 'INVALID_REQUEST', message, { status: e.status, cause: err });
+  return new AppError(codes[e.status] ?? 'INVALID_REQUEST', message, { cause: err });
 }

@@ -26,8 +26,7 @@ export function requireToken(token: string | null): Middleware {
       ctx.set('WWW-Authenticate', 'Bearer realm="coco-ingest"');
       throw new AppError(
         'UNAUTHORIZED',
-        header === '' ? `${ctx.method} ${ctx.path} needs Authorization: Bearer <API_TOKEN>` : 'the bearer token is not valid',
-        { status: 401 },
+        header === '' ? `${ctx.method} ${ctx.path} needs Authorization: Bearer <API_TOKEN>` : 'the bearer token is not valid'
       );
     }
     return next();

@@ -75,15 +75,15 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const jobs = new JobManager(
       {
         db,
-        ids: { samples: new IdSequence(max.sample), annotations: new IdSequence(max.annotation) },
+        ids: { samples: new IdSequence(max.sample), annotations: new IdSequence(max.annotation), predictions: new IdSequence(max.prediction) },
         pool,
         store: thumbnails,
-        plugins,
         storage,
         imageReadConcurrency: config.imageReadConcurrency,
         quality: config.thumbnailQuality,
         maxPixels: config.maxImagePixels,
       },
+      plugins,
       datasets,
       log,
       { maxConcurrentJobs: config.maxConcurrentJobs },

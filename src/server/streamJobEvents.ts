@@ -12,8 +12,9 @@ export interface StreamJobEventsOptions {
 /**
  * Streams a job's events as Server-Sent Events: first the kept events after the
  * client's `Last-Event-ID` (all of them without one), then live ones until the
- * terminal event, after which the response ends. The replay and the channel
- * registration happen in one synchronous step, so no event falls between them.
+ * terminal event, after which the response ends. The replay and the
+ * subscription happen in one synchronous step, so no event falls between them.
+ * This is the one place that knows job events travel as SSE (better-sse).
  * A watcher that disconnects only deregisters; the job goes on.
  */
 export async function streamJobEvents(ctx: Context, source: JobEventLog | JobEvent[], options: StreamJobEventsOptions = {}): Promise<void> {
@@ -34,23 +35,25 @@ export async function streamJobEvents(ctx: Context, source: JobEventLog | JobEve
   const end = () => {
     if (!ctx.res.writableEnded) ctx.res.end();
   };
+  const send = (event: JobEvent) => {
+    session.push(event.json, event.event, String(event.id));
+  };
   if (Array.isArray(source)) {
-    for (const event of source) if (event.id > lastId) session.push(event.json ?? event.data, event.event, String(event.id));
+    for (const event of source) if (event.id > lastId) send(event);
     end();
     return;
   }
-  for (const event of source.since(lastId)) session.push(event.json ?? event.data, event.event, String(event.id));
+  const unsubscribe = source.subscribe(send, lastId);
   if (source.terminal) {
     end();
     return;
   }
-  source.channel.register(session);
   const stop = new AbortController();
   try {
     await Promise.race([source.finished, once(session, 'disconnected', { signal: stop.signal })]);
   } finally {
     stop.abort();
-    source.channel.deregister(session);
+    unsubscribe();
     end();
   }
 }

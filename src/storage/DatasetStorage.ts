@@ -32,9 +32,6 @@ export interface DatasetStorageOptions {
   gcs?: GcsObjectStoreOptions;
 }
 
-/** The status of an image route for a failure to read the image; anything else is 502 (the store failed). */
-const IMAGE_STATUS: Partial<Record<ImageErrorCode, number>> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403, IMAGE_TOO_LARGE: 422 };
-
 /**
  * Where datasets live: local paths and `gs://` URLs, each served by its
  * {@link ObjectStore} and chosen by scheme. This is the one place that knows
@@ -99,7 +96,7 @@ export class DatasetStorage {
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'INVALID_REQUEST') throw err;
       if (err.code === 'OBJECT_NOT_FOUND') throw invalidRequest(`${field}: ${given} does not exist`);
-      throw new AppError(err.code, `${field}: ${err.message}`, { status: err.status, expose: err.expose, cause: err });
+      throw new AppError(err.code, `${field}: ${err.message}`, { cause: err });
     }
     return url;
   }
@@ -109,12 +106,31 @@ export class DatasetStorage {
    * (a bucket), false when workers read them themselves (local disk): fetches
    * have a latency worth running ahead of the workers.
    */
-  fetchesImages(imageDir: string): boolean {
-    return isGs(imageDir);
+  fetchesImages(imageDir: string | null): boolean {
+    return imageDir === null || isGs(imageDir);
   }
 
-  /** Where an image lives, or null when its `file_name` would leave its folder. */
-  imageLocation(imageDir: string, fileName: string): string | null {
+  /** True when `folder` (one name) is a folder inside `imageDir`; for a bucket, when objects lie under it. */
+  async hasFolder(imageDir: string, folder: string): Promise<boolean> {
+    const location = this.imageLocation(imageDir, folder);
+    if (location === null) return false;
+    if (!isGs(location)) return this.#local.isDirectory(location);
+    const listing = this.storeFor(location).list(`${location}/`, { pageSize: 1 });
+    try {
+      return !(await listing.next()).done;
+    } catch {
+      return false;
+    } finally {
+      await listing.return();
+    }
+  }
+
+  /**
+   * Where an image lives, or null when its name would leave its folder. Without
+   * a folder, `fileName` must be a URL inside INGEST_ROOTS (images by `coco_url`).
+   */
+  imageLocation(imageDir: string | null, fileName: string): string | null {
+    if (imageDir === null) return isGs(fileName) && this.#buckets.contains(fileName) ? fileName : null;
     if (!isGs(imageDir)) return resolveImagePath(imageDir, fileName);
     if (fileName.startsWith('/') || fileName.includes('\\')) return null;
     const url = `${imageDir}/${fileName}`;
@@ -132,13 +148,13 @@ export class DatasetStorage {
    * @throws the signal's reason when aborted.
    */
   async imageSource(
-    imageDir: string,
+    imageDir: string | null,
     fileName: string,
     options: { signal?: AbortSignal; maxPixels: number },
   ): Promise<ThumbnailSource | ImageReadFailure> {
     const location = this.imageLocation(imageDir, fileName);
     if (location === null) return refused(fileName);
-    if (!isGs(location)) return { kind: 'path', path: location, within: imageDir };
+    if (!isGs(location)) return { kind: 'path', path: location, within: imageDir! };
     try {
       const bytes = await this.storeFor(location).readBytes(location, {
         maxBytes: maxImageBytes(options.maxPixels),
@@ -156,7 +172,7 @@ export class DatasetStorage {
    * inside its folder (symlinks resolved) and INGEST_ROOTS.
    * @throws AppError `IMAGE_REFUSED` (403), `IMAGE_MISSING` (404), or the store's error.
    */
-  async openImage(imageDir: string, fileName: string): Promise<{ location: string; stat: ObjectStat }> {
+  async openImage(imageDir: string | null, fileName: string): Promise<{ location: string; stat: ObjectStat }> {
     const location = this.imageLocation(imageDir, fileName);
     if (location === null) throw imageError(refused(fileName));
     let real = location;
@@ -168,7 +184,7 @@ export class DatasetStorage {
       } catch {
         throw imageError({ ok: false, code: 'IMAGE_MISSING', message: `${fileName}: the original image is no longer there` });
       }
-      const inside = real.startsWith(imageDir.endsWith(path.sep) ? imageDir : imageDir + path.sep);
+      const inside = imageDir !== null && real.startsWith(imageDir.endsWith(path.sep) ? imageDir : imageDir + path.sep);
       if (!inside || !(await this.#paths.contains(real))) {
         throw imageError({ ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: the image resolves outside its image folder` });
       }
@@ -183,7 +199,7 @@ export class DatasetStorage {
 
 /** The error an image route answers for a failure to read its image. */
 export function imageError(failure: ImageReadFailure): AppError {
-  return new AppError(failure.code, failure.message, { status: IMAGE_STATUS[failure.code] ?? 502, expose: true });
+  return new AppError(failure.code, failure.message);
 }
 
 function isGs(location: string): boolean {
@@ -204,6 +220,6 @@ function imageFailure(fileName: string, err: unknown): ImageReadFailure {
     case 'OBJECT_TOO_LARGE':
       return { ok: false, code: 'IMAGE_TOO_LARGE', message: `${fileName}: too large to read (${reason})` };
     default:
-      return { ok: false, code: 'IMAGE_UNREADABLE', message: `${fileName}: cannot be read (${reason})`, storeFailed: true };
+      return { ok: false, code: 'IMAGE_READ_FAILED', message: `${fileName}: cannot be read (${reason})`, storeFailed: true };
   }
 }

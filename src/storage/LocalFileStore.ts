@@ -22,6 +22,15 @@ export class LocalFileStore implements ObjectStore {
     return { size: info.size, etag: `"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`, mtimeMs: info.mtimeMs };
   }
 
+  /** True when `location` is a directory (false when it is missing or anything else). */
+  async isDirectory(location: string): Promise<boolean> {
+    try {
+      return (await stat(location)).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
   read(location: string, range?: ByteRange, options: ObjectReadOptions = {}): Readable {
     return createReadStream(location, { ...(range ?? {}), ...(options.signal ? { signal: options.signal } : {}) });
   }

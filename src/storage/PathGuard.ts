@@ -42,7 +42,7 @@ export class PathGuard {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw invalidRequest(`${field}: ${given} does not exist`);
-      throw new AppError('PATH_UNREADABLE', `${field}: ${given} cannot be read (${code})`, { status: 400 });
+      throw new AppError('PATH_UNREADABLE', `${field}: ${given} cannot be read (${code})`);
     }
     if (!roots.some((root) => isInside(root, real))) {
       throw forbiddenPath(`${field}: ${given} resolves to a place outside INGEST_ROOTS`);

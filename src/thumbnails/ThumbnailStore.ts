@@ -1,6 +1,6 @@
 import { AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
-import type { ImageErrorCode, ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
 import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
@@ -53,16 +53,6 @@ export interface ThumbnailStoreOptions {
 }
 
 const DEFAULTS = { quality: 80, maxPixels: 100_000_000, maxPending: 64 } as const;
-
-/** HTTP status of a failed generation, by worker code; anything else is 500. */
-const FAILURE_STATUS: Partial<Record<ImageErrorCode, number>> = {
-  IMAGE_MISSING: 404,
-  IMAGE_REFUSED: 403,
-  IMAGE_TOO_LARGE: 422,
-  IMAGE_UNDECODABLE: 422,
-  IMAGE_UNSUPPORTED: 422,
-  IMAGE_UNREADABLE: 422,
-};
 
 const JOB_ID = /^[A-Za-z0-9-]+$/;
 
@@ -142,8 +132,7 @@ export class ThumbnailStore {
    * abandoned only when every caller waiting for it has aborted.
    * @throws AppError `THUMBNAIL_BUSY` (503, `details.retry_after` 1 s) when
    *   `maxPending` generations are already running; the worker's code when the
-   *   generation fails (`IMAGE_MISSING` 404; `IMAGE_TOO_LARGE`,
-   *   `IMAGE_UNDECODABLE`, `IMAGE_UNSUPPORTED`, `IMAGE_UNREADABLE` 422; others 500).
+   *   generation fails (statuses in `ERROR_CODES`).
    * @throws an `AbortError` when `options.signal` aborts.
    */
   async get(
@@ -205,11 +194,7 @@ export class ThumbnailStore {
 
   async #generate(key: string, longSide: number, loader: ImageSourceLoader, signal: AbortSignal): Promise<ThumbnailFile> {
     if (this.#generating >= this.#maxPending) {
-      throw new AppError('THUMBNAIL_BUSY', 'too many thumbnails are being made right now; retry shortly', {
-        status: 503,
-        expose: true,
-        details: { retry_after: 1 },
-      });
+      throw new AppError('THUMBNAIL_BUSY', 'too many thumbnails are being made right now; retry shortly', { details: { retry_after: 1 } });
     }
     this.#generating++;
     try {
@@ -218,7 +203,7 @@ export class ThumbnailStore {
       const output = { size: longSide, path: this.#place.workerPath(key) };
       const task: ThumbnailTask = { source, outputs: [output], quality: this.#quality, maxPixels: this.#maxPixels };
       const result = await this.#pool.run(task, { signal });
-      if (!result.ok) throw new AppError(result.code, result.message, { status: FAILURE_STATUS[result.code] ?? 500 });
+      if (!result.ok) throw new AppError(result.code, result.message);
       const data = result.outputs[0]?.data;
       if (data) {
         await this.#place.put(key, data).catch((err: unknown) => {

@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 // (https://sharp.pixelplumbing.com/install#worker-threads, lovell/sharp#2263).
 import 'sharp';
 import { isAbortError } from '../errors.js';
-import type { ThumbnailResult, ThumbnailTask } from './messages.js';
+import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 
 /** Options of {@link ThumbnailPool}. */
 export interface ThumbnailPoolOptions {
@@ -64,7 +64,7 @@ const DEFAULT_QUEUE_PER_WORKER = 4;
  * `AbortSignal`, and crashes reported as results rather than thrown.
  */
 export class ThumbnailPool {
-  readonly #piscina: Piscina<ThumbnailTask, ThumbnailResult>;
+  readonly #piscina: Piscina<ThumbnailTask | MaskTask, ThumbnailResult | MaskResult>;
   readonly #capacity: number;
   // 'drain' fires whenever a task settles and the pool has room again; 'settled' whenever a task settles.
   readonly #events = new EventEmitter();
@@ -81,7 +81,7 @@ export class ThumbnailPool {
     // One listener per waiting producer; several jobs may wait at once.
     this.#events.setMaxListeners(0);
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
-    this.#piscina = new Piscina<ThumbnailTask, ThumbnailResult>({
+    this.#piscina = new Piscina<ThumbnailTask | MaskTask, ThumbnailResult | MaskResult>({
       filename: filename instanceof URL ? filename.href : filename,
       // No threads while idle: one starts on demand (about 0.1 s, loading sharp).
       minThreads: 0,
@@ -105,12 +105,25 @@ export class ThumbnailPool {
    * @throws an `AbortError` when `options.signal` aborts or the pool is closed.
    */
   async run(task: ThumbnailTask, options: ThumbnailRunOptions = {}): Promise<ThumbnailResult> {
+    return (await this.#dispatch(task, 'default', options)) as ThumbnailResult;
+  }
+
+  /**
+   * Cuts one panoptic PNG's segments into RLE masks, in the same workers and
+   * under the same bound as thumbnails (a mask task is one decode, like an image).
+   * @throws an `AbortError` when `options.signal` aborts or the pool is closed.
+   */
+  async runMasks(task: MaskTask, options: ThumbnailRunOptions = {}): Promise<MaskResult> {
+    return (await this.#dispatch(task, 'cutPanopticMasks', options)) as MaskResult;
+  }
+
+  async #dispatch(task: ThumbnailTask | MaskTask, name: string, options: ThumbnailRunOptions): Promise<ThumbnailResult | MaskResult> {
     if (this.#closed) throw abortError('the thumbnail pool is closed');
     const { signal } = options;
     const transferList = [...(options.transferList ?? []), ...movable(task)];
     this.#inFlight++;
     try {
-      const result = await this.#piscina.run(task, { signal: signal ?? null, transferList });
+      const result = await this.#piscina.run(task, { name, signal: signal ?? null, transferList });
       this.#completed++;
       return result;
     } catch (err) {
@@ -194,7 +207,7 @@ export class ThumbnailPool {
  * moving a slice would detach its neighbours (Node's pooled small Buffers share
  * one), so those are copied instead.
  */
-function movable(task: ThumbnailTask): TransferListItem[] {
+function movable(task: ThumbnailTask | MaskTask): TransferListItem[] {
   const source = task.source as ThumbnailTask['source'] | undefined;
   if (source?.kind !== 'bytes' || !(source.bytes instanceof Uint8Array)) return [];
   const { bytes } = source;
@@ -202,7 +215,7 @@ function movable(task: ThumbnailTask): TransferListItem[] {
   return whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
-function sourceName(task: ThumbnailTask): string {
+function sourceName(task: ThumbnailTask | MaskTask): string {
   const source = task.source as Partial<ThumbnailTask['source']> | undefined;
   if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
   if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;

@@ -9,6 +9,7 @@
  * Why an image could not be turned into thumbnails.
  * - `IMAGE_MISSING`: the file does not exist.
  * - `IMAGE_UNREADABLE`: it exists but cannot be read (permissions, a directory).
+ * - `IMAGE_READ_FAILED`: its store failed (no answer, errors after retries, access refused).
  * - `IMAGE_UNDECODABLE`: empty, truncated or corrupt image data.
  * - `IMAGE_UNSUPPORTED`: not an image format we decode (text, SVG, PDF, unknown bytes).
  * - `IMAGE_TOO_LARGE`: its header declares more pixels than the task's `maxPixels`.
@@ -19,6 +20,7 @@
 export type ImageErrorCode =
   | 'IMAGE_MISSING'
   | 'IMAGE_UNREADABLE'
+  | 'IMAGE_READ_FAILED'
   | 'IMAGE_UNDECODABLE'
   | 'IMAGE_UNSUPPORTED'
   | 'IMAGE_TOO_LARGE'
@@ -84,3 +86,27 @@ export interface ThumbnailOutput {
 export type ThumbnailResult =
   | { ok: true; width: number; height: number; format: string; outputs: ThumbnailOutput[] }
   | { ok: false; code: ImageErrorCode; message: string };
+
+/** Why a panoptic PNG gave no masks: its image-read codes become `MASK_MISSING` / `MASK_UNDECODABLE`. */
+export type MaskErrorCode = 'MASK_MISSING' | 'MASK_UNDECODABLE' | 'MASK_SIZE_MISMATCH' | 'IMAGE_REFUSED' | 'IMAGE_TOO_LARGE' | 'WORKER_CRASHED';
+
+/** Cut one panoptic image's segments from its PNG. */
+export interface MaskTask {
+  /** The PNG. */
+  source: ThumbnailSource;
+  /** The image's size from its record; the PNG must match it. Null: not known, not checked. */
+  width: number | null;
+  height: number | null;
+  /** The segment ids (colours) to cut, in `segments_info` order. */
+  segmentIds: number[];
+  /** Pixel limit, as for images. */
+  maxPixels: number;
+}
+
+/**
+ * The masks of a {@link MaskTask}, in its `segmentIds` order: COCO's compressed
+ * RLE counts and each segment's pixel count (for comparing with `segments_info`).
+ */
+export type MaskResult =
+  | { ok: true; width: number; height: number; masks: { counts: string; area: number }[] }
+  | { ok: false; code: MaskErrorCode; message: string };

@@ -8,24 +8,14 @@
  * `WORKER_CRASHED`.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readlinkSync,
-  readSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
-import { maxImageBytes } from './maxImageBytes.js';
-import type { ImageErrorCode, ThumbnailOutput, ThumbnailResult, ThumbnailSource, ThumbnailTask } from './messages.js';
+import type { ThumbnailOutput, ThumbnailResult, ThumbnailSource, ThumbnailTask } from './messages.js';
+import { errnoCode, ImageFailure, readSource } from './readSource.js';
+
+export { cutPanopticMasks } from './cutPanopticMasks.js';
 
 // Parallelism comes from the pool (one image per worker); libvips' own thread
 // pool in every worker would oversubscribe the cores. The cache only helps when
@@ -56,16 +46,6 @@ const WEBP_EFFORT = 2;
  * from 0.77x to 0.89x of vipsthumbnail (a noisy machine: a direction, not a
  * figure). Only the decode and encode, which take milliseconds, stay async.
  */
-/** An image problem, internal to this thread: it becomes `{ ok: false }` before leaving it. */
-class ImageFailure extends Error {
-  constructor(
-    readonly code: ImageErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Piscina calls the default export with each task. */
 export default async function makeThumbnails(task: ThumbnailTask): Promise<ThumbnailResult> {
   const name = sourceName(task.source);
@@ -114,81 +94,6 @@ function sourceName(source: ThumbnailSource): string {
       const kind = (source as { kind?: unknown } | undefined)?.kind;
       throw new TypeError(`ThumbnailTask.source.kind must be 'path' or 'bytes', got ${JSON.stringify(kind)}`);
     }
-  }
-}
-
-async function readSource(source: ThumbnailSource, name: string, maxPixels: number): Promise<Uint8Array> {
-  if (source.kind === 'bytes') {
-    if (source.bytes.byteLength === 0) throw new ImageFailure('IMAGE_UNDECODABLE', `${name}: is empty`);
-    if (source.bytes.byteLength > maxImageBytes(maxPixels)) {
-      throw new ImageFailure('IMAGE_TOO_LARGE', `${name}: ${source.bytes.byteLength} bytes is too large for the limit of ${maxPixels} pixels`);
-    }
-    return source.bytes;
-  }
-  // Reading the file ourselves gives exact errno codes, which sharp folds into
-  // messages; O_NONBLOCK keeps a FIFO from blocking the open forever.
-  let fd: number;
-  try {
-    fd = openSync(source.path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    throw readFailure(name, err);
-  }
-  try {
-    if (source.within !== undefined) checkWithin(fd, source.path, source.within, name);
-    const stats = fstatSync(fd);
-    if (stats.isDirectory()) throw new ImageFailure('IMAGE_UNREADABLE', `${name}: is a directory`);
-    if (!stats.isFile()) throw new ImageFailure('IMAGE_UNREADABLE', `${name}: is not a regular file`);
-    if (stats.size === 0) throw new ImageFailure('IMAGE_UNDECODABLE', `${name}: is empty`);
-    if (stats.size > maxImageBytes(maxPixels)) {
-      throw new ImageFailure('IMAGE_TOO_LARGE', `${name}: ${stats.size} bytes is too large for the limit of ${maxPixels} pixels`);
-    }
-    const bytes = Buffer.allocUnsafe(stats.size);
-    let filled = 0;
-    while (filled < bytes.length) {
-      const read = readSync(fd, bytes, filled, bytes.length - filled, filled);
-      if (read === 0) break; // the file shrank while being read: decode what is there
-      filled += read;
-    }
-    return filled === bytes.length ? bytes : bytes.subarray(0, filled);
-  } catch (err) {
-    throw err instanceof ImageFailure ? err : readFailure(name, err);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Refuses a file that, symlinks resolved, lies outside `within`. The path checked
- * is the one of the file actually opened (Linux's /proc/self/fd), so a symlink
- * swapped between a check and the open cannot slip through.
- */
-function checkWithin(fd: number, file: string, within: string, name: string): void {
-  let real: string;
-  try {
-    real = readlinkSync(`/proc/self/fd/${fd}`);
-  } catch {
-    real = realpathSync(file); // no /proc: the best a portable check can do
-  }
-  if (real !== within && !real.startsWith(within.endsWith(path.sep) ? within : within + path.sep)) {
-    throw new ImageFailure('IMAGE_REFUSED', `${name}: resolves outside the image folder; not read`);
-  }
-}
-
-function readFailure(name: string, err: unknown): ImageFailure {
-  const code = errnoCode(err);
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return new ImageFailure('IMAGE_MISSING', `${name}: file not found`);
-    case 'EACCES':
-    case 'EPERM':
-      return new ImageFailure('IMAGE_UNREADABLE', `${name}: permission denied`);
-    case 'EISDIR':
-      return new ImageFailure('IMAGE_UNREADABLE', `${name}: is a directory`);
-    case 'ERR_FS_FILE_TOO_LARGE':
-      return new ImageFailure('IMAGE_TOO_LARGE', `${name}: file is too large to read`);
-    default:
-      return new ImageFailure('IMAGE_UNREADABLE', `${name}: cannot be read (${code ?? 'unknown error'})`);
   }
 }
 
@@ -287,9 +192,4 @@ async function writeThumbnail(name: string, target: string, data: Buffer): Promi
       `${name}: cannot write thumbnail ${path.basename(target)} (${errnoCode(err) ?? 'unknown error'})`,
     );
   }
-}
-
-function errnoCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }

@@ -5,10 +5,12 @@ import { expect } from 'chai';
 import { Database } from '../../src/db/Database.js';
 import { DatasetRepository } from '../../src/db/DatasetRepository.js';
 import { IdSequence } from '../../src/db/IdSequence.js';
-import type { CocoAnnotation, CocoImage } from '../../src/pipeline/cocoRecords.js';
+import type { CocoAnnotation, CocoImage } from '../../src/formats/records.js';
 import { DatasetWriter } from '../../src/pipeline/DatasetWriter.js';
+import { cocoFormat } from '../../src/formats/coco/cocoFormat.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
-const image = (id: number): CocoImage => ({ id, file_name: `${id}.jpg`, width: 64, height: 48, license: null, extra: id === 1 ? { coco_url: 'x' } : null });
+const image = (id: number): CocoImage => ({ id, file_name: `${id}.jpg`, width: 64, height: 48, license: null, image_ref: null, extra: id === 1 ? { coco_url: 'x' } : null });
 const annotation = (id: number, imageId: number, categoryId: number | null = 1): CocoAnnotation => ({
   id,
   image_id: imageId,
@@ -27,7 +29,11 @@ describe('DatasetWriter (real DuckDB file)', () => {
   let dir: string;
   let db: Database;
   let repo: DatasetRepository;
-  const ids = { samples: new IdSequence(0), annotations: new IdSequence(0) };
+  const ids = { samples: new IdSequence(0), annotations: new IdSequence(0), predictions: new IdSequence(0) };
+  /** The job's side of a commit, as the job lifecycle writes it: here only the dataset's status. */
+  const ready = (datasetId: number) => async (conn: DuckDBConnection) => {
+    await conn.run(`UPDATE datasets SET status = 'ready' WHERE id = ?`, [BigInt(datasetId)]);
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'writer-'));
@@ -41,7 +47,7 @@ describe('DatasetWriter (real DuckDB file)', () => {
 
   async function begin(jobId: string) {
     const datasetId = await repo.createDataset('d');
-    await repo.insertJob({ id: jobId, datasetId, split: 'val', annotationPath: '/a.json', imageDir: '/img', options: {} });
+    await repo.insertJob({ id: jobId, kind: 'ingest', datasetId, split: 'val', annotationPath: '/a.json', imageDir: '/img', maskDir: null, options: {} });
     const writer = await DatasetWriter.begin(db, { datasetId, jobId, split: 'val', file: 'a.json' }, ids);
     return { datasetId, writer };
   }
@@ -56,7 +62,7 @@ describe('DatasetWriter (real DuckDB file)', () => {
       writer.addCategory({ id: 1, name: 'dog', supercategory: 'animal', keypoints: null, skeleton: null, extra: null }, 0);
       writer.flush();
       expect((await db.query('SELECT count(*) AS n FROM samples'))[0]!.n).to.equal(0);
-      await writer.commit({ info: { year: 2017 }, licenses: [], result: { image_count: 2 } });
+      await writer.commit(cocoFormat.rules, ready(datasetId));
     } finally {
       await writer.close();
     }
@@ -67,11 +73,11 @@ describe('DatasetWriter (real DuckDB file)', () => {
   });
 
   it('resolves annotations that come before their images at commit', async () => {
-    const { writer } = await begin('job-2');
+    const { writer, datasetId } = await begin('job-2');
     try {
       writer.addAnnotation(annotation(10, 7, null), 0);
       writer.addImage(image(7), 0);
-      await writer.commit({ info: null, licenses: null, result: {} });
+      await writer.commit(cocoFormat.rules, ready(datasetId));
     } finally {
       await writer.close();
     }
@@ -93,10 +99,10 @@ describe('DatasetWriter (real DuckDB file)', () => {
   });
 
   const commitFails = async (fill: (w: DatasetWriter) => void, pattern: RegExp) => {
-    const { writer } = await begin(`job-${Math.random()}`);
+    const { writer, datasetId } = await begin(`job-${Math.random()}`);
     try {
       fill(writer);
-      await writer.commit({ info: null, licenses: null, result: {} });
+      await writer.commit(cocoFormat.rules, ready(datasetId));
       expect.fail('commit should have failed');
     } catch (err) {
       expect((err as Error).message).to.match(pattern);

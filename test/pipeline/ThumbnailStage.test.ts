@@ -19,7 +19,7 @@ describe('ThumbnailStage', function () {
   let dir: string;
   let pool: ThumbnailPool;
   let store: ThumbnailStore;
-  const sample = (id: number, fileName = 'photo.jpg'): WrittenSample => ({ id, cocoId: id, fileName, width: 640, height: 480 });
+  const sample = (id: number, fileName = 'photo.jpg'): WrittenSample => ({ id, cocoId: id, location: fileName, fileName, width: 640, height: 480 });
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'thumb-stage-'));
@@ -157,7 +157,7 @@ describe('ThumbnailStage', function () {
       for (const id of [40, 41, 42]) await s.submit(sample(id));
       const err = await expectRejection(s.finish(), /^3 images in a row could not be read from gs:\/\/stage-test\/images; the last: photo\.jpg: /);
       expect(err).to.include({ code: 'IMAGE_SOURCE_UNAVAILABLE', status: 502 });
-      expect(failures.map((f) => f.code)).to.deep.equal(['IMAGE_UNREADABLE', 'IMAGE_UNREADABLE', 'IMAGE_UNREADABLE']);
+      expect(failures.map((f) => f.code)).to.deep.equal(['IMAGE_READ_FAILED', 'IMAGE_READ_FAILED', 'IMAGE_READ_FAILED']);
     });
   });
 });

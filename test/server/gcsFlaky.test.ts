@@ -53,7 +53,7 @@ describe('gs:// ingests over a network that drops and delays requests', function
     expect(proxy.faults).to.be.at.least(3);
   });
 
-  it('records an image as IMAGE_UNREADABLE, naming the object, when the store never answers for it', async () => {
+  it('records an image as IMAGE_READ_FAILED, naming the object, when the store never answers for it', async () => {
     // The annotation file arrives; no image download is ever answered.
     proxy = await LoopbackProxy.start(emulator.endpoint, {
       fault: ({ line }) => (line.includes('alt=media') && line.includes('%2Fimages%2F') ? { stallAfterBytes: 0 } : null),
@@ -66,7 +66,7 @@ describe('gs:// ingests over a network that drops and delays requests', function
     });
     const complete = terminalOf(await followJob(server.url, job.job_id))!;
     expect(complete.event, JSON.stringify(complete.data)).to.equal('complete');
-    expect(complete.data.failures).to.deep.equal({ IMAGE_UNREADABLE: 3 });
+    expect(complete.data.failures).to.deep.equal({ IMAGE_READ_FAILED: 3 });
     const { body } = await getJson(`${server.url}/samples?dataset_id=${job.dataset_id}&limit=3`);
     const failed = body.items.filter((s: any) => s.image_error !== null);
     expect(failed).to.have.length(3);

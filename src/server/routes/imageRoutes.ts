@@ -2,14 +2,12 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import mime from 'mime-types';
 import rangeParser from 'range-parser';
+import type { ErrorCode } from '../../errorCodes.js';
 import { AppError } from '../../errors.js';
 import type { ThumbnailSize } from '../../thumbnails/ThumbnailStore.js';
 import type { Service } from '../startService.js';
 import { imageQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
-
-/** Status of an image route for a failure the ingest recorded. */
-const FAILURE_STATUS: Record<string, number> = { IMAGE_MISSING: 404, IMAGE_REFUSED: 403 };
 
 /**
  * `GET /images/{dataset_id}/{sample_id}?size=small|medium|large|original`: a WebP
@@ -29,9 +27,7 @@ export function imageRoutes(router: Router, service: Service): void {
     }
     const sample = await service.samples.locate(sampleId, datasetId);
     if (sample.failure_code !== null) {
-      throw new AppError(sample.failure_code, sample.failure_message ?? 'the image could not be read', {
-        status: FAILURE_STATUS[sample.failure_code] ?? 422,
-      });
+      throw new AppError(sample.failure_code as ErrorCode, sample.failure_message ?? 'the image could not be read');
     }
     if (size === 'original') {
       await sendOriginal(ctx, service, sample.image_dir, sample.file_name);
@@ -48,7 +44,7 @@ export function imageRoutes(router: Router, service: Service): void {
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'OBJECT_NOT_FOUND') throw err;
       // Removed since it was found (its dataset deleted meanwhile): the lookup decides again.
-      throw new AppError('IMAGE_MISSING', `${sample.file_name}: the thumbnail is no longer there`, { status: 404 });
+      throw new AppError('IMAGE_MISSING', `${sample.file_name}: the thumbnail is no longer there`);
     }
     service.thumbnailCache.set(datasetId, sampleId, size, { bytes, etag });
     sendBytes(ctx, bytes, etag);
@@ -65,7 +61,7 @@ async function sendOriginal(ctx: Context, service: Service, imageDir: string, fi
   const range = requestedRange(ctx, stat.size, stat.etag);
   if (range === 'unsatisfiable') {
     ctx.set('Content-Range', `bytes */${stat.size}`);
-    throw new AppError('RANGE_NOT_SATISFIABLE', `${fileName}: the range is outside its ${stat.size} bytes`, { status: 416 });
+    throw new AppError('RANGE_NOT_SATISFIABLE', `${fileName}: the range is outside its ${stat.size} bytes`);
   }
   if (range !== null) {
     ctx.status = 206;

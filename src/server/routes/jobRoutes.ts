@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { notFound } from '../../errors.js';
-import type { JobEvent } from '../../jobs/JobEventLog.js';
+import type { JobEvent, JobEventName } from '../../jobs/JobEventLog.js';
 import type { JobRow } from '../../db/DatasetRepository.js';
 import type { Service } from '../startService.js';
 import { jobIdParam, jobsQuery } from '../schemas.js';
@@ -76,14 +76,15 @@ function fromRow(row: JobRow): Record<string, unknown> {
 
 function terminalFromRow(row: JobRow): JobEvent[] {
   if (row.status === 'complete' && row.result) {
-    return [{ id: 1, event: 'complete', data: { stage: 'complete', current: row.result.image_count, total: row.result.image_count, message: 'complete', ...row.result } }];
+    return [stored('complete', { stage: 'complete', current: row.result.image_count, total: row.result.image_count, message: 'complete', ...row.result })];
   }
   const status = row.status === 'cancelled' ? 'cancelled' : 'failed';
   return [
-    {
-      id: 1,
-      event: status,
-      data: { stage: status, current: 0, total: null, message: row.error ?? status, code: row.error_code, dataset_id: row.dataset_id, job_id: row.id },
-    },
+    stored(status, { stage: status, current: 0, total: null, message: row.error ?? status, code: row.error_code, dataset_id: row.dataset_id, job_id: row.id }),
   ];
+}
+
+/** The one event a finished job of an earlier process is answered with. */
+function stored(event: JobEventName, data: Record<string, unknown>): JobEvent {
+  return { id: 1, event, data, json: JSON.stringify(data) };
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { memberText } from '../../src/pipeline/memberText.js';
+import { memberText } from '../../src/formats/memberText.js';
 
 function find(json: string, key = 'segmentation'): string | null {
   const buffer = Buffer.from(`xx${json}yy`);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AppError } from '../../src/errors.js';
-import { normalizeAnnotation, normalizeCategory, normalizeImage } from '../../src/pipeline/normalizeRecords.js';
+import { AppError } from '../../../src/errors.js';
+import { normalizeAnnotation, normalizeCategory, normalizeImage } from '../../../src/formats/coco/normalizeRecords.js';
 
 const FILE = 'instances_val2017.json';
 
@@ -25,6 +25,7 @@ describe('normalizeImage', () => {
     expect(normalizeImage(raw, 0, FILE)).to.deep.equal({
       id: 397133,
       file_name: '000000397133.jpg',
+      image_ref: null,
       width: 640,
       height: 427,
       license: 3,
@@ -36,6 +37,7 @@ describe('normalizeImage', () => {
     expect(normalizeImage({ id: 1, file_name: 'a.jpg', width: null }, 0, FILE)).to.deep.equal({
       id: 1,
       file_name: 'a.jpg',
+      image_ref: null,
       width: null,
       height: null,
       license: null,

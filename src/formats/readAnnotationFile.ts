@@ -1,30 +1,36 @@
 import { Readable, addAbortSignal } from 'node:stream';
 import { AppError, invalidAnnotations } from '../errors.js';
-import type { CocoEvent, CocoSection } from './cocoRecords.js';
+import type { AnnotationFormat } from './AnnotationFormat.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
+import { ANNOTATION_FORMATS } from './formatRegistry.js';
+import { FormatResolver } from './FormatResolver.js';
 import { memberText } from './memberText.js';
-import { normalizeAnnotation, normalizeCategory, normalizeImage } from './normalizeRecords.js';
+import type { CocoEvent, CocoSection } from './records.js';
 import { StreamedValue } from './StreamedValue.js';
 import { LocalFileStore } from '../storage/LocalFileStore.js';
 
 /** Reads a path given as the source. */
 const LOCAL_FILES = new LocalFileStore();
 
-/** Options of {@link readCocoFile}. */
-export interface ReadCocoOptions {
+/** Options of {@link readAnnotationFile}. */
+export interface ReadAnnotationOptions {
   /** Label used in error messages, e.g. the file's base name. Required. */
   file: string;
+  /** The formats the file may be in. Default: every registered one ({@link ANNOTATION_FORMATS}). */
+  formats?: readonly AnnotationFormat[];
+  /** Told which format the file is in as it settles; read `label` at the end for the split's format. Default: a resolver of its own. */
+  resolver?: FormatResolver;
   /** Aborts the read: the file is closed and the generator throws `signal.reason`. Default: none. */
   signal?: AbortSignal;
   /** Called once per input chunk with the bytes read so far. Default: none. */
   onProgress?: (p: { bytesRead: number; totalBytes: number | null }) => void;
   /** Size of the input, for progress. Default: the file's size when `source` is a path, else null. */
   totalBytes?: number | null;
-  /** Read chunk size in bytes when `source` is a path (a stream keeps its own). Default: 1 MiB ({@link READ_COCO_DEFAULTS}). */
+  /** Read chunk size in bytes when `source` is a path (a stream keeps its own). Default: 1 MiB ({@link READ_ANNOTATION_DEFAULTS}). */
   highWaterMark?: number;
   /** Largest single record in bytes. Default: 64 MiB (see `COCO_SCANNER_DEFAULTS`). */
   maxRecordBytes?: number;
-  /** Largest `info` or `licenses` value in bytes (they are held whole). Default: 16 MiB ({@link READ_COCO_DEFAULTS}). */
+  /** Largest `info` or `licenses` value in bytes (they are held whole). Default: 16 MiB ({@link READ_ANNOTATION_DEFAULTS}). */
   maxMetadataBytes?: number;
   /**
    * When given, a record that is not valid JSON or fails validation is skipped and
@@ -34,8 +40,8 @@ export interface ReadCocoOptions {
   onInvalidRecord?: (section: CocoSection, error: AppError) => void;
 }
 
-/** Defaults of {@link ReadCocoOptions}. */
-export const READ_COCO_DEFAULTS = {
+/** Defaults of {@link ReadAnnotationOptions}. */
+export const READ_ANNOTATION_DEFAULTS = {
   /** 1 MiB reads: few syscalls, and one JSON.parse call covers a few thousand records. */
   highWaterMark: 1024 * 1024,
   /** `info` and `licenses` are a few hundred bytes in real files. */
@@ -43,10 +49,10 @@ export const READ_COCO_DEFAULTS = {
 } as const;
 
 /**
- * Streams a COCO annotation file in one pass and yields its content as batches of
+ * Streams an annotation file in one pass and yields its content as batches of
  * {@link CocoEvent}s, in file order: `info` and `licenses` whole; each element of
- * `images`, `annotations` and `categories`, validated and normalised, followed by
- * an `end` event for its array. Top-level keys may come in any order; unknown ones
+ * its record arrays, validated and normalised by its format (settled as the file
+ * is read, see {@link FormatResolver}), followed by an `end` event for its array. Top-level keys may come in any order; unknown ones
  * are checked but not kept; a missing section yields nothing.
  *
  * Two parsers share the work. {@link CocoScanner} splits the record arrays into
@@ -64,18 +70,32 @@ export const READ_COCO_DEFAULTS = {
  * @throws AppError `INVALID_ANNOTATION_FILE` for malformed, truncated or non-COCO input,
  *   naming the file and where; `signal.reason` when aborted.
  */
-export async function* readCocoFile(
+export async function* readAnnotationFile(
   source: string | NodeJS.ReadableStream | AsyncIterable<Buffer>,
-  options: ReadCocoOptions,
+  options: ReadAnnotationOptions,
 ): AsyncGenerator<CocoEvent[], void, undefined> {
   const { file, signal, onProgress } = options;
-  const highWaterMark = options.highWaterMark ?? READ_COCO_DEFAULTS.highWaterMark;
+  const highWaterMark = options.highWaterMark ?? READ_ANNOTATION_DEFAULTS.highWaterMark;
   if (!(Number.isSafeInteger(highWaterMark) && highWaterMark > 0)) {
     throw new RangeError(`highWaterMark must be a positive integer, got ${highWaterMark}`);
   }
   signal?.throwIfAborted();
-  const scanner = new CocoScanner({ file, maxRecordBytes: options.maxRecordBytes });
-  const sink = new EventSink(file, options.maxMetadataBytes ?? READ_COCO_DEFAULTS.maxMetadataBytes, options.onInvalidRecord ?? null);
+  const formats = options.formats ?? ANNOTATION_FORMATS;
+  const resolver = options.resolver ?? new FormatResolver(formats, file);
+  const objects = formats.filter((f) => f.root === 'object');
+  const scanner = new CocoScanner({
+    file,
+    maxRecordBytes: options.maxRecordBytes,
+    sections: [...new Set(objects.flatMap((f) => Object.keys(f.sections) as CocoSection[]))],
+    rootSection: formats.some((f) => f.root === 'array') ? 'results' : null,
+    objectRoot: objects.length > 0,
+  });
+  const sink = new EventSink(
+    file,
+    resolver,
+    options.maxMetadataBytes ?? READ_ANNOTATION_DEFAULTS.maxMetadataBytes,
+    options.onInvalidRecord ?? null,
+  );
 
   let totalBytes = options.totalBytes ?? null;
   let stream: Readable | null = null;
@@ -126,6 +146,7 @@ class EventSink implements CocoScanSink {
 
   constructor(
     private readonly file: string,
+    private readonly resolver: FormatResolver,
     private readonly maxMetadataBytes: number,
     private readonly onInvalid: ((section: CocoSection, error: AppError) => void) | null,
   ) {}
@@ -188,13 +209,13 @@ class EventSink implements CocoScanSink {
     const index = run.firstIndex + k;
     let event: CocoEvent;
     try {
-      event = recordEvent(section, raw, index, this.file);
+      event = this.resolver.read(section, raw, index);
     } catch (err) {
       if (!this.onInvalid || !(err instanceof AppError) || err.code !== 'INVALID_ANNOTATION_FILE') throw err;
       this.onInvalid!(section, err);
       return;
     }
-    if (event.kind === 'annotation' && event.record.segmentation !== null) {
+    if ((event.kind === 'annotation' || event.kind === 'result') && event.record.segmentation !== null) {
       event.record.segmentationJson = memberText(run.buffer, run.bounds[2 * k]!, run.bounds[2 * k + 1]!, 'segmentation');
     }
     this.batch.push(event);
@@ -228,16 +249,4 @@ function parseFailure(err: unknown): { reason: string; position: number | null }
   if (at) return { reason: at[1]!, position: Number(at[2]) };
   // "Unexpected token 'x', "...excerpt..." is not valid JSON": the excerpt may be long, and is the input.
   return { reason: message.replace(/, ".*" is not valid JSON$/s, ''), position: null };
-}
-
-/** Turns one element of a record array into its event (the normalising step). */
-function recordEvent(section: CocoSection, raw: unknown, index: number, file: string): CocoEvent {
-  switch (section) {
-    case 'images':
-      return { kind: 'image', index, record: normalizeImage(raw, index, file) };
-    case 'annotations':
-      return { kind: 'annotation', index, record: normalizeAnnotation(raw, index, file) };
-    case 'categories':
-      return { kind: 'category', index, record: normalizeCategory(raw, index, file) };
-  }
 }

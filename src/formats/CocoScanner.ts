@@ -1,5 +1,5 @@
 import { invalidAnnotations } from '../errors.js';
-import type { CocoSection } from './cocoRecords.js';
+import type { CocoSection } from './records.js';
 
 /**
  * Where {@link CocoScanner} hands what it finds, in file order.
@@ -38,6 +38,18 @@ export interface CocoScannerOptions {
   file: string;
   /** Largest record (one element of a record array), in bytes. Default: 64 MiB ({@link COCO_SCANNER_DEFAULTS}). */
   maxRecordBytes?: number;
+  /**
+   * The top-level keys whose arrays are split into records; other keys are
+   * streamed to the sink whole. Default: `images`, `annotations`, `categories`.
+   */
+  sections?: readonly CocoSection[];
+  /**
+   * When the top level may itself be an array of records (a results file), the
+   * section its records are reported under; null when it must be an object. Default null.
+   */
+  rootSection?: CocoSection | null;
+  /** Whether the top level may be an object of record arrays. Default true. */
+  objectRoot?: boolean;
 }
 
 /** Defaults of {@link CocoScannerOptions}. */
@@ -59,8 +71,7 @@ const RBRACKET = 0x5d;
 const isBlank = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 const MAX_KEY_BYTES = 64 * 1024;
-const RECORD_SECTIONS: ReadonlySet<string> = new Set(['images', 'annotations', 'categories']);
-const KNOWN_KEYS: ReadonlySet<string> = new Set(['info', 'licenses', 'images', 'annotations', 'categories']);
+const DEFAULT_SECTIONS: readonly CocoSection[] = ['images', 'annotations', 'categories'];
 
 
 // Where the scanner is in the document.
@@ -95,6 +106,14 @@ const DONE = 12; // after the top-level object
 export class CocoScanner {
   readonly #file: string;
   readonly #maxRecordBytes: number;
+  /** Keys whose arrays are split into records. */
+  readonly #sections: ReadonlySet<string>;
+  /** Keys that may appear once. */
+  readonly #knownKeys: ReadonlySet<string>;
+  readonly #rootSection: CocoSection | null;
+  readonly #objectRoot: boolean;
+  /** True while scanning a top-level array of records. */
+  #inRoot = false;
   #state = START;
   /** File offset of the current chunk. */
   #offset = 0;
@@ -117,6 +136,10 @@ export class CocoScanner {
   constructor(options: CocoScannerOptions) {
     this.#file = options.file;
     this.#maxRecordBytes = options.maxRecordBytes ?? COCO_SCANNER_DEFAULTS.maxRecordBytes;
+    this.#sections = new Set(options.sections ?? DEFAULT_SECTIONS);
+    this.#knownKeys = new Set(['info', 'licenses', ...this.#sections]);
+    this.#rootSection = options.rootSection ?? null;
+    this.#objectRoot = options.objectRoot ?? true;
     if (!(Number.isSafeInteger(this.#maxRecordBytes) && this.#maxRecordBytes > 0)) {
       throw new RangeError(`maxRecordBytes must be a positive integer, got ${this.#maxRecordBytes}`);
     }
@@ -187,7 +210,7 @@ export class CocoScanner {
           else if (c === RBRACKET) {
             flushRun();
             sink.sectionEnd(this.#section, this.#index);
-            this.#state = AFTER_VALUE;
+            this.#state = this.#inRoot ? DONE : AFTER_VALUE;
           } else if (!isBlank(c)) throw this.#unexpected(c, i, "',' or ']'");
           i++;
           break;
@@ -199,10 +222,10 @@ export class CocoScanner {
             i++;
           } else if (c === RBRACKET && this.#state === ARRAY_OPEN) {
             sink.sectionEnd(this.#section, 0);
-            this.#state = AFTER_VALUE;
+            this.#state = this.#inRoot ? DONE : AFTER_VALUE;
             i++;
           } else if (c === RBRACKET || c === COMMA || c === RBRACE || c === COLON) {
-            throw this.#unexpected(c, i, `an element of ${this.#section}`);
+            throw this.#unexpected(c, i, `an element of ${this.#inRoot ? 'the top-level array' : this.#section}`);
           } else {
             elementStart = i;
             this.#beginValue(c);
@@ -246,7 +269,7 @@ export class CocoScanner {
       // The element goes on in the next chunk: keep its first piece.
       const start = this.#pending.length === 0 ? elementStart : 0;
       if (this.#pending.length === 0) this.#pendingOffset = this.#offset + elementStart;
-      this.#keep(chunk.subarray(start), `${this.#section}[${this.#index}]`, this.#maxRecordBytes, this.#pendingOffset);
+      this.#keep(chunk.subarray(start), this.#record(this.#index), this.#maxRecordBytes, this.#pendingOffset);
     }
     flushRun();
     this.#offset += n;
@@ -267,7 +290,7 @@ export class CocoScanner {
       case ARRAY_OPEN:
       case ARRAY_NEXT:
       case ARRAY_ELEMENT:
-        return this.#index > 0 ? `after ${this.#section}[${this.#index - 1}]` : `at the start of ${this.#section}`;
+        return this.#index > 0 ? `after ${this.#record(this.#index - 1)}` : `at the start of ${this.#inRoot ? 'the top-level array' : this.#section}`;
       case STREAMED:
         return `in "${this.#key}"`;
       case AFTER_KEY:
@@ -292,7 +315,14 @@ export class CocoScanner {
     switch (this.#state) {
       case START:
         this.#firstChar = c;
-        if (c !== LBRACE) throw this.#notAnObject(c);
+        if (c === LBRACKET && this.#rootSection !== null) {
+          this.#inRoot = true;
+          this.#section = this.#rootSection;
+          this.#index = 0;
+          this.#state = ARRAY_OPEN;
+          return i + 1;
+        }
+        if (c !== LBRACE || !this.#objectRoot) throw this.#notAnObject(c);
         this.#state = OBJECT_OPEN;
         return i + 1;
       case OBJECT_OPEN:
@@ -325,11 +355,11 @@ export class CocoScanner {
 
   #startValue(c: number, i: number, sink: CocoScanSink): number {
     const key = this.#key;
-    if (KNOWN_KEYS.has(key)) {
+    if (this.#knownKeys.has(key)) {
       if (this.#seen.has(key)) throw invalidAnnotations(`${this.#file}: the top-level key "${key}" appears twice`);
       this.#seen.add(key);
     }
-    if (RECORD_SECTIONS.has(key)) {
+    if (this.#sections.has(key)) {
       if (c !== LBRACKET) throw invalidAnnotations(`${this.#file}: ${key}: expected an array, got ${kindOf(c)}`);
       this.#section = key as CocoSection;
       this.#index = 0;
@@ -406,6 +436,11 @@ export class CocoScanner {
     return -1;
   }
 
+  /** How a record is named in messages: `annotations[41]`, or `[41]` in a top-level array. */
+  #record(index: number): string {
+    return `${this.#inRoot ? '' : this.#section}[${index}]`;
+  }
+
   #keep(piece: Buffer, what: string, limit: number, fileOffset: number): void {
     // A copy: the reader reuses its buffer for the next chunk.
     this.#pending.push(Buffer.from(piece));
@@ -424,6 +459,9 @@ export class CocoScanner {
   }
 
   #notAnObject(c: number): Error {
+    if (!this.#objectRoot) {
+      return invalidAnnotations(`${this.#file}: the top level must be an array of results (a COCO results file), got ${kindOf(c)}`);
+    }
     if (c === LBRACKET || c === QUOTE || c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       return invalidAnnotations(`${this.#file}: the top level must be an object, got ${kindOf(c)}`);
     }

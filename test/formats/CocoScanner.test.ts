@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CocoScanner, type CocoScanSink, type RecordRun } from '../../src/pipeline/CocoScanner.js';
-import type { CocoSection } from '../../src/pipeline/cocoRecords.js';
+import { CocoScanner, type CocoScanSink, type RecordRun } from '../../src/formats/CocoScanner.js';
+import type { CocoSection } from '../../src/formats/records.js';
 import type { AppError } from '../../src/errors.js';
 
 /** Records what the scanner hands on: records parsed from their runs, values as text. */

@@ -4,9 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '../../src/errors.js';
-import type { CocoEvent } from '../../src/pipeline/cocoRecords.js';
-import { readCocoFile } from '../../src/pipeline/readCocoFile.js';
-import type { ReadCocoOptions } from '../../src/pipeline/readCocoFile.js';
+import type { CocoEvent } from '../../src/formats/records.js';
+import { readAnnotationFile } from '../../src/formats/readAnnotationFile.js';
+import { cocoFormat } from '../../src/formats/coco/cocoFormat.js';
+import { resultsFormat } from '../../src/formats/results/resultsFormat.js';
+import type { ReadAnnotationOptions } from '../../src/formats/readAnnotationFile.js';
 
 const info = { description: 'COCO 2017 Dataset', version: '1.0', year: 2017 };
 const licenses = [{ url: 'http://creativecommons.org/licenses/by-nc-sa/2.0/', id: 1, name: 'Attribution-NonCommercial-ShareAlike License' }];
@@ -30,18 +32,18 @@ function cocoText(parts: [string, unknown][]): string {
   return `{${parts.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`;
 }
 
-async function readAll(source: string | NodeJS.ReadableStream, options?: Partial<ReadCocoOptions>): Promise<CocoEvent[][]> {
+async function readAll(source: string | NodeJS.ReadableStream, options?: Partial<ReadAnnotationOptions>): Promise<CocoEvent[][]> {
   const batches: CocoEvent[][] = [];
-  for await (const batch of readCocoFile(source, { file: 'instances.json', ...options })) batches.push(batch);
+  for await (const batch of readAnnotationFile(source, { file: 'instances.json', ...options })) batches.push(batch);
   return batches;
 }
 
-async function events(source: string | NodeJS.ReadableStream, options?: Partial<ReadCocoOptions>): Promise<CocoEvent[]> {
+async function events(source: string | NodeJS.ReadableStream, options?: Partial<ReadAnnotationOptions>): Promise<CocoEvent[]> {
   return (await readAll(source, options)).flat();
 }
 
 /** Reads the file expecting an INVALID_ANNOTATION_FILE error and returns its message. */
-async function failure(source: string, options?: Partial<ReadCocoOptions>): Promise<string> {
+async function failure(source: string, options?: Partial<ReadAnnotationOptions>): Promise<string> {
   try {
     await events(source, options);
   } catch (err) {
@@ -69,7 +71,7 @@ function recordsOf(all: CocoEvent[], kind: 'image' | 'annotation' | 'category'):
   return all.filter((e) => e.kind === kind).map((e) => (e as { record: unknown }).record);
 }
 
-describe('readCocoFile', () => {
+describe('readAnnotationFile', () => {
   let dir: string;
   let bigFile: string;
   const BIG_ANNOTATIONS = 20_000;
@@ -136,6 +138,7 @@ describe('readCocoFile', () => {
       kind: 'image',
       index: 0,
       record: {
+        image_ref: null,
         id: 139,
         file_name: '000000000139.jpg',
         width: 640,
@@ -276,7 +279,7 @@ describe('readCocoFile', () => {
       },
     });
     const progress: { bytesRead: number; totalBytes: number | null }[] = [];
-    const reader = readCocoFile(source, { file: 'big.json', onProgress: (p) => progress.push(p) });
+    const reader = readAnnotationFile(source, { file: 'big.json', onProgress: (p) => progress.push(p) });
     const first = await reader.next();
     expect(first.done).to.equal(false);
     // Paused after one batch: only the chunk being parsed and the stream's own
@@ -303,7 +306,7 @@ describe('readCocoFile', () => {
         yield shared.subarray(0, n);
       }
     }
-    const reader = readCocoFile(chunks(), { file: 'big.json', totalBytes: text.length });
+    const reader = readAnnotationFile(chunks(), { file: 'big.json', totalBytes: text.length });
     const first = await reader.next();
     expect(pulled).to.be.at.most(2);
     let count = (first.value as CocoEvent[]).filter((e) => e.kind === 'annotation').length;
@@ -336,7 +339,7 @@ describe('readCocoFile', () => {
     if (!(await stat('/proc/self/fd').catch(() => null))) this.skip();
     const controller = new AbortController();
     const progress: number[] = [];
-    const reader = readCocoFile(bigFile, {
+    const reader = readAnnotationFile(bigFile, {
       file: 'big.json',
       highWaterMark: 16 * 1024,
       signal: controller.signal,
@@ -362,7 +365,7 @@ describe('readCocoFile', () => {
     const controller = new AbortController();
     // Never produces data; aborts once the reader is waiting on it.
     const source = new Readable({ read: () => queueMicrotask(() => controller.abort()) });
-    const pending = readCocoFile(source, { file: 'stalled.json', signal: controller.signal }).next();
+    const pending = readAnnotationFile(source, { file: 'stalled.json', signal: controller.signal }).next();
     let error: unknown;
     try {
       await pending;
@@ -387,7 +390,7 @@ describe('readCocoFile', () => {
 
   it('closes the file when the consumer stops early with return()', async function () {
     if (!(await stat('/proc/self/fd').catch(() => null))) this.skip();
-    const reader = readCocoFile(bigFile, { file: 'big.json', highWaterMark: 16 * 1024 });
+    const reader = readAnnotationFile(bigFile, { file: 'big.json', highWaterMark: 16 * 1024 });
     const first = await reader.next();
     expect(first.done).to.equal(false);
     expect(await openDescriptors(bigFile)).to.equal(1);
@@ -397,7 +400,7 @@ describe('readCocoFile', () => {
 
   it('closes the file when the consumer breaks out of for await', async function () {
     if (!(await stat('/proc/self/fd').catch(() => null))) this.skip();
-    for await (const batch of readCocoFile(bigFile, { file: 'big.json', highWaterMark: 16 * 1024 })) {
+    for await (const batch of readAnnotationFile(bigFile, { file: 'big.json', highWaterMark: 16 * 1024 })) {
       expect(batch.length).to.be.greaterThan(0);
       break;
     }
@@ -418,9 +421,14 @@ describe('readCocoFile', () => {
       if (await stat('/proc/self/fd').catch(() => null)) expect(await openDescriptors(file)).to.equal(0);
     });
 
-    it('rejects a top level that is not an object', async () => {
+    it('rejects a top level that is not an object, or an array of results where results may be', async () => {
       const file = await write('array.json', JSON.stringify([images]));
-      expect(await failure(file)).to.equal('instances.json: the top level must be an object, got an array');
+      expect(await failure(file, { formats: [cocoFormat] })).to.equal('instances.json: the top level must be an object, got an array');
+      expect(await failure(file)).to.equal('instances.json: [0]: expected an object, got an array of 2 items');
+      const object = await write('object.json', cocoText([['images', images]]));
+      expect(await failure(object, { formats: [resultsFormat] })).to.equal(
+        'instances.json: the top level must be an array of results (a COCO results file), got an object',
+      );
       const number = await write('number.json', '42');
       expect(await failure(number)).to.equal('instances.json: the top level must be an object, got a number');
     });

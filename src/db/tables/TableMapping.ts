@@ -1,0 +1,63 @@
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { Row } from '../toPlainRows.js';
+
+/** One column of a mapped table. */
+export interface ColumnDef {
+  name: string;
+  /** DuckDB type with its constraint, e.g. `BIGINT NOT NULL`. */
+  type: string;
+}
+
+/**
+ * How one database table maps to the rows we write and read: its columns in
+ * table order (the `CREATE TABLE` is generated from them), a row in as the
+ * appender's values in that same order, and a stored row out as the API shows
+ * it. The writer, the repositories and the exporters go through the mapping,
+ * so no positional list of values can drift from the table it is appended to.
+ */
+export interface TableMapping<In, Out = Row> {
+  readonly table: string;
+  readonly columns: readonly ColumnDef[];
+  /**
+   * One row's values in {@link columns} order. Written as one array literal per
+   * table, not a loop over column callbacks: it runs once per annotation, millions
+   * of times an ingest.
+   */
+  values(row: In): DuckDBValue[];
+  /** A stored row (as selected with {@link selectList}) as the API returns it. */
+  shape(row: Row): Out;
+}
+
+/** `CREATE TABLE IF NOT EXISTS` for a mapping's columns. */
+export function createTableSql(mapping: Pick<TableMapping<unknown>, 'table' | 'columns'>): string {
+  const columns = mapping.columns.map((c) => `  ${c.name} ${c.type}`).join(',\n');
+  return `CREATE TABLE IF NOT EXISTS ${mapping.table} (\n${columns}\n);`;
+}
+
+/** The mapping's column names, prefixed with a table alias, for a SELECT list. */
+export function selectList(mapping: Pick<TableMapping<unknown>, 'columns'>, alias: string, except: readonly string[] = []): string {
+  return mapping.columns
+    .filter((c) => !except.includes(c.name))
+    .map((c) => `${alias}.${c.name}`)
+    .join(', ');
+}
+
+/**
+ * Checks that a table as it is in the database has the mapping's columns in the
+ * mapping's order (appenders write by position).
+ * @throws Error naming the first column that differs.
+ */
+export function checkColumns(mapping: Pick<TableMapping<unknown>, 'table' | 'columns'>, actual: readonly string[]): void {
+  const expected = mapping.columns.map((c) => c.name);
+  for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+    if (expected[i] !== actual[i]) {
+      throw new Error(
+        `table ${mapping.table}: column ${i + 1} is ${actual[i] ?? 'missing'}, the mapping expects ${expected[i] ?? 'none'}`,
+      );
+    }
+  }
+}
+
+export const big = (n: number): bigint => BigInt(n);
+export const bigOrNull = (n: number | null): bigint | null => (n === null ? null : BigInt(n));
+export const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));

@@ -1,0 +1,84 @@
+import type { CocoAnnotation } from '../../formats/records.js';
+import type { Row } from '../toPlainRows.js';
+import { big, bigOrNull, json, type TableMapping } from './TableMapping.js';
+
+/** An annotation as the writer appends it. */
+export interface AnnotationRowIn {
+  id: number;
+  datasetId: number;
+  jobId: string;
+  /** Null while its image has not been met yet (resolved at commit). */
+  sampleId: number | null;
+  /** Position in the file's `annotations` (for panoptic, of the image's record). */
+  recordIndex: number;
+  record: CocoAnnotation;
+}
+
+/**
+ * `annotations`: instances, keypoints, captions and panoptic segments. The
+ * segmentation is kept as the JSON text it had in the file (polygons, an RLE
+ * counts list or string), so it comes back out in the same form.
+ */
+export const annotationsTable: TableMapping<AnnotationRowIn> = {
+  table: 'annotations',
+  columns: [
+    { name: 'id', type: 'BIGINT NOT NULL' },
+    { name: 'dataset_id', type: 'BIGINT NOT NULL' },
+    { name: 'job_id', type: 'VARCHAR NOT NULL' },
+    { name: 'sample_id', type: 'BIGINT' },
+    { name: 'image_coco_id', type: 'BIGINT NOT NULL' },
+    { name: 'record_index', type: 'INTEGER NOT NULL' },
+    { name: 'coco_id', type: 'BIGINT NOT NULL' },
+    { name: 'category_id', type: 'BIGINT' },
+    { name: 'bbox_x', type: 'DOUBLE' },
+    { name: 'bbox_y', type: 'DOUBLE' },
+    { name: 'bbox_w', type: 'DOUBLE' },
+    { name: 'bbox_h', type: 'DOUBLE' },
+    { name: 'area', type: 'DOUBLE' },
+    { name: 'iscrowd', type: 'BOOLEAN NOT NULL' },
+    { name: 'segmentation', type: 'JSON' },
+    { name: 'keypoints', type: 'JSON' },
+    { name: 'num_keypoints', type: 'INTEGER' },
+    { name: 'caption', type: 'VARCHAR' },
+    { name: 'extra', type: 'JSON' },
+  ],
+  values: (a) => {
+    const r = a.record;
+    const b = r.bbox;
+    return [
+      big(a.id),
+      big(a.datasetId),
+      a.jobId,
+      bigOrNull(a.sampleId),
+      big(r.image_id),
+      a.recordIndex,
+      big(r.id),
+      bigOrNull(r.category_id),
+      b === null ? null : b[0],
+      b === null ? null : b[1],
+      b === null ? null : b[2],
+      b === null ? null : b[3],
+      r.area,
+      r.iscrowd,
+      r.segmentationJson ?? json(r.segmentation),
+      json(r.keypoints),
+      r.num_keypoints,
+      r.caption,
+      json(r.extra),
+    ];
+  },
+  shape: shapeAnnotation,
+};
+
+/** An annotation or prediction row as the API returns it: `bbox` as a list, absent kinds left out. */
+export function shapeAnnotation(row: Row): Row {
+  const { bbox_x, bbox_y, bbox_w, bbox_h, extra, keypoints, num_keypoints, caption, ...rest } = row;
+  const out: Row = { ...rest, bbox: bbox_x === null ? null : [bbox_x, bbox_y, bbox_w, bbox_h] };
+  if (keypoints !== null && keypoints !== undefined) {
+    out.keypoints = keypoints;
+    out.num_keypoints = num_keypoints;
+  }
+  if (caption !== null && caption !== undefined) out.caption = caption;
+  if (extra !== null && extra !== undefined) out.extra = extra;
+  return out;
+}

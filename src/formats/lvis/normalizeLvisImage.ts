@@ -1,0 +1,50 @@
+import type { CocoImage } from '../records.js';
+import { normalizeImage } from '../coco/normalizeRecords.js';
+import { describe, fail, failMissing, type RawRecord } from '../recordChecks.js';
+
+const ID_LISTS = ['neg_category_ids', 'not_exhaustive_category_ids'] as const;
+
+/**
+ * Validates one LVIS image. LVIS images have no `file_name`, only a `coco_url`
+ * (`http://images.cocodataset.org/val2017/000000000139.jpg`); as LVIS's loaders
+ * do, the image is looked for at the URL's last two segments under the image
+ * folder (`val2017/000000000139.jpg`, kept as `image_ref`), or by the last one
+ * alone when the folder is the split's own. `neg_category_ids` and
+ * `not_exhaustive_category_ids`, when present, must be lists of integers; they
+ * are kept with the other fields in `extra`.
+ * @throws AppError `INVALID_ANNOTATION_FILE` naming the file, record and field
+ */
+export function normalizeLvisImage(raw: unknown, index: number, file: string): CocoImage {
+  const r = raw as RawRecord;
+  const hasName = typeof r === 'object' && r !== null && !Array.isArray(r) && r.file_name !== undefined;
+  const url = hasName ? undefined : (r as RawRecord | null)?.coco_url;
+  // With a file_name the record is COCO's; normalizeImage validates everything else, coco_url included as an extra.
+  const image = normalizeImage(hasName ? raw : { ...(raw as RawRecord), file_name: 'x' }, index, file);
+  for (const key of ID_LISTS) {
+    const list = image.extra?.[key];
+    if (list !== undefined && !(Array.isArray(list) && list.every((v) => Number.isSafeInteger(v)))) {
+      fail(file, 'images', index, key, `expected a list of category ids, got ${describe(list)}`);
+    }
+  }
+  if (hasName) return image;
+  if (url === undefined) failMissing(file, 'images', index, 'file_name (or coco_url)');
+  return { ...image, file_name: null, image_ref: refFromUrl(url, file, index) };
+}
+
+/** `val2017/000000000139.jpg` from `http://images.cocodataset.org/val2017/000000000139.jpg`. */
+function refFromUrl(url: unknown, file: string, index: number): string {
+  let parsed: URL | null = null;
+  if (typeof url === 'string') {
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+  }
+  const segments = parsed?.pathname.split('/').filter((s) => s.length > 0) ?? [];
+  const name = segments.at(-1);
+  if (!parsed || !name || segments.some((s) => s === '..' || s === '.')) {
+    fail(file, 'images', index, 'coco_url', `expected an image URL such as http://host/val2017/000000000139.jpg, got ${describe(url)}`);
+  }
+  return segments.length >= 2 ? `${decodeURIComponent(segments.at(-2)!)}/${decodeURIComponent(name)}` : decodeURIComponent(name);
+}

@@ -1,0 +1,85 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DatasetRepository } from '../db/DatasetRepository.js';
+import type { IngestHooks, PluginRunner } from '../plugins/PluginRunner.js';
+import type { IngestWarning } from '../pipeline/progress.js';
+import type { Job } from './Job.js';
+
+/** How a job ended, as stored and sent. */
+export interface JobFailure {
+  code: string;
+  message: string;
+}
+
+/**
+ * The one owner of a job's lifecycle in the database and in the plugins: it
+ * marks the job running, writes its `complete` row inside the ingest's own
+ * transaction (so rows and status commit together), records the final figures
+ * after the commit, and settles a failed or cancelled job and its dataset. The
+ * plugins' hooks for the job are bound once, here, for all of it.
+ */
+export class JobLifecycle {
+  readonly hooks: IngestHooks;
+  /** The file's categories as the plugins see them, filled by the ingest. */
+  readonly categories = new Map<number, string>();
+  readonly #job: Job;
+  readonly #repo: DatasetRepository;
+
+  constructor(job: Job, repo: DatasetRepository, plugins: PluginRunner, onWarning: (warning: IngestWarning) => void) {
+    this.#job = job;
+    this.#repo = repo;
+    this.hooks = plugins.forIngest({ datasetId: job.spec.datasetId, jobId: job.id, split: job.spec.split }, this.categories, onWarning);
+  }
+
+  /** The job starts: it is `running`, and a ground-truth ingest puts its dataset in `ingesting`. */
+  async started(): Promise<void> {
+    const job = this.#job;
+    job.status = 'running';
+    job.startedAt = new Date();
+    await this.#repo.markJobRunning(job.id);
+    if (job.spec.kind === 'ingest') await this.#repo.setDatasetStatus(job.spec.datasetId, 'ingesting');
+  }
+
+  /** The statements that make the job `complete` (and its dataset `ready`), run inside the ingest's transaction. */
+  commitRows(result: Record<string, unknown>, metadata: { info: unknown; licenses: unknown }) {
+    const job = this.#job;
+    return async (conn: DuckDBConnection): Promise<void> => {
+      await conn.run(`UPDATE jobs SET status = 'complete', info = ?, licenses = ?, result = ?, finished_at = now() WHERE id = ?`, [
+        json(metadata.info),
+        json(metadata.licenses),
+        JSON.stringify(result),
+        job.id,
+      ]);
+      if (job.spec.kind === 'ingest') {
+        await conn.run(`UPDATE datasets SET status = 'ready', error = NULL, updated_at = now() WHERE id = ?`, [BigInt(job.spec.datasetId)]);
+      }
+    };
+  }
+
+  /** After the commit: the final figures (the commit's own time) are stored, and the plugins told. */
+  async completed(summary: Record<string, unknown>, onStoreFailed: (err: unknown) => void): Promise<void> {
+    const job = this.#job;
+    job.status = 'complete';
+    job.finishedAt = new Date();
+    job.result = summary;
+    await this.#repo.finishJob(job.id, 'complete', summary, null).catch(onStoreFailed);
+    await this.hooks.complete(summary);
+  }
+
+  /** The job failed or was cancelled: recorded, its dataset settled, the plugins told. */
+  async ended(status: 'failed' | 'cancelled', error: JobFailure, onStoreFailed: (err: unknown) => void): Promise<void> {
+    const job = this.#job;
+    job.status = status;
+    job.finishedAt = new Date();
+    job.error = error;
+    try {
+      await this.#repo.finishJob(job.id, status, null, error);
+      if (job.spec.kind === 'ingest') await this.#repo.settleDatasetAfterFailure(job.spec.datasetId, status, error.message);
+      else await this.#repo.failPredictionSet(job.id, error.message);
+    } catch (err) {
+      onStoreFailed(err);
+    }
+    await this.hooks.failed(error);
+  }
+}
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
