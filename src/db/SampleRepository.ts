@@ -1,5 +1,9 @@
 import { notFound } from '../errors.js';
 import type { Database } from './Database.js';
+import { annotationsTable } from './tables/annotationsTable.js';
+import { predictionsTable } from './tables/predictionsTable.js';
+import { samplesTable } from './tables/samplesTable.js';
+import { selectList } from './tables/TableMapping.js';
 import type { Row } from './toPlainRows.js';
 
 /** Filters of {@link SampleRepository.list}. */
@@ -17,14 +21,14 @@ export interface SampleLocation {
   dataset_id: number;
   job_id: string;
   file_name: string;
-  image_dir: string;
+  image_dir: string | null;
   failure_code: string | null;
   failure_message: string | null;
 }
 
 const b = (n: number): bigint => BigInt(n);
 
-const SAMPLE_COLUMNS = `s.id, s.dataset_id, s.coco_id, s.file_name, s.width, s.height, s.split, s.license, s.extra,
+const SAMPLE_COLUMNS = `${selectList(samplesTable, 's', ['job_id', 'image_ref'])},
   f.code AS failure_code, f.message AS failure_message`;
 
 /**
@@ -63,19 +67,24 @@ export class SampleRepository {
       ),
       this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${filter}`, params),
     ]);
-    return { items: items.map(shapeSample), total: Number(count[0]!.n) };
+    return { items: items.map(samplesTable.shape), total: Number(count[0]!.n) };
   }
 
   /** One sample, shaped as in {@link list}. */
   async get(sampleId: number, datasetId: number | undefined): Promise<Row> {
-    return shapeSample(
+    return samplesTable.shape(
       await this.#one(`SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id`, sampleId, datasetId),
     );
   }
 
-  /** One sample's annotations with category names. */
-  async annotations(sampleId: number, datasetId: number | undefined): Promise<Row[]> {
+  /**
+   * One sample's annotations with category names; with `predictions`, that
+   * prediction set's results instead (with `score`), those under `minScore` left out.
+   * @throws AppError 404 for an unknown sample or prediction set
+   */
+  async annotations(sampleId: number, datasetId: number | undefined, options: { predictions?: string; minScore?: number } = {}): Promise<Row[]> {
     const sample = await this.locate(sampleId, datasetId);
+    if (options.predictions !== undefined) return this.#predictions(sample, options.predictions, options.minScore ?? 0);
     const rows = await this.#db.query(
       `SELECT a.id, a.coco_id, a.category_id, c.name AS category_name, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h,
               a.area, a.iscrowd, a.segmentation, a.keypoints, a.num_keypoints, a.caption, a.extra
@@ -83,13 +92,27 @@ export class SampleRepository {
        WHERE a.sample_id = ? AND a.dataset_id = ? ORDER BY a.id`,
       [b(sample.id), b(sample.dataset_id)],
     );
-    return rows.map(shapeAnnotation);
+    return rows.map(annotationsTable.shape);
+  }
+
+  async #predictions(sample: SampleLocation, name: string, minScore: number): Promise<Row[]> {
+    const sets = await this.#db.query(`SELECT 1 FROM prediction_sets WHERE dataset_id = ? AND name = ? AND status = 'ready'`, [b(sample.dataset_id), name]);
+    if (sets.length === 0) throw notFound('prediction set', name);
+    const rows = await this.#db.query(
+      `SELECT p.id, p.coco_id, p.category_id, c.name AS category_name, p.score, p.bbox_x, p.bbox_y, p.bbox_w, p.bbox_h,
+              p.area, p.segmentation, p.keypoints, p.caption, p.extra
+       FROM predictions p LEFT JOIN categories c ON c.dataset_id = p.dataset_id AND c.id = p.category_id
+       WHERE p.sample_id = ? AND p.dataset_id = ? AND p.set_name = ? AND (p.score IS NULL OR p.score >= ?)
+       ORDER BY p.score DESC NULLS LAST, p.id`,
+      [b(sample.id), b(sample.dataset_id), name, minScore],
+    );
+    return rows.map(predictionsTable.shape);
   }
 
   /** Where a sample's image lives, and whether its ingest could read it. */
   async locate(sampleId: number, datasetId: number | undefined): Promise<SampleLocation> {
     const row = await this.#one(
-      `SELECT s.id, s.dataset_id, s.job_id, s.file_name, j.image_dir,
+      `SELECT s.id, s.dataset_id, s.job_id, coalesce(s.image_ref, s.file_name) AS file_name, j.image_dir,
               f.code AS failure_code, f.message AS failure_message
        FROM samples s JOIN jobs j ON j.id = s.job_id
        LEFT JOIN image_failures f ON f.sample_id = s.id`,
@@ -114,28 +137,4 @@ export class SampleRepository {
     const rows = await this.#db.query('SELECT 1 FROM datasets WHERE id = ?', [b(id)]);
     if (rows.length === 0) throw notFound('dataset', id);
   }
-}
-
-function shapeSample(row: Row): Row {
-  const { extra, failure_code, failure_message, ...rest } = row;
-  const out: Row = { ...rest, ...((extra as Row | null) ?? {}) };
-  // Extra fields never shadow ours.
-  Object.assign(out, rest);
-  out.image_error = failure_code === null ? null : { code: failure_code, message: failure_message };
-  return out;
-}
-
-function shapeAnnotation(row: Row): Row {
-  const { bbox_x, bbox_y, bbox_w, bbox_h, extra, keypoints, num_keypoints, caption, ...rest } = row;
-  const out: Row = {
-    ...rest,
-    bbox: bbox_x === null ? null : [bbox_x, bbox_y, bbox_w, bbox_h],
-  };
-  if (keypoints !== null) {
-    out.keypoints = keypoints;
-    out.num_keypoints = num_keypoints;
-  }
-  if (caption !== null) out.caption = caption;
-  if (extra !== null) out.extra = extra;
-  return out;
 }

@@ -7,7 +7,10 @@ const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(
 export const ingestBody = z
   .object({
     annotation_path: name(4096),
-    image_dir: name(4096),
+    /** Absent: each image is fetched by its `coco_url`. */
+    image_dir: name(4096).optional(),
+    /** A panoptic file's PNG folder; default the folder beside the file named after its stem. */
+    mask_dir: name(4096).optional(),
     dataset_name: name(200).optional(),
     split: z
       .string()
@@ -23,6 +26,18 @@ export const ingestBody = z
   })
   .strict();
 
+/** Body of `POST /datasets/{id}/predictions`. */
+export const predictionsBody = z
+  .object({
+    annotation_path: name(4096),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (e.g. "yolo-v9")'),
+    on_invalid: z.enum(['fail', 'skip'], { error: 'must be "fail" or "skip"' }).optional(),
+  })
+  .strict();
+
+/** A prediction set's name in a path. */
+export const predictionSetParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a prediction set name');
+
 /** Query of `GET /samples`. */
 export const samplesQuery = z
   .object({
@@ -36,6 +51,15 @@ export const samplesQuery = z
 
 /** Query of `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
 export const sampleRefQuery = z.object({ dataset_id: idParam.optional() }).strict();
+
+/** Query of `GET /samples/{id}/annotations`: the ground truth, or a prediction set's results above a score. */
+export const annotationsQuery = z
+  .object({
+    dataset_id: idParam.optional(),
+    predictions: predictionSetParam.optional(),
+    min_score: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+  })
+  .strict();
 
 /** Query of `GET /images/{dataset_id}/{sample_id}`. */
 export const imageQuery = z

@@ -110,6 +110,20 @@ export class DatasetStorage {
     return imageDir === null || isGs(imageDir);
   }
 
+  /**
+   * The folder beside a file named `name` (a panoptic file's PNGs,
+   * `panoptic_val2017/` beside `panoptic_val2017.json`), when it exists inside
+   * INGEST_ROOTS; null otherwise. Local files only: a bucket has no folders to find.
+   */
+  async besideFile(file: string, name: string): Promise<string | null> {
+    if (isGs(file) || name === '') return null;
+    try {
+      return await this.#paths.resolve('mask_dir', path.join(path.dirname(file), name), 'directory');
+    } catch {
+      return null;
+    }
+  }
+
   /** True when `folder` (one name) is a folder inside `imageDir`; for a bucket, when objects lie under it. */
   async hasFolder(imageDir: string, folder: string): Promise<boolean> {
     const location = this.imageLocation(imageDir, folder);

@@ -27,10 +27,10 @@ describe('request validation', function () {
   });
 
   it('answers 400 naming the field when a required field is missing', async () => {
-    const { status, body } = await post({ annotation_path: valid.annotation_path });
+    const { status, body } = await post({ image_dir: valid.image_dir });
     expect(status).to.equal(400);
     expect(body.error.code).to.equal('INVALID_REQUEST');
-    expect(body.error.message).to.match(/image_dir/);
+    expect(body.error.message).to.match(/annotation_path/);
   });
 
   it('answers 400 for wrong types, unknown fields and bad thumbnail modes', async () => {

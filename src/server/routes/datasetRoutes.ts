@@ -2,40 +2,63 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { conflict } from '../../errors.js';
 import type { Service } from '../startService.js';
-import { ingestBody } from '../schemas.js';
+import type { Context } from 'koa';
+import type { Job } from '../../jobs/Job.js';
+import { ingestBody, predictionSetParam, predictionsBody } from '../schemas.js';
 import { streamJobEvents } from '../streamJobEvents.js';
 import { idParam, validate } from '../validate.js';
 
-/** `POST /datasets/ingest`, `GET /datasets`, `GET /datasets/{id}`, `DELETE /datasets/{id}`. */
+/**
+ * `POST /datasets/ingest`, `GET /datasets`, `GET /datasets/{id}`, `DELETE /datasets/{id}`,
+ * `POST /datasets/{id}/predictions`, `DELETE /datasets/{id}/predictions/{name}`.
+ */
 export function datasetRoutes(router: Router, service: Service): void {
 
   router.post('/datasets/ingest', async (ctx) => {
     const body = validate(ingestBody, ctx.request.body, 'request body');
     const annotationPath = await service.storage.resolve('annotation_path', body.annotation_path, 'file');
-    const imageDir = await service.storage.resolve('image_dir', body.image_dir, 'directory');
+    const imageDir = body.image_dir === undefined ? null : await service.storage.resolve('image_dir', body.image_dir, 'directory');
+    const maskDir =
+      body.mask_dir === undefined
+        ? await service.storage.besideFile(annotationPath, path.posix.basename(annotationPath).replace(/\.json$/i, ''))
+        : await service.storage.resolve('mask_dir', body.mask_dir, 'directory');
     const job = await service.jobs.submit({
       annotationPath,
       imageDir,
+      maskDir,
       datasetId: body.dataset_id,
       datasetName: body.dataset_name ?? (body.dataset_id === undefined ? defaultName(annotationPath) : undefined),
       split: body.split ?? defaultSplit(annotationPath),
       thumbnails: body.thumbnails ?? 'all',
       onInvalid: body.on_invalid ?? 'fail',
     });
-    if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
-      await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs });
-      return;
-    }
-    ctx.status = 202;
-    ctx.set('Location', `/jobs/${job.id}`);
-    ctx.body = {
-      job_id: job.id,
-      dataset_id: job.spec.datasetId,
-      split: job.spec.split,
-      status: job.status,
-      status_url: `/jobs/${job.id}`,
-      events_url: `/jobs/${job.id}/events`,
-    };
+    await answerJob(ctx, service, job, { split: job.spec.split });
+  });
+
+  router.post('/datasets/:id/predictions', async (ctx) => {
+    const id = validate(idParam, ctx.params.id, 'dataset id');
+    const body = validate(predictionsBody, ctx.request.body, 'request body');
+    await service.datasets.getDataset(id);
+    const annotationPath = await service.storage.resolve('annotation_path', body.annotation_path, 'file');
+    const job = await service.jobs.submit({
+      kind: 'predictions',
+      annotationPath,
+      imageDir: null,
+      datasetId: id,
+      split: body.name,
+      thumbnails: 'none',
+      onInvalid: body.on_invalid ?? 'fail',
+    });
+    await answerJob(ctx, service, job, { predictions: body.name });
+  });
+
+  router.delete('/datasets/:id/predictions/:name', async (ctx) => {
+    const id = validate(idParam, ctx.params.id, 'dataset id');
+    const name = validate(predictionSetParam, ctx.params.name, 'prediction set');
+    const loading = service.jobs.activeFor(id).filter((j) => j.spec.kind === 'predictions' && j.spec.split === name);
+    for (const job of loading) await service.jobs.cancel(job.id, `cancelled: prediction set ${name} is being deleted`).catch(() => undefined);
+    await service.datasets.deletePredictionSet(id, name);
+    ctx.status = 204;
   });
 
   router.get('/datasets', async (ctx) => {
@@ -60,6 +83,24 @@ export function datasetRoutes(router: Router, service: Service): void {
     ctx.status = 204;
   });
 
+}
+
+/** A queued job as the POST that made it answers: its SSE stream when the client asks for one, else 202 with where to watch it. */
+async function answerJob(ctx: Context, service: Service, job: Job, what: Record<string, string>): Promise<void> {
+  if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
+    await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs });
+    return;
+  }
+  ctx.status = 202;
+  ctx.set('Location', `/jobs/${job.id}`);
+  ctx.body = {
+    job_id: job.id,
+    dataset_id: job.spec.datasetId,
+    ...what,
+    status: job.status,
+    status_url: `/jobs/${job.id}`,
+    events_url: `/jobs/${job.id}/events`,
+  };
 }
 
 /** `instances_val2017.json` -> `val2017`: COCO names its files `<kind>_<split>.json`. */

@@ -52,7 +52,7 @@ export function imageRoutes(router: Router, service: Service): void {
 }
 
 /** Streams the original image, whole or the one byte range asked for. */
-async function sendOriginal(ctx: Context, service: Service, imageDir: string, fileName: string): Promise<void> {
+async function sendOriginal(ctx: Context, service: Service, imageDir: string | null, fileName: string): Promise<void> {
   const { location, stat } = await service.storage.openImage(imageDir, fileName);
   ctx.set('Accept-Ranges', 'bytes');
   if (notModified(ctx, stat.etag)) return;

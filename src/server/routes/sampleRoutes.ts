@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Service } from '../startService.js';
-import { sampleRefQuery, samplesQuery } from '../schemas.js';
+import { annotationsQuery, sampleRefQuery, samplesQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 
 /** `GET /samples`, `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
@@ -26,8 +26,13 @@ export function sampleRoutes(router: Router, service: Service): void {
 
   router.get('/samples/:id/annotations', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'sample id');
-    const q = validate(sampleRefQuery, ctx.query, 'query');
-    ctx.body = { items: await service.samples.annotations(id, q.dataset_id) };
+    const q = validate(annotationsQuery, ctx.query, 'query');
+    ctx.body = {
+      items: await service.samples.annotations(id, q.dataset_id, {
+        ...(q.predictions === undefined ? {} : { predictions: q.predictions }),
+        ...(q.min_score === undefined ? {} : { minScore: q.min_score }),
+      }),
+    };
   });
 
 }
