@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseGsUrl } from './storage/gsUrl.js';
+import { isHttpUrl, parseHttpUrl } from './storage/httpUrl.js';
 
 /** The service's configuration, read from the environment by {@link loadConfig}. */
 export interface Config {
@@ -12,8 +13,8 @@ export interface Config {
   /** `DATA_DIR`, default `./data`: the DuckDB file and the thumbnail cache live under it. */
   dataDir: string;
   /**
-   * `INGEST_ROOTS`, comma-separated directories and `gs://bucket/prefix` entries
-   * datasets may be read from; default the working directory.
+   * `INGEST_ROOTS`, comma-separated directories, `gs://bucket/prefix` and
+   * `http(s)://host/prefix` entries datasets may be read from; default the working directory.
    */
   ingestRoots: string[];
   /** `WORKERS`, thumbnail pool size; default the machine's available parallelism. */
@@ -56,7 +57,16 @@ export interface Config {
     /** `GCS_MAX_RETRIES`: retries of a failed request (429, 5xx, resets) with backoff; default 4. */
     maxRetries: number;
   };
-  /** `IMAGE_READ_CONCURRENCY`: images an ingest fetches from a bucket at once, ahead of the workers; default 16. */
+  /** How files on the web (`http(s)://` roots) are fetched. */
+  http: {
+    /** `HTTP_TIMEOUT_MS`: per request (until its headers), and per image; default 30 000. */
+    timeoutMs: number;
+    /** `HTTP_STALL_TIMEOUT_MS`: a response body silent this long is resumed where it stopped; default 10 000. */
+    stallTimeoutMs: number;
+    /** `HTTP_MAX_RETRIES`: retries of a failed request (408, 429, 5xx, network errors) and of a cut-off body, with backoff; default 4. */
+    maxRetries: number;
+  };
+  /** `IMAGE_READ_CONCURRENCY`: images an ingest fetches from a bucket or the web at once, ahead of the workers; default 16. */
   imageReadConcurrency: number;
   /** `THUMBNAIL_BUCKET`: a `gs://bucket/prefix` thumbnails are written to and served from, instead of `DATA_DIR`; default null. */
   thumbnailBucket: string | null;
@@ -82,6 +92,9 @@ export const CONFIG_DEFAULTS = {
   gcsTimeoutMs: 30_000,
   gcsStallTimeoutMs: 10_000,
   gcsMaxRetries: 4,
+  httpTimeoutMs: 30_000,
+  httpStallTimeoutMs: 10_000,
+  httpMaxRetries: 4,
   // At 20 ms a request and ~150 images/s, 3-4 reads keep the pool fed; 16 leaves
   // room for slower links and stragglers at a cost of 16 images in memory.
   imageReadConcurrency: 16,
@@ -126,7 +139,7 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
     .refine((origins) => origins.every(isOrigin), 'CORS_ORIGINS must list origins such as https://app.example.com, comma-separated')
     .optional(),
-  GCS_ENDPOINT: z.string().trim().refine(isHttpUrl, 'GCS_ENDPOINT must be an http(s) URL such as http://127.0.0.1:9199').optional(),
+  GCS_ENDPOINT: z.string().trim().refine(isValidHttpUrl, 'GCS_ENDPOINT must be an http(s) URL such as http://127.0.0.1:9199').optional(),
   STORAGE_EMULATOR_HOST: z.string().trim().min(1).optional(),
   GCS_PROJECT_ID: z
     .string()
@@ -136,6 +149,9 @@ const envSchema = z.object({
   GCS_TIMEOUT_MS: intIn('GCS_TIMEOUT_MS', 100, 600_000).optional(),
   GCS_STALL_TIMEOUT_MS: intIn('GCS_STALL_TIMEOUT_MS', 50, 600_000).optional(),
   GCS_MAX_RETRIES: intIn('GCS_MAX_RETRIES', 0, 20).optional(),
+  HTTP_TIMEOUT_MS: intIn('HTTP_TIMEOUT_MS', 100, 600_000).optional(),
+  HTTP_STALL_TIMEOUT_MS: intIn('HTTP_STALL_TIMEOUT_MS', 50, 600_000).optional(),
+  HTTP_MAX_RETRIES: intIn('HTTP_MAX_RETRIES', 0, 20).optional(),
   IMAGE_READ_CONCURRENCY: intIn('IMAGE_READ_CONCURRENCY', 1, 1024).optional(),
   THUMBNAIL_BUCKET: z
     .string()
@@ -153,7 +169,7 @@ function isGsUrl(value: string): boolean {
   }
 }
 
-function isHttpUrl(value: string): boolean {
+function isValidHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';
@@ -205,11 +221,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .split(',')
     .map((r) => r.trim())
     .filter((r) => r.length > 0)
-    .map((r) => (r.startsWith('gs://') ? r : path.resolve(cwd, r)));
+    .map((r) => (r.startsWith('gs://') || isHttpUrl(r) ? r : path.resolve(cwd, r)));
   if (roots.length === 0) throw new ConfigError('invalid configuration:\n  INGEST_ROOTS: lists no directory');
-  for (const root of roots.filter((r) => r.startsWith('gs://'))) {
+  for (const root of roots.filter((r) => r.startsWith('gs://') || isHttpUrl(r))) {
     try {
-      parseGsUrl(root);
+      if (isHttpUrl(root)) parseHttpUrl(root);
+      else parseGsUrl(root);
     } catch (err) {
       throw new ConfigError(`invalid configuration:\n  INGEST_ROOTS: ${(err as Error).message}`);
     }
@@ -237,6 +254,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       timeoutMs: e.GCS_TIMEOUT_MS ?? CONFIG_DEFAULTS.gcsTimeoutMs,
       stallTimeoutMs: e.GCS_STALL_TIMEOUT_MS ?? CONFIG_DEFAULTS.gcsStallTimeoutMs,
       maxRetries: e.GCS_MAX_RETRIES ?? CONFIG_DEFAULTS.gcsMaxRetries,
+    },
+    http: {
+      timeoutMs: e.HTTP_TIMEOUT_MS ?? CONFIG_DEFAULTS.httpTimeoutMs,
+      stallTimeoutMs: e.HTTP_STALL_TIMEOUT_MS ?? CONFIG_DEFAULTS.httpStallTimeoutMs,
+      maxRetries: e.HTTP_MAX_RETRIES ?? CONFIG_DEFAULTS.httpMaxRetries,
     },
     imageReadConcurrency: e.IMAGE_READ_CONCURRENCY ?? CONFIG_DEFAULTS.imageReadConcurrency,
     thumbnailBucket: e.THUMBNAIL_BUCKET ?? null,

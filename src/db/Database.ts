@@ -113,6 +113,26 @@ export class Database {
     return toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[];
   }
 
+  /**
+   * Runs `work` in a transaction on a connection of its own (the control
+   * connection is shared by concurrent callers, whose statements would
+   * otherwise land inside it): committed when `work` resolves, rolled back when it throws.
+   */
+  async transaction<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await this.connect();
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      const result = await work(conn);
+      await conn.run('COMMIT');
+      return result;
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      conn.closeSync();
+    }
+  }
+
   /** A new connection for one ingest's transaction; the caller closes it. */
   async connect(): Promise<DuckDBConnection> {
     this.#assertOpen();

@@ -121,22 +121,14 @@ export class DatasetRepository {
 
   /** Deletes a prediction set and its predictions, in one transaction. @throws AppError 404 when there is none. */
   async deletePredictionSet(datasetId: number, name: string): Promise<void> {
-    const conn = await this.#db.connect();
-    try {
-      await conn.run('BEGIN TRANSACTION');
+    await this.#db.transaction(async (conn) => {
       const found = toPlainRows(
         await conn.runAndReadAll('SELECT job_id FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]),
       );
       if (found.length === 0) throw notFound('prediction set', name);
       await conn.run('DELETE FROM predictions WHERE dataset_id = ? AND set_name = ?', [b(datasetId), name]);
       await conn.run('DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]);
-      await conn.run('COMMIT');
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      conn.closeSync();
-    }
+    });
   }
 
   async markJobRunning(id: string): Promise<void> {
@@ -225,22 +217,25 @@ export class DatasetRepository {
    * otherwise land inside this transaction). Its thumbnails are the caller's to remove.
    */
   async deleteDataset(id: number): Promise<void> {
-    const conn = await this.#db.connect();
-    try {
-      await conn.run('BEGIN TRANSACTION');
-      for (const table of ['annotations', 'samples', 'image_failures', 'panoptic_records', 'categories', 'predictions', 'prediction_sets', 'plugin_data', 'jobs']) {
-        await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
-      }
+    await this.#db.transaction(async (conn) => {
+      for (const table of DATASET_TABLES) await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
       await conn.run('DELETE FROM datasets WHERE id = ?', [b(id)]);
-      await conn.run('COMMIT');
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      conn.closeSync();
-    }
+    });
   }
 }
+
+/** Every table with a `dataset_id`: what deleting a dataset empties. */
+const DATASET_TABLES = [
+  'annotations',
+  'samples',
+  'image_failures',
+  'panoptic_records',
+  'categories',
+  'predictions',
+  'prediction_sets',
+  'plugin_data',
+  'jobs',
+] as const;
 
 const DATASET_SELECT = `
   SELECT d.id, d.name, d.status, d.error, d.created_at, d.updated_at,

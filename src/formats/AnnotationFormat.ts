@@ -40,6 +40,8 @@ export interface RuleScope {
   knownCategories: ReadonlySet<number>;
   /** Categories this file itself holds. */
   fileCategories: number;
+  /** Rows whose image was not met before them and is still unknown after the whole file: 0 makes the image rules moot. */
+  unresolved: number;
 }
 
 /**

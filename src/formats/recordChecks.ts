@@ -65,6 +65,23 @@ export function isKeypointList(v: unknown): boolean {
   return true;
 }
 
+/**
+ * The fields an annotation and a model's result share, each absent (null) or
+ * valid: `bbox` (4 finite numbers, width and height >= 0), `area` (finite,
+ * >= 0), `segmentation` (polygons or RLE), `keypoints` (numbers, a multiple of
+ * 3 of them). A failure names the field.
+ */
+export function checkGeometry(bbox: unknown, area: unknown, segmentation: unknown, keypoints: unknown, file: string, section: string, index: number): void {
+  if (bbox !== null && !isBbox(bbox)) fail(file, section, index, 'bbox', bboxProblem(bbox));
+  if (area !== null && !(typeof area === 'number' && area >= 0 && area !== Infinity)) {
+    fail(file, section, index, 'area', `expected a finite number >= 0, got ${describe(area)}`);
+  }
+  if (segmentation !== null) checkSegmentation(segmentation, file, index, section);
+  if (keypoints !== null && !isKeypointList(keypoints)) {
+    fail(file, section, index, 'keypoints', `expected a list of numbers [x, y, v, ...] whose length is a multiple of 3, got ${describe(keypoints)}`);
+  }
+}
+
 /** Polygons or an RLE `{size, counts}`; anything else fails naming the field. */
 export function checkSegmentation(seg: unknown, file: string, index: number, section = 'annotations'): void {
   if (Array.isArray(seg)) {

@@ -1,4 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/Database.js';
 import type { IdSequence } from '../db/IdSequence.js';
 import { annotationsTable, type AnnotationRowIn } from '../db/tables/annotationsTable.js';
@@ -6,14 +5,16 @@ import { categoriesTable } from '../db/tables/categoriesTable.js';
 import { imageFailuresTable, type ImageFailureRowIn } from '../db/tables/imageFailuresTable.js';
 import { panopticRecordsTable, type PanopticRecordRowIn } from '../db/tables/panopticRecordsTable.js';
 import { samplesTable, type SampleRowIn } from '../db/tables/samplesTable.js';
-import { TableAppender } from '../db/tables/TableAppender.js';
+import type { TableAppender } from '../db/tables/TableAppender.js';
 import { toPlainRows } from '../db/toPlainRows.js';
 import { invalidAnnotations } from '../errors.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoAnnotation, CocoCategory, CocoImage, PanopticRecord } from '../formats/records.js';
+import { AppendTransaction, type InTransaction } from './AppendTransaction.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
 
 export type { SkipHandler } from './applyWholeFileRules.js';
+export type { InTransaction } from './AppendTransaction.js';
 
 /** Where one ingest writes. */
 export interface WriteTarget {
@@ -30,9 +31,6 @@ export interface IdSequences {
   annotations: IdSequence;
   predictions: IdSequence;
 }
-
-/** Runs inside the ingest's transaction just before it commits (the job's own rows). */
-export type InTransaction = (conn: DuckDBConnection) => Promise<void>;
 
 /** A sample as it was appended, for thumbnail tasks and plugins. */
 export interface WrittenSample {
@@ -67,7 +65,7 @@ export interface ImageFailure {
  */
 export class DatasetWriter {
   readonly target: WriteTarget;
-  readonly #conn: DuckDBConnection;
+  readonly #tx: AppendTransaction;
   readonly #ids: IdSequences;
   readonly #samples: TableAppender<SampleRowIn>;
   readonly #annotations: TableAppender<AnnotationRowIn>;
@@ -82,10 +80,11 @@ export class DatasetWriter {
   #existingCategories = new Set<number>();
   #imageCount = 0;
   #annotationCount = 0;
-  #open = true;
+  /** Annotations (and panoptic records) appended before their image was met. */
+  #unresolved = 0;
 
-  private constructor(conn: DuckDBConnection, target: WriteTarget, ids: IdSequences, appenders: Appenders) {
-    this.#conn = conn;
+  private constructor(tx: AppendTransaction, target: WriteTarget, ids: IdSequences, appenders: Appenders) {
+    this.#tx = tx;
     this.target = target;
     this.#ids = ids;
     this.#samples = appenders.samples;
@@ -96,20 +95,15 @@ export class DatasetWriter {
 
   /** Opens a connection and a transaction for one ingest. Call {@link close} in `finally`. */
   static async begin(db: Database, target: WriteTarget, ids: IdSequences): Promise<DatasetWriter> {
-    const conn = await db.connect();
-    try {
-      await conn.run('BEGIN TRANSACTION');
+    return AppendTransaction.begin(db, async (tx) => {
       const appenders: Appenders = {
-        samples: await TableAppender.open(conn, samplesTable),
-        annotations: await TableAppender.open(conn, annotationsTable),
-        failures: await TableAppender.open(conn, imageFailuresTable),
-        panoptic: await TableAppender.open(conn, panopticRecordsTable),
+        samples: await tx.appender(samplesTable),
+        annotations: await tx.appender(annotationsTable),
+        failures: await tx.appender(imageFailuresTable),
+        panoptic: await tx.appender(panopticRecordsTable),
       };
-      return new DatasetWriter(conn, target, ids, appenders);
-    } catch (err) {
-      conn.closeSync();
-      throw err;
-    }
+      return new DatasetWriter(tx, target, ids, appenders);
+    });
   }
 
   /** Skips records that break a rule (duplicate ids, unknown references) instead of failing; each goes to `onSkip`. */
@@ -160,14 +154,9 @@ export class DatasetWriter {
   /** Appends an annotation. Its image may come later in the file; that is resolved at commit. */
   addAnnotation(record: CocoAnnotation, index: number): void {
     const t = this.target;
-    this.#annotations.append({
-      id: this.#ids.annotations.next(),
-      datasetId: t.datasetId,
-      jobId: t.jobId,
-      sampleId: this.#sampleByCocoId.get(record.image_id)?.id ?? null,
-      recordIndex: index,
-      record,
-    });
+    const sampleId = this.#sampleByCocoId.get(record.image_id)?.id ?? null;
+    if (sampleId === null) this.#unresolved++;
+    this.#annotations.append({ id: this.#ids.annotations.next(), datasetId: t.datasetId, jobId: t.jobId, sampleId, recordIndex: index, record });
     this.#annotationCount++;
   }
 
@@ -178,6 +167,7 @@ export class DatasetWriter {
   addPanopticRecord(record: PanopticRecord, index: number, masks: readonly ({ size: [number, number]; counts: string } | null)[]): void {
     const t = this.target;
     const sampleId = this.#sampleByCocoId.get(record.image_id)?.id ?? null;
+    if (sampleId === null) this.#unresolved++;
     this.#panoptic.append({ datasetId: t.datasetId, jobId: t.jobId, sampleId, recordIndex: index, record });
     record.segments_info.forEach((segment, k) => {
       const mask = masks[k] ?? null;
@@ -220,7 +210,7 @@ export class DatasetWriter {
 
   /** Pushes buffered rows to DuckDB (still uncommitted). */
   flush(): void {
-    for (const appender of this.#appenderList()) appender.flush();
+    this.#tx.flush();
   }
 
   /**
@@ -232,25 +222,30 @@ export class DatasetWriter {
   async checkWholeFile(rules: readonly WholeFileRule[]): Promise<void> {
     this.flush();
     const t = this.target;
-    await this.#conn.run(
-      `UPDATE annotations a SET sample_id = s.id FROM samples s
-       WHERE a.job_id = $1 AND a.sample_id IS NULL AND s.job_id = $1 AND s.coco_id = a.image_coco_id`,
-      [t.jobId],
-    );
-    await this.#conn.run(
-      `UPDATE panoptic_records p SET sample_id = s.id FROM samples s
-       WHERE p.job_id = $1 AND p.sample_id IS NULL AND s.job_id = $1 AND s.coco_id = p.image_coco_id`,
-      [t.jobId],
-    );
+    // Most files list images first: then there is nothing to resolve, and no join to pay for.
+    if (this.#unresolved > 0) {
+      for (const table of ['annotations', 'panoptic_records']) {
+        await this.#tx.conn.run(
+          `UPDATE ${table} a SET sample_id = s.id FROM samples s
+           WHERE a.job_id = $1 AND a.sample_id IS NULL AND s.job_id = $1 AND s.coco_id = a.image_coco_id`,
+          [t.jobId],
+        );
+      }
+    }
     const existing = toPlainRows(
-      await this.#conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]),
+      await this.#tx.conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]),
     ).map((r) => Number(r.id));
     this.#existingCategories = new Set(existing);
     const removed = await applyWholeFileRules(
-      this.#conn,
+      this.#tx.conn,
       t.jobId,
       rules,
-      { file: t.file, knownCategories: new Set([...existing, ...this.#categories.keys()]), fileCategories: this.#categories.size },
+      {
+        file: t.file,
+        knownCategories: new Set([...existing, ...this.#categories.keys()]),
+        fileCategories: this.#categories.size,
+        unresolved: this.#unresolved,
+      },
       this.#onSkip,
     );
     this.#annotationCount -= removed.annotations ?? 0;
@@ -264,36 +259,21 @@ export class DatasetWriter {
    */
   async commit(rules: readonly WholeFileRule[], inTransaction: InTransaction): Promise<void> {
     if (this.#checkedRules !== rules) await this.checkWholeFile(rules);
-    for (const appender of this.#appenderList()) appender.close();
-    const categories = await TableAppender.open(this.#conn, categoriesTable);
+    const categories = await this.#tx.appender(categoriesTable);
     for (const { record } of this.#categories.values()) {
       if (!this.#existingCategories.has(record.id)) categories.append({ datasetId: this.target.datasetId, record });
     }
-    categories.close();
-    await inTransaction(this.#conn);
-    await this.#conn.run('COMMIT');
-    this.#open = false;
+    await this.#tx.commit(inTransaction);
   }
 
   /** Discards everything this ingest appended. Safe to call more than once. */
-  async rollback(): Promise<void> {
-    if (!this.#open) return;
-    this.#open = false;
-    for (const appender of this.#appenderList()) appender.discard();
-    await this.#conn.run('ROLLBACK');
+  rollback(): Promise<void> {
+    return this.#tx.rollback();
   }
 
   /** Rolls back if still open, then releases the connection. Call in `finally`. */
-  async close(): Promise<void> {
-    try {
-      await this.rollback();
-    } finally {
-      this.#conn.closeSync();
-    }
-  }
-
-  #appenderList(): TableAppender<never>[] {
-    return [this.#samples, this.#annotations, this.#failures, this.#panoptic] as TableAppender<never>[];
+  close(): Promise<void> {
+    return this.#tx.close();
   }
 }
 

@@ -1,12 +1,12 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/Database.js';
 import { predictionsTable, type PredictionRowIn } from '../db/tables/predictionsTable.js';
-import { TableAppender } from '../db/tables/TableAppender.js';
+import type { TableAppender } from '../db/tables/TableAppender.js';
 import { toPlainRows } from '../db/toPlainRows.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoResult } from '../formats/records.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
-import type { IdSequences, InTransaction } from './DatasetWriter.js';
+import { AppendTransaction, type InTransaction } from './AppendTransaction.js';
+import type { IdSequences } from './DatasetWriter.js';
 
 /** Where one prediction set is written. */
 export interface PredictionTarget {
@@ -25,16 +25,15 @@ export interface PredictionTarget {
  * ground truth is only read.
  */
 export class PredictionWriter {
-  readonly #conn: DuckDBConnection;
+  readonly #tx: AppendTransaction;
   readonly #target: PredictionTarget;
   readonly #ids: IdSequences;
   readonly #rows: TableAppender<PredictionRowIn>;
   #onSkip: SkipHandler | null = null;
   #count = 0;
-  #open = true;
 
-  private constructor(conn: DuckDBConnection, target: PredictionTarget, ids: IdSequences, rows: TableAppender<PredictionRowIn>) {
-    this.#conn = conn;
+  private constructor(tx: AppendTransaction, target: PredictionTarget, ids: IdSequences, rows: TableAppender<PredictionRowIn>) {
+    this.#tx = tx;
     this.#target = target;
     this.#ids = ids;
     this.#rows = rows;
@@ -42,14 +41,7 @@ export class PredictionWriter {
 
   /** Opens a connection and a transaction. Call {@link close} in `finally`. */
   static async begin(db: Database, target: PredictionTarget, ids: IdSequences): Promise<PredictionWriter> {
-    const conn = await db.connect();
-    try {
-      await conn.run('BEGIN TRANSACTION');
-      return new PredictionWriter(conn, target, ids, await TableAppender.open(conn, predictionsTable));
-    } catch (err) {
-      conn.closeSync();
-      throw err;
-    }
+    return AppendTransaction.begin(db, async (tx) => new PredictionWriter(tx, target, ids, await tx.appender(predictionsTable)));
   }
 
   /** Skips results that break a rule instead of failing; each goes to `onSkip`. */
@@ -72,41 +64,33 @@ export class PredictionWriter {
     this.#rows.flush();
     const t = this.#target;
     // A dataset's splits may reuse an image id: the first sample with it (in id order) is taken.
-    await this.#conn.run(
+    await this.#tx.conn.run(
       `UPDATE predictions p SET sample_id = s.sample_id
        FROM (SELECT coco_id, min(id) AS sample_id FROM samples WHERE dataset_id = $2 GROUP BY coco_id) s
        WHERE p.job_id = $1 AND s.coco_id = p.image_coco_id`,
       [t.jobId, BigInt(t.datasetId)],
     );
-    const categories = toPlainRows(await this.#conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]));
+    const categories = toPlainRows(await this.#tx.conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]));
     const known = new Set(categories.map((r) => Number(r.id)));
-    const removed = await applyWholeFileRules(this.#conn, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0 }, this.#onSkip);
+    const removed = await applyWholeFileRules(this.#tx.conn, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0, unresolved: this.#count }, this.#onSkip);
     this.#count -= removed.predictions ?? 0;
   }
 
   /** Marks the set `ready` with its count, runs `inTransaction` (the job's rows) and commits. */
   async commit(inTransaction: InTransaction): Promise<void> {
-    this.#rows.close();
-    await this.#conn.run(`UPDATE prediction_sets SET status = 'ready', prediction_count = ? WHERE job_id = ?`, [BigInt(this.#count), this.#target.jobId]);
-    await inTransaction(this.#conn);
-    await this.#conn.run('COMMIT');
-    this.#open = false;
+    await this.#tx.commit(async (conn) => {
+      await conn.run(`UPDATE prediction_sets SET status = 'ready', prediction_count = ? WHERE job_id = ?`, [BigInt(this.#count), this.#target.jobId]);
+      await inTransaction(conn);
+    });
   }
 
   /** Discards the set. Safe to call more than once. */
-  async rollback(): Promise<void> {
-    if (!this.#open) return;
-    this.#open = false;
-    this.#rows.discard();
-    await this.#conn.run('ROLLBACK');
+  rollback(): Promise<void> {
+    return this.#tx.rollback();
   }
 
   /** Rolls back if still open, then releases the connection. Call in `finally`. */
-  async close(): Promise<void> {
-    try {
-      await this.rollback();
-    } finally {
-      this.#conn.closeSync();
-    }
+  close(): Promise<void> {
+    return this.#tx.close();
   }
 }

@@ -54,6 +54,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
         stallTimeoutMs: config.gcs.stallTimeoutMs,
         maxRetries: config.gcs.maxRetries,
       },
+      http: config.http,
     });
     const thumbnails = new ThumbnailStore({
       place:

@@ -1,20 +1,20 @@
-import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, forbiddenPath, invalidRequest } from '../errors.js';
-import { resolveImagePath } from './resolveImagePath.js';
-import { maxImageBytes } from '../workers/maxImageBytes.js';
-import type { ImageErrorCode, ThumbnailSource } from '../workers/messages.js';
-import { BucketGuard } from './BucketGuard.js';
-import { GcsObjectStore, type GcsObjectStoreOptions } from './GcsObjectStore.js';
-import { parseGsUrl } from './gsUrl.js';
-import { LocalFileStore } from './LocalFileStore.js';
+import { AppError, forbiddenPath } from '../errors.js';
+import type { ErrorCode } from '../errorCodes.js';
+import { maxImageBytes } from '../util/maxImageBytes.js';
+import type { GcsObjectStore, GcsObjectStoreOptions } from './GcsObjectStore.js';
+import type { HttpObjectStoreOptions } from './HttpObjectStore.js';
 import type { ObjectStat, ObjectStore } from './ObjectStore.js';
-import { PathGuard } from './PathGuard.js';
+import type { StorageBackend } from './StorageBackend.js';
+import { createStorageBackends } from './storageBackends.js';
+
+/** An image ready to decode: a path a worker reads itself (inside `within`), or bytes already fetched. */
+export type ImageInput = { kind: 'path'; path: string; within: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
 /** An image that could not be read, in the shape the worker reports its failures. */
 export interface ImageReadFailure {
   ok: false;
-  code: ImageErrorCode;
+  code: Extract<ErrorCode, 'IMAGE_MISSING' | 'IMAGE_REFUSED' | 'IMAGE_TOO_LARGE' | 'IMAGE_READ_FAILED'>;
   message: string;
   /**
    * True when the store failed rather than the image: it did not answer in time,
@@ -26,117 +26,80 @@ export interface ImageReadFailure {
 
 /** Options of {@link DatasetStorage}. */
 export interface DatasetStorageOptions {
-  /** INGEST_ROOTS: local directories and `gs://bucket/prefix` entries. Required. */
+  /** INGEST_ROOTS: directories, `gs://bucket/prefix` and `http(s)://host/prefix` entries. Required. */
   roots: readonly string[];
   /** How to reach Cloud Storage. Default: Google's endpoint with Application Default Credentials. */
   gcs?: GcsObjectStoreOptions;
+  /** How files on the web are fetched. Default: `HTTP_DEFAULTS`. */
+  http?: Omit<HttpObjectStoreOptions, 'admits'>;
 }
 
 /**
- * Where datasets live: local paths and `gs://` URLs, each served by its
- * {@link ObjectStore} and chosen by scheme. This is the one place that knows
- * there are two: it checks what a request names against INGEST_ROOTS, finds an
- * image's location from its folder and `file_name`, and hands the pipeline and
- * the routes a store, or an image ready for a worker.
+ * Where datasets live: local paths, `gs://` and `http(s)://` URLs, each read by
+ * the {@link StorageBackend} its scheme names (`storageBackends.ts`). The
+ * pipeline and the routes ask here: what a request names is checked against
+ * INGEST_ROOTS, an image's location is found from its folder and name, and an
+ * image comes ready for a worker.
  */
 export class DatasetStorage {
-  readonly #local = new LocalFileStore();
-  readonly #paths: PathGuard;
-  readonly #buckets: BucketGuard;
-  readonly #gcsOptions: GcsObjectStoreOptions;
-  #gcs: GcsObjectStore | null = null;
+  readonly #backends: StorageBackend[];
+  readonly #gcs: { store(): GcsObjectStore };
 
   constructor(options: DatasetStorageOptions) {
-    this.#paths = new PathGuard(options.roots.filter((root) => !isGs(root)));
-    this.#buckets = new BucketGuard(options.roots.filter(isGs));
-    this.#gcsOptions = options.gcs ?? {};
+    const { backends, gcs } = createStorageBackends({ roots: options.roots, gcs: options.gcs ?? {}, http: options.http ?? {} });
+    this.#backends = backends;
+    this.#gcs = gcs;
   }
 
   /** The store that reads `location`. */
   storeFor(location: string): ObjectStore {
-    return isGs(location) ? this.bucketStore() : this.#local;
+    return this.#backendFor(location).store();
   }
 
   /** The Cloud Storage store, which can also write (thumbnails under THUMBNAIL_BUCKET). */
   bucketStore(): GcsObjectStore {
-    // Made on first use, so a service that never reads a bucket never looks for credentials.
-    this.#gcs ??= new GcsObjectStore(this.#gcsOptions);
-    return this.#gcs;
+    return this.#gcs.store();
   }
 
   /**
-   * Checks a client-given path or `gs://` URL against INGEST_ROOTS and that it is
+   * Checks a client-given path or URL against INGEST_ROOTS and that it is
    * there, and returns the location to read: a real path, or the URL (a folder's
    * without its trailing slash).
    * @throws AppError 403 `PATH_FORBIDDEN` outside the roots; 400 `INVALID_REQUEST`
    *   when malformed, missing, empty (a bucket folder) or of the wrong kind; the
    *   store's error, prefixed with the field, when the store refuses or fails.
    */
-  async resolve(field: string, given: string, kind: 'file' | 'directory'): Promise<string> {
-    if (!isGs(given)) return this.#paths.resolve(field, given, kind);
-    try {
-      parseGsUrl(given);
-    } catch (err) {
-      throw invalidRequest(`${field}: ${(err as Error).message}`);
-    }
-    const url = kind === 'directory' ? given.replace(/\/+$/, '') : given;
-    if (!this.#buckets.contains(url)) {
-      throw forbiddenPath(`${field}: ${given} is outside the buckets and prefixes this service may read (INGEST_ROOTS)`);
-    }
-    const store = this.storeFor(url);
-    try {
-      if (kind === 'file') {
-        await store.stat(url);
-      } else {
-        const listing = store.list(`${url}/`, { pageSize: 1 });
-        const first = await listing.next();
-        await listing.return();
-        if (first.done) throw invalidRequest(`${field}: ${given} has no objects under it`);
-      }
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code === 'INVALID_REQUEST') throw err;
-      if (err.code === 'OBJECT_NOT_FOUND') throw invalidRequest(`${field}: ${given} does not exist`);
-      throw new AppError(err.code, `${field}: ${err.message}`, { cause: err });
-    }
-    return url;
+  resolve(field: string, given: string, kind: 'file' | 'directory'): Promise<string> {
+    return this.#backendFor(given).resolve(field, given, kind);
   }
 
   /**
    * True when this folder's images are fetched here and handed over as bytes
-   * (a bucket), false when workers read them themselves (local disk): fetches
-   * have a latency worth running ahead of the workers.
+   * (a bucket, the web, or images by URL), false when workers read them
+   * themselves (local disk): fetches have a latency worth running ahead of the workers.
    */
   fetchesImages(imageDir: string | null): boolean {
-    return imageDir === null || isGs(imageDir);
+    return imageDir === null || !this.#backendFor(imageDir).workersRead;
   }
 
   /**
    * The folder beside a file named `name` (a panoptic file's PNGs,
    * `panoptic_val2017/` beside `panoptic_val2017.json`), when it exists inside
-   * INGEST_ROOTS; null otherwise. Local files only: a bucket has no folders to find.
+   * INGEST_ROOTS; null otherwise. On disk only: a network store has no folders to find.
    */
   async besideFile(file: string, name: string): Promise<string | null> {
-    if (isGs(file) || name === '') return null;
+    const backend = this.#backendFor(file);
+    if (!backend.workersRead || name === '') return null;
     try {
-      return await this.#paths.resolve('mask_dir', path.join(path.dirname(file), name), 'directory');
+      return await backend.resolve('mask_dir', path.join(path.dirname(file), name), 'directory');
     } catch {
       return null;
     }
   }
 
-  /** True when `folder` (one name) is a folder inside `imageDir`; for a bucket, when objects lie under it. */
-  async hasFolder(imageDir: string, folder: string): Promise<boolean> {
-    const location = this.imageLocation(imageDir, folder);
-    if (location === null) return false;
-    if (!isGs(location)) return this.#local.isDirectory(location);
-    const listing = this.storeFor(location).list(`${location}/`, { pageSize: 1 });
-    try {
-      return !(await listing.next()).done;
-    } catch {
-      return false;
-    } finally {
-      await listing.return();
-    }
+  /** True when `folder` (one name) is a folder inside `imageDir`. */
+  hasFolder(imageDir: string, folder: string): Promise<boolean> {
+    return this.#backendFor(imageDir).hasFolder(imageDir, folder);
   }
 
   /**
@@ -144,33 +107,30 @@ export class DatasetStorage {
    * a folder, `fileName` must be a URL inside INGEST_ROOTS (images by `coco_url`).
    */
   imageLocation(imageDir: string | null, fileName: string): string | null {
-    if (imageDir === null) return isGs(fileName) && this.#buckets.contains(fileName) ? fileName : null;
-    if (!isGs(imageDir)) return resolveImagePath(imageDir, fileName);
-    if (fileName.startsWith('/') || fileName.includes('\\')) return null;
-    const url = `${imageDir}/${fileName}`;
-    try {
-      return parseGsUrl(url) ? url : null;
-    } catch {
-      return null; // `..`, empty segments, control characters
+    if (imageDir === null) {
+      const backend = this.#backendFor(fileName);
+      return backend.admits(fileName) ? fileName : null;
     }
+    return this.#backendFor(imageDir).join(imageDir, fileName);
   }
 
   /**
    * What a worker needs to make an image's thumbnails: its path, which the worker
-   * reads itself, or its bytes fetched from the bucket, ready to be moved to the
-   * worker. A bucket read that fails comes back as a failure, as the worker's do.
+   * reads itself, or its bytes fetched from its store, ready to be moved to the
+   * worker. A read that fails comes back as a failure, as the worker's do.
    * @throws the signal's reason when aborted.
    */
   async imageSource(
     imageDir: string | null,
     fileName: string,
     options: { signal?: AbortSignal; maxPixels: number },
-  ): Promise<ThumbnailSource | ImageReadFailure> {
+  ): Promise<ImageInput | ImageReadFailure> {
     const location = this.imageLocation(imageDir, fileName);
-    if (location === null) return refused(fileName);
-    if (!isGs(location)) return { kind: 'path', path: location, within: imageDir! };
+    if (location === null) return refused(fileName, imageDir);
+    const backend = this.#backendFor(location);
+    if (backend.workersRead) return { kind: 'path', path: location, within: imageDir! };
     try {
-      const bytes = await this.storeFor(location).readBytes(location, {
+      const bytes = await backend.store().readBytes(location, {
         maxBytes: maxImageBytes(options.maxPixels),
         ...(options.signal ? { signal: options.signal } : {}),
       });
@@ -188,26 +148,27 @@ export class DatasetStorage {
    */
   async openImage(imageDir: string | null, fileName: string): Promise<{ location: string; stat: ObjectStat }> {
     const location = this.imageLocation(imageDir, fileName);
-    if (location === null) throw imageError(refused(fileName));
-    let real = location;
-    if (isGs(location)) {
-      if (!this.#buckets.contains(location)) throw imageError(refused(fileName));
-    } else {
-      try {
-        real = await realpath(location);
-      } catch {
-        throw imageError({ ok: false, code: 'IMAGE_MISSING', message: `${fileName}: the original image is no longer there` });
-      }
-      const inside = imageDir !== null && real.startsWith(imageDir.endsWith(path.sep) ? imageDir : imageDir + path.sep);
-      if (!inside || !(await this.#paths.contains(real))) {
-        throw imageError({ ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: the image resolves outside its image folder` });
-      }
-    }
+    if (location === null) throw imageError(refused(fileName, imageDir));
+    const backend = this.#backendFor(location);
+    let real: string | null;
     try {
-      return { location: real, stat: await this.storeFor(real).stat(real) };
+      real = await backend.servable(imageDir, location);
+    } catch {
+      throw imageError({ ok: false, code: 'IMAGE_MISSING', message: `${fileName}: the original image is no longer there` });
+    }
+    if (real === null) throw imageError({ ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: the image resolves outside its image folder` });
+    try {
+      return { location: real, stat: await backend.store().stat(real) };
     } catch (err) {
       throw imageError(imageFailure(fileName, err));
     }
+  }
+
+  /** The backend of a location; a URL of a scheme no backend reads is refused. */
+  #backendFor(location: string): StorageBackend {
+    const backend = this.#backends.find((b) => b.handles(location));
+    if (!backend) throw forbiddenPath(`${location}: no storage reads this kind of location`);
+    return backend;
   }
 }
 
@@ -216,12 +177,9 @@ export function imageError(failure: ImageReadFailure): AppError {
   return new AppError(failure.code, failure.message);
 }
 
-function isGs(location: string): boolean {
-  return location.startsWith('gs://');
-}
-
-function refused(fileName: string): ImageReadFailure {
-  return { ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: file_name leaves the image folder; not read` };
+function refused(fileName: string, imageDir: string | null): ImageReadFailure {
+  const why = imageDir === null ? 'is not a URL inside INGEST_ROOTS' : 'leaves the image folder';
+  return { ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: ${why}; not read` };
 }
 
 /** A store's error, as an image failure naming the image and the reason. */

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyStrategy, Storage, type Bucket } from '@google-cloud/storage';
-import { AppError, objectForbidden, objectNotFound, objectReadFailed, objectTooLarge } from '../errors.js';
+import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { collectBytes } from './collectBytes.js';
 import { parseGsUrl, type GsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
 
@@ -111,27 +112,8 @@ export class GcsObjectStore implements ObjectStore {
       controller.abort(new StallError(this.#timeoutMs));
     }, this.#timeoutMs);
     const state: ReadState = { total: null };
-    let bytes: Uint8Array | null = null;
-    // What did not fit in `bytes`: all of it when no size was announced, the excess when more came than announced.
-    const pieces: Buffer[] = [];
-    let filled = 0;
-    let inBytes = 0;
     try {
-      for await (const chunk of this.#resumable(url, null, controller.signal, state)) {
-        if (bytes === null && state.total !== null) {
-          if (state.total > maxBytes) throw objectTooLarge(url, state.total, maxBytes);
-          // Its own ArrayBuffer, never Node's shared pool, so it moves to a worker without a copy.
-          bytes = new Uint8Array(new ArrayBuffer(state.total));
-        }
-        if (bytes !== null && pieces.length === 0 && filled + chunk.length <= bytes.length) {
-          bytes.set(chunk, filled);
-          inBytes += chunk.length;
-        } else {
-          if (filled + chunk.length > maxBytes) throw objectTooLarge(url, filled + chunk.length, maxBytes);
-          pieces.push(Buffer.from(chunk));
-        }
-        filled += chunk.length;
-      }
+      return await collectBytes(this.#resumable(url, null, controller.signal, state), url, maxBytes, () => state.total);
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw objectReadFailed(url, `not read whole within ${this.#timeoutMs} ms`, err);
@@ -140,16 +122,6 @@ export class GcsObjectStore implements ObjectStore {
       clearTimeout(deadline);
       signal?.removeEventListener('abort', onAbort);
     }
-    if (bytes !== null && pieces.length === 0) return filled === bytes.length ? bytes : bytes.subarray(0, filled);
-    // No size announced, or more bytes than announced: gather what came.
-    const whole = new Uint8Array(new ArrayBuffer(filled));
-    if (bytes !== null) whole.set(bytes.subarray(0, inBytes));
-    let at = inBytes;
-    for (const piece of pieces) {
-      whole.set(piece, at);
-      at += piece.length;
-    }
-    return whole;
   }
 
   /** Writes an object whole (one request, no resumable session: thumbnails are a few KB). */

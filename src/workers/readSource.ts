@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { maxImageBytes } from './maxImageBytes.js';
+import { maxImageBytes } from '../util/maxImageBytes.js';
 import type { ImageErrorCode, ThumbnailSource } from './messages.js';
 
 /** An image problem, internal to this thread: it becomes `{ ok: false }` before leaving it. */

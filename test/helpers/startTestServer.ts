@@ -21,8 +21,12 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts the real service on 127.0.0.1:0; `env` overrides the configuration variables. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * Starts the real service on 127.0.0.1:0; `env` overrides the configuration
+ * variables, and `extraRoots` are added to the default INGEST_ROOTS (the
+ * fixtures and the scratch folder).
+ */
+export async function startTestServer(env: Record<string, string> = {}, extraRoots: readonly string[] = []): Promise<TestServer> {
   const base = await mkdtemp(path.join(os.tmpdir(), 'coco-ingest-test-'));
   const dataDir = path.join(base, 'data');
   const scratch = path.join(base, 'scratch');
@@ -32,7 +36,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      INGEST_ROOTS: `${path.join(REPO_ROOT, 'fixtures')},${scratch}`,
+      INGEST_ROOTS: [path.join(REPO_ROOT, 'fixtures'), scratch, ...extraRoots].join(','),
       WORKERS: '2',
       PLUGIN_DIR: path.join(REPO_ROOT, 'plugins'),
       LOG_LEVEL: 'silent',

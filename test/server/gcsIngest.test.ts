@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { cocoCounts } from '../helpers/cocoCounts.js';
+import { datasetContents as contents } from '../helpers/datasetContents.js';
 import { followJob, getJson, postIngest, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
 import { sharedStorageEmulator, type StorageEmulatorHandle } from '../helpers/storageEmulator.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
@@ -11,27 +12,6 @@ const BUCKET = 'gcs-ingest-test';
 const GS = `gs://${BUCKET}/coco`;
 const INSTANCES_VAL = path.join(SAMPLE_DIR, 'annotations/instances_val.json');
 const VAL_IMAGES = path.join(SAMPLE_DIR, 'images/val');
-
-/** What a dataset holds, without the ids that differ from one ingest to the next. */
-async function contents(url: string, datasetId: number): Promise<{ samples: any[]; annotations: any[]; thumbnails: Buffer[] }> {
-  const { body } = await getJson(`${url}/samples?dataset_id=${datasetId}&limit=200`);
-  const samples = [...body.items].sort((a: any, b: any) => a.coco_id - b.coco_id);
-  const annotations: any[] = [];
-  const thumbnails: Buffer[] = [];
-  for (const sample of samples) {
-    const { body: anns } = await getJson(`${url}/samples/${sample.id}/annotations?dataset_id=${datasetId}`);
-    annotations.push(...anns.items.map(withoutIds));
-    const thumb = await fetch(`${url}/images/${datasetId}/${sample.id}?size=medium`);
-    expect(thumb.status, `thumbnail of ${sample.file_name}`).to.equal(200);
-    thumbnails.push(Buffer.from(await thumb.arrayBuffer()));
-  }
-  return { samples: samples.map(withoutIds), annotations, thumbnails };
-}
-
-function withoutIds(row: Record<string, unknown>): Record<string, unknown> {
-  const { id: _id, dataset_id: _d, sample_id: _s, job_id: _j, ...rest } = row;
-  return rest;
-}
 
 describe('datasets in Cloud Storage (the official client against the emulator, over HTTP)', function () {
   this.timeout(60_000);

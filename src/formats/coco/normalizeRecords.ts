@@ -2,14 +2,11 @@ import type { CocoAnnotation, CocoCategory, CocoImage } from '../records.js';
 import {
   addExtra,
   asRecord,
-  bboxProblem,
-  checkSegmentation,
+  checkGeometry,
   describe,
   fail,
   failInteger,
   failMissing,
-  isBbox,
-  isKeypointList,
   isNonNegativeInteger,
   isPositiveInteger,
   type RawRecord,
@@ -113,26 +110,11 @@ export function normalizeAnnotation(raw: unknown, index: number, file: string): 
   if (categoryId === null ? caption === null : !Number.isSafeInteger(categoryId)) {
     failInteger(file, 'annotations', index, 'category_id', r.category_id);
   }
-  if (bbox !== null && !isBbox(bbox)) {
-    fail(file, 'annotations', index, 'bbox', bboxProblem(bbox));
-  }
-  if (area !== null && !(typeof area === 'number' && area >= 0 && area !== Infinity)) {
-    fail(file, 'annotations', index, 'area', `expected a finite number >= 0, got ${describe(area)}`);
-  }
+  checkGeometry(bbox, area, segmentation, keypoints, file, 'annotations', index);
   let crowd: boolean;
   if (iscrowd === 0 || iscrowd === false) crowd = false;
   else if (iscrowd === 1 || iscrowd === true) crowd = true;
   else fail(file, 'annotations', index, 'iscrowd', `expected 0, 1 or a boolean, got ${describe(iscrowd)}`);
-  if (segmentation !== null) checkSegmentation(segmentation, file, index);
-  if (keypoints !== null && !isKeypointList(keypoints)) {
-    fail(
-      file,
-      'annotations',
-      index,
-      'keypoints',
-      `expected a list of numbers [x, y, v, ...] whose length is a multiple of 3, got ${describe(keypoints)}`,
-    );
-  }
   if (numKeypoints !== null && !isNonNegativeInteger(numKeypoints)) {
     fail(file, 'annotations', index, 'num_keypoints', `expected an integer >= 0, got ${describe(numKeypoints)}`);
   }

@@ -2,14 +2,11 @@ import type { CocoResult } from '../records.js';
 import {
   addExtra,
   asRecord,
-  bboxProblem,
-  checkSegmentation,
+  checkGeometry,
   describe,
   fail,
   failInteger,
   failMissing,
-  isBbox,
-  isKeypointList,
 } from '../recordChecks.js';
 
 /** Results have no key: their records are named `[17]`, as the file's top-level array holds them. */
@@ -42,14 +39,7 @@ export function normalizeResult(raw: unknown, index: number, file: string): Coco
     if (score === null) failMissing(file, SECTION, index, 'score');
     if (!Number.isFinite(score)) fail(file, SECTION, index, 'score', `expected a number, got ${describe(score)}`);
   }
-  if (bbox !== null && !isBbox(bbox)) fail(file, SECTION, index, 'bbox', bboxProblem(bbox));
-  if (area !== null && !(typeof area === 'number' && area >= 0 && area !== Infinity)) {
-    fail(file, SECTION, index, 'area', `expected a finite number >= 0, got ${describe(area)}`);
-  }
-  if (segmentation !== null) checkSegmentation(segmentation, file, index, SECTION);
-  if (keypoints !== null && !isKeypointList(keypoints)) {
-    fail(file, SECTION, index, 'keypoints', `expected a list of numbers [x, y, v, ...] whose length is a multiple of 3, got ${describe(keypoints)}`);
-  }
+  checkGeometry(bbox, area, segmentation, keypoints, file, SECTION, index);
   if (caption === null && bbox === null && segmentation === null && keypoints === null) {
     failMissing(file, SECTION, index, 'bbox, segmentation, keypoints or caption');
   }

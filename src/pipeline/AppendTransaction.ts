@@ -1,0 +1,74 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../db/Database.js';
+import { TableAppender } from '../db/tables/TableAppender.js';
+import type { TableMapping } from '../db/tables/TableMapping.js';
+
+/** Runs inside a transaction just before it commits (a job's own rows). */
+export type InTransaction = (conn: DuckDBConnection) => Promise<void>;
+
+/**
+ * One ingest's transaction: a connection of its own, the appenders of the
+ * tables it fills, and the commit or rollback of everything they appended.
+ * The writers build on it; it knows nothing of what they write.
+ */
+export class AppendTransaction {
+  readonly conn: DuckDBConnection;
+  readonly #appenders: TableAppender<never>[] = [];
+  #open = true;
+
+  private constructor(conn: DuckDBConnection) {
+    this.conn = conn;
+  }
+
+  /**
+   * Opens a connection and a transaction, and `prepare`s it (its appenders);
+   * if that fails, nothing is left open. Call {@link close} in `finally`.
+   */
+  static async begin<T>(db: Database, prepare: (tx: AppendTransaction) => Promise<T>): Promise<T> {
+    const tx = new AppendTransaction(await db.connect());
+    try {
+      await tx.conn.run('BEGIN TRANSACTION');
+      return await prepare(tx);
+    } catch (err) {
+      await tx.close();
+      throw err;
+    }
+  }
+
+  /** An appender into `mapping`'s table, flushed, closed or discarded with the transaction. */
+  async appender<In>(mapping: TableMapping<In>): Promise<TableAppender<In>> {
+    const appender = await TableAppender.open(this.conn, mapping);
+    this.#appenders.push(appender as TableAppender<never>);
+    return appender;
+  }
+
+  /** Moves every appender's buffered rows into the transaction (still uncommitted). */
+  flush(): void {
+    for (const appender of this.#appenders) appender.flush();
+  }
+
+  /** Closes the appenders, runs `inTransaction` and commits. */
+  async commit(inTransaction: InTransaction): Promise<void> {
+    for (const appender of this.#appenders) appender.close();
+    await inTransaction(this.conn);
+    await this.conn.run('COMMIT');
+    this.#open = false;
+  }
+
+  /** Discards everything appended. Safe to call more than once. */
+  async rollback(): Promise<void> {
+    if (!this.#open) return;
+    this.#open = false;
+    for (const appender of this.#appenders) appender.discard();
+    await this.conn.run('ROLLBACK');
+  }
+
+  /** Rolls back if still open, then releases the connection. Call in `finally`. */
+  async close(): Promise<void> {
+    try {
+      await this.rollback();
+    } finally {
+      this.conn.closeSync();
+    }
+  }
+}
