@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
-import { makePanopticSet } from '../helpers/makeFormats.js';
+import sharp from 'sharp';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
@@ -39,52 +39,80 @@ describe('every COCO file people have, through the API', function () {
   });
 
   describe('panoptic', () => {
+    const PANOPTIC = path.join(SAMPLE_DIR, 'annotations/panoptic_val.json');
+    const PNG_DIR = path.join(SAMPLE_DIR, 'annotations/panoptic_val');
+
+    /** The segment ids of a panoptic PNG, pixel by pixel (row-major), decoded here with sharp. */
+    async function pngIds(file: string): Promise<{ width: number; height: number; ids: number[] }> {
+      const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+      const ids: number[] = [];
+      for (let p = 0; p < info.width * info.height; p++) ids.push(data[p * 3]! + 256 * data[p * 3 + 1]! + 65536 * data[p * 3 + 2]!);
+      return { width: info.width, height: info.height, ids };
+    }
+
+    /** A copy of the panoptic fixture in the scratch folder, changed by `edit`. */
+    async function variant(name: string, edit: (json: any, pngDir: string) => Promise<void>): Promise<string> {
+      const dir = path.join(server.scratch, name);
+      await cp(PNG_DIR, path.join(dir, 'panoptic_val'), { recursive: true });
+      const json = JSON.parse(await readFile(PANOPTIC, 'utf8'));
+      await edit(json, path.join(dir, 'panoptic_val'));
+      await writeFile(path.join(dir, 'panoptic_val.json'), JSON.stringify(json));
+      return path.join(dir, 'panoptic_val.json');
+    }
+
     it('ingests a panoptic file with its PNG folder found beside it, each segment an annotation whose RLE is the PNG pixel for pixel', async () => {
-      const dir = path.join(server.scratch, 'panoptic');
-      const { images, json } = await makePanopticSet(dir);
-      const done = await ingest(server, { annotation_path: json, image_dir: path.join(dir, 'images') });
-      expect(done).to.include({ event: 'complete', format: 'panoptic', image_count: 2, annotation_count: 4, category_count: 2 });
+      const file = JSON.parse(await readFile(PANOPTIC, 'utf8'));
+      const segments = file.annotations.reduce((n: number, r: any) => n + r.segments_info.length, 0);
+      const done = await ingest(server, { annotation_path: PANOPTIC, image_dir: path.join(SAMPLE_DIR, 'images/val') });
+      expect(done).to.include({ event: 'complete', format: 'panoptic', image_count: 12, annotation_count: segments, category_count: 12 });
       expect(done.failures).to.deep.equal({});
       const dataset = (await getJson(`${server.url}/datasets/${done.dataset_id}`)).body;
-      expect(dataset.splits[0]).to.include({ format: 'panoptic', mask_dir: path.join(dir, 'panoptic_val') });
+      expect(dataset.splits[0]).to.include({ format: 'panoptic', mask_dir: PNG_DIR });
       expect(dataset.categories[0]).to.include({ name: 'person', isthing: 1 });
       expect(dataset.categories[0].color).to.deep.equal([220, 20, 60]);
+      expect(dataset.categories.at(-1)).to.include({ name: 'wall-other-merged', isthing: 0 });
       const samples = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}`)).body.items;
-      for (const image of images) {
-        const sample = samples.find((s: any) => s.coco_id === image.id);
+      for (const record of file.annotations) {
+        const png = await pngIds(path.join(PNG_DIR, record.file_name));
+        const sample = samples.find((s: any) => s.coco_id === record.image_id);
         const { items } = (await getJson(`${server.url}/samples/${sample.id}/annotations`)).body;
-        expect(items).to.have.length(2);
+        expect(items.map((a: any) => a.coco_id)).to.have.members(record.segments_info.map((s: any) => s.id));
         for (const segment of items) {
-          expect(segment.segmentation.size).to.deep.equal([image.height, image.width]);
-          const mask = decodeMask(rleFromString(segment.segmentation.counts), image.height, image.width);
-          for (let x = 0; x < image.width; x++) {
-            for (let y = 0; y < image.height; y++) {
-              expect(mask[x * image.height + y], `segment ${segment.coco_id} at ${x},${y}`).to.equal(image.ids[y * image.width + x] === segment.coco_id ? 1 : 0);
-            }
-          }
-          expect(segment.area).to.equal(image.ids.filter((v) => v === segment.coco_id).length);
+          expect(segment.segmentation.size).to.deep.equal([png.height, png.width]);
+          const mask = decodeMask(rleFromString(segment.segmentation.counts), png.height, png.width);
+          const expected = new Uint8Array(png.width * png.height);
+          png.ids.forEach((id, p) => {
+            if (id === segment.coco_id) expected[(p % png.width) * png.height + Math.floor(p / png.width)] = 1;
+          });
+          expect(Buffer.from(mask).equals(Buffer.from(expected)), `segment ${segment.coco_id} of ${record.file_name}`).to.equal(true);
+          const info = record.segments_info.find((s: any) => s.id === segment.coco_id);
+          expect(segment).to.include({ area: info.area, category_id: info.category_id, iscrowd: info.iscrowd === 1 });
+          expect(segment.bbox).to.deep.equal(info.bbox);
         }
       }
     });
 
-    it('counts a segment whose pixels disagree with its area and a missing PNG per kind, listing the samples, and ingests the rest', async () => {
-      const dir = path.join(server.scratch, 'panoptic-broken');
-      const { json } = await makePanopticSet(dir, { wrongArea: true, missingPng: true });
-      const done = await ingest(server, { annotation_path: json, image_dir: path.join(dir, 'images'), mask_dir: path.join(dir, 'panoptic_val') });
-      expect(done).to.include({ event: 'complete', image_count: 2, annotation_count: 4 });
-      expect(done.failures).to.deep.equal({ MASK_AREA_MISMATCH: 1, MASK_MISSING: 1 });
+    it('counts a segment whose pixels disagree with its area, a missing PNG and one of the wrong size per kind, listing the samples, and ingests the rest', async () => {
+      const file = await variant('panoptic-broken', async (json, pngDir) => {
+        json.annotations[0].segments_info[0].area += 1;
+        await rm(path.join(pngDir, json.annotations[1].file_name));
+        await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } }).png().toFile(path.join(pngDir, json.annotations[2].file_name));
+      });
+      const done = await ingest(server, { annotation_path: file, image_dir: path.join(SAMPLE_DIR, 'images/val') });
+      expect(done).to.include({ event: 'complete', image_count: 12 });
+      expect(done.failures).to.deep.equal({ MASK_AREA_MISMATCH: 1, MASK_MISSING: 1, MASK_SIZE_MISMATCH: 1 });
       const samples = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}`)).body.items;
-      const errors = samples.map((s: any) => s.image_error?.code).sort();
-      expect(errors).to.deep.equal(['MASK_AREA_MISMATCH', 'MASK_MISSING']);
-      expect(samples.find((s: any) => s.coco_id === 100).image_error.message).to.match(/segment 1056816 has \d+ pixels, segments_info\[0\]\.area says \d+/);
+      const errors = samples.filter((s: any) => s.image_error !== null).map((s: any) => s.image_error.code).sort();
+      expect(errors).to.deep.equal(['MASK_AREA_MISMATCH', 'MASK_MISSING', 'MASK_SIZE_MISMATCH']);
+      const json = JSON.parse(await readFile(file, 'utf8'));
+      const mismatch = samples.find((s: any) => s.coco_id === json.annotations[0].image_id).image_error.message;
+      expect(mismatch).to.match(new RegExp(`segment ${json.annotations[0].segments_info[0].id} has \\d+ pixels, segments_info\\[0\\]\\.area says \\d+`));
     });
 
     it('fails a panoptic file without a PNG folder, saying so', async () => {
-      const dir = path.join(server.scratch, 'panoptic-alone');
-      const { json } = await makePanopticSet(dir);
-      const moved = path.join(dir, 'renamed.json');
-      await writeFile(moved, await readFile(json));
-      const done = await ingest(server, { annotation_path: moved, image_dir: path.join(dir, 'images') });
+      const file = path.join(server.scratch, 'renamed.json');
+      await writeFile(file, await readFile(PANOPTIC));
+      const done = await ingest(server, { annotation_path: file, image_dir: path.join(SAMPLE_DIR, 'images/val') });
       expect(done).to.include({ event: 'failed', code: 'INVALID_ANNOTATION_FILE' });
       expect(done.message).to.equal('renamed.json: a panoptic file needs its PNG folder: give mask_dir');
     });
@@ -92,31 +120,20 @@ describe('every COCO file people have, through the API', function () {
 
   describe('LVIS', () => {
     it('finds images known only by coco_url under their split folder, and keeps the LVIS fields', async () => {
-      const coco = JSON.parse(await readFile(INSTANCES, 'utf8'));
-      const lvis = {
-        info: coco.info,
-        // LVIS lists its annotations first, without iscrowd.
-        annotations: coco.annotations.map(({ iscrowd: _crowd, ...a }: any) => a),
-        images: coco.images.map(({ file_name, ...i }: any) => ({
-          ...i,
-          coco_url: `http://images.cocodataset.org/val/${file_name}`,
-          neg_category_ids: [2],
-          not_exhaustive_category_ids: [],
-        })),
-        licenses: coco.licenses,
-        categories: coco.categories.map((c: any) => ({ ...c, synset: `${c.name}.n.01`, synonyms: [c.name], def: 'a thing', frequency: 'f', image_count: 1, instance_count: 1 })),
-      };
-      const file = path.join(server.scratch, 'lvis_v1_val.json');
-      await writeFile(file, JSON.stringify(lvis));
+      const file = path.join(SAMPLE_DIR, 'annotations/lvis_val.json');
+      const lvis = JSON.parse(await readFile(file, 'utf8'));
       const done = await ingest(server, { annotation_path: file, image_dir: path.join(SAMPLE_DIR, 'images') });
-      expect(done).to.include({ event: 'complete', format: 'lvis', image_count: coco.images.length, annotation_count: coco.annotations.length });
-      expect(done.thumbnails).to.include({ generated: coco.images.length, failed: 0 });
+      expect(done).to.include({ event: 'complete', format: 'lvis', image_count: lvis.images.length, annotation_count: lvis.annotations.length });
+      expect(done.thumbnails).to.include({ generated: lvis.images.length, failed: 0 });
       const sample = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}&limit=1`)).body.items[0];
-      expect(sample).to.include({ file_name: null });
-      expect(sample.neg_category_ids).to.deep.equal([2]);
+      const record = lvis.images.find((i: any) => i.id === sample.coco_id);
+      expect(sample).to.include({ file_name: null, coco_url: record.coco_url });
+      expect(sample.neg_category_ids).to.deep.equal(record.neg_category_ids);
+      expect(sample.not_exhaustive_category_ids).to.deep.equal([]);
       expect((await fetch(`${server.url}/images/${done.dataset_id}/${sample.id}?size=original`)).status).to.equal(200);
       const dataset = (await getJson(`${server.url}/datasets/${done.dataset_id}`)).body;
-      expect(dataset.categories[0]).to.include({ synset: 'person.n.01', frequency: 'f' });
+      expect(dataset.categories[0]).to.include({ synset: 'person.n.01', frequency: 'f', def: 'a person (person)' });
+      expect(dataset.categories[0].synonyms).to.deep.equal(['person']);
       const annotations = (await getJson(`${server.url}/samples/${sample.id}/annotations`)).body.items;
       expect(annotations.every((a: any) => a.iscrowd === false)).to.equal(true);
     });
@@ -154,17 +171,17 @@ describe('every COCO file people have, through the API', function () {
       }));
 
     it('loads a results file as a named prediction set beside the ground truth, shown with scores above min_score', async () => {
-      const file = path.join(server.scratch, 'results.json');
-      await writeFile(file, JSON.stringify(results(30)));
+      const file = path.join(SAMPLE_DIR, 'annotations/results_val.json');
+      const fixture = JSON.parse(await readFile(file, 'utf8'));
       const done = await postPredictions(server, datasetId, { annotation_path: file, name: 'yolo-v9' });
-      expect(done).to.include({ event: 'complete', format: 'results', prediction_count: 30, name: 'yolo-v9' });
+      expect(done).to.include({ event: 'complete', format: 'results', prediction_count: fixture.length, name: 'yolo-v9' });
       const dataset = (await getJson(`${server.url}/datasets/${datasetId}`)).body;
       expect(dataset.prediction_sets).to.have.length(1);
-      expect(dataset.prediction_sets[0]).to.include({ name: 'yolo-v9', prediction_count: 30, status: 'ready' });
+      expect(dataset.prediction_sets[0]).to.include({ name: 'yolo-v9', prediction_count: fixture.length, status: 'ready' });
       expect(dataset).to.include({ image_count: groundTruth.image_count, annotation_count: groundTruth.annotation_count });
       const sample = (await getJson(`${server.url}/samples?dataset_id=${datasetId}&limit=1`)).body.items[0];
       const all = (await getJson(`${server.url}/samples/${sample.id}/annotations?predictions=yolo-v9`)).body.items;
-      const expected = results(30).filter((r: any) => r.image_id === sample.coco_id);
+      const expected = fixture.filter((r: any) => r.image_id === sample.coco_id);
       expect(all).to.have.length(expected.length);
       expect(all.every((p: any) => typeof p.score === 'number')).to.equal(true);
       const high = (await getJson(`${server.url}/samples/${sample.id}/annotations?predictions=yolo-v9&min_score=0.8`)).body.items;
@@ -206,8 +223,8 @@ describe('every COCO file people have, through the API', function () {
     });
   });
 
-  it('says what each split was: instances, keypoints, captions', async () => {
-    for (const [kind, format] of [['instances', 'instances'], ['person_keypoints', 'keypoints'], ['captions', 'captions']]) {
+  it('says what each split was: instances, keypoints, captions, image_info', async () => {
+    for (const [kind, format] of [['instances', 'instances'], ['person_keypoints', 'keypoints'], ['captions', 'captions'], ['image_info', 'image_info']]) {
       const done = await ingest(server, { annotation_path: path.join(SAMPLE_DIR, `annotations/${kind}_val.json`), image_dir: path.join(SAMPLE_DIR, 'images/val'), thumbnails: 'none' });
       expect(done, kind).to.include({ event: 'complete', format });
     }
