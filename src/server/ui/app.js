@@ -1,16 +1,20 @@
 // The browser view of coco-ingest: start an ingest and watch it live (EventSource),
 // list datasets, page through a dataset's thumbnails by category and split, and
-// look at one image with its annotations drawn over it. Plain DOM, no build step;
-// every value from the server is set with textContent or attributes, never as HTML.
+// look at one image with its annotations drawn over it (boxes, polygons, RLE masks
+// and panoptic segments in their category colours, keypoints and skeletons) and a
+// prediction set over them above a score. Plain DOM, no build step; every value
+// from the server is set with textContent or attributes, never as HTML.
+import { decodeMask, rleFromString } from './rle.js';
 
 const STAGES = ['categories', 'images', 'annotations', 'thumbnails'];
+const SVG_TAGS = new Set(['svg', 'rect', 'polygon', 'text', 'path', 'line', 'circle', 'g', 'title']);
 const PAGE = 48;
 const $ = (selector) => document.querySelector(selector);
 
 /** Creates an element with attributes and children (strings become text). */
 function el(tag, attrs = {}, ...children) {
   const node = document.createElementNS(
-    ['svg', 'rect', 'polygon', 'text'].includes(tag) ? 'http://www.w3.org/2000/svg' : 'http://www.w3.org/1999/xhtml',
+    SVG_TAGS.has(tag) ? 'http://www.w3.org/2000/svg' : 'http://www.w3.org/1999/xhtml',
     tag,
   );
   for (const [key, value] of Object.entries(attrs)) {
@@ -38,17 +42,20 @@ function showJob(jobId) {
   $('#job-message').textContent = 'waiting for the first event…';
   $('#job-message').className = '';
   const stages = $('#stages');
-  stages.replaceChildren(
-    ...STAGES.map((stage) =>
-      el('div', { class: 'stage', 'data-stage': stage }, el('span', {}, stage), ' ', el('span', { class: 'muted count' }, ''), el('progress', { max: 1 })),
-    ),
-  );
+  const stageRow = (stage) =>
+    el('div', { class: 'stage', 'data-stage': stage }, el('span', {}, stage), ' ', el('span', { class: 'muted count' }, ''), el('progress', { max: 1 }));
+  stages.replaceChildren(...STAGES.map(stageRow));
   $('#job-cancel').hidden = false;
   $('#job-cancel').onclick = () => api(`/jobs/${jobId}`, { method: 'DELETE' }).catch(() => undefined);
   source = new EventSource(`/jobs/${jobId}/events`);
   source.addEventListener('progress', (e) => {
     const p = JSON.parse(e.data);
-    const row = stages.querySelector(`[data-stage="${p.stage}"]`);
+    let row = stages.querySelector(`[data-stage="${p.stage}"]`);
+    // Stages only some jobs have (a panoptic file's masks, a prediction set's results) get a row when they first report.
+    if (!row && p.stage !== 'queued') {
+      row = stageRow(p.stage);
+      stages.insertBefore(row, stages.querySelector('[data-stage="thumbnails"]'));
+    }
     if (row) {
       row.querySelector('.count').textContent = p.total === null ? `${p.current}` : `${p.current} / ${p.total}`;
       const bar = row.querySelector('progress');
@@ -100,7 +107,9 @@ async function loadDatasets() {
 $('#ingest-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  const body = { annotation_path: form.get('annotation_path'), image_dir: form.get('image_dir') };
+  const body = { annotation_path: form.get('annotation_path') };
+  if (form.get('image_dir')) body.image_dir = form.get('image_dir');
+  if (form.get('mask_dir')) body.mask_dir = form.get('mask_dir');
   if (form.get('dataset_name')) body.dataset_name = form.get('dataset_name');
   if (form.get('dataset_id')) body.dataset_id = Number(form.get('dataset_id'));
   if (form.get('split')) body.split = form.get('split');
@@ -159,8 +168,8 @@ async function showDataset(id, params) {
   );
 }
 
-function fillSelect(select, values, selected) {
-  select.replaceChildren(el('option', { value: '' }, 'all'), ...values.map((v) => el('option', { value: v }, v)));
+function fillSelect(select, values, selected, none = 'all') {
+  select.replaceChildren(el('option', { value: '' }, none), ...values.map((v) => el('option', { value: v }, v)));
   select.value = selected;
 }
 
@@ -168,28 +177,128 @@ function fillSelect(select, values, selected) {
 
 const COLOURS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990'];
 
-async function showSample(datasetId, sampleId) {
+/** The dataset a sample view needs (categories, prediction sets), fetched once per dataset. */
+let datasetCache = { id: null, dataset: null };
+async function datasetOf(id) {
+  if (datasetCache.id !== id) datasetCache = { id, dataset: await api(`/datasets/${id}`) };
+  return datasetCache.dataset;
+}
+
+/** A category's own colour (panoptic's `color`), else one of the palette's. */
+function colourOf(category, i) {
+  return Array.isArray(category?.color) ? `rgb(${category.color.join(',')})` : COLOURS[i % COLOURS.length];
+}
+
+/**
+ * An RLE mask as one SVG path: a 1-pixel-wide rectangle per run of ones, column
+ * by column (COCO's RLE runs down the columns).
+ */
+function maskPath(segmentation) {
+  const [height, width] = segmentation.size;
+  const counts = typeof segmentation.counts === 'string' ? rleFromString(segmentation.counts) : segmentation.counts;
+  const mask = decodeMask(counts, height, width);
+  let d = '';
+  for (let x = 0; x < width; x++) {
+    let y = 0;
+    while (y < height) {
+      if (!mask[x * height + y]) {
+        y++;
+        continue;
+      }
+      const start = y;
+      while (y < height && mask[x * height + y]) y++;
+      d += `M${x} ${start}h1v${y - start}h-1z`;
+    }
+  }
+  return d;
+}
+
+/** The shapes of one annotation or prediction: its mask or polygons, keypoints and skeleton, box and label. */
+function drawAnnotation(svg, a, { colour, category, fontSize, label, predicted }) {
+  const group = el('g', { class: predicted ? 'prediction' : 'truth' });
+  const seg = a.segmentation;
+  if (Array.isArray(seg)) {
+    for (const poly of seg) {
+      const points = [];
+      for (let k = 0; k + 1 < poly.length; k += 2) points.push(`${poly[k]},${poly[k + 1]}`);
+      group.append(el('polygon', { points: points.join(' '), fill: colour, stroke: colour, 'vector-effect': 'non-scaling-stroke' }));
+    }
+  } else if (seg && typeof seg === 'object' && Array.isArray(seg.size)) {
+    group.append(el('path', { d: maskPath(seg), fill: colour, class: 'mask', 'data-id': a.coco_id ?? a.id }));
+  }
+  if (Array.isArray(a.keypoints)) drawKeypoints(group, a.keypoints, category, colour, fontSize);
+  // Stuff segments (panoptic's `isthing: 0`) cover the background: a box says nothing about them.
+  if (a.bbox && category?.isthing !== 0) {
+    const [x, y, w, h] = a.bbox;
+    group.append(el('rect', { x, y, width: w, height: h, stroke: colour, class: 'box', 'vector-effect': 'non-scaling-stroke' }));
+    if (label) group.append(el('text', { x: x + 2, y: y + fontSize, 'font-size': fontSize }, label));
+  }
+  svg.append(group);
+}
+
+/** Keypoints `[x, y, v, ...]`: visible (v = 2) filled, labelled but occluded (v = 1) hollow, unlabelled (0) not drawn. */
+function drawKeypoints(group, keypoints, category, colour, fontSize) {
+  const at = (k) => ({ x: keypoints[3 * k], y: keypoints[3 * k + 1], v: keypoints[3 * k + 2] });
+  for (const [from, to] of category?.skeleton ?? []) {
+    const a = at(from - 1);
+    const b = at(to - 1);
+    if (a.v > 0 && b.v > 0) group.append(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, class: 'skeleton', 'vector-effect': 'non-scaling-stroke' }));
+  }
+  for (let k = 0; k < keypoints.length / 3; k++) {
+    const p = at(k);
+    if (p.v === 0) continue;
+    const point = el('circle', { cx: p.x, cy: p.y, r: fontSize / 4, stroke: colour, class: p.v === 2 ? 'kp-visible' : 'kp-occluded', 'vector-effect': 'non-scaling-stroke' });
+    if (p.v === 2) point.setAttribute('fill', colour);
+    point.append(el('title', {}, `${category?.keypoints?.[k] ?? `keypoint ${k + 1}`}${p.v === 1 ? ' (occluded)' : ''}`));
+    group.append(point);
+  }
+}
+
+function listItem(a, colour, text) {
+  const item = el('li', {}, text, a.bbox ? el('span', { class: 'muted' }, ` [${a.bbox.map((v) => Math.round(v)).join(', ')}]`) : '');
+  // Through the CSSOM: the page's CSP forbids inline style attributes.
+  item.style.borderLeftColor = colour;
+  return item;
+}
+
+async function showSample(datasetId, sampleId, params) {
   $('#sample-back').href = `#/datasets/${datasetId}`;
-  const [sample, { items }] = await Promise.all([
+  const [dataset, sample, { items }] = await Promise.all([
+    datasetOf(datasetId),
     api(`/samples/${sampleId}?dataset_id=${datasetId}`),
     api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}`),
   ]);
-  $('#sample-title').textContent = `${sample.file_name} · ${sample.width}×${sample.height} · ${sample.split}`;
+  const categories = new Map(dataset.categories.map((c) => [c.id, c]));
+  const setName = params.get('predictions') ?? '';
+  const minScore = Number(params.get('min_score') ?? 0);
+  const sets = dataset.prediction_sets.filter((p) => p.status === 'ready').map((p) => p.name);
+  fillSelect($('#prediction-set'), sets, setName, 'none');
+  $('#prediction-controls').hidden = sets.length === 0;
+  $('#min-score').value = String(minScore);
+  $('#min-score-value').textContent = minScore.toFixed(2);
+  const go = () => {
+    const q = new URLSearchParams();
+    if ($('#prediction-set').value) {
+      q.set('predictions', $('#prediction-set').value);
+      if (Number($('#min-score').value) > 0) q.set('min_score', $('#min-score').value);
+    }
+    location.hash = `#/datasets/${datasetId}/samples/${sampleId}${q.size > 0 ? `?${q}` : ''}`;
+  };
+  $('#prediction-set').onchange = go;
+  $('#min-score').onchange = go;
+  $('#min-score').oninput = () => ($('#min-score-value').textContent = Number($('#min-score').value).toFixed(2));
+  const predictions = setName
+    ? (await api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}&predictions=${encodeURIComponent(setName)}&min_score=${minScore}`)).items
+    : [];
+  const name = sample.file_name ?? sample.coco_url ?? `image ${sample.coco_id}`;
+  $('#sample-title').textContent = `${name} · ${sample.width}×${sample.height} · ${sample.split}`;
+  const colour = (a, i) => colourOf(categories.get(a.category_id), i);
   $('#annotations').replaceChildren(
-    ...items.map((a, i) => {
-      const item = el(
-        'li',
-        {},
-        a.caption ?? `${a.category_name ?? 'annotation'}${a.iscrowd ? ' (crowd)' : ''}`,
-        a.bbox ? el('span', { class: 'muted' }, ` [${a.bbox.map((v) => Math.round(v)).join(', ')}]`) : '',
-      );
-      // Through the CSSOM: the page's CSP forbids inline style attributes.
-      item.style.borderLeftColor = COLOURS[i % COLOURS.length];
-      return item;
-    }),
+    ...items.map((a, i) => listItem(a, colour(a, i), a.caption ?? `${a.category_name ?? 'annotation'}${a.iscrowd ? ' (crowd)' : ''}`)),
+    ...predictions.map((p) => listItem(p, '#111', `${p.caption ?? p.category_name ?? 'prediction'} ${p.score === null ? '' : p.score.toFixed(2)} (predicted)`)),
   );
   const figure = $('#figure');
-  if (sample.image_error) {
+  if (sample.image_error && !sample.image_error.code.startsWith('MASK_')) {
     figure.replaceChildren(el('p', { class: 'error' }, `${sample.image_error.code}: ${sample.image_error.message}`));
     return;
   }
@@ -197,21 +306,14 @@ async function showSample(datasetId, sampleId) {
   const svg = el('svg', { viewBox: `0 0 ${sample.width} ${sample.height}`, preserveAspectRatio: 'none' });
   const fontSize = Math.max(sample.width, sample.height) / 40;
   items.forEach((a, i) => {
-    const colour = COLOURS[i % COLOURS.length];
-    if (Array.isArray(a.segmentation)) {
-      for (const poly of a.segmentation) {
-        const points = [];
-        for (let k = 0; k + 1 < poly.length; k += 2) points.push(`${poly[k]},${poly[k + 1]}`);
-        svg.append(el('polygon', { points: points.join(' '), fill: colour, stroke: colour, 'vector-effect': 'non-scaling-stroke' }));
-      }
-    }
-    if (a.bbox) {
-      const [x, y, w, h] = a.bbox;
-      svg.append(el('rect', { x, y, width: w, height: h, stroke: colour, class: 'box', 'vector-effect': 'non-scaling-stroke' }));
-      if (a.category_name) svg.append(el('text', { x: x + 2, y: y + fontSize, 'font-size': fontSize }, a.category_name));
-    }
+    const category = categories.get(a.category_id);
+    drawAnnotation(svg, a, { colour: colour(a, i), category, fontSize, label: a.category_name, predicted: false });
   });
-  figure.replaceChildren(el('img', { src: `/images/${datasetId}/${sampleId}?size=large`, alt: sample.file_name }), svg);
+  for (const p of predictions) {
+    const category = categories.get(p.category_id);
+    drawAnnotation(svg, p, { colour: '#111', category, fontSize, label: `${p.category_name ?? ''} ${p.score?.toFixed(2) ?? ''}`.trim(), predicted: true });
+  }
+  figure.replaceChildren(el('img', { src: `/images/${datasetId}/${sampleId}?size=large`, alt: name }), svg);
 }
 
 // ---- routing ----
@@ -225,7 +327,7 @@ async function route() {
   $('#dataset').hidden = !dataset;
   $('#sample').hidden = !sample;
   try {
-    if (sample) await showSample(Number(sample[1]), Number(sample[2]));
+    if (sample) await showSample(Number(sample[1]), Number(sample[2]), params);
     else if (dataset) await showDataset(Number(dataset[1]), params);
     else await loadDatasets();
   } catch (err) {

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cocoCounts } from '../../helpers/cocoCounts.js';
+import { followJob, getJson, postIngest, terminalOf } from '../../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../../helpers/startTestServer.js';
 
 /** Debian's Chromium (`apt-get install chromium`, done by .ci/run); CHROMIUM_PATH overrides. */
@@ -68,5 +69,74 @@ describe('the browser view (headless Chromium)', function () {
     expect(await page.locator('#figure rect').count()).to.equal(boxes);
     expect(await page.locator('#annotations li').count()).to.equal(boxes);
     expect(errors).to.deep.equal([]);
+  });
+
+  describe('what each format shows', () => {
+    /** Ingests a file through the API and returns the job's terminal data. */
+    async function ingest(body: Record<string, unknown>): Promise<Record<string, any>> {
+      const job = await postIngest(server.url, body);
+      return terminalOf(await followJob(server.url, job.job_id))!.data;
+    }
+    const fixture = (name: string) => JSON.parse(readFileSync(path.join(SAMPLE_DIR, 'annotations', name), 'utf8'));
+    const sampleOf = async (datasetId: number, cocoId: number) =>
+      (await getJson(`${server.url}/samples?dataset_id=${datasetId}&limit=50`)).body.items.find((s: any) => s.coco_id === cocoId);
+
+    it('draws keypoints and their skeleton, visible points filled and occluded ones hollow', async () => {
+      const done = await ingest({ annotation_path: 'fixtures/coco-sample/annotations/person_keypoints_val.json', image_dir: 'fixtures/coco-sample/images/val' });
+      const json = fixture('person_keypoints_val.json');
+      const people = json.annotations.filter((a: any) => a.image_id === 139);
+      const sample = await sampleOf(done.dataset_id, 139);
+      await page.goto(`${server.url}/#/datasets/${done.dataset_id}/samples/${sample.id}`);
+      await page.waitForSelector('#figure svg circle');
+      const count = (v: number) => people.reduce((n: number, a: any) => n + a.keypoints.filter((_: number, k: number) => k % 3 === 2 && a.keypoints[k] === v).length, 0);
+      expect(await page.locator('#figure circle.kp-visible').count()).to.equal(count(2));
+      expect(await page.locator('#figure circle.kp-occluded').count()).to.equal(count(1));
+      expect(await page.locator('#figure circle.kp-occluded').first().getAttribute('fill')).to.equal(null);
+      const skeleton = json.categories[0].skeleton as [number, number][];
+      const edges = people.reduce((n: number, a: any) => n + skeleton.filter(([f, t]) => a.keypoints[3 * (f - 1) + 2] > 0 && a.keypoints[3 * (t - 1) + 2] > 0).length, 0);
+      expect(await page.locator('#figure line.skeleton').count()).to.equal(edges);
+      expect(errors).to.deep.equal([]);
+    });
+
+    it('draws panoptic segments as masks in their category colours', async () => {
+      const done = await ingest({ annotation_path: 'fixtures/coco-sample/annotations/panoptic_val.json', image_dir: 'fixtures/coco-sample/images/val' });
+      const json = fixture('panoptic_val.json');
+      const record = json.annotations.find((r: any) => r.segments_info.some((s: any) => s.category_id === 1));
+      const sample = await sampleOf(done.dataset_id, record.image_id);
+      await page.goto(`${server.url}/#/datasets/${done.dataset_id}/samples/${sample.id}`);
+      await page.waitForSelector('#figure path.mask');
+      expect(await page.locator('#figure path.mask').count()).to.equal(record.segments_info.length);
+      const person = record.segments_info.find((s: any) => s.category_id === 1);
+      expect(await page.locator(`#figure path.mask[data-id="${person.id}"]`).getAttribute('fill')).to.equal('rgb(220,20,60)');
+      const sky = record.segments_info.find((s: any) => s.category_id === 184);
+      expect(await page.locator(`#figure path.mask[data-id="${sky.id}"]`).getAttribute('fill')).to.equal('rgb(106,154,176)');
+      // Boxes for things only: stuff covers the background.
+      expect(await page.locator('#figure .truth rect').count()).to.equal(record.segments_info.filter((s: any) => s.category_id < 184).length);
+      expect(errors).to.deep.equal([]);
+    });
+
+    it('draws a prediction set over the ground truth, above the score the slider sets', async () => {
+      const done = await ingest({ annotation_path: 'fixtures/coco-sample/annotations/instances_val.json', image_dir: 'fixtures/coco-sample/images/val', thumbnails: 'none' });
+      const response = await fetch(`${server.url}/datasets/${done.dataset_id}/predictions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ annotation_path: 'fixtures/coco-sample/annotations/results_val.json', name: 'detector' }),
+      });
+      await followJob(server.url, ((await response.json()) as any).job_id);
+      const results = fixture('results_val.json').filter((r: any) => r.image_id === 139);
+      const sample = await sampleOf(done.dataset_id, 139);
+      await page.goto(`${server.url}/#/datasets/${done.dataset_id}/samples/${sample.id}`);
+      await page.waitForSelector('#prediction-controls:not([hidden])');
+      await page.selectOption('#prediction-set', 'detector');
+      await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#figure .prediction rect').length === n, results.length);
+      const truth = await page.locator('#figure .truth rect').count();
+      expect(truth).to.equal(fixture('instances_val.json').annotations.filter((a: any) => a.image_id === 139).length);
+      await page.locator('#min-score').fill('0.5');
+      const above = results.filter((r: any) => r.score >= 0.5).length;
+      await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#figure .prediction rect').length === n, above);
+      expect(await page.locator('#figure .truth rect').count()).to.equal(truth);
+      expect(page.url()).to.match(/\?predictions=detector&min_score=0\.5$/);
+      expect(errors).to.deep.equal([]);
+    });
   });
 });
