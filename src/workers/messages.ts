@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../errorCodes.js';
+
 /**
  * The messages exchanged between the main thread and the thumbnail workers.
  * Only plain, structured-clonable data crosses threads: errors travel as
@@ -17,7 +19,8 @@
  * - `THUMBNAIL_WRITE_FAILED`: the image decoded but a thumbnail file could not be written.
  * - `WORKER_CRASHED`: the worker died or threw something unexpected (a bug, not the image's fault).
  */
-export type ImageErrorCode =
+export type ImageErrorCode = Extract<
+  ErrorCode,
   | 'IMAGE_MISSING'
   | 'IMAGE_UNREADABLE'
   | 'IMAGE_READ_FAILED'
@@ -26,7 +29,8 @@ export type ImageErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'IMAGE_REFUSED'
   | 'THUMBNAIL_WRITE_FAILED'
-  | 'WORKER_CRASHED';
+  | 'WORKER_CRASHED'
+>;
 
 /** Where the worker reads the image from. */
 export type ThumbnailSource =
@@ -88,7 +92,7 @@ export type ThumbnailResult =
   | { ok: false; code: ImageErrorCode; message: string };
 
 /** Why a panoptic PNG gave no masks: its image-read codes become `MASK_MISSING` / `MASK_UNDECODABLE`. */
-export type MaskErrorCode = 'MASK_MISSING' | 'MASK_UNDECODABLE' | 'MASK_SIZE_MISMATCH' | 'IMAGE_REFUSED' | 'IMAGE_TOO_LARGE' | 'WORKER_CRASHED';
+export type MaskErrorCode = Extract<ErrorCode, 'MASK_MISSING' | 'MASK_UNDECODABLE' | 'MASK_SIZE_MISMATCH' | 'IMAGE_REFUSED' | 'IMAGE_TOO_LARGE' | 'WORKER_CRASHED'>;
 
 /** Cut one panoptic image's segments from its PNG. */
 export interface MaskTask {
