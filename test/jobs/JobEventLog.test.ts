@@ -28,4 +28,33 @@ describe('JobEventLog', () => {
     expect(kept[0]!.event).to.equal('warning');
     expect(kept.map((e) => e.id)).to.deep.equal([1, 5, 6]);
   });
+
+  it('hands a subscriber the kept events after its last id, then each new one, with no gap between', () => {
+    const log = new JobEventLog();
+    log.append('progress', { stage: 'images', current: 1, total: null, message: '' });
+    log.append('progress', { stage: 'images', current: 2, total: null, message: '' });
+    const seen: number[] = [];
+    const unsubscribe = log.subscribe((e) => seen.push(e.id), 1);
+    expect(seen).to.deep.equal([2]);
+    log.append('warning', { stage: 'plugins', current: 0, total: null, message: 'w' });
+    expect(seen).to.deep.equal([2, 3]);
+    unsubscribe();
+    log.append('progress', { stage: 'images', current: 3, total: null, message: '' });
+    expect(seen).to.deep.equal([2, 3]);
+  });
+
+  it('serialises each event once for every subscriber, and lets them go after the terminal event', () => {
+    const log = new JobEventLog();
+    const a: string[] = [];
+    const b: string[] = [];
+    log.subscribe((e) => a.push(e.json));
+    log.subscribe((e) => b.push(e.json));
+    log.append('failed', { stage: 'failed', current: 0, total: null, message: 'no', code: 'INTERNAL' });
+    expect(a).to.deep.equal(['{"stage":"failed","current":0,"total":null,"message":"no","code":"INTERNAL"}']);
+    expect(a[0]).to.equal(b[0]);
+    // Subscribing after the end replays and returns at once.
+    const late: string[] = [];
+    log.subscribe((e) => late.push(e.event))();
+    expect(late).to.deep.equal(['failed']);
+  });
 });

@@ -1,0 +1,77 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { expect } from 'chai';
+import { Database } from '../../src/db/Database.js';
+import { DatasetRepository } from '../../src/db/DatasetRepository.js';
+import { IdSequence } from '../../src/db/IdSequence.js';
+import { SampleRepository } from '../../src/db/SampleRepository.js';
+import { SCHEMA_VERSION } from '../../src/db/schema.js';
+import { cocoFormat } from '../../src/formats/coco/cocoFormat.js';
+import { DatasetWriter } from '../../src/pipeline/DatasetWriter.js';
+import { REPO_ROOT } from '../helpers/startTestServer.js';
+
+describe('a database of schema version 1', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'schema-v1-'));
+    file = path.join(dir, 'coco-ingest.duckdb');
+    // Made as the service of version 1 made it, with one ingested split.
+    const instance = await DuckDBInstance.create(file);
+    const conn = await instance.connect();
+    await conn.run(await readFile(path.join(REPO_ROOT, 'fixtures/schema/v1.sql'), 'utf8'));
+    await conn.run(`INSERT INTO meta VALUES ('schema_version', '1')`);
+    await conn.run(`INSERT INTO datasets VALUES (nextval('dataset_ids'), 'old', 'ready', NULL, now(), now())`);
+    await conn.run(`INSERT INTO jobs VALUES ('job-1', 1, 'val', 'complete', '/a.json', '/img', '{}', NULL, NULL, '{"image_count": 1}', NULL, NULL, now(), now(), now())`);
+    await conn.run(`INSERT INTO categories VALUES (1, 1, 'person', 'person', NULL, NULL, NULL)`);
+    await conn.run(`INSERT INTO samples VALUES (1, 1, 'job-1', 'val', 139, '000000000139.jpg', 640, 426, 1, '{"coco_url": "http://x/139.jpg"}')`);
+    await conn.run(`INSERT INTO annotations VALUES (1, 1, 'job-1', 1, 139, 0, 10, 1, 1, 2, 3, 4, 12, false, '[[1,2,3,4,5,6]]', NULL, NULL, NULL, NULL)`);
+    conn.closeSync();
+    instance.closeSync();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is migrated when opened: its rows read as before, and new ingests append to the same tables', async () => {
+    const db = await Database.open({ file });
+    try {
+      const [version] = await db.query(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      expect(version!.value).to.equal(String(SCHEMA_VERSION));
+      const datasets = new DatasetRepository(db);
+      const dataset = await datasets.getDataset(1);
+      expect(dataset).to.include({ name: 'old', status: 'ready', image_count: 1, annotation_count: 1 });
+      expect(dataset.prediction_sets).to.deep.equal([]);
+      const { items } = await new SampleRepository(db).list({ datasetId: 1, offset: 0, limit: 10 });
+      expect(items[0]).to.include({ coco_id: 139, file_name: '000000000139.jpg', coco_url: 'http://x/139.jpg' });
+      await datasets.insertJob({ id: 'job-2', kind: 'ingest', datasetId: 1, split: 'train', annotationPath: '/b.json', imageDir: null, maskDir: null, options: {} });
+      const ids = { samples: new IdSequence(1), annotations: new IdSequence(1), predictions: new IdSequence(0) };
+      const writer = await DatasetWriter.begin(db, { datasetId: 1, jobId: 'job-2', split: 'train', file: 'b.json' }, ids);
+      try {
+        writer.addImage({ id: 7, file_name: null, width: 10, height: 10, license: null, image_ref: 'http://x/7.jpg', extra: null }, 0);
+        await writer.commit(cocoFormat.rules, async () => undefined);
+      } finally {
+        await writer.close();
+      }
+      const [added] = await db.query(`SELECT file_name, image_ref FROM samples WHERE job_id = 'job-2'`);
+      expect(added).to.deep.equal({ file_name: null, image_ref: 'http://x/7.jpg' });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is refused, naming both versions, by a build older than it', async () => {
+    const db = await Database.open({ file });
+    await db.write(`UPDATE meta SET value = '${SCHEMA_VERSION + 1}' WHERE key = 'schema_version'`);
+    await db.close();
+    const err = await Database.open({ file }).then(
+      () => null,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(err).to.include({ code: 'DATABASE_SCHEMA_MISMATCH' });
+    expect(err!.message).to.include(`has schema version ${SCHEMA_VERSION + 1}, this build expects ${SCHEMA_VERSION}`);
+  });
+});
