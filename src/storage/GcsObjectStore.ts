@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyStrategy, Storage, type Bucket } from '@google-cloud/storage';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { collectBytes } from './collectBytes.js';
+import { readBytesWithin } from './collectBytes.js';
 import { parseGsUrl, type GsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
 
@@ -100,29 +100,14 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   async readBytes(url: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
-    const { signal, maxBytes } = options;
-    // One controller and one timer per image: AbortSignal.any() and .timeout() cost
-    // more, and this runs for every image of an ingest, on the main thread.
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new StallError(this.#timeoutMs));
-    }, this.#timeoutMs);
-    const state: ReadState = { total: null };
-    try {
-      return await collectBytes(this.#resumable(url, null, controller.signal, state), url, maxBytes, () => state.total);
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      if (timedOut) throw objectReadFailed(url, `not read whole within ${this.#timeoutMs} ms`, err);
-      throw err;
-    } finally {
-      clearTimeout(deadline);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return readBytesWithin((signal, state) => this.#resumable(url, null, signal, state), {
+      location: url,
+      maxBytes: options.maxBytes,
+      timeoutMs: this.#timeoutMs,
+      signal: options.signal,
+    });
   }
+
 
   /** Writes an object whole (one request, no resumable session: thumbnails are a few KB). */
   async write(url: string, bytes: Uint8Array, options: { contentType: string; cacheControl?: string }): Promise<void> {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { collectBytes } from './collectBytes.js';
+import { readBytesWithin } from './collectBytes.js';
 import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
 
 /** Options of {@link HttpObjectStore}. */
@@ -77,27 +77,14 @@ export class HttpObjectStore implements ObjectStore {
   }
 
   async readBytes(url: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
-    const { signal, maxBytes } = options;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const deadline = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new StallError(this.#timeoutMs));
-    }, this.#timeoutMs);
-    const state: ReadState = { total: null };
-    try {
-      return await collectBytes(this.#resumable(url, null, controller.signal, state), url, maxBytes, () => state.total);
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason;
-      if (timedOut) throw objectReadFailed(url, `not read whole within ${this.#timeoutMs} ms`, err);
-      throw err;
-    } finally {
-      clearTimeout(deadline);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return readBytesWithin((signal, state) => this.#resumable(url, null, signal, state), {
+      location: url,
+      maxBytes: options.maxBytes,
+      timeoutMs: this.#timeoutMs,
+      signal: options.signal,
+    });
   }
+
 
   // A web server has no listing to read: a URL prefix is taken as given.
   // eslint-disable-next-line require-yield

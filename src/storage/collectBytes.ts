@@ -1,4 +1,4 @@
-import { objectTooLarge } from '../errors.js';
+import { objectReadFailed, objectTooLarge } from '../errors.js';
 
 /**
  * Gathers a streamed object into one buffer that owns its whole ArrayBuffer
@@ -43,4 +43,38 @@ export async function collectBytes(
     at += piece.length;
   }
   return whole;
+}
+
+/**
+ * Reads a whole object with {@link collectBytes} within `timeoutMs`: one
+ * controller and one timer per object (`AbortSignal.any` and `.timeout` cost
+ * more, and this runs for every image of an ingest, on the main thread).
+ * `read` gets the signal that stops it at the deadline or when `signal` aborts.
+ * @throws `signal.reason` when aborted; AppError `OBJECT_READ_FAILED` past the
+ *   deadline, `OBJECT_TOO_LARGE` past `maxBytes`, or what the read threw
+ */
+export async function readBytesWithin(
+  read: (signal: AbortSignal, state: { total: number | null }) => AsyncIterable<Buffer>,
+  options: { location: string; maxBytes: number; timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<Uint8Array> {
+  const { location, maxBytes, timeoutMs, signal } = options;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`not read whole within ${timeoutMs} ms`));
+  }, timeoutMs);
+  const state: { total: number | null } = { total: null };
+  try {
+    return await collectBytes(read(controller.signal, state), location, maxBytes, () => state.total);
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    if (timedOut) throw objectReadFailed(location, `not read whole within ${timeoutMs} ms`, err);
+    throw err;
+  } finally {
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
