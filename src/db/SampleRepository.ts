@@ -22,6 +22,8 @@ export interface SampleLocation {
   job_id: string;
   file_name: string;
   image_dir: string | null;
+  /** What its split was (`instances`, `panoptic`, ...). */
+  format: string | null;
   failure_code: string | null;
   failure_message: string | null;
 }
@@ -92,7 +94,9 @@ export class SampleRepository {
        WHERE a.sample_id = ? AND a.dataset_id = ? ORDER BY a.id`,
       [b(sample.id), b(sample.dataset_id)],
     );
-    return rows.map(annotationsTable.shape);
+    // A panoptic segment's id is its colour in the PNG: said as such, beside the id the annotation row keeps.
+    const panoptic = sample.format === 'panoptic';
+    return rows.map((row) => (panoptic ? { ...annotationsTable.shape(row), segment_id: row.coco_id } : annotationsTable.shape(row)));
   }
 
   async #predictions(sample: SampleLocation, name: string, minScore: number): Promise<Row[]> {
@@ -112,7 +116,7 @@ export class SampleRepository {
   /** Where a sample's image lives, and whether its ingest could read it. */
   async locate(sampleId: number, datasetId: number | undefined): Promise<SampleLocation> {
     const row = await this.#one(
-      `SELECT s.id, s.dataset_id, s.job_id, coalesce(s.image_ref, s.file_name) AS file_name, j.image_dir,
+      `SELECT s.id, s.dataset_id, s.job_id, coalesce(s.image_ref, s.file_name) AS file_name, j.image_dir, j.result->>'format' AS format,
               f.code AS failure_code, f.message AS failure_message
        FROM samples s JOIN jobs j ON j.id = s.job_id
        LEFT JOIN image_failures f ON f.sample_id = s.id`,

@@ -1,5 +1,5 @@
 import { invalidAnnotations } from '../errors.js';
-import type { AnnotationFormat, FormatEvidence, FormatName } from './AnnotationFormat.js';
+import type { AnnotationFormat, FormatEvidence, FormatName, RecordReader } from './AnnotationFormat.js';
 import type { CocoSection, RecordEvent } from './records.js';
 
 /**
@@ -32,12 +32,22 @@ export class FormatResolver implements FormatEvidence {
     return (this.#format ?? this.#formats.find((f) => f.root === 'object' && !f.recognises) ?? this.#formats[0]!).label(this);
   }
 
-  /** Reads one element of a record array with the format settled so far, settling it further on a first element. */
-  read(section: CocoSection, raw: unknown, index: number): RecordEvent {
-    if (!this.first.has(section)) this.#meet(section, raw);
+  /**
+   * The reader of `section`'s elements in the format settled so far; `next` is
+   * the element about to be read, which settles the format further when it is
+   * the array's first. Asked once per run of elements, not per element: the
+   * format can change only at an array's first element.
+   */
+  readerFor(section: CocoSection, next: unknown): RecordReader {
+    if (!this.first.has(section)) this.#meet(section, next);
     const reader = this.#format!.sections[section];
     if (!reader) throw invalidAnnotations(`${this.#file}: ${section}: a ${this.#format!.id} file has no such array`);
-    return reader(raw, index, this.#file);
+    return reader;
+  }
+
+  /** Reads one element of a record array (see {@link readerFor}). */
+  read(section: CocoSection, raw: unknown, index: number): RecordEvent {
+    return this.readerFor(section, raw)(raw, index, this.#file);
   }
 
   #meet(section: CocoSection, raw: unknown): void {

@@ -1,6 +1,6 @@
 import { Readable, addAbortSignal } from 'node:stream';
 import { AppError, invalidAnnotations } from '../errors.js';
-import type { AnnotationFormat } from './AnnotationFormat.js';
+import type { AnnotationFormat, RecordReader } from './AnnotationFormat.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
 import { ANNOTATION_FORMATS } from './formatRegistry.js';
 import { FormatResolver } from './FormatResolver.js';
@@ -167,7 +167,8 @@ class EventSink implements CocoScanSink {
       this.#oneByOne(run);
       return;
     }
-    for (let k = 0; k < raws.length; k++) this.#record(section, raws[k], run, k);
+    const read = this.resolver.readerFor(section, raws[0]);
+    for (let k = 0; k < raws.length; k++) this.#record(read, section, raws[k], run, k);
   }
 
   sectionEnd(section: CocoSection, count: number): void {
@@ -200,16 +201,16 @@ class EventSink implements CocoScanSink {
         this.onInvalid!(run.section, this.#jsonError(run, k, err));
         continue;
       }
-      this.#record(run.section, raw, run, k);
+      this.#record(this.resolver.readerFor(run.section, raw), run.section, raw, run, k);
     }
   }
 
   /** Normalises one record into an event; an invalid one fails the read, or is skipped when skipping. */
-  #record(section: CocoSection, raw: unknown, run: RecordRun, k: number): void {
+  #record(read: RecordReader, section: CocoSection, raw: unknown, run: RecordRun, k: number): void {
     const index = run.firstIndex + k;
     let event: CocoEvent;
     try {
-      event = this.resolver.read(section, raw, index);
+      event = read(raw, index, this.file);
     } catch (err) {
       if (!this.onInvalid || !(err instanceof AppError) || err.code !== 'INVALID_ANNOTATION_FILE') throw err;
       this.onInvalid!(section, err);

@@ -1,6 +1,6 @@
 import type { PanopticRecord } from '../formats/records.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
-import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { MaskResult } from '../workers/messages.js';
 import { raceAbort } from '../util/raceAbort.js';
 import type { DatasetWriter } from './DatasetWriter.js';
@@ -24,7 +24,7 @@ export interface PanopticMaskStageOptions extends StageOptions {
  * segments are kept (without masks when the PNG gave none).
  */
 export class PanopticMaskStage {
-  readonly #pool: ThumbnailPool;
+  readonly #pool: ThumbnailBackend;
   readonly #writer: DatasetWriter;
   readonly #options: PanopticMaskStageOptions;
   readonly failures: Record<string, number> = {};
@@ -35,9 +35,10 @@ export class PanopticMaskStage {
   #idle: (() => void) | null = null;
   #firstError: unknown = null;
 
-  constructor(pool: ThumbnailPool, writer: DatasetWriter, options: PanopticMaskStageOptions) {
+  constructor(pool: ThumbnailBackend, writer: DatasetWriter, options: PanopticMaskStageOptions) {
     this.#pool = pool;
     this.#writer = writer;
+    writer.keepSizes();
     this.#options = options;
   }
 
@@ -105,6 +106,11 @@ export class PanopticMaskStage {
     this.#report(this.#done === this.#total);
   }
 
+  /**
+   * Counts a failure, and lists it with its sample. COCO lists images before
+   * annotations; a record whose image comes later in the file has no sample yet
+   * (nor a size to check its PNG against), so its failure is counted only.
+   */
   #fail(sampleId: number | undefined, code: string, message: string): void {
     this.#failed++;
     this.failures[code] = (this.failures[code] ?? 0) + 1;

@@ -1,5 +1,5 @@
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
-import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { ThumbnailResult } from '../workers/messages.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
@@ -56,7 +56,7 @@ export interface ThumbnailStageResult {
  * {@link finish} waits for the tasks still in flight.
  */
 export class ThumbnailStage {
-  readonly #pool: ThumbnailPool;
+  readonly #pool: ThumbnailBackend;
   readonly #store: ThumbnailStore;
   readonly #options: ThumbnailStageOptions;
   readonly #failuresByCode: Record<string, number> = {};
@@ -77,7 +77,7 @@ export class ThumbnailStage {
   #firstSubmit = 0;
   #lastDone = 0;
 
-  constructor(pool: ThumbnailPool, store: ThumbnailStore, options: ThumbnailStageOptions) {
+  constructor(pool: ThumbnailBackend, store: ThumbnailStore, options: ThumbnailStageOptions) {
     this.#pool = pool;
     this.#store = store;
     this.#options = options;

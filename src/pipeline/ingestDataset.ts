@@ -3,7 +3,7 @@ import type { FormatName } from '../formats/AnnotationFormat.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
-import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { IdSequences, InTransaction } from './DatasetWriter.js';
 import { IngestRun } from './IngestRun.js';
 import type { IngestWarning, StageOptions } from './progress.js';
@@ -36,7 +36,8 @@ export interface IngestRequest {
 export interface IngestServices {
   db: Database;
   ids: IdSequences;
-  pool: ThumbnailPool;
+  /** Where thumbnails and masks are made. */
+  pool: ThumbnailBackend;
   store: ThumbnailStore;
   /** Reads annotation files and images, from disk, a bucket or a web server. */
   storage: DatasetStorage;

@@ -1,5 +1,5 @@
 import { AppError, invalidRequest } from '../errors.js';
-import type { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
 import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
@@ -43,7 +43,7 @@ export interface ThumbnailStoreOptions {
   /** Where thumbnails are kept. Default: a {@link LocalThumbnailPlace} at `rootDir`. */
   place?: ThumbnailPlace;
   /** Makes the thumbnails that are missing. */
-  pool: ThumbnailPool;
+  pool: ThumbnailBackend;
   /** WebP quality, 1-100. Default 80. */
   quality?: number;
   /** Images above this many pixels are refused undecoded. Default 100,000,000. */
@@ -72,7 +72,7 @@ interface Lookup {
  */
 export class ThumbnailStore {
   readonly #place: ThumbnailPlace;
-  readonly #pool: ThumbnailPool;
+  readonly #pool: ThumbnailBackend;
   readonly #quality: number;
   readonly #maxPending: number;
   readonly #maxPixels: number;

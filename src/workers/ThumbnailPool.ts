@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import 'sharp';
 import { isAbortError } from '../errors.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
+import type { ThumbnailBackend } from './ThumbnailBackend.js';
 
 /** Options of {@link ThumbnailPool}. */
 export interface ThumbnailPoolOptions {
@@ -63,7 +64,7 @@ const DEFAULT_QUEUE_PER_WORKER = 4;
  * back-pressure for a producer (`needsDrain` / `waitForDrain`), cancellation by
  * `AbortSignal`, and crashes reported as results rather than thrown.
  */
-export class ThumbnailPool {
+export class ThumbnailPool implements ThumbnailBackend {
   readonly #piscina: Piscina<ThumbnailTask | MaskTask, ThumbnailResult | MaskResult>;
   readonly #capacity: number;
   // 'drain' fires whenever a task settles and the pool has room again; 'settled' whenever a task settles.

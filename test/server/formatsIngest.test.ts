@@ -86,7 +86,7 @@ describe('every COCO file people have, through the API', function () {
           });
           expect(Buffer.from(mask).equals(Buffer.from(expected)), `segment ${segment.coco_id} of ${record.file_name}`).to.equal(true);
           const info = record.segments_info.find((s: any) => s.id === segment.coco_id);
-          expect(segment).to.include({ area: info.area, category_id: info.category_id, iscrowd: info.iscrowd === 1 });
+          expect(segment).to.include({ segment_id: info.id, area: info.area, category_id: info.category_id, iscrowd: info.iscrowd === 1 });
           expect(segment.bbox).to.deep.equal(info.bbox);
         }
       }
