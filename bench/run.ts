@@ -14,7 +14,7 @@ import { imageServing } from './sections/imageServing.js';
 import { metadataIngest } from './sections/metadataIngest.js';
 import { sseFanOut } from './sections/sseFanOut.js';
 import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
-import { workerScaling } from './sections/workerScaling.js';
+import { thumbnailCeiling } from './sections/thumbnailCeiling.js';
 import { writeReport } from './writeReport.js';
 
 // `npm run bench [-- options]`: generates the inputs, runs the sections one
@@ -22,7 +22,7 @@ import { writeReport } from './writeReport.js';
 const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionResult>> = {
   metadata: metadataIngest,
   thumbnails: thumbnailThroughput,
-  scaling: workerScaling,
+  scaling: thumbnailCeiling,
   fanout: sseFanOut,
   serving: imageServing,
   gcs: gcsIngest,

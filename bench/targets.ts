@@ -16,7 +16,7 @@ export const TARGETS = {
     id: '1',
     description: 'Thumbnail ingest throughput vs vipsthumbnail (images/s ratio)',
     op: '>=',
-    threshold: 1.0,
+    threshold: 1.2,
     unit: 'x',
   },
   metadataVsStreamJson: {
@@ -28,7 +28,13 @@ export const TARGETS = {
   },
   metadataPeakRss: { id: '3a', description: 'Server peak RSS during the large metadata-only ingest', op: '<=', threshold: 600, unit: 'MB' },
   metadataRssGrowth: { id: '3b', description: 'Peak RSS growth from the small to the large metadata-only ingest', op: '<', threshold: 20, unit: '%' },
-  workerScaling: { id: '4', description: 'Thumbnail throughput with WORKERS=2 vs WORKERS=1 (ratio)', op: '>=', threshold: 1.8, unit: 'x' },
+  machineCeiling: {
+    id: '4',
+    description: "Thumbnail ingest vs the machine's ceiling: the same thumbnail function in one process per core (images/s ratio)",
+    op: '>=',
+    threshold: 0.9,
+    unit: 'x',
+  },
   sseFanOut: { id: '5', description: 'Slowdown of a thumbnail ingest watched by many SSE clients vs one', op: '<=', threshold: 5, unit: '%' },
   gcsIngest: {
     id: '7',

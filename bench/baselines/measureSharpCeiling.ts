@@ -10,6 +10,8 @@ export interface SharpCeilingShape {
   processes: number;
   /** Worker threads in each process. */
   threads: number;
+  /** Images each thread works on at once. Default 1. */
+  inFlight?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function measureSharpCeiling(
   const started = performance.now();
   await Promise.all(
     Array.from({ length: shape.processes }, (_, p) =>
-      run(process.execPath, [child, imageDir, outDir, String(shape.threads), String(p * per), String(Math.min(per, count - p * per))]),
+      run(process.execPath, [child, imageDir, outDir, String(shape.threads), String(p * per), String(Math.min(per, count - p * per)), String(shape.inFlight ?? 1)]),
     ),
   );
   return (count / (performance.now() - started)) * 1000;

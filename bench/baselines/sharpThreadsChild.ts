@@ -6,10 +6,11 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 // every image of a folder slice with the service's own worker function, in
 // `threads` worker threads of this one process and no pool, server or database:
 // the ceiling the thumbnail stage can reach in one process.
-// argv: <image dir> <out dir> <threads> <first> <count>; prints one JSON line.
+// argv: <image dir> <out dir> <threads> <first> <count> [in flight per thread, default 1]; prints one JSON line.
 interface Slice {
   files: string[];
   outDir: string;
+  inFlight: number;
 }
 
 if (isMainThread) {
@@ -18,13 +19,14 @@ if (isMainThread) {
     throw new Error('usage: sharpThreadsChild <image dir> <out dir> <threads> <first> <count>');
   }
   const threads = Number(threadsArg);
+  const inFlight = Number(process.argv[7] ?? 1);
   const names = (await readdir(imageDir)).filter((n) => n.endsWith('.jpg')).sort();
   const files = names.slice(Number(firstArg), Number(firstArg) + Number(countArg)).map((n) => path.join(imageDir, n));
   await mkdir(outDir, { recursive: true });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: threads }, (_, t) => {
-      const slice: Slice = { files: files.filter((_, i) => i % threads === t), outDir };
+      const slice: Slice = { files: files.filter((_, i) => i % threads === t), outDir, inFlight };
       return new Promise<void>((resolve, reject) => {
         const worker = new Worker(new URL(import.meta.url), { workerData: slice });
         worker.once('message', () => resolve());
@@ -34,16 +36,22 @@ if (isMainThread) {
   );
   process.stdout.write(`${JSON.stringify({ images: files.length, elapsedMs: performance.now() - started })}\n`);
 } else {
-  const { files, outDir } = workerData as Slice;
+  const { files, outDir, inFlight } = workerData as Slice;
   const { default: makeThumbnails } = await import('../../src/workers/thumbnailWorker.js');
-  for (const file of files) {
-    const result = await makeThumbnails({
-      source: { kind: 'path', path: file },
-      outputs: [{ size: 256, path: path.join(outDir, `${path.basename(file, '.jpg')}.webp`) }],
-      quality: 80,
-      maxPixels: 100_000_000,
-    });
-    if (!result.ok) throw new Error(result.message);
-  }
+  let next = 0;
+  // `inFlight` images at once in this thread, as the pool's tasks per worker.
+  const lane = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      const result = await makeThumbnails({
+        source: { kind: 'path', path: file },
+        outputs: [{ size: 256, path: path.join(outDir, `${path.basename(file, '.jpg')}.webp`) }],
+        quality: 80,
+        maxPixels: 100_000_000,
+      });
+      if (!result.ok) throw new Error(result.message);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
   parentPort!.postMessage('done');
 }

@@ -43,7 +43,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
   const cleanup: (() => Promise<void>)[] = [() => db.close()];
   try {
     const datasets = new DatasetRepository(db);
-    const pool = new ThumbnailPool({ workers: config.workers });
+    const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker });
     cleanup.unshift(() => pool.close());
     const storage = new DatasetStorage({
       roots: config.ingestRoots,

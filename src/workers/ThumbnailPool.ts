@@ -14,11 +14,18 @@ import type { ThumbnailBackend } from './ThumbnailBackend.js';
 
 /** Options of {@link ThumbnailPool}. */
 export interface ThumbnailPoolOptions {
-  /** Worker threads, each making one image's thumbnails at a time. Default `os.availableParallelism()`. */
+  /** Worker threads. Default `os.availableParallelism()`. */
   workers?: number;
   /**
+   * Images each worker thread works on at once (piscina's
+   * `concurrentTasksPerWorker`): while one image's pixels are in libvips, on
+   * libuv's threads, the worker's JavaScript can read and start the next. Default
+   * {@link THUMBNAIL_POOL_DEFAULTS}.tasksPerWorker.
+   */
+  tasksPerWorker?: number;
+  /**
    * How many tasks may wait for a free worker before {@link ThumbnailPool.needsDrain}
-   * turns true. Default `workers * 4`: enough that a worker finishing never waits
+   * turns true. Default `workers * tasksPerWorker * 4`: enough that a worker finishing never waits
    * for the producer to hand it the next image.
    */
   maxQueue?: number;
@@ -57,7 +64,25 @@ export interface ThumbnailPoolStats {
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-const DEFAULT_QUEUE_PER_WORKER = 4;
+
+/** A task waiting for a slot, or running. */
+interface Pending {
+  task: ThumbnailTask | MaskTask;
+  /** The worker module's export that runs it. */
+  name: string;
+  transferList: readonly TransferListItem[];
+  signal: AbortSignal | undefined;
+  resolve: (result: ThumbnailResult | MaskResult) => void;
+  reject: (err: unknown) => void;
+  onAbort: (() => void) | null;
+}
+
+/** Defaults of {@link ThumbnailPoolOptions}. */
+export const THUMBNAIL_POOL_DEFAULTS = {
+  tasksPerWorker: 4,
+  /** Tasks waiting per task slot. */
+  queuePerSlot: 4,
+} as const;
 
 /**
  * The thumbnail worker pool: a piscina pool of {@link ThumbnailTask}s with
@@ -71,14 +96,23 @@ export class ThumbnailPool implements ThumbnailBackend {
   readonly #events = new EventEmitter();
   #inFlight = 0;
   #completed = 0;
+  /** Task slots: workers × tasks per worker. */
+  readonly #slots: number;
+  /** Tasks handed to piscina and not yet settled. */
+  #active = 0;
+  /** Tasks waiting for a slot, in arrival order. */
+  readonly #waiting: Pending[] = [];
   #closed = false;
 
   constructor(options: ThumbnailPoolOptions = {}) {
     const workers = options.workers ?? availableParallelism();
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, got ${workers}`);
-    const maxQueue = options.maxQueue ?? workers * DEFAULT_QUEUE_PER_WORKER;
+    const tasksPerWorker = options.tasksPerWorker ?? THUMBNAIL_POOL_DEFAULTS.tasksPerWorker;
+    if (!Number.isInteger(tasksPerWorker) || tasksPerWorker < 1) throw new RangeError(`tasksPerWorker must be a positive integer, got ${tasksPerWorker}`);
+    const maxQueue = options.maxQueue ?? workers * tasksPerWorker * THUMBNAIL_POOL_DEFAULTS.queuePerSlot;
     if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be a whole number, got ${maxQueue}`);
-    this.#capacity = workers + maxQueue;
+    this.#slots = workers * tasksPerWorker;
+    this.#capacity = this.#slots + maxQueue;
     // One listener per waiting producer; several jobs may wait at once.
     this.#events.setMaxListeners(0);
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
@@ -87,6 +121,7 @@ export class ThumbnailPool implements ThumbnailBackend {
       // No threads while idle: one starts on demand (about 0.1 s, loading sharp).
       minThreads: 0,
       maxThreads: workers,
+      concurrentTasksPerWorker: tasksPerWorker,
       idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,
       // The queue bound is ours (needsDrain), not piscina's: with piscina's
       // maxQueue a saturated ingest would make on-demand thumbnail requests fail
@@ -121,22 +156,66 @@ export class ThumbnailPool implements ThumbnailBackend {
   async #dispatch(task: ThumbnailTask | MaskTask, name: string, options: ThumbnailRunOptions): Promise<ThumbnailResult | MaskResult> {
     if (this.#closed) throw abortError('the thumbnail pool is closed');
     const { signal } = options;
-    const transferList = [...(options.transferList ?? []), ...movable(task)];
+    if (signal?.aborted) throw abortError('the thumbnail task was aborted', signal.reason);
     this.#inFlight++;
     try {
-      const result = await this.#piscina.run(task, { name, signal: signal ?? null, transferList });
-      this.#completed++;
-      return result;
-    } catch (err) {
-      if (signal?.aborted) throw isAbortError(err) ? err : abortError('the thumbnail task was aborted', signal.reason);
-      if (this.#closed) throw abortError('the thumbnail pool is closed', err);
-      if (isAbortError(err)) throw err;
-      this.#completed++;
-      return { ok: false, code: 'WORKER_CRASHED', message: `${sourceName(task)}: thumbnail worker crashed (${firstLine(err)})` };
+      return await new Promise<ThumbnailResult | MaskResult>((resolve, reject) => {
+        const pending: Pending = { task, name, transferList: options.transferList ?? [], signal, resolve, reject, onAbort: null };
+        if (signal) {
+          // Queued: dropped at once. Dispatched: it finishes first (milliseconds), so that
+          // nothing a cancelled job asked for is still being written once its abort is answered.
+          pending.onAbort = () => {
+            const index = this.#waiting.indexOf(pending);
+            if (index === -1) return;
+            this.#waiting.splice(index, 1);
+            reject(abortError('the thumbnail task was aborted', signal.reason));
+          };
+          signal.addEventListener('abort', pending.onAbort, { once: true });
+        }
+        this.#waiting.push(pending);
+        this.#pump();
+      });
     } finally {
       this.#inFlight--;
       this.#events.emit('settled');
       if (!this.needsDrain) this.#events.emit('drain');
+    }
+  }
+
+  /**
+   * Hands waiting tasks to piscina while a worker has a free slot. Tasks go
+   * without their signal: piscina runs a task that has one alone in its worker
+   * (aborting it means terminating the worker), which would keep every worker at
+   * one image at a time whatever `tasksPerWorker` says.
+   */
+  #pump(): void {
+    while (this.#active < this.#slots && this.#waiting.length > 0) {
+      const pending = this.#waiting.shift()!;
+      this.#active++;
+      const transferList = [...pending.transferList, ...movable(pending.task)];
+      this.#piscina
+        .run(pending.task, { name: pending.name, transferList })
+        .then(
+          (result) => {
+            this.#completed++;
+            if (pending.signal?.aborted) pending.reject(abortError('the thumbnail task was aborted', pending.signal.reason));
+            else pending.resolve(result);
+          },
+          (err: unknown) => {
+            if (pending.signal?.aborted) pending.reject(abortError('the thumbnail task was aborted', pending.signal.reason));
+            else if (this.#closed) pending.reject(abortError('the thumbnail pool is closed', err));
+            else if (isAbortError(err)) pending.reject(err);
+            else {
+              this.#completed++;
+              pending.resolve({ ok: false, code: 'WORKER_CRASHED', message: `${sourceName(pending.task)}: thumbnail worker crashed (${firstLine(err)})` });
+            }
+          },
+        )
+        .finally(() => {
+          this.#active--;
+          if (pending.onAbort) pending.signal?.removeEventListener('abort', pending.onAbort);
+          this.#pump();
+        });
     }
   }
 
@@ -187,18 +266,13 @@ export class ThumbnailPool implements ThumbnailBackend {
 
   /** Counts at this instant. */
   get stats(): ThumbnailPoolStats {
-    const queued = Math.min(this.#piscina.queueSize, this.#inFlight);
-    return {
-      workers: this.#piscina.threads.length,
-      queued,
-      running: this.#inFlight - queued,
-      completed: this.#completed,
-    };
+    return { workers: this.#piscina.threads.length, queued: this.#waiting.length, running: this.#active, completed: this.#completed };
   }
 
   /** Terminates the workers. Pending and later `run()`s reject with an `AbortError`. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const pending of this.#waiting.splice(0)) pending.reject(abortError('the thumbnail pool is closed'));
     await this.#piscina.destroy();
   }
 }

@@ -132,7 +132,12 @@ async function encode(image: Sharp, task: ThumbnailTask, name: string, source: D
   // smaller ones from those pixels, instead of decoding the source again per size.
   const largest = Math.max(...outputs.map((o) => o.size));
   const { data, info } = await decoding(name, () =>
-    image.resize({ ...fitted(source, largest), fit: 'fill' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }),
+    image
+      .resize({ ...fitted(source, largest), fit: 'fill' })
+      .toColourspace('srgb')
+      .raw()
+      .timeout({ seconds: PROCESSING_TIMEOUT_S })
+      .toBuffer({ resolveWithObject: true }),
   );
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
   const encoded: Encoded[] = [];
@@ -163,9 +168,20 @@ function fitted(source: Dimensions, size: number): Dimensions {
   };
 }
 
+/**
+ * Seconds one image's decode and encode may take. Tasks run without being
+ * cancellable (the pool does not terminate a worker to abort one), so a file
+ * that sends libvips into a pathological path fails here instead of holding a slot.
+ */
+const PROCESSING_TIMEOUT_S = 60;
+
 function toWebp(image: Sharp, quality: number) {
   // toColourspace: CMYK, 16-bit and greyscale inputs all come out as 8-bit sRGB.
-  return image.toColourspace('srgb').webp({ quality, effort: WEBP_EFFORT }).toBuffer({ resolveWithObject: true });
+  return image
+    .toColourspace('srgb')
+    .webp({ quality, effort: WEBP_EFFORT })
+    .timeout({ seconds: PROCESSING_TIMEOUT_S })
+    .toBuffer({ resolveWithObject: true });
 }
 
 /** Writes to a temporary name and renames, so readers never see a half-written file. */

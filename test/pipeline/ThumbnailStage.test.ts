@@ -25,7 +25,7 @@ describe('ThumbnailStage', function () {
     dir = await mkdtemp(path.join(os.tmpdir(), 'thumb-stage-'));
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } }).jpeg().toFile(path.join(dir, 'photo.jpg'));
     // One worker and a queue of one: the pool is saturated by two tasks.
-    pool = new ThumbnailPool({ workers: 1, maxQueue: 1 });
+    pool = new ThumbnailPool({ workers: 1, tasksPerWorker: 1, maxQueue: 1 });
     store = new ThumbnailStore({ rootDir: path.join(dir, 'thumbnails'), pool });
   });
   after(async () => {
