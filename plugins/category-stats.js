@@ -53,7 +53,7 @@ export const plugin = {
     if (!state) return;
     const images = new Map();
     const rows = await ctx.query(
-      'SELECT category_id, count(DISTINCT sample_id) AS images FROM annotations WHERE job_id = ? AND category_id IS NOT NULL GROUP BY category_id',
+      'SELECT category_id, count(DISTINCT image_coco_id) AS images FROM annotations WHERE job_id = ? AND category_id IS NOT NULL GROUP BY category_id',
       [ctx.jobId],
     );
     for (const row of rows) images.set(Number(row.category_id), Number(row.images));

@@ -20,6 +20,8 @@ export interface SampleLocation {
   id: number;
   dataset_id: number;
   job_id: string;
+  /** The image's id in its file: its annotations name it by this and the job. */
+  coco_id: number;
   file_name: string;
   image_dir: string | null;
   /** What its split was (`instances`, `panoptic`, ...). */
@@ -56,7 +58,7 @@ export class SampleRepository {
     if (q.category !== undefined) {
       where.push(`EXISTS (SELECT 1 FROM annotations a JOIN categories c
         ON c.dataset_id = a.dataset_id AND c.id = a.category_id
-        WHERE a.sample_id = s.id AND a.dataset_id = s.dataset_id AND c.name = ?)`);
+        WHERE a.job_id = s.job_id AND a.image_coco_id = s.coco_id AND c.name = ?)`);
       params.push(q.category);
     }
     const filter = where.join(' AND ');
@@ -91,8 +93,8 @@ export class SampleRepository {
       `SELECT a.id, a.coco_id, a.category_id, c.name AS category_name, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h,
               a.area, a.iscrowd, a.segmentation, a.keypoints, a.num_keypoints, a.caption, a.extra
        FROM annotations a LEFT JOIN categories c ON c.dataset_id = a.dataset_id AND c.id = a.category_id
-       WHERE a.sample_id = ? AND a.dataset_id = ? ORDER BY a.id`,
-      [b(sample.id), b(sample.dataset_id)],
+       WHERE a.job_id = ? AND a.image_coco_id = ? ORDER BY a.id`,
+      [sample.job_id, b(sample.coco_id)],
     );
     // A panoptic segment's id is its colour in the PNG: said as such, beside the id the annotation row keeps.
     const panoptic = sample.format === 'panoptic';
@@ -116,7 +118,7 @@ export class SampleRepository {
   /** Where a sample's image lives, and whether its ingest could read it. */
   async locate(sampleId: number, datasetId: number | undefined): Promise<SampleLocation> {
     const row = await this.#one(
-      `SELECT s.id, s.dataset_id, s.job_id, coalesce(s.image_ref, s.file_name) AS file_name, j.image_dir, j.result->>'format' AS format,
+      `SELECT s.id, s.dataset_id, s.job_id, s.coco_id, coalesce(s.image_ref, s.file_name) AS file_name, j.image_dir, j.result->>'format' AS format,
               f.code AS failure_code, f.message AS failure_message
        FROM samples s JOIN jobs j ON j.id = s.job_id
        LEFT JOIN image_failures f ON f.sample_id = s.id`,

@@ -20,7 +20,7 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
  * split and a crash leaves nothing behind but the `running` job row, which
  * start-up marks as interrupted.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly TableMapping<never>[] = [
@@ -100,5 +100,9 @@ ALTER TABLE jobs ADD COLUMN kind VARCHAR DEFAULT 'ingest';
 ALTER TABLE jobs ADD COLUMN mask_dir VARCHAR;
 ALTER TABLE samples ALTER COLUMN file_name DROP NOT NULL;
 ALTER TABLE samples ADD COLUMN image_ref VARCHAR;
+`,
+  // Annotations name their sample by (job_id, image_coco_id); duplicate image ids are found in SQL, by position.
+  2: `
+ALTER TABLE samples ADD COLUMN record_index INTEGER;
 `,
 };

@@ -19,7 +19,7 @@ export interface FormatEvidence {
  */
 export interface WholeFileRule {
   /** The table the offending rows are in. */
-  table: 'annotations' | 'predictions';
+  table: 'samples' | 'annotations' | 'predictions';
   /** The section their records came from, for `on_invalid: "skip"` counts. */
   section: CocoSection;
   /**
@@ -40,8 +40,6 @@ export interface RuleScope {
   knownCategories: ReadonlySet<number>;
   /** Categories this file itself holds. */
   fileCategories: number;
-  /** Rows whose image was not met before them and is still unknown after the whole file: 0 makes the image rules moot. */
-  unresolved: number;
 }
 
 /**

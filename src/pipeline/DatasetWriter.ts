@@ -8,6 +8,7 @@ import { samplesTable, type SampleRowIn } from '../db/tables/samplesTable.js';
 import type { TableAppender } from '../db/tables/TableAppender.js';
 import { toPlainRows } from '../db/toPlainRows.js';
 import { invalidAnnotations } from '../errors.js';
+import { duplicateImageId } from '../formats/coco/cocoRules.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoAnnotation, CocoCategory, CocoImage, PanopticRecord } from '../formats/records.js';
 import { AppendTransaction, type InTransaction } from './AppendTransaction.js';
@@ -71,10 +72,13 @@ export class DatasetWriter {
   readonly #annotations: TableAppender<AnnotationRowIn>;
   readonly #failures: TableAppender<ImageFailureRowIn>;
   readonly #panoptic: TableAppender<PanopticRecordRowIn>;
-  readonly #sampleIdByCocoId = new Map<number, number>();
-  /** Image sizes by COCO id, kept only when asked for (a panoptic file's PNGs are checked against them). */
-  #sizes: Map<number, [number | null, number | null]> | null = null;
-  readonly #imageIndexByCocoId = new Map<number, number>();
+  /**
+   * Samples by COCO image id, kept only when asked for ({@link keepSizes}: a
+   * panoptic file's PNGs are checked against their images). Otherwise nothing is
+   * kept per image: annotations name their image by id and the whole-file rules
+   * check the ids in SQL, so memory does not grow with the number of images.
+   */
+  #byCocoId: Map<number, SampleRef> | null = null;
   readonly #categories = new Map<number, { record: CocoCategory; index: number }>();
   /** Set by {@link skipInvalid}: records that break a rule are skipped instead of failing the ingest. */
   #onSkip: SkipHandler | null = null;
@@ -84,13 +88,11 @@ export class DatasetWriter {
   readonly #sampleRow: SampleRowIn;
   #imageCount = 0;
   #annotationCount = 0;
-  /** Annotations (and panoptic records) appended before their image was met. */
-  #unresolved = 0;
 
   private constructor(tx: AppendTransaction, target: WriteTarget, ids: IdSequences, appenders: Appenders) {
     this.#tx = tx;
     this.target = target;
-    this.#sampleRow = { id: 0, datasetId: target.datasetId, jobId: target.jobId, split: target.split, record: null as unknown as CocoImage };
+    this.#sampleRow = { id: 0, datasetId: target.datasetId, jobId: target.jobId, split: target.split, recordIndex: 0, record: null as unknown as CocoImage };
     this.#annotationRow = { id: 0, datasetId: target.datasetId, jobId: target.jobId, sampleId: null, recordIndex: 0, record: null as unknown as CocoAnnotation };
     this.#ids = ids;
     this.#samples = appenders.samples;
@@ -129,49 +131,37 @@ export class DatasetWriter {
     return this.#categories.size;
   }
 
-  /** Keeps each image's size for {@link sampleOf} (a panoptic ingest's PNGs are checked against them). */
+  /** Keeps each image's sample and size for {@link sampleOf} (a panoptic ingest: its PNGs are checked against them). */
   keepSizes(): void {
-    this.#sizes ??= new Map();
+    this.#byCocoId ??= new Map();
   }
 
-  /** The sample of a COCO image id met so far, if any, with its image's size when {@link keepSizes} was asked. */
+  /** The sample of a COCO image id met so far, with its image's size; only after {@link keepSizes}. */
   sampleOf(cocoId: number): SampleRef | undefined {
-    const id = this.#sampleIdByCocoId.get(cocoId);
-    if (id === undefined) return undefined;
-    const size = this.#sizes?.get(cocoId);
-    return { id, width: size?.[0] ?? null, height: size?.[1] ?? null };
+    return this.#byCocoId?.get(cocoId);
   }
 
   /**
    * Appends an image; returns its sample. `location` is where its image is
-   * read from (default its `image_ref` or `file_name`). Duplicate COCO ids fail
-   * the ingest, or are skipped (null).
+   * read from (default its `image_ref` or `file_name`). A duplicate COCO id is
+   * found at commit ({@link checkWholeFile}).
    */
-  addImage(record: CocoImage, index: number, location = record.image_ref ?? record.file_name ?? ''): WrittenSample | null {
-    const first = this.#imageIndexByCocoId.get(record.id);
-    if (first !== undefined) {
-      const message = `${this.target.file}: images[${index}].id: duplicate image id ${record.id} (first at images[${first}])`;
-      if (!this.#onSkip) throw invalidAnnotations(message);
-      this.#onSkip('images', message);
-      return null;
-    }
+  addImage(record: CocoImage, index: number, location = record.image_ref ?? record.file_name ?? ''): WrittenSample {
     const id = this.#ids.samples.next();
-    this.#sampleIdByCocoId.set(record.id, id);
-    this.#sizes?.set(record.id, [record.width, record.height]);
-    this.#imageIndexByCocoId.set(record.id, index);
+    if (this.#byCocoId && !this.#byCocoId.has(record.id)) this.#byCocoId.set(record.id, { id, width: record.width, height: record.height });
     const stored = location === (record.file_name ?? '') ? record : { ...record, image_ref: location };
     const row = this.#sampleRow;
     row.id = id;
+    row.recordIndex = index;
     row.record = stored;
     this.#samples.append(row);
     this.#imageCount++;
     return { id, cocoId: record.id, location, fileName: record.file_name, width: record.width, height: record.height };
   }
 
-  /** Appends an annotation. Its image may come later in the file; that is resolved at commit. */
+  /** Appends an annotation. It names its image by id (the image may come later in the file); the id is checked at commit. */
   addAnnotation(record: CocoAnnotation, index: number): void {
-    const sampleId = this.#sampleIdByCocoId.get(record.image_id) ?? null;
-    if (sampleId === null) this.#unresolved++;
+    const sampleId = this.#byCocoId?.get(record.image_id)?.id ?? null;
     // One row object, refilled for each annotation: a fresh one per record, millions of
     // them an ingest, measured 50 MB more heap (records promoted before they die).
     const row = this.#annotationRow;
@@ -189,8 +179,7 @@ export class DatasetWriter {
    */
   addPanopticRecord(record: PanopticRecord, index: number, masks: readonly ({ size: [number, number]; counts: string } | null)[]): void {
     const t = this.target;
-    const sampleId = this.#sampleIdByCocoId.get(record.image_id) ?? null;
-    if (sampleId === null) this.#unresolved++;
+    const sampleId = this.#byCocoId?.get(record.image_id)?.id ?? null;
     this.#panoptic.append({ datasetId: t.datasetId, jobId: t.jobId, sampleId, recordIndex: index, record });
     record.segments_info.forEach((segment, k) => {
       const mask = masks[k] ?? null;
@@ -237,24 +226,15 @@ export class DatasetWriter {
   }
 
   /**
-   * Resolves annotations whose image came after them, then applies `rules`:
-   * strict, the first violation fails; skipping, violations are deleted and
-   * counted. Called by {@link commit} if not before; call it first to read the final counts.
+   * Applies the rules only the whole file can tell: first that image ids are
+   * unique, then the format's `rules`. Strict, the first violation fails;
+   * skipping, violations are deleted and counted. Called by {@link commit} if
+   * not before; call it first to read the final counts.
    * @throws AppError `INVALID_ANNOTATION_FILE` naming the first offending record.
    */
   async checkWholeFile(rules: readonly WholeFileRule[]): Promise<void> {
     this.flush();
     const t = this.target;
-    // Most files list images first: then there is nothing to resolve, and no join to pay for.
-    if (this.#unresolved > 0) {
-      for (const table of ['annotations', 'panoptic_records']) {
-        await this.#tx.conn.run(
-          `UPDATE ${table} a SET sample_id = s.id FROM samples s
-           WHERE a.job_id = $1 AND a.sample_id IS NULL AND s.job_id = $1 AND s.coco_id = a.image_coco_id`,
-          [t.jobId],
-        );
-      }
-    }
     const existing = toPlainRows(
       await this.#tx.conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]),
     ).map((r) => Number(r.id));
@@ -262,15 +242,18 @@ export class DatasetWriter {
     const removed = await applyWholeFileRules(
       this.#tx.conn,
       t.jobId,
-      rules,
-      {
-        file: t.file,
-        knownCategories: new Set([...existing, ...this.#categories.keys()]),
-        fileCategories: this.#categories.size,
-        unresolved: this.#unresolved,
-      },
+      [duplicateImageId, ...rules],
+      { file: t.file, knownCategories: new Set([...existing, ...this.#categories.keys()]), fileCategories: this.#categories.size },
       this.#onSkip,
     );
+    if (removed.samples) {
+      // A skipped duplicate's image may have failed: its failure goes with it.
+      await this.#tx.conn.run(
+        'DELETE FROM image_failures WHERE job_id = $1 AND sample_id NOT IN (SELECT id FROM samples WHERE job_id = $1)',
+        [t.jobId],
+      );
+    }
+    this.#imageCount -= removed.samples ?? 0;
     this.#annotationCount -= removed.annotations ?? 0;
     this.#checkedRules = rules;
   }

@@ -72,7 +72,7 @@ export class PredictionWriter {
     );
     const categories = toPlainRows(await this.#tx.conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]));
     const known = new Set(categories.map((r) => Number(r.id)));
-    const removed = await applyWholeFileRules(this.#tx.conn, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0, unresolved: this.#count }, this.#onSkip);
+    const removed = await applyWholeFileRules(this.#tx.conn, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0 }, this.#onSkip);
     this.#count -= removed.predictions ?? 0;
   }
 

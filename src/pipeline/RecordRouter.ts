@@ -50,7 +50,6 @@ export class RecordRouter {
           progress.inSection('images');
           const located = this.#t.locate(event.record);
           const sample = writer.addImage(event.record, event.index, typeof located === 'string' ? located : await located);
-          if (sample === null) break;
           if (thumbnails && thumbnails.submitted < this.#t.thumbnailLimit) waited += await timedWait(thumbnails.needsDrain, () => thumbnails.submit(sample));
           plugins.addSample(sample);
           break;

@@ -8,6 +8,8 @@ export interface SampleRowIn {
   datasetId: number;
   jobId: string;
   split: string;
+  /** Position in the file's `images`. */
+  recordIndex: number;
   record: CocoImage;
 }
 
@@ -31,6 +33,7 @@ export const samplesTable: TableMapping<SampleRowIn> = {
     { name: 'license', type: 'BIGINT' },
     { name: 'extra', type: 'JSON' },
     { name: 'image_ref', type: 'VARCHAR' },
+    { name: 'record_index', type: 'INTEGER' },
   ],
   values: (s) => [
     big(s.id),
@@ -44,9 +47,10 @@ export const samplesTable: TableMapping<SampleRowIn> = {
     bigOrNull(s.record.license),
     json(s.record.extra),
     s.record.image_ref,
+    s.recordIndex,
   ],
   shape(row: Row): Row {
-    const { extra, failure_code, failure_message, image_ref: _ref, job_id: _job, ...rest } = row;
+    const { extra, failure_code, failure_message, image_ref: _ref, job_id: _job, record_index: _index, ...rest } = row;
     const out: Row = { ...((extra as Row | null) ?? {}) };
     // Extra fields never shadow ours.
     Object.assign(out, rest);

@@ -6,11 +6,30 @@ export function notKnownCategory(scope: RuleScope, column = 'category_id'): stri
   return scope.knownCategories.size > 0 ? `AND ${column} NOT IN (${[...scope.knownCategories].join(',')})` : '';
 }
 
+/**
+ * Images whose id an earlier image of the file has: every occurrence after the
+ * first, in file order. Applied before the other rules: annotations name their
+ * image by id, which must then be unique.
+ */
+export const duplicateImageId: WholeFileRule = {
+  table: 'samples',
+  section: 'images',
+  violations: () => `SELECT s.id, s.record_index, s.coco_id AS v, d.first FROM samples s
+    JOIN (SELECT coco_id, min(record_index) AS first FROM samples WHERE job_id = $1
+          GROUP BY coco_id HAVING count(*) > 1) d ON d.coco_id = s.coco_id
+    WHERE s.job_id = $1 AND s.record_index > d.first`,
+  describe: (r, s) => `${s.file}: images[${r.record_index}].id: duplicate image id ${r.v} (first at images[${r.first}])`,
+};
+
+/** The annotations of this ingest whose image id no image of the file has (an anti-join: no per-image state is kept while reading). */
+export const ANNOTATIONS_WITHOUT_IMAGE = `SELECT a.id, a.record_index, a.coco_id AS segment, a.image_coco_id AS v FROM annotations a
+  WHERE a.job_id = $1 AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.job_id = $1 AND s.coco_id = a.image_coco_id)`;
+
 /** Annotations naming an image the file does not hold. */
 export const unknownImage: WholeFileRule = {
   table: 'annotations',
   section: 'annotations',
-  violations: (s) => (s.unresolved === 0 ? null : `SELECT id, record_index, image_coco_id AS v FROM annotations WHERE job_id = $1 AND sample_id IS NULL`),
+  violations: () => ANNOTATIONS_WITHOUT_IMAGE,
   describe: (r, s) => `${s.file}: annotations[${r.record_index}].image_id: no image has id ${r.v}`,
 };
 

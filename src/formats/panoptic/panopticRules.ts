@@ -1,11 +1,11 @@
 import type { WholeFileRule } from '../AnnotationFormat.js';
-import { notKnownCategory } from '../coco/cocoRules.js';
+import { ANNOTATIONS_WITHOUT_IMAGE, notKnownCategory } from '../coco/cocoRules.js';
 
 /** Panoptic records naming an image the file does not hold. */
 export const unknownPanopticImage: WholeFileRule = {
   table: 'annotations',
   section: 'annotations',
-  violations: (s) => (s.unresolved === 0 ? null : `SELECT id, record_index, image_coco_id AS v FROM annotations WHERE job_id = $1 AND sample_id IS NULL`),
+  violations: () => ANNOTATIONS_WITHOUT_IMAGE,
   describe: (r, s) => `${s.file}: annotations[${r.record_index}].image_id: no image has id ${r.v}`,
 };
 

@@ -6,7 +6,7 @@ import { normalizeResult } from './normalizeResult.js';
 const unknownImage: WholeFileRule = {
   table: 'predictions',
   section: 'results',
-  violations: (s) => (s.unresolved === 0 ? null : `SELECT id, record_index, image_coco_id AS v FROM predictions WHERE job_id = $1 AND sample_id IS NULL`),
+  violations: () => `SELECT id, record_index, image_coco_id AS v FROM predictions WHERE job_id = $1 AND sample_id IS NULL`,
   describe: (r, s) => `${s.file}: [${r.record_index}].image_id: no image has id ${r.v}`,
 };
 
