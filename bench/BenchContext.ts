@@ -42,15 +42,19 @@ export class BenchContext {
     for (const dir of [this.inputsDir, this.logDir, this.outputsDir]) await mkdir(dir, { recursive: true });
   }
 
-  /** The dataset of `images` images, generated on first use. */
-  dataset(images: number): Promise<PreparedDataset> {
+  /**
+   * The dataset of `images` images, generated on first use. Without `withImages`
+   * (a metadata-only ingest), its image folder is left empty: a million hard
+   * links would cost minutes for nothing.
+   */
+  dataset(images: number, withImages = true): Promise<PreparedDataset> {
     const name = `bench${images}`;
     let prepared = this.#datasets.get(name);
     if (prepared === undefined) {
       prepared = (async () => {
         const started = performance.now();
         log(`generating ${name}: ${images} images ...`);
-        const dataset = await prepareDataset(this.inputsDir, name, images, this.pool.photos, this.categories.categories);
+        const dataset = await prepareDataset(this.inputsDir, name, images, this.pool.photos, this.categories.categories, withImages);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         log(`generated ${name}: ${dataset.annotations} annotations (${dataset.crowdAnnotations} crowd), ${(dataset.bytes / 1e6).toFixed(1)} MB, in ${seconds} s`);
         return dataset;

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The report's sections, each runnable alone with `--only`. */
-export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'fanout', 'serving', 'gcs'] as const;
+export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'fanout', 'serving', 'gcs', 'large'] as const;
+
+/** Sections a run without `--only` leaves out unless asked for: `large` takes minutes and 3.6 GB of disk (`--large`). */
+const ON_REQUEST: readonly SectionName[] = ['large'];
 
 /** One section of the bench. */
 export type SectionName = (typeof SECTION_NAMES)[number];
@@ -26,6 +29,8 @@ export interface BenchOptions {
   metadataImages: number;
   /** Images of the small metadata-only ingest, the base of the memory growth (target 3). */
   metadataSmallImages: number;
+  /** Images of the `large` section's metadata-only ingest (targets 8a-8c), compared with `metadataImages`. */
+  largeImages: number;
   /** `--thumb-images`: images of the thumbnail runs (targets 1, 4 and 5). */
   thumbImages: number;
   /** Seconds of each load test (target 6). */
@@ -56,6 +61,7 @@ export const BENCH_DEFAULTS = {
   workDir: 'bench/.work',
   metadataImages: 100_000,
   metadataSmallImages: 25_000,
+  largeImages: 1_000_000,
   thumbImages: 1000,
   loadSeconds: 10,
   warmupSeconds: 1,
@@ -72,6 +78,7 @@ export const QUICK_DEFAULTS = {
   out: 'bench/.work/BENCHMARKS.quick.md',
   metadataImages: 2000,
   metadataSmallImages: 500,
+  largeImages: 20_000,
   thumbImages: 60,
   loadSeconds: 2,
 } as const;
@@ -83,6 +90,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --images <dir>       source photos, searched recursively for .jpg (default ${BENCH_DEFAULTS.imagesDir} from the repo)
   --out <file>         report file (default ${BENCH_DEFAULTS.out})
   --only <sections>    comma-separated subset of: ${SECTION_NAMES.join(', ')}
+  --large              also the large section: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
   --thumb-images <n>   images of the thumbnail runs (default ${BENCH_DEFAULTS.thumbImages}, quick ${QUICK_DEFAULTS.thumbImages})`;
 
 /**
@@ -99,12 +107,16 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       images: { type: 'string' },
       out: { type: 'string' },
       only: { type: 'string' },
+      large: { type: 'boolean', default: false },
       'thumb-images': { type: 'string' },
     },
     strict: true,
   });
   const sizes = values.quick ? { ...BENCH_DEFAULTS, ...QUICK_DEFAULTS } : BENCH_DEFAULTS;
-  const only = values.only === undefined ? [...SECTION_NAMES] : values.only.split(',').map((name) => name.trim());
+  const only =
+    values.only === undefined
+      ? SECTION_NAMES.filter((name) => values.large || !ON_REQUEST.includes(name))
+      : values.only.split(',').map((name) => name.trim());
   for (const name of only) {
     if (!(SECTION_NAMES as readonly string[]).includes(name)) throw new Error(`--only: unknown section ${name}\n${USAGE}`);
   }
@@ -117,6 +129,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     workDir: path.resolve(repoRoot, sizes.workDir),
     metadataImages: sizes.metadataImages,
     metadataSmallImages: sizes.metadataSmallImages,
+    largeImages: sizes.largeImages,
     thumbImages: positiveInt('--thumb-images', values['thumb-images'], sizes.thumbImages),
     loadSeconds: sizes.loadSeconds,
     warmupSeconds: sizes.warmupSeconds,

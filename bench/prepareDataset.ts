@@ -25,12 +25,14 @@ export async function prepareDataset(
   images: number,
   pool: readonly PoolPhoto[],
   categories: readonly CocoCategory[],
+  withImages = true,
 ): Promise<PreparedDataset> {
   const dir = path.join(rootDir, name);
   const annotationPath = path.join(dir, 'annotations', `instances_${name}.json`);
   const imageDir = path.join(dir, 'images');
   await mkdir(path.dirname(annotationPath), { recursive: true });
   const generated = await generateCoco(annotationPath, { images, pool, categories });
-  await makeImageFolder(imageDir, pool, images);
+  if (withImages) await makeImageFolder(imageDir, pool, images);
+  else await mkdir(imageDir, { recursive: true });
   return { ...generated, name, annotationPath, imageDir };
 }

@@ -11,6 +11,7 @@ import type { SectionResult } from './reportModel.js';
 import { REPO_ROOT } from './repoRoot.js';
 import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
+import { largeIngest } from './sections/largeIngest.js';
 import { metadataIngest } from './sections/metadataIngest.js';
 import { sseFanOut } from './sections/sseFanOut.js';
 import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
@@ -26,6 +27,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   fanout: sseFanOut,
   serving: imageServing,
   gcs: gcsIngest,
+  large: largeIngest,
 };
 
 const argv = process.argv.slice(2);

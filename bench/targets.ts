@@ -43,6 +43,21 @@ export const TARGETS = {
     threshold: 0.8,
     unit: 'x',
   },
+  largePeakRss: { id: '8a', description: 'Server peak RSS during the 1M-image metadata-only ingest', op: '<=', threshold: 600, unit: 'MB' },
+  largeRate: {
+    id: '8b',
+    description: 'Per-image rate of the 1M-image metadata-only ingest vs the 100K one (ratio)',
+    op: '>=',
+    threshold: 0.85,
+    unit: 'x',
+  },
+  largeApiLatency: {
+    id: '8c',
+    description: 'p99 of GET /samples on another dataset while the 1M-image ingest runs',
+    op: '<=',
+    threshold: 100,
+    unit: 'ms',
+  },
   imageServing: { id: '6', description: 'Cached thumbnail serving vs a bare node:http server (req/s ratio)', op: '>=', threshold: 0.7, unit: 'x' },
 } as const satisfies Record<string, TargetSpec>;
 
