@@ -26,7 +26,7 @@ export interface ReadAnnotationOptions {
   onProgress?: (p: { bytesRead: number; totalBytes: number | null }) => void;
   /** Size of the input, for progress. Default: the file's size when `source` is a path, else null. */
   totalBytes?: number | null;
-  /** Read chunk size in bytes when `source` is a path (a stream keeps its own). Default: 1 MiB ({@link READ_ANNOTATION_DEFAULTS}). */
+  /** Read chunk size in bytes when `source` is a path (a stream keeps its own). Default: 128 KiB ({@link READ_ANNOTATION_DEFAULTS}). */
   highWaterMark?: number;
   /** Largest single record in bytes. Default: 64 MiB (see `COCO_SCANNER_DEFAULTS`). */
   maxRecordBytes?: number;
@@ -42,8 +42,14 @@ export interface ReadAnnotationOptions {
 
 /** Defaults of {@link ReadAnnotationOptions}. */
 export const READ_ANNOTATION_DEFAULTS = {
-  /** 1 MiB reads: few syscalls, and one JSON.parse call covers a few thousand records. */
-  highWaterMark: 1024 * 1024,
+  /**
+   * 128 KiB reads. Each chunk is parsed and appended in one synchronous slice of
+   * the main thread, and every API request waits for the slice under way: with
+   * 1 MiB chunks `GET /samples` answered p50 ~150 ms during a 100K-image ingest,
+   * with 128 KiB p50 19 ms, and the ingest itself was no slower (5.4-6.4 s against
+   * 5.7-7.6 s, alternated) and peaked lower (372-379 MB against 430-490 MB).
+   */
+  highWaterMark: 128 * 1024,
   /** `info` and `licenses` are a few hundred bytes in real files. */
   maxMetadataBytes: 16 * 1024 * 1024,
 } as const;
