@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyStrategy, Storage, type Bucket } from '@google-cloud/storage';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { readBytesWithin } from './collectBytes.js';
+import { ResumableObjectStore, type ReadState } from './ResumableObjectStore.js';
 import { parseGsUrl, type GsUrl } from './gsUrl.js';
-import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
+import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 
 /** Options of {@link GcsObjectStore}. */
 export interface GcsObjectStoreOptions {
@@ -31,12 +30,6 @@ export interface GcsObjectStoreOptions {
 /** Defaults of {@link GcsObjectStoreOptions}. */
 export const GCS_DEFAULTS = { timeoutMs: 30_000, stallTimeoutMs: 10_000, maxRetries: 4, retryDelayMs: 250 } as const;
 
-/** Filled in from the first response of a read. */
-interface ReadState {
-  /** The object's whole size, once a response told it. */
-  total: number | null;
-}
-
 /**
  * Objects in Google Cloud Storage, by `gs://` URL, through the official client.
  *
@@ -47,15 +40,19 @@ interface ReadState {
  * generation it started on, so a replaced object is never spliced with its
  * predecessor. An image that takes longer than `timeoutMs` whole fails.
  */
-export class GcsObjectStore implements ObjectStore {
+export class GcsObjectStore extends ResumableObjectStore {
   readonly #storage: Storage;
   readonly #timeoutMs: number;
+  protected get deadlineMs(): number {
+    return this.#timeoutMs;
+  }
   readonly #stallTimeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #buckets = new Map<string, Bucket>();
 
   constructor(options: GcsObjectStoreOptions = {}) {
+    super();
     this.#timeoutMs = options.timeoutMs ?? GCS_DEFAULTS.timeoutMs;
     this.#stallTimeoutMs = options.stallTimeoutMs ?? GCS_DEFAULTS.stallTimeoutMs;
     this.#maxRetries = options.maxRetries ?? GCS_DEFAULTS.maxRetries;
@@ -90,24 +87,6 @@ export class GcsObjectStore implements ObjectStore {
       throw objectError(url, err);
     }
   }
-
-  read(url: string, range?: ByteRange, options: ObjectReadOptions = {}): Readable {
-    return Readable.from(this.#resumable(url, range ?? null, options.signal, { total: null }), { objectMode: false });
-  }
-
-  readChunks(url: string, options: ObjectReadOptions & { chunkBytes: number }): AsyncGenerator<Buffer, void, undefined> {
-    return this.#resumable(url, null, options.signal, { total: null });
-  }
-
-  async readBytes(url: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
-    return readBytesWithin((signal, state) => this.#resumable(url, null, signal, state), {
-      location: url,
-      maxBytes: options.maxBytes,
-      timeoutMs: this.#timeoutMs,
-      signal: options.signal,
-    });
-  }
-
 
   /** Writes an object whole (one request, no resumable session: thumbnails are a few KB). */
   async write(url: string, bytes: Uint8Array, options: { contentType: string; cacheControl?: string }): Promise<void> {
@@ -157,7 +136,7 @@ export class GcsObjectStore implements ObjectStore {
    * silent for `timeoutMs` is resumed from the next byte, from the same
    * generation; `maxRetries` attempts in a row that bring no byte give up.
    */
-  async *#resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
+  protected async *resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
     const at = gs(url);
     let offset = range?.start ?? 0;
     let generation: number | undefined;

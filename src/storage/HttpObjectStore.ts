@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { readBytesWithin } from './collectBytes.js';
-import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStore } from './ObjectStore.js';
+import { ResumableObjectStore, type ReadState } from './ResumableObjectStore.js';
+import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 
 /** Options of {@link HttpObjectStore}. */
 export interface HttpObjectStoreOptions {
@@ -24,11 +23,6 @@ export const HTTP_DEFAULTS = { timeoutMs: 30_000, stallTimeoutMs: 10_000, maxRet
 const MAX_REDIRECTS = 5;
 const RETRIED = new Set([408, 429, 500, 502, 503, 504]);
 
-/** What the first response of a read told. */
-interface ReadState {
-  total: number | null;
-}
-
 /**
  * Files behind http(s) URLs (images by `coco_url`, a dataset on a web server),
  * read with the platform's fetch: `HEAD` for size, ranged `GET`s for originals,
@@ -37,14 +31,18 @@ interface ReadState {
  * `If-Range`, so a changed file is never spliced), and a deadline per image.
  * Redirects are followed only inside INGEST_ROOTS. Errors name the URL.
  */
-export class HttpObjectStore implements ObjectStore {
+export class HttpObjectStore extends ResumableObjectStore {
   readonly #timeoutMs: number;
+  protected get deadlineMs(): number {
+    return this.#timeoutMs;
+  }
   readonly #stallTimeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #admits: (url: string) => boolean;
 
   constructor(options: HttpObjectStoreOptions = {}) {
+    super();
     this.#timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
     this.#stallTimeoutMs = options.stallTimeoutMs ?? HTTP_DEFAULTS.stallTimeoutMs;
     this.#maxRetries = options.maxRetries ?? HTTP_DEFAULTS.maxRetries;
@@ -68,24 +66,6 @@ export class HttpObjectStore implements ObjectStore {
     };
   }
 
-  read(url: string, range?: ByteRange, options: ObjectReadOptions = {}): Readable {
-    return Readable.from(this.#resumable(url, range ?? null, options.signal, { total: null }), { objectMode: false });
-  }
-
-  readChunks(url: string, options: ObjectReadOptions & { chunkBytes: number }): AsyncGenerator<Buffer, void, undefined> {
-    return this.#resumable(url, null, options.signal, { total: null });
-  }
-
-  async readBytes(url: string, options: ObjectReadOptions & { maxBytes: number }): Promise<Uint8Array> {
-    return readBytesWithin((signal, state) => this.#resumable(url, null, signal, state), {
-      location: url,
-      maxBytes: options.maxBytes,
-      timeoutMs: this.#timeoutMs,
-      signal: options.signal,
-    });
-  }
-
-
   // A web server has no listing to read: a URL prefix is taken as given.
   // eslint-disable-next-line require-yield
   async *list(prefix: string): AsyncGenerator<ListedObject, void, undefined> {
@@ -97,7 +77,7 @@ export class HttpObjectStore implements ObjectStore {
    * for `stallTimeoutMs` is resumed from the next byte; `maxRetries` attempts in
    * a row that bring no byte give up.
    */
-  async *#resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
+  protected async *resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
     let offset = range?.start ?? 0;
     let etag: string | null = null;
     let fruitless = 0;
