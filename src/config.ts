@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseGsUrl } from './storage/gsUrl.js';
+import { THUMBNAIL_POOL_DEFAULTS } from './workers/thumbnailPoolDefaults.js';
 import { isHttpUrl, parseHttpUrl } from './storage/httpUrl.js';
 
 /** The service's configuration, read from the environment by {@link loadConfig}. */
@@ -82,9 +83,7 @@ export const CONFIG_DEFAULTS = {
   pluginDir: './plugins',
   logLevel: 'info',
   maxConcurrentJobs: 1,
-  // Two workers with 1, 2, 4 and 8 images each made 172-189, 189-219, 206-232 and 214-216 images/s
-  // on this project's machine: the cores idle at every hand-off with one.
-  tasksPerWorker: 4,
+  tasksPerWorker: THUMBNAIL_POOL_DEFAULTS.tasksPerWorker,
   // DuckDB keeps the blocks an ingest writes cached up to this limit, so the
   // server's peak grew with the dataset: a 100K-image ingest peaked at 720-750 MB
   // RSS at 512MB, 525-580 MB at 200MB, 435-455 MB at 128MB, no slower.

@@ -1,6 +1,6 @@
 import { invalidAnnotations } from '../errors.js';
 import type { AnnotationFormat, FormatEvidence, FormatName, RecordReader } from './AnnotationFormat.js';
-import type { CocoSection, RecordEvent } from './records.js';
+import type { CocoSection } from './records.js';
 
 /**
  * Settles which {@link AnnotationFormat} a file is in while it is read: by its
@@ -43,11 +43,6 @@ export class FormatResolver implements FormatEvidence {
     const reader = this.#format!.sections[section];
     if (!reader) throw invalidAnnotations(`${this.#file}: ${section}: a ${this.#format!.id} file has no such array`);
     return reader;
-  }
-
-  /** Reads one element of a record array (see {@link readerFor}). */
-  read(section: CocoSection, raw: unknown, index: number): RecordEvent {
-    return this.readerFor(section, raw)(raw, index, this.#file);
   }
 
   #meet(section: CocoSection, raw: unknown): void {

@@ -93,7 +93,7 @@ export class DatasetWriter {
     this.#tx = tx;
     this.target = target;
     this.#sampleRow = { id: 0, datasetId: target.datasetId, jobId: target.jobId, split: target.split, recordIndex: 0, record: null as unknown as CocoImage };
-    this.#annotationRow = { id: 0, datasetId: target.datasetId, jobId: target.jobId, sampleId: null, recordIndex: 0, record: null as unknown as CocoAnnotation };
+    this.#annotationRow = { id: 0, datasetId: target.datasetId, jobId: target.jobId, recordIndex: 0, record: null as unknown as CocoAnnotation };
     this.#ids = ids;
     this.#samples = appenders.samples;
     this.#annotations = appenders.annotations;
@@ -161,12 +161,10 @@ export class DatasetWriter {
 
   /** Appends an annotation. It names its image by id (the image may come later in the file); the id is checked at commit. */
   addAnnotation(record: CocoAnnotation, index: number): void {
-    const sampleId = this.#byCocoId?.get(record.image_id)?.id ?? null;
     // One row object, refilled for each annotation: a fresh one per record, millions of
     // them an ingest, measured 50 MB more heap (records promoted before they die).
     const row = this.#annotationRow;
     row.id = this.#ids.annotations.next();
-    row.sampleId = sampleId;
     row.recordIndex = index;
     row.record = record;
     this.#annotations.append(row);
@@ -179,8 +177,7 @@ export class DatasetWriter {
    */
   addPanopticRecord(record: PanopticRecord, index: number, masks: readonly ({ size: [number, number]; counts: string } | null)[]): void {
     const t = this.target;
-    const sampleId = this.#byCocoId?.get(record.image_id)?.id ?? null;
-    this.#panoptic.append({ datasetId: t.datasetId, jobId: t.jobId, sampleId, recordIndex: index, record });
+    this.#panoptic.append({ datasetId: t.datasetId, jobId: t.jobId, recordIndex: index, record });
     record.segments_info.forEach((segment, k) => {
       const mask = masks[k] ?? null;
       this.addAnnotation(

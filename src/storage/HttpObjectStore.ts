@@ -67,7 +67,6 @@ export class HttpObjectStore extends ResumableObjectStore {
   }
 
   // A web server has no listing to read: a URL prefix is taken as given.
-  // eslint-disable-next-line require-yield
   async *list(prefix: string): AsyncGenerator<ListedObject, void, undefined> {
     throw objectReadFailed(prefix, 'a folder on a web server cannot be listed');
   }

@@ -11,6 +11,9 @@ import 'sharp';
 import { isAbortError } from '../errors.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
+import { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
+
+export { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
 
 /** Options of {@link ThumbnailPool}. */
 export interface ThumbnailPoolOptions {
@@ -77,12 +80,6 @@ interface Pending {
   onAbort: (() => void) | null;
 }
 
-/** Defaults of {@link ThumbnailPoolOptions}. */
-export const THUMBNAIL_POOL_DEFAULTS = {
-  tasksPerWorker: 4,
-  /** Tasks waiting per task slot. */
-  queuePerSlot: 4,
-} as const;
 
 /**
  * The thumbnail worker pool: a piscina pool of {@link ThumbnailTask}s with

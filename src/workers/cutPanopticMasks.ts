@@ -1,7 +1,7 @@
 import sharp, { type OutputInfo } from 'sharp';
 import { encodeSegments, rleToString } from '../formats/panoptic/rle.js';
 import type { MaskResult, MaskTask } from './messages.js';
-import { ImageFailure, readSource } from './readSource.js';
+import { ImageFailure, readSource, sourceName } from './readSource.js';
 
 /**
  * Cuts every listed segment of a panoptic PNG into COCO's compressed RLE, in
@@ -10,7 +10,7 @@ import { ImageFailure, readSource } from './readSource.js';
  * differs from `segments_info` are the caller's to judge (the counts come back).
  */
 export async function cutPanopticMasks(task: MaskTask): Promise<MaskResult> {
-  const name = task.source.kind === 'path' ? task.source.path.split('/').at(-1)! : (task.source.name ?? 'mask');
+  const name = sourceName(task.source);
   let bytes: Uint8Array;
   try {
     bytes = await readSource(task.source, name, task.maxPixels);

@@ -13,6 +13,20 @@ export class ImageFailure extends Error {
   }
 }
 
+/** The name a source goes by in messages: its file's base name, or the name given with its bytes. */
+export function sourceName(source: ThumbnailSource): string {
+  switch (source?.kind) {
+    case 'path':
+      return path.basename(source.path);
+    case 'bytes':
+      return source.name ?? 'image';
+    default: {
+      const kind = (source as { kind?: unknown } | undefined)?.kind;
+      throw new TypeError(`ThumbnailTask.source.kind must be 'path' or 'bytes', got ${JSON.stringify(kind)}`);
+    }
+  }
+}
+
 /**
  * The bytes of a task's source: given, or read from its path with exact errno
  * codes (sharp folds them into messages); O_NONBLOCK keeps a FIFO from blocking

@@ -12,8 +12,8 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
-import type { ThumbnailOutput, ThumbnailResult, ThumbnailSource, ThumbnailTask } from './messages.js';
-import { errnoCode, ImageFailure, readSource } from './readSource.js';
+import type { ThumbnailOutput, ThumbnailResult, ThumbnailTask } from './messages.js';
+import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
 export { cutPanopticMasks } from './cutPanopticMasks.js';
 
@@ -81,19 +81,6 @@ export default async function makeThumbnails(task: ThumbnailTask): Promise<Thumb
   } catch (err) {
     if (err instanceof ImageFailure) return { ok: false, code: err.code, message: err.message };
     throw err;
-  }
-}
-
-function sourceName(source: ThumbnailSource): string {
-  switch (source?.kind) {
-    case 'path':
-      return path.basename(source.path);
-    case 'bytes':
-      return source.name ?? 'image';
-    default: {
-      const kind = (source as { kind?: unknown } | undefined)?.kind;
-      throw new TypeError(`ThumbnailTask.source.kind must be 'path' or 'bytes', got ${JSON.stringify(kind)}`);
-    }
   }
 }
 

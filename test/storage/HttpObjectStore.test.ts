@@ -69,11 +69,13 @@ describe('HttpObjectStore (against a loopback file server with faults)', functio
     expect(server.requestsFor(PHOTO)[1]!.range).to.equal('bytes=500-');
   });
 
-  it('fails an image that does not arrive whole within its deadline, naming it', async () => {
-    server.fault((r) => (r.path === PHOTO ? { delayMs: 400 } : null));
-    const err = await expectRejection(store({ timeoutMs: 200, maxRetries: 0 }).readBytes(`${server.url}${PHOTO}`, { maxBytes: 1e6 }));
+  it('fails an image that does not arrive whole within its deadline, naming it, though every response brings bytes', async () => {
+    // Each answer sends 300 bytes and goes silent: every resume makes progress, so only the whole read's deadline ends it.
+    server.fault((r) => (r.path === PHOTO ? { stallAfterBytes: 300 } : null));
+    const err = await expectRejection(store({ timeoutMs: 1000, stallTimeoutMs: 150, maxRetries: 20 }).readBytes(`${server.url}${PHOTO}`, { maxBytes: 1e6 }));
     expect(err).to.include({ code: 'OBJECT_READ_FAILED' });
-    expect(err.message).to.include(`${server.url}${PHOTO}`);
+    expect(err.message).to.equal(`${server.url}${PHOTO}: not read whole within 1000 ms`);
+    expect(server.requestsFor(PHOTO).length).to.be.greaterThan(2);
   });
 
   it('refuses a file larger than the bound from its announced length, before reading it', async () => {

@@ -15,7 +15,7 @@ export interface ColumnDef {
  * it. The writer, the repositories and the exporters go through the mapping,
  * so no positional list of values can drift from the table it is appended to.
  */
-export interface TableMapping<In, Out = Row> {
+export interface TableMapping<In> {
   readonly table: string;
   readonly columns: readonly ColumnDef[];
   /**
@@ -24,6 +24,10 @@ export interface TableMapping<In, Out = Row> {
    * of times an ingest.
    */
   values(row: In): DuckDBValue[];
+}
+
+/** A mapping of a table the API reads: a stored row out, too. */
+export interface ReadableTable<In, Out = Row> extends TableMapping<In> {
   /** A stored row (as selected with {@link selectList}) as the API returns it. */
   shape(row: Row): Out;
 }

@@ -1,14 +1,12 @@
 import type { CocoAnnotation } from '../../formats/records.js';
 import type { Row } from '../toPlainRows.js';
-import { big, bigOrNull, json, type TableMapping } from './TableMapping.js';
+import { big, bigOrNull, json, type ReadableTable } from './TableMapping.js';
 
 /** An annotation as the writer appends it. */
 export interface AnnotationRowIn {
   id: number;
   datasetId: number;
   jobId: string;
-  /** Null while its image has not been met yet (resolved at commit). */
-  sampleId: number | null;
   /** Position in the file's `annotations` (for panoptic, of the image's record). */
   recordIndex: number;
   record: CocoAnnotation;
@@ -17,9 +15,11 @@ export interface AnnotationRowIn {
 /**
  * `annotations`: instances, keypoints, captions and panoptic segments. The
  * segmentation is kept as the JSON text it had in the file (polygons, an RLE
- * counts list or string), so it comes back out in the same form.
+ * counts list or string), so it comes back out in the same form. An annotation
+ * names its sample by `(job_id, image_coco_id)`; `sample_id` is written null
+ * (databases of schema versions 1 and 2 filled it, and nothing reads it).
  */
-export const annotationsTable: TableMapping<AnnotationRowIn> = {
+export const annotationsTable: ReadableTable<AnnotationRowIn> = {
   table: 'annotations',
   columns: [
     { name: 'id', type: 'BIGINT NOT NULL' },
@@ -49,7 +49,7 @@ export const annotationsTable: TableMapping<AnnotationRowIn> = {
       big(a.id),
       big(a.datasetId),
       a.jobId,
-      bigOrNull(a.sampleId),
+      null,
       big(r.image_id),
       a.recordIndex,
       big(r.id),

@@ -1,6 +1,6 @@
 import type { CocoCategory } from '../../formats/records.js';
 import type { Row } from '../toPlainRows.js';
-import { big, json, type TableMapping } from './TableMapping.js';
+import { big, json, type ReadableTable } from './TableMapping.js';
 
 /** A category as the writer inserts it. */
 export interface CategoryRowIn {
@@ -14,7 +14,7 @@ export interface CategoryRowIn {
  * `synonyms`, `def`, `frequency`, `image_count`, `instance_count` — are kept in
  * `extra` and shown as fields of the category.
  */
-export const categoriesTable: TableMapping<CategoryRowIn> = {
+export const categoriesTable: ReadableTable<CategoryRowIn> = {
   table: 'categories',
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },

@@ -1,4 +1,3 @@
-import type { Row } from '../toPlainRows.js';
 import { big, type TableMapping } from './TableMapping.js';
 
 /** An image that could not be read or thumbnailed, or whose panoptic mask failed. */
@@ -21,5 +20,4 @@ export const imageFailuresTable: TableMapping<ImageFailureRowIn> = {
     { name: 'message', type: 'VARCHAR NOT NULL' },
   ],
   values: (f) => [big(f.sampleId), big(f.datasetId), f.jobId, f.code, f.message],
-  shape: (row: Row) => ({ code: row.code, message: row.message }),
 };

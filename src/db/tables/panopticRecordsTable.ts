@@ -1,12 +1,10 @@
 import type { PanopticRecord } from '../../formats/records.js';
-import type { Row } from '../toPlainRows.js';
-import { big, bigOrNull, json, type TableMapping } from './TableMapping.js';
+import { big, json, type TableMapping } from './TableMapping.js';
 
 /** One image's panoptic record as the writer appends it (its segments go to `annotations`). */
 export interface PanopticRecordRowIn {
   datasetId: number;
   jobId: string;
-  sampleId: number | null;
   recordIndex: number;
   record: PanopticRecord;
 }
@@ -27,9 +25,6 @@ export const panopticRecordsTable: TableMapping<PanopticRecordRowIn> = {
     { name: 'file_name', type: 'VARCHAR NOT NULL' },
     { name: 'extra', type: 'JSON' },
   ],
-  values: (p) => [big(p.datasetId), p.jobId, bigOrNull(p.sampleId), big(p.record.image_id), p.recordIndex, p.record.file_name, json(p.record.extra)],
-  shape(row: Row): Row {
-    const { extra, ...rest } = row;
-    return { ...((extra as Row | null) ?? {}), ...rest };
-  },
+  // sample_id is written null: the record names its image by `(job_id, image_coco_id)`, as annotations do.
+  values: (p) => [big(p.datasetId), p.jobId, null, big(p.record.image_id), p.recordIndex, p.record.file_name, json(p.record.extra)],
 };

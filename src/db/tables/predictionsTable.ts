@@ -1,6 +1,6 @@
 import type { CocoResult } from '../../formats/records.js';
 import { shapeAnnotation } from './annotationsTable.js';
-import { big, bigOrNull, json, type TableMapping } from './TableMapping.js';
+import { big, bigOrNull, json, type ReadableTable } from './TableMapping.js';
 
 /** A prediction as the writer appends it. */
 export interface PredictionRowIn {
@@ -20,7 +20,7 @@ export interface PredictionRowIn {
  * detection, caption or keypoint set, in named sets kept apart from the ground
  * truth. `coco_id` is the result's own `id` when it has one.
  */
-export const predictionsTable: TableMapping<PredictionRowIn> = {
+export const predictionsTable: ReadableTable<PredictionRowIn> = {
   table: 'predictions',
   columns: [
     { name: 'id', type: 'BIGINT NOT NULL' },

@@ -1,6 +1,6 @@
 import type { CocoImage } from '../../formats/records.js';
 import type { Row } from '../toPlainRows.js';
-import { big, bigOrNull, json, type TableMapping } from './TableMapping.js';
+import { big, bigOrNull, json, type ReadableTable } from './TableMapping.js';
 
 /** A sample as the writer appends it. */
 export interface SampleRowIn {
@@ -19,7 +19,7 @@ export interface SampleRowIn {
  * (LVIS, `val2017/000000000139.jpg` from the image's `coco_url`) or an http(s)
  * URL (images fetched by URL).
  */
-export const samplesTable: TableMapping<SampleRowIn> = {
+export const samplesTable: ReadableTable<SampleRowIn> = {
   table: 'samples',
   columns: [
     { name: 'id', type: 'BIGINT NOT NULL' },
