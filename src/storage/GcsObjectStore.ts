@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyStrategy, Storage, type Bucket } from '@google-cloud/storage';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { ResumableObjectStore, type ReadState } from './ResumableObjectStore.js';
+import { ResumableObjectStore, StallError, type ReadState } from './ResumableObjectStore.js';
 import { parseGsUrl, type GsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 
@@ -195,14 +195,6 @@ export class GcsObjectStore extends ResumableObjectStore {
       this.#buckets.set(name, bucket);
     }
     return bucket;
-  }
-}
-
-/** A read that brought nothing for too long. */
-class StallError extends Error {
-  constructor(ms: number) {
-    super(`no data for ${ms} ms`);
-    this.name = 'StallError';
   }
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { ResumableObjectStore, type ReadState } from './ResumableObjectStore.js';
+import { ResumableObjectStore, StallError, type ReadState } from './ResumableObjectStore.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 
 /** Options of {@link HttpObjectStore}. */
@@ -198,14 +198,6 @@ export class HttpObjectStore extends ResumableObjectStore {
     await sleep(ms, undefined, signal ? { signal } : {}).catch(() => {
       throw signal?.reason;
     });
-  }
-}
-
-/** A read that brought nothing for too long. */
-class StallError extends Error {
-  constructor(ms: number) {
-    super(`no data for ${ms} ms`);
-    this.name = 'StallError';
   }
 }
 

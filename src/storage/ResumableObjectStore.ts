@@ -8,6 +8,14 @@ export interface ReadState {
   total: number | null;
 }
 
+/** A read that brought nothing for too long: the stores resume it, or give up past their retries. */
+export class StallError extends Error {
+  constructor(ms: number) {
+    super(`no data for ${ms} ms`);
+    this.name = 'StallError';
+  }
+}
+
 /**
  * A network store whose reads are one resumable stream of an object's bytes
  * ({@link resumable}): streamed reads, chunked reads and whole reads within a
