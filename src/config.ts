@@ -73,6 +73,27 @@ export interface Config {
   imageReadConcurrency: number;
   /** `THUMBNAIL_BUCKET`: a `gs://bucket/prefix` thumbnails are written to and served from, instead of `DATA_DIR`; default null. */
   thumbnailBucket: string | null;
+  /**
+   * The thumbnail queue (see the README's "Scaling out"): with `REDIS_URL` set, an
+   * ingest's thumbnails are made by `npm run worker` processes through BullMQ
+   * instead of the service's own pool. Null when `REDIS_URL` is unset.
+   */
+  queue: QueueConfig | null;
+}
+
+/** How the service and its worker processes share thumbnail work over Redis. */
+export interface QueueConfig {
+  /** `REDIS_URL`, `redis://[user:password@]host:port[/db]` or `rediss://...`. */
+  redisUrl: string;
+  /** `QUEUE_CHUNK_IMAGES`: images per queued job; default 16. */
+  chunkImages: number;
+  /** `QUEUE_WINDOW_CHUNKS`: chunks the service keeps queued or running at once; default 32. */
+  windowChunks: number;
+  /**
+   * `QUEUE_STALL_MS`: how long a worker's lock on a chunk lasts without renewal, and
+   * how often workers look for chunks whose worker died (they run again); default 30 000.
+   */
+  stallMs: number;
 }
 
 /** Defaults, in one place. Paths are resolved against the working directory. */
@@ -102,6 +123,14 @@ export const CONFIG_DEFAULTS = {
   // At 20 ms a request and ~150 images/s, 3-4 reads keep the pool fed; 16 leaves
   // room for slower links and stragglers at a cost of 16 images in memory.
   imageReadConcurrency: 16,
+  // 16 images is about 0.1 s of a 2-core machine's work: small enough that a
+  // worker killed mid-chunk costs little, large enough that Redis sees one
+  // job (about 750 bytes plus the chunk) per 16 images, not per image.
+  queueChunkImages: 16,
+  // 32 x 16 = 512 images queued or running: enough to keep about 128 cores busy
+  // with a chunk running and one waiting each; raise it for more.
+  queueWindowChunks: 32,
+  queueStallMs: 30_000,
 } as const;
 
 const intIn = (name: string, min: number, max: number) =>
@@ -164,7 +193,20 @@ const envSchema = z.object({
     .refine(isGsUrl, 'THUMBNAIL_BUCKET must be a gs://bucket/prefix URL')
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  REDIS_URL: z.string().trim().refine(isRedisUrl, 'REDIS_URL must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379').optional(),
+  QUEUE_CHUNK_IMAGES: intIn('QUEUE_CHUNK_IMAGES', 1, 1000).optional(),
+  QUEUE_WINDOW_CHUNKS: intIn('QUEUE_WINDOW_CHUNKS', 1, 10_000).optional(),
+  QUEUE_STALL_MS: intIn('QUEUE_STALL_MS', 500, 3_600_000).optional(),
 });
+
+function isRedisUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function isGsUrl(value: string): boolean {
   try {
@@ -268,5 +310,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     imageReadConcurrency: e.IMAGE_READ_CONCURRENCY ?? CONFIG_DEFAULTS.imageReadConcurrency,
     thumbnailBucket: e.THUMBNAIL_BUCKET ?? null,
+    queue:
+      e.REDIS_URL === undefined
+        ? null
+        : {
+            redisUrl: e.REDIS_URL,
+            chunkImages: e.QUEUE_CHUNK_IMAGES ?? CONFIG_DEFAULTS.queueChunkImages,
+            windowChunks: e.QUEUE_WINDOW_CHUNKS ?? CONFIG_DEFAULTS.queueWindowChunks,
+            stallMs: e.QUEUE_STALL_MS ?? CONFIG_DEFAULTS.queueStallMs,
+          },
   };
 }

@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   THUMBNAIL_WRITE_FAILED: hidden(500),
   THUMBNAIL_STORAGE_FAILED: shown(507),
   WORKER_CRASHED: hidden(500),
+  /** Redis, which carries the thumbnail queue (`REDIS_URL`), cannot be reached. */
+  THUMBNAIL_QUEUE_UNAVAILABLE: shown(503),
   // The service
   SHUTTING_DOWN: shown(503),
   INTERRUPTED: shown(500),

@@ -1,6 +1,6 @@
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { ThumbnailResult } from '../workers/messages.js';
+import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 import type { StageOptions } from './progress.js';
@@ -82,7 +82,8 @@ export class ThumbnailStage {
     this.#store = store;
     this.#options = options;
     this.#maxReads = options.maxReads ?? 16;
-    this.#fetches = options.storage.fetchesImages(options.imageDir);
+    // A backend that reads images itself is sent where they are, not their bytes.
+    this.#fetches = !pool.readsImages && options.storage.fetchesImages(options.imageDir);
   }
 
   get submitted(): number {
@@ -130,9 +131,11 @@ export class ThumbnailStage {
   async #thumbnail(sample: WrittenSample): Promise<void> {
     const { signal, storage, imageDir } = this.#options;
     const maxPixels = this.#options.maxPixels ?? 100_000_000;
-    let source: Awaited<ReturnType<DatasetStorage['imageSource']>>;
+    let source: Awaited<ReturnType<DatasetStorage['imageSource']>> | ThumbnailSource;
     try {
-      source = await storage.imageSource(imageDir, sample.location, { signal, maxPixels });
+      source = this.#pool.readsImages
+        ? { kind: 'stored', imageDir, location: sample.location }
+        : await storage.imageSource(imageDir, sample.location, { signal, maxPixels });
     } finally {
       this.#releaseSlot();
     }
@@ -143,7 +146,7 @@ export class ThumbnailStage {
     const ref = { datasetId: this.#options.datasetId, jobId: this.#options.jobId, sampleId: sample.id };
     const result = await this.#pool.run(
       { source, outputs: [this.#store.outputFor(ref, 'medium')], quality: this.#options.quality ?? 80, maxPixels },
-      { signal },
+      { signal, jobId: this.#options.jobId },
     );
     const data = result.ok ? result.outputs[0]?.data : undefined;
     if (data) {

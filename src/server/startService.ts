@@ -8,10 +8,11 @@ import { SampleRepository } from '../db/SampleRepository.js';
 import { JobManager } from '../jobs/JobManager.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
-import { DatasetStorage } from '../storage/DatasetStorage.js';
+import type { DatasetStorage } from '../storage/DatasetStorage.js';
+import { datasetStorageFor } from '../storage/datasetStorageFor.js';
+import { QueueThumbnailBackend } from '../queue/QueueThumbnailBackend.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
-import { BucketThumbnailPlace } from '../thumbnails/BucketThumbnailPlace.js';
-import { LocalThumbnailPlace } from '../thumbnails/LocalThumbnailPlace.js';
+import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 
@@ -45,22 +46,13 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const datasets = new DatasetRepository(db);
     const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker });
     cleanup.unshift(() => pool.close());
-    const storage = new DatasetStorage({
-      roots: config.ingestRoots,
-      gcs: {
-        ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
-        ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),
-        timeoutMs: config.gcs.timeoutMs,
-        stallTimeoutMs: config.gcs.stallTimeoutMs,
-        maxRetries: config.gcs.maxRetries,
-      },
-      http: config.http,
-    });
+    // With REDIS_URL, an ingest's thumbnails go to the queue's worker processes;
+    // masks and on-demand thumbnails stay on the local pool.
+    const queue = config.queue === null ? null : await QueueThumbnailBackend.open({ ...config.queue, local: pool });
+    if (queue) cleanup.unshift(() => queue.close());
+    const storage = datasetStorageFor(config);
     const thumbnails = new ThumbnailStore({
-      place:
-        config.thumbnailBucket === null
-          ? new LocalThumbnailPlace(path.join(config.dataDir, 'thumbnails'))
-          : new BucketThumbnailPlace(storage.bucketStore(), config.thumbnailBucket),
+      place: thumbnailPlaceFor(config, storage),
       pool,
       quality: config.thumbnailQuality,
       maxPixels: config.maxImagePixels,
@@ -77,7 +69,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       {
         db,
         ids: { samples: new IdSequence(max.sample), annotations: new IdSequence(max.annotation), predictions: new IdSequence(max.prediction) },
-        pool,
+        pool: queue ?? pool,
         store: thumbnails,
         storage,
         imageReadConcurrency: config.imageReadConcurrency,

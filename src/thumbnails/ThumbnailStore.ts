@@ -111,9 +111,14 @@ export class ThumbnailStore {
     return this.#place.locationOf(this.keyFor(ref, size));
   }
 
-  /** The output a worker task gets for this thumbnail: a path to write, or null to hand the bytes back for {@link put}. */
-  outputFor(ref: ThumbnailRef, size: ThumbnailSize): { size: number; path: string | null } {
-    return { size: THUMBNAIL_SIZES[size], path: this.#place.workerPath(this.keyFor(ref, size)) };
+  /**
+   * The output a worker task gets for this thumbnail: a path to write, or null
+   * to hand the bytes back for {@link put}; and its key, for a worker process
+   * that writes to its own place.
+   */
+  outputFor(ref: ThumbnailRef, size: ThumbnailSize): { size: number; path: string | null; key: string } {
+    const key = this.keyFor(ref, size);
+    return { size: THUMBNAIL_SIZES[size], path: this.#place.workerPath(key), key };
   }
 
   /** Stores thumbnail bytes a worker handed back. */

@@ -4,6 +4,11 @@ import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './mes
 export interface ThumbnailTaskOptions {
   /** Aborting drops the task if queued, or stops it if running. */
   signal?: AbortSignal;
+  /**
+   * The ingest job the task belongs to. A backend that batches (the queue) puts
+   * only one job's tasks in a batch, and cancels by job. Default: none.
+   */
+  jobId?: string;
 }
 
 /**
@@ -13,6 +18,13 @@ export interface ThumbnailTaskOptions {
  * and the thumbnail store depend on this, never on a particular backend.
  */
 export interface ThumbnailBackend {
+  /**
+   * True when the backend reads the images itself, from where they are stored:
+   * tasks come with `stored` sources (a folder and a name), never bytes, since
+   * its workers may be on other machines. False for the pool, which is handed a
+   * path or bytes already fetched.
+   */
+  readonly readsImages: boolean;
   /** Makes one image's thumbnails; failures resolve as `{ ok: false, code, message }`. */
   run(task: ThumbnailTask, options?: ThumbnailTaskOptions): Promise<ThumbnailResult>;
   /** Cuts one panoptic PNG's segments into RLE masks; failures resolve as `{ ok: false, code, message }`. */

@@ -87,6 +87,8 @@ interface Pending {
  * `AbortSignal`, and crashes reported as results rather than thrown.
  */
 export class ThumbnailPool implements ThumbnailBackend {
+  /** Handed paths or fetched bytes, never `stored` sources. */
+  readonly readsImages = false;
   readonly #piscina: Piscina<ThumbnailTask | MaskTask, ThumbnailResult | MaskResult>;
   readonly #capacity: number;
   // 'drain' fires whenever a task settles and the pool has room again; 'settled' whenever a task settles.
@@ -291,6 +293,7 @@ function sourceName(task: ThumbnailTask | MaskTask): string {
   const source = task.source as Partial<ThumbnailTask['source']> | undefined;
   if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
   if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;
+  if (source?.kind === 'stored' && typeof source.location === 'string') return path.posix.basename(source.location);
   return 'image';
 }
 

@@ -49,7 +49,13 @@ export type ThumbnailSource =
    * `ThumbnailPool.run()` when it owns its whole `ArrayBuffer`. `name` (default
    * `'image'`) is the file name used in error messages.
    */
-  | { kind: 'bytes'; bytes: Uint8Array; name?: string };
+  | { kind: 'bytes'; bytes: Uint8Array; name?: string }
+  /**
+   * An image named by its folder (`image_dir`, or null for images by URL) and
+   * `file_name`, for a backend that reads images itself ({@link ThumbnailBackend.readsImages}):
+   * its workers look it up within their own INGEST_ROOTS. The pool refuses it.
+   */
+  | { kind: 'stored'; imageDir: string | null; location: string };
 
 /** One image in, one WebP file per entry of `outputs` out. */
 export interface ThumbnailTask {
@@ -58,9 +64,10 @@ export interface ThumbnailTask {
    * `size`: the longer side in pixels (aspect kept, never upscaled);
    * `path`: where the WebP goes (written atomically, parent directories created),
    * or null to have its bytes handed back in the result (`data`), for storage
-   * the worker cannot write to (a bucket).
+   * the worker cannot write to (a bucket); `key`: its key in the thumbnail store,
+   * by which a worker on another machine writes it to its own `DATA_DIR` or bucket.
    */
-  outputs: { size: number; path: string | null }[];
+  outputs: { size: number; path: string | null; key?: string }[];
   /** WebP quality, 1-100. */
   quality: number;
   /** Images whose header declares more pixels than this are refused undecoded (`IMAGE_TOO_LARGE`). */

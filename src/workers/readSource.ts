@@ -20,6 +20,8 @@ export function sourceName(source: ThumbnailSource): string {
       return path.basename(source.path);
     case 'bytes':
       return source.name ?? 'image';
+    case 'stored':
+      return path.posix.basename(source.location);
     default: {
       const kind = (source as { kind?: unknown } | undefined)?.kind;
       throw new TypeError(`ThumbnailTask.source.kind must be 'path' or 'bytes', got ${JSON.stringify(kind)}`);
@@ -33,6 +35,7 @@ export function sourceName(source: ThumbnailSource): string {
  * the open forever. Failures are {@link ImageFailure}s naming the file.
  */
 export async function readSource(source: ThumbnailSource, name: string, maxPixels: number): Promise<Uint8Array> {
+  if (source.kind === 'stored') throw new TypeError(`${name}: a stored source is read by the queue's workers, not by the pool`);
   if (source.kind === 'bytes') {
     if (source.bytes.byteLength === 0) throw new ImageFailure('IMAGE_UNDECODABLE', `${name}: is empty`);
     if (source.bytes.byteLength > maxImageBytes(maxPixels)) {

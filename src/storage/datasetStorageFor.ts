@@ -1,0 +1,17 @@
+import type { Config } from '../config.js';
+import { DatasetStorage } from './DatasetStorage.js';
+
+/** The storage a process reads datasets through, from its configuration: the service's and every worker's alike. */
+export function datasetStorageFor(config: Config): DatasetStorage {
+  return new DatasetStorage({
+    roots: config.ingestRoots,
+    gcs: {
+      ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
+      ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),
+      timeoutMs: config.gcs.timeoutMs,
+      stallTimeoutMs: config.gcs.stallTimeoutMs,
+      maxRetries: config.gcs.maxRetries,
+    },
+    http: config.http,
+  });
+}

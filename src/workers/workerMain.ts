@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { datasetStorageFor } from '../storage/datasetStorageFor.js';
+import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
+import { ChunkWorker } from './ChunkWorker.js';
+import { ThumbnailPool } from './ThumbnailPool.js';
+
+// The `npm run worker` entry point: the thumbnail stage of a service that runs
+// with REDIS_URL, on this machine, with the service's settings (REDIS_URL,
+// INGEST_ROOTS, DATA_DIR or THUMBNAIL_BUCKET, WORKERS threads). It reads images
+// and writes thumbnails; it never opens the database.
+let config;
+try {
+  config = loadConfig();
+  if (config.queue === null) throw new ConfigError('invalid configuration:\n  REDIS_URL: a worker needs the Redis its service queues thumbnails on');
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`coco-ingest worker: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+const log = createLogger(config.logLevel).child({ role: 'worker' });
+const storage = datasetStorageFor(config);
+const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker });
+try {
+  const worker = await ChunkWorker.start({
+    redisUrl: config.queue.redisUrl,
+    stallMs: config.queue.stallMs,
+    tools: { pool, storage, place: thumbnailPlaceFor(config, storage) },
+    log,
+  });
+  log.info({ workers: config.workers, ingestRoots: config.ingestRoots, dataDir: config.dataDir, thumbnailBucket: config.thumbnailBucket }, 'coco-ingest worker ready');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'finishing the running chunks, then stopping');
+    worker
+      .close()
+      .then(() => pool.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'error while stopping');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  const message = err instanceof AppError && err.expose ? err.message : String(err);
+  process.stderr.write(`coco-ingest worker could not start: ${message}\n`);
+  await pool.close();
+  process.exit(1);
+}

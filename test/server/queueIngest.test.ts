@@ -1,0 +1,135 @@
+import { access, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { makeDataset } from '../helpers/makeDataset.js';
+import { startRedis, type RedisServer } from '../helpers/redisServer.js';
+import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
+import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { startWorker, type LogLine, type WorkerProcess } from '../helpers/workerProcess.js';
+
+/** The medium thumbnails of a job, by sample id. */
+async function thumbnailsOf(server: TestServer, datasetId: number, jobId: string): Promise<Map<string, Buffer>> {
+  const dir = path.join(server.dataDir, 'thumbnails', String(datasetId), jobId, 'medium');
+  const files = new Map<string, Buffer>();
+  for (const name of (await readdir(dir)).sort()) files.set(name, await readFile(path.join(dir, name)));
+  return files;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+const chunkDone = (line: LogLine) => line.msg === 'chunk done';
+
+describe('thumbnails through the queue (REDIS_URL, npm run worker)', function () {
+  this.timeout(120_000);
+  let redis: RedisServer;
+  let server: TestServer | null = null;
+  const workers: WorkerProcess[] = [];
+
+  /** A server in queue mode, and the settings its workers share with it. */
+  async function startQueueServer(env: Record<string, string> = {}) {
+    redis = await startRedis();
+    const queueEnv = { REDIS_URL: redis.url, QUEUE_STALL_MS: '1000', QUEUE_CHUNK_IMAGES: '4', ...env };
+    server = await startTestServer(queueEnv);
+    const workerEnv = { ...queueEnv, DATA_DIR: server.dataDir, INGEST_ROOTS: server.config.ingestRoots.join(','), WORKERS: '1' };
+    return { server, workerEnv };
+  }
+
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) await worker.stop('SIGKILL');
+    await server?.stop();
+    server = null;
+    await redis?.stop();
+  });
+
+  it('makes every thumbnail in worker processes, byte for byte those of the local pool, with progress in the job stream', async () => {
+    const { server, workerEnv } = await startQueueServer();
+    workers.push(await startWorker(workerEnv), await startWorker(workerEnv));
+    const dataset = await makeDataset(path.join(server.scratch, 'd'), 24);
+    const job = await postIngest(server.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+    const events = await followJob(server.url, job.job_id);
+    const complete = terminalOf(events)!;
+    expect(complete.event, JSON.stringify(complete.data)).to.equal('complete');
+    expect(complete.data.thumbnails).to.include({ generated: 24, failed: 0 });
+    const progress = events.filter((e) => e.event === 'progress' && e.data.stage === 'thumbnails');
+    expect(progress.at(-1)!.data).to.include({ current: 24, total: 24, done: true });
+    // Six chunks of four, each made once, by the two workers between them.
+    const done = workers.flatMap((w) => w.lines.filter(chunkDone));
+    expect(done.map((l) => l.chunkId).sort()).to.have.lengthOf(6);
+    expect(new Set(done.map((l) => l.chunkId)).size).to.equal(6);
+    const queued = await thumbnailsOf(server, job.dataset_id, job.job_id);
+    expect(queued.size).to.equal(24);
+
+    // The same file through the service's own pool.
+    const local = await startTestServer({}, [server.scratch]);
+    try {
+      const again = await postIngest(local.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+      expect(terminalOf(await followJob(local.url, again.job_id))!.event).to.equal('complete');
+      const pooled = await thumbnailsOf(local, again.dataset_id, again.job_id);
+      expect([...pooled.keys()]).to.deep.equal([...queued.keys()]);
+      for (const [name, bytes] of pooled) expect(queued.get(name)!.equals(bytes), name).to.equal(true);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('loses no image when a worker is killed with SIGKILL mid-chunk: the chunk runs again on another worker', async () => {
+    const { server, workerEnv } = await startQueueServer({ QUEUE_CHUNK_IMAGES: '12' });
+    const doomed = await startWorker(workerEnv);
+    workers.push(doomed);
+    const dataset = await makeDataset(path.join(server.scratch, 'd'), 24);
+    const job = await postIngest(server.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+    const started = await doomed.waitFor((line) => line.msg === 'chunk started');
+    await doomed.stop('SIGKILL');
+    expect(doomed.lines.filter((l) => l.msg === 'chunk done' && l.chunkId === started.chunkId)).to.have.lengthOf(0);
+    // The survivor finds the dead worker's chunk once its lock (QUEUE_STALL_MS) has expired.
+    const survivor = await startWorker(workerEnv);
+    workers.push(survivor);
+    const events = await followJob(server.url, job.job_id);
+    const complete = terminalOf(events)!;
+    expect(complete.event, JSON.stringify(complete.data)).to.equal('complete');
+    expect(complete.data.thumbnails).to.include({ generated: 24, failed: 0 });
+    expect(survivor.lines.some((l) => l.msg === 'chunk done' && l.chunkId === started.chunkId)).to.equal(true);
+    expect((await thumbnailsOf(server, job.dataset_id, job.job_id)).size).to.equal(24);
+  });
+
+  it('cancels a job within seconds on DELETE /jobs/{id}; workers write nothing more for it', async () => {
+    const { server, workerEnv } = await startQueueServer();
+    // No worker yet: the chunks wait in Redis.
+    const dataset = await makeDataset(path.join(server.scratch, 'd'), 40);
+    const job = await postIngest(server.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+    const events = followJob(server.url, job.job_id);
+    const cancelled = await getJson(`${server.url}/jobs/${job.job_id}`, { method: 'DELETE' });
+    expect(cancelled.body.status).to.equal('cancelled');
+    expect(terminalOf(await events)!.event).to.equal('cancelled');
+    // A worker started now finds nothing of the job left to make.
+    const late = await startWorker(workerEnv);
+    workers.push(late);
+    const other = await makeDataset(path.join(server.scratch, 'e'), 4);
+    const next = await postIngest(server.url, { annotation_path: other.annotationPath, image_dir: other.imageDir });
+    expect(terminalOf(await followJob(server.url, next.job_id))!.event).to.equal('complete');
+    expect(late.lines.filter((l) => l.jobId === job.job_id && l.msg === 'chunk started')).to.have.lengthOf(0);
+    expect(await exists(path.join(server.dataDir, 'thumbnails', String(job.dataset_id), job.job_id))).to.equal(false);
+  });
+
+  it('stops the chunks a worker is running when their job is cancelled, and removes what they wrote', async () => {
+    const { server, workerEnv } = await startQueueServer({ QUEUE_CHUNK_IMAGES: '40' });
+    const worker = await startWorker(workerEnv);
+    workers.push(worker);
+    const dataset = await makeDataset(path.join(server.scratch, 'd'), 400);
+    const job = await postIngest(server.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+    const events = followJob(server.url, job.job_id);
+    await worker.waitFor((line) => line.msg === 'chunk started' && line.jobId === job.job_id);
+    const cancelled = await getJson(`${server.url}/jobs/${job.job_id}`, { method: 'DELETE' });
+    expect(cancelled.body.status).to.equal('cancelled');
+    expect(terminalOf(await events)!.event).to.equal('cancelled');
+    // The worker confirmed the stop before the job ended: nothing of it is still being written.
+    expect(worker.lines.some((l) => l.msg === 'job cancelled: stopping its chunks' && l.jobId === job.job_id)).to.equal(true);
+    expect(worker.lines.some((l) => l.msg === 'chunk done' && l.jobId === job.job_id && l.cancelled === true)).to.equal(true);
+    expect(await exists(path.join(server.dataDir, 'thumbnails', String(job.dataset_id), job.job_id))).to.equal(false);
+  });
+});
