@@ -46,6 +46,7 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
   readonly #options: Required<Omit<QueueThumbnailBackendOptions, 'local' | 'redisUrl'>> & { redisUrl: string };
   readonly #local: ThumbnailBackend;
   readonly #client: Redis;
+  readonly #resultsConnection: Redis;
   readonly #chunks: Queue<ChunkData>;
   readonly #results: Worker<ChunkOutcome>;
   readonly #ledger: ChunkLedger;
@@ -66,6 +67,7 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
     };
     this.#local = options.local;
     this.#client = client;
+    this.#resultsConnection = results;
     this.#events.setMaxListeners(0);
     this.#chunks = new Queue<ChunkData>(QUEUE_NAMES.chunks, { connection: client, prefix: QUEUE_PREFIX });
     this.#ledger = new ChunkLedger({
@@ -252,9 +254,13 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
     this.#closed = true;
     clearInterval(this.#sweep);
     this.#ledger.failAll(abortError('the thumbnail queue is closed'));
-    await this.#results.close().catch(() => undefined);
+    // Forced: recording an outcome is synchronous, so there is nothing to wait
+    // for, and a graceful close waits forever for a Redis that is gone.
+    await this.#results.close(true).catch(() => undefined);
     await this.#chunks.close().catch(() => undefined);
+    // Connections handed to BullMQ stay ours to close.
     this.#client.disconnect();
+    this.#resultsConnection.disconnect();
   }
 }
 

@@ -2,7 +2,8 @@ import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
-import { startRedis, type RedisServer } from '../helpers/redisServer.js';
+import { expectRejection } from '../helpers/expectRejection.js';
+import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 import { startWorker, type LogLine, type WorkerProcess } from '../helpers/workerProcess.js';
@@ -131,5 +132,43 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     expect(worker.lines.some((l) => l.msg === 'job cancelled: stopping its chunks' && l.jobId === job.job_id)).to.equal(true);
     expect(worker.lines.some((l) => l.msg === 'chunk done' && l.jobId === job.job_id && l.cancelled === true)).to.equal(true);
     expect(await exists(path.join(server.dataDir, 'thumbnails', String(job.dataset_id), job.job_id))).to.equal(false);
+  });
+
+  it('fails an ingest with THUMBNAIL_QUEUE_UNAVAILABLE when Redis goes away, and keeps serving', async () => {
+    const { server } = await startQueueServer();
+    // No worker: the chunks wait in Redis when it dies.
+    const dataset = await makeDataset(path.join(server.scratch, 'd'), 40);
+    const job = await postIngest(server.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+    const events = followJob(server.url, job.job_id);
+    await redis.stop({ abruptly: true });
+    const failed = terminalOf(await events)!;
+    expect(failed.event).to.equal('failed');
+    expect(failed.data).to.deep.include({ code: 'THUMBNAIL_QUEUE_UNAVAILABLE' });
+    expect(String(failed.data.message)).to.include(redis.url);
+    const datasets = await getJson(`${server.url}/datasets/${job.dataset_id}`);
+    expect(datasets.status).to.equal(200);
+    expect(datasets.body.status).to.equal('failed');
+  });
+});
+
+describe('starting with REDIS_URL when Redis cannot be reached', function () {
+  this.timeout(30_000);
+
+  it('the service refuses to start, saying which Redis and why', async () => {
+    const port = await freePort();
+    const err = await expectRejection(startTestServer({ REDIS_URL: `redis://127.0.0.1:${port}` }));
+    expect(err.code).to.equal('THUMBNAIL_QUEUE_UNAVAILABLE');
+    expect(err.message).to.include(`redis://127.0.0.1:${port}`).and.include('ECONNREFUSED');
+  });
+
+  it('npm run worker exits 1, saying which Redis and why', async () => {
+    const port = await freePort();
+    const err = await expectRejection(startWorker({ REDIS_URL: `redis://127.0.0.1:${port}`, WORKERS: '1' }));
+    expect(err.message).to.include('the worker exited (1)').and.include(`Redis at redis://127.0.0.1:${port}`).and.include('ECONNREFUSED');
+  });
+
+  it('npm run worker without REDIS_URL exits 1, saying it needs one', async () => {
+    const err = await expectRejection(startWorker({ WORKERS: '1' }));
+    expect(err.message).to.include('REDIS_URL: a worker needs the Redis');
   });
 });
