@@ -3,6 +3,7 @@ import { ingestOverHttp, type IngestOverHttpResult } from './ingestOverHttp.js';
 import { log } from './log.js';
 import { procCpuSeconds } from './procCpuSeconds.js';
 import type { PreparedDataset } from './prepareDataset.js';
+import type { ServiceProcess } from './ServiceProcess.js';
 import { withService } from './withService.js';
 
 /** Options of {@link measureServiceIngest}. */
@@ -19,6 +20,11 @@ export interface MeasureServiceIngestOptions {
   source?: { annotationPath: string; imageDir: string; ingestRoot: string };
   /** More environment for the service. Default none. */
   env?: Record<string, string>;
+  /**
+   * Processes started beside the service before the POST (the queue's workers),
+   * given its `DATA_DIR` and `INGEST_ROOTS`; stopped once the ingest ends. Default none.
+   */
+  alongside?: (service: { dataDir: string; ingestRoots: string[] }) => Promise<{ stop(): Promise<void> }>;
 }
 
 /** One measured ingest: what the client saw, and the server's memory. */
@@ -36,7 +42,16 @@ export interface ServiceIngestMeasurement extends IngestOverHttpResult {
 /** Ingests `dataset` into a fresh service and measures it (see {@link withService}). */
 export async function measureServiceIngest(context: BenchContext, options: MeasureServiceIngestOptions): Promise<ServiceIngestMeasurement> {
   const { dataset } = options;
-  return withService(context, options.label, options.workers, async (service) => {
+  return withService(context, options.label, options.workers, async (service, shared) => {
+    const beside = await options.alongside?.(shared);
+    try {
+      return await measure(service);
+    } finally {
+      await beside?.stop();
+    }
+  }, { ingestRoots: options.source ? [options.source.ingestRoot] : [], env: options.env ?? {} });
+
+  async function measure(service: ServiceProcess): Promise<ServiceIngestMeasurement> {
     const idleRssBytes = await service.currentRss();
     service.rss.reset();
     const cpuBefore = (await procCpuSeconds(service.pid)) ?? 0;
@@ -58,5 +73,5 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
         `peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`,
     );
     return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes, cpuSeconds };
-  }, { ingestRoots: options.source ? [options.source.ingestRoot] : [], env: options.env ?? {} });
+  }
 }

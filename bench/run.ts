@@ -13,6 +13,7 @@ import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
 import { largeIngest } from './sections/largeIngest.js';
 import { metadataIngest } from './sections/metadataIngest.js';
+import { queueScaling } from './sections/queueScaling.js';
 import { sseFanOut } from './sections/sseFanOut.js';
 import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
 import { thumbnailCeiling } from './sections/thumbnailCeiling.js';
@@ -24,6 +25,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   metadata: metadataIngest,
   thumbnails: thumbnailThroughput,
   scaling: thumbnailCeiling,
+  queue: queueScaling,
   fanout: sseFanOut,
   serving: imageServing,
   gcs: gcsIngest,

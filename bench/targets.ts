@@ -58,6 +58,13 @@ export const TARGETS = {
     threshold: 100,
     unit: 'ms',
   },
+  queueScaling: {
+    id: '9',
+    description: 'Queue mode: thumbnail ingest with 2 worker processes vs 1 (WORKERS=1 each; images/s ratio)',
+    op: '>=',
+    threshold: 1.6,
+    unit: 'x',
+  },
   imageServing: { id: '6', description: 'Cached thumbnail serving vs a bare node:http server (req/s ratio)', op: '>=', threshold: 0.7, unit: 'x' },
 } as const satisfies Record<string, TargetSpec>;
 

@@ -14,22 +14,23 @@ export async function withService<T>(
   context: BenchContext,
   label: string,
   workers: number,
-  use: (service: ServiceProcess) => Promise<T>,
+  use: (service: ServiceProcess, shared: { dataDir: string; ingestRoots: string[] }) => Promise<T>,
   extra: { ingestRoots?: string[]; env?: Record<string, string> } = {},
 ): Promise<T> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'coco-ingest-bench-'));
   try {
+    const ingestRoots = [context.inputsDir, ...(extra.ingestRoots ?? [])];
     const service = await ServiceProcess.start({
       repoRoot: context.repoRoot,
       dataDir,
-      ingestRoots: [context.inputsDir, ...(extra.ingestRoots ?? [])],
+      ingestRoots,
       workers,
       env: extra.env ?? {},
       logFile: path.join(context.logDir, `${label}.log`),
     });
     let result: T;
     try {
-      result = await use(service);
+      result = await use(service, { dataDir, ingestRoots });
     } catch (err) {
       await service.stop().catch(() => undefined);
       throw err;

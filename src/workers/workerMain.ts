@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
@@ -5,11 +6,13 @@ import { datasetStorageFor } from '../storage/datasetStorageFor.js';
 import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
 import { ChunkWorker } from './ChunkWorker.js';
 import { ThumbnailPool } from './ThumbnailPool.js';
+import { workerPoolShape } from './workerPoolShape.js';
 
 // The `npm run worker` entry point: the thumbnail stage of a service that runs
 // with REDIS_URL, on this machine, with the service's settings (REDIS_URL,
-// INGEST_ROOTS, DATA_DIR or THUMBNAIL_BUCKET, WORKERS threads). It reads images
-// and writes thumbnails; it never opens the database.
+// INGEST_ROOTS, DATA_DIR or THUMBNAIL_BUCKET). Here WORKERS is the thumbnails
+// in flight in this process (default: cores x THUMBNAIL_TASKS_PER_WORKER, the
+// service pool's own). It reads images and writes thumbnails; it never opens the database.
 let config;
 try {
   config = loadConfig();
@@ -23,7 +26,8 @@ try {
 }
 const log = createLogger(config.logLevel).child({ role: 'worker' });
 const storage = datasetStorageFor(config);
-const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker });
+const inFlight = process.env.WORKERS?.trim() ? config.workers : availableParallelism() * config.tasksPerWorker;
+const pool = new ThumbnailPool(workerPoolShape(inFlight, availableParallelism()));
 try {
   const worker = await ChunkWorker.start({
     redisUrl: config.queue.redisUrl,
@@ -31,7 +35,7 @@ try {
     tools: { pool, storage, place: thumbnailPlaceFor(config, storage) },
     log,
   });
-  log.info({ workers: config.workers, ingestRoots: config.ingestRoots, dataDir: config.dataDir, thumbnailBucket: config.thumbnailBucket }, 'coco-ingest worker ready');
+  log.info({ inFlight, ingestRoots: config.ingestRoots, dataDir: config.dataDir, thumbnailBucket: config.thumbnailBucket }, 'coco-ingest worker ready');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
