@@ -5,7 +5,10 @@ import { makeDataset } from '../helpers/makeDataset.js';
 import { expectRejection } from '../helpers/expectRejection.js';
 import { freePort, startRedis, type RedisServer } from '../helpers/redisServer.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
-import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { cocoCounts } from '../helpers/cocoCounts.js';
+import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { sharedStorageEmulator } from '../helpers/storageEmulator.js';
+import { emulatorClient, uploadFolder } from '../helpers/uploadFolder.js';
 import { startWorker, type LogLine, type WorkerProcess } from '../helpers/workerProcess.js';
 
 /** The medium thumbnails of a job, by sample id. */
@@ -132,6 +135,29 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     expect(worker.lines.some((l) => l.msg === 'job cancelled: stopping its chunks' && l.jobId === job.job_id)).to.equal(true);
     expect(worker.lines.some((l) => l.msg === 'chunk done' && l.jobId === job.job_id && l.cancelled === true)).to.equal(true);
     expect(await exists(path.join(server.dataDir, 'thumbnails', String(job.dataset_id), job.job_id))).to.equal(false);
+  });
+
+  it('reads images from a bucket and writes thumbnails to THUMBNAIL_BUCKET from the workers, never through the service', async () => {
+    const emulator = await sharedStorageEmulator();
+    const bucket = 'queue-bucket-test';
+    await uploadFolder(emulator, SAMPLE_DIR, bucket, 'coco');
+    const gcs = { GCS_ENDPOINT: emulator.endpoint, GCS_PROJECT_ID: emulator.projectId, THUMBNAIL_BUCKET: `gs://${bucket}/thumbs` };
+    redis = await startRedis();
+    const queueEnv = { REDIS_URL: redis.url, QUEUE_STALL_MS: '1000', QUEUE_CHUNK_IMAGES: '2', ...gcs };
+    server = await startTestServer({ ...queueEnv, INGEST_ROOTS: `gs://${bucket}/coco` });
+    workers.push(await startWorker({ ...queueEnv, INGEST_ROOTS: `gs://${bucket}/coco`, WORKERS: '1' }));
+    const annotationPath = path.join(SAMPLE_DIR, 'annotations/instances_val.json');
+    const job = await postIngest(server.url, {
+      annotation_path: `gs://${bucket}/coco/annotations/instances_val.json`,
+      image_dir: `gs://${bucket}/coco/images/val`,
+    });
+    const complete = terminalOf(await followJob(server.url, job.job_id))!;
+    expect(complete.event, JSON.stringify(complete.data)).to.equal('complete');
+    const { images } = cocoCounts(annotationPath);
+    const [files] = await emulatorClient(emulator).bucket(bucket).getFiles({ prefix: `thumbs/${job.dataset_id}/${job.job_id}/medium/` });
+    expect(files).to.have.lengthOf(images);
+    expect(workers[0]!.lines.filter(chunkDone).length).to.equal(Math.ceil(images / 2));
+    expect(await exists(path.join(server.dataDir, 'thumbnails'))).to.equal(false);
   });
 
   it('fails an ingest with THUMBNAIL_QUEUE_UNAVAILABLE when Redis goes away, and keeps serving', async () => {
