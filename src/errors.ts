@@ -72,6 +72,13 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', message, { cause: err });
 }
 
+/** An error named `AbortError`, as `AbortSignal`-aware APIs throw, with what aborted as its cause. */
+export function abortError(message: string, cause?: unknown): Error {
+  const err = new Error(message, cause === undefined ? undefined : { cause });
+  err.name = 'AbortError';
+  return err;
+}
+
 /** True for the errors `AbortSignal`-aware APIs throw when aborted. */
 export function isAbortError(err: unknown): boolean {
   return (

@@ -1,3 +1,4 @@
+import { abortError } from '../errors.js';
 import type { ThumbnailResult } from '../workers/messages.js';
 import type { ChunkOutcome, QueuedImage } from './queueMessages.js';
 
@@ -95,7 +96,7 @@ export class ChunkLedger {
       return;
     }
     this.#settle(outcome.chunkId, (pending, index) => {
-      if (pending.signal?.aborted) return pending.reject(abortError(pending.signal.reason));
+      if (pending.signal?.aborted) return pending.reject(abortError('the thumbnail task was aborted', pending.signal.reason));
       const result = outcome.results[index];
       if (result) return pending.resolve(stripBytes(result));
       return pending.resolve(crashedResult(pending.image, 'the worker returned no result'));
@@ -104,7 +105,7 @@ export class ChunkLedger {
 
   /** The chunk ended without running, or stopped: its images reject with an `AbortError`. */
   cancel(chunkId: string): void {
-    this.#settle(chunkId, (pending) => pending.reject(abortError(pending.signal?.reason)));
+    this.#settle(chunkId, (pending) => pending.reject(abortError('the thumbnail task was aborted', pending.signal?.reason)));
   }
 
   /** The chunk failed for good: each image resolves `WORKER_CRASHED`. */
@@ -155,10 +156,4 @@ function stripBytes(result: ThumbnailResult): ThumbnailResult {
 function crashedResult(image: QueuedImage, why: string): ThumbnailResult {
   const name = image.location.split('/').pop() ?? image.location;
   return { ok: false, code: 'WORKER_CRASHED', message: `${name}: ${why}` };
-}
-
-function abortError(cause: unknown): Error {
-  const err = new Error('the thumbnail task was aborted', cause === undefined ? undefined : { cause });
-  err.name = 'AbortError';
-  return err;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError } from '../errors.js';
+import { abortError, AppError } from '../errors.js';
 import type { ThumbnailBackend, ThumbnailTaskOptions } from '../workers/ThumbnailBackend.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from '../workers/messages.js';
 import { ChunkLedger, type SentChunk } from './ChunkLedger.js';
@@ -277,10 +277,4 @@ function queuedImage(task: ThumbnailTask): QueuedImage {
     quality: task.quality,
     maxPixels: task.maxPixels,
   };
-}
-
-function abortError(message: string, cause?: unknown): Error {
-  const err = new Error(message, cause === undefined ? undefined : { cause });
-  err.name = 'AbortError';
-  return err;
 }

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { stopOnSignals } from '../util/stopOnSignals.js';
 import { startServer } from './startServer.js';
 
 // The process entry point (`npm start`): configuration from the environment,
@@ -23,27 +24,7 @@ try {
     { url: running.url, dataDir: config.dataDir, ingestRoots: config.ingestRoots, workers: config.workers },
     `coco-ingest listening on ${running.url}`,
   );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    log.info({ signal }, 'shutting down: cancelling running jobs');
-    running.close().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(log, 'shutting down: cancelling running jobs', () => running.close());
 } catch (err) {
   const message = err instanceof AppError && err.expose ? err.message : String(err);
   log.fatal({ err }, `coco-ingest could not start: ${message}`);

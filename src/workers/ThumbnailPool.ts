@@ -8,7 +8,7 @@ import { Piscina } from 'piscina';
 // and reloaded under a new one, which sharp documents as unsafe on glibc Linux
 // (https://sharp.pixelplumbing.com/install#worker-threads, lovell/sharp#2263).
 import 'sharp';
-import { isAbortError } from '../errors.js';
+import { abortError, isAbortError } from '../errors.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
@@ -300,10 +300,4 @@ function sourceName(task: ThumbnailTask | MaskTask): string {
 function firstLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.split('\n', 1)[0]!.slice(0, 200);
-}
-
-function abortError(message: string, cause?: unknown): Error {
-  const err = new Error(message, cause === undefined ? undefined : { cause });
-  err.name = 'AbortError';
-  return err;
 }

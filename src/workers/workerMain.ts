@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { datasetStorageFor } from '../storage/datasetStorageFor.js';
 import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
+import { stopOnSignals } from '../util/stopOnSignals.js';
 import { ChunkWorker } from './ChunkWorker.js';
 import { ThumbnailPool } from './ThumbnailPool.js';
 import { workerPoolShape } from './workerPoolShape.js';
@@ -36,24 +37,10 @@ try {
     log,
   });
   log.info({ inFlight, ingestRoots: config.ingestRoots, dataDir: config.dataDir, thumbnailBucket: config.thumbnailBucket }, 'coco-ingest worker ready');
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    log.info({ signal }, 'finishing the running chunks, then stopping');
-    worker
-      .close()
-      .then(() => pool.close())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error({ err }, 'error while stopping');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(log, 'finishing the running chunks, then stopping', async () => {
+    await worker.close();
+    await pool.close();
+  });
 } catch (err) {
   const message = err instanceof AppError && err.expose ? err.message : String(err);
   process.stderr.write(`coco-ingest worker could not start: ${message}\n`);

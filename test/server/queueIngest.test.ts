@@ -79,6 +79,10 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     } finally {
       await local.stop();
     }
+    // SIGTERM: a worker finishes what it runs, disconnects and exits 0.
+    await workers[0]!.stop('SIGTERM');
+    expect(workers[0]!.process.exitCode).to.equal(0);
+    expect(workers[0]!.lines.some((l) => l.msg === 'stopped')).to.equal(true);
   });
 
   it('loses no image when a worker is killed with SIGKILL mid-chunk: the chunk runs again on another worker', async () => {
