@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseGsUrl } from './storage/gsUrl.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './workers/thumbnailPoolDefaults.js';
+import { DEFAULT_WEBP_EFFORT } from './workers/messages.js';
 import { isHttpUrl, parseHttpUrl } from './storage/httpUrl.js';
 
 /** The service's configuration, read from the environment by {@link loadConfig}. */
@@ -32,6 +33,8 @@ export interface Config {
   duckdbMemoryLimit: string;
   /** `THUMBNAIL_QUALITY`, WebP quality 1-100, default 80. */
   thumbnailQuality: number;
+  /** `THUMBNAIL_EFFORT`, WebP effort 0-6 (lower: faster, larger files), default 2. */
+  thumbnailEffort: number;
   /** `MAX_IMAGE_PIXELS`, images above this many pixels are refused before decoding; default 100,000,000. */
   maxImagePixels: number;
   /** `MAX_BODY_BYTES`, JSON request body limit, default 1 MiB. */
@@ -110,6 +113,7 @@ export const CONFIG_DEFAULTS = {
   // RSS at 512MB, 525-580 MB at 200MB, 435-455 MB at 128MB, no slower.
   duckdbMemoryLimit: '128MB',
   thumbnailQuality: 80,
+  thumbnailEffort: DEFAULT_WEBP_EFFORT,
   maxImagePixels: 100_000_000,
   maxBodyBytes: 1024 * 1024,
   sseKeepAliveMs: 15_000,
@@ -157,6 +161,7 @@ const envSchema = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB')
     .optional(),
   THUMBNAIL_QUALITY: intIn('THUMBNAIL_QUALITY', 1, 100).optional(),
+  THUMBNAIL_EFFORT: intIn('THUMBNAIL_EFFORT', 0, 6).optional(),
   MAX_IMAGE_PIXELS: intIn('MAX_IMAGE_PIXELS', 1, 2 ** 40).optional(),
   MAX_BODY_BYTES: intIn('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
@@ -290,6 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS ?? CONFIG_DEFAULTS.maxConcurrentJobs,
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT ?? CONFIG_DEFAULTS.duckdbMemoryLimit,
     thumbnailQuality: e.THUMBNAIL_QUALITY ?? CONFIG_DEFAULTS.thumbnailQuality,
+    thumbnailEffort: e.THUMBNAIL_EFFORT ?? CONFIG_DEFAULTS.thumbnailEffort,
     maxImagePixels: e.MAX_IMAGE_PIXELS ?? CONFIG_DEFAULTS.maxImagePixels,
     maxBodyBytes: e.MAX_BODY_BYTES ?? CONFIG_DEFAULTS.maxBodyBytes,
     sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,

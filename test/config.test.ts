@@ -61,4 +61,27 @@ describe('loadConfig', () => {
       expect(message).to.match(/IMAGE_READ_CONCURRENCY="0": IMAGE_READ_CONCURRENCY must be between 1 and 1024/);
     }
   });
+
+  it('has no queue without REDIS_URL, and the documented queue settings with one', () => {
+    expect(loadConfig({}, '/srv/app').queue).to.equal(null);
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379' }, '/srv/app').queue).to.deep.equal({
+      redisUrl: 'redis://10.0.0.5:6379',
+      chunkImages: 16,
+      windowChunks: 32,
+      stallMs: 30_000,
+    });
+    const tuned = loadConfig({ REDIS_URL: 'rediss://:pw@cache:6380/2', QUEUE_CHUNK_IMAGES: '4', QUEUE_WINDOW_CHUNKS: '200', QUEUE_STALL_MS: '1000' }, '/srv/app');
+    expect(tuned.queue).to.deep.include({ chunkImages: 4, windowChunks: 200, stallMs: 1000 });
+  });
+
+  it('names a REDIS_URL that is not a redis URL, and queue settings out of range', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379', QUEUE_STALL_MS: '10' }, '/srv/app'))
+      .to.throw(ConfigError, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL[\s\S]*QUEUE_STALL_MS must be between 500/);
+  });
+
+  it('takes a WebP effort from 0 to 6, default 2', () => {
+    expect(loadConfig({}, '/srv/app').thumbnailEffort).to.equal(2);
+    expect(loadConfig({ THUMBNAIL_EFFORT: '0' }, '/srv/app').thumbnailEffort).to.equal(0);
+    expect(() => loadConfig({ THUMBNAIL_EFFORT: '7' }, '/srv/app')).to.throw(ConfigError, /THUMBNAIL_EFFORT must be between 0 and 6/);
+  });
 });

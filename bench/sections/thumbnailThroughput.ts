@@ -23,6 +23,15 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
     throw new Error('vipsthumbnail is not installed (Debian: apt-get install libvips-tools); run with --only to skip this section');
   }
   const dataset = await context.dataset(options.thumbImages);
+  // Efforts below the default, measured beside it for the speed/size curve.
+  const withEffort = (effort: number) => (round: number) =>
+    measureServiceIngest(context, {
+      label: `thumbnails-effort${effort}-run${round}`,
+      dataset,
+      thumbnails: 'all',
+      workers: options.cores,
+      env: { THUMBNAIL_EFFORT: String(effort) },
+    });
   const runs = await alternate(options.runs, {
     vips: async (round: number) => {
       const result = await runVipsThumbnail({
@@ -38,12 +47,19 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
     },
     service: (round: number) =>
       measureServiceIngest(context, { label: `thumbnails-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
+    effort0: withEffort(0),
+    effort1: withEffort(1),
   });
 
   const vipsRate = runs.vips.map((r) => (dataset.images / r.wallMs) * 1000);
   const serviceRate = runs.service.map((r) => (dataset.images / r.wallMs) * 1000);
   const serviceBytes = runs.service.map((r) => r.complete.thumbnails.bytes / Math.max(1, r.complete.thumbnails.generated));
   const vipsBytes = runs.vips.map((r) => r.bytes / r.files);
+  const effortRow = (label: string, measured: typeof runs.service) => {
+    const rate = summarize(measured.map((r) => (dataset.images / r.wallMs) * 1000)).median;
+    const bytes = summarize(measured.map((r) => r.complete.thumbnails.bytes / Math.max(1, r.complete.thumbnails.generated))).median;
+    return [label, rate.toFixed(1), `${(rate / summarize(vipsRate).median).toFixed(2)}x`, formatValue(bytes, 'bytes'), `${(bytes / summarize(vipsBytes).median).toFixed(2)}x`];
+  };
   return {
     title: `Thumbnail ingest vs vipsthumbnail (${dataset.images.toLocaleString('en-US')} images)`,
     method:
@@ -82,6 +98,16 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
           ['service (complete event: thumbnails.bytes ÷ generated)', formatValue(summarize(serviceBytes).median, 'bytes'), serviceBytes.map((v) => formatValue(v, 'bytes')).join(', ')],
           ['vipsthumbnail (output files\' total size ÷ count)', formatValue(summarize(vipsBytes).median, 'bytes'), vipsBytes.map((v) => formatValue(v, 'bytes')).join(', ')],
         ],
+      },
+      {
+        title: 'WebP effort: speed against size (THUMBNAIL_EFFORT; the service\'s default is 2, libvips\' 4)',
+        header: ['Effort', 'Median images/s', 'vs vipsthumbnail', 'Average bytes per thumbnail', 'vs vipsthumbnail\'s files'],
+        rows: [
+          effortRow('0', runs.effort0),
+          effortRow('1', runs.effort1),
+          effortRow('2 (default)', runs.service),
+        ],
+        note: 'vipsthumbnail runs at its own default effort (4) with the same quality; its files are the size baseline.',
       },
       datasetTable([dataset]),
       timingTable('Where the time goes: service ingest with thumbnails', runs.service.map((r) => r.complete)),

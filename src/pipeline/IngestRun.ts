@@ -179,6 +179,7 @@ function thumbnailStage(
     storage: services.storage,
     maxReads: services.imageReadConcurrency,
     quality: services.quality,
+    effort: services.effort,
     maxPixels: services.maxPixels,
     onFailure,
   });

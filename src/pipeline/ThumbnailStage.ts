@@ -1,6 +1,6 @@
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
+import type { DEFAULT_WEBP_EFFORT, ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 import type { StageOptions } from './progress.js';
@@ -22,6 +22,8 @@ export interface ThumbnailStageOptions extends StageOptions {
   maxReads?: number;
   /** WebP quality; default 80. */
   quality?: number;
+  /** WebP effort, 0-6; default the worker's ({@link DEFAULT_WEBP_EFFORT}). */
+  effort?: number;
   /** Pixel limit above which an image is refused undecoded; default 100,000,000. */
   maxPixels?: number;
   /** Called on the main thread for each image that failed. */
@@ -145,7 +147,13 @@ export class ThumbnailStage {
     }
     const ref = { datasetId: this.#options.datasetId, jobId: this.#options.jobId, sampleId: sample.id };
     const result = await this.#pool.run(
-      { source, outputs: [this.#store.outputFor(ref, 'medium')], quality: this.#options.quality ?? 80, maxPixels },
+      {
+        source,
+        outputs: [this.#store.outputFor(ref, 'medium')],
+        quality: this.#options.quality ?? 80,
+        ...(this.#options.effort === undefined ? {} : { effort: this.#options.effort }),
+        maxPixels,
+      },
       { signal, jobId: this.#options.jobId },
     );
     const data = result.ok ? result.outputs[0]?.data : undefined;

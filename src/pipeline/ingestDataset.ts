@@ -45,6 +45,8 @@ export interface IngestServices {
   imageReadConcurrency: number;
   /** WebP quality of the thumbnails. */
   quality: number;
+  /** WebP effort of the thumbnails, 0-6. */
+  effort: number;
   /** Images above this many pixels are refused undecoded. */
   maxPixels: number;
 }

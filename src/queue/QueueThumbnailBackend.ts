@@ -275,6 +275,7 @@ function queuedImage(task: ThumbnailTask): QueuedImage {
       return { size: output.size, key: output.key };
     }),
     quality: task.quality,
+    ...(task.effort === undefined ? {} : { effort: task.effort }),
     maxPixels: task.maxPixels,
   };
 }

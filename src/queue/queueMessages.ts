@@ -29,6 +29,8 @@ export interface QueuedImage {
   /** The thumbnails: longer side and key in the thumbnail store (`<dataset>/<job>/<size>/<sample>.webp`). */
   outputs: { size: number; key: string }[];
   quality: number;
+  /** WebP effort; absent: the worker's default. */
+  effort?: number;
   maxPixels: number;
 }
 

@@ -55,6 +55,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       place: thumbnailPlaceFor(config, storage),
       pool,
       quality: config.thumbnailQuality,
+      effort: config.thumbnailEffort,
       maxPixels: config.maxImagePixels,
     });
     for (const job of await datasets.recoverInterrupted()) {
@@ -74,6 +75,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
         storage,
         imageReadConcurrency: config.imageReadConcurrency,
         quality: config.thumbnailQuality,
+        effort: config.thumbnailEffort,
         maxPixels: config.maxImagePixels,
       },
       plugins,

@@ -1,6 +1,6 @@
 import { AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import type { DEFAULT_WEBP_EFFORT, ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
 import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
@@ -46,6 +46,8 @@ export interface ThumbnailStoreOptions {
   pool: ThumbnailBackend;
   /** WebP quality, 1-100. Default 80. */
   quality?: number;
+  /** WebP effort, 0-6. Default the worker's ({@link DEFAULT_WEBP_EFFORT}). */
+  effort?: number;
   /** Images above this many pixels are refused undecoded. Default 100,000,000. */
   maxPixels?: number;
   /** On-demand generations allowed at once; past it `get()` answers 503 `THUMBNAIL_BUSY`. Default 64. */
@@ -74,6 +76,7 @@ export class ThumbnailStore {
   readonly #place: ThumbnailPlace;
   readonly #pool: ThumbnailBackend;
   readonly #quality: number;
+  readonly #effort: number | undefined;
   readonly #maxPending: number;
   readonly #maxPixels: number;
   // By key. A lookup is registered synchronously in get(), so concurrent
@@ -86,6 +89,7 @@ export class ThumbnailStore {
     this.#place = options.place ?? new LocalThumbnailPlace(options.rootDir!);
     this.#pool = options.pool;
     this.#quality = options.quality ?? DEFAULTS.quality;
+    this.#effort = options.effort;
     this.#maxPixels = options.maxPixels ?? DEFAULTS.maxPixels;
     this.#maxPending = options.maxPending ?? DEFAULTS.maxPending;
   }
@@ -206,7 +210,13 @@ export class ThumbnailStore {
       const source = typeof loader === 'function' ? await loader(signal) : loader;
       if ('ok' in source) throw imageError(source);
       const output = { size: longSide, path: this.#place.workerPath(key) };
-      const task: ThumbnailTask = { source, outputs: [output], quality: this.#quality, maxPixels: this.#maxPixels };
+      const task: ThumbnailTask = {
+        source,
+        outputs: [output],
+        quality: this.#quality,
+        ...(this.#effort === undefined ? {} : { effort: this.#effort }),
+        maxPixels: this.#maxPixels,
+      };
       const result = await this.#pool.run(task, { signal });
       if (!result.ok) throw new AppError(result.code, result.message);
       const data = result.outputs[0]?.data;

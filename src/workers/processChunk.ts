@@ -38,6 +38,7 @@ async function thumbnail(image: QueuedImage, tools: ChunkTools, signal: AbortSig
       source,
       outputs: image.outputs.map((output) => ({ size: output.size, path: place.workerPath(output.key) })),
       quality: image.quality,
+      ...(image.effort === undefined ? {} : { effort: image.effort }),
       maxPixels: image.maxPixels,
     },
     { signal },

@@ -12,7 +12,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
-import type { ThumbnailOutput, ThumbnailResult, ThumbnailTask } from './messages.js';
+import { DEFAULT_WEBP_EFFORT, type ThumbnailOutput, type ThumbnailResult, type ThumbnailTask } from './messages.js';
 import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
 export { cutPanopticMasks } from './cutPanopticMasks.js';
@@ -30,12 +30,6 @@ sharp.cache(false);
  */
 const DECODED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
 
-/**
- * Effort 2 (of 0-6, default 4): on 640x480 photos, measured at half the encode
- * time of the default for files about 4% larger; encoding, not decoding, is most
- * of a 512 px thumbnail's cost. Quality comes from the task.
- */
-const WEBP_EFFORT = 2;
 
 
 /**
@@ -107,13 +101,14 @@ interface Encoded {
 }
 
 async function encode(image: Sharp, task: ThumbnailTask, name: string, source: Dimensions): Promise<Encoded[]> {
-  const { outputs, quality } = task;
+  const { outputs } = task;
+  const webp = { quality: task.quality, effort: task.effort ?? DEFAULT_WEBP_EFFORT };
   if (outputs.length === 0) return [];
   if (outputs.length === 1) {
     // One output: decode straight into it (JPEG shrink-on-load applies).
     const output = outputs[0]!;
     const resized = image.resize({ ...fitted(source, output.size), fit: 'fill' });
-    return [{ output, webp: await decoding(name, () => toWebp(resized, quality)) }];
+    return [{ output, webp: await decoding(name, () => toWebp(resized, webp)) }];
   }
   // Several outputs: decode once, at the largest size asked for, and cut the
   // smaller ones from those pixels, instead of decoding the source again per size.
@@ -132,7 +127,7 @@ async function encode(image: Sharp, task: ThumbnailTask, name: string, source: D
     // Dimensions come from the source, not from the intermediate pixels, so that
     // each size rounds exactly as if it had been made from the original.
     const resized = sharp(data, raw).resize({ ...fitted(source, output.size), fit: 'fill' });
-    encoded.push({ output, webp: await decoding(name, () => toWebp(resized, quality)) });
+    encoded.push({ output, webp: await decoding(name, () => toWebp(resized, webp)) });
   }
   return encoded;
 }
@@ -162,11 +157,11 @@ function fitted(source: Dimensions, size: number): Dimensions {
  */
 const PROCESSING_TIMEOUT_S = 60;
 
-function toWebp(image: Sharp, quality: number) {
+function toWebp(image: Sharp, settings: { quality: number; effort: number }) {
   // toColourspace: CMYK, 16-bit and greyscale inputs all come out as 8-bit sRGB.
   return image
     .toColourspace('srgb')
-    .webp({ quality, effort: WEBP_EFFORT })
+    .webp(settings)
     .timeout({ seconds: PROCESSING_TIMEOUT_S })
     .toBuffer({ resolveWithObject: true });
 }
