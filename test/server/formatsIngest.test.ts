@@ -116,6 +116,16 @@ describe('every COCO file people have, through the API', function () {
       expect(done).to.include({ event: 'failed', code: 'INVALID_ANNOTATION_FILE' });
       expect(done.message).to.equal('renamed.json: a panoptic file needs its PNG folder: give mask_dir');
     });
+
+    it('looks for a PNG folder beside a file only when its name says panoptic', async () => {
+      const dir = path.join(server.scratch, 'beside');
+      await cp(PNG_DIR, path.join(dir, 'instances_val'), { recursive: true });
+      await cp(path.join(SAMPLE_DIR, 'annotations/instances_val.json'), path.join(dir, 'instances_val.json'));
+      const done = await ingest(server, { annotation_path: path.join(dir, 'instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val') });
+      expect(done).to.include({ event: 'complete', format: 'instances' });
+      const dataset = (await getJson(`${server.url}/datasets/${done.dataset_id}`)).body;
+      expect(dataset.splits[0].mask_dir ?? null).to.equal(null);
+    });
   });
 
   describe('LVIS', () => {

@@ -20,7 +20,7 @@ export function datasetRoutes(router: Router, service: Service): void {
     const imageDir = body.image_dir === undefined ? null : await service.storage.resolve('image_dir', body.image_dir, 'directory');
     const maskDir =
       body.mask_dir === undefined
-        ? await service.storage.besideFile(annotationPath, path.posix.basename(annotationPath).replace(/\.json$/i, ''))
+        ? await defaultMaskDir(service, annotationPath)
         : await service.storage.resolve('mask_dir', body.mask_dir, 'directory');
     const job = await service.jobs.submit({
       annotationPath,
@@ -116,4 +116,17 @@ function defaultName(annotationPath: string): string {
   const dir = dirname(annotationPath);
   const parent = basename(dir) === 'annotations' ? basename(dirname(dir)) : basename(dir);
   return parent || basename(annotationPath);
+}
+
+/**
+ * A panoptic file's PNG folder when the request names none: the folder beside
+ * the file named after its stem, as COCO ships it (`panoptic_val2017/` beside
+ * `panoptic_val2017.json`), for a file whose name says panoptic. Only those: a
+ * mask folder makes the writer keep every image's size while it reads, which
+ * another kind of file beside a folder of its name must not pay for.
+ */
+function defaultMaskDir(service: Service, annotationPath: string): Promise<string | null> {
+  const stem = path.posix.basename(annotationPath).replace(/\.json$/i, '');
+  if (!/panoptic/i.test(stem)) return Promise.resolve(null);
+  return service.storage.besideFile(annotationPath, stem);
 }
