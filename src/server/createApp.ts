@@ -5,6 +5,7 @@ import { corsPolicy } from './corsPolicy.js';
 import { errorHandler } from './errorHandler.js';
 import { requestLogger } from './requestLogger.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
+import { exportRoutes } from './routes/exportRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { imageRoutes } from './routes/imageRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
@@ -32,7 +33,7 @@ export function createApp(service: Service): Koa {
     }),
   );
   const router = new Router();
-  for (const register of [datasetRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes]) register(router, service);
+  for (const register of [datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes]) register(router, service);
   uiRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));

@@ -71,3 +71,19 @@ export const jobsQuery = z.object({ limit: intQuery(1, 500, 100) }).strict();
 
 /** A job id path parameter. */
 export const jobIdParam = z.string().uuid('must be a job id (a UUID)');
+
+/** `GET /datasets/{id}/export`: COCO JSON (a split, a category subset, or a prediction set) or one table as Parquet. */
+export const exportQuery = z
+  .object({
+    format: z.enum(['coco', 'parquet']).optional().transform((f) => f ?? 'coco'),
+    split: z.string().min(1).max(200).optional(),
+    category: z.string().min(1).max(200).optional(),
+    predictions: predictionSetParam.optional(),
+    table: z.enum(['samples', 'annotations', 'categories', 'predictions']).optional(),
+  })
+  .strict()
+  .refine((q) => (q.format === 'parquet') === (q.table !== undefined), { message: 'table is needed with format=parquet, and only with it', path: ['table'] })
+  .refine((q) => q.predictions === undefined || (q.format === 'coco' && q.split === undefined && q.category === undefined), {
+    message: 'predictions exports a prediction set as a COCO results file, without split or category',
+    path: ['predictions'],
+  });

@@ -3,29 +3,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
 import sharp from 'sharp';
-import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
+import { ingest, postPredictions } from '../helpers/ingest.js';
+import { getJson } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const INSTANCES = path.join(SAMPLE_DIR, 'annotations/instances_val.json');
-
-/** Ingests and follows the job to its end; returns the terminal event's data. */
-async function ingest(server: TestServer, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const job = await postIngest(server.url, body);
-  const terminal = terminalOf(await followJob(server.url, job.job_id));
-  return { event: terminal?.event, ...terminal?.data };
-}
-
-async function postPredictions(server: TestServer, datasetId: number, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const response = await fetch(`${server.url}/datasets/${datasetId}/predictions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, any>;
-  if (response.status !== 202) return { status: response.status, ...json };
-  const terminal = terminalOf(await followJob(server.url, json.job_id));
-  return { event: terminal?.event, ...terminal?.data };
-}
 
 describe('every COCO file people have, through the API', function () {
   this.timeout(60_000);

@@ -1,0 +1,65 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { invalidRequest, notFound } from '../errors.js';
+import { toPlainRows } from '../db/toPlainRows.js';
+
+/** What an export covers: the splits (their ingest jobs) and an optional category. */
+export interface ExportScope {
+  datasetId: number;
+  datasetName: string;
+  /** The complete ingest jobs of the exported splits, oldest first, with what the file had. */
+  splits: { name: string; jobId: string; format: string; info: string | null; licenses: string | null }[];
+  /** The category whose images (with all their annotations) are kept; null keeps every image. */
+  categoryId: number | null;
+}
+
+/**
+ * Resolves `split` and `category` (by name) on `conn`, inside the export's snapshot.
+ * @throws AppError `NOT_FOUND` for an unknown dataset, split or category.
+ */
+export async function resolveExportScope(
+  conn: DuckDBConnection,
+  datasetId: number,
+  options: { split?: string | undefined; category?: string | undefined },
+): Promise<ExportScope> {
+  const [dataset] = toPlainRows(await conn.runAndReadAll('SELECT name FROM datasets WHERE id = ?', [BigInt(datasetId)]));
+  if (!dataset) throw notFound('dataset', datasetId);
+  const splits = toPlainRows(
+    await conn.runAndReadAll(
+      `SELECT split AS name, id AS job_id, result->>'format' AS format, info::VARCHAR AS info, licenses::VARCHAR AS licenses
+       FROM jobs WHERE dataset_id = ? AND kind = 'ingest' AND status = 'complete' ORDER BY finished_at`,
+      [BigInt(datasetId)],
+    ),
+  ).map((s) => ({ name: String(s.name), jobId: String(s.job_id), format: String(s.format ?? 'instances'), info: s.info as string | null, licenses: s.licenses as string | null }));
+  const chosen = options.split === undefined ? splits : splits.filter((s) => s.name === options.split);
+  if (options.split !== undefined && chosen.length === 0) {
+    throw notFound(`split of dataset ${datasetId}`, options.split);
+  }
+  if (chosen.length === 0) throw invalidRequest(`dataset ${datasetId} has no complete split to export`);
+  let categoryId: number | null = null;
+  if (options.category !== undefined) {
+    const [category] = toPlainRows(await conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ? AND name = ?', [BigInt(datasetId), options.category]));
+    if (!category) throw notFound(`category of dataset ${datasetId}`, options.category);
+    categoryId = Number(category.id);
+  }
+  return { datasetId, datasetName: String(dataset.name), splits: chosen, categoryId };
+}
+
+/** The SQL list of the scope's job ids, for `IN (...)` (ids are the service's own UUIDs, checked here anyway). */
+export function jobList(scope: ExportScope): string {
+  return scope.splits
+    .map((s) => {
+      if (!/^[A-Za-z0-9-]+$/.test(s.jobId)) throw new Error(`unexpected job id ${s.jobId}`);
+      return `'${s.jobId}'`;
+    })
+    .join(', ');
+}
+
+/**
+ * With a category subset, the condition keeping rows (aliased `x`, with a
+ * `job_id`) of images that have at least one annotation of the category;
+ * without one, nothing. `imageColumn` names the row's COCO image id.
+ */
+export function inSubset(scope: ExportScope, imageColumn: string): string {
+  if (scope.categoryId === null) return '';
+  return `AND EXISTS (SELECT 1 FROM annotations k WHERE k.job_id = x.job_id AND k.image_coco_id = ${imageColumn} AND k.category_id = ${scope.categoryId})`;
+}
