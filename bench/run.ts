@@ -9,6 +9,7 @@ import { log } from './log.js';
 import { machineInfo } from './machineInfo.js';
 import type { SectionResult } from './reportModel.js';
 import { REPO_ROOT } from './repoRoot.js';
+import { exportSpeed } from './sections/exportSpeed.js';
 import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
 import { largeIngest } from './sections/largeIngest.js';
@@ -26,6 +27,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   thumbnails: thumbnailThroughput,
   scaling: thumbnailCeiling,
   queue: queueScaling,
+  export: exportSpeed,
   fanout: sseFanOut,
   serving: imageServing,
   gcs: gcsIngest,

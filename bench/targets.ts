@@ -65,6 +65,8 @@ export const TARGETS = {
     threshold: 1.6,
     unit: 'x',
   },
+  exportVsIngest: { id: '10a', description: 'COCO JSON export of the 100K dataset vs its metadata-only ingest (time ratio)', op: '<', threshold: 1, unit: 'x' },
+  exportRss: { id: '10b', description: 'Server RSS while exporting the 100K dataset', op: '<=', threshold: 600, unit: 'MB' },
   imageServing: { id: '6', description: 'Cached thumbnail serving vs a bare node:http server (req/s ratio)', op: '>=', threshold: 0.7, unit: 'x' },
 } as const satisfies Record<string, TargetSpec>;
 

@@ -51,6 +51,9 @@ export class Database {
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
     const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '128MB' };
     if (options.threads !== undefined) config.threads = String(options.threads);
+    // Where queries larger than memory_limit spill. An instance opened on a file
+    // gets `<file>.tmp` by default; ours is in memory with the file attached, so it is said here.
+    if (file !== ':memory:') config.temp_directory = `${file}.tmp`;
     // An in-memory instance with the file attached: ATTACH is where DuckDB takes
     // the row group size (see ROW_GROUP_ROWS).
     const instance = await DuckDBInstance.create(':memory:', config);

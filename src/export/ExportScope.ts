@@ -2,12 +2,21 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { invalidRequest, notFound } from '../errors.js';
 import { toPlainRows } from '../db/toPlainRows.js';
 
+/** One split of an export: its complete ingest job, with the file's format, `info` and `licenses` (JSON text). */
+export interface ExportSplit {
+  name: string;
+  jobId: string;
+  format: string;
+  info: string | null;
+  licenses: string | null;
+}
+
 /** What an export covers: the splits (their ingest jobs) and an optional category. */
 export interface ExportScope {
   datasetId: number;
   datasetName: string;
-  /** The complete ingest jobs of the exported splits, oldest first, with what the file had. */
-  splits: { name: string; jobId: string; format: string; info: string | null; licenses: string | null }[];
+  /** The exported splits, oldest first. */
+  splits: ExportSplit[];
   /** The category whose images (with all their annotations) are kept; null keeps every image. */
   categoryId: number | null;
 }
@@ -29,7 +38,7 @@ export async function resolveExportScope(
        FROM jobs WHERE dataset_id = ? AND kind = 'ingest' AND status = 'complete' ORDER BY finished_at`,
       [BigInt(datasetId)],
     ),
-  ).map((s) => ({ name: String(s.name), jobId: String(s.job_id), format: String(s.format ?? 'instances'), info: s.info as string | null, licenses: s.licenses as string | null }));
+  ).map((s) => ({ name: String(s.name), jobId: checkedJobId(String(s.job_id)), format: String(s.format ?? 'instances'), info: s.info as string | null, licenses: s.licenses as string | null }));
   const chosen = options.split === undefined ? splits : splits.filter((s) => s.name === options.split);
   if (options.split !== undefined && chosen.length === 0) {
     throw notFound(`split of dataset ${datasetId}`, options.split);
@@ -44,14 +53,15 @@ export async function resolveExportScope(
   return { datasetId, datasetName: String(dataset.name), splits: chosen, categoryId };
 }
 
-/** The SQL list of the scope's job ids, for `IN (...)` (ids are the service's own UUIDs, checked here anyway). */
+/** The SQL list of the scope's job ids, for `IN (...)`. */
 export function jobList(scope: ExportScope): string {
-  return scope.splits
-    .map((s) => {
-      if (!/^[A-Za-z0-9-]+$/.test(s.jobId)) throw new Error(`unexpected job id ${s.jobId}`);
-      return `'${s.jobId}'`;
-    })
-    .join(', ');
+  return scope.splits.map((s) => `'${s.jobId}'`).join(', ');
+}
+
+/** Job ids go into SQL text: they are the service's own UUIDs, checked anyway. */
+function checkedJobId(id: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(id)) throw new Error(`unexpected job id ${id}`);
+  return id;
 }
 
 /**

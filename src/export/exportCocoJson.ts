@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { inSubset, jobList, type ExportScope } from './ExportScope.js';
+import { inSubset, type ExportScope, type ExportSplit } from './ExportScope.js';
 import { streamJsonRows } from './streamJsonRows.js';
 
 /**
@@ -15,38 +15,41 @@ const NO_ISCROWD = ['captions', 'lvis'];
  * merged into the record's `extra` fields with `json_merge_patch`, whose null
  * values drop the field (a field the file did not have is null here), and the
  * segmentation spliced in as the JSON text that was stored. Images and
- * annotations come in file order (`record_index`), a data chunk at a time, so
- * memory does not grow with the dataset. A category subset keeps the images
+ * annotations come split by split in file order, a data chunk at a time, so
+ * memory does not grow with the dataset: the writer appended them in file
+ * order and a scan keeps it (DuckDB preserves insertion order), so no sort is
+ * needed, but for a panoptic split, whose segments were appended as their
+ * masks were cut. A category subset keeps the images
  * with at least one annotation of the category, with all their annotations.
  */
 export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope): AsyncGenerator<string> {
   const first = scope.splits[0]!;
-  const jobs = jobList(scope);
-  const order = `CASE ${scope.splits.map((s, i) => `WHEN job_id = '${s.jobId}' THEN ${i}`).join(' ')} END`;
   yield '{';
   if (first.info !== null) yield `"info":${first.info},`;
   if (first.licenses !== null) yield `"licenses":${first.licenses},`;
   yield '"images":[';
-  yield* streamJsonRows(
-    conn,
-    `SELECT json_merge_patch(coalesce(x.extra, '{}'), json_object('id', x.coco_id, 'file_name', x.file_name, 'width', x.width, 'height', x.height, 'license', x.license))::VARCHAR
-     FROM samples x WHERE x.job_id IN (${jobs}) ${inSubset(scope, 'x.coco_id')}
-     ORDER BY ${order}, x.record_index`,
+  yield* eachSplit(scope, (split) =>
+    streamJsonRows(
+      conn,
+      `SELECT json_merge_patch(coalesce(x.extra, '{}'), json_object('id', x.coco_id, 'file_name', x.file_name, 'width', x.width, 'height', x.height, 'license', x.license))::VARCHAR
+       FROM samples x WHERE x.job_id = '${split.jobId}' ${inSubset(scope, 'x.coco_id')}`,
+    ),
   );
   yield ']';
   if (scope.splits.some((s) => s.format !== 'image_info')) {
     yield ',"annotations":[';
-    yield* streamJsonRows(
-      conn,
-      `SELECT json_merge_patch(coalesce(x.extra, '{}'), json_object(
-         'id', x.coco_id, 'image_id', x.image_coco_id, 'category_id', x.category_id,
-         'segmentation', x.segmentation, 'area', x.area,
-         'bbox', CASE WHEN x.bbox_x IS NULL THEN NULL ELSE json_array(x.bbox_x, x.bbox_y, x.bbox_w, x.bbox_h) END,
-         'iscrowd', CASE WHEN j.format IN (${NO_ISCROWD.map((f) => `'${f}'`).join(', ')}) THEN NULL ELSE x.iscrowd::INTEGER END,
-         'keypoints', x.keypoints, 'num_keypoints', x.num_keypoints, 'caption', x.caption))::VARCHAR
-       FROM annotations x JOIN (SELECT id, result->>'format' AS format FROM jobs) j ON j.id = x.job_id
-       WHERE x.job_id IN (${jobs}) ${inSubset(scope, 'x.image_coco_id')}
-       ORDER BY ${order.replaceAll('job_id', 'x.job_id')}, x.record_index, x.id`,
+    yield* eachSplit(scope, (split) =>
+      streamJsonRows(
+        conn,
+        `SELECT json_merge_patch(coalesce(x.extra, '{}'), json_object(
+           'id', x.coco_id, 'image_id', x.image_coco_id, 'category_id', x.category_id,
+           'segmentation', x.segmentation, 'area', x.area,
+           'bbox', CASE WHEN x.bbox_x IS NULL THEN NULL ELSE json_array(x.bbox_x, x.bbox_y, x.bbox_w, x.bbox_h) END,
+           'iscrowd', ${NO_ISCROWD.includes(split.format) ? 'NULL' : 'x.iscrowd::INTEGER'},
+           'keypoints', x.keypoints, 'num_keypoints', x.num_keypoints, 'caption', x.caption))::VARCHAR
+         FROM annotations x WHERE x.job_id = '${split.jobId}' ${inSubset(scope, 'x.image_coco_id')}
+         ${split.format === 'panoptic' ? 'ORDER BY x.record_index, x.id' : ''}`,
+      ),
     );
     yield ']';
   }
@@ -63,4 +66,17 @@ export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope
      FROM categories WHERE dataset_id = ${scope.datasetId} ORDER BY id`,
   );
   yield ']}';
+}
+
+/** The splits' pieces one after the other, comma-joined between splits that gave any. */
+async function* eachSplit(scope: ExportScope, pieces: (split: ExportSplit) => AsyncGenerator<string>): AsyncGenerator<string> {
+  let any = false;
+  for (const split of scope.splits) {
+    let first = true;
+    for await (const piece of pieces(split)) {
+      yield first && any ? `,${piece}` : piece;
+      first = false;
+      any = true;
+    }
+  }
 }

@@ -46,6 +46,20 @@ describe('GET /datasets/{id}/export', function () {
     });
   }
 
+  it('exports a dataset of two splits as one file: the splits in the order they were ingested, info and licenses of the first', async () => {
+    const val = await readJson(path.join(ANNOTATIONS, 'instances_val.json'));
+    const train = await readJson(path.join(ANNOTATIONS, 'instances_train.json'));
+    const first = await ingest(server, { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: VAL_IMAGES, thumbnails: 'none', dataset_name: 'two splits' });
+    const second = await ingest(server, { annotation_path: path.join(ANNOTATIONS, 'instances_train.json'), dataset_id: first.dataset_id, thumbnails: 'none' });
+    expect(second.event, JSON.stringify(second)).to.equal('complete');
+    const { body } = await exportJson(server, first.dataset_id, '');
+    expect(body.info).to.deep.equal(val.info);
+    expect(body.images).to.deep.equal([...val.images, ...train.images]);
+    expect(body.annotations).to.deep.equal([...val.annotations, ...train.annotations]);
+    const { body: trainOnly } = await exportJson(server, first.dataset_id, `split=${second.split}`);
+    expect(trainOnly.images).to.deep.equal(train.images);
+  });
+
   it('keeps, for category=, the images with an annotation of it and all their annotations: a valid dataset', async () => {
     const annotationPath = path.join(ANNOTATIONS, 'instances_val.json');
     const original = await readJson(annotationPath);
