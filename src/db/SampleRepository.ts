@@ -1,18 +1,20 @@
 import { notFound } from '../errors.js';
 import type { Database } from './Database.js';
+import { sampleFilterSql, type SampleFilter } from './SampleFilter.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
 import { samplesTable } from './tables/samplesTable.js';
 import { selectList } from './tables/TableMapping.js';
 import type { Row } from './toPlainRows.js';
 
-/** Filters of {@link SampleRepository.list}. */
-export interface SampleQuery {
-  datasetId: number;
-  category?: string;
-  split?: string;
+/** A page of {@link SampleRepository.list}: by offset (small datasets), or after a sample id (any depth). */
+export interface SampleQuery extends SampleFilter {
   offset: number;
   limit: number;
+  /** Keyset pagination: the samples after this id (a cursor's content). Offset must then be 0. */
+  afterId?: number | undefined;
+  /** Count the matching samples (`total`); default true. Counting scans every match, so a cursor walk can skip it. */
+  withTotal?: boolean;
 }
 
 /** A sample with what serving its image needs. */
@@ -47,31 +49,31 @@ export class SampleRepository {
     this.#db = db;
   }
 
-  async list(q: SampleQuery): Promise<{ items: Row[]; total: number }> {
+  /**
+   * A page of samples in id order, filtered; `nextAfterId` is the last id of a
+   * full page (more may follow), null at the end.
+   */
+  async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null }> {
     await this.#assertDataset(q.datasetId);
-    const where = ['s.dataset_id = ?'];
-    const params: (bigint | string)[] = [b(q.datasetId)];
-    if (q.split !== undefined) {
-      where.push('s.split = ?');
-      params.push(q.split);
-    }
-    if (q.category !== undefined) {
-      where.push(`EXISTS (SELECT 1 FROM annotations a JOIN categories c
-        ON c.dataset_id = a.dataset_id AND c.id = a.category_id
-        WHERE a.job_id = s.job_id AND a.image_coco_id = s.coco_id AND c.name = ?)`);
-      params.push(q.category);
-    }
-    const filter = where.join(' AND ');
+    const { where, params } = sampleFilterSql(q);
+    const after = q.afterId === undefined ? '' : ' AND s.id > ?';
+    const pageParams = q.afterId === undefined ? params : [...params, b(q.afterId)];
     const [items, count] = await Promise.all([
       this.#db.query(
         `SELECT ${SAMPLE_COLUMNS}
          FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
-         WHERE ${filter} ORDER BY s.id LIMIT ? OFFSET ?`,
-        [...params, b(q.limit), b(q.offset)],
+         WHERE ${where}${after} ORDER BY s.id LIMIT ? OFFSET ?`,
+        [...pageParams, b(q.limit + 1), b(q.offset)],
       ),
-      this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${filter}`, params),
+      q.withTotal === false ? Promise.resolve(null) : this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params),
     ]);
-    return { items: items.map(samplesTable.shape), total: Number(count[0]!.n) };
+    const more = items.length > q.limit;
+    const page = more ? items.slice(0, q.limit) : items;
+    return {
+      items: page.map(samplesTable.shape),
+      total: count === null ? null : Number(count[0]!.n),
+      nextAfterId: more ? Number(page.at(-1)!.id) : null,
+    };
   }
 
   /** One sample, shaped as in {@link list}. */

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { idParam, intQuery } from './validate.js';
 
+/** `true`/`false` (or `1`/`0`) in a query string. */
+const booleanQuery = z.enum(['true', 'false', '1', '0'], 'must be true or false').transform((v) => v === 'true' || v === '1');
+
+/** An optional whole number in a query string, with bounds; absent stays absent. */
+const optionalInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`)
+    .optional();
+
 const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Body of `POST /datasets/ingest`. Unknown fields are refused, so typos do not pass silently. */
@@ -46,8 +58,23 @@ export const samplesQuery = z
     split: name(64).optional(),
     offset: intQuery(0, 1_000_000_000, 0),
     limit: intQuery(1, 200, 50),
+    cursor: z.string().max(64, 'must be a cursor from next_cursor').optional(),
+    total: booleanQuery.optional(),
+    min_annotations: optionalInt(0, 1_000_000),
+    max_annotations: optionalInt(0, 1_000_000),
+    iscrowd: booleanQuery.optional(),
+    area: z.enum(['small', 'medium', 'large']).optional(),
+    has_image_error: booleanQuery.optional(),
+    predictions: predictionSetParam.optional(),
+    min_score: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => q.cursor === undefined || q.offset === 0, { message: 'cursor and offset do not go together: a cursor already says where the page starts', path: ['cursor'] })
+  .refine((q) => q.min_score === undefined || q.predictions !== undefined, { message: 'min_score needs predictions=<set>', path: ['min_score'] })
+  .refine((q) => q.min_annotations === undefined || q.max_annotations === undefined || q.min_annotations <= q.max_annotations, {
+    message: 'must not be above max_annotations',
+    path: ['min_annotations'],
+  });
 
 /** Query of `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
 export const sampleRefQuery = z.object({ dataset_id: idParam.optional() }).strict();

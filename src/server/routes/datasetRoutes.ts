@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type Router from '@koa/router';
+import { datasetStats } from '../../db/datasetStats.js';
 import { conflict } from '../../errors.js';
 import type { Service } from '../startService.js';
 import type { Context } from 'koa';
@@ -68,6 +69,11 @@ export function datasetRoutes(router: Router, service: Service): void {
   router.get('/datasets/:id', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'dataset id');
     ctx.body = await service.datasets.getDataset(id);
+  });
+
+  router.get('/datasets/:id/stats', async (ctx) => {
+    const id = validate(idParam, ctx.params.id, 'dataset id');
+    ctx.body = await datasetStats(service.db, id);
   });
 
   router.delete('/datasets/:id', async (ctx) => {

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Service } from '../startService.js';
 import { annotationsQuery, sampleRefQuery, samplesQuery } from '../schemas.js';
+import { decodeCursor, encodeCursor } from '../sampleCursor.js';
 import { idParam, validate } from '../validate.js';
 
 /** `GET /samples`, `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
@@ -8,14 +9,30 @@ export function sampleRoutes(router: Router, service: Service): void {
 
   router.get('/samples', async (ctx) => {
     const q = validate(samplesQuery, ctx.query, 'query');
-    const { items, total } = await service.samples.list({
+    const { items, total, nextAfterId } = await service.samples.list({
       datasetId: q.dataset_id,
       category: q.category,
       split: q.split,
+      iscrowd: q.iscrowd,
+      area: q.area,
+      minAnnotations: q.min_annotations,
+      maxAnnotations: q.max_annotations,
+      hasImageError: q.has_image_error,
+      predictions: q.predictions,
+      minScore: q.min_score,
       offset: q.offset,
       limit: q.limit,
+      afterId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
+      // A cursor walk counts once, on its first page, unless asked to.
+      withTotal: q.total ?? q.cursor === undefined,
     });
-    ctx.body = { items, total, offset: q.offset, limit: q.limit };
+    ctx.body = {
+      items,
+      ...(total === null ? {} : { total }),
+      offset: q.offset,
+      limit: q.limit,
+      next_cursor: nextAfterId === null ? null : encodeCursor(nextAfterId),
+    };
   });
 
   router.get('/samples/:id', async (ctx) => {
