@@ -183,18 +183,21 @@ export class DatasetRepository {
     if (!dataset) throw notFound('dataset', id);
     const [splits, categories, plugins, predictionSets] = await Promise.all([
       this.#db.query(
+        // A split's counts are its job's final ones (its complete event's), not counted again at every read.
         `SELECT j.split AS name, j.id AS job_id, j.status, j.result->>'format' AS format, j.annotation_path, j.image_dir,
                 j.mask_dir, j.info, j.licenses, j.finished_at,
-                (SELECT count(*) FROM samples s WHERE s.job_id = j.id) AS image_count,
-                (SELECT count(*) FROM annotations a WHERE a.job_id = j.id) AS annotation_count
+                CAST(j.result->>'image_count' AS BIGINT) AS image_count,
+                CAST(j.result->>'annotation_count' AS BIGINT) AS annotation_count
          FROM jobs j WHERE j.dataset_id = ? AND j.status = 'complete' AND j.kind = 'ingest' ORDER BY j.finished_at`,
         [b(id)],
       ),
       this.#db.query(
-        `SELECT ${selectList(categoriesTable, 'c')},
-                (SELECT count(*) FROM annotations a WHERE a.dataset_id = c.dataset_id AND a.category_id = c.id) AS annotation_count
-         FROM categories c WHERE c.dataset_id = ? ORDER BY c.id`,
-        [b(id)],
+        // One grouped scan for every category's count; a count per category was a scan each.
+        `SELECT ${selectList(categoriesTable, 'c')}, coalesce(n.annotation_count, 0) AS annotation_count
+         FROM categories c LEFT JOIN (SELECT category_id, count(*) AS annotation_count FROM annotations WHERE dataset_id = ? GROUP BY category_id) n
+           ON n.category_id = c.id
+         WHERE c.dataset_id = ? ORDER BY c.id`,
+        [b(id), b(id)],
       ),
       this.#db.query('SELECT plugin, data FROM plugin_data WHERE dataset_id = ? ORDER BY plugin', [b(id)]),
       this.#db.query(

@@ -26,45 +26,56 @@ export interface SampleFilter {
 }
 
 /**
- * The SQL condition (on `samples s`) and its parameters for a filter. The
- * annotation conditions go into one `EXISTS`, so that `category=dog&area=small`
- * means a small dog, not a dog and something small.
+ * The SQL condition (on `samples s`) and its parameters for a filter whose
+ * category is resolved to `categoryId` (null: none asked; -1: no such
+ * category). Each condition is a semi-join on a set DuckDB builds once with one
+ * scan (`(job_id, coco_id) IN (SELECT ...)`): a correlated `EXISTS` per sample
+ * took seconds at 1M images. The annotation conditions share one set, so that
+ * `category=dog&area=small` means a small dog, not a dog and something small.
  */
-export function sampleFilterSql(f: SampleFilter): { where: string; params: (bigint | string | number | boolean)[] } {
+export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean)[] } {
+  const dataset = BigInt(f.datasetId);
   const where = ['s.dataset_id = ?'];
-  const params: (bigint | string | number | boolean)[] = [BigInt(f.datasetId)];
+  const params: (bigint | string | number | boolean)[] = [dataset];
   if (f.split !== undefined) {
     where.push('s.split = ?');
     params.push(f.split);
   }
   const onAnnotation: string[] = [];
-  if (f.category !== undefined) {
-    onAnnotation.push('a.category_id = (SELECT c.id FROM categories c WHERE c.dataset_id = s.dataset_id AND c.name = ?)');
-    params.push(f.category);
+  const annotationParams: (bigint | boolean)[] = [];
+  if (categoryId !== null) {
+    onAnnotation.push('category_id = ?');
+    annotationParams.push(BigInt(categoryId));
   }
   if (f.iscrowd !== undefined) {
-    onAnnotation.push('a.iscrowd = ?');
-    params.push(f.iscrowd);
+    onAnnotation.push('iscrowd = ?');
+    annotationParams.push(f.iscrowd);
   }
   if (f.area !== undefined) {
     const [low, high] = AREA_CLASSES[f.area];
-    onAnnotation.push(`a.area >= ${low} AND a.area < ${high}`);
+    onAnnotation.push(`area >= ${low} AND area < ${high}`);
   }
   if (onAnnotation.length > 0) {
-    where.push(`EXISTS (SELECT 1 FROM annotations a WHERE a.job_id = s.job_id AND a.image_coco_id = s.coco_id AND ${onAnnotation.join(' AND ')})`);
+    where.push(`(s.job_id, s.coco_id) IN (SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
+    params.push(dataset, ...annotationParams);
   }
   if (f.minAnnotations !== undefined || f.maxAnnotations !== undefined) {
-    where.push('(SELECT count(*) FROM annotations a WHERE a.job_id = s.job_id AND a.image_coco_id = s.coco_id) BETWEEN ? AND ?');
-    params.push(BigInt(f.minAnnotations ?? 0), BigInt(f.maxAnnotations ?? Number.MAX_SAFE_INTEGER));
+    const min = f.minAnnotations ?? 0;
+    const max = f.maxAnnotations ?? Number.MAX_SAFE_INTEGER;
+    const counted = 'SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = ? GROUP BY job_id, image_coco_id';
+    // Images without annotations are in no group: with a minimum of 0 the complement is what is kept.
+    if (min > 0) where.push(`(s.job_id, s.coco_id) IN (${counted} HAVING count(*) BETWEEN ? AND ?)`);
+    else where.push(`(s.job_id, s.coco_id) NOT IN (${counted} HAVING count(*) > ?)`);
+    params.push(dataset, ...(min > 0 ? [BigInt(min), BigInt(max)] : [BigInt(max)]));
   }
   if (f.hasImageError !== undefined) {
-    where.push(`${f.hasImageError ? '' : 'NOT '}EXISTS (SELECT 1 FROM image_failures i WHERE i.sample_id = s.id)`);
+    where.push(`s.id ${f.hasImageError ? '' : 'NOT '}IN (SELECT sample_id FROM image_failures WHERE dataset_id = ? AND sample_id IS NOT NULL)`);
+    params.push(dataset);
   }
   if (f.predictions !== undefined) {
-    const ofCategory = f.category === undefined ? '' : ' AND p.category_id = (SELECT c.id FROM categories c WHERE c.dataset_id = s.dataset_id AND c.name = ?)';
-    where.push(`EXISTS (SELECT 1 FROM predictions p WHERE p.sample_id = s.id AND p.set_name = ? AND coalesce(p.score, 1) >= ?${ofCategory})`);
-    params.push(f.predictions, f.minScore ?? 0);
-    if (f.category !== undefined) params.push(f.category);
+    const ofCategory = categoryId === null ? '' : ' AND category_id = ?';
+    where.push(`s.id IN (SELECT sample_id FROM predictions WHERE dataset_id = ? AND set_name = ? AND coalesce(score, 1) >= ?${ofCategory})`);
+    params.push(dataset, f.predictions, f.minScore ?? 0, ...(categoryId === null ? [] : [BigInt(categoryId)]));
   }
   return { where: where.join(' AND '), params };
 }

@@ -55,7 +55,7 @@ export class SampleRepository {
    */
   async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null }> {
     await this.#assertDataset(q.datasetId);
-    const { where, params } = sampleFilterSql(q);
+    const { where, params } = sampleFilterSql(q, await this.#categoryId(q.datasetId, q.category));
     const after = q.afterId === undefined ? '' : ' AND s.id > ?';
     const pageParams = q.afterId === undefined ? params : [...params, b(q.afterId)];
     const [items, count] = await Promise.all([
@@ -139,6 +139,13 @@ export class SampleRepository {
     );
     if (!row) throw notFound('sample', sampleId);
     return row;
+  }
+
+  /** The id of a category named in a filter: null when none is, -1 when the dataset has no such category (nothing matches). */
+  async #categoryId(datasetId: number, name: string | undefined): Promise<number | null> {
+    if (name === undefined) return null;
+    const [row] = await this.#db.query('SELECT id FROM categories WHERE dataset_id = ? AND name = ?', [b(datasetId), name]);
+    return row ? Number(row.id) : -1;
   }
 
   async #assertDataset(id: number): Promise<void> {
