@@ -3,10 +3,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The report's sections, each runnable alone with `--only`. */
-export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'queue', 'export', 'fanout', 'serving', 'gcs', 'large'] as const;
+export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'queue', 'export', 'fanout', 'serving', 'gcs', 'large', 'queries'] as const;
 
-/** Sections a run without `--only` leaves out unless asked for: `large` takes minutes and 3.6 GB of disk (`--large`). */
-const ON_REQUEST: readonly SectionName[] = ['large'];
+/** Sections a run without `--only` leaves out unless asked for: `large` and `queries` take minutes and 3.6 GB of disk (`--large`). */
+const ON_REQUEST: readonly SectionName[] = ['large', 'queries'];
 
 /** One section of the bench. */
 export type SectionName = (typeof SECTION_NAMES)[number];
@@ -90,7 +90,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --images <dir>       source photos, searched recursively for .jpg (default ${BENCH_DEFAULTS.imagesDir} from the repo)
   --out <file>         report file (default ${BENCH_DEFAULTS.out})
   --only <sections>    comma-separated subset of: ${SECTION_NAMES.join(', ')}
-  --large              also the large section: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
+  --large              also the large and queries sections: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
   --thumb-images <n>   images of the thumbnail runs (default ${BENCH_DEFAULTS.thumbImages}, quick ${QUICK_DEFAULTS.thumbImages})`;
 
 /**

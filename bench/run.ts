@@ -14,6 +14,7 @@ import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
 import { largeIngest } from './sections/largeIngest.js';
 import { metadataIngest } from './sections/metadataIngest.js';
+import { queryLatency } from './sections/queryLatency.js';
 import { queueScaling } from './sections/queueScaling.js';
 import { sseFanOut } from './sections/sseFanOut.js';
 import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
@@ -32,6 +33,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   serving: imageServing,
   gcs: gcsIngest,
   large: largeIngest,
+  queries: queryLatency,
 };
 
 const argv = process.argv.slice(2);

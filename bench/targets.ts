@@ -67,6 +67,9 @@ export const TARGETS = {
   },
   exportVsIngest: { id: '10a', description: 'COCO JSON export of the 100K dataset vs its metadata-only ingest (time ratio)', op: '<', threshold: 1, unit: 'x' },
   exportRss: { id: '10b', description: 'Server RSS while exporting the 100K dataset', op: '<=', threshold: 600, unit: 'MB' },
+  queryCategoryFirst: { id: '11a', description: "p50 of a category's first page of GET /samples at 1M images", op: '<=', threshold: 100, unit: 'ms' },
+  queryDeepPage: { id: '11b', description: 'p50 of a GET /samples page half way through 1M images (cursor)', op: '<=', threshold: 100, unit: 'ms' },
+  queryDataset: { id: '11c', description: 'p50 of GET /datasets/{id} at 1M images', op: '<=', threshold: 100, unit: 'ms' },
   imageServing: { id: '6', description: 'Cached thumbnail serving vs a bare node:http server (req/s ratio)', op: '>=', threshold: 0.7, unit: 'x' },
 } as const satisfies Record<string, TargetSpec>;
 

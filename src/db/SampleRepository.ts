@@ -58,15 +58,15 @@ export class SampleRepository {
     const { where, params } = sampleFilterSql(q, await this.#categoryId(q.datasetId, q.category));
     const after = q.afterId === undefined ? '' : ' AND s.id > ?';
     const pageParams = q.afterId === undefined ? params : [...params, b(q.afterId)];
-    const [items, count] = await Promise.all([
-      this.#db.query(
-        `SELECT ${SAMPLE_COLUMNS}
-         FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
-         WHERE ${where}${after} ORDER BY s.id LIMIT ? OFFSET ?`,
-        [...pageParams, b(q.limit + 1), b(q.offset)],
-      ),
-      q.withTotal === false ? Promise.resolve(null) : this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params),
-    ]);
+    // One after the other: each builds the filter's sets, and two at once at 1M
+    // images could need more than DUCKDB_MEMORY_LIMIT between them.
+    const items = await this.#db.query(
+      `SELECT ${SAMPLE_COLUMNS}
+       FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
+       WHERE ${where}${after} ORDER BY s.id LIMIT ? OFFSET ?`,
+      [...pageParams, b(q.limit + 1), b(q.offset)],
+    );
+    const count = q.withTotal === false ? null : await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params);
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
     return {
