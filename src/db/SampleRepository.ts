@@ -15,6 +15,8 @@ export interface SampleQuery extends SampleFilter {
   afterId?: number | undefined;
   /** Count the matching samples (`total`); default true. Counting scans every match, so a cursor walk can skip it. */
   withTotal?: boolean;
+  /** Give each sample its ground-truth `boxes` (`[category_id, x, y, w, h]`), for drawing over a grid of thumbnails; default false. */
+  withBoxes?: boolean;
 }
 
 /** A sample with what serving its image needs. */
@@ -69,11 +71,29 @@ export class SampleRepository {
     const count = q.withTotal === false ? null : await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params);
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
+    const shaped = page.map(samplesTable.shape);
+    if (q.withBoxes) await this.#addBoxes(q.datasetId, shaped);
     return {
-      items: page.map(samplesTable.shape),
+      items: shaped,
       total: count === null ? null : Number(count[0]!.n),
       nextAfterId: more ? Number(page.at(-1)!.id) : null,
     };
+  }
+
+  /** Adds each sample's boxes, in one query for the page. */
+  async #addBoxes(datasetId: number, samples: Row[]): Promise<void> {
+    if (samples.length === 0) return;
+    const ids = samples.map((sample) => b(Number(sample.id)));
+    const rows = await this.#db.query(
+      `SELECT s.id AS sample_id, a.category_id, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h
+       FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
+       WHERE a.dataset_id = ? AND s.id IN (${ids.map(() => '?').join(', ')}) AND a.bbox_x IS NOT NULL
+       ORDER BY a.id`,
+      [b(datasetId), ...ids],
+    );
+    const bySample = new Map<number, unknown[]>(samples.map((sample) => [Number(sample.id), []]));
+    for (const row of rows) bySample.get(Number(row.sample_id))?.push([row.category_id, row.bbox_x, row.bbox_y, row.bbox_w, row.bbox_h]);
+    for (const sample of samples) sample.boxes = bySample.get(Number(sample.id)) ?? [];
   }
 
   /** One sample, shaped as in {@link list}. */

@@ -60,6 +60,7 @@ export const samplesQuery = z
     limit: intQuery(1, 200, 50),
     cursor: z.string().max(64, 'must be a cursor from next_cursor').optional(),
     total: booleanQuery.optional(),
+    boxes: booleanQuery.optional(),
     min_annotations: optionalInt(0, 1_000_000),
     max_annotations: optionalInt(0, 1_000_000),
     iscrowd: booleanQuery.optional(),

@@ -25,6 +25,7 @@ export function sampleRoutes(router: Router, service: Service): void {
       afterId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
       // A cursor walk counts once, on its first page, unless asked to.
       withTotal: q.total ?? q.cursor === undefined,
+      withBoxes: q.boxes ?? false,
     });
     ctx.body = {
       items,

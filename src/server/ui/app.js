@@ -130,42 +130,117 @@ $('#ingest-form').addEventListener('submit', async (event) => {
 
 // ---- one dataset: thumbnail grid ----
 
+/** The grid's loading state: which query it follows and where the next page starts. */
+let gridState = null;
+
 async function showDataset(id, params) {
   const dataset = await api(`/datasets/${id}`);
   $('#dataset-title').textContent = `${dataset.name} · ${dataset.status}`;
   const category = params.get('category') ?? '';
   const split = params.get('split') ?? '';
-  const offset = Number(params.get('offset') ?? 0);
   fillSelect($('#filter-category'), dataset.categories.map((c) => c.name), category);
   fillSelect($('#filter-split'), dataset.split_names, split);
-  const go = (next) => {
-    const q = new URLSearchParams({ category: $('#filter-category').value, split: $('#filter-split').value, offset: String(next) });
-    for (const [key, value] of [...q]) if (value === '' || value === '0') q.delete(key);
+  const go = () => {
+    const q = new URLSearchParams({ category: $('#filter-category').value, split: $('#filter-split').value });
+    for (const [key, value] of [...q]) if (value === '') q.delete(key);
     location.hash = `#/datasets/${id}?${q}`;
   };
-  $('#filter-category').onchange = () => go(0);
-  $('#filter-split').onchange = () => go(0);
-  const query = new URLSearchParams({ dataset_id: String(id), offset: String(offset), limit: String(PAGE) });
+  $('#filter-category').onchange = go;
+  $('#filter-split').onchange = go;
+  $('#stats').open = false;
+  $('#stats-body').replaceChildren();
+  $('#stats').ontoggle = () => {
+    if ($('#stats').open && $('#stats-body').childElementCount === 0) showStats(id);
+  };
+  const colours = new Map(dataset.categories.map((c, i) => [c.id, colourOf(c, i)]));
+  const query = new URLSearchParams({ dataset_id: String(id), limit: String(PAGE), boxes: 'true' });
   if (category) query.set('category', category);
   if (split) query.set('split', split);
-  const page = await api(`/samples?${query}`);
-  $('#page-info').textContent = page.total === 0 ? 'no samples' : `${offset + 1}–${offset + page.items.length} of ${page.total}`;
-  $('#page-prev').disabled = offset === 0;
-  $('#page-next').disabled = offset + PAGE >= page.total;
-  $('#page-prev').onclick = () => go(Math.max(0, offset - PAGE));
-  $('#page-next').onclick = () => go(offset + PAGE);
-  $('#grid').replaceChildren(
-    ...page.items.map((s) =>
-      el(
-        'a',
-        { href: `#/datasets/${id}/samples/${s.id}`, title: s.file_name },
-        s.image_error
-          ? el('div', { class: 'failed', title: s.image_error.message }, s.image_error.code)
-          : el('img', { src: `/images/${id}/${s.id}?size=small`, alt: s.file_name, loading: 'lazy', width: 128, height: 128 }),
-        el('span', {}, s.file_name),
-      ),
-    ),
+  gridState = { id, query, colours, cursor: null, done: false, loading: false, loaded: 0, total: null };
+  $('#grid').replaceChildren();
+  await loadMore(gridState);
+  watchGridEnd();
+}
+
+/** Appends the next page of the grid (by cursor), unless it is at its end or already loading. */
+async function loadMore(state) {
+  if (state.done || state.loading || state !== gridState) return;
+  state.loading = true;
+  try {
+    const query = new URLSearchParams(state.query);
+    if (state.cursor) query.set('cursor', state.cursor);
+    const page = await api(`/samples?${query}`);
+    if (state !== gridState) return;
+    if (page.total !== undefined) state.total = page.total;
+    state.cursor = page.next_cursor;
+    state.done = page.next_cursor === null;
+    state.loaded += page.items.length;
+    $('#grid').append(...page.items.map((s) => tile(state, s)));
+    $('#page-info').textContent = state.total === 0 ? 'no samples' : `${state.loaded} of ${state.total}`;
+    $('#grid-end').textContent = state.done ? (state.total === 0 ? '' : 'end of the dataset') : 'loading more as you scroll…';
+  } finally {
+    state.loading = false;
+  }
+}
+
+/** Loads the next page whenever the end of the grid comes into view, and again while it stays there. */
+let gridObserver = null;
+function watchGridEnd() {
+  gridObserver?.disconnect();
+  gridObserver = new IntersectionObserver(async (entries) => {
+    const state = gridState;
+    while (state && entries.some((e) => e.isIntersecting) && !state.done && state === gridState) {
+      await loadMore(state);
+      const rect = $('#grid-end').getBoundingClientRect();
+      if (rect.top > innerHeight) break;
+    }
+  });
+  gridObserver.observe($('#grid-end'));
+}
+
+/** One sample of the grid: its small thumbnail with its boxes drawn over it. */
+function tile(state, s) {
+  const { id, colours } = state;
+  const picture = s.image_error
+    ? el('div', { class: 'failed', title: s.image_error.message }, s.image_error.code)
+    : el('div', { class: 'thumb' },
+        el('img', { src: `/images/${id}/${s.id}?size=small`, alt: s.file_name, loading: 'lazy', width: 128, height: 128 }),
+        boxesOver(s, colours));
+  return el('a', { href: `#/datasets/${id}/samples/${s.id}`, title: s.file_name }, picture, el('span', {}, s.file_name));
+}
+
+/** The sample's boxes in an SVG the size of the thumbnail, scaled as the image is (contained, centred). */
+function boxesOver(s, colours) {
+  if (!s.width || !s.height || !Array.isArray(s.boxes)) return el('svg');
+  return el(
+    'svg',
+    { viewBox: `0 0 ${s.width} ${s.height}`, preserveAspectRatio: 'xMidYMid meet' },
+    ...s.boxes.map(([categoryId, x, y, width, height]) => el('rect', { x, y, width, height, stroke: colours.get(categoryId) ?? COLOURS[0] })),
   );
+}
+
+/** The dataset's statistics as bar charts, per split. */
+async function showStats(id) {
+  const stats = await api(`/datasets/${id}/stats`);
+  $('#stats-body').replaceChildren(
+    ...stats.splits.flatMap((split) => [
+      chart(`${split.name}: annotations per category`, split.categories.slice(0, 30).map((c) => [c.name, c.annotations])),
+      chart(`${split.name}: images per category`, split.categories.slice(0, 30).map((c) => [c.name, c.images])),
+      chart(`${split.name}: annotations per image (mean ${split.annotations_per_image.mean.toFixed(1)})`, split.annotations_per_image.histogram.map((b) => [b.label, b.images])),
+      chart(`${split.name}: COCO area classes`, Object.entries(split.area)),
+    ]),
+  );
+}
+
+function chart(title, rows) {
+  const max = Math.max(1, ...rows.map(([, n]) => n));
+  return el('div', { class: 'chart' }, el('h3', {}, title),
+    ...rows.map(([label, n]) => {
+      const fill = el('div', { class: 'fill' });
+      // Through the CSSOM: the page's Content-Security-Policy refuses style attributes.
+      fill.style.width = `${(100 * n) / max}%`;
+      return el('div', { class: 'bar' }, el('span', { title: label }, label), el('div', {}, fill), el('span', {}, n.toLocaleString()));
+    }));
 }
 
 function fillSelect(select, values, selected, none = 'all') {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cocoCounts } from '../../helpers/cocoCounts.js';
+import { makeDataset } from '../../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, terminalOf } from '../../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../../helpers/startTestServer.js';
 
@@ -57,7 +58,23 @@ describe('the browser view (headless Chromium)', function () {
     const [name, expected] = [...counts.imagesByCategory].find(([, n]) => n < counts.images)!;
     await page.selectOption('#filter-category', name);
     await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#grid a').length === n, expected);
-    expect(await page.textContent('#page-info')).to.equal(`1–${expected} of ${expected}`);
+    expect(await page.textContent('#page-info')).to.equal(`${expected} of ${expected}`);
+  });
+
+  it('draws each thumbnail\'s boxes over it in the grid', async () => {
+    await page.selectOption('#filter-category', '');
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#grid a').length === n, counts.images);
+    const boxed = counts.json.annotations.filter((a: { bbox?: unknown }) => Array.isArray(a.bbox)).length;
+    expect(await page.locator('#grid svg rect').count()).to.equal(boxed);
+  });
+
+  it('charts the dataset\'s statistics: a bar per category, per annotation count and per area class', async () => {
+    await page.click('#stats summary');
+    await page.waitForSelector('#stats-body .chart');
+    const categories = new Set(counts.json.annotations.map((a: { category_id: number }) => a.category_id)).size;
+    expect(await page.locator('#stats-body .chart').nth(0).locator('.bar').count()).to.equal(categories);
+    expect(await page.locator('#stats-body .chart').nth(3).locator('.bar').count()).to.equal(3);
+    await page.click('#stats summary');
   });
 
   it('draws a sample\'s boxes over its image', async () => {
@@ -68,7 +85,30 @@ describe('the browser view (headless Chromium)', function () {
     const boxes = counts.json.annotations.filter((a: { image_id: number }) => a.image_id === image.id).length;
     expect(await page.locator('#figure rect').count()).to.equal(boxes);
     expect(await page.locator('#annotations li').count()).to.equal(boxes);
-    expect(errors).to.deep.equal([]);
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
+  it('scrolls a large grid without pages, fetching each next page by cursor as the end comes into view', async () => {
+    const big = await makeDataset(path.join(server.scratch, 'scrolling'), 120);
+    const job = await postIngest(server.url, { annotation_path: big.annotationPath, image_dir: big.imageDir, thumbnails: 'none', dataset_name: 'scrolling' });
+    expect(terminalOf(await followJob(server.url, job.job_id))!.event).to.equal('complete');
+    const cursors: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/samples' && url.searchParams.has('cursor')) cursors.push(url.searchParams.get('cursor')!);
+    });
+    await page.goto(`${server.url}/#/datasets/${job.dataset_id}`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#grid a').length >= 48);
+    for (let loaded = 0; loaded < 120; ) {
+      await page.locator('#grid-end').scrollIntoViewIfNeeded();
+      await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#grid a').length > n || (globalThis as any).document.querySelector('#grid-end').textContent === 'end of the dataset', loaded);
+      loaded = await page.locator('#grid a').count();
+      if ((await page.textContent('#grid-end')) === 'end of the dataset') break;
+    }
+    expect(await page.locator('#grid a').count()).to.equal(120);
+    expect(await page.textContent('#page-info')).to.equal('120 of 120');
+    expect(new Set(cursors).size).to.be.greaterThanOrEqual(2);
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
 
   describe('what each format shows', () => {
@@ -95,7 +135,7 @@ describe('the browser view (headless Chromium)', function () {
       const skeleton = json.categories[0].skeleton as [number, number][];
       const edges = people.reduce((n: number, a: any) => n + skeleton.filter(([f, t]) => a.keypoints[3 * (f - 1) + 2] > 0 && a.keypoints[3 * (t - 1) + 2] > 0).length, 0);
       expect(await page.locator('#figure line.skeleton').count()).to.equal(edges);
-      expect(errors).to.deep.equal([]);
+      expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
     });
 
     it('draws panoptic segments as masks in their category colours', async () => {
@@ -112,7 +152,7 @@ describe('the browser view (headless Chromium)', function () {
       expect(await page.locator(`#figure path.mask[data-id="${sky.id}"]`).getAttribute('fill')).to.equal('rgb(106,154,176)');
       // Boxes for things only: stuff covers the background.
       expect(await page.locator('#figure .truth rect').count()).to.equal(record.segments_info.filter((s: any) => s.category_id < 184).length);
-      expect(errors).to.deep.equal([]);
+      expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
     });
 
     it('draws a prediction set over the ground truth, above the score the slider sets', async () => {
@@ -136,7 +176,7 @@ describe('the browser view (headless Chromium)', function () {
       await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#figure .prediction rect').length === n, above);
       expect(await page.locator('#figure .truth rect').count()).to.equal(truth);
       expect(page.url()).to.match(/\?predictions=detector&min_score=0\.5$/);
-      expect(errors).to.deep.equal([]);
+      expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
     });
   });
 });
