@@ -156,7 +156,7 @@ async function showDataset(id, params) {
   const query = new URLSearchParams({ dataset_id: String(id), limit: String(PAGE), boxes: 'true' });
   if (category) query.set('category', category);
   if (split) query.set('split', split);
-  gridState = { id, query, colours, cursor: null, done: false, loading: false, loaded: 0, total: null };
+  gridState = { id, query, colours, cursor: null, done: false, loading: false, filling: false, loaded: 0, total: null };
   $('#grid').replaceChildren();
   await loadMore(gridState);
   watchGridEnd();
@@ -187,15 +187,21 @@ async function loadMore(state) {
 let gridObserver = null;
 function watchGridEnd() {
   gridObserver?.disconnect();
-  gridObserver = new IntersectionObserver(async (entries) => {
-    const state = gridState;
-    while (state && entries.some((e) => e.isIntersecting) && !state.done && state === gridState) {
-      await loadMore(state);
-      const rect = $('#grid-end').getBoundingClientRect();
-      if (rect.top > innerHeight) break;
-    }
+  gridObserver = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && gridState) void fillToEnd(gridState);
   });
   gridObserver.observe($('#grid-end'));
+}
+
+/** One loop per grid: a page at a time, each awaited, while the grid's end is still in view. */
+async function fillToEnd(state) {
+  if (state.filling) return;
+  state.filling = true;
+  try {
+    while (state === gridState && !state.done && $('#grid-end').getBoundingClientRect().top <= innerHeight) await loadMore(state);
+  } finally {
+    state.filling = false;
+  }
 }
 
 /** One sample of the grid: its small thumbnail with its boxes drawn over it. */
