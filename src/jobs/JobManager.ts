@@ -1,3 +1,4 @@
+import { CHANNELS, type JobEndedMessage } from '../diagnostics/channels.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
@@ -208,6 +209,7 @@ export class JobManager {
       throttle.flush();
       await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
       job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary });
+      this.#published(job, 'complete', summary);
       log.info({ summary }, 'job complete');
     } catch (err) {
       throttle.flush();
@@ -225,6 +227,7 @@ export class JobManager {
   async #settleFailure(job: Job, status: 'failed' | 'cancelled', error: JobFailure, lifecycle?: JobLifecycle): Promise<void> {
     const owner = lifecycle ?? new JobLifecycle(job, this.#repo, this.#plugins, (w) => job.events.append('warning', { ...w, current: 0, total: null }));
     await owner.ended(status, error, (err) => this.#log.error({ err, jobId: job.id }, 'could not record the end of a job'));
+    this.#published(job, status, null);
     job.events.append(status, {
       stage: status,
       current: job.stages.images.current,
@@ -234,6 +237,24 @@ export class JobManager {
       dataset_id: job.spec.datasetId,
       job_id: job.id,
     });
+  }
+
+  /** Says that a job ended, on its diagnostics channel (the metrics listen). */
+  #published(job: Job, status: JobEndedMessage['status'], summary: Record<string, unknown> | null): void {
+    if (!CHANNELS.jobEnded.hasSubscribers) return;
+    const message: JobEndedMessage = {
+      owner: this,
+      kind: job.spec.kind,
+      status,
+      images: Number(summary?.image_count ?? 0),
+      annotations: Number(summary?.annotation_count ?? 0),
+    };
+    CHANNELS.jobEnded.publish(message);
+  }
+
+  /** Jobs running now. */
+  get runningCount(): number {
+    return this.#running.size;
   }
 
   #evictFinished(): void {

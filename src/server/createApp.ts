@@ -4,7 +4,9 @@ import Koa from 'koa';
 import { corsPolicy } from './corsPolicy.js';
 import { errorHandler } from './errorHandler.js';
 import { requestLogger } from './requestLogger.js';
+import { requestMetrics } from './requestMetrics.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
+import { metricsRoutes } from './routes/metricsRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { imageRoutes } from './routes/imageRoutes.js';
@@ -22,6 +24,7 @@ export function createApp(service: Service): Koa {
   app.use(securityHeaders(service.config.corsOrigins.length > 0));
   app.use(corsPolicy(service.config.corsOrigins));
   app.use(requestLogger(service.log));
+  app.use(requestMetrics(service.jobs));
   app.use(errorHandler(service.log));
   // Before the body parser: an unauthenticated body is never read.
   app.use(requireToken(service.config.apiToken));
@@ -33,7 +36,7 @@ export function createApp(service: Service): Koa {
     }),
   );
   const router = new Router();
-  for (const register of [datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes]) register(router, service);
+  for (const register of [datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes]) register(router, service);
   uiRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));

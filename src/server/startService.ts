@@ -10,6 +10,7 @@ import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import { datasetStorageFor } from '../storage/datasetStorageFor.js';
+import { ServiceMetrics } from '../metrics/ServiceMetrics.js';
 import { QueueThumbnailBackend } from '../queue/QueueThumbnailBackend.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
 import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
@@ -31,6 +32,8 @@ export interface Service {
   /** Reads datasets from disk and buckets, within INGEST_ROOTS. */
   storage: DatasetStorage;
   plugins: PluginRunner;
+  /** The Prometheus metrics served at `GET /metrics`. */
+  metrics: ServiceMetrics;
   /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
   close(): Promise<void>;
 }
@@ -83,6 +86,8 @@ export async function startService(config: Config, log: Logger): Promise<Service
       log,
       { maxConcurrentJobs: config.maxConcurrentJobs },
     );
+    const metrics = new ServiceMetrics({ jobs, pool });
+    cleanup.unshift(async () => metrics.close());
     let closing: Promise<void> | null = null;
     return {
       config,
@@ -96,6 +101,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       thumbnailCache: new ThumbnailCache({ maxBytes: config.thumbnailCacheBytes }),
       storage,
       plugins,
+      metrics,
       close() {
         closing ??= (async () => {
           await jobs.shutdown();

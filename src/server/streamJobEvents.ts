@@ -1,12 +1,15 @@
 import { once } from 'node:events';
 import type { Context } from 'koa';
 import { createSession } from 'better-sse';
+import { CHANNELS, type SseWatcherMessage } from '../diagnostics/channels.js';
 import type { JobEvent, JobEventLog } from '../jobs/JobEventLog.js';
 
 /** Options of {@link streamJobEvents}. */
 export interface StreamJobEventsOptions {
   /** Keep-alive comment interval on idle streams, ms; default 15000. */
   keepAliveMs?: number;
+  /** Whose watcher this is, for the diagnostics channel (the service's `JobManager`); default none, nothing published. */
+  owner?: object;
 }
 
 /**
@@ -49,13 +52,22 @@ export async function streamJobEvents(ctx: Context, source: JobEventLog | JobEve
     return;
   }
   const stop = new AbortController();
+  watching(options.owner, 1);
   try {
     await Promise.race([source.finished, once(session, 'disconnected', { signal: stop.signal })]);
   } finally {
     stop.abort();
     unsubscribe();
     end();
+    watching(options.owner, -1);
   }
+}
+
+/** Says that a watcher started or stopped following a live job (the metrics listen). */
+function watching(owner: object | undefined, delta: 1 | -1): void {
+  if (owner === undefined || !CHANNELS.sseWatcher.hasSubscribers) return;
+  const message: SseWatcherMessage = { owner, delta };
+  CHANNELS.sseWatcher.publish(message);
 }
 
 function serializeEventData(data: unknown): string {

@@ -8,6 +8,7 @@ import { Piscina } from 'piscina';
 // and reloaded under a new one, which sharp documents as unsafe on glibc Linux
 // (https://sharp.pixelplumbing.com/install#worker-threads, lovell/sharp#2263).
 import 'sharp';
+import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
 import { abortError, isAbortError } from '../errors.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
@@ -192,11 +193,13 @@ export class ThumbnailPool implements ThumbnailBackend {
       const pending = this.#waiting.shift()!;
       this.#active++;
       const transferList = [...pending.transferList, ...movable(pending.task)];
+      const started = performance.now();
       this.#piscina
         .run(pending.task, { name: pending.name, transferList })
         .then(
           (result) => {
             this.#completed++;
+            if (pending.name === 'default') this.#published(result, started);
             if (pending.signal?.aborted) pending.reject(abortError('the thumbnail task was aborted', pending.signal.reason));
             else pending.resolve(result);
           },
@@ -206,7 +209,9 @@ export class ThumbnailPool implements ThumbnailBackend {
             else if (isAbortError(err)) pending.reject(err);
             else {
               this.#completed++;
-              pending.resolve({ ok: false, code: 'WORKER_CRASHED', message: `${sourceName(pending.task)}: thumbnail worker crashed (${firstLine(err)})` });
+              const crashed: ThumbnailResult = { ok: false, code: 'WORKER_CRASHED', message: `${sourceName(pending.task)}: thumbnail worker crashed (${firstLine(err)})` };
+              if (pending.name === 'default') this.#published(crashed, started);
+              pending.resolve(crashed);
             }
           },
         )
@@ -216,6 +221,13 @@ export class ThumbnailPool implements ThumbnailBackend {
           this.#pump();
         });
     }
+  }
+
+  /** Says that a thumbnail task settled, on its diagnostics channel (the metrics listen). */
+  #published(result: ThumbnailResult | MaskResult, started: number): void {
+    if (!CHANNELS.thumbnailSettled.hasSubscribers) return;
+    const message: ThumbnailSettledMessage = { owner: this, ok: result.ok, code: result.ok ? null : result.code, seconds: (performance.now() - started) / 1000 };
+    CHANNELS.thumbnailSettled.publish(message);
   }
 
   /** True when every worker is busy and `maxQueue` tasks wait: a producer should `waitForDrain()`. */

@@ -94,7 +94,7 @@ export function datasetRoutes(router: Router, service: Service): void {
 /** A queued job as the POST that made it answers: its SSE stream when the client asks for one, else 202 with where to watch it. */
 async function answerJob(ctx: Context, service: Service, job: Job, what: Record<string, string>): Promise<void> {
   if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
-    await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs });
+    await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs, owner: service.jobs });
     return;
   }
   ctx.status = 202;

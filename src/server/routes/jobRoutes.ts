@@ -34,7 +34,7 @@ export function jobRoutes(router: Router, service: Service): void {
     const id = validate(jobIdParam, ctx.params.id, 'job id');
     const job = service.jobs.get(id);
     if (job) {
-      await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs });
+      await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs, owner: service.jobs });
       return;
     }
     // A job of an earlier process: its live events are gone; its terminal one is rebuilt from the database.

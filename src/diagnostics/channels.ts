@@ -1,0 +1,54 @@
+import { channel } from 'node:diagnostics_channel';
+
+/**
+ * What the service publishes about itself, on `node:diagnostics_channel`
+ * (as undici does): the pipeline and the server say what happened, and
+ * whoever cares (the metrics) listens. Publishing costs nothing without a
+ * subscriber. Every message names its `owner`, the service's `JobManager`
+ * or pool, so that a listener counts its own service's events only (tests
+ * run several services in one process).
+ */
+
+/** A job ended. */
+export interface JobEndedMessage {
+  owner: object;
+  kind: 'ingest' | 'predictions';
+  status: 'complete' | 'failed' | 'cancelled';
+  /** Images and annotations committed (0 unless complete). */
+  images: number;
+  annotations: number;
+}
+
+/** One image's thumbnail task settled in the pool. */
+export interface ThumbnailSettledMessage {
+  owner: object;
+  ok: boolean;
+  /** The error code of a failure. */
+  code: string | null;
+  /** From hand-off to a worker to its result. */
+  seconds: number;
+}
+
+/** An HTTP request was answered. */
+export interface HttpAnsweredMessage {
+  owner: object;
+  method: string;
+  /** The router's pattern (`/datasets/:id`), never the raw path; `unmatched` for none. */
+  route: string;
+  status: number;
+  seconds: number;
+}
+
+/** An SSE watcher started (+1) or stopped (-1) following a job. */
+export interface SseWatcherMessage {
+  owner: object;
+  delta: 1 | -1;
+}
+
+/** The channels, by what they carry. */
+export const CHANNELS = {
+  jobEnded: channel('coco-ingest:job-ended'),
+  thumbnailSettled: channel('coco-ingest:thumbnail-settled'),
+  httpAnswered: channel('coco-ingest:http-answered'),
+  sseWatcher: channel('coco-ingest:sse-watcher'),
+} as const;

@@ -1,0 +1,97 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CHANNELS, type HttpAnsweredMessage, type JobEndedMessage, type SseWatcherMessage, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
+
+/** What the metrics read and whose events they count. */
+export interface ServiceMetricsSources {
+  /** The owner of job, HTTP and SSE events; `runningCount` is read at each scrape. */
+  jobs: { readonly runningCount: number };
+  /** The owner of thumbnail events; its queue is read at each scrape. */
+  pool: { readonly stats: { queued: number } };
+}
+
+/**
+ * The service's Prometheus metrics (prom-client, its own registry): counters
+ * and histograms fed by the diagnostics channels, gauges read when scraped,
+ * and prom-client's default process metrics. Call {@link close} to unsubscribe.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  readonly #listeners: [string | symbol, (message: unknown) => void][] = [];
+
+  constructor(sources: ServiceMetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const images = new Counter({ name: 'coco_ingest_images_ingested_total', help: 'Images committed by ingests.', registers });
+    const annotations = new Counter({ name: 'coco_ingest_annotations_ingested_total', help: 'Annotations committed by ingests.', registers });
+    const jobs = new Counter({ name: 'coco_ingest_jobs_total', help: 'Jobs ended, by status and kind.', labelNames: ['status', 'kind'], registers });
+    const thumbnails = new Counter({ name: 'coco_ingest_thumbnails_total', help: 'Thumbnail tasks settled in the pool, by result (made, or the error code).', labelNames: ['result'], registers });
+    const thumbnailSeconds = new Histogram({
+      name: 'coco_ingest_thumbnail_seconds',
+      help: 'Time of one image\'s thumbnail task, from hand-off to a worker to its result.',
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+      registers,
+    });
+    const http = new Histogram({
+      name: 'coco_ingest_http_request_duration_seconds',
+      help: 'HTTP requests, by method, route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers,
+    });
+    const sse = new Gauge({ name: 'coco_ingest_sse_clients', help: 'Clients following a job\'s event stream.', registers });
+    new Gauge({
+      name: 'coco_ingest_jobs_running',
+      help: 'Jobs running now.',
+      registers,
+      collect() {
+        this.set(sources.jobs.runningCount);
+      },
+    });
+    new Gauge({
+      name: 'coco_ingest_pool_queue_depth',
+      help: 'Thumbnail tasks waiting for a worker of the local pool.',
+      registers,
+      collect() {
+        this.set(sources.pool.stats.queued);
+      },
+    });
+    this.#listen<JobEndedMessage>(CHANNELS.jobEnded.name, sources.jobs, (m) => {
+      jobs.inc({ status: m.status, kind: m.kind });
+      if (m.status === 'complete' && m.kind === 'ingest') {
+        images.inc(m.images);
+        annotations.inc(m.annotations);
+      }
+    });
+    this.#listen<ThumbnailSettledMessage>(CHANNELS.thumbnailSettled.name, sources.pool, (m) => {
+      thumbnails.inc({ result: m.ok ? 'made' : (m.code ?? 'failed') });
+      thumbnailSeconds.observe(m.seconds);
+    });
+    this.#listen<HttpAnsweredMessage>(CHANNELS.httpAnswered.name, sources.jobs, (m) => {
+      http.observe({ method: m.method, route: m.route, status: String(m.status) }, m.seconds);
+    });
+    this.#listen<SseWatcherMessage>(CHANNELS.sseWatcher.name, sources.jobs, (m) => sse.inc(m.delta));
+  }
+
+  #listen<T extends { owner: object }>(name: string | symbol, owner: object, handle: (message: T) => void): void {
+    const listener = (message: unknown) => {
+      if ((message as T).owner === owner) handle(message as T);
+    };
+    subscribe(name, listener);
+    this.#listeners.push([name, listener]);
+  }
+
+  /** The scrape: Prometheus' text format. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Stops listening. */
+  close(): void {
+    for (const [name, listener] of this.#listeners.splice(0)) unsubscribe(name, listener);
+  }
+}
