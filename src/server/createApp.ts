@@ -6,6 +6,7 @@ import { errorHandler } from './errorHandler.js';
 import { requestLogger } from './requestLogger.js';
 import { requestMetrics } from './requestMetrics.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
+import { docsRoutes } from './routes/docsRoutes.js';
 import { metricsRoutes } from './routes/metricsRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
@@ -38,6 +39,7 @@ export function createApp(service: Service): Koa {
   const router = new Router();
   for (const register of [datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes]) register(router, service);
   uiRoutes(router);
+  docsRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;
