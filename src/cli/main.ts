@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ingestCommand } from './ingestCommand.js';
+import { ServiceClient } from './ServiceClient.js';
+
+// `coco-ingest`: the service, its queue worker, and a client of a running service.
+const program = new Command('coco-ingest').description('Stream COCO datasets into DuckDB with WebP thumbnails.').showHelpAfterError();
+const serverOption = ['--server <url>', 'the running service', process.env.COCO_INGEST_SERVER ?? 'http://127.0.0.1:3000'] as const;
+const client = (server: string) => new ServiceClient({ server, token: process.env.API_TOKEN });
+const positiveInt = (value: string) => {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('must be a positive integer');
+  return Number(value);
+};
+
+program.command('serve').description('run the service (what npm start runs); configured by its environment variables').action(async () => {
+  await import('../server/main.js');
+});
+
+program.command('worker').description('run a thumbnail queue worker (REDIS_URL and the service\'s settings)').action(async () => {
+  await import('../workers/workerMain.js');
+});
+
+program
+  .command('ingest')
+  .description('ingest a COCO file through a running service, with live progress, then its summary')
+  .argument('<annotation_path>', 'the annotation file: a path, gs:// or http(s):// URL inside the service\'s INGEST_ROOTS')
+  .argument('[image_dir]', 'the image folder')
+  .option(...serverOption)
+  .option('--name <name>', 'the dataset\'s name')
+  .option('--split <split>', 'the split (default: from the file name)')
+  .option('--dataset-id <id>', 'add the split to this dataset', positiveInt)
+  .option('--thumbnails <mode>', 'all, none, or a number of images')
+  .option('--mask-dir <dir>', 'a panoptic file\'s PNG folder')
+  .option('--on-invalid <mode>', 'fail (default) or skip invalid records')
+  .action(async (annotationPath: string, imageDir: string | undefined, options: Record<string, any>) => {
+    process.exitCode = await ingestCommand(
+      client(options.server),
+      { annotationPath, imageDir, name: options.name, split: options.split, datasetId: options.datasetId, thumbnails: options.thumbnails, maskDir: options.maskDir, onInvalid: options.onInvalid },
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+  });
+
+program
+  .command('datasets')
+  .description('list the datasets of a running service')
+  .option(...serverOption)
+  .action(async (options: { server: string }) => {
+    const { items } = await client(options.server).get('/datasets');
+    for (const d of items) process.stdout.write(`${d.id}\t${d.name}\t${d.status}\t${d.image_count} images\t${d.annotation_count} annotations\t${(d.split_names ?? []).join(',')}\n`);
+  });
+
+program
+  .command('export')
+  .description('write a dataset (or a split, or a category subset) as the COCO JSON it was ingested from, to stdout')
+  .argument('<dataset>', 'the dataset id', positiveInt)
+  .option(...serverOption)
+  .option('--split <split>', 'one split')
+  .option('--category <name>', 'the images with this category, with all their annotations')
+  .action(async (dataset: number, options: { server: string; split?: string; category?: string }) => {
+    const query = new URLSearchParams();
+    if (options.split) query.set('split', options.split);
+    if (options.category) query.set('category', options.category);
+    const response = await client(options.server).stream(`/datasets/${dataset}/export?${query}`);
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  process.stderr.write(`coco-ingest: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+}
