@@ -56,3 +56,25 @@ export async function startTestServer(env: Record<string, string> = {}, extraRoo
     },
   };
 }
+
+/**
+ * Starts a test server before the enclosing `describe`'s tests and stops it
+ * after them; the object returned stands for it (its properties are the
+ * running server's), so tests read `server.url` as with their own variable.
+ */
+export function useTestServer(env: Record<string, string> = {}, extraRoots: readonly string[] = []): TestServer {
+  let current: TestServer | null = null;
+  before(async () => {
+    current = await startTestServer(env, extraRoots);
+  });
+  after(async () => {
+    await current?.stop();
+    current = null;
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, key) {
+      if (current === null) throw new Error('the test server runs only inside its describe block\'s tests');
+      return Reflect.get(current, key);
+    },
+  });
+}

@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { ingest, postPredictions } from '../helpers/ingest.js';
 import { getJson } from '../helpers/sse.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { SAMPLE_DIR, useTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const ANNOTATIONS = path.join(SAMPLE_DIR, 'annotations');
 const VAL_IMAGES = path.join(SAMPLE_DIR, 'images/val');
@@ -24,14 +24,7 @@ async function exportJson(server: TestServer, datasetId: number, query: string):
 
 describe('GET /datasets/{id}/export', function () {
   this.timeout(60_000);
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const server = useTestServer();
 
   for (const file of ['instances_val.json', 'instances_train.json', 'person_keypoints_val.json', 'captions_val.json', 'lvis_val.json', 'image_info_val.json']) {
     it(`gives back ${file} as it went in, field for field`, async () => {

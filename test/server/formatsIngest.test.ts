@@ -5,20 +5,13 @@ import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
 import sharp from 'sharp';
 import { ingest, postPredictions } from '../helpers/ingest.js';
 import { getJson } from '../helpers/sse.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { SAMPLE_DIR, useTestServer } from '../helpers/startTestServer.js';
 
 const INSTANCES = path.join(SAMPLE_DIR, 'annotations/instances_val.json');
 
 describe('every COCO file people have, through the API', function () {
   this.timeout(60_000);
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const server = useTestServer();
 
   describe('panoptic', () => {
     const PANOPTIC = path.join(SAMPLE_DIR, 'annotations/panoptic_val.json');

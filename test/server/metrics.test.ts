@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ingest } from '../helpers/ingest.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { SAMPLE_DIR, startTestServer, useTestServer } from '../helpers/startTestServer.js';
 
 /** The value of one sample of a Prometheus text exposition, by its name and labels as written. */
 function sample(text: string, series: string): number {
@@ -13,14 +13,7 @@ function sample(text: string, series: string): number {
 
 describe('GET /metrics', function () {
   this.timeout(60_000);
-  let server: TestServer;
-
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const server = useTestServer();
 
   it('counts what an ingest did, from the events the pipeline publishes, in Prometheus\' text format', async () => {
     const done = await ingest(server, { annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val') });
