@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   NOT_IMPLEMENTED: shown(501),
   // The files a request or a dataset names
   INVALID_ANNOTATION_FILE: shown(422),
+  /** An uploaded archive that is broken, or would write outside its folder, or unpack past its bounds. */
+  UPLOAD_REJECTED: shown(422),
   OBJECT_NOT_FOUND: shown(404),
   OBJECT_FORBIDDEN: shown(403),
   OBJECT_TOO_LARGE: shown(413),
