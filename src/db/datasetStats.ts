@@ -28,19 +28,19 @@ export async function datasetStats(db: Database, datasetId: number): Promise<{ d
   if ((await db.query('SELECT 1 FROM datasets WHERE id = ?', [id])).length === 0) throw notFound('dataset', datasetId);
   const [splits, categories, perImage, areas] = await Promise.all([
     db.query(
-      `SELECT j.split AS name, (SELECT count(*) FROM samples s WHERE s.job_id = j.id) AS images,
-              (SELECT count(*) FROM annotations a WHERE a.job_id = j.id) AS annotations
+      // A split's counts are its job's final ones, as GET /datasets/{id} gives them.
+      `SELECT j.split AS name, CAST(j.result->>'image_count' AS BIGINT) AS images, CAST(j.result->>'annotation_count' AS BIGINT) AS annotations
        FROM jobs j WHERE j.dataset_id = ? AND j.kind = 'ingest' AND j.status = 'complete' ORDER BY j.finished_at`,
       [id],
     ),
     db.query(
       `SELECT a.split, a.category_id AS id, c.name, a.annotations, a.images
-       FROM (SELECT s.split, a.category_id, count(*) AS annotations, count(DISTINCT a.image_coco_id) AS images
-             FROM annotations a JOIN (SELECT DISTINCT job_id, split FROM samples WHERE dataset_id = ?) s ON s.job_id = a.job_id
+       FROM (SELECT j.split, a.category_id, count(*) AS annotations, count(DISTINCT a.image_coco_id) AS images
+             FROM annotations a JOIN jobs j ON j.id = a.job_id
              WHERE a.dataset_id = ? AND a.category_id IS NOT NULL GROUP BY ALL) a
        JOIN categories c ON c.dataset_id = ? AND c.id = a.category_id
        ORDER BY a.split, a.annotations DESC, a.category_id`,
-      [id, id, id],
+      [id, id],
     ),
     db.query(
       `WITH per AS (
@@ -60,9 +60,9 @@ export async function datasetStats(db: Database, datasetId: number): Promise<{ d
       `SELECT s.split, ${Object.entries(AREA_CLASSES)
         .map(([name, [low, high]]) => `count(*) FILTER (WHERE a.area >= ${low} AND a.area < ${high}) AS ${name}`)
         .join(', ')}
-       FROM annotations a JOIN (SELECT DISTINCT job_id, split FROM samples WHERE dataset_id = ?) s ON s.job_id = a.job_id
+       FROM annotations a JOIN jobs s ON s.id = a.job_id
        WHERE a.dataset_id = ? GROUP BY s.split`,
-      [id, id],
+      [id],
     ),
   ]);
   const bySplit = <T extends Row>(rows: T[], split: string) => rows.filter((r) => r.split === split);

@@ -19,11 +19,13 @@ const NO_ISCROWD = ['captions', 'lvis'];
  * memory does not grow with the dataset: the writer appended them in file
  * order and a scan keeps it (DuckDB preserves insertion order), so no sort is
  * needed, but for a panoptic split, whose segments were appended as their
- * masks were cut. A category subset keeps the images
+ * masks were cut, and for a category subset, whose join keeps no order. A category subset keeps the images
  * with at least one annotation of the category, with all their annotations.
  */
 export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope): AsyncGenerator<string> {
   const first = scope.splits[0]!;
+  // A subset's semi-join is a hash join, which keeps no order: its rows are sorted back into file order.
+  const subset = scope.categoryId !== null;
   yield '{';
   if (first.info !== null) yield `"info":${first.info},`;
   if (first.licenses !== null) yield `"licenses":${first.licenses},`;
@@ -32,7 +34,8 @@ export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope
     streamJsonRows(
       conn,
       `SELECT json_merge_patch(coalesce(x.extra, '{}'), json_object('id', x.coco_id, 'file_name', x.file_name, 'width', x.width, 'height', x.height, 'license', x.license))::VARCHAR
-       FROM samples x WHERE x.job_id = '${split.jobId}' ${inSubset(scope, 'x.coco_id')}`,
+       FROM samples x WHERE x.job_id = '${split.jobId}' ${inSubset(scope, 'x.coco_id')}
+       ${subset ? 'ORDER BY x.record_index' : ''}`,
     ),
   );
   yield ']';
@@ -48,7 +51,7 @@ export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope
            'iscrowd', ${NO_ISCROWD.includes(split.format) ? 'NULL' : 'x.iscrowd::INTEGER'},
            'keypoints', x.keypoints, 'num_keypoints', x.num_keypoints, 'caption', x.caption))::VARCHAR
          FROM annotations x WHERE x.job_id = '${split.jobId}' ${inSubset(scope, 'x.image_coco_id')}
-         ${split.format === 'panoptic' ? 'ORDER BY x.record_index, x.id' : ''}`,
+         ${split.format === 'panoptic' || subset ? 'ORDER BY x.record_index, x.id' : ''}`,
       ),
     );
     yield ']';

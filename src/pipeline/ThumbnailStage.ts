@@ -1,6 +1,6 @@
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { DEFAULT_WEBP_EFFORT, ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
+import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 import type { StageOptions } from './progress.js';
@@ -22,7 +22,7 @@ export interface ThumbnailStageOptions extends StageOptions {
   maxReads?: number;
   /** WebP quality; default 80. */
   quality?: number;
-  /** WebP effort, 0-6; default the worker's ({@link DEFAULT_WEBP_EFFORT}). */
+  /** WebP effort, 0-6; default the worker's (2). */
   effort?: number;
   /** Pixel limit above which an image is refused undecoded; default 100,000,000. */
   maxPixels?: number;

@@ -1,17 +1,8 @@
 import { z } from 'zod';
-import { idParam, intQuery } from './validate.js';
+import { idParam, intQuery, optionalInt } from './validate.js';
 
 /** `true`/`false` (or `1`/`0`) in a query string. */
 const booleanQuery = z.enum(['true', 'false', '1', '0'], 'must be true or false').transform((v) => v === 'true' || v === '1');
-
-/** An optional whole number in a query string, with bounds; absent stays absent. */
-const optionalInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number')
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`)
-    .optional();
 
 const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 

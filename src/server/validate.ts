@@ -21,12 +21,14 @@ export const idParam = z
   .regex(/^[1-9]\d{0,15}$/, 'must be a positive integer id')
   .transform(Number);
 
-/** An optional non-negative integer from a query string, with bounds. */
-export const intQuery = (min: number, max: number, fallback: number) =>
+/** An optional whole number from a query string, with bounds; absent stays absent. */
+export const optionalInt = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d{1,9}$/, 'must be a whole number')
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`)
-    .optional()
-    .transform((n) => n ?? fallback);
+    .optional();
+
+/** An optional whole number from a query string, with bounds, `fallback` when absent. */
+export const intQuery = (min: number, max: number, fallback: number) => optionalInt(min, max).transform((n) => n ?? fallback);

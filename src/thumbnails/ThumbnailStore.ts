@@ -1,6 +1,6 @@
-import { AppError, invalidRequest } from '../errors.js';
+import { abortError, AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { DEFAULT_WEBP_EFFORT, ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
 import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
@@ -46,7 +46,7 @@ export interface ThumbnailStoreOptions {
   pool: ThumbnailBackend;
   /** WebP quality, 1-100. Default 80. */
   quality?: number;
-  /** WebP effort, 0-6. Default the worker's ({@link DEFAULT_WEBP_EFFORT}). */
+  /** WebP effort, 0-6. Default the worker's (2). */
   effort?: number;
   /** Images above this many pixels are refused undecoded. Default 100,000,000. */
   maxPixels?: number;
@@ -152,7 +152,7 @@ export class ThumbnailStore {
   ): Promise<ThumbnailFile> {
     const key = this.keyFor(ref, size);
     const { signal } = options;
-    if (signal?.aborted) throw abortError(signal);
+    if (signal?.aborted) throw abortError('the thumbnail request was aborted', signal.reason);
     const current = this.#lookups.get(key);
     // One abandoned by all its callers is on its way out: start afresh.
     const lookup = current && !current.controller.signal.aborted ? current : this.#lookup(key, THUMBNAIL_SIZES[size], source);
@@ -187,7 +187,7 @@ export class ThumbnailStore {
       try {
         const cached = await this.#existing(key);
         if (cached) return cached;
-        if (controller.signal.aborted) throw abortError(controller.signal);
+        if (controller.signal.aborted) throw abortError('the thumbnail request was aborted', controller.signal.reason);
         return await this.#generate(key, longSide, source, controller.signal);
       } finally {
         // Unless a fresh lookup has already replaced this abandoned one.
@@ -242,7 +242,7 @@ export class ThumbnailStore {
       return await Promise.race([
         lookup.promise,
         new Promise<never>((_, reject) => {
-          onAbort = () => reject(abortError(signal));
+          onAbort = () => reject(abortError('the thumbnail request was aborted', signal.reason));
           signal.addEventListener('abort', onAbort, { once: true });
         }),
       ]);
@@ -257,10 +257,4 @@ export class ThumbnailStore {
 function checkId(id: number, what: string): number {
   if (!Number.isSafeInteger(id) || id < 0) throw invalidRequest(`${what} ${JSON.stringify(id)} must be a whole number`);
   return id;
-}
-
-function abortError(signal: AbortSignal): Error {
-  const err = new Error('the thumbnail request was aborted', { cause: signal.reason });
-  err.name = 'AbortError';
-  return err;
 }

@@ -7,19 +7,26 @@ export function notKnownCategory(scope: RuleScope, column = 'category_id'): stri
 }
 
 /**
- * Images whose id an earlier image of the file has: every occurrence after the
- * first, in file order. Applied before the other rules: annotations name their
- * image by id, which must then be unique.
+ * Every occurrence of a record id after its first, in file order: a rule for
+ * the records of `section`, stored in `table`.
  */
-export const duplicateImageId: WholeFileRule = {
-  table: 'samples',
-  section: 'images',
-  violations: () => `SELECT s.id, s.record_index, s.coco_id AS v, d.first FROM samples s
-    JOIN (SELECT coco_id, min(record_index) AS first FROM samples WHERE job_id = $1
-          GROUP BY coco_id HAVING count(*) > 1) d ON d.coco_id = s.coco_id
-    WHERE s.job_id = $1 AND s.record_index > d.first`,
-  describe: (r, s) => `${s.file}: images[${r.record_index}].id: duplicate image id ${r.v} (first at images[${r.first}])`,
-};
+function duplicateId(table: 'samples' | 'annotations', section: 'images' | 'annotations', noun: string): WholeFileRule {
+  return {
+    table,
+    section,
+    violations: () => `SELECT x.id, x.record_index, x.coco_id AS v, d.first FROM ${table} x
+      JOIN (SELECT coco_id, min(record_index) AS first FROM ${table} WHERE job_id = $1
+            GROUP BY coco_id HAVING count(*) > 1) d ON d.coco_id = x.coco_id
+      WHERE x.job_id = $1 AND x.record_index > d.first`,
+    describe: (r, s) => `${s.file}: ${section}[${r.record_index}].id: duplicate ${noun} id ${r.v} (first at ${section}[${r.first}])`,
+  };
+}
+
+/**
+ * Images whose id an earlier image of the file has. Applied before the other
+ * rules: annotations name their image by id, which must then be unique.
+ */
+export const duplicateImageId: WholeFileRule = duplicateId('samples', 'images', 'image');
 
 /** The annotations of this ingest whose image id no image of the file has (an anti-join: no per-image state is kept while reading). */
 export const ANNOTATIONS_WITHOUT_IMAGE = `SELECT a.id, a.record_index, a.coco_id AS segment, a.image_coco_id AS v FROM annotations a
@@ -34,15 +41,7 @@ export const unknownImage: WholeFileRule = {
 };
 
 /** Every occurrence of an annotation id after its first, in file order. */
-export const duplicateAnnotationId: WholeFileRule = {
-  table: 'annotations',
-  section: 'annotations',
-  violations: () => `SELECT a.id, a.record_index, a.coco_id AS v, d.first FROM annotations a
-    JOIN (SELECT coco_id, min(record_index) AS first FROM annotations WHERE job_id = $1
-          GROUP BY coco_id HAVING count(*) > 1) d ON d.coco_id = a.coco_id
-    WHERE a.job_id = $1 AND a.record_index > d.first`,
-  describe: (r, s) => `${s.file}: annotations[${r.record_index}].id: duplicate annotation id ${r.v} (first at annotations[${r.first}])`,
-};
+export const duplicateAnnotationId: WholeFileRule = duplicateId('annotations', 'annotations', 'annotation');
 
 /** Annotations naming a category neither the file nor the dataset has. */
 export const unknownCategory: WholeFileRule = {
