@@ -39,6 +39,8 @@ export interface Config {
   maxImagePixels: number;
   /** `MAX_BODY_BYTES`, JSON request body limit, default 1 MiB. */
   maxBodyBytes: number;
+  /** Bounds of `POST /datasets/upload`. */
+  uploads: UploadLimits;
   /** `SSE_KEEPALIVE_MS`, interval of keep-alive comments on idle event streams; default 15000. */
   sseKeepAliveMs: number;
   /** `THUMBNAIL_CACHE_BYTES`, memory for recently served thumbnails; default 64 MiB, 0 turns the cache off. */
@@ -84,6 +86,16 @@ export interface Config {
   queue: QueueConfig | null;
 }
 
+/** What an uploaded archive may be (`POST /datasets/upload`). */
+export interface UploadLimits {
+  /** `MAX_UPLOAD_BYTES`: the request body, counted as it arrives (413 past it); default 32 GiB. */
+  maxBytes: number;
+  /** `MAX_UNPACKED_BYTES`: all of an archive's files together, counted as they are written; default 64 GiB. */
+  maxUnpackedBytes: number;
+  /** `MAX_UPLOAD_ENTRIES`: files and folders in one archive; default 2,000,000. */
+  maxEntries: number;
+}
+
 /** How the service and its worker processes share thumbnail work over Redis. */
 export interface QueueConfig {
   /** `REDIS_URL`, `redis://[user:password@]host:port[/db]` or `rediss://...`. */
@@ -116,6 +128,11 @@ export const CONFIG_DEFAULTS = {
   thumbnailEffort: DEFAULT_WEBP_EFFORT,
   maxImagePixels: 100_000_000,
   maxBodyBytes: 1024 * 1024,
+  // COCO 2017's train images are an 18 GB zip of 118K files: the defaults take
+  // it whole, and a 10M-image archive needs the bounds raised on purpose.
+  maxUploadBytes: 32 * 1024 ** 3,
+  maxUnpackedBytes: 64 * 1024 ** 3,
+  maxUploadEntries: 2_000_000,
   sseKeepAliveMs: 15_000,
   thumbnailCacheBytes: 64 * 1024 * 1024,
   gcsTimeoutMs: 30_000,
@@ -164,6 +181,9 @@ const envSchema = z.object({
   THUMBNAIL_EFFORT: intIn('THUMBNAIL_EFFORT', 0, 6).optional(),
   MAX_IMAGE_PIXELS: intIn('MAX_IMAGE_PIXELS', 1, 2 ** 40).optional(),
   MAX_BODY_BYTES: intIn('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024).optional(),
+  MAX_UPLOAD_BYTES: intIn('MAX_UPLOAD_BYTES', 1024, 2 ** 50).optional(),
+  MAX_UNPACKED_BYTES: intIn('MAX_UNPACKED_BYTES', 1024, 2 ** 50).optional(),
+  MAX_UPLOAD_ENTRIES: intIn('MAX_UPLOAD_ENTRIES', 1, 100_000_000).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
   THUMBNAIL_CACHE_BYTES: intIn('THUMBNAIL_CACHE_BYTES', 0, 2 ** 34).optional(),
   API_TOKEN: z
@@ -298,6 +318,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     thumbnailEffort: e.THUMBNAIL_EFFORT ?? CONFIG_DEFAULTS.thumbnailEffort,
     maxImagePixels: e.MAX_IMAGE_PIXELS ?? CONFIG_DEFAULTS.maxImagePixels,
     maxBodyBytes: e.MAX_BODY_BYTES ?? CONFIG_DEFAULTS.maxBodyBytes,
+    uploads: {
+      maxBytes: e.MAX_UPLOAD_BYTES ?? CONFIG_DEFAULTS.maxUploadBytes,
+      maxUnpackedBytes: e.MAX_UNPACKED_BYTES ?? CONFIG_DEFAULTS.maxUnpackedBytes,
+      maxEntries: e.MAX_UPLOAD_ENTRIES ?? CONFIG_DEFAULTS.maxUploadEntries,
+    },
     sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,
     thumbnailCacheBytes: e.THUMBNAIL_CACHE_BYTES ?? CONFIG_DEFAULTS.thumbnailCacheBytes,
     apiToken: e.API_TOKEN ?? null,

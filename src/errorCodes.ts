@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   INVALID_ANNOTATION_FILE: shown(422),
   /** An uploaded archive that is broken, or would write outside its folder, or unpack past its bounds. */
   UPLOAD_REJECTED: shown(422),
+  /** The client stopped sending an upload's body before its end. */
+  UPLOAD_INCOMPLETE: shown(400),
   OBJECT_NOT_FOUND: shown(404),
   OBJECT_FORBIDDEN: shown(403),
   OBJECT_TOO_LARGE: shown(413),

@@ -1,4 +1,5 @@
 import { notFound } from '../errors.js';
+import type { JobKind } from '../jobs/Job.js';
 import type { Database } from './Database.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { selectList } from './tables/TableMapping.js';
@@ -95,7 +96,7 @@ export class DatasetRepository {
   /** Records a queued job; a predictions job also its set, `loading` until it commits. */
   async insertJob(job: {
     id: string;
-    kind: 'ingest' | 'predictions';
+    kind: JobKind;
     datasetId: number;
     split: string;
     annotationPath: string;
@@ -112,6 +113,31 @@ export class DatasetRepository {
       await this.#db.write(`DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?`, [b(job.datasetId), job.split]);
       await this.#db.write(`INSERT INTO prediction_sets VALUES (?, ?, ?, 'loading', 0, now(), NULL)`, [b(job.datasetId), job.split, job.id]);
     }
+  }
+
+  /** An upload's archive name and its dataset's, once a form has told them. */
+  async nameUpload(jobId: string, archive: string, datasetName: string): Promise<void> {
+    await this.#db.transaction(async (conn) => {
+      await conn.run('UPDATE jobs SET annotation_path = ? WHERE id = ?', [archive, jobId]);
+      await conn.run('UPDATE datasets SET name = ?, updated_at = now() WHERE id = (SELECT dataset_id FROM jobs WHERE id = ?)', [datasetName, jobId]);
+    });
+  }
+
+  /**
+   * An upload that failed or was cancelled takes back what it had committed: in
+   * one transaction its splits' rows go, their jobs say they were rolled back,
+   * and the dataset is left empty with the failure's status and message.
+   */
+  async discardUpload(datasetId: number, status: 'failed' | 'cancelled', error: string): Promise<void> {
+    await this.#db.transaction(async (conn) => {
+      for (const table of DATASET_TABLES.filter((t) => t !== 'jobs')) await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(datasetId)]);
+      await conn.run(
+        `UPDATE jobs SET status = 'cancelled', result = NULL, error_code = 'CANCELLED', error = ?
+         WHERE dataset_id = ? AND kind = 'ingest' AND status = 'complete'`,
+        [`rolled back: the upload of this split's dataset ended ${status} (${error})`, b(datasetId)],
+      );
+      await conn.run(`UPDATE datasets SET status = ?, error = ?, updated_at = now() WHERE id = ?`, [status, error, b(datasetId)]);
+    });
   }
 
   /** A prediction set whose load failed or was cancelled: kept as `failed`, with why, so its name can be loaded again. */
@@ -161,15 +187,19 @@ export class DatasetRepository {
    * (interrupted) and settles their datasets. Returns them, so their thumbnails
    * can be removed.
    */
-  async recoverInterrupted(): Promise<{ id: string; datasetId: number }[]> {
-    const rows = await this.#db.queryOnWriter(`SELECT id, dataset_id, kind FROM jobs WHERE status IN ('queued', 'running')`);
+  async recoverInterrupted(): Promise<{ id: string; datasetId: number; kind: JobKind }[]> {
+    const rows = await this.#db.queryOnWriter(
+      `SELECT id, dataset_id, kind, options->>'upload_job_id' AS upload_job_id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at`,
+    );
     const message = 'interrupted: the service stopped before this ingest finished; ingest the files again';
     for (const row of rows) {
       await this.finishJob(String(row.id), 'failed', null, { code: 'INTERRUPTED', message });
       if (row.kind === 'predictions') await this.failPredictionSet(String(row.id), message);
-      else await this.settleDatasetAfterFailure(Number(row.dataset_id), 'failed', message);
+      else if (row.kind === 'upload') await this.discardUpload(Number(row.dataset_id), 'failed', message);
+      // An upload's split: its upload, interrupted too, settles the dataset.
+      else if (row.upload_job_id === null) await this.settleDatasetAfterFailure(Number(row.dataset_id), 'failed', message);
     }
-    return rows.map((r) => ({ id: String(r.id), datasetId: Number(r.dataset_id) }));
+    return rows.map((r) => ({ id: String(r.id), datasetId: Number(r.dataset_id), kind: String(r.kind) as JobKind }));
   }
 
   /** The datasets with their live counts, newest first. */

@@ -12,7 +12,7 @@ import { channel } from 'node:diagnostics_channel';
 /** A job ended. */
 export interface JobEndedMessage {
   owner: object;
-  kind: 'ingest' | 'predictions';
+  kind: 'ingest' | 'predictions' | 'upload';
   status: 'complete' | 'failed' | 'cancelled';
   /** Images and annotations committed (0 unless complete). */
   images: number;

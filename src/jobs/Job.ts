@@ -1,12 +1,15 @@
 import type { OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
-import { STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
+import { STAGES, UPLOAD_STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
 import { JobEventLog } from './JobEventLog.js';
 
 /** A job's lifecycle. */
 export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
 
-/** What a job does: ingest a ground-truth file as a split, or load a results file as a prediction set. */
-export type JobKind = 'ingest' | 'predictions';
+/**
+ * What a job does: ingest a ground-truth file as a split, load a results file
+ * as a prediction set, or take an uploaded archive and ingest every split in it.
+ */
+export type JobKind = 'ingest' | 'predictions' | 'upload';
 
 /** What a job ingests. */
 export interface JobSpec {
@@ -22,6 +25,8 @@ export interface JobSpec {
   maskDir: string | null;
   thumbnails: ThumbnailMode;
   onInvalid: OnInvalid;
+  /** The upload job an ingest is one split of (it commits its rows but leaves the dataset's status to the upload); default null. */
+  parentId?: string | null;
 }
 
 /** A stage's latest figures, as `GET /jobs/{id}` shows them. */
@@ -45,14 +50,15 @@ export class Job {
   finishedAt: Date | null = null;
   result: Record<string, unknown> | null = null;
   error: { code: string; message: string } | null = null;
-  readonly stages: Record<Stage, StageState>;
+  /** The job's stages: an ingest's, with an upload's own two before them. */
+  readonly stages: Partial<Record<Stage, StageState>>;
+  /** The split the stage counts are of, in an upload. */
+  #split: string | undefined;
 
   constructor(spec: JobSpec) {
     this.spec = spec;
-    this.stages = Object.fromEntries(STAGES.map((s) => [s, { current: 0, total: null, done: false }])) as Record<
-      Stage,
-      StageState
-    >;
+    const names = spec.kind === 'upload' ? [...UPLOAD_STAGES, ...STAGES] : STAGES;
+    this.stages = Object.fromEntries(names.map((s) => [s, blank()]));
   }
 
   get id(): string {
@@ -65,7 +71,12 @@ export class Job {
 
   /** Records a stage update in the job's counts (every update, throttled or not). */
   track(progress: StageProgress): void {
-    const state = this.stages[progress.stage];
+    if (progress.split !== this.#split) {
+      // An upload's next split starts its ingest stages from zero.
+      this.#split = progress.split;
+      for (const stage of STAGES) this.stages[stage] = blank();
+    }
+    const state = (this.stages[progress.stage] ??= blank());
     state.current = progress.current;
     state.total = progress.total;
     if (progress.done) state.done = true;
@@ -77,7 +88,7 @@ export class Job {
       id: this.id,
       kind: this.spec.kind,
       dataset_id: this.spec.datasetId,
-      ...(this.spec.kind === 'predictions' ? { predictions: this.spec.split } : { split: this.spec.split }),
+      ...subject(this.spec),
       status: this.status,
       annotation_path: this.spec.annotationPath,
       image_dir: this.spec.imageDir,
@@ -87,10 +98,20 @@ export class Job {
       created_at: this.createdAt.toISOString(),
       started_at: this.startedAt?.toISOString() ?? null,
       finished_at: this.finishedAt?.toISOString() ?? null,
+      ...(this.#split === undefined ? {} : { split_in_progress: this.#split }),
       stages: this.stages,
       result: this.result,
       error: this.error,
       events_url: `/jobs/${this.id}/events`,
     };
   }
+}
+
+const blank = (): StageState => ({ current: 0, total: null, done: false });
+
+/** What a job works on, as its JSON names it: the split, the prediction set, or the uploaded archive. */
+function subject(spec: JobSpec): Record<string, string> {
+  if (spec.kind === 'predictions') return { predictions: spec.split };
+  if (spec.kind === 'upload') return { archive: spec.annotationPath };
+  return { split: spec.split };
 }

@@ -16,6 +16,11 @@ export interface JobFailure {
  * transaction (so rows and status commit together), records the final figures
  * after the commit, and settles a failed or cancelled job and its dataset. The
  * plugins' hooks for the job are bound once, here, for all of it.
+ *
+ * An upload's splits are ingests of their own (each commits its rows), but the
+ * dataset is the upload's: it turns `ready` when the upload completes, and an
+ * upload that fails takes back the splits it had committed. The plugins see
+ * each split as an ingest, and not the upload around them.
  */
 export class JobLifecycle {
   readonly hooks: IngestHooks;
@@ -27,7 +32,10 @@ export class JobLifecycle {
   constructor(job: Job, repo: DatasetRepository, plugins: PluginRunner, onWarning: (warning: IngestWarning) => void) {
     this.#job = job;
     this.#repo = repo;
-    this.hooks = plugins.forIngest({ datasetId: job.spec.datasetId, jobId: job.id, split: job.spec.split }, this.categories, onWarning);
+    this.hooks =
+      job.spec.kind === 'upload'
+        ? NO_HOOKS
+        : plugins.forIngest({ datasetId: job.spec.datasetId, jobId: job.id, split: job.spec.split }, this.categories, onWarning);
   }
 
   /** The job starts: it is `running`, and a ground-truth ingest puts its dataset in `ingesting`. */
@@ -36,7 +44,7 @@ export class JobLifecycle {
     job.status = 'running';
     job.startedAt = new Date();
     await this.#repo.markJobRunning(job.id);
-    if (job.spec.kind === 'ingest') await this.#repo.setDatasetStatus(job.spec.datasetId, 'ingesting');
+    if (this.#ownsDataset) await this.#repo.setDatasetStatus(job.spec.datasetId, 'ingesting');
   }
 
   /** The statements that make the job `complete` (and its dataset `ready`), run inside the ingest's transaction. */
@@ -49,7 +57,7 @@ export class JobLifecycle {
         JSON.stringify(result),
         job.id,
       ]);
-      if (job.spec.kind === 'ingest') {
+      if (job.spec.kind === 'ingest' && !job.spec.parentId) {
         await conn.run(`UPDATE datasets SET status = 'ready', error = NULL, updated_at = now() WHERE id = ?`, [BigInt(job.spec.datasetId)]);
       }
     };
@@ -61,6 +69,7 @@ export class JobLifecycle {
     job.status = 'complete';
     job.finishedAt = new Date();
     job.result = summary;
+    if (job.spec.kind === 'upload') await this.#repo.setDatasetStatus(job.spec.datasetId, 'ready');
     await this.#repo.finishJob(job.id, 'complete', summary, null).catch(onStoreFailed);
     await this.hooks.complete(summary);
   }
@@ -73,13 +82,28 @@ export class JobLifecycle {
     job.error = error;
     try {
       await this.#repo.finishJob(job.id, status, null, error);
-      if (job.spec.kind === 'ingest') await this.#repo.settleDatasetAfterFailure(job.spec.datasetId, status, error.message);
-      else await this.#repo.failPredictionSet(job.id, error.message);
+      if (job.spec.kind === 'upload') await this.#repo.discardUpload(job.spec.datasetId, status, error.message);
+      else if (job.spec.kind === 'predictions') await this.#repo.failPredictionSet(job.id, error.message);
+      else if (!job.spec.parentId) await this.#repo.settleDatasetAfterFailure(job.spec.datasetId, status, error.message);
     } catch (err) {
       onStoreFailed(err);
     }
     await this.hooks.failed(error);
   }
+
+  /** A ground-truth ingest or an upload sets its dataset's status; an upload's split leaves it to the upload. */
+  get #ownsDataset(): boolean {
+    return this.#job.spec.kind === 'upload' || (this.#job.spec.kind === 'ingest' && !this.#job.spec.parentId);
+  }
 }
+
+/** The upload job's own hooks: none (the plugins see its splits). */
+const NO_HOOKS: IngestHooks = {
+  wantsBatches: false,
+  start: async () => undefined,
+  batch: async () => undefined,
+  complete: async () => undefined,
+  failed: async () => undefined,
+};
 
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));

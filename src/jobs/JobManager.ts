@@ -1,5 +1,8 @@
 import { CHANNELS, type JobEndedMessage } from '../diagnostics/channels.js';
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { UploadLimits } from '../config.js';
 import type { Logger } from 'pino';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
 import { AppError, conflict, notFound, toAppError } from '../errors.js';
@@ -10,7 +13,12 @@ import { Job, type JobKind } from './Job.js';
 import { JobLifecycle } from './JobLifecycle.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
 import type { JobFailure } from './JobLifecycle.js';
+import type { IngestOptions } from '../pipeline/ingestDataset.js';
 import type { IngestWarning, StageProgress } from '../pipeline/progress.js';
+import { ingestUpload } from '../uploads/ingestUpload.js';
+import { nameFromArchive } from '../uploads/nameFromArchive.js';
+import type { UploadFolders } from '../uploads/UploadFolders.js';
+import { ingestSplitOfUpload } from './ingestSplitOfUpload.js';
 
 /** Options of {@link JobManager}. */
 export interface JobManagerOptions {
@@ -20,7 +28,28 @@ export interface JobManagerOptions {
   keepFinished?: number;
   /** Least ms between two progress events of one stage; default 200 (see `ProgressThrottle`). */
   progressIntervalMs?: number;
+  /** Where uploads go and what they may be; default none (uploads are refused). */
+  uploads?: { folders: UploadFolders; limits: UploadLimits };
 }
+
+/** What `POST /datasets/upload` asks for, after validation. */
+export interface UploadRequest {
+  /** Null: named after the archive. */
+  datasetName: string | null;
+  /** The archive's name as the client gave it, for the job's record; null: the form's file name, once it is read. */
+  archiveName: string | null;
+  thumbnails: ThumbnailMode;
+  onInvalid: OnInvalid;
+}
+
+/**
+ * Streams an upload's body into `target`: the route's side of an upload, run
+ * by the manager as the job's first stage.
+ */
+export type ReceiveUpload = (
+  target: string,
+  options: { signal: AbortSignal; onProgress: (received: number, total: number | null) => void },
+) => Promise<{ bodyBytes: number; fileName: string | null }>;
 
 /** What `POST /datasets/ingest` or `POST /datasets/{id}/predictions` asks for, after validation and path checks. */
 export interface SubmitRequest {
@@ -58,6 +87,7 @@ export class JobManager {
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];
   readonly #running = new Map<string, Promise<void>>();
+  readonly #uploads: JobManagerOptions['uploads'] | null;
   #closing = false;
 
   constructor(services: IngestServices, plugins: PluginRunner, repo: DatasetRepository, log: Logger, options: JobManagerOptions = {}) {
@@ -68,6 +98,7 @@ export class JobManager {
     this.#max = options.maxConcurrentJobs ?? 1;
     this.#keepFinished = options.keepFinished ?? 100;
     this.#intervalMs = options.progressIntervalMs ?? 200;
+    this.#uploads = options.uploads ?? null;
   }
 
   /** Creates the dataset if needed, records the job and queues it. */
@@ -111,15 +142,69 @@ export class JobManager {
     });
     this.#jobs.set(job.id, job);
     this.#queue.push(job);
-    job.events.append('progress', {
-      stage: 'queued',
-      current: 0,
-      total: null,
-      message: `queued behind ${this.#queue.length - 1 + this.#running.size} job(s)`,
-    });
+    this.#queued(job);
     this.#log.info({ jobId: job.id, datasetId, split: request.split, file: request.annotationPath }, 'job queued');
     this.#pump();
     return job;
+  }
+
+  /**
+   * Starts an upload: makes its dataset and its job, and receives the archive
+   * at once (stage `upload`), outside the queue; once the archive is on disk the
+   * job is queued for unpacking and the ingest of its splits.
+   * @returns the job, and `received`, which settles when the archive is on disk
+   *   (and the job queued) or rejects with why not (the job has then failed).
+   */
+  async submitUpload(request: UploadRequest, receive: ReceiveUpload): Promise<{ job: Job; received: Promise<void> }> {
+    if (this.#closing) throw new AppError('SHUTTING_DOWN', 'the service is shutting down');
+    if (!this.#uploads) throw new AppError('NOT_IMPLEMENTED', 'this service takes no uploads');
+    const archive = request.archiveName ?? 'upload.zip';
+    const datasetId = await this.#repo.createDataset(request.datasetName ?? nameFromArchive(archive));
+    const spec = { kind: 'upload' as const, datasetId, split: 'upload', annotationPath: archive, imageDir: null, maskDir: null };
+    const job = new Job({ id: randomUUID(), ...spec, thumbnails: request.thumbnails, onInvalid: request.onInvalid });
+    await this.#repo.insertJob({
+      id: job.id,
+      ...spec,
+      options: { thumbnails: request.thumbnails, on_invalid: request.onInvalid, dataset_name: request.datasetName },
+    });
+    this.#jobs.set(job.id, job);
+    this.#log.info({ jobId: job.id, datasetId, archive }, 'upload started');
+    return { job, received: this.#receive(job, request, receive) };
+  }
+
+  async #receive(job: Job, request: UploadRequest, receive: ReceiveUpload): Promise<void> {
+    const folders = this.#uploads!.folders;
+    const throttle = this.#throttleFor(job);
+    const progress = (current: number, total: number | null, done = false): StageProgress => ({
+      stage: 'upload',
+      current,
+      total,
+      done,
+      message: `received ${megabytes(current)}${total === null ? '' : ` of ${megabytes(total)}`} MB`,
+    });
+    try {
+      await mkdir(folders.forDataset(job.spec.datasetId), { recursive: true });
+      const { bodyBytes, fileName } = await receive(folders.archiveOf(job.spec.datasetId), {
+        signal: job.controller.signal,
+        onProgress: (received, total) => throttle.push(progress(received, total)),
+      });
+      if (request.archiveName === null && fileName !== null) {
+        // A form names its file only in the part's header, after the job was made.
+        job.spec.annotationPath = nameFromArchive(fileName) + '.zip';
+        await this.#repo.nameUpload(job.id, job.spec.annotationPath, request.datasetName ?? nameFromArchive(fileName));
+      }
+      throttle.push(progress(bodyBytes, bodyBytes, true));
+    } catch (err) {
+      throttle.flush();
+      const error = toAppError(job.controller.signal.aborted ? (job.controller.signal.reason ?? err) : err);
+      if (!job.finished) await this.#settleFailure(job, error.code === 'CANCELLED' ? 'cancelled' : 'failed', { code: error.code, message: error.message });
+      throw error;
+    } finally {
+      throttle.close();
+    }
+    this.#queue.push(job);
+    this.#queued(job);
+    this.#pump();
   }
 
   /** A job of this process, running or recently finished. */
@@ -164,6 +249,28 @@ export class JobManager {
     await Promise.all(this.#running.values());
   }
 
+  #queued(job: Job): void {
+    job.events.append('progress', {
+      stage: 'queued',
+      current: 0,
+      total: null,
+      message: `queued behind ${this.#queue.length - 1 + this.#running.size} job(s)`,
+    });
+  }
+
+  /** Progress to the job's events, a stage's updates thinned to one per interval, and into its counts. */
+  #throttleFor(job: Job): Pick<ProgressThrottle, 'push' | 'flush' | 'close'> {
+    const throttle = new ProgressThrottle((p) => job.events.append('progress', p as unknown as Record<string, unknown>), { intervalMs: this.#intervalMs });
+    return {
+      push: (p: StageProgress) => {
+        job.track(p);
+        throttle.push(p);
+      },
+      flush: () => throttle.flush(),
+      close: () => throttle.close(),
+    };
+  }
+
   #pump(): void {
     while (this.#running.size < this.#max && !this.#closing) {
       const busy = new Set([...this.#running.keys()].map((id) => this.#jobs.get(id)!.spec.datasetId));
@@ -181,10 +288,7 @@ export class JobManager {
 
   async #run(job: Job): Promise<void> {
     const log = this.#log.child({ jobId: job.id, datasetId: job.spec.datasetId });
-    const throttle = new ProgressThrottle(
-      (p) => job.events.append('progress', p as unknown as Record<string, unknown>),
-      { intervalMs: this.#intervalMs },
-    );
+    const throttle = this.#throttleFor(job);
     const onWarning = (w: IngestWarning) => {
       throttle.flush();
       job.events.append('warning', { ...w, current: 0, total: null });
@@ -193,19 +297,7 @@ export class JobManager {
     try {
       await lifecycle.started();
       log.info({ file: job.spec.annotationPath, kind: job.spec.kind }, 'job started');
-      const options = {
-        signal: job.controller.signal,
-        onProgress: (p: StageProgress) => {
-          job.track(p);
-          throttle.push(p);
-        },
-        onWarning,
-      };
-      const request = { ...job.spec, jobId: job.id };
-      const summary =
-        job.spec.kind === 'ingest'
-          ? await ingestDataset(request, this.#services, lifecycle, options)
-          : await loadPredictions({ ...request, name: job.spec.split }, this.#services, lifecycle, options);
+      const summary = await this.#work(job, lifecycle, { signal: job.controller.signal, onProgress: (p) => throttle.push(p), onWarning }, log);
       throttle.flush();
       await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
       job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary });
@@ -215,7 +307,7 @@ export class JobManager {
       throttle.flush();
       const error = toAppError(job.controller.signal.aborted ? (job.controller.signal.reason ?? err) : err);
       const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      const message = error.expose ? error.message : `internal error (${error.code}); see the service log`;
+      const message = error.expose ? this.#withoutUploadFolder(job, error.message) : `internal error (${error.code}); see the service log`;
       if (status === 'failed') log.error({ err }, 'job failed');
       else log.info({ reason: message }, 'job cancelled');
       await this.#settleFailure(job, status, { code: error.code, message }, lifecycle);
@@ -224,19 +316,55 @@ export class JobManager {
     }
   }
 
+  /** What a job of each kind does once it runs. */
+  async #work(job: Job, lifecycle: JobLifecycle, options: IngestOptions, log: Logger): Promise<Record<string, unknown>> {
+    const request = { ...job.spec, jobId: job.id };
+    if (job.spec.kind === 'ingest') return ingestDataset(request, this.#services, lifecycle, options);
+    if (job.spec.kind === 'predictions') return loadPredictions({ ...request, name: job.spec.split }, this.#services, lifecycle, options);
+    const { folders, limits } = this.#uploads!;
+    const id = job.spec.datasetId;
+    const place = { archive: folders.archiveOf(id), files: folders.filesOf(id), bodyBytes: job.stages.upload?.current ?? 0 };
+    const deps = {
+      services: this.#services,
+      repo: this.#repo,
+      plugins: this.#plugins,
+      onStoreFailed: (err: unknown) => log.warn({ err }, 'could not store the final timings of a committed split'),
+    };
+    const summary = await ingestUpload(place, limits, (split, o) => ingestSplitOfUpload(job, split, deps, o), options);
+    const dataset = await this.#repo.getDataset(id);
+    return { dataset_id: id, job_id: job.id, ...summary, category_count: Number(dataset.category_count) };
+  }
+
+  /** An upload's messages name its files as the archive does, not where this service keeps them. */
+  #withoutUploadFolder(job: Job, message: string): string {
+    if (job.spec.kind !== 'upload' || !this.#uploads) return message;
+    return message.replaceAll(`${this.#uploads.folders.filesOf(job.spec.datasetId)}${path.sep}`, '');
+  }
+
   async #settleFailure(job: Job, status: 'failed' | 'cancelled', error: JobFailure, lifecycle?: JobLifecycle): Promise<void> {
     const owner = lifecycle ?? new JobLifecycle(job, this.#repo, this.#plugins, (w) => job.events.append('warning', { ...w, current: 0, total: null }));
     await owner.ended(status, error, (err) => this.#log.error({ err, jobId: job.id }, 'could not record the end of a job'));
+    if (job.spec.kind === 'upload') await this.#removeUpload(job.spec.datasetId);
     this.#published(job, status, null);
     job.events.append(status, {
       stage: status,
-      current: job.stages.images.current,
+      current: job.stages.images?.current ?? 0,
       total: null,
       message: error.message,
       code: error.code,
       dataset_id: job.spec.datasetId,
       job_id: job.id,
     });
+  }
+
+  /** A failed upload's files and its splits' thumbnails go: the dataset is left empty. */
+  async #removeUpload(datasetId: number): Promise<void> {
+    try {
+      await this.#uploads?.folders.remove(datasetId);
+      await this.#services.store.removeDataset(datasetId);
+    } catch (err) {
+      this.#log.error({ err, datasetId }, 'could not remove the files of a failed upload');
+    }
   }
 
   /** Says that a job ended, on its diagnostics channel (the metrics listen). */
@@ -263,9 +391,22 @@ export class JobManager {
   }
 }
 
+const megabytes = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
+
 /** The `complete` event's counts and sentence. */
 function completeMessage(summary: Record<string, unknown>): { current: number; total: number; message: string } {
   const seconds = (Number(summary.duration_ms) / 1000).toFixed(1);
+  if (Array.isArray(summary.splits)) {
+    const images = Number(summary.image_count);
+    const splits = (summary.splits as { split: string }[]).map((s) => s.split).join(', ');
+    return {
+      current: images,
+      total: images,
+      message:
+        `ingested ${images} images, ${String(summary.annotation_count)} annotations and ${String(summary.category_count)} categories ` +
+        `from a ${String(summary.layout)} archive (splits ${splits}) in ${seconds} s`,
+    };
+  }
   if (summary.format === 'results') {
     const n = Number(summary.prediction_count);
     return { current: n, total: n, message: `loaded ${n} predictions as "${String(summary.name)}" in ${seconds} s` };

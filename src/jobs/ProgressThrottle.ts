@@ -30,7 +30,7 @@ export class ProgressThrottle {
   }
 
   push(progress: StageProgress): void {
-    const stage = progress.stage;
+    const stage = keyOf(progress);
     if (this.#done.has(stage)) return;
     if (progress.done) {
       this.#cancel(stage);
@@ -77,7 +77,10 @@ export class ProgressThrottle {
   }
 
   #send(progress: StageProgress): void {
-    this.#last.set(progress.stage, performance.now());
+    this.#last.set(keyOf(progress), performance.now());
     this.#emit(progress);
   }
 }
+
+/** A stage's key: an upload's splits each run the ingest's stages, so a stage is throttled, and done, per split. */
+const keyOf = (progress: StageProgress): string => (progress.split === undefined ? progress.stage : `${progress.split}\0${progress.stage}`);

@@ -5,8 +5,11 @@
  */
 export const STAGES = ['categories', 'images', 'annotations', 'masks', 'results', 'thumbnails'] as const;
 
-/** One of {@link STAGES}. */
-export type Stage = (typeof STAGES)[number];
+/** The stages an upload has before the ingest of each split it holds: bytes received, then files unpacked. */
+export const UPLOAD_STAGES = ['upload', 'unpack'] as const;
+
+/** One of {@link STAGES} or {@link UPLOAD_STAGES}. */
+export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number];
 
 /** A stage update as the pipeline reports it (the job layer throttles and numbers them). */
 export interface StageProgress {
@@ -22,6 +25,8 @@ export interface StageProgress {
   bytes_total?: number | null;
   /** Thumbnail stage only: how many failed so far. */
   failed?: number;
+  /** In an upload, the split whose ingest this update is from. */
+  split?: string;
 }
 
 /** A non-fatal problem worth showing on the job's stream (e.g. a plugin hook that threw). */

@@ -14,6 +14,7 @@ import { imageRoutes } from './routes/imageRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { sampleRoutes } from './routes/sampleRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
+import { uploadRoutes } from './routes/uploadRoutes.js';
 import { requireToken } from './requireToken.js';
 import { securityHeaders } from './securityHeaders.js';
 import type { Service } from './startService.js';
@@ -37,7 +38,7 @@ export function createApp(service: Service): Koa {
     }),
   );
   const router = new Router();
-  for (const register of [datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes]) register(router, service);
+  for (const register of [uploadRoutes, datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes]) register(router, service);
   uiRoutes(router);
   docsRoutes(router);
   app.use(router.routes());

@@ -29,6 +29,22 @@ export const ingestBody = z
   })
   .strict();
 
+/** Query of `POST /datasets/upload` (its body is the archive). */
+export const uploadQuery = z
+  .object({
+    /** Default: the archive's name without `.zip`. */
+    dataset_name: name(200).optional(),
+    /** The archive's name, for a body sent as application/zip; a form's file name otherwise. */
+    file_name: name(255).optional(),
+    thumbnails: z
+      .union([z.enum(['all', 'none']), z.coerce.number().int().min(0).max(100_000_000)], {
+        error: 'must be "all", "none" or a whole number of images',
+      })
+      .optional(),
+    on_invalid: z.enum(['fail', 'skip'], { error: 'must be "fail" or "skip"' }).optional(),
+  })
+  .strict();
+
 /** Body of `POST /datasets/{id}/predictions`. */
 export const predictionsBody = z
   .object({

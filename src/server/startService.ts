@@ -15,6 +15,7 @@ import { QueueThumbnailBackend } from '../queue/QueueThumbnailBackend.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
 import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
+import { UploadFolders } from '../uploads/UploadFolders.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 
 /** Everything the routes use, wired once per process. */
@@ -32,6 +33,8 @@ export interface Service {
   /** Reads datasets from disk and buckets, within INGEST_ROOTS. */
   storage: DatasetStorage;
   plugins: PluginRunner;
+  /** Where uploaded datasets' files are, under `DATA_DIR/uploads`. */
+  uploads: UploadFolders;
   /** The Prometheus metrics served at `GET /metrics`. */
   metrics: ServiceMetrics;
   /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
@@ -61,9 +64,14 @@ export async function startService(config: Config, log: Logger): Promise<Service
       effort: config.thumbnailEffort,
       maxPixels: config.maxImagePixels,
     });
+    const uploads = new UploadFolders(config.dataDir);
     for (const job of await datasets.recoverInterrupted()) {
       log.warn({ jobId: job.id, datasetId: job.datasetId }, 'marked a job interrupted by the previous shutdown as failed');
       await thumbnails.removeJob(job.datasetId, job.id);
+      if (job.kind === 'upload') {
+        await thumbnails.removeDataset(job.datasetId);
+        await uploads.remove(job.datasetId);
+      }
     }
     const pluginList = await loadPlugins(config.pluginDir);
     log.info({ dir: config.pluginDir, plugins: pluginList.map((p) => p.name) }, `loaded ${pluginList.length} plugin(s)`);
@@ -84,7 +92,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       plugins,
       datasets,
       log,
-      { maxConcurrentJobs: config.maxConcurrentJobs },
+      { maxConcurrentJobs: config.maxConcurrentJobs, uploads: { folders: uploads, limits: config.uploads } },
     );
     const metrics = new ServiceMetrics({ jobs, pool });
     cleanup.unshift(async () => metrics.close());
@@ -101,6 +109,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       thumbnailCache: new ThumbnailCache({ maxBytes: config.thumbnailCacheBytes }),
       storage,
       plugins,
+      uploads,
       metrics,
       close() {
         closing ??= (async () => {

@@ -1,10 +1,15 @@
 import type { Config } from '../config.js';
+import { uploadsRoot } from '../uploads/UploadFolders.js';
 import { DatasetStorage } from './DatasetStorage.js';
 
-/** The storage a process reads datasets through, from its configuration: the service's and every worker's alike. */
+/**
+ * The storage a process reads datasets through, from its configuration: the
+ * service's and every worker's alike. Its roots are INGEST_ROOTS and the
+ * uploads' folder under DATA_DIR.
+ */
 export function datasetStorageFor(config: Config): DatasetStorage {
   return new DatasetStorage({
-    roots: config.ingestRoots,
+    roots: [...config.ingestRoots, uploadsRoot(config.dataDir)],
     gcs: {
       ...(config.gcs.endpoint === null ? {} : { apiEndpoint: config.gcs.endpoint }),
       ...(config.gcs.projectId === null ? {} : { projectId: config.gcs.projectId }),

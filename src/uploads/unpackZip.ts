@@ -14,6 +14,8 @@ export interface UnpackZipOptions {
   /** Bytes all entries may unpack to, counted as they are written, not as headers claim; default 64 GiB. */
   maxBytes?: number;
   signal?: AbortSignal;
+  /** After each entry: entries done, the archive's entry count, and bytes written so far. */
+  onProgress?: (entries: number, total: number, bytes: number) => void;
 }
 
 const DEFAULTS = { maxEntries: 200_000, maxBytes: 64 * 1024 ** 3 } as const;
@@ -43,6 +45,10 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
   } catch (err) {
     throw rejected(`not a readable zip archive (${(err as Error).message})`);
   }
+  if (zip.entryCount > maxEntries) {
+    zip.close();
+    throw rejected(`holds ${zip.entryCount} entries, more than ${maxEntries}`);
+  }
   const written: string[] = [];
   let entries = 0;
   let bytes = 0;
@@ -61,6 +67,7 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
       if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) throw rejected(`${name}: is a symbolic link`);
       if (name.endsWith('/')) {
         await mkdir(target, { recursive: true });
+        options.onProgress?.(entries, zip.entryCount, bytes);
         continue;
       }
       await mkdir(path.dirname(target), { recursive: true });
@@ -73,6 +80,7 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
       });
       await pipeline(await zip.openReadStreamPromise(entry), counter, createWriteStream(target, { flags: 'wx' }), options.signal ? { signal: options.signal } : {});
       written.push(name);
+      options.onProgress?.(entries, zip.entryCount, bytes);
     }
   } catch (err) {
     if (err instanceof AppError || options.signal?.aborted) throw err;

@@ -49,6 +49,7 @@ function describe(operation: Operation): Record<string, unknown> {
     operationId: `${operation.method}${operation.path.replace(/[/:](\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '') || 'Root'}`,
     parameters: [...pathParameters, ...queryParameters(operation.query)],
     ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: inputSchema(operation.body) } } } } : {}),
+    ...(operation.archiveBody ? { requestBody: ARCHIVE_BODY } : {}),
     ...(operation.method !== 'get' ? { security: [{}, { bearer: [] }] } : {}),
     responses: {
       [String(success.status)]: { description: success.description, ...(content ? { content } : {}) },
@@ -73,3 +74,15 @@ function queryParameters(schema: z.ZodType | undefined): Record<string, unknown>
     schema: property,
   }));
 }
+
+/** An upload's body: a form with the archive as its `file` field, or the archive itself. */
+const ARCHIVE_BODY = {
+  required: true,
+  description: 'A zip of a dataset in the COCO, Roboflow or CVAT layout (see the README), at most MAX_UPLOAD_BYTES.',
+  content: {
+    'multipart/form-data': {
+      schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The zip archive' } } },
+    },
+    'application/zip': { schema: { type: 'string', format: 'binary' } },
+  },
+};

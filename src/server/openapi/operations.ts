@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { annotationsQuery, exportQuery, imageQuery, ingestBody, jobsQuery, predictionsBody, sampleRefQuery, samplesQuery } from '../schemas.js';
+import { annotationsQuery, exportQuery, imageQuery, ingestBody, jobsQuery, predictionsBody, sampleRefQuery, samplesQuery, uploadQuery } from '../schemas.js';
 import type { RESPONSE_SCHEMAS } from './responseSchemas.js';
 
 /** One operation of the API, as the OpenAPI document describes it. */
@@ -13,6 +13,8 @@ export interface Operation {
   query?: z.ZodType;
   /** The zod schema the route validates its JSON body with. */
   body?: z.ZodType;
+  /** The body is a zip archive (a form's `file` field, or the body itself) rather than JSON. */
+  archiveBody?: true;
   /** The success status and what it carries: a schema name, or a media type with a description. */
   success: { status: number; schema?: keyof typeof RESPONSE_SCHEMAS; media?: string; description: string };
 }
@@ -23,6 +25,7 @@ const file = (status: number, media: string, description: string) => ({ status, 
 /** Every route the router has, in one table: the document is built from it, and a test holds it to the router. */
 export const OPERATIONS: readonly Operation[] = [
   { method: 'post', path: '/datasets/ingest', tag: 'datasets', summary: 'Ingest a COCO file (202 with a job; with Accept: text/event-stream, its event stream)', body: ingestBody, success: json(202, 'JobAccepted', 'The job, queued or running') },
+  { method: 'post', path: '/datasets/upload', tag: 'datasets', summary: 'Upload a zip of a dataset (COCO, Roboflow or CVAT layout) and ingest every split in it, as one job (202 once the archive is received; with Accept: text/event-stream, its event stream)', query: uploadQuery, archiveBody: true, success: json(202, 'JobAccepted', 'The job, queued: unpacking and ingest follow') },
   { method: 'get', path: '/datasets', tag: 'datasets', summary: 'All datasets with their counts', success: json(200, 'Datasets', 'The datasets') },
   { method: 'get', path: '/datasets/:id', tag: 'datasets', summary: 'One dataset: splits, categories, prediction sets, plugin data', success: json(200, 'Dataset', 'The dataset') },
   { method: 'get', path: '/datasets/:id/stats', tag: 'datasets', summary: 'Per-split statistics: categories, annotations per image, area classes', success: json(200, 'Stats', 'The statistics') },

@@ -22,8 +22,25 @@ export const RESPONSE_SCHEMAS = {
     },
     ['error'],
   ),
-  JobAccepted: object({ job_id: string, dataset_id: integer, split: string, status: string, status_url: string, events_url: string }, ['job_id', 'dataset_id', 'status']),
-  Job: object({ id: string, kind: string, dataset_id: integer, split: string, status: string, stages: { type: 'object' }, result: { type: 'object' }, error: nullable(object({})) }, ['id', 'status']),
+  JobAccepted: object(
+    { job_id: string, dataset_id: integer, split: string, predictions: string, archive: string, status: string, status_url: string, events_url: string },
+    ['job_id', 'dataset_id', 'status'],
+  ),
+  Job: object(
+    {
+      id: string,
+      kind: { type: 'string', enum: ['ingest', 'predictions', 'upload'] },
+      dataset_id: integer,
+      split: string,
+      predictions: string,
+      archive: string,
+      status: string,
+      stages: { type: 'object' },
+      result: { type: 'object' },
+      error: nullable(object({})),
+    },
+    ['id', 'status'],
+  ),
   Jobs: object({ items: { type: 'array', items: { $ref: '#/components/schemas/Job' } } }, ['items']),
   Dataset: object(
     {

@@ -3,11 +3,9 @@ import type Router from '@koa/router';
 import { datasetStats } from '../../db/datasetStats.js';
 import { conflict } from '../../errors.js';
 import type { Service } from '../startService.js';
-import type { Context } from 'koa';
-import type { Job } from '../../jobs/Job.js';
 import { ingestBody, predictionSetParam, predictionsBody } from '../schemas.js';
-import { streamJobEvents } from '../streamJobEvents.js';
 import { idParam, validate } from '../validate.js';
+import { answerJob } from './answerJob.js';
 
 /**
  * `POST /datasets/ingest`, `GET /datasets`, `GET /datasets/{id}`, `DELETE /datasets/{id}`,
@@ -86,27 +84,10 @@ export function datasetRoutes(router: Router, service: Service): void {
     await service.datasets.deleteDataset(id);
     service.thumbnailCache.deleteDataset(id);
     await service.thumbnails.removeDataset(id);
+    await service.uploads.remove(id);
     ctx.status = 204;
   });
 
-}
-
-/** A queued job as the POST that made it answers: its SSE stream when the client asks for one, else 202 with where to watch it. */
-async function answerJob(ctx: Context, service: Service, job: Job, what: Record<string, string>): Promise<void> {
-  if (ctx.accepts('json', 'text/event-stream') === 'text/event-stream') {
-    await streamJobEvents(ctx, job.events, { keepAliveMs: service.config.sseKeepAliveMs, owner: service.jobs });
-    return;
-  }
-  ctx.status = 202;
-  ctx.set('Location', `/jobs/${job.id}`);
-  ctx.body = {
-    job_id: job.id,
-    dataset_id: job.spec.datasetId,
-    ...what,
-    status: job.status,
-    status_url: `/jobs/${job.id}`,
-    events_url: `/jobs/${job.id}/events`,
-  };
 }
 
 /** `instances_val2017.json` -> `val2017`: COCO names its files `<kind>_<split>.json`. */

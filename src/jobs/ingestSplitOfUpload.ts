@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { DatasetRepository } from '../db/DatasetRepository.js';
+import { toAppError } from '../errors.js';
+import { ingestDataset, type IngestOptions, type IngestServices, type IngestSummary } from '../pipeline/ingestDataset.js';
+import type { PluginRunner } from '../plugins/PluginRunner.js';
+import type { UploadSplit } from '../uploads/findUploadLayout.js';
+import { Job } from './Job.js';
+import { JobLifecycle } from './JobLifecycle.js';
+
+/** What an upload's split needs from the job manager. */
+export interface SplitOfUploadDeps {
+  services: IngestServices;
+  repo: DatasetRepository;
+  plugins: PluginRunner;
+  /** Logs a job row that could not be stored after the data committed. */
+  onStoreFailed: (err: unknown) => void;
+}
+
+/**
+ * Ingests one split of an upload as an ingest job of its own (a `jobs` row
+ * with the upload's id in its options), so the split, its counts and its export
+ * are those of any ingest; its events go to the upload's stream through
+ * `options`, and its dataset's status stays the upload's to set.
+ */
+export async function ingestSplitOfUpload(upload: Job, split: UploadSplit, deps: SplitOfUploadDeps, options: IngestOptions): Promise<IngestSummary> {
+  const { datasetId, thumbnails, onInvalid } = upload.spec;
+  const child = new Job({ id: randomUUID(), kind: 'ingest', parentId: upload.id, datasetId, ...split, thumbnails, onInvalid });
+  await deps.repo.insertJob({
+    id: child.id,
+    kind: 'ingest',
+    datasetId,
+    split: split.split,
+    annotationPath: split.annotationPath,
+    imageDir: split.imageDir,
+    maskDir: split.maskDir,
+    options: { thumbnails, on_invalid: onInvalid, upload_job_id: upload.id },
+  });
+  const lifecycle = new JobLifecycle(child, deps.repo, deps.plugins, options.onWarning);
+  await lifecycle.started();
+  try {
+    const summary = await ingestDataset({ ...child.spec, jobId: child.id }, deps.services, lifecycle, options);
+    await lifecycle.completed(summary, deps.onStoreFailed);
+    return summary;
+  } catch (err) {
+    const error = toAppError(options.signal.aborted ? (options.signal.reason ?? err) : err);
+    const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    const message = error.expose ? error.message : `internal error (${error.code}); see the service log`;
+    await lifecycle.ended(status, { code: error.code, message }, deps.onStoreFailed);
+    throw err;
+  }
+}

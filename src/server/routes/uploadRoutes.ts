@@ -1,0 +1,32 @@
+import type Router from '@koa/router';
+import { checkUploadHeaders, receiveUpload } from '../../uploads/receiveUpload.js';
+import { uploadQuery } from '../schemas.js';
+import type { Service } from '../startService.js';
+import { validate } from '../validate.js';
+import { answerJob } from './answerJob.js';
+
+/** `POST /datasets/upload`: a zip of a dataset, as a form's `file` field or as the body itself. */
+export function uploadRoutes(router: Router, service: Service): void {
+  router.post('/datasets/upload', async (ctx) => {
+    const query = validate(uploadQuery, ctx.query, 'query');
+    const maxBytes = service.config.uploads.maxBytes;
+    try {
+      checkUploadHeaders(ctx.req, maxBytes);
+      const { job, received } = await service.jobs.submitUpload(
+        {
+          datasetName: query.dataset_name ?? null,
+          archiveName: query.file_name ?? null,
+          thumbnails: query.thumbnails ?? 'all',
+          onInvalid: query.on_invalid ?? 'fail',
+        },
+        (target, options) => receiveUpload(ctx.req, target, { maxBytes, ...options }),
+      );
+      await received;
+      await answerJob(ctx, service, job, { archive: job.spec.annotationPath });
+    } catch (err) {
+      // The body may be unread: the connection cannot carry another request.
+      ctx.set('Connection', 'close');
+      throw err;
+    }
+  });
+}
