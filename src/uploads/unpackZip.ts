@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -55,8 +54,7 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
   try {
     for (;;) {
       options.signal?.throwIfAborted();
-      zip.readEntry();
-      const [entry] = (await Promise.race([once(zip, 'entry'), once(zip, 'end').then(() => [null])])) as [Entry | null];
+      const entry = await nextEntry(zip);
       if (entry === null) return written;
       if (++entries > maxEntries) throw rejected(`more than ${maxEntries} entries`);
       const name = entry.fileName;
@@ -84,10 +82,33 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
     }
   } catch (err) {
     if (err instanceof AppError || options.signal?.aborted) throw err;
+    // yauzl checks names itself, and says so in its own words.
+    const climbing = /^invalid relative path: (.*)$/.exec((err as Error).message);
+    if (climbing) throw rejected(`${climbing[1]}: leaves the archive's folder`);
     throw rejected(`cannot be unpacked (${(err as Error).message})`);
   } finally {
     zip.close();
   }
+}
+
+/** The archive's next entry, or null after the last; each call's listeners go with it. */
+function nextEntry(zip: ZipFile): Promise<Entry | null> {
+  return new Promise((resolve, reject) => {
+    const settle = (entry: Entry | null, err?: Error) => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+      if (err) reject(err);
+      else resolve(entry);
+    };
+    const onEntry = (entry: Entry) => settle(entry);
+    const onEnd = () => settle(null);
+    const onError = (err: Error) => settle(null, err);
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
 }
 
 function rejected(message: string): AppError {

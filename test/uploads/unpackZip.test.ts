@@ -63,7 +63,7 @@ describe('unpackZip', () => {
 
   it('refuses more entries than its bound, and a file that is not a zip', async () => {
     const many = await zipOf(dir, 'many.zip', Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, Buffer.from('x')] as [string, Buffer]));
-    expect((await expectRejection(unpackZip(many, path.join(dir, 'out'), { maxEntries: 3 }))).message).to.equal('uploaded archive: more than 3 entries');
+    expect((await expectRejection(unpackZip(many, path.join(dir, 'out'), { maxEntries: 3 }))).message).to.equal('uploaded archive: holds 5 entries, more than 3');
     const notZip = path.join(dir, 'not.zip');
     await import('node:fs/promises').then((fs) => fs.writeFile(notZip, 'hello'));
     expect((await expectRejection(unpackZip(notZip, path.join(dir, 'out')))).message).to.match(/^uploaded archive: not a readable zip archive/);

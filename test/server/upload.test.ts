@@ -1,0 +1,258 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import path from 'node:path';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { expect } from 'chai';
+import { CHANNELS, type JobEndedMessage } from '../../src/diagnostics/channels.js';
+import { followJob, getJson, readEventStream, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
+import { SAMPLE_DIR, useTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
+
+const ANNOTATIONS = path.join(SAMPLE_DIR, 'annotations');
+const IMAGES = path.join(SAMPLE_DIR, 'images');
+
+/** The fixture's images of a split, placed under `folder` in an archive. */
+async function imagesOf(split: 'train' | 'val', folder: string): Promise<ZipEntry[]> {
+  const names = await readdir(path.join(IMAGES, split));
+  return names.map((name) => [`${folder}/${name}`, path.join(IMAGES, split, name)]);
+}
+
+/** The fixture's two splits in the COCO layout: annotations/instances_<split>.json, <split>/. */
+async function cocoArchive(top = ''): Promise<Buffer> {
+  return zipOf([
+    [`${top}annotations/instances_train.json`, path.join(ANNOTATIONS, 'instances_train.json')],
+    [`${top}annotations/instances_val.json`, path.join(ANNOTATIONS, 'instances_val.json')],
+    [`${top}annotations/captions_val.json`, path.join(ANNOTATIONS, 'captions_val.json')],
+    ...(await imagesOf('train', `${top}train`)),
+    ...(await imagesOf('val', `${top}val`)),
+  ]);
+}
+
+/** POSTs an archive as a form's `file` field, as browsers and `curl -F` do. */
+async function uploadForm(server: TestServer, archive: Buffer, fileName: string, query = '', headers: Record<string, string> = {}): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new Blob([archive], { type: 'application/zip' }), fileName);
+  return fetch(`${server.url}/datasets/upload${query}`, { method: 'POST', body: form, headers });
+}
+
+/** POSTs an archive as the body itself. */
+function uploadZip(server: TestServer, archive: Buffer, query = ''): Promise<Response> {
+  return fetch(`${server.url}/datasets/upload${query}`, { method: 'POST', body: archive, headers: { 'content-type': 'application/zip' } });
+}
+
+/** Uploads, expects the 202, and follows the job to its end. */
+async function uploadAndFollow(server: TestServer, response: Promise<Response>): Promise<{ accepted: any; events: ReceivedEvent[]; terminal: ReceivedEvent }> {
+  const answer = await response;
+  const accepted = (await answer.json()) as any;
+  expect(answer.status, JSON.stringify(accepted)).to.equal(202);
+  const events = await followJob(server.url, accepted.job_id);
+  return { accepted, events, terminal: terminalOf(events)! };
+}
+
+/** Resolves with the next job of `server` to end (the pipeline says so on its diagnostics channel). */
+function nextJobEnd(server: TestServer): Promise<JobEndedMessage> {
+  return new Promise((resolve) => {
+    const listener = (message: unknown) => {
+      const m = message as JobEndedMessage;
+      if (m.owner !== server.service.jobs) return;
+      unsubscribe(CHANNELS.jobEnded.name, listener);
+      resolve(m);
+    };
+    subscribe(CHANNELS.jobEnded.name, listener);
+  });
+}
+
+describe('POST /datasets/upload', function () {
+  this.timeout(60_000);
+  const server = useTestServer();
+
+  it('takes a COCO-layout zip from a form, and ingests every split into one dataset named after it, as one job', async () => {
+    const { accepted, events, terminal } = await uploadAndFollow(server, uploadForm(server, await cocoArchive(), 'coco-sample.zip'));
+    expect(accepted).to.include({ archive: 'coco-sample.zip' });
+    expect(accepted.status).to.be.oneOf(['queued', 'running']);
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    expect(terminal.data).to.include({ layout: 'coco', image_count: 20, annotation_count: 76, category_count: 10 });
+    expect(terminal.data.message).to.match(/from a coco archive \(splits train, val\)/);
+    expect((terminal.data.splits as any[]).map((s) => [s.split, s.image_count])).to.deep.equal([
+      ['train', 8],
+      ['val', 12],
+    ]);
+    // One stream: the bytes, the unpacking, then each split's stages, tagged with the split.
+    const stages = events.filter((e) => e.event === 'progress').map((e) => `${String(e.data.split ?? '')}:${String(e.data.stage)}`);
+    expect(stages).to.include.members([':upload', ':unpack', 'train:images', 'train:thumbnails', 'val:images', 'val:thumbnails']);
+    expect(stages.indexOf(':unpack')).to.be.below(stages.indexOf('train:images'));
+    const upload = events.find((e) => e.data.stage === 'upload' && e.data.current === e.data.total);
+    expect(upload, 'the upload stage reaches its total').to.not.equal(undefined);
+    const warning = events.find((e) => e.event === 'warning');
+    expect(warning?.data).to.include({ code: 'UPLOAD_FILES_IGNORED' });
+    expect(warning?.data.message).to.include('annotations/captions_val.json');
+
+    const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
+    expect(dataset).to.include({ name: 'coco-sample', status: 'ready', image_count: 20 });
+    expect(dataset.split_names).to.have.members(['train', 'val']);
+    const { body: job } = await getJson(`${server.url}/jobs/${accepted.job_id}`);
+    expect(job).to.include({ kind: 'upload', archive: 'coco-sample.zip', status: 'complete' });
+    // The images stay with the dataset: a thumbnail is served, and made again on demand.
+    const { body: page } = await getJson(`${server.url}/samples?dataset_id=${accepted.dataset_id}&limit=1`);
+    const image = await fetch(`${server.url}/images/${accepted.dataset_id}/${page.items[0].id}?size=large`);
+    expect(image.status).to.equal(200);
+    expect(image.headers.get('content-type')).to.equal('image/webp');
+  });
+
+  it('exports an uploaded split as the file that went in', async () => {
+    const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, await cocoArchive('wrapped/'), '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    const exported = await (await fetch(`${server.url}/datasets/${accepted.dataset_id}/export?split=val`)).json();
+    expect(exported).to.deep.equal(JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8')));
+  });
+
+  it("takes a Roboflow export as a zip body, keeping its extra category named after the project as it is", async () => {
+    const val = JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8'));
+    const roboflow = {
+      ...val,
+      categories: [{ id: 0, name: 'my-project', supercategory: 'none' }, ...val.categories.map((c: any) => ({ ...c, supercategory: 'my-project' }))],
+    };
+    const archive = await zipOf([
+      ['README.roboflow.txt', Buffer.from('exported from roboflow')],
+      ['valid/_annotations.coco.json', Buffer.from(JSON.stringify(roboflow))],
+      ...(await imagesOf('val', 'valid')),
+    ]);
+    const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, archive, '?dataset_name=From%20Roboflow&file_name=my-project.v1.coco.zip'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    expect(terminal.data).to.include({ layout: 'roboflow', image_count: 12, category_count: 11 });
+    expect(accepted.archive).to.equal('my-project.v1.coco.zip');
+    const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
+    expect(dataset).to.include({ name: 'From Roboflow' });
+    expect(dataset.split_names).to.deep.equal(['valid']);
+    expect(dataset.categories.find((c: any) => c.id === 0)).to.include({ name: 'my-project', supercategory: 'none' });
+  });
+
+  it('takes a CVAT export and answers with the job\'s event stream when asked for one', async () => {
+    const archive = await zipOf([
+      ['annotations/instances_default.json', path.join(ANNOTATIONS, 'instances_val.json')],
+      ...(await imagesOf('val', 'images/default')),
+    ]);
+    const form = new FormData();
+    form.append('file', new Blob([archive]), 'task_7.zip');
+    const response = await fetch(`${server.url}/datasets/upload`, { method: 'POST', body: form, headers: { accept: 'text/event-stream' } });
+    expect(response.headers.get('content-type')).to.match(/^text\/event-stream/);
+    const events = await readEventStream(response);
+    const terminal = terminalOf(events)!;
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    expect(terminal.data).to.include({ layout: 'cvat', image_count: 12 });
+    expect(events[0]!.data).to.include({ stage: 'upload' });
+  });
+
+  it('fails an archive of no known layout, naming what it found, and leaves an empty failed dataset without its files', async () => {
+    const archive = await zipOf([['photos/a.jpg', path.join(IMAGES, 'val', '000000000139.jpg')], ['labels.json', Buffer.from('{}')]]);
+    const { accepted, terminal } = await uploadAndFollow(server, uploadForm(server, archive, 'odd.zip'));
+    expect(terminal.event).to.equal('failed');
+    expect(terminal.data.code).to.equal('UPLOAD_REJECTED');
+    expect(terminal.data.message).to.match(/not a layout this service knows .*labels\.json, photos\//);
+    const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
+    expect(dataset).to.include({ status: 'failed', image_count: 0 });
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+  });
+
+  it('refuses a hostile archive (an entry climbing out with ../) before writing outside its folder', async () => {
+    const good = await zipOf([['annotations/instances_val.json', Buffer.from('{}')], ['val/x.jpg', Buffer.from('x')]]);
+    // yazl will not write such a name: the bytes of one as long are rewritten to it.
+    const evil = Buffer.from(good.toString('latin1').replaceAll('val/x.jpg', '../xx.jpg'), 'latin1');
+    const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, evil));
+    expect(terminal.event).to.equal('failed');
+    expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+    expect(terminal.data.message).to.include('../xx.jpg: leaves the archive');
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+  });
+
+  it('takes back the splits it had committed when a later one fails, so nothing half-done looks ready', async () => {
+    const val = JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8'));
+    val.annotations[3].bbox = 'wide';
+    const archive = await zipOf([
+      ['annotations/instances_train.json', path.join(ANNOTATIONS, 'instances_train.json')],
+      ['annotations/instances_val.json', Buffer.from(JSON.stringify(val))],
+      ...(await imagesOf('train', 'train')),
+      ...(await imagesOf('val', 'val')),
+    ]);
+    const { accepted, events, terminal } = await uploadAndFollow(server, uploadForm(server, archive, 'half.zip'));
+    expect(events.some((e) => e.data.split === 'train' && e.data.stage === 'thumbnails' && e.data.done)).to.equal(true);
+    expect(terminal.event).to.equal('failed');
+    expect(terminal.data.code).to.equal('INVALID_ANNOTATION_FILE');
+    // The message names the file, the record and the field, and not where the service keeps it.
+    expect(terminal.data.message).to.match(/instances_val\.json: annotations\[3\]\.bbox/);
+    expect(terminal.data.message).to.not.include(server.dataDir);
+    const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
+    expect(dataset).to.include({ status: 'failed', image_count: 0, annotation_count: 0, category_count: 0 });
+    expect(dataset.split_names).to.deep.equal([]);
+    const { body: samples } = await getJson(`${server.url}/samples?dataset_id=${accepted.dataset_id}`);
+    expect(samples.items).to.deep.equal([]);
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+  });
+
+  it('deletes the upload with its dataset', async () => {
+    const { accepted, terminal } = await uploadAndFollow(server, uploadForm(server, await cocoArchive(), 'to-delete.zip', '?thumbnails=none'));
+    expect(terminal.event).to.equal('complete');
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.include(String(accepted.dataset_id));
+    expect((await fetch(`${server.url}/datasets/${accepted.dataset_id}`, { method: 'DELETE' })).status).to.equal(204);
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+  });
+
+  it('refuses other bodies with 415, and a form without a file field with 400', async () => {
+    const json = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(json.status).to.equal(415);
+    expect(json.body.error.message).to.match(/multipart\/form-data with a "file" field, or an application\/zip body/);
+    const form = new FormData();
+    form.append('archive', new Blob([Buffer.from('PK')]), 'x.zip');
+    const noFile = await getJson(`${server.url}/datasets/upload`, { method: 'POST', body: form });
+    expect(noFile.status).to.equal(400);
+    expect(noFile.body.error.message).to.match(/no file field named "file"/);
+  });
+
+  it('marks the job failed when the client stops sending halfway, and goes on serving', async () => {
+    const archive = await cocoArchive();
+    const ended = nextJobEnd(server);
+    const { port } = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/datasets/upload', headers: { 'content-type': 'application/zip', 'content-length': archive.length } });
+      req.on('error', () => resolve());
+      req.write(archive.subarray(0, archive.length / 2), () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    expect(await ended).to.include({ kind: 'upload', status: 'failed' });
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=1`);
+    expect(jobs.items[0].error).to.include({ code: 'UPLOAD_INCOMPLETE' });
+    expect(jobs.items[0].error.message).to.match(/the upload stopped after \d+ bytes of \d+/);
+    expect((await getJson(`${server.url}/healthz`)).status).to.equal(200);
+  });
+});
+
+describe('POST /datasets/upload past MAX_UPLOAD_BYTES', function () {
+  this.timeout(60_000);
+  const server = useTestServer({ MAX_UPLOAD_BYTES: '4096' });
+
+  it('answers 413 to a body whose length says it is too large, before reading it or making a dataset', async () => {
+    const before = (await getJson(`${server.url}/datasets`)).body.items.length;
+    const response = await uploadForm(server, Buffer.alloc(64 * 1024), 'big.zip');
+    expect(response.status).to.equal(413);
+    expect(((await response.json()) as any).error).to.include({ code: 'PAYLOAD_TOO_LARGE' });
+    expect((await getJson(`${server.url}/datasets`)).body.items.length).to.equal(before);
+  });
+
+  it('stops a body sent without a length at the bound, with 413, and fails its job', async () => {
+    const chunks = [Buffer.alloc(3000), Buffer.alloc(3000), Buffer.alloc(3000)];
+    const body = new ReadableStream({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${server.url}/datasets/upload`, { method: 'POST', body, headers: { 'content-type': 'application/zip' }, duplex: 'half' } as RequestInit);
+    expect(response.status).to.equal(413);
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=1`);
+    expect(jobs.items[0]).to.include({ kind: 'upload', status: 'failed' });
+    expect(jobs.items[0].error).to.include({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+});
