@@ -35,16 +35,34 @@ async function api(path, init) {
 
 let source = null;
 
-function showJob(jobId) {
+const stageRow = (stage) =>
+  el('div', { class: 'stage', 'data-stage': stage }, el('span', { class: 'name' }, stage), ' ', el('span', { class: 'muted count' }, ''), el('progress', { max: 1 }));
+
+/** Shows a stage's figures in its row: `current / total` and the bar (indeterminate while the total is unknown). */
+function setStage(row, p) {
+  row.querySelector('.name').textContent = p.split ? `${p.split} · ${p.stage}` : p.stage;
+  row.querySelector('.count').textContent = p.total === null ? `${p.current}` : `${p.current} / ${p.total}`;
+  const bar = row.querySelector('progress');
+  if (p.total === null) bar.removeAttribute('value');
+  else {
+    bar.max = Math.max(p.total, 1);
+    bar.value = p.total === 0 ? 1 : p.current;
+  }
+}
+
+/** The job card, emptied, with a row per stage the job will have. */
+function resetJob(title, stageNames) {
   source?.close();
   $('#job').hidden = false;
-  $('#job-id').textContent = jobId;
+  $('#job-id').textContent = title;
   $('#job-message').textContent = 'waiting for the first event…';
   $('#job-message').className = '';
+  $('#stages').replaceChildren(...stageNames.map(stageRow));
+}
+
+function showJob(jobId, kind = 'ingest') {
+  resetJob(jobId, kind === 'upload' ? ['upload', 'unpack', ...STAGES] : STAGES);
   const stages = $('#stages');
-  const stageRow = (stage) =>
-    el('div', { class: 'stage', 'data-stage': stage }, el('span', {}, stage), ' ', el('span', { class: 'muted count' }, ''), el('progress', { max: 1 }));
-  stages.replaceChildren(...STAGES.map(stageRow));
   $('#job-cancel').hidden = false;
   $('#job-cancel').onclick = () => api(`/jobs/${jobId}`, { method: 'DELETE' }).catch(() => undefined);
   source = new EventSource(`/jobs/${jobId}/events`);
@@ -56,15 +74,7 @@ function showJob(jobId) {
       row = stageRow(p.stage);
       stages.insertBefore(row, stages.querySelector('[data-stage="thumbnails"]'));
     }
-    if (row) {
-      row.querySelector('.count').textContent = p.total === null ? `${p.current}` : `${p.current} / ${p.total}`;
-      const bar = row.querySelector('progress');
-      if (p.total === null) bar.removeAttribute('value');
-      else {
-        bar.max = Math.max(p.total, 1);
-        bar.value = p.total === 0 ? 1 : p.current;
-      }
-    }
+    if (row) setStage(row, p);
     $('#job-message').textContent = p.message;
   });
   source.addEventListener('warning', (e) => {
@@ -102,6 +112,74 @@ async function loadDatasets() {
   );
   const select = $('#ingest-form select[name="dataset_id"]');
   select.replaceChildren(el('option', { value: '' }, 'a new dataset'), ...items.map((d) => el('option', { value: d.id }, `${d.name} (#${d.id})`)));
+}
+
+// ---- upload: a zip from the drop zone or the file picker ----
+
+/**
+ * Sends the archive with XMLHttpRequest, whose upload progress fetch does not
+ * give, showing the bytes sent in the job card's `upload` row; once the service
+ * has it all (202), the job's own events take over: unpacking, then each split.
+ */
+function uploadArchive(file) {
+  const form = new FormData($('#upload-form'));
+  const query = new URLSearchParams({ thumbnails: form.get('thumbnails') });
+  if (form.get('dataset_name')) query.set('dataset_name', form.get('dataset_name'));
+  const body = new FormData();
+  body.append('file', file, file.name);
+  $('#upload-error').textContent = '';
+  resetJob(`uploading ${file.name}`, ['upload']);
+  $('#job-cancel').hidden = true;
+  const row = $('#stages [data-stage="upload"]');
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', `/datasets/upload?${query}`);
+  xhr.responseType = 'json';
+  xhr.upload.addEventListener('progress', (e) => {
+    setStage(row, { stage: 'upload', current: e.loaded, total: e.lengthComputable ? e.total : null });
+    $('#job-message').textContent = `sending ${(e.loaded / 1048576).toFixed(1)} MB…`;
+  });
+  xhr.addEventListener('load', () => {
+    if (xhr.status === 202) {
+      showJob(xhr.response.job_id, 'upload');
+      loadDatasets();
+      return;
+    }
+    const message = xhr.response?.error?.message ?? `${xhr.status} ${xhr.statusText}`;
+    $('#upload-error').textContent = message;
+    $('#job-message').textContent = `failed: ${message}`;
+    $('#job-message').className = 'error';
+    loadDatasets();
+  });
+  xhr.addEventListener('error', () => {
+    $('#upload-error').textContent = 'the upload was cut off before the service answered';
+  });
+  xhr.send(body);
+}
+
+{
+  const zone = $('#drop-zone');
+  const input = $('#upload-file');
+  input.addEventListener('change', () => {
+    if (input.files.length > 0) uploadArchive(input.files[0]);
+    input.value = '';
+  });
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    if (!/\.zip$/i.test(file.name)) {
+      $('#upload-error').textContent = `${file.name} is not a .zip`;
+      return;
+    }
+    uploadArchive(file);
+  });
+  $('#upload-form').addEventListener('submit', (e) => e.preventDefault());
 }
 
 $('#ingest-form').addEventListener('submit', async (event) => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -6,6 +6,7 @@ import { cocoCounts } from '../../helpers/cocoCounts.js';
 import { makeDataset } from '../../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, terminalOf } from '../../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../../helpers/startTestServer.js';
+import { zipOf, type ZipEntry } from '../../helpers/zipOf.js';
 
 /** Debian's Chromium (`apt-get install chromium`, done by .ci/run); CHROMIUM_PATH overrides. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -109,6 +110,39 @@ describe('the browser view (headless Chromium)', function () {
     expect(await page.textContent('#page-info')).to.equal('120 of 120');
     expect(new Set(cursors).size).to.be.greaterThanOrEqual(2);
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
+  it('uploads a zip dropped on the drop zone, showing the bytes sent, the unpacking and each split until complete', async () => {
+    const entries: ZipEntry[] = [
+      ['my-export/annotations/instances_val.json', path.join(SAMPLE_DIR, 'annotations/instances_val.json')],
+      ...readdirSync(path.join(SAMPLE_DIR, 'images/val')).map((name): ZipEntry => [`my-export/val/${name}`, path.join(SAMPLE_DIR, 'images/val', name)]),
+    ];
+    const archive = await zipOf(entries);
+    await page.goto(`${server.url}/`);
+    await page.fill('#upload-form input[name=dataset_name]', 'dropped');
+    // A drop as the browser makes it: a DataTransfer holding the file.
+    const dataTransfer = await page.evaluateHandle((base64) => {
+      const bytes = Uint8Array.from((globalThis as any).atob(base64), (c: string) => c.charCodeAt(0));
+      const transfer = new (globalThis as any).DataTransfer();
+      transfer.items.add(new (globalThis as any).File([bytes], 'my-export.zip', { type: 'application/zip' }));
+      return transfer;
+    }, archive.toString('base64'));
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+    await page.waitForSelector('#job-message.status-ready');
+    expect(await page.textContent('#job-message')).to.match(/^complete: ingested 12 images, 46 annotations and 10 categories from a coco archive \(splits val\)/);
+    expect(await page.textContent('[data-stage=upload] .count')).to.match(/^(\d+) \/ \1$/);
+    expect(await page.textContent('[data-stage=unpack] .count')).to.equal(`${entries.length} / ${entries.length}`);
+    expect(await page.textContent('[data-stage=thumbnails] .name')).to.equal('val · thumbnails');
+    expect(await page.textContent('[data-stage=thumbnails] .count')).to.equal('12 / 12');
+    await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll('#datasets tbody td:first-child')].some((td: any) => td.textContent === 'dropped'));
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
+  it('says why an upload was refused, from the file picker too', async () => {
+    await page.goto(`${server.url}/`);
+    await page.setInputFiles('#upload-file', { name: 'notes.zip', mimeType: 'application/zip', buffer: await zipOf([['notes.txt', Buffer.from('hello')]]) });
+    await page.waitForSelector('#job-message.error');
+    expect(await page.textContent('#job-message')).to.match(/^failed: uploaded archive: not a layout this service knows .*notes\.txt/);
   });
 
   describe('what each format shows', () => {
