@@ -1,3 +1,6 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /** A job event as the service streams it. */
@@ -36,6 +39,32 @@ export class ServiceClient {
 
   async delete(path: string): Promise<any> {
     return this.#json(await this.#fetch(path, { method: 'DELETE' }));
+  }
+
+  /**
+   * POSTs a file as an `application/zip` body, streamed from disk with its
+   * length, calling `onProgress` with the bytes sent. @throws as {@link get}.
+   */
+  async upload(path: string, file: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<any> {
+    const { size } = await stat(file);
+    let sent = 0;
+    const counted = createReadStream(file).pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          sent += chunk.length;
+          onProgress(sent, size);
+          done(null, chunk);
+        },
+      }),
+    );
+    const init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/zip', 'content-length': String(size) },
+      body: Readable.toWeb(counted) as ReadableStream,
+      duplex: 'half',
+      ...(signal ? { signal } : {}),
+    };
+    return this.#json(await this.#fetch(path, init as RequestInit));
   }
 
   /** A streamed body (an export), as the response. */

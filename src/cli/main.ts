@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ingestCommand } from './ingestCommand.js';
 import { ServiceClient } from './ServiceClient.js';
+import { uploadCommand } from './uploadCommand.js';
 
 // `coco-ingest`: the service, its queue worker, and a client of a running service.
 const program = new Command('coco-ingest').description('Stream COCO datasets into DuckDB with WebP thumbnails.').showHelpAfterError();
@@ -36,6 +37,22 @@ program
     process.exitCode = await ingestCommand(
       client(options.server),
       { annotationPath, imageDir, name: options.name, split: options.split, datasetId: options.datasetId, thumbnails: options.thumbnails, maskDir: options.maskDir, onInvalid: options.onInvalid },
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+  });
+
+program
+  .command('upload')
+  .description('upload a zip of a dataset (COCO, Roboflow or CVAT layout) to a running service and ingest every split in it, with live progress')
+  .argument('<archive>', 'the .zip file, on this machine')
+  .option(...serverOption)
+  .option('--name <name>', 'the dataset\'s name (default: the archive\'s)')
+  .option('--thumbnails <mode>', 'all, none, or a number of images per split')
+  .option('--on-invalid <mode>', 'fail (default) or skip invalid records')
+  .action(async (archive: string, options: Record<string, any>) => {
+    process.exitCode = await uploadCommand(
+      client(options.server),
+      { archive, name: options.name, thumbnails: options.thumbnails, onInvalid: options.onInvalid },
       { stdout: process.stdout, stderr: process.stderr },
     );
   });

@@ -1,32 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { getJson } from '../helpers/sse.js';
-import { REPO_ROOT, SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
-
-const CLI = path.join(REPO_ROOT, 'dist/src/cli/main.js');
-
-/** Starts the command; `done` resolves when it exits. `onStdout` sees its output as it comes. */
-function start(argv: string[], onStdout: (text: string, child: ChildProcess) => void = () => undefined, options: { viaTerminal?: boolean } = {}) {
-  // A pseudo-terminal through util-linux's `script`, so that stdout is a TTY as in a terminal.
-  const child = options.viaTerminal
-    ? spawn('script', ['-qfec', [process.execPath, CLI, ...argv].map((a) => `'${a}'`).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    stdout += d.toString();
-    onStdout(d.toString(), child);
-  });
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-  return { child, done };
-}
-
-const run = (argv: string[], onStdout?: (text: string, child: ChildProcess) => void, options?: { viaTerminal?: boolean }) => start(argv, onStdout, options).done;
+import { run } from '../helpers/runCli.js';
+import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 describe('the coco-ingest command', function () {
   this.timeout(60_000);

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { EXIT, followJobCommand, progressFor, type CommandIo } from './followJobCommand.js';
+import type { ServiceClient } from './ServiceClient.js';
+
+/** Options of `coco-ingest upload`. */
+export interface UploadCommandOptions {
+  archive: string;
+  name?: string | undefined;
+  thumbnails?: string | undefined;
+  onInvalid?: string | undefined;
+}
+
+/**
+ * Uploads a zip of a dataset from this machine to a running service (its
+ * bytes as a progress bar of their own), then follows the job the service made
+ * of it: unpacking, then each split. Ctrl-C while sending stops the upload
+ * (the service fails its job); after, it cancels the job.
+ */
+export async function uploadCommand(client: ServiceClient, options: UploadCommandOptions, io: CommandIo): Promise<number> {
+  const query = new URLSearchParams({ file_name: path.basename(options.archive) });
+  if (options.name !== undefined) query.set('dataset_name', options.name);
+  if (options.thumbnails !== undefined) query.set('thumbnails', options.thumbnails);
+  if (options.onInvalid !== undefined) query.set('on_invalid', options.onInvalid);
+  const progress = progressFor(io);
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  let job: { job_id: string; events_url: string };
+  try {
+    job = await client.upload(`/datasets/upload?${query}`, options.archive, (sent, total) => progress.update('upload', sent, total), stop.signal);
+  } catch (err) {
+    progress.stop();
+    if (stop.signal.aborted) {
+      io.stderr.write('coco-ingest: interrupted: the upload was stopped before it ended\n');
+      return EXIT.interrupted;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return followJobCommand(client, job, io, progress);
+}

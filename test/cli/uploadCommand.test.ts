@@ -1,0 +1,51 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { getJson } from '../helpers/sse.js';
+import { run } from '../helpers/runCli.js';
+import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
+
+describe('coco-ingest upload', function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let archive: string;
+
+  before(async () => {
+    server = await startTestServer();
+    const entries: ZipEntry[] = [['annotations/instances_val.json', path.join(SAMPLE_DIR, 'annotations/instances_val.json')]];
+    for (const name of await readdir(path.join(SAMPLE_DIR, 'images/val'))) entries.push([`val/${name}`, path.join(SAMPLE_DIR, 'images/val', name)]);
+    archive = path.join(server.scratch, 'street-scenes.zip');
+    await writeFile(archive, await zipOf(entries));
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('uploads a zip through a pipe: plain lines, then the summary of each split, exit 0', async () => {
+    const { code, stdout, stderr } = await run(['upload', archive, '--server', server.url]);
+    expect(code, stderr).to.equal(0);
+    expect(stdout).to.match(/coco archive: ingested 12 images, 46 annotations and 10 categories/);
+    expect(stdout).to.match(/^ {2}split val: images 12, annotations 46, categories 10$/m);
+    expect(stdout).to.match(/thumbnails 12 made, 0 failed/);
+    expect(stdout).not.to.include('\u001b[');
+    const { body } = await getJson(`${server.url}/datasets`);
+    expect(body.items.find((d: any) => d.name === 'street-scenes')).to.include({ status: 'ready', image_count: 12 });
+  });
+
+  it('draws a bar for the bytes sent, the unpacking and each split\'s stages on a terminal', async () => {
+    const { code, stdout } = await run(['upload', archive, '--server', server.url, '--name', 'from a terminal', '--thumbnails', 'none'], undefined, { viaTerminal: true });
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/upload\s*\|[█░]+\| (\d+)\/\1/);
+    expect(stdout).to.match(/unpack\s*\|[█░]+\| 13\/13/);
+    expect(stdout).to.match(/val images\s*\|[█░]+\| 12\/12/);
+  });
+
+  it('exits 1 with the service\'s reason when the archive is refused', async () => {
+    const notes = path.join(server.scratch, 'notes.zip');
+    await writeFile(notes, await zipOf([['notes.txt', Buffer.from('hello')]]));
+    const { code, stderr } = await run(['upload', notes, '--server', server.url]);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/coco-ingest: failed: uploaded archive: not a layout this service knows .*notes\.txt/);
+  });
+});
