@@ -1,24 +1,22 @@
-import { CHANNELS, type JobEndedMessage } from '../diagnostics/channels.js';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { UploadLimits } from '../config.js';
 import type { Logger } from 'pino';
+import type { UploadLimits } from '../config.js';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
-import { AppError, conflict, notFound, toAppError } from '../errors.js';
-import { ingestDataset, type IngestServices, type ThumbnailMode, type OnInvalid } from '../pipeline/ingestDataset.js';
-import { loadPredictions } from '../pipeline/loadPredictions.js';
-import type { PluginRunner } from '../plugins/PluginRunner.js';
-import { Job, type JobKind } from './Job.js';
-import { JobLifecycle } from './JobLifecycle.js';
-import { ProgressThrottle } from './ProgressThrottle.js';
-import type { JobFailure } from './JobLifecycle.js';
-import type { IngestOptions } from '../pipeline/ingestDataset.js';
+import { CHANNELS, type JobEndedMessage } from '../diagnostics/channels.js';
+import { AppError, conflict, notFound } from '../errors.js';
+import type { IngestServices, OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
 import type { IngestWarning, StageProgress } from '../pipeline/progress.js';
-import { ingestUpload } from '../uploads/ingestUpload.js';
+import type { PluginRunner } from '../plugins/PluginRunner.js';
 import { nameFromArchive } from '../uploads/nameFromArchive.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
-import { ingestSplitOfUpload } from './ingestSplitOfUpload.js';
+import { completeMessage } from './completeMessage.js';
+import { Job, type JobKind } from './Job.js';
+import { jobFailure } from './jobFailure.js';
+import { JobLifecycle, type JobFailure } from './JobLifecycle.js';
+import { jobWork } from './jobWork.js';
+import { ProgressThrottle } from './ProgressThrottle.js';
+import { receiveArchive, type ReceiveUpload, type UploadRequest } from './receiveArchive.js';
 
 /** Options of {@link JobManager}. */
 export interface JobManagerOptions {
@@ -31,25 +29,6 @@ export interface JobManagerOptions {
   /** Where uploads go and what they may be; default none (uploads are refused). */
   uploads?: { folders: UploadFolders; limits: UploadLimits };
 }
-
-/** What `POST /datasets/upload` asks for, after validation. */
-export interface UploadRequest {
-  /** Null: named after the archive. */
-  datasetName: string | null;
-  /** The archive's name as the client gave it, for the job's record; null: the form's file name, once it is read. */
-  archiveName: string | null;
-  thumbnails: ThumbnailMode;
-  onInvalid: OnInvalid;
-}
-
-/**
- * Streams an upload's body into `target`: the route's side of an upload, run
- * by the manager as the job's first stage.
- */
-export type ReceiveUpload = (
-  target: string,
-  options: { signal: AbortSignal; onProgress: (received: number, total: number | null) => void },
-) => Promise<{ bodyBytes: number; fileName: string | null }>;
 
 /** What `POST /datasets/ingest` or `POST /datasets/{id}/predictions` asks for, after validation and path checks. */
 export interface SubmitRequest {
@@ -87,7 +66,7 @@ export class JobManager {
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];
   readonly #running = new Map<string, Promise<void>>();
-  readonly #uploads: JobManagerOptions['uploads'] | null;
+  readonly #uploads: NonNullable<JobManagerOptions['uploads']> | null;
   #closing = false;
 
   constructor(services: IngestServices, plugins: PluginRunner, repo: DatasetRepository, log: Logger, options: JobManagerOptions = {}) {
@@ -173,31 +152,13 @@ export class JobManager {
   }
 
   async #receive(job: Job, request: UploadRequest, receive: ReceiveUpload): Promise<void> {
-    const folders = this.#uploads!.folders;
     const throttle = this.#throttleFor(job);
-    const progress = (current: number, total: number | null, done = false): StageProgress => ({
-      stage: 'upload',
-      current,
-      total,
-      done,
-      message: `received ${megabytes(current)}${total === null ? '' : ` of ${megabytes(total)}`} MB`,
-    });
     try {
-      await mkdir(folders.forDataset(job.spec.datasetId), { recursive: true });
-      const { bodyBytes, fileName } = await receive(folders.archiveOf(job.spec.datasetId), {
-        signal: job.controller.signal,
-        onProgress: (received, total) => throttle.push(progress(received, total)),
-      });
-      if (request.archiveName === null && fileName !== null) {
-        // A form names its file only in the part's header, after the job was made.
-        job.spec.annotationPath = nameFromArchive(fileName) + '.zip';
-        await this.#repo.nameUpload(job.id, job.spec.annotationPath, request.datasetName ?? nameFromArchive(fileName));
-      }
-      throttle.push(progress(bodyBytes, bodyBytes, true));
+      await receiveArchive(job, request, receive, { folders: this.#uploads!.folders, repo: this.#repo, onProgress: (p) => throttle.push(p) });
     } catch (err) {
       throttle.flush();
-      const error = toAppError(job.controller.signal.aborted ? (job.controller.signal.reason ?? err) : err);
-      if (!job.finished) await this.#settleFailure(job, error.code === 'CANCELLED' ? 'cancelled' : 'failed', { code: error.code, message: error.message });
+      const { status, failure, error } = jobFailure(err, job.controller.signal);
+      if (!job.finished) await this.#settleFailure(job, status, failure);
       throw error;
     } finally {
       throttle.close();
@@ -297,7 +258,8 @@ export class JobManager {
     try {
       await lifecycle.started();
       log.info({ file: job.spec.annotationPath, kind: job.spec.kind }, 'job started');
-      const summary = await this.#work(job, lifecycle, { signal: job.controller.signal, onProgress: (p) => throttle.push(p), onWarning }, log);
+      const context = { services: this.#services, repo: this.#repo, plugins: this.#plugins, uploads: this.#uploads, log };
+      const summary = await jobWork(job, lifecycle, context, { signal: job.controller.signal, onProgress: (p) => throttle.push(p), onWarning });
       throttle.flush();
       await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
       job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary });
@@ -305,34 +267,14 @@ export class JobManager {
       log.info({ summary }, 'job complete');
     } catch (err) {
       throttle.flush();
-      const error = toAppError(job.controller.signal.aborted ? (job.controller.signal.reason ?? err) : err);
-      const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      const message = error.expose ? this.#withoutUploadFolder(job, error.message) : `internal error (${error.code}); see the service log`;
+      const { status, failure } = jobFailure(err, job.controller.signal);
+      failure.message = this.#withoutUploadFolder(job, failure.message);
       if (status === 'failed') log.error({ err }, 'job failed');
-      else log.info({ reason: message }, 'job cancelled');
-      await this.#settleFailure(job, status, { code: error.code, message }, lifecycle);
+      else log.info({ reason: failure.message }, 'job cancelled');
+      await this.#settleFailure(job, status, failure, lifecycle);
     } finally {
       throttle.close();
     }
-  }
-
-  /** What a job of each kind does once it runs. */
-  async #work(job: Job, lifecycle: JobLifecycle, options: IngestOptions, log: Logger): Promise<Record<string, unknown>> {
-    const request = { ...job.spec, jobId: job.id };
-    if (job.spec.kind === 'ingest') return ingestDataset(request, this.#services, lifecycle, options);
-    if (job.spec.kind === 'predictions') return loadPredictions({ ...request, name: job.spec.split }, this.#services, lifecycle, options);
-    const { folders, limits } = this.#uploads!;
-    const id = job.spec.datasetId;
-    const place = { archive: folders.archiveOf(id), files: folders.filesOf(id), bodyBytes: job.stages.upload?.current ?? 0 };
-    const deps = {
-      services: this.#services,
-      repo: this.#repo,
-      plugins: this.#plugins,
-      onStoreFailed: (err: unknown) => log.warn({ err }, 'could not store the final timings of a committed split'),
-    };
-    const summary = await ingestUpload(place, limits, (split, o) => ingestSplitOfUpload(job, split, deps, o), options);
-    const dataset = await this.#repo.getDataset(id);
-    return { dataset_id: id, job_id: job.id, ...summary, category_count: Number(dataset.category_count) };
   }
 
   /** An upload's messages name its files as the archive does, not where this service keeps them. */
@@ -389,34 +331,4 @@ export class JobManager {
     const finished = [...this.#jobs.values()].filter((j) => j.finished);
     for (const job of finished.slice(0, Math.max(0, finished.length - this.#keepFinished))) this.#jobs.delete(job.id);
   }
-}
-
-const megabytes = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
-
-/** The `complete` event's counts and sentence. */
-function completeMessage(summary: Record<string, unknown>): { current: number; total: number; message: string } {
-  const seconds = (Number(summary.duration_ms) / 1000).toFixed(1);
-  if (Array.isArray(summary.splits)) {
-    const images = Number(summary.image_count);
-    const splits = (summary.splits as { split: string }[]).map((s) => s.split).join(', ');
-    return {
-      current: images,
-      total: images,
-      message:
-        `ingested ${images} images, ${String(summary.annotation_count)} annotations and ${String(summary.category_count)} categories ` +
-        `from a ${String(summary.layout)} archive (splits ${splits}) in ${seconds} s`,
-    };
-  }
-  if (summary.format === 'results') {
-    const n = Number(summary.prediction_count);
-    return { current: n, total: n, message: `loaded ${n} predictions as "${String(summary.name)}" in ${seconds} s` };
-  }
-  const images = Number(summary.image_count);
-  return {
-    current: images,
-    total: images,
-    message:
-      `ingested ${images} images, ${String(summary.annotation_count)} annotations and ` +
-      `${String(summary.category_count)} categories in ${seconds} s`,
-  };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
-import { toAppError } from '../errors.js';
 import { ingestDataset, type IngestOptions, type IngestServices, type IngestSummary } from '../pipeline/ingestDataset.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
 import type { UploadSplit } from '../uploads/findUploadLayout.js';
 import { Job } from './Job.js';
+import { jobFailure } from './jobFailure.js';
 import { JobLifecycle } from './JobLifecycle.js';
 
 /** What an upload's split needs from the job manager. */
@@ -42,10 +42,8 @@ export async function ingestSplitOfUpload(upload: Job, split: UploadSplit, deps:
     await lifecycle.completed(summary, deps.onStoreFailed);
     return summary;
   } catch (err) {
-    const error = toAppError(options.signal.aborted ? (options.signal.reason ?? err) : err);
-    const status = error.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    const message = error.expose ? error.message : `internal error (${error.code}); see the service log`;
-    await lifecycle.ended(status, { code: error.code, message }, deps.onStoreFailed);
+    const { status, failure } = jobFailure(err, options.signal);
+    await lifecycle.ended(status, failure, deps.onStoreFailed);
     throw err;
   }
 }
