@@ -11,6 +11,7 @@ export type DatasetStatus = 'ingesting' | 'ready' | 'failed' | 'cancelled';
 /** A job row as stored. */
 export interface JobRow {
   id: string;
+  kind: JobKind;
   dataset_id: number;
   split: string;
   status: string;

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, readEventStream, terminalOf } from '../helpers/sse.js';
 import { REPO_ROOT } from '../helpers/startTestServer.js';
+import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
 
 const MAIN = path.join(REPO_ROOT, 'dist/src/server/main.js');
 
@@ -89,6 +90,56 @@ describe('a crash in the middle of an ingest (kill -9), then a restart', functio
       const stderr = await stderrOf(third);
       expect(third.exitCode).to.equal(1);
       expect(stderr).to.match(/could not start: .*(lock|another process)/i);
+    } finally {
+      second.child.kill('SIGTERM');
+      await once(second.child, 'exit');
+    }
+  });
+
+  it('takes back an upload cut by the crash: its committed split, its files and thumbnails go, its dataset is left failed and empty', async () => {
+    const small = await makeDataset(path.join(base, 'upload-a'), 10);
+    const large = await makeDataset(path.join(base, 'upload-b'), 400);
+    const entries: ZipEntry[] = [
+      ['annotations/instances_a.json', small.annotationPath],
+      ['annotations/instances_b.json', large.annotationPath],
+    ];
+    for (const [split, set] of [['a', small], ['b', large]] as const) {
+      for (const name of await readdir(set.imageDir)) entries.push([`${split}/${name}`, path.join(set.imageDir, name)]);
+    }
+    const first = await startProcess(env);
+    const answer = await fetch(`${first.url}/datasets/upload?file_name=two.zip`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/zip' },
+      body: await zipOf(entries),
+    });
+    const upload = (await answer.json()) as any;
+    // Split a is committed; kill while b's thumbnails are being written.
+    const events = await fetch(`${first.url}/jobs/${upload.job_id}/events`);
+    await new Promise<void>((resolve) => {
+      void readEventStream(events, (event) => {
+        if (event.data.split === 'b' && event.data.stage === 'thumbnails' && Number(event.data.current) >= 20 && first.child.exitCode === null) {
+          first.child.kill('SIGKILL');
+          resolve();
+        }
+      }).catch(() => undefined);
+    });
+    await once(first.child, 'exit');
+
+    const second = await startProcess(env);
+    try {
+      const job = (await getJson(`${second.url}/jobs/${upload.job_id}`)).body;
+      expect(job).to.include({ kind: 'upload', status: 'failed' });
+      expect(job.error.code).to.equal('INTERRUPTED');
+      const dataset = (await getJson(`${second.url}/datasets/${upload.dataset_id}`)).body;
+      expect(dataset).to.include({ status: 'failed', image_count: 0, annotation_count: 0 });
+      expect(dataset.split_names).to.deep.equal([]);
+      const splits = (await getJson(`${second.url}/jobs?limit=20`)).body.items.filter((j: any) => j.upload_job_id === upload.job_id);
+      expect(splits.map((j: any) => [j.split, j.status]).sort()).to.deep.equal([
+        ['a', 'cancelled'],
+        ['b', 'failed'],
+      ]);
+      expect(await readdir(path.join(env.DATA_DIR!, 'uploads'))).to.not.include(String(upload.dataset_id));
+      expect(await readdir(path.join(env.DATA_DIR!, 'thumbnails')).catch(() => [])).to.not.include(String(upload.dataset_id));
     } finally {
       second.child.kill('SIGTERM');
       await once(second.child, 'exit');

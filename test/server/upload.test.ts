@@ -92,6 +92,13 @@ describe('POST /datasets/upload', function () {
     expect(dataset.split_names).to.have.members(['train', 'val']);
     const { body: job } = await getJson(`${server.url}/jobs/${accepted.job_id}`);
     expect(job).to.include({ kind: 'upload', archive: 'coco-sample.zip', status: 'complete' });
+    // Each split is an ingest of its own, recorded as part of the upload.
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=10`);
+    const splits = jobs.items.filter((j: any) => j.upload_job_id === accepted.job_id);
+    expect(splits.map((j: any) => [j.kind, j.split, j.status]).sort()).to.deep.equal([
+      ['ingest', 'train', 'complete'],
+      ['ingest', 'val', 'complete'],
+    ]);
     // The images stay with the dataset: a thumbnail is served, and made again on demand.
     const { body: page } = await getJson(`${server.url}/samples?dataset_id=${accepted.dataset_id}&limit=1`);
     const image = await fetch(`${server.url}/images/${accepted.dataset_id}/${page.items[0].id}?size=large`);
@@ -206,6 +213,40 @@ describe('POST /datasets/upload', function () {
     const noFile = await getJson(`${server.url}/datasets/upload`, { method: 'POST', body: form });
     expect(noFile.status).to.equal(400);
     expect(noFile.body.error.message).to.match(/no file field named "file"/);
+  });
+
+  it('cancels an upload whose bytes are still arriving: its uploader hears so, and nothing of it stays', async () => {
+    const archive = await cocoArchive();
+    const { port } = new URL(server.url);
+    const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/datasets/upload', headers: { 'content-type': 'application/zip', 'content-length': archive.length } });
+    const answered = new Promise<{ status: number; body: any }>((resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      });
+      req.on('error', reject);
+    });
+    // The first bytes reach the job: it is listed, and its upload stage has moved.
+    const receiving = new Promise<any>((resolve) => {
+      const check = () => {
+        const job = server.service.jobs.list().find((j) => j.spec.kind === 'upload' && !j.finished);
+        if (job && (job.stages.upload?.current ?? 0) > 0) resolve(job);
+        else setImmediate(check);
+      };
+      check();
+    });
+    req.write(archive.subarray(0, 1024));
+    const job = await receiving;
+    const cancelled = await getJson(`${server.url}/jobs/${job.id}`, { method: 'DELETE' });
+    expect(cancelled.body).to.include({ status: 'cancelled' });
+    const answer = await answered;
+    expect(answer.status).to.equal(409);
+    expect(answer.body.error).to.include({ code: 'CANCELLED' });
+    req.destroy();
+    const { body: dataset } = await getJson(`${server.url}/datasets/${job.spec.datasetId}`);
+    expect(dataset).to.include({ status: 'cancelled' });
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(job.spec.datasetId));
   });
 
   it('marks the job failed when the client stops sending halfway, and goes on serving', async () => {

@@ -55,11 +55,15 @@ export function jobRoutes(router: Router, service: Service): void {
 
 }
 
+/** A stored job in the shape of a live one's JSON (`Job.toJSON`), without its stages. */
 function fromRow(row: JobRow): Record<string, unknown> {
+  const uploadJobId = row.options.upload_job_id;
   return {
     id: row.id,
+    kind: row.kind,
     dataset_id: row.dataset_id,
-    split: row.split,
+    ...(row.kind === 'predictions' ? { predictions: row.split } : row.kind === 'upload' ? { archive: row.annotation_path } : { split: row.split }),
+    ...(typeof uploadJobId === 'string' ? { upload_job_id: uploadJobId } : {}),
     status: row.status,
     annotation_path: row.annotation_path,
     image_dir: row.image_dir,
