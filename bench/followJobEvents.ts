@@ -15,11 +15,11 @@ const TERMINAL = new Set(['complete', 'failed', 'cancelled']);
 
 /**
  * Watches a job like any SSE client: GETs its event stream, parses every event,
- * and notes the moment the terminal one arrives. Resolves when the server ends
- * the stream.
+ * and notes the moment the terminal one arrives (`onEvent` sees each, with the
+ * moment it arrived). Resolves when the server ends the stream.
  * @throws when the stream answers other than 200 or ends without a terminal event.
  */
-export async function followJobEvents(url: string): Promise<FollowedJob> {
+export async function followJobEvents(url: string, onEvent?: (name: string, data: Record<string, unknown>, at: number) => void): Promise<FollowedJob> {
   const response = await fetch(url, { headers: { accept: 'text/event-stream' } });
   if (response.status !== 200 || response.body === null) {
     throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
@@ -30,6 +30,7 @@ export async function followJobEvents(url: string): Promise<FollowedJob> {
     onEvent(message: EventSourceMessage) {
       events++;
       const name = message.event ?? 'message';
+      onEvent?.(name, JSON.parse(message.data) as Record<string, unknown>, performance.now());
       if (terminal === null && TERMINAL.has(name)) {
         terminal = { event: name, data: JSON.parse(message.data) as Record<string, unknown>, terminalAt: performance.now() };
       }

@@ -19,6 +19,7 @@ import { queueScaling } from './sections/queueScaling.js';
 import { sseFanOut } from './sections/sseFanOut.js';
 import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
 import { thumbnailCeiling } from './sections/thumbnailCeiling.js';
+import { uploadSpeed } from './sections/uploadSpeed.js';
 import { writeReport } from './writeReport.js';
 
 // `npm run bench [-- options]`: generates the inputs, runs the sections one
@@ -29,6 +30,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   scaling: thumbnailCeiling,
   queue: queueScaling,
   export: exportSpeed,
+  upload: uploadSpeed,
   fanout: sseFanOut,
   serving: imageServing,
   gcs: gcsIngest,

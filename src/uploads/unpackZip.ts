@@ -49,6 +49,13 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
     throw rejected(`holds ${zip.entryCount} entries, more than ${maxEntries}`);
   }
   const written: string[] = [];
+  // Folders made so far: an archive of 100K images in one folder makes it once, not 100K times.
+  const folders = new Set<string>();
+  const made = async (folder: string) => {
+    if (folders.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    folders.add(folder);
+  };
   let entries = 0;
   let bytes = 0;
   try {
@@ -64,11 +71,11 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
       }
       if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) throw rejected(`${name}: is a symbolic link`);
       if (name.endsWith('/')) {
-        await mkdir(target, { recursive: true });
+        await made(target);
         options.onProgress?.(entries, zip.entryCount, bytes);
         continue;
       }
-      await mkdir(path.dirname(target), { recursive: true });
+      await made(path.dirname(target));
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           bytes += chunk.length;
