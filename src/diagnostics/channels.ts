@@ -19,13 +19,13 @@ export interface JobEndedMessage {
   annotations: number;
 }
 
-/** One image's thumbnail task settled in the pool. */
+/** One image's thumbnail task settled in the pool, or came back from the queue's workers. */
 export interface ThumbnailSettledMessage {
   owner: object;
   ok: boolean;
   /** The error code of a failure. */
   code: string | null;
-  /** From hand-off to a worker to its result. */
+  /** The pool's: from hand-off to a worker to its result. The queue's: from queueing the image to its outcome's arrival. */
   seconds: number;
 }
 

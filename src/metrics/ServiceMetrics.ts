@@ -8,6 +8,8 @@ export interface ServiceMetricsSources {
   jobs: { readonly runningCount: number };
   /** The owner of thumbnail events; its queue is read at each scrape. */
   pool: { readonly stats: { queued: number } };
+  /** With REDIS_URL, the thumbnail queue: the other owner of thumbnail events; default none. */
+  queue?: object | null;
 }
 
 /**
@@ -25,10 +27,10 @@ export class ServiceMetrics {
     const images = new Counter({ name: 'coco_ingest_images_ingested_total', help: 'Images committed by ingests.', registers });
     const annotations = new Counter({ name: 'coco_ingest_annotations_ingested_total', help: 'Annotations committed by ingests.', registers });
     const jobs = new Counter({ name: 'coco_ingest_jobs_total', help: 'Jobs ended, by status and kind.', labelNames: ['status', 'kind'], registers });
-    const thumbnails = new Counter({ name: 'coco_ingest_thumbnails_total', help: 'Thumbnail tasks settled in the pool, by result (made, or the error code).', labelNames: ['result'], registers });
+    const thumbnails = new Counter({ name: 'coco_ingest_thumbnails_total', help: 'Thumbnail tasks settled in the pool or by the queue\'s workers, by result (made, or the error code).', labelNames: ['result'], registers });
     const thumbnailSeconds = new Histogram({
       name: 'coco_ingest_thumbnail_seconds',
-      help: 'Time of one image\'s thumbnail task, from hand-off to a worker to its result.',
+      help: 'Time of one image\'s thumbnail task, from hand-off to a worker (queueing, in queue mode) to its result.',
       buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
       registers,
     });
@@ -64,10 +66,13 @@ export class ServiceMetrics {
         annotations.inc(m.annotations);
       }
     });
-    this.#listen<ThumbnailSettledMessage>(CHANNELS.thumbnailSettled.name, sources.pool, (m) => {
-      thumbnails.inc({ result: m.ok ? 'made' : (m.code ?? 'failed') });
-      thumbnailSeconds.observe(m.seconds);
-    });
+    for (const owner of [sources.pool, sources.queue ?? null]) {
+      if (owner === null) continue;
+      this.#listen<ThumbnailSettledMessage>(CHANNELS.thumbnailSettled.name, owner, (m) => {
+        thumbnails.inc({ result: m.ok ? 'made' : (m.code ?? 'failed') });
+        thumbnailSeconds.observe(m.seconds);
+      });
+    }
     this.#listen<HttpAnsweredMessage>(CHANNELS.httpAnswered.name, sources.jobs, (m) => {
       http.observe({ method: m.method, route: m.route, status: String(m.status) }, m.seconds);
     });

@@ -7,6 +7,7 @@ import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from '../wo
 import { ChunkLedger, type SentChunk } from './ChunkLedger.js';
 import { CANCEL_CHANNEL, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type ChunkData, type ChunkOutcome, type QueuedImage } from './queueMessages.js';
 import { connectRedis, redactRedisUrl } from './redisConnection.js';
+import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
 
 /** Options of {@link QueueThumbnailBackend.open}. */
 export interface QueueThumbnailBackendOptions {
@@ -121,12 +122,22 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
     if (this.#cancelled.has(jobId)) return Promise.reject(abortError(`job ${jobId} was cancelled`));
     const image = queuedImage(task);
     const settled = this.#ledger.add(jobId, image, signal);
+    if (CHANNELS.thumbnailSettled.hasSubscribers) {
+      const started = performance.now();
+      settled.then((result) => this.#published(result, started), () => undefined);
+    }
     if (signal) {
       const onAbort = () => this.#cancelJob(jobId);
       signal.addEventListener('abort', onAbort, { once: true });
       settled.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => undefined);
     }
     return settled;
+  }
+
+  /** Says that an image's thumbnail came back from the workers, on its diagnostics channel (the metrics listen). */
+  #published(result: ThumbnailResult, started: number): void {
+    const message: ThumbnailSettledMessage = { owner: this, ok: result.ok, code: result.ok ? null : result.code, seconds: (performance.now() - started) / 1000 };
+    CHANNELS.thumbnailSettled.publish(message);
   }
 
   /** Masks are cut beside the writer, by the local pool. */

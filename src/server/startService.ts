@@ -94,7 +94,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       log,
       { maxConcurrentJobs: config.maxConcurrentJobs, uploads: { folders: uploads, limits: config.uploads } },
     );
-    const metrics = new ServiceMetrics({ jobs, pool });
+    const metrics = new ServiceMetrics({ jobs, pool, queue });
     cleanup.unshift(async () => metrics.close());
     let closing: Promise<void> | null = null;
     return {

@@ -67,6 +67,10 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     expect(new Set(done.map((l) => l.chunkId)).size).to.equal(6);
     const queued = await thumbnailsOf(server, job.dataset_id, job.job_id);
     expect(queued.size).to.equal(24);
+    // The workers' thumbnails are counted by the service's metrics, as the pool's are.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).to.match(/^coco_ingest_thumbnails_total\{result="made"\} 24$/m);
+    expect(metrics).to.match(/^coco_ingest_thumbnail_seconds_count 24$/m);
 
     // The same file through the service's own pool.
     const local = await startTestServer({}, [server.scratch]);
