@@ -69,7 +69,7 @@ function summary(data: Record<string, unknown>): string {
   if (Array.isArray(data.splits)) {
     const splits = data.splits as Record<string, unknown>[];
     return [
-      `dataset ${String(data.dataset_id)}, ${String(data.layout)} archive: ${String(data.message ?? '')}`,
+      `dataset ${String(data.dataset_id)}: ${String(data.message ?? '')}`,
       ...splits.flatMap((s) => splitLines(s, `  split ${String(s.split)}: `)),
       `time ${seconds(data)} s`,
     ].join('\n');

@@ -36,10 +36,11 @@ const ANNOTATION_FILE = /^annotations\/([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*?)_([A-Za-
  * as `unpackZip` returns them), after stepping into a single top folder and
  * past macOS' `__MACOSX/` and `._*` files:
  * - Roboflow: `<split>/_annotations.coco.json` with the images beside it;
- * - COCO: `annotations/<kind>_<split>.json` with images in `<split>/` (and a
- *   panoptic file's PNGs in `annotations/<kind>_<split>/`);
+ * - COCO: `annotations/<kind>_<split>.json` with images in `<split>/` or
+ *   `images/<split>/` (and a panoptic file's PNGs in `annotations/<kind>_<split>/`);
  * - CVAT: `annotations/instances_<subset>.json` with images in
- *   `images/<subset>/` (CVAT 2) or `images/` (CVAT 1).
+ *   `images/<subset>/` (CVAT 2; reported as CVAT for its task subset
+ *   `default`) or `images/` (CVAT 1).
  * @throws AppError `UPLOAD_REJECTED` naming what the archive holds when it is none of them.
  */
 export function findUploadLayout(files: readonly string[], dir: string): UploadLayout {
@@ -75,7 +76,9 @@ export function findUploadLayout(files: readonly string[], dir: string): UploadL
       ignored.push(file);
       continue;
     }
-    if (images.startsWith('images')) name = 'cvat';
+    // CVAT 1 puts every image in images/, and CVAT names a task's one subset `default`;
+    // images/<split>/ is as much COCO's as CVAT 2's, and reads the same either way.
+    if (images === 'images' || (split === 'default' && images === 'images/default')) name = 'cvat';
     const masks = file.replace(/\.json$/, '');
     splits.push({ split, annotationPath: at(file), imageDir: at(images), maskDir: folders.has(masks) ? at(masks) : null });
   }

@@ -25,7 +25,7 @@ describe('coco-ingest upload', function () {
   it('uploads a zip through a pipe: plain lines, then the summary of each split, exit 0', async () => {
     const { code, stdout, stderr } = await run(['upload', archive, '--server', server.url]);
     expect(code, stderr).to.equal(0);
-    expect(stdout).to.match(/coco archive: ingested 12 images, 46 annotations and 10 categories/);
+    expect(stdout).to.match(/^dataset \d+: ingested 12 images, 46 annotations and 10 categories from a coco archive \(splits val\)/m);
     expect(stdout).to.match(/^ {2}split val: images 12, annotations 46, categories 10$/m);
     expect(stdout).to.match(/thumbnails 12 made, 0 failed/);
     expect(stdout).not.to.include('\u001b[');

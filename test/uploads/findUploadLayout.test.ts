@@ -43,12 +43,19 @@ describe('findUploadLayout', () => {
     ]);
   });
 
+  it('finds the images of the COCO layout in images/<split>/ too', () => {
+    const layout = findUploadLayout(['annotations/instances_val.json', 'images/val/a.jpg'], DIR);
+    expect(layout.name).to.equal('coco');
+    expect(layout.splits[0]).to.include({ split: 'val', imageDir: `${DIR}/images/val` });
+  });
+
   it('reads the CVAT layouts: images/<subset>/ (CVAT 2) or one images/ folder (CVAT 1)', () => {
     const cvat2 = findUploadLayout(['annotations/instances_default.json', 'images/default/frame_000000.png'], DIR);
     expect(cvat2.name).to.equal('cvat');
     expect(cvat2.splits[0]).to.include({ split: 'default', imageDir: `${DIR}/images/default` });
-    const cvat1 = findUploadLayout(['annotations/instances_default.json', 'images/frame_000000.png'], DIR);
-    expect(cvat1.splits[0]).to.include({ split: 'default', imageDir: `${DIR}/images` });
+    const cvat1 = findUploadLayout(['annotations/instances_train.json', 'images/frame_000000.png'], DIR);
+    expect(cvat1.name).to.equal('cvat');
+    expect(cvat1.splits[0]).to.include({ split: 'train', imageDir: `${DIR}/images` });
   });
 
   it('steps into the one folder a zipped folder holds, past the files macOS adds', () => {
