@@ -94,6 +94,8 @@ export interface UploadLimits {
   maxUnpackedBytes: number;
   /** `MAX_UPLOAD_ENTRIES`: files and folders in one archive; default 2,000,000. */
   maxEntries: number;
+  /** `MAX_CONCURRENT_UPLOADS`: uploads receiving their bytes at once; past it 503 with `Retry-After`; default 4. */
+  maxConcurrent: number;
 }
 
 /** How the service and its worker processes share thumbnail work over Redis. */
@@ -133,6 +135,8 @@ export const CONFIG_DEFAULTS = {
   maxUploadBytes: 32 * 1024 ** 3,
   maxUnpackedBytes: 64 * 1024 ** 3,
   maxUploadEntries: 2_000_000,
+  // Each receiving upload may write up to MAX_UPLOAD_BYTES, then as much again unpacked.
+  maxConcurrentUploads: 4,
   sseKeepAliveMs: 15_000,
   thumbnailCacheBytes: 64 * 1024 * 1024,
   gcsTimeoutMs: 30_000,
@@ -184,6 +188,7 @@ const envSchema = z.object({
   MAX_UPLOAD_BYTES: intIn('MAX_UPLOAD_BYTES', 1024, 2 ** 50).optional(),
   MAX_UNPACKED_BYTES: intIn('MAX_UNPACKED_BYTES', 1024, 2 ** 50).optional(),
   MAX_UPLOAD_ENTRIES: intIn('MAX_UPLOAD_ENTRIES', 1, 100_000_000).optional(),
+  MAX_CONCURRENT_UPLOADS: intIn('MAX_CONCURRENT_UPLOADS', 1, 256).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
   THUMBNAIL_CACHE_BYTES: intIn('THUMBNAIL_CACHE_BYTES', 0, 2 ** 34).optional(),
   API_TOKEN: z
@@ -322,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxBytes: e.MAX_UPLOAD_BYTES ?? CONFIG_DEFAULTS.maxUploadBytes,
       maxUnpackedBytes: e.MAX_UNPACKED_BYTES ?? CONFIG_DEFAULTS.maxUnpackedBytes,
       maxEntries: e.MAX_UPLOAD_ENTRIES ?? CONFIG_DEFAULTS.maxUploadEntries,
+      maxConcurrent: e.MAX_CONCURRENT_UPLOADS ?? CONFIG_DEFAULTS.maxConcurrentUploads,
     },
     sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,
     thumbnailCacheBytes: e.THUMBNAIL_CACHE_BYTES ?? CONFIG_DEFAULTS.thumbnailCacheBytes,

@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   UPLOAD_REJECTED: shown(422),
   /** The client stopped sending an upload's body before its end. */
   UPLOAD_INCOMPLETE: shown(400),
+  /** `MAX_CONCURRENT_UPLOADS` uploads are receiving their bytes: retry after `Retry-After`. */
+  UPLOADS_BUSY: shown(503),
+  /** The disk holding `DATA_DIR/uploads` has less free space than the upload needs. */
+  UPLOAD_NO_SPACE: shown(507),
   OBJECT_NOT_FOUND: shown(404),
   OBJECT_FORBIDDEN: shown(403),
   OBJECT_TOO_LARGE: shown(413),

@@ -66,6 +66,8 @@ export class JobManager {
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];
   readonly #running = new Map<string, Promise<void>>();
+  /** Uploads whose bytes are arriving: they hold no slot of the queue, but count against MAX_CONCURRENT_UPLOADS. */
+  readonly #receiving = new Set<string>();
   readonly #uploads: NonNullable<JobManagerOptions['uploads']> | null;
   #closing = false;
 
@@ -137,18 +139,30 @@ export class JobManager {
   async submitUpload(request: UploadRequest, receive: ReceiveUpload): Promise<{ job: Job; received: Promise<void> }> {
     if (this.#closing) throw new AppError('SHUTTING_DOWN', 'the service is shutting down');
     if (!this.#uploads) throw new AppError('NOT_IMPLEMENTED', 'this service takes no uploads');
-    const archive = request.archiveName ?? 'upload.zip';
-    const datasetId = await this.#repo.createDataset(request.datasetName ?? nameFromArchive(archive));
-    const spec = { kind: 'upload' as const, datasetId, split: 'upload', annotationPath: archive, imageDir: null, maskDir: null };
-    const job = new Job({ id: randomUUID(), ...spec, thumbnails: request.thumbnails, onInvalid: request.onInvalid });
-    await this.#repo.insertJob({
-      id: job.id,
-      ...spec,
-      options: { thumbnails: request.thumbnails, on_invalid: request.onInvalid, dataset_name: request.datasetName },
-    });
-    this.#jobs.set(job.id, job);
-    this.#log.info({ jobId: job.id, datasetId, archive }, 'upload started');
-    return { job, received: this.#receive(job, request, receive) };
+    if (this.#receiving.size >= this.#uploads.limits.maxConcurrent) {
+      const message = `${this.#receiving.size} uploads are arriving already (MAX_CONCURRENT_UPLOADS); retry shortly`;
+      throw new AppError('UPLOADS_BUSY', message, { details: { retry_after: 5 } });
+    }
+    // The slot is taken before the first await, so two requests cannot both take the last one.
+    const id = randomUUID();
+    this.#receiving.add(id);
+    try {
+      const archive = request.archiveName ?? 'upload.zip';
+      const datasetId = await this.#repo.createDataset(request.datasetName ?? nameFromArchive(archive));
+      const spec = { kind: 'upload' as const, datasetId, split: 'upload', annotationPath: archive, imageDir: null, maskDir: null };
+      const job = new Job({ id, ...spec, thumbnails: request.thumbnails, onInvalid: request.onInvalid });
+      await this.#repo.insertJob({
+        id,
+        ...spec,
+        options: { thumbnails: request.thumbnails, on_invalid: request.onInvalid, dataset_name: request.datasetName },
+      });
+      this.#jobs.set(id, job);
+      this.#log.info({ jobId: id, datasetId, archive }, 'upload started');
+      return { job, received: this.#receive(job, request, receive) };
+    } catch (err) {
+      this.#receiving.delete(id);
+      throw err;
+    }
   }
 
   async #receive(job: Job, request: UploadRequest, receive: ReceiveUpload): Promise<void> {
@@ -161,6 +175,7 @@ export class JobManager {
       if (!job.finished) await this.#settleFailure(job, status, failure);
       throw error;
     } finally {
+      this.#receiving.delete(job.id);
       throttle.close();
     }
     this.#queue.push(job);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { expect } from 'chai';
 import { CHANNELS, type JobEndedMessage } from '../../src/diagnostics/channels.js';
+import type { Job } from '../../src/jobs/Job.js';
 import { followJob, getJson, readEventStream, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
 import { SAMPLE_DIR, useTestServer, type TestServer } from '../helpers/startTestServer.js';
 import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
@@ -62,9 +63,37 @@ function nextJobEnd(server: TestServer): Promise<JobEndedMessage> {
   });
 }
 
+/** Opens a raw upload of `length` bytes, and resolves with the answer when the server sends one. */
+function rawUpload(server: TestServer, length: number): { req: ReturnType<typeof httpRequest>; answered: Promise<{ status: number; headers: Record<string, unknown>; body: any }> } {
+  const { port } = new URL(server.url);
+  const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/datasets/upload', headers: { 'content-type': 'application/zip', 'content-length': length } });
+  req.flushHeaders();
+  const answered = new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+  });
+  return { req, answered };
+}
+
+/** Resolves with `server`'s upload job once its first bytes have arrived. */
+function receivingUpload(server: TestServer): Promise<Job> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const job = server.service.jobs.list().find((j) => j.spec.kind === 'upload' && !j.finished);
+      if (job && (job.stages.upload?.current ?? 0) > 0) resolve(job);
+      else setImmediate(check);
+    };
+    check();
+  });
+}
+
 describe('POST /datasets/upload', function () {
   this.timeout(60_000);
-  const server = useTestServer();
+  const server = useTestServer({ MAX_UPLOAD_BYTES: String(2 ** 50) });
 
   it('takes a COCO-layout zip from a form, and ingests every split into one dataset named after it, as one job', async () => {
     const { accepted, events, terminal } = await uploadAndFollow(server, uploadForm(server, await cocoArchive(), 'coco-sample.zip'));
@@ -217,27 +246,9 @@ describe('POST /datasets/upload', function () {
 
   it('cancels an upload whose bytes are still arriving: its uploader hears so, and nothing of it stays', async () => {
     const archive = await cocoArchive();
-    const { port } = new URL(server.url);
-    const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/datasets/upload', headers: { 'content-type': 'application/zip', 'content-length': archive.length } });
-    const answered = new Promise<{ status: number; body: any }>((resolve, reject) => {
-      req.on('response', (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-      });
-      req.on('error', reject);
-    });
-    // The first bytes reach the job: it is listed, and its upload stage has moved.
-    const receiving = new Promise<any>((resolve) => {
-      const check = () => {
-        const job = server.service.jobs.list().find((j) => j.spec.kind === 'upload' && !j.finished);
-        if (job && (job.stages.upload?.current ?? 0) > 0) resolve(job);
-        else setImmediate(check);
-      };
-      check();
-    });
+    const { req, answered } = rawUpload(server, archive.length);
     req.write(archive.subarray(0, 1024));
-    const job = await receiving;
+    const job = await receivingUpload(server);
     const cancelled = await getJson(`${server.url}/jobs/${job.id}`, { method: 'DELETE' });
     expect(cancelled.body).to.include({ status: 'cancelled' });
     const answer = await answered;
@@ -249,18 +260,24 @@ describe('POST /datasets/upload', function () {
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(job.spec.datasetId));
   });
 
+  it('answers 507 before reading an upload the disk cannot hold, saying how much it needs', async () => {
+    // 2^49 bytes: under MAX_UPLOAD_BYTES (set to 2^50 here), over any disk this runs on.
+    const { req, answered } = rawUpload(server, 2 ** 49);
+    const answer = await answered;
+    req.destroy();
+    expect(answer.status).to.equal(507);
+    expect(answer.body.error).to.include({ code: 'UPLOAD_NO_SPACE' });
+    expect(answer.body.error.message).to.match(/needs about 1048576\.0 GB on the service's disk .* GB are free/);
+  });
+
   it('marks the job failed when the client stops sending halfway, and goes on serving', async () => {
     const archive = await cocoArchive();
     const ended = nextJobEnd(server);
-    const { port } = new URL(server.url);
-    await new Promise<void>((resolve) => {
-      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/datasets/upload', headers: { 'content-type': 'application/zip', 'content-length': archive.length } });
-      req.on('error', () => resolve());
-      req.write(archive.subarray(0, archive.length / 2), () => {
-        req.destroy();
-        resolve();
-      });
-    });
+    const { req, answered } = rawUpload(server, archive.length);
+    answered.catch(() => undefined);
+    req.write(archive.subarray(0, archive.length / 2));
+    await receivingUpload(server);
+    req.destroy();
     expect(await ended).to.include({ kind: 'upload', status: 'failed' });
     const { body: jobs } = await getJson(`${server.url}/jobs?limit=1`);
     expect(jobs.items[0].error).to.include({ code: 'UPLOAD_INCOMPLETE' });
@@ -269,9 +286,24 @@ describe('POST /datasets/upload', function () {
   });
 });
 
-describe('POST /datasets/upload past MAX_UPLOAD_BYTES', function () {
+describe('POST /datasets/upload past its bounds', function () {
   this.timeout(60_000);
-  const server = useTestServer({ MAX_UPLOAD_BYTES: '4096' });
+  const server = useTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_CONCURRENT_UPLOADS: '1' });
+
+  it('answers 503 with Retry-After while MAX_CONCURRENT_UPLOADS uploads are arriving', async () => {
+    const first = rawUpload(server, 3000);
+    first.req.write(Buffer.alloc(1000));
+    const job = await receivingUpload(server);
+    const second = await uploadZip(server, Buffer.alloc(100));
+    expect(second.status).to.equal(503);
+    expect(second.headers.get('retry-after')).to.equal('5');
+    expect(((await second.json()) as any).error).to.include({ code: 'UPLOADS_BUSY' });
+    const ended = nextJobEnd(server);
+    first.req.destroy();
+    await first.answered.catch(() => undefined);
+    expect(await ended).to.include({ kind: 'upload', status: 'failed' });
+    expect(job.error).to.include({ code: 'UPLOAD_INCOMPLETE' });
+  });
 
   it('answers 413 to a body whose length says it is too large, before reading it or making a dataset', async () => {
     const before = (await getJson(`${server.url}/datasets`)).body.items.length;

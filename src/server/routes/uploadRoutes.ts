@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { checkUploadSpace } from '../../uploads/checkUploadSpace.js';
 import { checkUploadHeaders, receiveUpload } from '../../uploads/receiveUpload.js';
 import { uploadQuery } from '../schemas.js';
 import type { Service } from '../startService.js';
@@ -11,7 +12,8 @@ export function uploadRoutes(router: Router, service: Service): void {
     const query = validate(uploadQuery, ctx.query, 'query');
     const maxBytes = service.config.uploads.maxBytes;
     try {
-      checkUploadHeaders(ctx.req, maxBytes);
+      const { declared } = checkUploadHeaders(ctx.req, maxBytes);
+      if (declared !== null) await checkUploadSpace(service.uploads.root, declared);
       const { job, received } = await service.jobs.submitUpload(
         {
           datasetName: query.dataset_name ?? null,
