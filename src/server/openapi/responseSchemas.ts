@@ -34,6 +34,8 @@ export const RESPONSE_SCHEMAS = {
       split: string,
       predictions: string,
       archive: string,
+      upload_job_id: { type: 'string', description: "A split of an upload: the upload's job" },
+      split_in_progress: { type: 'string', description: "An upload's split being ingested now" },
       status: string,
       stages: { type: 'object' },
       result: { type: 'object' },
