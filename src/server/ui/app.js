@@ -121,7 +121,17 @@ async function loadDatasets() {
  * give, showing the bytes sent in the job card's `upload` row; once the service
  * has it all (202), the job's own events take over: unpacking, then each split.
  */
+/** A byte count as people read it: 4.0 KB, 153.7 MB, 32.0 GB. */
+function sizeOf(bytes) {
+  const [unit, scale] = bytes >= 1073741824 ? ['GB', 1073741824] : bytes >= 1048576 ? ['MB', 1048576] : ['KB', 1024];
+  return `${(bytes / scale).toFixed(1)} ${unit}`;
+}
+
 function uploadArchive(file) {
+  if (file.size > maxUploadBytes) {
+    $('#upload-error').textContent = `${file.name} is ${sizeOf(file.size)}; this service takes at most ${sizeOf(maxUploadBytes)} (MAX_UPLOAD_BYTES)`;
+    return;
+  }
   const form = new FormData($('#upload-form'));
   const query = new URLSearchParams({ thumbnails: form.get('thumbnails') });
   if (form.get('dataset_name')) query.set('dataset_name', form.get('dataset_name'));
@@ -136,7 +146,7 @@ function uploadArchive(file) {
   xhr.responseType = 'json';
   xhr.upload.addEventListener('progress', (e) => {
     setStage(row, { stage: 'upload', current: e.loaded, total: e.lengthComputable ? e.total : null });
-    $('#job-message').textContent = `sending ${(e.loaded / 1048576).toFixed(1)} MB…`;
+    $('#job-message').textContent = `sending ${sizeOf(e.loaded)}${e.lengthComputable ? ` of ${sizeOf(e.total)}` : ''}…`;
   });
   xhr.addEventListener('load', () => {
     if (xhr.status === 202) {
@@ -495,8 +505,13 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
+/** The largest upload the service takes, from /healthz: a larger file is refused before a byte is sent. */
+let maxUploadBytes = Infinity;
 api('/healthz').then(
-  (h) => ($('#health').textContent = `${h.workers} thumbnail workers · ${h.jobs} running job(s)`),
+  (h) => {
+    $('#health').textContent = `${h.workers} thumbnail workers · ${h.jobs} running job(s)`;
+    maxUploadBytes = h.max_upload_bytes ?? Infinity;
+  },
   () => ($('#health').textContent = 'service unavailable'),
 );
 route();

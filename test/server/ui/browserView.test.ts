@@ -145,6 +145,24 @@ describe('the browser view (headless Chromium)', function () {
     expect(await page.textContent('#job-message')).to.match(/^failed: uploaded archive: not a layout this service knows .*notes\.txt/);
   });
 
+  it('refuses a zip larger than the service takes before sending it, saying the bound', async () => {
+    const small = await startTestServer({ MAX_UPLOAD_BYTES: '2048' });
+    try {
+      const sent: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/datasets/upload') || request.url().includes('/datasets/upload?')) sent.push(request.url());
+      });
+      await page.goto(`${small.url}/`);
+      await page.waitForFunction(() => /thumbnail workers/.test((globalThis as any).document.querySelector('#health').textContent));
+      await page.setInputFiles('#upload-file', { name: 'big.zip', mimeType: 'application/zip', buffer: Buffer.alloc(4096) });
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#upload-error').textContent !== '');
+      expect(await page.textContent('#upload-error')).to.equal('big.zip is 4.0 KB; this service takes at most 2.0 KB (MAX_UPLOAD_BYTES)');
+      expect(sent).to.deep.equal([]);
+    } finally {
+      await small.stop();
+    }
+  });
+
   describe('what each format shows', () => {
     /** Ingests a file through the API and returns the job's terminal data. */
     async function ingest(body: Record<string, unknown>): Promise<Record<string, any>> {
