@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, followJobCommand, progressFor, type CommandIo } from './followJobCommand.js';
 import type { ServiceClient } from './ServiceClient.js';
@@ -21,6 +22,13 @@ export async function uploadCommand(client: ServiceClient, options: UploadComman
   if (options.name !== undefined) query.set('dataset_name', options.name);
   if (options.thumbnails !== undefined) query.set('thumbnails', options.thumbnails);
   if (options.onInvalid !== undefined) query.set('on_invalid', options.onInvalid);
+  // The service would refuse it at once, perhaps while the body is still going out: say so before sending.
+  const { max_upload_bytes: maxBytes } = (await client.get('/healthz')) as { max_upload_bytes?: number };
+  const { size } = await stat(options.archive);
+  if (maxBytes !== undefined && size > maxBytes) {
+    io.stderr.write(`coco-ingest: ${options.archive} is ${size} bytes; the service takes at most ${maxBytes} (MAX_UPLOAD_BYTES)\n`);
+    return EXIT.failed;
+  }
   const progress = progressFor(io);
   const stop = new AbortController();
   const onSigint = () => stop.abort();

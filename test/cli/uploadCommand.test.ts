@@ -48,4 +48,16 @@ describe('coco-ingest upload', function () {
     expect(code).to.equal(1);
     expect(stderr).to.match(/coco-ingest: failed: uploaded archive: not a layout this service knows .*notes\.txt/);
   });
+
+  it('exits 1 before sending a zip larger than the service takes, saying the bound', async () => {
+    const small = await startTestServer({ MAX_UPLOAD_BYTES: '2048' });
+    try {
+      const { code, stderr } = await run(['upload', archive, '--server', small.url]);
+      expect(code).to.equal(1);
+      expect(stderr).to.match(/street-scenes\.zip is \d+ bytes; the service takes at most 2048 \(MAX_UPLOAD_BYTES\)/);
+      expect((await getJson(`${small.url}/datasets`)).body.items).to.deep.equal([]);
+    } finally {
+      await small.stop();
+    }
+  });
 });
