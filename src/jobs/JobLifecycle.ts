@@ -20,7 +20,8 @@ export interface JobFailure {
  * An upload's splits are ingests of their own (each commits its rows), but the
  * dataset is the upload's: it turns `ready` when the upload completes, and an
  * upload that fails takes back the splits it had committed. The plugins see
- * each split as an ingest, and not the upload around them.
+ * each split as an ingest, and not the upload around them: a split's ingest
+ * completes for them when the upload does, and fails if the upload takes it back.
  */
 export class JobLifecycle {
   readonly hooks: IngestHooks;
@@ -63,15 +64,19 @@ export class JobLifecycle {
     };
   }
 
-  /** After the commit: the final figures (the commit's own time) are stored, and the plugins told. */
-  async completed(summary: Record<string, unknown>, onStoreFailed: (err: unknown) => void): Promise<void> {
+  /**
+   * After the commit: the final figures (the commit's own time) are stored, and
+   * the plugins told, unless `tellPlugins` is false: an upload's split is
+   * complete for the plugins only when its upload is.
+   */
+  async completed(summary: Record<string, unknown>, onStoreFailed: (err: unknown) => void, tellPlugins = true): Promise<void> {
     const job = this.#job;
     job.status = 'complete';
     job.finishedAt = new Date();
     job.result = summary;
     if (job.spec.kind === 'upload') await this.#repo.setDatasetStatus(job.spec.datasetId, 'ready');
     await this.#repo.finishJob(job.id, 'complete', summary, null).catch(onStoreFailed);
-    await this.hooks.complete(summary);
+    if (tellPlugins) await this.hooks.complete(summary);
   }
 
   /** The job failed or was cancelled: recorded, its dataset settled, the plugins told. */

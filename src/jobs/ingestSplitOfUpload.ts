@@ -14,13 +14,22 @@ export interface SplitOfUploadDeps {
   plugins: PluginRunner;
   /** Logs a job row that could not be stored after the data committed. */
   onStoreFailed: (err: unknown) => void;
+  /** The splits committed so far, whose plugins hear of them when the upload ends. */
+  committed: CommittedSplit[];
+}
+
+/** A split whose rows are committed, and whose plugins have not been told yet. */
+export interface CommittedSplit {
+  lifecycle: JobLifecycle;
+  summary: IngestSummary;
 }
 
 /**
  * Ingests one split of an upload as an ingest job of its own (a `jobs` row
  * with the upload's id in its options), so the split, its counts and its export
  * are those of any ingest; its events go to the upload's stream through
- * `options`, and its dataset's status stays the upload's to set.
+ * `options`, and its dataset's status stays the upload's to set. Once it
+ * commits, its plugins wait for the upload's end (`deps.committed`).
  */
 export async function ingestSplitOfUpload(upload: Job, split: UploadSplit, deps: SplitOfUploadDeps, options: IngestOptions): Promise<IngestSummary> {
   const { datasetId, thumbnails, onInvalid } = upload.spec;
@@ -39,7 +48,8 @@ export async function ingestSplitOfUpload(upload: Job, split: UploadSplit, deps:
   await lifecycle.started();
   try {
     const summary = await ingestDataset({ ...child.spec, jobId: child.id }, deps.services, lifecycle, options);
-    await lifecycle.completed(summary, deps.onStoreFailed);
+    await lifecycle.completed(summary, deps.onStoreFailed, false);
+    deps.committed.push({ lifecycle, summary });
     return summary;
   } catch (err) {
     const { status, failure } = jobFailure(err, options.signal);

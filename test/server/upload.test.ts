@@ -119,6 +119,8 @@ describe('POST /datasets/upload', function () {
     const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
     expect(dataset).to.include({ name: 'coco-sample', status: 'ready', image_count: 20 });
     expect(dataset.split_names).to.have.members(['train', 'val']);
+    // The plugins heard of each split once the upload was complete.
+    expect(Object.keys(dataset.plugins['category-stats'].splits)).to.have.members(['train', 'val']);
     const { body: job } = await getJson(`${server.url}/jobs/${accepted.job_id}`);
     expect(job).to.include({ kind: 'upload', archive: 'coco-sample.zip', status: 'complete' });
     // Each split is an ingest of its own, recorded as part of the upload.
@@ -220,6 +222,8 @@ describe('POST /datasets/upload', function () {
     const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
     expect(dataset).to.include({ status: 'failed', image_count: 0, annotation_count: 0, category_count: 0 });
     expect(dataset.split_names).to.deep.equal([]);
+    // The committed split was never complete for the plugins: they stored nothing for it.
+    expect(dataset.plugins).to.deep.equal({});
     const { body: samples } = await getJson(`${server.url}/samples?dataset_id=${accepted.dataset_id}`);
     expect(samples.items).to.deep.equal([]);
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
