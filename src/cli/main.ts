@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { ingestCommand } from './ingestCommand.js';
 import { ServiceClient } from './ServiceClient.js';
 import { uploadCommand } from './uploadCommand.js';
 
 // `coco-ingest`: the service, its queue worker, and a client of a running service.
-const program = new Command('coco-ingest').description('Stream COCO datasets into DuckDB with WebP thumbnails.').showHelpAfterError();
+const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const program = new Command('coco-ingest')
+  .description('Stream COCO datasets into DuckDB with WebP thumbnails.')
+  .version(version)
+  .showHelpAfterError();
 const serverOption = ['--server <url>', 'the running service', process.env.COCO_INGEST_SERVER ?? 'http://127.0.0.1:3000'] as const;
 const client = (server: string) => new ServiceClient({ server, token: process.env.API_TOKEN });
 const positiveInt = (value: string) => {

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { getJson } from '../helpers/sse.js';
 import { run } from '../helpers/runCli.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { REPO_ROOT, SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 describe('the coco-ingest command', function () {
   this.timeout(60_000);
@@ -60,11 +61,13 @@ describe('the coco-ingest command', function () {
     expect(body.items[0].status).to.equal('cancelled');
   });
 
-  it('exits 1 saying so when the service cannot be reached, and answers --help', async () => {
+  it('exits 1 saying so when the service cannot be reached, and answers --help and --version', async () => {
     const { code, stderr } = await run(['datasets', '--server', 'http://127.0.0.1:1']);
     expect(code).to.equal(1);
     expect(stderr).to.include('cannot reach the service at http://127.0.0.1:1');
     const help = await run(['export', '--help']);
     expect(help.stdout).to.include('Usage: coco-ingest export [options] <dataset>');
+    const version = await run(['--version']);
+    expect(version.stdout.trim()).to.equal(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version);
   });
 });
