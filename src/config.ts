@@ -96,6 +96,8 @@ export interface UploadLimits {
   maxEntries: number;
   /** `MAX_CONCURRENT_UPLOADS`: uploads receiving their bytes at once; past it 503 with `Retry-After`; default 4. */
   maxConcurrent: number;
+  /** `UPLOAD_STALL_MS`: an upload whose body is silent this long fails (`UPLOAD_INCOMPLETE`); default 60,000. */
+  stallMs: number;
 }
 
 /** How the service and its worker processes share thumbnail work over Redis. */
@@ -137,6 +139,7 @@ export const CONFIG_DEFAULTS = {
   maxUploadEntries: 2_000_000,
   // Each receiving upload may write up to MAX_UPLOAD_BYTES, then as much again unpacked.
   maxConcurrentUploads: 4,
+  uploadStallMs: 60_000,
   sseKeepAliveMs: 15_000,
   thumbnailCacheBytes: 64 * 1024 * 1024,
   gcsTimeoutMs: 30_000,
@@ -189,6 +192,7 @@ const envSchema = z.object({
   MAX_UNPACKED_BYTES: intIn('MAX_UNPACKED_BYTES', 1024, 2 ** 50).optional(),
   MAX_UPLOAD_ENTRIES: intIn('MAX_UPLOAD_ENTRIES', 1, 100_000_000).optional(),
   MAX_CONCURRENT_UPLOADS: intIn('MAX_CONCURRENT_UPLOADS', 1, 256).optional(),
+  UPLOAD_STALL_MS: intIn('UPLOAD_STALL_MS', 50, 3_600_000).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
   THUMBNAIL_CACHE_BYTES: intIn('THUMBNAIL_CACHE_BYTES', 0, 2 ** 34).optional(),
   API_TOKEN: z
@@ -328,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxUnpackedBytes: e.MAX_UNPACKED_BYTES ?? CONFIG_DEFAULTS.maxUnpackedBytes,
       maxEntries: e.MAX_UPLOAD_ENTRIES ?? CONFIG_DEFAULTS.maxUploadEntries,
       maxConcurrent: e.MAX_CONCURRENT_UPLOADS ?? CONFIG_DEFAULTS.maxConcurrentUploads,
+      stallMs: e.UPLOAD_STALL_MS ?? CONFIG_DEFAULTS.uploadStallMs,
     },
     sseKeepAliveMs: e.SSE_KEEPALIVE_MS ?? CONFIG_DEFAULTS.sseKeepAliveMs,
     thumbnailCacheBytes: e.THUMBNAIL_CACHE_BYTES ?? CONFIG_DEFAULTS.thumbnailCacheBytes,

@@ -9,6 +9,8 @@ import { AppError, invalidRequest } from '../errors.js';
 export interface ReceiveUploadOptions {
   /** Bytes the request body may have; past it the upload stops with 413. Required (`MAX_UPLOAD_BYTES`). */
   maxBytes: number;
+  /** Longest silence of the body before the upload is given up, ms; default 60,000 (`UPLOAD_STALL_MS`). */
+  stallMs?: number;
   signal?: AbortSignal;
   /** Bytes of the body received so far, and its length when the request says it (else null). */
   onProgress?: (received: number, total: number | null) => void;
@@ -48,7 +50,7 @@ export async function receiveUpload(req: IncomingMessage, target: string, option
   });
   // The request is piped, not put in the pipeline: a failure must not destroy
   // it, or the client would see its connection reset instead of the 413.
-  const source = body(req, counter, () => received, declared);
+  const source = body(req, counter, { received: () => received, declared, stallMs: options.stallMs ?? 60_000 });
   const signal = options.signal ? { signal: options.signal } : {};
   try {
     if (type !== 'multipart/form-data') {
@@ -64,16 +66,27 @@ export async function receiveUpload(req: IncomingMessage, target: string, option
   }
 }
 
-/** The request's body through `counter`, which fails with `UPLOAD_INCOMPLETE` if the client stops sending. */
-function body(req: IncomingMessage, counter: Transform, received: () => number, declared: number | null): Transform {
-  const stopped = () => {
-    if (req.complete) return;
-    const of = declared === null ? '' : ` of ${declared}`;
-    counter.destroy(new AppError('UPLOAD_INCOMPLETE', `the upload stopped after ${received()} bytes${of}: the client closed the connection`));
+/**
+ * The request's body through `counter`, which fails with `UPLOAD_INCOMPLETE`
+ * if the client closes the connection, or sends nothing for `stallMs` (a
+ * client that stalls would hold one of the few upload slots for ever).
+ */
+function body(req: IncomingMessage, counter: Transform, state: { received: () => number; declared: number | null; stallMs: number }): Transform {
+  const incomplete = (why: string) => {
+    const of = state.declared === null ? '' : ` of ${state.declared}`;
+    counter.destroy(new AppError('UPLOAD_INCOMPLETE', `the upload stopped after ${state.received()} bytes${of}: ${why}`));
   };
+  const stopped = () => {
+    if (!req.complete) incomplete('the client closed the connection');
+  };
+  const stall = setTimeout(() => incomplete(`nothing arrived for ${state.stallMs / 1000} s`), state.stallMs);
+  const onData = () => stall.refresh();
+  req.on('data', onData);
   req.once('close', stopped);
   req.once('error', stopped);
   counter.once('close', () => {
+    clearTimeout(stall);
+    req.off('data', onData);
     req.off('close', stopped);
     req.off('error', stopped);
   });

@@ -333,3 +333,23 @@ describe('POST /datasets/upload past its bounds', function () {
     expect(jobs.items[0].error).to.include({ code: 'PAYLOAD_TOO_LARGE' });
   });
 });
+
+describe('POST /datasets/upload from a client that goes silent', function () {
+  this.timeout(60_000);
+  const server = useTestServer({ UPLOAD_STALL_MS: '300', MAX_CONCURRENT_UPLOADS: '1' });
+
+  it('gives up an upload whose client goes silent, freeing its slot', async () => {
+    const ended = nextJobEnd(server);
+    const { req, answered } = rawUpload(server, 3000);
+    req.write(Buffer.alloc(500));
+    const answer = await answered;
+    expect(answer.status).to.equal(400);
+    expect(answer.body.error).to.include({ code: 'UPLOAD_INCOMPLETE' });
+    expect(answer.body.error.message).to.equal('the upload stopped after 500 bytes of 3000: nothing arrived for 0.3 s');
+    expect(await ended).to.include({ kind: 'upload', status: 'failed' });
+    req.destroy();
+    // Its slot is free again: the next upload is taken (and fails on its own account).
+    const { terminal } = await uploadAndFollow(server, uploadZip(server, await zipOf([['notes.txt', Buffer.from('hello')]])));
+    expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+  });
+});

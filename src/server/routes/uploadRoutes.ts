@@ -21,7 +21,7 @@ export function uploadRoutes(router: Router, service: Service): void {
           thumbnails: query.thumbnails ?? 'all',
           onInvalid: query.on_invalid ?? 'fail',
         },
-        (target, options) => receiveUpload(ctx.req, target, { maxBytes, ...options }),
+        (target, options) => receiveUpload(ctx.req, target, { maxBytes, stallMs: service.config.uploads.stallMs, ...options }),
       );
       await received;
       await answerJob(ctx, service, job, { archive: job.spec.annotationPath });
