@@ -235,6 +235,19 @@ async function showDataset(id, params) {
   };
   $('#filter-category').onchange = go;
   $('#filter-split').onchange = go;
+  // The export takes the same filters: what the grid shows goes out as a dataset of its own.
+  const exportQuery = new URLSearchParams({ split, category });
+  for (const [key, value] of [...exportQuery]) if (value === '') exportQuery.delete(key);
+  $('#dataset-export').href = `/datasets/${id}/export?${exportQuery}`;
+  $('#dataset-delete').onclick = async () => {
+    if (!confirm(`Delete ${dataset.name}: its rows, thumbnails and uploaded files?`)) return;
+    try {
+      await api(`/datasets/${id}`, { method: 'DELETE' });
+      location.hash = '#/';
+    } catch (err) {
+      $('#page-info').textContent = `not deleted: ${err.message}`;
+    }
+  };
   $('#stats').open = false;
   $('#stats-body').replaceChildren();
   $('#stats').ontoggle = () => {

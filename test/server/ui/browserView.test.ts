@@ -163,6 +163,25 @@ describe('the browser view (headless Chromium)', function () {
     }
   });
 
+  it('exports what the grid shows as COCO JSON, and deletes the dataset after asking', async () => {
+    const job = await postIngest(server.url, { annotation_path: 'fixtures/coco-sample/annotations/instances_val.json', image_dir: 'fixtures/coco-sample/images/val', thumbnails: 'none', dataset_name: 'to export and delete' });
+    expect(terminalOf(await followJob(server.url, job.job_id))!.event).to.equal('complete');
+    const [name, expected] = [...counts.imagesByCategory].find(([, n]) => n < counts.images)!;
+    await page.goto(`${server.url}/#/datasets/${job.dataset_id}?category=${encodeURIComponent(name)}`);
+    await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#grid a').length === n, expected);
+    const href = await page.getAttribute('#dataset-export', 'href');
+    expect(href).to.equal(`/datasets/${job.dataset_id}/export?category=${encodeURIComponent(name).replaceAll('%20', '+')}`);
+    const exported = (await (await fetch(`${server.url}${href}`)).json()) as any;
+    expect(exported.images).to.have.lengthOf(expected);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('#dataset-delete');
+    await page.waitForFunction(() => (globalThis as any).location.hash === '#/');
+    expect((await getJson(`${server.url}/datasets/${job.dataset_id}`)).status).to.equal(404);
+    await page.waitForFunction(() => ![...(globalThis as any).document.querySelectorAll('#datasets tbody td:first-child')].some((td: any) => td.textContent === 'to export and delete'));
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
   describe('what each format shows', () => {
     /** Ingests a file through the API and returns the job's terminal data. */
     async function ingest(body: Record<string, unknown>): Promise<Record<string, any>> {
