@@ -11,6 +11,8 @@ export function healthRoutes(router: Router, service: Service): void {
       pool: service.pool.stats,
       jobs: service.jobs.list().filter((j) => !j.finished).length,
       max_upload_bytes: service.config.uploads.maxBytes,
+      // Not a secret: a client asks for the token before sending a large upload, not after its 401.
+      token_required: service.config.apiToken !== null,
     };
   });
 }

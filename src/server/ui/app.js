@@ -24,8 +24,26 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-async function api(path, init) {
-  const response = await fetch(path, init);
+// With API_TOKEN set, the service takes changes only with the token: asked for once on a 401,
+// kept for this tab (sessionStorage), and sent as a bearer token from then on.
+const TOKEN_KEY = 'coco-ingest-token';
+
+function withToken(headers = {}) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { ...headers, authorization: `Bearer ${token}` } : headers;
+}
+
+/** After a 401: asks for the token (again, if the one kept was refused); true when one was given. */
+function askForToken() {
+  const token = prompt('This service needs its API token (API_TOKEN) to make changes:');
+  if (!token || !token.trim()) return false;
+  sessionStorage.setItem(TOKEN_KEY, token.trim());
+  return true;
+}
+
+async function api(path, init = {}, asked = false) {
+  const response = await fetch(path, { ...init, headers: withToken(init.headers) });
+  if (response.status === 401 && !asked && askForToken()) return api(path, init, true);
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`);
   return body;
@@ -127,11 +145,12 @@ function sizeOf(bytes) {
   return `${(bytes / scale).toFixed(1)} ${unit}`;
 }
 
-function uploadArchive(file) {
+function uploadArchive(file, asked = false) {
   if (file.size > maxUploadBytes) {
     $('#upload-error').textContent = `${file.name} is ${sizeOf(file.size)}; this service takes at most ${sizeOf(maxUploadBytes)} (MAX_UPLOAD_BYTES)`;
     return;
   }
+  if (tokenRequired && !sessionStorage.getItem(TOKEN_KEY) && !askForToken()) return;
   const form = new FormData($('#upload-form'));
   const query = new URLSearchParams({ thumbnails: form.get('thumbnails') });
   if (form.get('dataset_name')) query.set('dataset_name', form.get('dataset_name'));
@@ -143,12 +162,17 @@ function uploadArchive(file) {
   const row = $('#stages [data-stage="upload"]');
   const xhr = new XMLHttpRequest();
   xhr.open('POST', `/datasets/upload?${query}`);
+  for (const [name, value] of Object.entries(withToken())) xhr.setRequestHeader(name, value);
   xhr.responseType = 'json';
   xhr.upload.addEventListener('progress', (e) => {
     setStage(row, { stage: 'upload', current: e.loaded, total: e.lengthComputable ? e.total : null });
     $('#job-message').textContent = `sending ${sizeOf(e.loaded)}${e.lengthComputable ? ` of ${sizeOf(e.total)}` : ''}…`;
   });
   xhr.addEventListener('load', () => {
+    if (xhr.status === 401 && !asked && askForToken()) {
+      uploadArchive(file, true);
+      return;
+    }
     if (xhr.status === 202) {
       showJob(xhr.response.job_id, 'upload');
       loadDatasets();
@@ -520,10 +544,13 @@ async function route() {
 window.addEventListener('hashchange', route);
 /** The largest upload the service takes, from /healthz: a larger file is refused before a byte is sent. */
 let maxUploadBytes = Infinity;
+/** Whether changes need API_TOKEN, from /healthz: an upload asks for it before sending, not after its 401. */
+let tokenRequired = false;
 api('/healthz').then(
   (h) => {
     $('#health').textContent = `${h.workers} thumbnail workers · ${h.jobs} running job(s)`;
     maxUploadBytes = h.max_upload_bytes ?? Infinity;
+    tokenRequired = h.token_required === true;
   },
   () => ($('#health').textContent = 'service unavailable'),
 );

@@ -182,6 +182,50 @@ describe('the browser view (headless Chromium)', function () {
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
 
+  it('asks once for the API token of a service that needs one, then ingests, uploads and deletes with it', async () => {
+    const token = 'browser-view-token-0123456789';
+    const guarded = await startTestServer({ API_TOKEN: token });
+    const prompts: string[] = [];
+    const answer = (dialog: import('playwright-core').Dialog) => {
+      prompts.push(dialog.type());
+      void (dialog.type() === 'prompt' ? dialog.accept(token) : dialog.accept());
+    };
+    page.on('dialog', answer);
+    try {
+      await page.goto(`${guarded.url}/`);
+      await page.waitForFunction(() => /thumbnail workers/.test((globalThis as any).document.querySelector('#health').textContent));
+      // The upload asks before sending, from /healthz's token_required.
+      const entries: ZipEntry[] = [['annotations/instances_val.json', path.join(SAMPLE_DIR, 'annotations/instances_val.json')]];
+      for (const name of readdirSync(path.join(SAMPLE_DIR, 'images/val'))) entries.push([`val/${name}`, path.join(SAMPLE_DIR, 'images/val', name)]);
+      await page.setInputFiles('#upload-file', { name: 'guarded.zip', mimeType: 'application/zip', buffer: await zipOf(entries) });
+      await page.waitForSelector('#job-message.status-ready');
+      // The ingest form sends the token kept for this tab, without asking again.
+      await page.fill('input[name=annotation_path]', 'fixtures/coco-sample/annotations/instances_val.json');
+      await page.fill('input[name=image_dir]', 'fixtures/coco-sample/images/val');
+      await page.fill('#ingest-form input[name=dataset_name]', 'guarded ingest');
+      await page.click('#ingest-form button[type=submit]');
+      // The ingest's own sentence, not the upload's ("from a coco archive").
+      await page.waitForFunction(() => /^complete: ingested 12 images, 46 annotations and 10 categories in /.test((globalThis as any).document.querySelector('#job-message').textContent));
+      const { body } = await getJson(`${guarded.url}/datasets`);
+      expect(body.items.map((d: any) => [d.name, d.status])).to.have.deep.members([
+        ['guarded', 'ready'],
+        ['guarded ingest', 'ready'],
+      ]);
+      // And the delete button, after its confirmation.
+      const uploaded = body.items.find((d: any) => d.name === 'guarded');
+      await page.goto(`${guarded.url}/#/datasets/${uploaded.id}`);
+      await page.waitForSelector('#grid a');
+      await page.click('#dataset-delete');
+      await page.waitForFunction(() => (globalThis as any).location.hash === '#/');
+      expect((await getJson(`${guarded.url}/datasets/${uploaded.id}`)).status).to.equal(404);
+      expect(prompts).to.deep.equal(['prompt', 'confirm']);
+    } finally {
+      page.off('dialog', answer);
+      await guarded.stop();
+    }
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
   describe('what each format shows', () => {
     /** Ingests a file through the API and returns the job's terminal data. */
     async function ingest(body: Record<string, unknown>): Promise<Record<string, any>> {
