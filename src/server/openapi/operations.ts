@@ -47,7 +47,5 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/docs', tag: 'browser', summary: 'This document, rendered (Swagger UI, served by the service)', success: file(200, 'text/html', 'The page') },
   { method: 'get', path: '/docs/:asset', tag: 'browser', summary: "The API reference page's scripts and styles", success: file(200, 'text/javascript', 'The file') },
   { method: 'get', path: '/', tag: 'browser', summary: 'The browser view', success: file(200, 'text/html', 'The page') },
-  { method: 'get', path: '/ui/app.js', tag: 'browser', summary: "The browser view's script", success: file(200, 'text/javascript', 'The file') },
-  { method: 'get', path: '/ui/app.css', tag: 'browser', summary: "The browser view's styles", success: file(200, 'text/css', 'The file') },
-  { method: 'get', path: '/ui/rle.js', tag: 'browser', summary: "The browser view's COCO RLE module", success: file(200, 'text/javascript', 'The file') },
+  { method: 'get', path: '/ui/:file', tag: 'browser', summary: "The browser view's modules and styles (app.js, app.css, ...), from a fixed list", success: file(200, 'text/javascript', 'The file (text/css for app.css)') },
 ];

@@ -1,0 +1,117 @@
+// One dataset: its thumbnail grid, filtered by category and split, scrolled by
+// cursor, with export and delete.
+import { api } from './api.js';
+import { COLOURS, colourOf } from './colours.js';
+import { $, el, fillSelect } from './dom.js';
+import { showStats } from './stats.js';
+
+const PAGE = 48;
+
+/** The grid's loading state: which query it follows and where the next page starts. */
+let gridState = null;
+
+/** Shows dataset `id` with the filters of `params` (category, split). */
+export async function showDataset(id, params) {
+  const dataset = await api(`/datasets/${id}`);
+  $('#dataset-title').textContent = `${dataset.name} · ${dataset.status}`;
+  const category = params.get('category') ?? '';
+  const split = params.get('split') ?? '';
+  fillSelect($('#filter-category'), dataset.categories.map((c) => c.name), category);
+  fillSelect($('#filter-split'), dataset.split_names, split);
+  const go = () => {
+    const q = new URLSearchParams({ category: $('#filter-category').value, split: $('#filter-split').value });
+    for (const [key, value] of [...q]) if (value === '') q.delete(key);
+    location.hash = `#/datasets/${id}?${q}`;
+  };
+  $('#filter-category').onchange = go;
+  $('#filter-split').onchange = go;
+  // The export takes the same filters: what the grid shows goes out as a dataset of its own.
+  const exportQuery = new URLSearchParams({ split, category });
+  for (const [key, value] of [...exportQuery]) if (value === '') exportQuery.delete(key);
+  $('#dataset-export').href = `/datasets/${id}/export?${exportQuery}`;
+  $('#dataset-delete').onclick = async () => {
+    if (!confirm(`Delete ${dataset.name}: its rows, thumbnails and uploaded files?`)) return;
+    try {
+      await api(`/datasets/${id}`, { method: 'DELETE' });
+      location.hash = '#/';
+    } catch (err) {
+      $('#page-info').textContent = `not deleted: ${err.message}`;
+    }
+  };
+  $('#stats').open = false;
+  $('#stats-body').replaceChildren();
+  $('#stats').ontoggle = () => {
+    if ($('#stats').open && $('#stats-body').childElementCount === 0) showStats(id);
+  };
+  const colours = new Map(dataset.categories.map((c, i) => [c.id, colourOf(c, i)]));
+  const query = new URLSearchParams({ dataset_id: String(id), limit: String(PAGE), boxes: 'true' });
+  if (category) query.set('category', category);
+  if (split) query.set('split', split);
+  gridState = { id, query, colours, cursor: null, done: false, loading: false, filling: false, loaded: 0, total: null };
+  $('#grid').replaceChildren();
+  await loadMore(gridState);
+  watchGridEnd();
+}
+
+/** Appends the next page of the grid (by cursor), unless it is at its end or already loading. */
+async function loadMore(state) {
+  if (state.done || state.loading || state !== gridState) return;
+  state.loading = true;
+  try {
+    const query = new URLSearchParams(state.query);
+    if (state.cursor) query.set('cursor', state.cursor);
+    const page = await api(`/samples?${query}`);
+    if (state !== gridState) return;
+    if (page.total !== undefined) state.total = page.total;
+    state.cursor = page.next_cursor;
+    state.done = page.next_cursor === null;
+    state.loaded += page.items.length;
+    $('#grid').append(...page.items.map((s) => tile(state, s)));
+    $('#page-info').textContent = state.total === 0 ? 'no samples' : `${state.loaded} of ${state.total}`;
+    $('#grid-end').textContent = state.done ? (state.total === 0 ? '' : 'end of the dataset') : 'loading more as you scroll…';
+  } finally {
+    state.loading = false;
+  }
+}
+
+/** Loads the next page whenever the end of the grid comes into view, and again while it stays there. */
+let gridObserver = null;
+function watchGridEnd() {
+  gridObserver?.disconnect();
+  gridObserver = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting) && gridState) void fillToEnd(gridState);
+  });
+  gridObserver.observe($('#grid-end'));
+}
+
+/** One loop per grid: a page at a time, each awaited, while the grid's end is still in view. */
+async function fillToEnd(state) {
+  if (state.filling) return;
+  state.filling = true;
+  try {
+    while (state === gridState && !state.done && $('#grid-end').getBoundingClientRect().top <= innerHeight) await loadMore(state);
+  } finally {
+    state.filling = false;
+  }
+}
+
+/** One sample of the grid: its small thumbnail with its boxes drawn over it. */
+function tile(state, s) {
+  const { id, colours } = state;
+  const picture = s.image_error
+    ? el('div', { class: 'failed', title: s.image_error.message }, s.image_error.code)
+    : el('div', { class: 'thumb' },
+        el('img', { src: `/images/${id}/${s.id}?size=small`, alt: s.file_name, loading: 'lazy', width: 128, height: 128 }),
+        boxesOver(s, colours));
+  return el('a', { href: `#/datasets/${id}/samples/${s.id}`, title: s.file_name }, picture, el('span', {}, s.file_name));
+}
+
+/** The sample's boxes in an SVG the size of the thumbnail, scaled as the image is (contained, centred). */
+function boxesOver(s, colours) {
+  if (!s.width || !s.height || !Array.isArray(s.boxes)) return el('svg');
+  return el(
+    'svg',
+    { viewBox: `0 0 ${s.width} ${s.height}`, preserveAspectRatio: 'xMidYMid meet' },
+    ...s.boxes.map(([categoryId, x, y, width, height]) => el('rect', { x, y, width, height, stroke: colours.get(categoryId) ?? COLOURS[0] })),
+  );
+}
