@@ -292,7 +292,21 @@ describe('POST /datasets/upload', function () {
 
 describe('POST /datasets/upload past its bounds', function () {
   this.timeout(60_000);
-  const server = useTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_CONCURRENT_UPLOADS: '1' });
+  const server = useTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_CONCURRENT_UPLOADS: '1', MAX_UNPACKED_BYTES: '100000', MAX_UPLOAD_ENTRIES: '3' });
+
+  it('stops a decompression bomb at MAX_UNPACKED_BYTES, and an archive of more than MAX_UPLOAD_ENTRIES entries', async () => {
+    // A megabyte of zeros deflates to about a kilobyte: under the body's bound, far over the unpacked one.
+    const bomb = await zipOf([['annotations/instances_val.json', Buffer.alloc(1_000_000)]]);
+    expect(bomb.length).to.be.below(4096);
+    const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, bomb));
+    expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+    expect(terminal.data.message).to.equal('uploaded archive: annotations/instances_val.json: unpacks past the bound of 100000 bytes');
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+
+    const many = await zipOf(['a', 'b', 'c', 'd'].map((n): ZipEntry => [`${n}.txt`, Buffer.from(n)]));
+    const crowded = await uploadAndFollow(server, uploadZip(server, many));
+    expect(crowded.terminal.data.message).to.equal('uploaded archive: holds 4 entries, more than 3');
+  });
 
   it('answers 503 with Retry-After while MAX_CONCURRENT_UPLOADS uploads are arriving', async () => {
     const first = rawUpload(server, 3000);
