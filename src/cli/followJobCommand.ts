@@ -18,7 +18,8 @@ export function progressFor(io: CommandIo): IngestProgress {
 /**
  * Follows a job a command started to its end: each stage's progress (an
  * upload's splits' stages as `<split> <stage>`), then the summary on stdout,
- * or the failure on stderr. Ctrl-C cancels the job.
+ * or the failure on stderr. Ctrl-C cancels the job a command started; it only
+ * stops watching one it did not (`cancelOnInterrupt: false`).
  * @returns the exit code.
  */
 export async function followJobCommand(
@@ -26,12 +27,15 @@ export async function followJobCommand(
   job: { job_id: string; events_url: string },
   io: CommandIo,
   progress: IngestProgress = progressFor(io),
+  options: { cancelOnInterrupt?: boolean } = {},
 ): Promise<number> {
+  const cancelOnInterrupt = options.cancelOnInterrupt ?? true;
   const stop = new AbortController();
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
-    void client.delete(`/jobs/${job.job_id}`).catch(() => undefined).finally(() => stop.abort());
+    if (!cancelOnInterrupt) stop.abort();
+    else void client.delete(`/jobs/${job.job_id}`).catch(() => undefined).finally(() => stop.abort());
   };
   process.once('SIGINT', onSigint);
   try {
@@ -55,7 +59,7 @@ export async function followJobCommand(
   } catch (err) {
     progress.stop();
     if (interrupted) {
-      io.stderr.write(`coco-ingest: interrupted: job ${job.job_id} cancelled\n`);
+      io.stderr.write(`coco-ingest: interrupted: job ${job.job_id} ${cancelOnInterrupt ? 'cancelled' : 'goes on; no longer watched'}\n`);
       return EXIT.interrupted;
     }
     throw err;

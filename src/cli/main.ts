@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { followJobCommand } from './followJobCommand.js';
 import { ingestCommand } from './ingestCommand.js';
 import { ServiceClient } from './ServiceClient.js';
 import { uploadCommand } from './uploadCommand.js';
@@ -60,6 +61,44 @@ program
       { archive, name: options.name, thumbnails: options.thumbnails, onInvalid: options.onInvalid },
       { stdout: process.stdout, stderr: process.stderr },
     );
+  });
+
+program
+  .command('jobs')
+  .description('list the recent jobs of a running service, newest first')
+  .option(...serverOption)
+  .option('--limit <n>', 'how many (1-500)', positiveInt, 20)
+  .action(async (options: { server: string; limit: number }) => {
+    const { items } = await client(options.server).get(`/jobs?limit=${options.limit}`);
+    for (const j of items) {
+      const what = j.archive ?? j.predictions ?? j.split ?? '';
+      process.stdout.write(`${j.id}\t${j.kind ?? 'ingest'}\t${j.status}\tdataset ${j.dataset_id}\t${what}${j.error ? `\t${j.error.code}: ${j.error.message}` : ''}\n`);
+    }
+  });
+
+program
+  .command('watch')
+  .description('follow a job already running (started by anyone) with live progress, then its summary; Ctrl-C stops watching, not the job')
+  .argument('<job_id>', 'the job, as `coco-ingest jobs` lists it')
+  .option(...serverOption)
+  .action(async (jobId: string, options: { server: string }) => {
+    process.exitCode = await followJobCommand(
+      client(options.server),
+      { job_id: jobId, events_url: `/jobs/${encodeURIComponent(jobId)}/events` },
+      { stdout: process.stdout, stderr: process.stderr },
+      undefined,
+      { cancelOnInterrupt: false },
+    );
+  });
+
+program
+  .command('delete')
+  .description('delete a dataset: its rows, thumbnails and uploaded files (cancels its running job)')
+  .argument('<dataset>', 'the dataset id', positiveInt)
+  .option(...serverOption)
+  .action(async (dataset: number, options: { server: string }) => {
+    await client(options.server).delete(`/datasets/${dataset}`);
+    process.stdout.write(`deleted dataset ${dataset}\n`);
   });
 
 program
