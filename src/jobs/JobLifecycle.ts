@@ -58,7 +58,7 @@ export class JobLifecycle {
         JSON.stringify(result),
         job.id,
       ]);
-      if (job.spec.kind === 'ingest' && !job.spec.parentId) {
+      if (this.#ownsDataset) {
         await conn.run(`UPDATE datasets SET status = 'ready', error = NULL, updated_at = now() WHERE id = ?`, [BigInt(job.spec.datasetId)]);
       }
     };

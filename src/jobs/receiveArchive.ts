@@ -3,6 +3,7 @@ import type { DatasetRepository } from '../db/DatasetRepository.js';
 import type { OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
 import type { StageProgress } from '../pipeline/progress.js';
 import { nameFromArchive } from '../uploads/nameFromArchive.js';
+import { megabytes } from '../util/megabytes.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
 import type { Job } from './Job.js';
 
@@ -51,6 +52,5 @@ export async function receiveArchive(
 }
 
 function bytesProgress(current: number, total: number | null, done = false): StageProgress {
-  const megabytes = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
   return { stage: 'upload', current, total, done, message: `received ${megabytes(current)}${total === null ? '' : ` of ${megabytes(total)}`} MB` };
 }

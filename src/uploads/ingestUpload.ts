@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { UploadLimits } from '../config.js';
 import type { IngestOptions, IngestSummary } from '../pipeline/ingestDataset.js';
+import { megabytes } from '../util/megabytes.js';
 import { findUploadLayout, type UploadLayoutName, type UploadSplit } from './findUploadLayout.js';
 import { unpackZip } from './unpackZip.js';
 
@@ -80,5 +81,3 @@ export async function ingestUpload(place: UploadPlace, limits: UploadLimits, ing
 }
 
 const sum = (list: IngestSummary[], key: 'image_count' | 'annotation_count'): number => list.reduce((n, s) => n + s[key], 0);
-
-const megabytes = (bytes: number): string => (bytes / 1024 ** 2).toFixed(1);
