@@ -7,6 +7,7 @@ import { requestLogger } from './requestLogger.js';
 import { requestMetrics } from './requestMetrics.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
 import { docsRoutes } from './routes/docsRoutes.js';
+import { guideRoutes } from './routes/guideRoutes.js';
 import { metricsRoutes } from './routes/metricsRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
@@ -41,6 +42,7 @@ export function createApp(service: Service): Koa {
   for (const register of [uploadRoutes, datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes]) register(router, service);
   uiRoutes(router);
   docsRoutes(router);
+  guideRoutes(router);
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
   return app;

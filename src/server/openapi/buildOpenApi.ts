@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GUIDE_PAGES, GUIDE_PATH } from '../guidePages.js';
 import { OPERATIONS, type Operation } from './operations.js';
 import { RESPONSE_SCHEMAS } from './responseSchemas.js';
 
@@ -25,7 +26,7 @@ export function buildOpenApi(options: OpenApiOptions): Record<string, unknown> {
     info: {
       title: 'coco-ingest',
       version: options.version,
-      description: 'COCO datasets into DuckDB with WebP thumbnails, live progress over SSE, browsing and export.',
+      description: DESCRIPTION,
     },
     paths,
     components: {
@@ -34,6 +35,18 @@ export function buildOpenApi(options: OpenApiOptions): Record<string, unknown> {
     },
   };
 }
+
+/**
+ * The document's description, which Swagger UI renders as Markdown at the top
+ * of `/docs`: what the service is, and a link to each page of the guide.
+ */
+const DESCRIPTION = [
+  'COCO datasets into DuckDB with WebP thumbnails, live progress over SSE, browsing and export.',
+  '',
+  'The guide, served by this service:',
+  '',
+  ...GUIDE_PAGES.map((page) => `- [${page.title}](${GUIDE_PATH}/${page.file})`),
+].join('\n');
 
 function describe(operation: Operation): Record<string, unknown> {
   const pathParameters = [...operation.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -78,7 +91,7 @@ function queryParameters(schema: z.ZodType | undefined): Record<string, unknown>
 /** An upload's body: a form with the archive as its `file` field, or the archive itself. */
 const ARCHIVE_BODY = {
   required: true,
-  description: 'A zip of a dataset in the COCO, Roboflow or CVAT layout (see the README), at most MAX_UPLOAD_BYTES.',
+  description: 'A zip of a dataset in the COCO, Roboflow or CVAT layout (see /docs/guide/uploads.md), at most MAX_UPLOAD_BYTES.',
   content: {
     'multipart/form-data': {
       schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The zip archive' } } },
