@@ -1,5 +1,5 @@
 /**
- * The data of a job's `complete` event, as far as the bench reads it (README,
+ * The data of a job's `complete` event, as far as the bench reads it (docs/api.md,
  * "The event stream"). `timings_ms` is kept open: the service may report more
  * phases than the three it documents, and the report prints whatever is there.
  */

@@ -45,9 +45,9 @@ export interface BenchOptions {
   coldSamples: number;
   /** Cores: the service's `WORKERS` and vipsthumbnail's process count, unless a section says otherwise. */
   cores: number;
-  /** Thumbnail longer side for vipsthumbnail: the service's `medium` size (README). */
+  /** Thumbnail longer side for vipsthumbnail: the service's `medium` size (docs/api.md). */
   thumbnailSize: number;
-  /** WebP quality for vipsthumbnail: the service's `THUMBNAIL_QUALITY` default (README). */
+  /** WebP quality for vipsthumbnail: the service's `THUMBNAIL_QUALITY` default (docs/configuration.md). */
   thumbnailQuality: number;
   /** Files per vipsthumbnail process (`xargs -n`). */
   vipsBatch: number;

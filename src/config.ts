@@ -21,7 +21,7 @@ export interface Config {
   ingestRoots: string[];
   /** `WORKERS`, thumbnail pool size; default the machine's available parallelism. */
   workers: number;
-  /** `THUMBNAIL_TASKS_PER_WORKER`, images each worker thread works on at once; default 4 (see the README's Performance). */
+  /** `THUMBNAIL_TASKS_PER_WORKER`, images each worker thread works on at once; default 4 (see docs/performance.md). */
   tasksPerWorker: number;
   /** `PLUGIN_DIR`, default `./plugins`. */
   pluginDir: string;
@@ -79,7 +79,7 @@ export interface Config {
   /** `THUMBNAIL_BUCKET`: a `gs://bucket/prefix` thumbnails are written to and served from, instead of `DATA_DIR`; default null. */
   thumbnailBucket: string | null;
   /**
-   * The thumbnail queue (see the README's "Scaling out"): with `REDIS_URL` set, an
+   * The thumbnail queue (see docs/scaling-out.md): with `REDIS_URL` set, an
    * ingest's thumbnails are made by `npm run worker` processes through BullMQ
    * instead of the service's own pool. Null when `REDIS_URL` is unset.
    */
