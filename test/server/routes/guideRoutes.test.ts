@@ -1,13 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { chromium } from 'playwright-core';
 import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
 
 /** The guide's pages as they are in the repository: every Markdown file of docs/. */
 const DOCS_DIR = path.join(REPO_ROOT, 'docs');
 const pagesOnDisk = readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort();
+/** Debian's Chromium (`apt-get install chromium`, done by .ci/run); CHROMIUM_PATH overrides. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-describe('the guide\'s pages (GET /docs/guide/{page})', () => {
+describe('the guide\'s pages (GET /docs/guide/{page})', function () {
+  this.timeout(60_000);
   const server = useTestServer();
 
   it('serves every page of docs/ as Markdown, as it is in the repository', async () => {
@@ -33,5 +37,21 @@ describe('the guide\'s pages (GET /docs/guide/{page})', () => {
     const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { info: { description: string } };
     const linked = [...document.info.description.matchAll(/\]\(\/docs\/guide\/([^)\s]+)\)/g)].map((m) => m[1]!);
     expect([...linked].sort()).to.deep.equal(pagesOnDisk);
+  });
+
+  it('shows a link to every page at the top of /docs, as Swagger UI renders it in headless Chromium', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/docs`);
+      await page.waitForSelector('.info .description a');
+      const hrefs = await page.$$eval('.info .description a', (links) => links.map((a) => a.getAttribute('href')));
+      expect([...hrefs].sort()).to.deep.equal(pagesOnDisk.map((name) => `/docs/guide/${name}`));
+      const api = await page.goto(`${server.url}${hrefs.find((href) => href === '/docs/guide/api.md')}`);
+      expect(api?.status()).to.equal(200);
+      expect(await page.textContent('body')).to.include('# HTTP API');
+    } finally {
+      await browser.close();
+    }
   });
 });
