@@ -170,9 +170,12 @@ export class JobManager {
     try {
       await receiveArchive(job, request, receive, { folders: this.#uploads!.folders, repo: this.#repo, onProgress: (p) => throttle.push(p) });
     } catch (err) {
+      // The bytes have stopped arriving, whatever comes next: the slot is free at once.
+      this.#receiving.delete(job.id);
       throttle.flush();
       const { status, failure, error } = jobFailure(err, job.controller.signal);
       if (!job.finished) await this.#settleFailure(job, status, failure);
+      if (error.code === 'INVALID_REQUEST') await this.#forgetRefused(job);
       throw error;
     } finally {
       this.#receiving.delete(job.id);
@@ -181,6 +184,21 @@ export class JobManager {
     this.#queue.push(job);
     this.#queued(job);
     this.#pump();
+  }
+
+  /**
+   * An upload whose body was refused as a request (an empty body, a form
+   * without its file, a malformed form) was never an accepted upload: its
+   * dataset and job go, as for any 400 answered before one was made. Whoever
+   * followed its events heard why it failed.
+   */
+  async #forgetRefused(job: Job): Promise<void> {
+    try {
+      await this.#repo.deleteDataset(job.spec.datasetId);
+    } catch (err) {
+      this.#log.error({ err, datasetId: job.spec.datasetId }, 'could not remove the dataset of a refused upload');
+    }
+    this.#jobs.delete(job.id);
   }
 
   /** A job of this process, running or recently finished. */
