@@ -79,6 +79,37 @@ function rawUpload(server: TestServer, length: number): { req: ReturnType<typeof
   return { req, answered };
 }
 
+/** Resolves with the next `count` jobs of `server` to end. */
+function jobEnds(server: TestServer, count: number): Promise<JobEndedMessage[]> {
+  return new Promise((resolve) => {
+    const ended: JobEndedMessage[] = [];
+    const listener = (message: unknown) => {
+      const m = message as JobEndedMessage;
+      if (m.owner !== server.service.jobs) return;
+      ended.push(m);
+      if (ended.length < count) return;
+      unsubscribe(CHANNELS.jobEnded.name, listener);
+      resolve(ended);
+    };
+    subscribe(CHANNELS.jobEnded.name, listener);
+  });
+}
+
+/**
+ * Sends an upload's headers (its whole length) and the first `sent` bytes of
+ * `archive`, then closes the connection once they are on the wire.
+ */
+function vanishingUpload(server: TestServer, archive: Buffer, sent: number): void {
+  const { req } = rawUpload(server, archive.length);
+  req.on('error', () => undefined);
+  req.write(archive.subarray(0, sent), () => req.destroy());
+}
+
+/** The datasets `server` lists. */
+async function datasetIds(server: TestServer): Promise<number[]> {
+  return (await getJson(`${server.url}/datasets`)).body.items.map((d: any) => d.id);
+}
+
 /** Resolves with `server`'s upload job once its first bytes have arrived. */
 function receivingUpload(server: TestServer): Promise<Job> {
   return new Promise((resolve) => {
@@ -237,15 +268,41 @@ describe('POST /datasets/upload', function () {
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
   });
 
-  it('refuses other bodies with 415, and a form without a file field with 400', async () => {
-    const json = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(json.status).to.equal(415);
-    expect(json.body.error.message).to.match(/multipart\/form-data with a "file" field, or an application\/zip body/);
+  it('refuses other bodies with 415, JSON too whether or not it parses, and a form without a file field with 400', async () => {
+    for (const body of ['{}', 'not json at all']) {
+      const json = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(json.status, body).to.equal(415);
+      expect(json.body.error.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
+      expect(json.body.error.message).to.equal('an upload is multipart/form-data with a "file" field, or an application/zip body; got application/json');
+    }
     const form = new FormData();
     form.append('archive', new Blob([Buffer.from('PK')]), 'x.zip');
     const noFile = await getJson(`${server.url}/datasets/upload`, { method: 'POST', body: form });
     expect(noFile.status).to.equal(400);
     expect(noFile.body.error.message).to.match(/no file field named "file"/);
+  });
+
+  it('leaves no dataset or job behind for an upload it refuses as a request: no file field, an empty form, an empty file, an empty body', async () => {
+    const before = await datasetIds(server);
+    const jobsBefore = (await getJson(`${server.url}/jobs?limit=100`)).body.items.length;
+    const noFile = new FormData();
+    noFile.append('archive', new Blob([Buffer.from('PK')]), 'x.zip');
+    const emptyFile = new FormData();
+    emptyFile.append('file', new Blob([]), 'empty.zip');
+    const refusals: [string, RequestInit, RegExp][] = [
+      ['no file field', { body: noFile }, /^the form has no file field named "file"/],
+      ['an empty form', { body: new FormData() }, /^the form has no file field named "file"/],
+      ['an empty file', { body: emptyFile }, /^the upload is empty \(the form's "file" field is empty\)/],
+      ['an empty zip body', { body: Buffer.alloc(0), headers: { 'content-type': 'application/zip' } }, /^the upload is empty \(its Content-Length is 0\)/],
+    ];
+    for (const [what, init, message] of refusals) {
+      const answer = await getJson(`${server.url}/datasets/upload`, { method: 'POST', ...init });
+      expect(answer.status, what).to.equal(400);
+      expect(answer.body.error.code, what).to.equal('INVALID_REQUEST');
+      expect(answer.body.error.message, what).to.match(message);
+    }
+    expect(await datasetIds(server)).to.deep.equal(before);
+    expect((await getJson(`${server.url}/jobs?limit=100`)).body.items.length).to.equal(jobsBefore);
   });
 
   it('cancels an upload whose bytes are still arriving: its uploader hears so, and nothing of it stays', async () => {
@@ -348,6 +405,31 @@ describe('POST /datasets/upload past its bounds', function () {
   });
 });
 
+describe('POST /datasets/upload from clients that vanish', function () {
+  this.timeout(30_000);
+  // The stall period is the default minute: nothing here may wait for it.
+  const server = useTestServer({ MAX_CONCURRENT_UPLOADS: '4' });
+
+  it('ends the upload of a client that closes its connection at once, with the bytes that arrived, and frees its slot', async () => {
+    const archive = await cocoArchive();
+    const ended = jobEnds(server, 4);
+    for (let i = 0; i < 4; i++) vanishingUpload(server, archive, 2000);
+    const ends = await ended;
+    expect(ends.map((e) => [e.kind, e.status])).to.deep.equal(Array.from({ length: 4 }, () => ['upload', 'failed']));
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=4`);
+    for (const job of jobs.items) {
+      expect(job.error).to.deep.equal({
+        code: 'UPLOAD_INCOMPLETE',
+        message: `the upload stopped after 2000 bytes of ${archive.length}: the client closed the connection`,
+      });
+    }
+    // All four slots are free again: a fifth, real upload is taken and ingested.
+    const { terminal } = await uploadAndFollow(server, uploadZip(server, archive, '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    expect(terminal.data).to.include({ image_count: 20 });
+  });
+});
+
 describe('POST /datasets/upload from a client that goes silent', function () {
   this.timeout(60_000);
   const server = useTestServer({ UPLOAD_STALL_MS: '300', MAX_CONCURRENT_UPLOADS: '1' });
@@ -365,5 +447,29 @@ describe('POST /datasets/upload from a client that goes silent', function () {
     // Its slot is free again: the next upload is taken (and fails on its own account).
     const { terminal } = await uploadAndFollow(server, uploadZip(server, await zipOf([['notes.txt', Buffer.from('hello')]])));
     expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+  });
+
+  it('refuses a form without a boundary, with or without a body, before making a dataset, and nothing of it fires later', async () => {
+    const before = await datasetIds(server);
+    for (const body of [undefined, '--x\r\ncontent-disposition: form-data; name="file"\r\n\r\nPK\r\n--x--\r\n']) {
+      const answer = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, ...(body ? { body } : {}) });
+      expect(answer.status).to.equal(400);
+      expect(answer.headers.get('connection')).to.equal('close');
+      expect(answer.body.error.code).to.equal('INVALID_REQUEST');
+      expect(answer.body.error.message).to.equal(
+        "the upload's form cannot be read (Multipart: Boundary not found): send it as multipart/form-data with its boundary, as curl -F file=@dataset.zip does",
+      );
+    }
+    expect(await datasetIds(server)).to.deep.equal(before);
+    // An upload that stalls now fails after the stall period: any timer the
+    // refusals had left would have fired first, and an error it raised with
+    // nobody listening would have ended this process (and failed this test).
+    const ended = nextJobEnd(server);
+    const { req, answered } = rawUpload(server, 3000);
+    req.write(Buffer.alloc(10));
+    expect((await answered).body.error.message).to.equal('the upload stopped after 10 bytes of 3000: nothing arrived for 0.3 s');
+    expect(await ended).to.include({ kind: 'upload', status: 'failed' });
+    req.destroy();
+    expect((await getJson(`${server.url}/healthz`)).status).to.equal(200);
   });
 });
