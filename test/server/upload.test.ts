@@ -234,6 +234,25 @@ describe('POST /datasets/upload', function () {
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
   });
 
+  it('refuses a 1000:1 decompression bomb under the default bounds before unpacking a byte, leaving nothing of it', async () => {
+    const unpacked = 20 * 1024 * 1024;
+    const bomb = await zipOf([
+      ['annotations/instances_val.json', path.join(ANNOTATIONS, 'instances_val.json')],
+      ['val/junk.bin', Buffer.alloc(unpacked)],
+    ]);
+    const { accepted, events, terminal } = await uploadAndFollow(server, uploadZip(server, bomb));
+    expect(terminal.event).to.equal('failed');
+    expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+    expect(terminal.data.message).to.match(/^uploaded archive: its entries declare (\d+) bytes unpacked from (\d+) bytes, ([\d.]+) times its size, more than MAX_UNPACK_RATIO \(50\)/);
+    const [, declared, archive] = /declare (\d+) bytes unpacked from (\d+) bytes/.exec(String(terminal.data.message))!;
+    const json = (await readFile(path.join(ANNOTATIONS, 'instances_val.json'))).length;
+    expect(Number(declared)).to.equal(unpacked + json);
+    expect(Number(archive)).to.equal(bomb.length);
+    // Not an entry was unpacked, and the upload's folder is gone with its archive.
+    expect(events.filter((e) => e.data.stage === 'unpack')).to.deep.equal([]);
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+  });
+
   it('takes back the splits it had committed when a later one fails, so nothing half-done looks ready', async () => {
     const val = JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8'));
     val.annotations[3].bbox = 'wide';
@@ -351,13 +370,13 @@ describe('POST /datasets/upload past its bounds', function () {
   this.timeout(60_000);
   const server = useTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_CONCURRENT_UPLOADS: '1', MAX_UNPACKED_BYTES: '100000', MAX_UPLOAD_ENTRIES: '3' });
 
-  it('stops a decompression bomb at MAX_UNPACKED_BYTES, and an archive of more than MAX_UPLOAD_ENTRIES entries', async () => {
+  it('refuses a decompression bomb by MAX_UNPACKED_BYTES, and an archive of more than MAX_UPLOAD_ENTRIES entries', async () => {
     // A megabyte of zeros deflates to about a kilobyte: under the body's bound, far over the unpacked one.
     const bomb = await zipOf([['annotations/instances_val.json', Buffer.alloc(1_000_000)]]);
     expect(bomb.length).to.be.below(4096);
     const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, bomb));
     expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
-    expect(terminal.data.message).to.equal('uploaded archive: annotations/instances_val.json: unpacks past the bound of 100000 bytes');
+    expect(terminal.data.message).to.equal('uploaded archive: its entries declare 1000000 bytes unpacked, more than MAX_UNPACKED_BYTES (100000)');
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
 
     const many = await zipOf(['a', 'b', 'c', 'd'].map((n): ZipEntry => [`${n}.txt`, Buffer.from(n)]));
