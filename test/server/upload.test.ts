@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -168,6 +170,29 @@ describe('POST /datasets/upload', function () {
     expect(image.headers.get('content-type')).to.equal('image/webp');
   });
 
+  it("names an upload's files as its archive does in every answer, never where the service keeps them", async () => {
+    const { accepted, events, terminal } = await uploadAndFollow(server, uploadForm(server, await cocoArchive('wrapped/'), 'private.zip', '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
+    expect(dataset.splits.map((s: any) => [s.name, s.annotation_path, s.image_dir])).to.deep.equal([
+      ['train', 'wrapped/annotations/instances_train.json', 'wrapped/train'],
+      ['val', 'wrapped/annotations/instances_val.json', 'wrapped/val'],
+    ]);
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=10`);
+    const splitJobs = jobs.items.filter((j: any) => j.upload_job_id === accepted.job_id);
+    expect(splitJobs.map((j: any) => [j.split, j.annotation_path, j.image_dir]).sort()).to.deep.equal([
+      ['train', 'wrapped/annotations/instances_train.json', 'wrapped/train'],
+      ['val', 'wrapped/annotations/instances_val.json', 'wrapped/val'],
+    ]);
+    const answers = [dataset, jobs, events.map((e) => e.data)];
+    for (const job of [accepted.job_id, ...splitJobs.map((j: any) => j.id)]) {
+      answers.push((await getJson(`${server.url}/jobs/${job}`)).body);
+      answers.push((await followJob(server.url, job)).map((e) => e.data));
+    }
+    const uploads = path.join(server.dataDir, 'uploads');
+    for (const answer of answers) expect(JSON.stringify(answer)).to.not.include(uploads);
+  });
+
   it('exports an uploaded split as the file that went in', async () => {
     const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, await cocoArchive('wrapped/'), '?thumbnails=none'));
     expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
@@ -269,6 +294,11 @@ describe('POST /datasets/upload', function () {
     // The message names the file, the record and the field, and not where the service keeps it.
     expect(terminal.data.message).to.match(/instances_val\.json: annotations\[3\]\.bbox/);
     expect(terminal.data.message).to.not.include(server.dataDir);
+    // Nor do its splits' jobs, the one that failed included.
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=10`);
+    const splitJobs = jobs.items.filter((j: any) => j.upload_job_id === accepted.job_id);
+    expect(splitJobs.find((j: any) => j.split === 'val').error.message).to.match(/instances_val\.json: annotations\[3\]\.bbox/);
+    expect(JSON.stringify(splitJobs)).to.not.include(server.dataDir);
     const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
     expect(dataset).to.include({ status: 'failed', image_count: 0, annotation_count: 0, category_count: 0 });
     expect(dataset.split_names).to.deep.equal([]);
@@ -421,6 +451,46 @@ describe('POST /datasets/upload past its bounds', function () {
     const { body: jobs } = await getJson(`${server.url}/jobs?limit=1`);
     expect(jobs.items[0]).to.include({ kind: 'upload', status: 'failed' });
     expect(jobs.items[0].error).to.include({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+});
+
+describe('an upload\'s folder, when INGEST_ROOTS holds DATA_DIR', function () {
+  this.timeout(60_000);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'coco-ingest-private-'));
+  const server = useTestServer({ DATA_DIR: dataDir }, [dataDir]);
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('is read by its own upload only: a request naming a path in it gets 403, whether or not the path exists', async () => {
+    const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, await cocoArchive(), '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    const files = path.join(dataDir, 'uploads', String(accepted.dataset_id), 'files');
+    const asked: [string, Record<string, unknown>][] = [
+      ['annotation_path', { annotation_path: path.join(files, 'annotations/instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val') }],
+      ['image_dir', { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: path.join(files, 'val') }],
+      ['mask_dir', { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), mask_dir: path.join(files, 'val') }],
+      ['annotation_path', { annotation_path: path.join(dataDir, 'uploads', '999', 'files', 'missing.json') }],
+    ];
+    for (const [field, body] of asked) {
+      const answer = await getJson(`${server.url}/datasets/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(answer.status, JSON.stringify(body)).to.equal(403);
+      expect(answer.body.error.code).to.equal('PATH_FORBIDDEN');
+      expect(answer.body.error.message).to.equal(`${field}: ${String(body[field])} is inside the folder of uploaded datasets, which only their own uploads read`);
+    }
+    const predictions = await getJson(`${server.url}/datasets/${accepted.dataset_id}/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'stolen', annotation_path: path.join(files, 'annotations/instances_val.json') }),
+    });
+    expect(predictions.status).to.equal(403);
+    expect(predictions.body.error.code).to.equal('PATH_FORBIDDEN');
+    // The rest of DATA_DIR's roots still reads as before.
+    const allowed = await getJson(`${server.url}/datasets/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), thumbnails: 'none' }),
+    });
+    expect(allowed.status).to.equal(202);
+    expect(terminalOf(await followJob(server.url, allowed.body.job_id))!.event).to.equal('complete');
   });
 });
 
