@@ -92,6 +92,13 @@ export interface UploadLimits {
   maxBytes: number;
   /** `MAX_UNPACKED_BYTES`: all of an archive's files together, counted as they are written; default 64 GiB. */
   maxUnpackedBytes: number;
+  /**
+   * `MAX_UNPACK_RATIO`: the most an archive's entries may declare they unpack
+   * to, per byte of the archive, checked before a byte is written; default 50.
+   */
+  maxUnpackRatio: number;
+  /** `MIN_FREE_DISK_BYTES`: what an archive's unpacked files must leave free on the disk, checked before a byte is written; default 1 GiB. */
+  minFreeDiskBytes: number;
   /** `MAX_UPLOAD_ENTRIES`: files and folders in one archive; default 2,000,000. */
   maxEntries: number;
   /** `MAX_CONCURRENT_UPLOADS`: uploads receiving their bytes at once; past it 503 with `Retry-After`; default 4. */
@@ -137,6 +144,14 @@ export const CONFIG_DEFAULTS = {
   maxUploadBytes: 32 * 1024 ** 3,
   maxUnpackedBytes: 64 * 1024 ** 3,
   maxUploadEntries: 2_000_000,
+  // A dataset's images (JPEG, PNG) do not compress: they unpack to about the
+  // archive's size. Its JSON unpacks to 5-10 times its share, so even an archive
+  // of JSON alone stays far under 50; a decompression bomb is near deflate's
+  // ceiling of about 1000, and a 1.1 MB archive of 1.1 GB is refused before a byte.
+  maxUnpackRatio: 50,
+  // Unpacking is refused when it would leave less than this free on the disk:
+  // DuckDB, the thumbnails and the logs share it.
+  minFreeDiskBytes: 1024 ** 3,
   // Each receiving upload may write up to MAX_UPLOAD_BYTES, then as much again unpacked.
   maxConcurrentUploads: 4,
   uploadStallMs: 60_000,
@@ -191,6 +206,8 @@ const envSchema = z.object({
   MAX_UPLOAD_BYTES: intIn('MAX_UPLOAD_BYTES', 1024, 2 ** 50).optional(),
   MAX_UNPACKED_BYTES: intIn('MAX_UNPACKED_BYTES', 1024, 2 ** 50).optional(),
   MAX_UPLOAD_ENTRIES: intIn('MAX_UPLOAD_ENTRIES', 1, 100_000_000).optional(),
+  MAX_UNPACK_RATIO: intIn('MAX_UNPACK_RATIO', 1, 1_000_000).optional(),
+  MIN_FREE_DISK_BYTES: intIn('MIN_FREE_DISK_BYTES', 0, 2 ** 50).optional(),
   MAX_CONCURRENT_UPLOADS: intIn('MAX_CONCURRENT_UPLOADS', 1, 256).optional(),
   UPLOAD_STALL_MS: intIn('UPLOAD_STALL_MS', 50, 3_600_000).optional(),
   SSE_KEEPALIVE_MS: intIn('SSE_KEEPALIVE_MS', 50, 600_000).optional(),
@@ -330,6 +347,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     uploads: {
       maxBytes: e.MAX_UPLOAD_BYTES ?? CONFIG_DEFAULTS.maxUploadBytes,
       maxUnpackedBytes: e.MAX_UNPACKED_BYTES ?? CONFIG_DEFAULTS.maxUnpackedBytes,
+      maxUnpackRatio: e.MAX_UNPACK_RATIO ?? CONFIG_DEFAULTS.maxUnpackRatio,
+      minFreeDiskBytes: e.MIN_FREE_DISK_BYTES ?? CONFIG_DEFAULTS.minFreeDiskBytes,
       maxEntries: e.MAX_UPLOAD_ENTRIES ?? CONFIG_DEFAULTS.maxUploadEntries,
       maxConcurrent: e.MAX_CONCURRENT_UPLOADS ?? CONFIG_DEFAULTS.maxConcurrentUploads,
       stallMs: e.UPLOAD_STALL_MS ?? CONFIG_DEFAULTS.uploadStallMs,

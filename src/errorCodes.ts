@@ -31,9 +31,13 @@ export const ERROR_CODES = {
   NOT_IMPLEMENTED: shown(501),
   // The files a request or a dataset names
   INVALID_ANNOTATION_FILE: shown(422),
-  /** An uploaded archive that is broken, or would write outside its folder, or unpack past its bounds. */
+  /**
+   * An uploaded archive that is broken, would write outside its folder, or whose
+   * declared sizes cross a bound (`MAX_UNPACKED_BYTES`, `MAX_UNPACK_RATIO`, free disk
+   * less `MIN_FREE_DISK_BYTES`): the message names the entry or the bound, with its numbers.
+   */
   UPLOAD_REJECTED: shown(422),
-  /** The client stopped sending an upload's body before its end. */
+  /** The client closed its connection or went silent before the end of an upload's body: the message says how many bytes arrived. */
   UPLOAD_INCOMPLETE: shown(400),
   /** `MAX_CONCURRENT_UPLOADS` uploads are receiving their bytes: retry after `Retry-After`. */
   UPLOADS_BUSY: shown(503),

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { UploadLimits } from '../config.js';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
@@ -10,6 +9,7 @@ import type { IngestWarning, StageProgress } from '../pipeline/progress.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
 import { nameFromArchive } from '../uploads/nameFromArchive.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
+import { withArchivePaths } from '../uploads/withArchivePaths.js';
 import { completeMessage } from './completeMessage.js';
 import { Job, type JobKind } from './Job.js';
 import { jobFailure } from './jobFailure.js';
@@ -170,9 +170,12 @@ export class JobManager {
     try {
       await receiveArchive(job, request, receive, { folders: this.#uploads!.folders, repo: this.#repo, onProgress: (p) => throttle.push(p) });
     } catch (err) {
+      // The bytes have stopped arriving, whatever comes next: the slot is free at once.
+      this.#receiving.delete(job.id);
       throttle.flush();
       const { status, failure, error } = jobFailure(err, job.controller.signal);
       if (!job.finished) await this.#settleFailure(job, status, failure);
+      if (error.code === 'INVALID_REQUEST') await this.#forgetRefused(job);
       throw error;
     } finally {
       this.#receiving.delete(job.id);
@@ -181,6 +184,21 @@ export class JobManager {
     this.#queue.push(job);
     this.#queued(job);
     this.#pump();
+  }
+
+  /**
+   * An upload whose body was refused as a request (an empty body, a form
+   * without its file, a malformed form) was never an accepted upload: its
+   * dataset and job go, as for any 400 answered before one was made. Whoever
+   * followed its events heard why it failed.
+   */
+  async #forgetRefused(job: Job): Promise<void> {
+    try {
+      await this.#repo.deleteDataset(job.spec.datasetId);
+    } catch (err) {
+      this.#log.error({ err, datasetId: job.spec.datasetId }, 'could not remove the dataset of a refused upload');
+    }
+    this.#jobs.delete(job.id);
   }
 
   /** A job of this process, running or recently finished. */
@@ -236,7 +254,9 @@ export class JobManager {
 
   /** Progress to the job's events, a stage's updates thinned to one per interval, and into its counts. */
   #throttleFor(job: Job): Pick<ProgressThrottle, 'push' | 'flush' | 'close'> {
-    const throttle = new ProgressThrottle((p) => job.events.append('progress', p as unknown as Record<string, unknown>), { intervalMs: this.#intervalMs });
+    const throttle = new ProgressThrottle((p) => job.events.append('progress', this.#shown(job, p) as unknown as Record<string, unknown>), {
+      intervalMs: this.#intervalMs,
+    });
     return {
       push: (p: StageProgress) => {
         job.track(p);
@@ -267,14 +287,14 @@ export class JobManager {
     const throttle = this.#throttleFor(job);
     const onWarning = (w: IngestWarning) => {
       throttle.flush();
-      job.events.append('warning', { ...w, current: 0, total: null });
+      job.events.append('warning', this.#shown(job, { ...w, current: 0, total: null }));
     };
     const lifecycle = new JobLifecycle(job, this.#repo, this.#plugins, onWarning);
     try {
       await lifecycle.started();
       log.info({ file: job.spec.annotationPath, kind: job.spec.kind }, 'job started');
       const context = { services: this.#services, repo: this.#repo, plugins: this.#plugins, uploads: this.#uploads, log };
-      const summary = await jobWork(job, lifecycle, context, { signal: job.controller.signal, onProgress: (p) => throttle.push(p), onWarning });
+      const summary = this.#shown(job, await jobWork(job, lifecycle, context, { signal: job.controller.signal, onProgress: (p) => throttle.push(p), onWarning }));
       throttle.flush();
       await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
       job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary });
@@ -283,7 +303,7 @@ export class JobManager {
     } catch (err) {
       throttle.flush();
       const { status, failure } = jobFailure(err, job.controller.signal);
-      failure.message = this.#withoutUploadFolder(job, failure.message);
+      failure.message = this.#shown(job, failure.message);
       if (status === 'failed') log.error({ err }, 'job failed');
       else log.info({ reason: failure.message }, 'job cancelled');
       await this.#settleFailure(job, status, failure, lifecycle);
@@ -292,10 +312,10 @@ export class JobManager {
     }
   }
 
-  /** An upload's messages name its files as the archive does, not where this service keeps them. */
-  #withoutUploadFolder(job: Job, message: string): string {
-    if (job.spec.kind !== 'upload' || !this.#uploads) return message;
-    return message.replaceAll(`${this.#uploads.folders.filesOf(job.spec.datasetId)}${path.sep}`, '');
+  /** An upload's events, figures and messages name its files as the archive does, not where this service keeps them. */
+  #shown<T>(job: Job, value: T): T {
+    if (job.spec.kind !== 'upload' || !this.#uploads) return value;
+    return withArchivePaths(value, this.#uploads.folders.filesOf(job.spec.datasetId));
   }
 
   async #settleFailure(job: Job, status: 'failed' | 'cancelled', error: JobFailure, lifecycle?: JobLifecycle): Promise<void> {

@@ -14,6 +14,8 @@ export interface SplitOfUploadDeps {
   plugins: PluginRunner;
   /** Logs a job row that could not be stored after the data committed. */
   onStoreFailed: (err: unknown) => void;
+  /** A value as the split's job row keeps it: its paths named as the archive names them (see `withArchivePaths`). */
+  shown: <T>(value: T) => T;
   /** The splits committed so far, whose plugins hear of them when the upload ends. */
   committed: CommittedSplit[];
 }
@@ -47,13 +49,13 @@ export async function ingestSplitOfUpload(upload: Job, split: UploadSplit, deps:
   const lifecycle = new JobLifecycle(child, deps.repo, deps.plugins, options.onWarning);
   await lifecycle.started();
   try {
-    const summary = await ingestDataset({ ...child.spec, jobId: child.id }, deps.services, lifecycle, options);
+    const summary = deps.shown(await ingestDataset({ ...child.spec, jobId: child.id }, deps.services, lifecycle, options));
     await lifecycle.completed(summary, deps.onStoreFailed, false);
     deps.committed.push({ lifecycle, summary });
     return summary;
   } catch (err) {
     const { status, failure } = jobFailure(err, options.signal);
-    await lifecycle.ended(status, failure, deps.onStoreFailed);
+    await lifecycle.ended(status, deps.shown(failure), deps.onStoreFailed);
     throw err;
   }
 }

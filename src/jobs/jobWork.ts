@@ -6,6 +6,7 @@ import { loadPredictions } from '../pipeline/loadPredictions.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
 import { ingestUpload, type UploadSummary } from '../uploads/ingestUpload.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
+import { withArchivePaths } from '../uploads/withArchivePaths.js';
 import { ingestSplitOfUpload, type SplitOfUploadDeps } from './ingestSplitOfUpload.js';
 import { jobFailure } from './jobFailure.js';
 import type { Job } from './Job.js';
@@ -42,6 +43,7 @@ async function uploadWork(job: Job, context: JobWorkContext, options: IngestOpti
     repo: context.repo,
     plugins: context.plugins,
     onStoreFailed: (err: unknown) => context.log.warn({ err }, 'could not store the final timings of a committed split'),
+    shown: (value) => withArchivePaths(value, place.files),
     committed: [],
   };
   let summary: UploadSummary;

@@ -31,6 +31,12 @@ export function createApp(service: Service): Koa {
   app.use(errorHandler(service.log));
   // Before the body parser: an unauthenticated body is never read.
   app.use(requireToken(service.config.apiToken));
+  // An upload's body is its route's to stream, or to refuse with 415 when it is
+  // JSON: parsed here first, bad JSON would answer 400 and good JSON be read whole.
+  app.use((ctx, next) => {
+    if (ctx.path === '/datasets/upload') ctx.disableBodyParser = true;
+    return next();
+  });
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -1,5 +1,7 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, forbiddenPath } from '../errors.js';
+import { isInside } from './isInside.js';
 import type { ErrorCode } from '../errorCodes.js';
 import { maxImageBytes } from '../util/maxImageBytes.js';
 import type { GcsObjectStore, GcsObjectStoreOptions } from './GcsObjectStore.js';
@@ -32,6 +34,13 @@ export interface DatasetStorageOptions {
   gcs?: GcsObjectStoreOptions;
   /** How files on the web are fetched. Default: `HTTP_DEFAULTS`. */
   http?: Omit<HttpObjectStoreOptions, 'admits'>;
+  /**
+   * Folders among (or inside) the roots that only the service's own jobs read:
+   * `DATA_DIR/uploads`, where each upload's files are its dataset's alone. A
+   * path a client gives there is refused (403), and an image named from a
+   * folder outside them may not land in them. Default none.
+   */
+  privateRoots?: readonly string[];
 }
 
 /**
@@ -44,11 +53,14 @@ export interface DatasetStorageOptions {
 export class DatasetStorage {
   readonly #backends: StorageBackend[];
   readonly #gcs: { store(): GcsObjectStore };
+  /** The private roots as configured and as real paths (a link on the way to DATA_DIR must not let a path past). */
+  readonly #private: string[];
 
   constructor(options: DatasetStorageOptions) {
     const { backends, gcs } = createStorageBackends({ roots: options.roots, gcs: options.gcs ?? {}, http: options.http ?? {} });
     this.#backends = backends;
     this.#gcs = gcs;
+    this.#private = [...new Set((options.privateRoots ?? []).flatMap((root) => [path.resolve(root), realOrItself(root)]))];
   }
 
   /** The store that reads `location`. */
@@ -69,8 +81,23 @@ export class DatasetStorage {
    *   when malformed, missing, empty (a bucket folder) or of the wrong kind; the
    *   store's error, prefixed with the field, when the store refuses or fails.
    */
-  resolve(field: string, given: string, kind: 'file' | 'directory'): Promise<string> {
-    return this.#backendFor(given).resolve(field, given, kind);
+  async resolve(field: string, given: string, kind: 'file' | 'directory'): Promise<string> {
+    const backend = this.#backendFor(given);
+    // Judged on the path as given first, so a private path gets 403 whether or not it exists.
+    if (backend.workersRead) this.#refusePrivate(field, given, path.resolve(given));
+    const resolved = await backend.resolve(field, given, kind);
+    if (backend.workersRead) this.#refusePrivate(field, given, resolved);
+    return resolved;
+  }
+
+  #refusePrivate(field: string, given: string, location: string): void {
+    if (this.#isPrivate(location)) {
+      throw forbiddenPath(`${field}: ${given} is inside the folder of uploaded datasets, which only their own uploads read`);
+    }
+  }
+
+  #isPrivate(location: string): boolean {
+    return this.#private.some((root) => isInside(root, location));
   }
 
   /**
@@ -91,7 +118,7 @@ export class DatasetStorage {
     const backend = this.#backendFor(file);
     if (!backend.workersRead || name === '') return null;
     try {
-      return await backend.resolve('mask_dir', path.join(path.dirname(file), name), 'directory');
+      return await this.resolve('mask_dir', path.join(path.dirname(file), name), 'directory');
     } catch {
       return null;
     }
@@ -111,7 +138,11 @@ export class DatasetStorage {
       const backend = this.#backendFor(fileName);
       return backend.admits(fileName) ? fileName : null;
     }
-    return this.#backendFor(imageDir).join(imageDir, fileName);
+    const backend = this.#backendFor(imageDir);
+    const location = backend.join(imageDir, fileName);
+    // An upload's images are read from its own folder, never reached from another.
+    if (location !== null && backend.workersRead && this.#isPrivate(location) && !this.#isPrivate(imageDir)) return null;
+    return location;
   }
 
   /**
@@ -169,6 +200,14 @@ export class DatasetStorage {
     const backend = this.#backends.find((b) => b.handles(location));
     if (!backend) throw forbiddenPath(`${location}: no storage reads this kind of location`);
     return backend;
+  }
+}
+
+function realOrItself(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return path.resolve(folder);
   }
 }
 

@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, forbiddenPath, invalidRequest } from '../errors.js';
+import { isInside } from './isInside.js';
 
 /**
  * Decides what the service may read: only what lies inside the configured
@@ -67,9 +68,4 @@ export class PathGuard {
       return false;
     }
   }
-}
-
-function isInside(root: string, candidate: string): boolean {
-  const rel = path.relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -46,6 +46,8 @@ export async function ingestUpload(place: UploadPlace, limits: UploadLimits, ing
   const files = await unpackZip(place.archive, place.files, {
     maxEntries: limits.maxEntries,
     maxBytes: limits.maxUnpackedBytes,
+    maxRatio: limits.maxUnpackRatio,
+    keepFreeBytes: limits.minFreeDiskBytes,
     signal,
     onProgress: (entries, total, bytes) => {
       unpackedBytes = bytes;

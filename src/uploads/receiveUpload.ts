@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { Transform, type Readable } from 'node:stream';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { AppError, invalidRequest } from '../errors.js';
+import { tooLarge, UploadBody } from './UploadBody.js';
 
 /** Options of {@link receiveUpload}. */
 export interface ReceiveUploadOptions {
@@ -32,105 +33,115 @@ export const UPLOAD_MEDIA_TYPES = ['multipart/form-data', 'application/zip', 'ap
  * file of a `multipart/form-data` body's `file` field (busboy parses it), or a
  * zip body as it is. Bytes are counted as they come, so a body past `maxBytes`
  * stops there whatever its `Content-Length` said.
+ *
+ * What the headers can refuse is refused before a stream, timer or listener
+ * exists; after that one {@link UploadBody} owns them all, and the `finally`
+ * below ends it, whether the upload was refused, finished or aborted.
  * @throws AppError `PAYLOAD_TOO_LARGE` past the bound, `UNSUPPORTED_MEDIA_TYPE`
- *   for another body, `INVALID_REQUEST` for a malformed form or one without a
- *   `file` field, `UPLOAD_INCOMPLETE` when the client stops sending. What was
- *   written is the caller's to remove.
+ *   for another body, `INVALID_REQUEST` for an empty body, a malformed form or
+ *   one without a `file` field, `UPLOAD_INCOMPLETE` when the client stops
+ *   sending or leaves. What was written is the caller's to remove.
  */
 export async function receiveUpload(req: IncomingMessage, target: string, options: ReceiveUploadOptions): Promise<ReceivedUpload> {
   const { type, declared } = checkUploadHeaders(req, options.maxBytes);
-  let received = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      received += chunk.length;
-      if (received > options.maxBytes) return done(tooLarge(options.maxBytes));
-      options.onProgress?.(received, declared);
-      done(null, chunk);
-    },
-  });
-  // The request is piped, not put in the pipeline: a failure must not destroy
-  // it, or the client would see its connection reset instead of the 413.
-  const source = body(req, counter, { received: () => received, declared, stallMs: options.stallMs ?? 60_000 });
+  const form = type === 'multipart/form-data' ? formParser(req.headers) : null;
+  const body = new UploadBody(req, { maxBytes: options.maxBytes, declared, stallMs: options.stallMs ?? 60_000, ...pick(options) });
   const signal = options.signal ? { signal: options.signal } : {};
+  let file: FileOfForm | null = null;
   try {
-    if (type !== 'multipart/form-data') {
-      await pipeline(source, createWriteStream(target, { flags: 'wx' }), signal);
-      return { fileName: null, bodyBytes: received };
+    if (form === null) {
+      await pipeline(body.stream, createWriteStream(target, { flags: 'wx' }), signal);
+      if (body.received === 0) throw empty('the body is empty');
+      return { fileName: null, bodyBytes: body.received };
     }
-    const fileName = await receiveForm(req, source, target, signal);
-    return { fileName, bodyBytes: received };
+    file = fileOfForm(form, target, signal);
+    await pipeline(body.stream, form, signal);
+    const { fileName, bytes } = await file.written();
+    if (bytes === 0) throw empty(`the form's "file" field is empty`);
+    return { fileName, bodyBytes: body.received };
   } catch (err) {
-    req.unpipe(counter);
-    if (err instanceof AppError || options.signal?.aborted) throw err;
+    // A system call that failed (the disk full, say) is the service's trouble, not the body's.
+    if (err instanceof AppError || options.signal?.aborted || (err as NodeJS.ErrnoException).syscall !== undefined) throw err;
     throw invalidRequest(`the upload's body could not be read: ${(err as Error).message}`);
+  } finally {
+    body.close();
+    // The file's own stream ends too before the caller may remove what it wrote.
+    await file?.settled();
   }
 }
 
 /**
- * The request's body through `counter`, which fails with `UPLOAD_INCOMPLETE`
- * if the client closes the connection, or sends nothing for `stallMs` (a
- * client that stalls would hold one of the few upload slots for ever).
- */
-function body(req: IncomingMessage, counter: Transform, state: { received: () => number; declared: number | null; stallMs: number }): Transform {
-  const incomplete = (why: string) => {
-    const of = state.declared === null ? '' : ` of ${state.declared}`;
-    counter.destroy(new AppError('UPLOAD_INCOMPLETE', `the upload stopped after ${state.received()} bytes${of}: ${why}`));
-  };
-  const stopped = () => {
-    if (!req.complete) incomplete('the client closed the connection');
-  };
-  const stall = setTimeout(() => incomplete(`nothing arrived for ${state.stallMs / 1000} s`), state.stallMs);
-  const onData = () => stall.refresh();
-  req.on('data', onData);
-  req.once('close', stopped);
-  req.once('error', stopped);
-  counter.once('close', () => {
-    clearTimeout(stall);
-    req.off('data', onData);
-    req.off('close', stopped);
-    req.off('error', stopped);
-  });
-  return req.pipe(counter);
-}
-
-/**
  * What can be told of an upload from its headers, before a byte of its body is
- * read: its media type, and its length against the bound.
- * @throws AppError `UNSUPPORTED_MEDIA_TYPE` or `PAYLOAD_TOO_LARGE`.
+ * read: its media type, a form's boundary, and its length against the bound.
+ * @throws AppError `UNSUPPORTED_MEDIA_TYPE`, `PAYLOAD_TOO_LARGE`, or
+ *   `INVALID_REQUEST` for a form busboy cannot parse (no boundary) or a body
+ *   that says it is empty.
  */
 export function checkUploadHeaders(req: IncomingMessage, maxBytes: number): { type: string; declared: number | null } {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(type)) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `an upload is multipart/form-data with a "file" field, or an application/zip body; got ${type || 'no Content-Type'}`);
   }
+  // busboy judges what it can parse. The parser made to ask is dropped unused:
+  // it holds no timer, listener or handle (destroying it would emit an error).
+  if (type === 'multipart/form-data') formParser(req.headers);
   const length = req.headers['content-length'];
   const declared = length === undefined || !/^\d+$/.test(length) ? null : Number(length);
   if (declared !== null && declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared === 0) throw empty('its Content-Length is 0');
   return { type, declared };
 }
 
-/** The `file` field of a form, written to `target`; other fields and files are read past. */
-async function receiveForm(req: IncomingMessage, source: Transform, target: string, signal: { signal?: AbortSignal }): Promise<string | null> {
-  // One file, and few small fields: a form is not a way around the bounds.
-  const form = busboy({ headers: req.headers, limits: { files: 1, fields: 16, fieldSize: 4096, parts: 17 } });
-  let written: Promise<void> | null = null;
+/** busboy's parser of a form with these headers. @throws AppError `INVALID_REQUEST` when it cannot parse it (no boundary). */
+function formParser(headers: IncomingHttpHeaders): Writable {
+  try {
+    // One file, and few small fields: a form is not a way around the bounds.
+    return busboy({ headers, limits: { files: 1, fields: 16, fieldSize: 4096, parts: 17 } });
+  } catch (err) {
+    throw invalidRequest(`the upload's form cannot be read (${(err as Error).message}): send it as multipart/form-data with its boundary, as curl -F file=@dataset.zip does`);
+  }
+}
+
+/** A form's `file` field as it is written to disk. */
+interface FileOfForm {
+  /** The file's name and size once written. @throws AppError `INVALID_REQUEST` when the form had no `file` field. */
+  written(): Promise<{ fileName: string | null; bytes: number }>;
+  /** Resolves once the file's stream has ended, whatever its outcome. */
+  settled(): Promise<void>;
+}
+
+/** Writes the `file` field of `form` to `target` when it comes; other fields and files are read past. */
+function fileOfForm(form: Writable, target: string, signal: { signal?: AbortSignal }): FileOfForm {
+  let writing: Promise<void> | null = null;
   let fileName: string | null = null;
+  let bytes = 0;
   form.on('file', (field: string, stream: Readable, info: { filename?: string }) => {
-    if (field !== 'file' || written) {
+    if (field !== 'file' || writing) {
       stream.resume();
       return;
     }
     fileName = info.filename ?? null;
-    written = pipeline(stream, createWriteStream(target, { flags: 'wx' }), signal);
-    // Its failure is awaited below; until then it must not count as unhandled.
-    written.catch(() => undefined);
+    stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    writing = pipeline(stream, createWriteStream(target, { flags: 'wx' }), signal);
+    // Its failure is awaited by written(); until then it must not count as unhandled.
+    writing.catch(() => undefined);
   });
-  await pipeline(source, form, signal);
-  if (written === null) throw invalidRequest('the form has no file field named "file": send the archive as file=@dataset.zip');
-  await written;
-  return fileName;
+  return {
+    async written() {
+      if (writing === null) throw invalidRequest('the form has no file field named "file": send the archive as file=@dataset.zip');
+      await writing;
+      return { fileName, bytes };
+    },
+    async settled() {
+      await (writing as Promise<void> | null)?.catch(() => undefined);
+    },
+  };
 }
 
-function tooLarge(maxBytes: number): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `the upload is larger than this service accepts (MAX_UPLOAD_BYTES, ${maxBytes} bytes)`);
+function empty(why: string): AppError {
+  return invalidRequest(`the upload is empty (${why}): send a zip archive`);
+}
+
+function pick(options: ReceiveUploadOptions): Pick<ReceiveUploadOptions, 'onProgress'> {
+  return options.onProgress ? { onProgress: options.onProgress } : {};
 }

@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -79,6 +81,37 @@ function rawUpload(server: TestServer, length: number): { req: ReturnType<typeof
   return { req, answered };
 }
 
+/** Resolves with the next `count` jobs of `server` to end. */
+function jobEnds(server: TestServer, count: number): Promise<JobEndedMessage[]> {
+  return new Promise((resolve) => {
+    const ended: JobEndedMessage[] = [];
+    const listener = (message: unknown) => {
+      const m = message as JobEndedMessage;
+      if (m.owner !== server.service.jobs) return;
+      ended.push(m);
+      if (ended.length < count) return;
+      unsubscribe(CHANNELS.jobEnded.name, listener);
+      resolve(ended);
+    };
+    subscribe(CHANNELS.jobEnded.name, listener);
+  });
+}
+
+/**
+ * Sends an upload's headers (its whole length) and the first `sent` bytes of
+ * `archive`, then closes the connection once they are on the wire.
+ */
+function vanishingUpload(server: TestServer, archive: Buffer, sent: number): void {
+  const { req } = rawUpload(server, archive.length);
+  req.on('error', () => undefined);
+  req.write(archive.subarray(0, sent), () => req.destroy());
+}
+
+/** The datasets `server` lists. */
+async function datasetIds(server: TestServer): Promise<number[]> {
+  return (await getJson(`${server.url}/datasets`)).body.items.map((d: any) => d.id);
+}
+
 /** Resolves with `server`'s upload job once its first bytes have arrived. */
 function receivingUpload(server: TestServer): Promise<Job> {
   return new Promise((resolve) => {
@@ -135,6 +168,29 @@ describe('POST /datasets/upload', function () {
     const image = await fetch(`${server.url}/images/${accepted.dataset_id}/${page.items[0].id}?size=large`);
     expect(image.status).to.equal(200);
     expect(image.headers.get('content-type')).to.equal('image/webp');
+  });
+
+  it("names an upload's files as its archive does in every answer, never where the service keeps them", async () => {
+    const { accepted, events, terminal } = await uploadAndFollow(server, uploadForm(server, await cocoArchive('wrapped/'), 'private.zip', '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
+    expect(dataset.splits.map((s: any) => [s.name, s.annotation_path, s.image_dir])).to.deep.equal([
+      ['train', 'wrapped/annotations/instances_train.json', 'wrapped/train'],
+      ['val', 'wrapped/annotations/instances_val.json', 'wrapped/val'],
+    ]);
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=10`);
+    const splitJobs = jobs.items.filter((j: any) => j.upload_job_id === accepted.job_id);
+    expect(splitJobs.map((j: any) => [j.split, j.annotation_path, j.image_dir]).sort()).to.deep.equal([
+      ['train', 'wrapped/annotations/instances_train.json', 'wrapped/train'],
+      ['val', 'wrapped/annotations/instances_val.json', 'wrapped/val'],
+    ]);
+    const answers = [dataset, jobs, events.map((e) => e.data)];
+    for (const job of [accepted.job_id, ...splitJobs.map((j: any) => j.id)]) {
+      answers.push((await getJson(`${server.url}/jobs/${job}`)).body);
+      answers.push((await followJob(server.url, job)).map((e) => e.data));
+    }
+    const uploads = path.join(server.dataDir, 'uploads');
+    for (const answer of answers) expect(JSON.stringify(answer)).to.not.include(uploads);
   });
 
   it('exports an uploaded split as the file that went in', async () => {
@@ -203,6 +259,25 @@ describe('POST /datasets/upload', function () {
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
   });
 
+  it('refuses a 1000:1 decompression bomb under the default bounds before unpacking a byte, leaving nothing of it', async () => {
+    const unpacked = 20 * 1024 * 1024;
+    const bomb = await zipOf([
+      ['annotations/instances_val.json', path.join(ANNOTATIONS, 'instances_val.json')],
+      ['val/junk.bin', Buffer.alloc(unpacked)],
+    ]);
+    const { accepted, events, terminal } = await uploadAndFollow(server, uploadZip(server, bomb));
+    expect(terminal.event).to.equal('failed');
+    expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+    expect(terminal.data.message).to.match(/^uploaded archive: its entries declare (\d+) bytes unpacked from (\d+) bytes, ([\d.]+) times its size, more than MAX_UNPACK_RATIO \(50\)/);
+    const [, declared, archive] = /declare (\d+) bytes unpacked from (\d+) bytes/.exec(String(terminal.data.message))!;
+    const json = (await readFile(path.join(ANNOTATIONS, 'instances_val.json'))).length;
+    expect(Number(declared)).to.equal(unpacked + json);
+    expect(Number(archive)).to.equal(bomb.length);
+    // Not an entry was unpacked, and the upload's folder is gone with its archive.
+    expect(events.filter((e) => e.data.stage === 'unpack')).to.deep.equal([]);
+    expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
+  });
+
   it('takes back the splits it had committed when a later one fails, so nothing half-done looks ready', async () => {
     const val = JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8'));
     val.annotations[3].bbox = 'wide';
@@ -219,6 +294,11 @@ describe('POST /datasets/upload', function () {
     // The message names the file, the record and the field, and not where the service keeps it.
     expect(terminal.data.message).to.match(/instances_val\.json: annotations\[3\]\.bbox/);
     expect(terminal.data.message).to.not.include(server.dataDir);
+    // Nor do its splits' jobs, the one that failed included.
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=10`);
+    const splitJobs = jobs.items.filter((j: any) => j.upload_job_id === accepted.job_id);
+    expect(splitJobs.find((j: any) => j.split === 'val').error.message).to.match(/instances_val\.json: annotations\[3\]\.bbox/);
+    expect(JSON.stringify(splitJobs)).to.not.include(server.dataDir);
     const { body: dataset } = await getJson(`${server.url}/datasets/${accepted.dataset_id}`);
     expect(dataset).to.include({ status: 'failed', image_count: 0, annotation_count: 0, category_count: 0 });
     expect(dataset.split_names).to.deep.equal([]);
@@ -237,15 +317,41 @@ describe('POST /datasets/upload', function () {
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
   });
 
-  it('refuses other bodies with 415, and a form without a file field with 400', async () => {
-    const json = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(json.status).to.equal(415);
-    expect(json.body.error.message).to.match(/multipart\/form-data with a "file" field, or an application\/zip body/);
+  it('refuses other bodies with 415, JSON too whether or not it parses, and a form without a file field with 400', async () => {
+    for (const body of ['{}', 'not json at all']) {
+      const json = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(json.status, body).to.equal(415);
+      expect(json.body.error.code).to.equal('UNSUPPORTED_MEDIA_TYPE');
+      expect(json.body.error.message).to.equal('an upload is multipart/form-data with a "file" field, or an application/zip body; got application/json');
+    }
     const form = new FormData();
     form.append('archive', new Blob([Buffer.from('PK')]), 'x.zip');
     const noFile = await getJson(`${server.url}/datasets/upload`, { method: 'POST', body: form });
     expect(noFile.status).to.equal(400);
     expect(noFile.body.error.message).to.match(/no file field named "file"/);
+  });
+
+  it('leaves no dataset or job behind for an upload it refuses as a request: no file field, an empty form, an empty file, an empty body', async () => {
+    const before = await datasetIds(server);
+    const jobsBefore = (await getJson(`${server.url}/jobs?limit=100`)).body.items.length;
+    const noFile = new FormData();
+    noFile.append('archive', new Blob([Buffer.from('PK')]), 'x.zip');
+    const emptyFile = new FormData();
+    emptyFile.append('file', new Blob([]), 'empty.zip');
+    const refusals: [string, RequestInit, RegExp][] = [
+      ['no file field', { body: noFile }, /^the form has no file field named "file"/],
+      ['an empty form', { body: new FormData() }, /^the form has no file field named "file"/],
+      ['an empty file', { body: emptyFile }, /^the upload is empty \(the form's "file" field is empty\)/],
+      ['an empty zip body', { body: Buffer.alloc(0), headers: { 'content-type': 'application/zip' } }, /^the upload is empty \(its Content-Length is 0\)/],
+    ];
+    for (const [what, init, message] of refusals) {
+      const answer = await getJson(`${server.url}/datasets/upload`, { method: 'POST', ...init });
+      expect(answer.status, what).to.equal(400);
+      expect(answer.body.error.code, what).to.equal('INVALID_REQUEST');
+      expect(answer.body.error.message, what).to.match(message);
+    }
+    expect(await datasetIds(server)).to.deep.equal(before);
+    expect((await getJson(`${server.url}/jobs?limit=100`)).body.items.length).to.equal(jobsBefore);
   });
 
   it('cancels an upload whose bytes are still arriving: its uploader hears so, and nothing of it stays', async () => {
@@ -294,13 +400,13 @@ describe('POST /datasets/upload past its bounds', function () {
   this.timeout(60_000);
   const server = useTestServer({ MAX_UPLOAD_BYTES: '4096', MAX_CONCURRENT_UPLOADS: '1', MAX_UNPACKED_BYTES: '100000', MAX_UPLOAD_ENTRIES: '3' });
 
-  it('stops a decompression bomb at MAX_UNPACKED_BYTES, and an archive of more than MAX_UPLOAD_ENTRIES entries', async () => {
+  it('refuses a decompression bomb by MAX_UNPACKED_BYTES, and an archive of more than MAX_UPLOAD_ENTRIES entries', async () => {
     // A megabyte of zeros deflates to about a kilobyte: under the body's bound, far over the unpacked one.
     const bomb = await zipOf([['annotations/instances_val.json', Buffer.alloc(1_000_000)]]);
     expect(bomb.length).to.be.below(4096);
     const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, bomb));
     expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
-    expect(terminal.data.message).to.equal('uploaded archive: annotations/instances_val.json: unpacks past the bound of 100000 bytes');
+    expect(terminal.data.message).to.equal('uploaded archive: its entries declare 1000000 bytes unpacked, more than MAX_UNPACKED_BYTES (100000)');
     expect(await readdir(path.join(server.dataDir, 'uploads'))).to.not.include(String(accepted.dataset_id));
 
     const many = await zipOf(['a', 'b', 'c', 'd'].map((n): ZipEntry => [`${n}.txt`, Buffer.from(n)]));
@@ -348,6 +454,71 @@ describe('POST /datasets/upload past its bounds', function () {
   });
 });
 
+describe('an upload\'s folder, when INGEST_ROOTS holds DATA_DIR', function () {
+  this.timeout(60_000);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'coco-ingest-private-'));
+  const server = useTestServer({ DATA_DIR: dataDir }, [dataDir]);
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('is read by its own upload only: a request naming a path in it gets 403, whether or not the path exists', async () => {
+    const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, await cocoArchive(), '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    const files = path.join(dataDir, 'uploads', String(accepted.dataset_id), 'files');
+    const asked: [string, Record<string, unknown>][] = [
+      ['annotation_path', { annotation_path: path.join(files, 'annotations/instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val') }],
+      ['image_dir', { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: path.join(files, 'val') }],
+      ['mask_dir', { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), mask_dir: path.join(files, 'val') }],
+      ['annotation_path', { annotation_path: path.join(dataDir, 'uploads', '999', 'files', 'missing.json') }],
+    ];
+    for (const [field, body] of asked) {
+      const answer = await getJson(`${server.url}/datasets/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(answer.status, JSON.stringify(body)).to.equal(403);
+      expect(answer.body.error.code).to.equal('PATH_FORBIDDEN');
+      expect(answer.body.error.message).to.equal(`${field}: ${String(body[field])} is inside the folder of uploaded datasets, which only their own uploads read`);
+    }
+    const predictions = await getJson(`${server.url}/datasets/${accepted.dataset_id}/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'stolen', annotation_path: path.join(files, 'annotations/instances_val.json') }),
+    });
+    expect(predictions.status).to.equal(403);
+    expect(predictions.body.error.code).to.equal('PATH_FORBIDDEN');
+    // The rest of DATA_DIR's roots still reads as before.
+    const allowed = await getJson(`${server.url}/datasets/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), thumbnails: 'none' }),
+    });
+    expect(allowed.status).to.equal(202);
+    expect(terminalOf(await followJob(server.url, allowed.body.job_id))!.event).to.equal('complete');
+  });
+});
+
+describe('POST /datasets/upload from clients that vanish', function () {
+  this.timeout(30_000);
+  // The stall period is the default minute: nothing here may wait for it.
+  const server = useTestServer({ MAX_CONCURRENT_UPLOADS: '4' });
+
+  it('ends the upload of a client that closes its connection at once, with the bytes that arrived, and frees its slot', async () => {
+    const archive = await cocoArchive();
+    const ended = jobEnds(server, 4);
+    for (let i = 0; i < 4; i++) vanishingUpload(server, archive, 2000);
+    const ends = await ended;
+    expect(ends.map((e) => [e.kind, e.status])).to.deep.equal(Array.from({ length: 4 }, () => ['upload', 'failed']));
+    const { body: jobs } = await getJson(`${server.url}/jobs?limit=4`);
+    for (const job of jobs.items) {
+      expect(job.error).to.deep.equal({
+        code: 'UPLOAD_INCOMPLETE',
+        message: `the upload stopped after 2000 bytes of ${archive.length}: the client closed the connection`,
+      });
+    }
+    // All four slots are free again: a fifth, real upload is taken and ingested.
+    const { terminal } = await uploadAndFollow(server, uploadZip(server, archive, '?thumbnails=none'));
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    expect(terminal.data).to.include({ image_count: 20 });
+  });
+});
+
 describe('POST /datasets/upload from a client that goes silent', function () {
   this.timeout(60_000);
   const server = useTestServer({ UPLOAD_STALL_MS: '300', MAX_CONCURRENT_UPLOADS: '1' });
@@ -365,5 +536,29 @@ describe('POST /datasets/upload from a client that goes silent', function () {
     // Its slot is free again: the next upload is taken (and fails on its own account).
     const { terminal } = await uploadAndFollow(server, uploadZip(server, await zipOf([['notes.txt', Buffer.from('hello')]])));
     expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
+  });
+
+  it('refuses a form without a boundary, with or without a body, before making a dataset, and nothing of it fires later', async () => {
+    const before = await datasetIds(server);
+    for (const body of [undefined, '--x\r\ncontent-disposition: form-data; name="file"\r\n\r\nPK\r\n--x--\r\n']) {
+      const answer = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, ...(body ? { body } : {}) });
+      expect(answer.status).to.equal(400);
+      expect(answer.headers.get('connection')).to.equal('close');
+      expect(answer.body.error.code).to.equal('INVALID_REQUEST');
+      expect(answer.body.error.message).to.equal(
+        "the upload's form cannot be read (Multipart: Boundary not found): send it as multipart/form-data with its boundary, as curl -F file=@dataset.zip does",
+      );
+    }
+    expect(await datasetIds(server)).to.deep.equal(before);
+    // An upload that stalls now fails after the stall period: any timer the
+    // refusals had left would have fired first, and an error it raised with
+    // nobody listening would have ended this process (and failed this test).
+    const ended = nextJobEnd(server);
+    const { req, answered } = rawUpload(server, 3000);
+    req.write(Buffer.alloc(10));
+    expect((await answered).body.error.message).to.equal('the upload stopped after 10 bytes of 3000: nothing arrived for 0.3 s');
+    expect(await ended).to.include({ kind: 'upload', status: 'failed' });
+    req.destroy();
+    expect((await getJson(`${server.url}/healthz`)).status).to.equal(200);
   });
 });

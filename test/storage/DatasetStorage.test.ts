@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -55,5 +55,33 @@ describe('DatasetStorage', () => {
 
   it('resolves a local path inside a root to its real path', async () => {
     expect(await storage.resolve('annotation_path', path.join(dir, 'instances.json'), 'file')).to.equal(path.join(dir, 'instances.json'));
+  });
+
+  describe('with a private root inside its roots (the uploads folder)', () => {
+    let data: string;
+    let guarded: DatasetStorage;
+    before(async () => {
+      data = path.join(dir, 'data');
+      await mkdir(path.join(data, 'uploads', '1', 'files', 'val'), { recursive: true });
+      await writeFile(path.join(data, 'uploads', '1', 'files', 'val', 'a.jpg'), 'x');
+      await symlink(path.join(data, 'uploads', '1', 'files'), path.join(dir, 'linked'));
+      guarded = new DatasetStorage({ roots: [dir, path.join(data, 'uploads')], privateRoots: [path.join(data, 'uploads')] });
+    });
+
+    it('refuses a client-given path inside it, as given or through a link, with 403', async () => {
+      for (const given of [path.join(data, 'uploads', '1', 'files', 'val'), path.join(data, 'uploads', '2'), path.join(dir, 'linked', 'val')]) {
+        const err = await expectRejection(guarded.resolve('image_dir', given, 'directory'));
+        expect(err.code, given).to.equal('PATH_FORBIDDEN');
+        expect(err.message).to.equal(`image_dir: ${given} is inside the folder of uploaded datasets, which only their own uploads read`);
+      }
+      expect(await guarded.resolve('annotation_path', path.join(dir, 'instances.json'), 'file')).to.equal(path.join(dir, 'instances.json'));
+    });
+
+    it('lets an image be found in it from a folder inside it, never from one outside', () => {
+      const inside = path.join(data, 'uploads', '1', 'files');
+      expect(guarded.imageLocation(inside, 'val/a.jpg')).to.equal(path.join(inside, 'val', 'a.jpg'));
+      expect(guarded.imageLocation(data, 'uploads/1/files/val/a.jpg')).to.equal(null);
+      expect(guarded.imageLocation(dir, 'instances.json')).to.equal(path.join(dir, 'instances.json'));
+    });
   });
 });

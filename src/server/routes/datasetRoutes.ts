@@ -2,6 +2,7 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { datasetStats } from '../../db/datasetStats.js';
 import { conflict } from '../../errors.js';
+import { withArchivePaths } from '../../uploads/withArchivePaths.js';
 import type { Service } from '../startService.js';
 import { ingestBody, predictionSetParam, predictionsBody } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
@@ -66,7 +67,8 @@ export function datasetRoutes(router: Router, service: Service): void {
 
   router.get('/datasets/:id', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'dataset id');
-    ctx.body = await service.datasets.getDataset(id);
+    // An upload's splits name their files as its archive does.
+    ctx.body = withArchivePaths(await service.datasets.getDataset(id), service.uploads.filesOf(id));
   });
 
   router.get('/datasets/:id/stats', async (ctx) => {

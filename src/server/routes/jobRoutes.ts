@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { notFound } from '../../errors.js';
 import type { JobEvent, JobEventName } from '../../jobs/JobEventLog.js';
 import type { JobRow } from '../../db/DatasetRepository.js';
+import { withArchivePaths } from '../../uploads/withArchivePaths.js';
 import type { Service } from '../startService.js';
 import { jobIdParam, jobsQuery } from '../schemas.js';
 import { streamJobEvents } from '../streamJobEvents.js';
@@ -14,7 +15,7 @@ export function jobRoutes(router: Router, service: Service): void {
     const { limit } = validate(jobsQuery, ctx.query, 'query');
     const live = service.jobs.list();
     const liveIds = new Set(live.map((j) => j.id));
-    const stored = (await service.datasets.listJobs(limit)).filter((row) => !liveIds.has(row.id)).map(fromRow);
+    const stored = (await service.datasets.listJobs(limit)).filter((row) => !liveIds.has(row.id)).map((row) => fromRow(row, service));
     ctx.body = { items: [...live.map((j) => j.toJSON()), ...stored].slice(0, limit) };
   });
 
@@ -27,7 +28,7 @@ export function jobRoutes(router: Router, service: Service): void {
     }
     const row = await service.datasets.getJob(id);
     if (!row) throw notFound('job', id);
-    ctx.body = fromRow(row);
+    ctx.body = fromRow(row, service);
   });
 
   router.get('/jobs/:id/events', async (ctx) => {
@@ -40,7 +41,7 @@ export function jobRoutes(router: Router, service: Service): void {
     // A job of an earlier process: its live events are gone; its terminal one is rebuilt from the database.
     const row = await service.datasets.getJob(id);
     if (!row) throw notFound('job', id);
-    await streamJobEvents(ctx, terminalFromRow(row));
+    await streamJobEvents(ctx, terminalFromRow(withArchivePaths(row, service.uploads.filesOf(row.dataset_id))));
   });
 
   router.delete('/jobs/:id', async (ctx) => {
@@ -55,8 +56,15 @@ export function jobRoutes(router: Router, service: Service): void {
 
 }
 
-/** A stored job in the shape of a live one's JSON (`Job.toJSON`), without its stages. */
-function fromRow(row: JobRow): Record<string, unknown> {
+/**
+ * A stored job in the shape of a live one's JSON (`Job.toJSON`), without its
+ * stages; an upload's split names its files as the archive does.
+ */
+function fromRow(row: JobRow, service: Service): Record<string, unknown> {
+  return withArchivePaths(shapeOf(row), service.uploads.filesOf(row.dataset_id));
+}
+
+function shapeOf(row: JobRow): Record<string, unknown> {
   const uploadJobId = row.options.upload_job_id;
   return {
     id: row.id,
