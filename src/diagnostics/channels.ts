@@ -12,7 +12,8 @@ import { channel } from 'node:diagnostics_channel';
 /** A job ended. */
 export interface JobEndedMessage {
   owner: object;
-  kind: 'ingest' | 'predictions' | 'upload';
+  /** The job's kind (`ingest`, `predictions`, `upload`, ...). */
+  kind: string;
   status: 'complete' | 'failed' | 'cancelled';
   /** Images and annotations committed (0 unless complete). */
   images: number;

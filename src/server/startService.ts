@@ -5,7 +5,9 @@ import { Database } from '../db/Database.js';
 import { DatasetRepository } from '../db/DatasetRepository.js';
 import { IdSequence } from '../db/IdSequence.js';
 import { SampleRepository } from '../db/SampleRepository.js';
-import { JobManager } from '../jobs/JobManager.js';
+import { JobScheduler } from '../jobs/JobScheduler.js';
+import { recoverInterruptedJobs } from '../jobs/recoverInterruptedJobs.js';
+import { UploadIntake } from '../jobs/UploadIntake.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
@@ -25,7 +27,9 @@ export interface Service {
   db: Database;
   datasets: DatasetRepository;
   samples: SampleRepository;
-  jobs: JobManager;
+  jobs: JobScheduler;
+  /** Takes uploads in, receiving their bytes before their jobs are queued. */
+  intake: UploadIntake;
   pool: ThumbnailPool;
   thumbnails: ThumbnailStore;
   /** Recently served thumbnails, in memory. */
@@ -65,20 +69,12 @@ export async function startService(config: Config, log: Logger): Promise<Service
       maxPixels: config.maxImagePixels,
     });
     const uploads = new UploadFolders(config.dataDir);
-    for (const job of await datasets.recoverInterrupted()) {
-      log.warn({ jobId: job.id, datasetId: job.datasetId }, 'marked a job interrupted by the previous shutdown as failed');
-      await thumbnails.removeJob(job.datasetId, job.id);
-      if (job.kind === 'upload') {
-        await thumbnails.removeDataset(job.datasetId);
-        await uploads.remove(job.datasetId);
-      }
-    }
     const pluginList = await loadPlugins(config.pluginDir);
     log.info({ dir: config.pluginDir, plugins: pluginList.map((p) => p.name) }, `loaded ${pluginList.length} plugin(s)`);
     const plugins = new PluginRunner(pluginList, db, log);
     const max = await datasets.maxIds();
-    const jobs = new JobManager(
-      {
+    const context = {
+      services: {
         db,
         ids: { samples: new IdSequence(max.sample), annotations: new IdSequence(max.annotation), predictions: new IdSequence(max.prediction) },
         pool: queue ?? pool,
@@ -89,11 +85,14 @@ export async function startService(config: Config, log: Logger): Promise<Service
         effort: config.thumbnailEffort,
         maxPixels: config.maxImagePixels,
       },
+      repo: datasets,
       plugins,
-      datasets,
+      uploads: { folders: uploads, limits: config.uploads },
       log,
-      { maxConcurrentJobs: config.maxConcurrentJobs, uploads: { folders: uploads, limits: config.uploads } },
-    );
+    };
+    await recoverInterruptedJobs(context);
+    const jobs = new JobScheduler(context, { maxConcurrentJobs: config.maxConcurrentJobs });
+    const intake = new UploadIntake(jobs, datasets, context.uploads, log);
     const metrics = new ServiceMetrics({ jobs, pool, queue });
     cleanup.unshift(async () => metrics.close());
     let closing: Promise<void> | null = null;
@@ -104,6 +103,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       datasets,
       samples: new SampleRepository(db),
       jobs,
+      intake,
       pool,
       thumbnails,
       thumbnailCache: new ThumbnailCache({ maxBytes: config.thumbnailCacheBytes }),
