@@ -1,4 +1,4 @@
-import { STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
+import { STAGES, type Stage, type StageProgress } from '../progress/StageProgress.js';
 import { JobEventLog } from './JobEventLog.js';
 import type { JobKind, JobRequestBase } from './JobKind.js';
 

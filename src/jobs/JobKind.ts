@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
 import type { DatasetRepository, JobRecordFields, JobRow } from '../db/DatasetRepository.js';
-import type { IngestOptions, IngestServices } from '../pipeline/ingestDataset.js';
-import type { Stage } from '../pipeline/progress.js';
+import type { IngestJobSide, IngestOptions, IngestServices } from '../pipeline/IngestRequest.js';
+import type { Stage } from '../progress/StageProgress.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
-import type { Job } from './Job.js';
-import type { JobFailure, JobLifecycle } from './JobLifecycle.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
 import type { UploadLimits } from '../config.js';
 
@@ -12,6 +10,19 @@ import type { UploadLimits } from '../config.js';
 export interface JobRequestBase {
   kind: string;
   datasetId: number;
+}
+
+/** How a job ended, as stored and sent. */
+export interface JobFailure {
+  code: string;
+  message: string;
+}
+
+/** A job as its kind's work sees it: its id, its request, and the figures of the stages run so far. */
+export interface RunningJob<R extends JobRequestBase = JobRequestBase> {
+  readonly id: string;
+  readonly request: R;
+  readonly stages: Partial<Record<Stage, { current: number }>>;
 }
 
 /** What every kind's summary (the `complete` event's data) has. */
@@ -75,7 +86,7 @@ export interface JobKind<R extends JobRequestBase = JobRequestBase, S extends Jo
   /** Whether its jobs set their dataset's status (`ingesting`, then `ready` or the failure's). */
   ownsDataset(request: R): boolean;
   /** Its work, once the job runs: the summary, or it throws. */
-  run(job: Job<R>, lifecycle: JobLifecycle, context: JobContext, options: IngestOptions): Promise<S>;
+  run(job: RunningJob<R>, side: IngestJobSide, context: JobContext, options: IngestOptions): Promise<S>;
   /** The `complete` event's counts and sentence. */
   summarise(summary: S): CompleteFigures;
   /** A failure's message as clients see it, when the kind must hide something of it (an upload's folder); default as it is. */

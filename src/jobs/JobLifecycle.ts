@@ -1,15 +1,9 @@
 import type { DatasetRepository } from '../db/DatasetRepository.js';
 import type { InTransaction } from '../db/Database.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
-import type { IngestWarning } from '../pipeline/progress.js';
+import type { IngestWarning } from '../progress/StageProgress.js';
 import type { Job } from './Job.js';
-import type { JobContext } from './JobKind.js';
-
-/** How a job ended, as stored and sent. */
-export interface JobFailure {
-  code: string;
-  message: string;
-}
+import type { JobContext, JobFailure } from './JobKind.js';
 
 /**
  * The one owner of a job's lifecycle in the database and in the plugins: it

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { CHANNELS, type JobEndedMessage } from '../diagnostics/channels.js';
 import { AppError, conflict, notFound } from '../errors.js';
-import type { IngestWarning, StageProgress } from '../pipeline/progress.js';
+import type { IngestWarning, StageProgress } from '../progress/StageProgress.js';
 import { createJob } from './createJob.js';
 import type { Job } from './Job.js';
-import type { CompleteFigures, JobContext, JobKind, JobRequestBase, JobSummaryBase } from './JobKind.js';
+import type { CompleteFigures, JobContext, JobFailure, JobKind, JobRequestBase, JobSummaryBase } from './JobKind.js';
 import { jobFailure } from './jobFailure.js';
-import { JobLifecycle, type JobFailure } from './JobLifecycle.js';
+import { JobLifecycle } from './JobLifecycle.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
 
 /** Options of {@link JobScheduler}. */

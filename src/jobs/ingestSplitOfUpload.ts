@@ -1,8 +1,8 @@
-import type { IngestOptions, IngestSummary } from '../pipeline/ingestDataset.js';
+import type { IngestOptions, IngestSummary } from '../pipeline/IngestRequest.js';
 import type { UploadSplit } from '../uploads/findUploadLayout.js';
 import { createJob } from './createJob.js';
 import type { Job } from './Job.js';
-import type { JobContext } from './JobKind.js';
+import type { JobContext, RunningJob } from './JobKind.js';
 import { jobFailure } from './jobFailure.js';
 import { JobLifecycle } from './JobLifecycle.js';
 import { ingestJob, type IngestJobRequest } from './kinds/ingestJob.js';
@@ -30,7 +30,7 @@ export interface SplitOfUploadDeps {
  * commits, its plugins wait for the upload's end (`deps.committed`).
  */
 export async function ingestSplitOfUpload(
-  upload: Job<{ kind: 'upload'; datasetId: number; thumbnails: IngestJobRequest['thumbnails']; onInvalid: IngestJobRequest['onInvalid'] }>,
+  upload: RunningJob<{ kind: 'upload'; datasetId: number; thumbnails: IngestJobRequest['thumbnails']; onInvalid: IngestJobRequest['onInvalid'] }>,
   split: UploadSplit,
   deps: SplitOfUploadDeps,
   options: IngestOptions,

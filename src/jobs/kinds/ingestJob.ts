@@ -1,6 +1,7 @@
 import { conflict, notFound } from '../../errors.js';
-import { ingestDataset, type IngestSummary, type OnInvalid, type ThumbnailMode } from '../../pipeline/ingestDataset.js';
-import { STAGES } from '../../pipeline/progress.js';
+import { ingestDataset } from '../../pipeline/ingestDataset.js';
+import type { IngestSummary, OnInvalid, ThumbnailMode } from '../../pipeline/IngestRequest.js';
+import { STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
 
 /** An ingest of a ground-truth file as a split of a dataset. */

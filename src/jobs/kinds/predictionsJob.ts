@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../../errors.js';
-import type { OnInvalid } from '../../pipeline/ingestDataset.js';
+import type { OnInvalid } from '../../pipeline/IngestRequest.js';
 import { loadPredictions, type PredictionsSummary } from '../../pipeline/loadPredictions.js';
-import { STAGES } from '../../pipeline/progress.js';
+import { STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
 
 /** A results file loaded beside a dataset's ground truth as a named prediction set. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { OnInvalid, ThumbnailMode } from '../../pipeline/ingestDataset.js';
-import { STAGES, UPLOAD_STAGES } from '../../pipeline/progress.js';
+import type { OnInvalid, ThumbnailMode } from '../../pipeline/IngestRequest.js';
+import { STAGES, UPLOAD_STAGES } from '../../progress/StageProgress.js';
 import { ingestUpload, type UploadSummary } from '../../uploads/ingestUpload.js';
 import { nameFromArchive } from '../../uploads/nameFromArchive.js';
 import { ingestSplitOfUpload, type SplitOfUploadDeps } from '../ingestSplitOfUpload.js';
@@ -69,7 +69,7 @@ export const uploadJob: JobKind<UploadJobRequest, UploadJobSummary, UploadDraft>
 
   async run(job, _lifecycle, context, options) {
     const { folders, limits } = context.uploads!;
-    const id = job.spec.datasetId;
+    const id = job.request.datasetId;
     const place = { archive: folders.archiveOf(id), files: folders.filesOf(id), bodyBytes: job.stages.upload?.current ?? 0 };
     const deps: SplitOfUploadDeps = {
       context,

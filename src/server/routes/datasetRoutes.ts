@@ -4,7 +4,7 @@ import { datasetStats } from '../../db/datasetStats.js';
 import { conflict } from '../../errors.js';
 import { ingestJob } from '../../jobs/kinds/ingestJob.js';
 import { predictionsJob, type PredictionsJobRequest } from '../../jobs/kinds/predictionsJob.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { ingestBody, predictionSetParam, predictionsBody } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 import { answerJob } from './answerJob.js';

@@ -4,7 +4,7 @@ import type { JobEvent, JobEventName } from '../../jobs/JobEventLog.js';
 import type { JobRow } from '../../db/DatasetRepository.js';
 import { jobJson } from '../../jobs/Job.js';
 import { jobKindNamed } from '../../jobs/jobKinds.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { jobIdParam, jobsQuery } from '../schemas.js';
 import { streamJobEvents } from '../streamJobEvents.js';
 import { validate } from '../validate.js';

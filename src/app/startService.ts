@@ -1,3 +1,4 @@
+import type { Service } from '../server/Service.js';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -10,40 +11,14 @@ import { recoverInterruptedJobs } from '../jobs/recoverInterruptedJobs.js';
 import { UploadIntake } from '../jobs/UploadIntake.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
-import type { DatasetStorage } from '../storage/DatasetStorage.js';
-import { datasetStorageFor } from '../storage/datasetStorageFor.js';
+import { datasetStorageFor } from './datasetStorageFor.js';
 import { ServiceMetrics } from '../metrics/ServiceMetrics.js';
 import { QueueThumbnailBackend } from '../queue/QueueThumbnailBackend.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
-import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
+import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { UploadFolders } from '../uploads/UploadFolders.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
-
-/** Everything the routes use, wired once per process. */
-export interface Service {
-  config: Config;
-  log: Logger;
-  db: Database;
-  datasets: DatasetRepository;
-  samples: SampleRepository;
-  jobs: JobScheduler;
-  /** Takes uploads in, receiving their bytes before their jobs are queued. */
-  intake: UploadIntake;
-  pool: ThumbnailPool;
-  thumbnails: ThumbnailStore;
-  /** Recently served thumbnails, in memory. */
-  thumbnailCache: ThumbnailCache;
-  /** Reads datasets from disk and buckets, within INGEST_ROOTS. */
-  storage: DatasetStorage;
-  plugins: PluginRunner;
-  /** Where uploaded datasets' files are, under `DATA_DIR/uploads`. */
-  uploads: UploadFolders;
-  /** The Prometheus metrics served at `GET /metrics`. */
-  metrics: ServiceMetrics;
-  /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
-  close(): Promise<void>;
-}
 
 /**
  * Opens the database (failing fast if another process holds it), recovers jobs a
