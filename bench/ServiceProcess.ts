@@ -7,7 +7,7 @@ import { RssSampler } from './RssSampler.js';
 
 /** Options of {@link ServiceProcess.start}. */
 export interface ServiceProcessOptions {
-  /** The repository: the child runs `dist/src/server/main.js` with it as working directory. Required. */
+  /** The repository: the child runs `dist/src/app/serverMain.js` with it as working directory. Required. */
   repoRoot: string;
   /** `DATA_DIR`: a fresh directory per run, so each run starts from an empty database. Required. */
   dataDir: string;
@@ -33,7 +33,7 @@ export const SERVICE_PROCESS_DEFAULTS = { startTimeoutMs: 60_000, stopTimeoutMs:
 const LISTENING = 'coco-ingest listening on';
 
 /**
- * The service as a user runs it: `node dist/src/server/main.js` in a child
+ * The service as a user runs it: `node dist/src/app/serverMain.js` in a child
  * process, configured only through its environment, on a free port. Its address
  * is read from its start-up log line. `LOG_LEVEL` is left at its default, so the
  * cost of logging is part of what is measured.
@@ -71,7 +71,7 @@ export class ServiceProcess {
       ...o.env,
     };
     delete env.LOG_LEVEL;
-    const child = spawn(process.execPath, [path.join(o.repoRoot, 'dist/src/server/main.js')], {
+    const child = spawn(process.execPath, [path.join(o.repoRoot, 'dist/src/app/serverMain.js')], {
       cwd: o.repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -20,11 +20,11 @@ const positiveInt = (value: string) => {
 };
 
 program.command('serve').description('run the service (what npm start runs); configured by its environment variables').action(async () => {
-  await import('../server/main.js');
+  await import('../app/serverMain.js');
 });
 
 program.command('worker').description('run a thumbnail queue worker (REDIS_URL and the service\'s settings)').action(async () => {
-  await import('../workers/workerMain.js');
+  await import('../app/workerMain.js');
 });
 
 program

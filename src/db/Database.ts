@@ -21,6 +21,9 @@ export interface DatabaseOptions {
 /** Parameters bound to `?` placeholders, in order. */
 export type Params = DuckDBValue[];
 
+/** Runs inside a transaction just before it commits (a job's own rows). */
+export type InTransaction = (conn: DuckDBConnection) => Promise<void>;
+
 /**
  * The embedded DuckDB database. One instance per process: the main thread writes
  * through {@link Database.write} and through the per-job connections handed out by

@@ -1,6 +1,5 @@
 import { notFound } from '../errors.js';
-import type { JobKind } from '../jobs/Job.js';
-import type { Database } from './Database.js';
+import type { Database, InTransaction } from './Database.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { selectList } from './tables/TableMapping.js';
 import { toPlainRows, type Row } from './toPlainRows.js';
@@ -11,12 +10,14 @@ export type DatasetStatus = 'ingesting' | 'ready' | 'failed' | 'cancelled';
 /** A job row as stored. */
 export interface JobRow {
   id: string;
-  kind: JobKind;
+  /** The kind's name (`ingest`, `predictions`, `upload`, ...). */
+  kind: string;
   dataset_id: number;
   split: string;
   status: string;
   annotation_path: string;
-  image_dir: string;
+  image_dir: string | null;
+  mask_dir: string | null;
   options: Record<string, unknown>;
   info: unknown;
   licenses: unknown;
@@ -28,7 +29,19 @@ export interface JobRow {
   finished_at: string | null;
 }
 
+/** What a kind of job stores of its request in its row. */
+export interface JobRecordFields {
+  /** The split a ground-truth file becomes, or what else names the job's subject (a prediction set's name). */
+  split: string;
+  annotationPath: string;
+  imageDir: string | null;
+  maskDir: string | null;
+  /** The rest of the request, as JSON. */
+  options: Record<string, unknown>;
+}
+
 const b = (n: number): bigint => BigInt(n);
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 /**
  * Every SQL statement about datasets and jobs. Writes go through the control
@@ -94,26 +107,43 @@ export class DatasetRepository {
     return rows.length > 0;
   }
 
-  /** Records a queued job; a predictions job also its set, `loading` until it commits. */
-  async insertJob(job: {
-    id: string;
-    kind: JobKind;
-    datasetId: number;
-    split: string;
-    annotationPath: string;
-    imageDir: string | null;
-    maskDir: string | null;
-    options: Record<string, unknown>;
-  }): Promise<void> {
+  /** Records a queued job: the one place a `jobs` row is made. */
+  async createJob(job: { id: string; kind: string; datasetId: number } & JobRecordFields): Promise<void> {
     await this.#db.write(
       `INSERT INTO jobs (id, dataset_id, split, status, annotation_path, image_dir, options, created_at, kind, mask_dir)
        VALUES (?, ?, ?, 'queued', ?, ?, ?, now(), ?, ?)`,
       [job.id, b(job.datasetId), job.split, job.annotationPath, job.imageDir, JSON.stringify(job.options), job.kind, job.maskDir],
     );
-    if (job.kind === 'predictions') {
-      await this.#db.write(`DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?`, [b(job.datasetId), job.split]);
-      await this.#db.write(`INSERT INTO prediction_sets VALUES (?, ?, ?, 'loading', 0, now(), NULL)`, [b(job.datasetId), job.split, job.id]);
-    }
+  }
+
+  /** A prediction set about to load: `loading` until its job commits (a failed one of the same name is replaced). */
+  async openPredictionSet(datasetId: number, name: string, jobId: string): Promise<void> {
+    await this.#db.write(`DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?`, [b(datasetId), name]);
+    await this.#db.write(`INSERT INTO prediction_sets VALUES (?, ?, ?, 'loading', 0, now(), NULL)`, [b(datasetId), name, jobId]);
+  }
+
+  /**
+   * The statements that make a job `complete` (and, given its dataset, the
+   * dataset `ready`), to run inside the transaction that commits the job's rows,
+   * so the rows and the status commit together.
+   */
+  completeJobInTransaction(
+    jobId: string,
+    result: Record<string, unknown>,
+    metadata: { info: unknown; licenses: unknown },
+    readyDatasetId: number | null,
+  ): InTransaction {
+    return async (conn) => {
+      await conn.run(`UPDATE jobs SET status = 'complete', info = ?, licenses = ?, result = ?, finished_at = now() WHERE id = ?`, [
+        json(metadata.info),
+        json(metadata.licenses),
+        JSON.stringify(result),
+        jobId,
+      ]);
+      if (readyDatasetId !== null) {
+        await conn.run(`UPDATE datasets SET status = 'ready', error = NULL, updated_at = now() WHERE id = ?`, [b(readyDatasetId)]);
+      }
+    };
   }
 
   /** An upload's archive name and its dataset's, once a form has told them. */
@@ -183,24 +213,9 @@ export class DatasetRepository {
     return this.#db.query<JobRow & Row>('SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?', [limit]);
   }
 
-  /**
-   * Marks the jobs a previous process left queued or running as failed
-   * (interrupted) and settles their datasets. Returns them, so their thumbnails
-   * can be removed.
-   */
-  async recoverInterrupted(): Promise<{ id: string; datasetId: number; kind: JobKind }[]> {
-    const rows = await this.#db.queryOnWriter(
-      `SELECT id, dataset_id, kind, options->>'upload_job_id' AS upload_job_id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at`,
-    );
-    const message = 'interrupted: the service stopped before this ingest finished; ingest the files again';
-    for (const row of rows) {
-      await this.finishJob(String(row.id), 'failed', null, { code: 'INTERRUPTED', message });
-      if (row.kind === 'predictions') await this.failPredictionSet(String(row.id), message);
-      else if (row.kind === 'upload') await this.discardUpload(Number(row.dataset_id), 'failed', message);
-      // An upload's split: its upload, interrupted too, settles the dataset.
-      else if (row.upload_job_id === null) await this.settleDatasetAfterFailure(Number(row.dataset_id), 'failed', message);
-    }
-    return rows.map((r) => ({ id: String(r.id), datasetId: Number(r.dataset_id), kind: String(r.kind) as JobKind }));
+  /** The jobs a previous process left queued or running, oldest first. */
+  async unfinishedJobs(): Promise<JobRow[]> {
+    return this.#db.queryOnWriter<JobRow & Row>(`SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at`);
   }
 
   /** The datasets with their live counts, newest first. */

@@ -4,7 +4,7 @@ import { channel } from 'node:diagnostics_channel';
  * What the service publishes about itself, on `node:diagnostics_channel`
  * (as undici does): the pipeline and the server say what happened, and
  * whoever cares (the metrics) listens. Publishing costs nothing without a
- * subscriber. Every message names its `owner`, the service's `JobManager`
+ * subscriber. Every message names its `owner`, the service's `JobScheduler`
  * or pool, so that a listener counts its own service's events only (tests
  * run several services in one process).
  */
@@ -12,7 +12,8 @@ import { channel } from 'node:diagnostics_channel';
 /** A job ended. */
 export interface JobEndedMessage {
   owner: object;
-  kind: 'ingest' | 'predictions' | 'upload';
+  /** The job's kind (`ingest`, `predictions`, `upload`, ...). */
+  kind: string;
   status: 'complete' | 'failed' | 'cancelled';
   /** Images and annotations committed (0 unless complete). */
   images: number;

@@ -1,32 +1,15 @@
-import type { OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
-import { STAGES, UPLOAD_STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
+import { STAGES, type Stage, type StageProgress } from '../progress/StageProgress.js';
 import { JobEventLog } from './JobEventLog.js';
+import type { JobKind, JobRequestBase } from './JobKind.js';
 
 /** A job's lifecycle. */
 export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
 
-/**
- * What a job does: ingest a ground-truth file as a split, load a results file
- * as a prediction set, or take an uploaded archive and ingest every split in it.
- */
-export type JobKind = 'ingest' | 'predictions' | 'upload';
-
-/** What a job ingests. */
+/** What every job is, whatever its kind: its id, its kind's name and its dataset. */
 export interface JobSpec {
   id: string;
-  kind: JobKind;
+  kind: string;
   datasetId: number;
-  /** The split a ground-truth file becomes; for predictions, the prediction set's name. */
-  split: string;
-  annotationPath: string;
-  /** Null: images fetched by their `coco_url` (and for predictions, which read no images). */
-  imageDir: string | null;
-  /** A panoptic file's PNG folder; null when none was given or found. */
-  maskDir: string | null;
-  thumbnails: ThumbnailMode;
-  onInvalid: OnInvalid;
-  /** The upload job an ingest is one split of (it commits its rows but leaves the dataset's status to the upload); default null. */
-  parentId?: string | null;
 }
 
 /** A stage's latest figures, as `GET /jobs/{id}` shows them. */
@@ -37,11 +20,14 @@ export interface StageState {
 }
 
 /**
- * One ingest job in this process: its spec, live status and stage counts, its
- * event log, and the controller that cancels it.
+ * One job in this process: its kind and request, live status and stage
+ * counts, its event log, and the controller that cancels it.
  */
-export class Job {
+export class Job<R extends JobRequestBase = JobRequestBase> {
   readonly spec: JobSpec;
+  readonly kind: JobKind<R>;
+  /** What was asked, in the kind's own terms; an upload names its archive once a form has told it. */
+  request: R;
   readonly events = new JobEventLog();
   readonly controller = new AbortController();
   readonly createdAt = new Date();
@@ -50,15 +36,16 @@ export class Job {
   finishedAt: Date | null = null;
   result: Record<string, unknown> | null = null;
   error: { code: string; message: string } | null = null;
-  /** The job's stages: an ingest's, with an upload's own two before them. */
+  /** The job's stages, as its kind lists them. */
   readonly stages: Partial<Record<Stage, StageState>>;
   /** The split the stage counts are of, in an upload. */
   #split: string | undefined;
 
-  constructor(spec: JobSpec) {
-    this.spec = spec;
-    const names = spec.kind === 'upload' ? [...UPLOAD_STAGES, ...STAGES] : STAGES;
-    this.stages = Object.fromEntries(names.map((s) => [s, blank()]));
+  constructor(id: string, kind: JobKind<R>, request: R) {
+    this.spec = { id, kind: kind.name, datasetId: request.datasetId };
+    this.kind = kind;
+    this.request = request;
+    this.stages = Object.fromEntries(kind.stages.map((s) => [s, blank()]));
   }
 
   get id(): string {
@@ -76,42 +63,57 @@ export class Job {
       this.#split = progress.split;
       for (const stage of STAGES) this.stages[stage] = blank();
     }
-    const state = (this.stages[progress.stage] ??= blank());
+    this.stages[progress.stage] ??= blank();
+    const state = this.stages[progress.stage]!;
     state.current = progress.current;
     state.total = progress.total;
     if (progress.done) state.done = true;
   }
 
-  /** The JSON `GET /jobs/{id}` returns. */
+  /** The JSON `GET /jobs/{id}` returns; a stored job of an earlier process has the same, without its stages. */
   toJSON(): Record<string, unknown> {
     return {
-      id: this.id,
-      kind: this.spec.kind,
-      dataset_id: this.spec.datasetId,
-      ...subject(this.spec),
-      status: this.status,
-      annotation_path: this.spec.annotationPath,
-      image_dir: this.spec.imageDir,
-      ...(this.spec.maskDir === null ? {} : { mask_dir: this.spec.maskDir }),
-      thumbnails: this.spec.thumbnails,
-      on_invalid: this.spec.onInvalid,
-      created_at: this.createdAt.toISOString(),
-      started_at: this.startedAt?.toISOString() ?? null,
-      finished_at: this.finishedAt?.toISOString() ?? null,
+      ...jobJson(this.kind, this.request, {
+        id: this.id,
+        status: this.status,
+        created_at: this.createdAt.toISOString(),
+        started_at: this.startedAt?.toISOString() ?? null,
+        finished_at: this.finishedAt?.toISOString() ?? null,
+        result: this.result,
+        error: this.error,
+      }),
       ...(this.#split === undefined ? {} : { split_in_progress: this.#split }),
       stages: this.stages,
-      result: this.result,
-      error: this.error,
-      events_url: `/jobs/${this.id}/events`,
     };
   }
 }
 
-const blank = (): StageState => ({ current: 0, total: null, done: false });
-
-/** What a job works on, as its JSON names it: the split, the prediction set, or the uploaded archive. */
-function subject(spec: JobSpec): Record<string, string> {
-  if (spec.kind === 'predictions') return { predictions: spec.split };
-  if (spec.kind === 'upload') return { archive: spec.annotationPath };
-  return { split: spec.split };
+/** What a job's JSON says of it beyond its request. */
+export interface JobState {
+  id: string;
+  status: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  result: Record<string, unknown> | null;
+  error: { code: string; message: string | null } | null;
 }
+
+/** A job's JSON, live or stored: one shape, so a restart loses nothing a client saw. */
+export function jobJson<R extends JobRequestBase>(kind: JobKind<R>, request: R, state: JobState): Record<string, unknown> {
+  return {
+    id: state.id,
+    kind: kind.name,
+    dataset_id: request.datasetId,
+    ...kind.describe(request),
+    status: state.status,
+    created_at: state.created_at,
+    started_at: state.started_at,
+    finished_at: state.finished_at,
+    result: state.result,
+    error: state.error,
+    events_url: `/jobs/${state.id}/events`,
+  };
+}
+
+const blank = (): StageState => ({ current: 0, total: null, done: false });

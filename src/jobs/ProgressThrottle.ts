@@ -1,4 +1,4 @@
-import type { StageProgress } from '../pipeline/progress.js';
+import type { StageProgress } from '../progress/StageProgress.js';
 
 /** Options of {@link ProgressThrottle}. */
 export interface ProgressThrottleOptions {

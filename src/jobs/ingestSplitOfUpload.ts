@@ -1,29 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import type { DatasetRepository } from '../db/DatasetRepository.js';
-import { ingestDataset, type IngestOptions, type IngestServices, type IngestSummary } from '../pipeline/ingestDataset.js';
-import type { PluginRunner } from '../plugins/PluginRunner.js';
+import type { IngestOptions, IngestSummary } from '../pipeline/IngestRequest.js';
 import type { UploadSplit } from '../uploads/findUploadLayout.js';
-import { Job } from './Job.js';
+import { createJob } from './createJob.js';
+import type { Job } from './Job.js';
+import type { JobContext, RunningJob } from './JobKind.js';
 import { jobFailure } from './jobFailure.js';
 import { JobLifecycle } from './JobLifecycle.js';
+import { ingestJob, type IngestJobRequest } from './kinds/ingestJob.js';
 
-/** What an upload's split needs from the job manager. */
+/** A split whose rows are committed, and whose plugins have not been told yet. */
+export interface CommittedSplit {
+  lifecycle: JobLifecycle;
+  summary: IngestSummary;
+}
+
+/** What an upload's split needs beyond the job context. */
 export interface SplitOfUploadDeps {
-  services: IngestServices;
-  repo: DatasetRepository;
-  plugins: PluginRunner;
+  context: JobContext;
   /** Logs a job row that could not be stored after the data committed. */
   onStoreFailed: (err: unknown) => void;
   /** A value as the split's job row keeps it: its paths named as the archive names them (see `withArchivePaths`). */
   shown: <T>(value: T) => T;
   /** The splits committed so far, whose plugins hear of them when the upload ends. */
   committed: CommittedSplit[];
-}
-
-/** A split whose rows are committed, and whose plugins have not been told yet. */
-export interface CommittedSplit {
-  lifecycle: JobLifecycle;
-  summary: IngestSummary;
 }
 
 /**
@@ -33,23 +31,19 @@ export interface CommittedSplit {
  * `options`, and its dataset's status stays the upload's to set. Once it
  * commits, its plugins wait for the upload's end (`deps.committed`).
  */
-export async function ingestSplitOfUpload(upload: Job, split: UploadSplit, deps: SplitOfUploadDeps, options: IngestOptions): Promise<IngestSummary> {
-  const { datasetId, thumbnails, onInvalid } = upload.spec;
-  const child = new Job({ id: randomUUID(), kind: 'ingest', parentId: upload.id, datasetId, ...split, thumbnails, onInvalid });
-  await deps.repo.insertJob({
-    id: child.id,
-    kind: 'ingest',
-    datasetId,
-    split: split.split,
-    annotationPath: split.annotationPath,
-    imageDir: split.imageDir,
-    maskDir: split.maskDir,
-    options: { thumbnails, on_invalid: onInvalid, upload_job_id: upload.id },
-  });
-  const lifecycle = new JobLifecycle(child, deps.repo, deps.plugins, options.onWarning);
+export async function ingestSplitOfUpload(
+  upload: RunningJob<{ kind: 'upload'; datasetId: number; thumbnails: IngestJobRequest['thumbnails']; onInvalid: IngestJobRequest['onInvalid'] }>,
+  split: UploadSplit,
+  deps: SplitOfUploadDeps,
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  const { datasetId, thumbnails, onInvalid } = upload.request;
+  const draft = { ...split, datasetId, thumbnails, onInvalid, datasetName: null, uploadJobId: upload.id };
+  const child = await createJob(ingestJob, draft, deps.context.repo);
+  const lifecycle = new JobLifecycle(child as unknown as Job, deps.context, options.onWarning);
   await lifecycle.started();
   try {
-    const summary = deps.shown(await ingestDataset({ ...child.spec, jobId: child.id }, deps.services, lifecycle, options));
+    const summary = deps.shown(await ingestJob.run(child, lifecycle, deps.context, options));
     await lifecycle.completed(summary, deps.onStoreFailed, false);
     deps.committed.push({ lifecycle, summary });
     return summary;

@@ -1,5 +1,5 @@
 import { AppError, toAppError } from '../errors.js';
-import type { JobFailure } from './JobLifecycle.js';
+import type { JobFailure } from './JobKind.js';
 
 /**
  * How a job ended, from what its work threw: `cancelled` when its signal was

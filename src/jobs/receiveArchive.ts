@@ -1,21 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
-import type { OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
-import type { StageProgress } from '../pipeline/progress.js';
+import type { StageProgress } from '../progress/StageProgress.js';
 import { nameFromArchive } from '../uploads/nameFromArchive.js';
 import { megabytes } from '../util/megabytes.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
 import type { Job } from './Job.js';
-
-/** What `POST /datasets/upload` asks for, after validation. */
-export interface UploadRequest {
-  /** Null: named after the archive. */
-  datasetName: string | null;
-  /** The archive's name as the client gave it, for the job's record; null: the form's file name, once it is read. */
-  archiveName: string | null;
-  thumbnails: ThumbnailMode;
-  onInvalid: OnInvalid;
-}
+import type { UploadJobRequest } from './kinds/uploadJob.js';
 
 /**
  * Streams an upload's body into `target`: the route's side of an upload, run
@@ -32,8 +22,7 @@ export type ReceiveUpload = (
  * after it when the request did not name them.
  */
 export async function receiveArchive(
-  job: Job,
-  request: UploadRequest,
+  job: Job<UploadJobRequest>,
   receive: ReceiveUpload,
   context: { folders: UploadFolders; repo: DatasetRepository; onProgress: (progress: StageProgress) => void },
 ): Promise<void> {
@@ -43,10 +32,10 @@ export async function receiveArchive(
     signal: job.controller.signal,
     onProgress: (received, total) => context.onProgress(bytesProgress(received, total)),
   });
-  if (request.archiveName === null && fileName !== null) {
+  if (!job.request.archiveNamed && fileName !== null) {
     // A form names its file only in the part's header, after the job was made.
-    job.spec.annotationPath = `${nameFromArchive(fileName)}.zip`;
-    await context.repo.nameUpload(job.id, job.spec.annotationPath, request.datasetName ?? nameFromArchive(fileName));
+    job.request = { ...job.request, archive: `${nameFromArchive(fileName)}.zip`, archiveNamed: true };
+    await context.repo.nameUpload(job.id, job.request.archive, job.request.datasetName ?? nameFromArchive(fileName));
   }
   context.onProgress(bytesProgress(bodyBytes, bodyBytes, true));
 }

@@ -1,10 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../db/Database.js';
+import type { Database, InTransaction } from '../db/Database.js';
 import { TableAppender } from '../db/tables/TableAppender.js';
 import type { TableMapping } from '../db/tables/TableMapping.js';
 
-/** Runs inside a transaction just before it commits (a job's own rows). */
-export type InTransaction = (conn: DuckDBConnection) => Promise<void>;
+export type { InTransaction } from '../db/Database.js';
 
 /**
  * One ingest's transaction: a connection of its own, the appenders of the

@@ -7,12 +7,12 @@ import { READ_ANNOTATION_DEFAULTS, readAnnotationFile } from '../formats/readAnn
 import type { CocoEvent } from '../formats/records.js';
 import { DatasetWriter, type InTransaction } from './DatasetWriter.js';
 import { ImageLocator } from './ImageLocator.js';
-import type { IngestJobSide, IngestOptions, IngestRequest, IngestServices } from './ingestDataset.js';
+import type { IngestJobSide, IngestOptions, IngestRequest, IngestServices } from './IngestRequest.js';
 import { IngestTimings } from './IngestTimings.js';
 import { PanopticMaskStage } from './PanopticMaskStage.js';
 import { ParseProgress } from './ParseProgress.js';
 import { PluginBatcher } from './PluginBatcher.js';
-import type { IngestWarning, StageOptions } from './progress.js';
+import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
 import { RecordRouter } from './RecordRouter.js';
 import { SkipReporter } from './SkipReporter.js';
 import { ThumbnailStage, type ThumbnailStageResult } from './ThumbnailStage.js';

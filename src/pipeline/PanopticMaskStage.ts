@@ -4,7 +4,7 @@ import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { MaskResult } from '../workers/messages.js';
 import { raceAbort } from '../util/raceAbort.js';
 import type { DatasetWriter } from './DatasetWriter.js';
-import type { StageOptions } from './progress.js';
+import type { StageOptions } from '../progress/StageProgress.js';
 
 /** Options of {@link PanopticMaskStage}. */
 export interface PanopticMaskStageOptions extends StageOptions {

@@ -1,5 +1,5 @@
 import type { CocoSection } from '../formats/records.js';
-import type { StageProgress } from './progress.js';
+import type { StageProgress } from '../progress/StageProgress.js';
 
 /**
  * Words the progress of the parse stages (`categories`, `images`,

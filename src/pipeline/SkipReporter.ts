@@ -1,6 +1,6 @@
 import type { AppError } from '../errors.js';
 import type { CocoSection } from '../formats/records.js';
-import type { IngestWarning } from './progress.js';
+import type { IngestWarning } from '../progress/StageProgress.js';
 
 /** Invalid records named one by one in `warning` events when skipping; the rest are only counted. */
 const SKIP_WARNINGS = 20;

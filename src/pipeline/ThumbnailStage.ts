@@ -3,7 +3,7 @@ import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
-import type { StageOptions } from './progress.js';
+import type { StageOptions } from '../progress/StageProgress.js';
 import { AppError } from '../errors.js';
 import { raceAbort } from '../util/raceAbort.js';
 

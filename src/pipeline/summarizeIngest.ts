@@ -1,4 +1,4 @@
-import type { IngestRequest, IngestSummary } from './ingestDataset.js';
+import type { IngestRequest, IngestSummary } from './IngestRequest.js';
 import type { IngestRun } from './IngestRun.js';
 import type { ThumbnailStageResult } from './ThumbnailStage.js';
 

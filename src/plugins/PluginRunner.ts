@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/Database.js';
-import type { IngestWarning } from '../pipeline/progress.js';
+import type { IngestWarning } from '../progress/StageProgress.js';
 import type { IngestPlugin, PluginBatch, PluginContext } from './IngestPlugin.js';
 
 /** Which ingest the hooks run for. */

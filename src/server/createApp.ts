@@ -18,7 +18,7 @@ import { uiRoutes } from './routes/uiRoutes.js';
 import { uploadRoutes } from './routes/uploadRoutes.js';
 import { requireToken } from './requireToken.js';
 import { securityHeaders } from './securityHeaders.js';
-import type { Service } from './startService.js';
+import type { Service } from './Service.js';
 
 /** The Koa application: middleware, then one router per resource. */
 export function createApp(service: Service): Koa {

@@ -5,7 +5,7 @@ import { CHANNELS, type HttpAnsweredMessage } from '../diagnostics/channels.js';
  * Says, on its diagnostics channel, how long each request took, by method,
  * route pattern and status (the metrics listen). The pattern, never the path:
  * ids in paths would make a label value per dataset and sample.
- * @param owner the service's events owner (its `JobManager`).
+ * @param owner the service's events owner (its `JobScheduler`).
  */
 export function requestMetrics(owner: object): Middleware {
   return async (ctx, next) => {

@@ -8,7 +8,7 @@ import type { JobEvent, JobEventLog } from '../jobs/JobEventLog.js';
 export interface StreamJobEventsOptions {
   /** Keep-alive comment interval on idle streams, ms; default 15000. */
   keepAliveMs?: number;
-  /** Whose watcher this is, for the diagnostics channel (the service's `JobManager`); default none, nothing published. */
+  /** Whose watcher this is, for the diagnostics channel (the service's `JobScheduler`); default none, nothing published. */
   owner?: object;
 }
 

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { UploadLimits } from '../config.js';
-import type { IngestOptions, IngestSummary } from '../pipeline/ingestDataset.js';
+import type { IngestOptions, IngestSummary } from '../pipeline/IngestRequest.js';
 import { megabytes } from '../util/megabytes.js';
 import { findUploadLayout, type UploadLayoutName, type UploadSplit } from './findUploadLayout.js';
 import { unpackZip } from './unpackZip.js';

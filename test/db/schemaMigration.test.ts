@@ -47,7 +47,7 @@ describe('a database of schema version 1', () => {
       expect(dataset.prediction_sets).to.deep.equal([]);
       const { items } = await new SampleRepository(db).list({ datasetId: 1, offset: 0, limit: 10 });
       expect(items[0]).to.include({ coco_id: 139, file_name: '000000000139.jpg', coco_url: 'http://x/139.jpg' });
-      await datasets.insertJob({ id: 'job-2', kind: 'ingest', datasetId: 1, split: 'train', annotationPath: '/b.json', imageDir: null, maskDir: null, options: {} });
+      await datasets.createJob({ id: 'job-2', kind: 'ingest', datasetId: 1, split: 'train', annotationPath: '/b.json', imageDir: null, maskDir: null, options: {} });
       const ids = { samples: new IdSequence(1), annotations: new IdSequence(1), predictions: new IdSequence(0) };
       const writer = await DatasetWriter.begin(db, { datasetId: 1, jobId: 'job-2', split: 'train', file: 'b.json' }, ids);
       try {

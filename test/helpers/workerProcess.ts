@@ -21,7 +21,7 @@ export interface WorkerProcess {
 
 /** Starts a worker with the service's `env` (REDIS_URL, INGEST_ROOTS, DATA_DIR...); resolves once it is ready. */
 export async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/workers/workerMain.js')], {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/app/workerMain.js')], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ProgressThrottle } from '../../src/jobs/ProgressThrottle.js';
-import type { StageProgress } from '../../src/pipeline/progress.js';
+import type { StageProgress } from '../../src/progress/StageProgress.js';
 
 const update = (current: number, done = false): StageProgress => ({ stage: 'images', current, total: null, message: '', done });
 

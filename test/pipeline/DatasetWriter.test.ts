@@ -47,7 +47,7 @@ describe('DatasetWriter (real DuckDB file)', () => {
 
   async function begin(jobId: string) {
     const datasetId = await repo.createDataset('d');
-    await repo.insertJob({ id: jobId, kind: 'ingest', datasetId, split: 'val', annotationPath: '/a.json', imageDir: '/img', maskDir: null, options: {} });
+    await repo.createJob({ id: jobId, kind: 'ingest', datasetId, split: 'val', annotationPath: '/a.json', imageDir: '/img', maskDir: null, options: {} });
     const writer = await DatasetWriter.begin(db, { datasetId, jobId, split: 'val', file: 'a.json' }, ids);
     return { datasetId, writer };
   }

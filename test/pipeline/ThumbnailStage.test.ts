@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import type { ImageFailure, WrittenSample } from '../../src/pipeline/DatasetWriter.js';
-import type { StageProgress } from '../../src/pipeline/progress.js';
+import type { StageProgress } from '../../src/progress/StageProgress.js';
 import { ThumbnailStage, type ThumbnailStageOptions } from '../../src/pipeline/ThumbnailStage.js';
 import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';

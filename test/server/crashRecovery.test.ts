@@ -10,7 +10,7 @@ import { followJob, getJson, postIngest, readEventStream, terminalOf } from '../
 import { REPO_ROOT } from '../helpers/startTestServer.js';
 import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
 
-const MAIN = path.join(REPO_ROOT, 'dist/src/server/main.js');
+const MAIN = path.join(REPO_ROOT, 'dist/src/app/serverMain.js');
 
 interface Started {
   child: ChildProcess;

@@ -7,6 +7,7 @@ import { followJob, getJson, postIngest, terminalOf, type ReceivedEvent } from '
 import { sharedStorageEmulator, type StorageEmulatorHandle } from '../helpers/storageEmulator.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 import { emulatorClient, uploadFolder } from '../helpers/uploadFolder.js';
+import { ingestJob } from '../../src/jobs/kinds/ingestJob.js';
 
 const BUCKET = 'gcs-ingest-test';
 const GS = `gs://${BUCKET}/coco`;
@@ -171,11 +172,14 @@ describe('datasets in Cloud Storage (the official client against the emulator, o
       await bucket.file(name).save(await readFile(INSTANCES_VAL));
       const annotationPath = await server.service.storage.resolve('annotation_path', `gs://${BUCKET}/${name}`, 'file');
       await bucket.file(name).delete();
-      const job = await server.service.jobs.submit({
+      const job = await server.service.jobs.submit(ingestJob, {
         annotationPath,
         imageDir: `${GS}/images/val`,
+        maskDir: null,
         split: 'vanishing',
+        datasetName: 'vanishing',
         thumbnails: 'all',
+        onInvalid: 'fail',
       });
       const failed = terminalOf(await followJob(url, job.id))!;
       expect(failed.event).to.equal('failed');

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Job } from '../../jobs/Job.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { streamJobEvents } from '../streamJobEvents.js';
 
 /** A queued job as the POST that made it answers: its SSE stream when the client asks for one, else 202 with where to watch it. */

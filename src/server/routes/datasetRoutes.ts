@@ -2,8 +2,10 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import { datasetStats } from '../../db/datasetStats.js';
 import { conflict } from '../../errors.js';
+import { ingestJob } from '../../jobs/kinds/ingestJob.js';
+import { predictionsJob, type PredictionsJobRequest } from '../../jobs/kinds/predictionsJob.js';
 import { withArchivePaths } from '../../uploads/withArchivePaths.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { ingestBody, predictionSetParam, predictionsBody } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 import { answerJob } from './answerJob.js';
@@ -22,17 +24,17 @@ export function datasetRoutes(router: Router, service: Service): void {
       body.mask_dir === undefined
         ? await defaultMaskDir(service, annotationPath)
         : await service.storage.resolve('mask_dir', body.mask_dir, 'directory');
-    const job = await service.jobs.submit({
+    const job = await service.jobs.submit(ingestJob, {
       annotationPath,
       imageDir,
       maskDir,
       datasetId: body.dataset_id,
-      datasetName: body.dataset_name ?? (body.dataset_id === undefined ? defaultName(annotationPath) : undefined),
+      datasetName: body.dataset_name ?? (body.dataset_id === undefined ? defaultName(annotationPath) : null),
       split: body.split ?? defaultSplit(annotationPath),
       thumbnails: body.thumbnails ?? 'all',
       onInvalid: body.on_invalid ?? 'fail',
     });
-    await answerJob(ctx, service, job, { split: job.spec.split });
+    await answerJob(ctx, service, job, { split: job.request.split });
   });
 
   router.post('/datasets/:id/predictions', async (ctx) => {
@@ -40,22 +42,14 @@ export function datasetRoutes(router: Router, service: Service): void {
     const body = validate(predictionsBody, ctx.request.body, 'request body');
     await service.datasets.getDataset(id);
     const annotationPath = await service.storage.resolve('annotation_path', body.annotation_path, 'file');
-    const job = await service.jobs.submit({
-      kind: 'predictions',
-      annotationPath,
-      imageDir: null,
-      datasetId: id,
-      split: body.name,
-      thumbnails: 'none',
-      onInvalid: body.on_invalid ?? 'fail',
-    });
+    const job = await service.jobs.submit(predictionsJob, { annotationPath, datasetId: id, name: body.name, onInvalid: body.on_invalid ?? 'fail' });
     await answerJob(ctx, service, job, { predictions: body.name });
   });
 
   router.delete('/datasets/:id/predictions/:name', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'dataset id');
     const name = validate(predictionSetParam, ctx.params.name, 'prediction set');
-    const loading = service.jobs.activeFor(id).filter((j) => j.spec.kind === 'predictions' && j.spec.split === name);
+    const loading = service.jobs.activeFor(id).filter((j) => j.spec.kind === predictionsJob.name && (j.request as PredictionsJobRequest).name === name);
     for (const job of loading) await service.jobs.cancel(job.id, `cancelled: prediction set ${name} is being deleted`).catch(() => undefined);
     await service.datasets.deletePredictionSet(id, name);
     ctx.status = 204;

@@ -8,7 +8,7 @@ import { exportCocoJson } from '../../export/exportCocoJson.js';
 import { exportParquet } from '../../export/exportParquet.js';
 import { checkPredictionSet, exportPredictions } from '../../export/exportPredictions.js';
 import { resolveExportScope } from '../../export/ExportScope.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { exportQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 
 /** `GET /healthz`: the database answers, the pool's state, and the largest upload taken (for clients to check before sending). */
 export function healthRoutes(router: Router, service: Service): void {

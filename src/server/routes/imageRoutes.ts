@@ -5,7 +5,7 @@ import rangeParser from 'range-parser';
 import type { ErrorCode } from '../../errorCodes.js';
 import { AppError } from '../../errors.js';
 import type { ThumbnailSize } from '../../thumbnails/ThumbnailStore.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { imageQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 

@@ -3,7 +3,9 @@ import { notFound } from '../../errors.js';
 import type { JobEvent, JobEventName } from '../../jobs/JobEventLog.js';
 import type { JobRow } from '../../db/DatasetRepository.js';
 import { withArchivePaths } from '../../uploads/withArchivePaths.js';
-import type { Service } from '../startService.js';
+import { jobJson } from '../../jobs/Job.js';
+import { jobKindNamed } from '../../jobs/jobKinds.js';
+import type { Service } from '../Service.js';
 import { jobIdParam, jobsQuery } from '../schemas.js';
 import { streamJobEvents } from '../streamJobEvents.js';
 import { validate } from '../validate.js';
@@ -65,25 +67,17 @@ function fromRow(row: JobRow, service: Service): Record<string, unknown> {
 }
 
 function shapeOf(row: JobRow): Record<string, unknown> {
-  const uploadJobId = row.options.upload_job_id;
-  return {
+  const kind = jobKindNamed(row.kind);
+  const state = {
     id: row.id,
-    kind: row.kind,
-    dataset_id: row.dataset_id,
-    ...(row.kind === 'predictions' ? { predictions: row.split } : row.kind === 'upload' ? { archive: row.annotation_path } : { split: row.split }),
-    ...(typeof uploadJobId === 'string' ? { upload_job_id: uploadJobId } : {}),
     status: row.status,
-    annotation_path: row.annotation_path,
-    image_dir: row.image_dir,
-    thumbnails: row.options.thumbnails ?? 'all',
     created_at: row.created_at,
     started_at: row.started_at,
     finished_at: row.finished_at,
-    stages: null,
     result: row.result,
     error: row.error_code === null ? null : { code: row.error_code, message: row.error },
-    events_url: `/jobs/${row.id}/events`,
   };
+  return { ...jobJson(kind, kind.fromRecord(row), state), stages: null };
 }
 
 function terminalFromRow(row: JobRow): JobEvent[] {

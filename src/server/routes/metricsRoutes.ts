@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 
 /** `GET /metrics`: the service's metrics in Prometheus' text format. */
 export function metricsRoutes(router: Router, service: Service): void {

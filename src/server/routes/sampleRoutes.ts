@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { annotationsQuery, sampleRefQuery, samplesQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor } from '../sampleCursor.js';
 import { idParam, validate } from '../validate.js';

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { checkUploadSpace } from '../../uploads/checkUploadSpace.js';
 import { checkUploadHeaders, receiveUpload } from '../../uploads/receiveUpload.js';
 import { uploadQuery } from '../schemas.js';
-import type { Service } from '../startService.js';
+import type { Service } from '../Service.js';
 import { validate } from '../validate.js';
 import { answerJob } from './answerJob.js';
 
@@ -14,17 +14,18 @@ export function uploadRoutes(router: Router, service: Service): void {
     try {
       const { declared } = checkUploadHeaders(ctx.req, maxBytes);
       if (declared !== null) await checkUploadSpace(service.uploads.root, declared);
-      const { job, received } = await service.jobs.submitUpload(
+      const { job, received } = await service.intake.start(
         {
           datasetName: query.dataset_name ?? null,
-          archiveName: query.file_name ?? null,
+          archive: query.file_name ?? 'upload.zip',
+          archiveNamed: query.file_name !== undefined,
           thumbnails: query.thumbnails ?? 'all',
           onInvalid: query.on_invalid ?? 'fail',
         },
         (target, options) => receiveUpload(ctx.req, target, { maxBytes, stallMs: service.config.uploads.stallMs, ...options }),
       );
       await received;
-      await answerJob(ctx, service, job, { archive: job.spec.annotationPath });
+      await answerJob(ctx, service, job, { archive: job.request.archive });
     } catch (err) {
       // The body may be unread: the connection cannot carry another request.
       ctx.set('Connection', 'close');

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createLogger } from '../../src/logger.js';
-import { startServer } from '../../src/server/startServer.js';
+import { startServer } from '../../src/app/startServer.js';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { getJson, postIngest, readEventStream } from '../helpers/sse.js';
 import { REPO_ROOT, startTestServer } from '../helpers/startTestServer.js';
@@ -41,7 +41,7 @@ describe('startServer', function () {
   it('fails fast with a clear message when another process holds the same DATA_DIR', async () => {
     const server = await startTestServer();
     try {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/server/main.js')], {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/app/serverMain.js')], {
         env: { ...process.env, PORT: '0', DATA_DIR: server.dataDir, LOG_LEVEL: 'silent', PLUGIN_DIR: path.join(REPO_ROOT, 'plugins') },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -56,7 +56,7 @@ describe('startServer', function () {
   });
 
   it('refuses to start on an invalid configuration, naming the variable', async () => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/server/main.js')], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/src/app/serverMain.js')], {
       env: { ...process.env, PORT: 'http', WORKERS: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

@@ -1,3 +1,4 @@
+import type { Service } from '../server/Service.js';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -5,41 +6,19 @@ import { Database } from '../db/Database.js';
 import { DatasetRepository } from '../db/DatasetRepository.js';
 import { IdSequence } from '../db/IdSequence.js';
 import { SampleRepository } from '../db/SampleRepository.js';
-import { JobManager } from '../jobs/JobManager.js';
+import { JobScheduler } from '../jobs/JobScheduler.js';
+import { recoverInterruptedJobs } from '../jobs/recoverInterruptedJobs.js';
+import { UploadIntake } from '../jobs/UploadIntake.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
-import type { DatasetStorage } from '../storage/DatasetStorage.js';
-import { datasetStorageFor } from '../storage/datasetStorageFor.js';
+import { datasetStorageFor } from './datasetStorageFor.js';
 import { ServiceMetrics } from '../metrics/ServiceMetrics.js';
 import { QueueThumbnailBackend } from '../queue/QueueThumbnailBackend.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
-import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
+import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { UploadFolders } from '../uploads/UploadFolders.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
-
-/** Everything the routes use, wired once per process. */
-export interface Service {
-  config: Config;
-  log: Logger;
-  db: Database;
-  datasets: DatasetRepository;
-  samples: SampleRepository;
-  jobs: JobManager;
-  pool: ThumbnailPool;
-  thumbnails: ThumbnailStore;
-  /** Recently served thumbnails, in memory. */
-  thumbnailCache: ThumbnailCache;
-  /** Reads datasets from disk and buckets, within INGEST_ROOTS. */
-  storage: DatasetStorage;
-  plugins: PluginRunner;
-  /** Where uploaded datasets' files are, under `DATA_DIR/uploads`. */
-  uploads: UploadFolders;
-  /** The Prometheus metrics served at `GET /metrics`. */
-  metrics: ServiceMetrics;
-  /** Cancels running jobs (their datasets end `cancelled`), then closes the pool and the database. */
-  close(): Promise<void>;
-}
 
 /**
  * Opens the database (failing fast if another process holds it), recovers jobs a
@@ -65,20 +44,12 @@ export async function startService(config: Config, log: Logger): Promise<Service
       maxPixels: config.maxImagePixels,
     });
     const uploads = new UploadFolders(config.dataDir);
-    for (const job of await datasets.recoverInterrupted()) {
-      log.warn({ jobId: job.id, datasetId: job.datasetId }, 'marked a job interrupted by the previous shutdown as failed');
-      await thumbnails.removeJob(job.datasetId, job.id);
-      if (job.kind === 'upload') {
-        await thumbnails.removeDataset(job.datasetId);
-        await uploads.remove(job.datasetId);
-      }
-    }
     const pluginList = await loadPlugins(config.pluginDir);
     log.info({ dir: config.pluginDir, plugins: pluginList.map((p) => p.name) }, `loaded ${pluginList.length} plugin(s)`);
     const plugins = new PluginRunner(pluginList, db, log);
     const max = await datasets.maxIds();
-    const jobs = new JobManager(
-      {
+    const context = {
+      services: {
         db,
         ids: { samples: new IdSequence(max.sample), annotations: new IdSequence(max.annotation), predictions: new IdSequence(max.prediction) },
         pool: queue ?? pool,
@@ -89,11 +60,14 @@ export async function startService(config: Config, log: Logger): Promise<Service
         effort: config.thumbnailEffort,
         maxPixels: config.maxImagePixels,
       },
+      repo: datasets,
       plugins,
-      datasets,
+      uploads: { folders: uploads, limits: config.uploads },
       log,
-      { maxConcurrentJobs: config.maxConcurrentJobs, uploads: { folders: uploads, limits: config.uploads } },
-    );
+    };
+    await recoverInterruptedJobs(context);
+    const jobs = new JobScheduler(context, { maxConcurrentJobs: config.maxConcurrentJobs });
+    const intake = new UploadIntake(jobs, datasets, context.uploads, log);
     const metrics = new ServiceMetrics({ jobs, pool, queue });
     cleanup.unshift(async () => metrics.close());
     let closing: Promise<void> | null = null;
@@ -104,6 +78,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
       datasets,
       samples: new SampleRepository(db),
       jobs,
+      intake,
       pool,
       thumbnails,
       thumbnailCache: new ThumbnailCache({ maxBytes: config.thumbnailCacheBytes }),

@@ -7,7 +7,7 @@ import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTe
 const file = (name: string) => path.join(SAMPLE_DIR, 'annotations', name);
 const VAL_IMAGES = path.join(SAMPLE_DIR, 'images/val');
 
-describe('JobManager with MAX_CONCURRENT_JOBS=2', function () {
+describe('the job scheduler with MAX_CONCURRENT_JOBS=2', function () {
   this.timeout(60_000);
   let server: TestServer;
 

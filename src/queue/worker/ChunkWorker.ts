@@ -1,8 +1,8 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CANCEL_CHANNEL, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type ChunkData, type ChunkOutcome } from '../queue/queueMessages.js';
-import { connectRedis } from '../queue/redisConnection.js';
+import { CANCEL_CHANNEL, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type ChunkData, type ChunkOutcome } from '../queueMessages.js';
+import { connectRedis } from '../redisConnection.js';
 import { processChunk, type ChunkTools } from './processChunk.js';
 
 /** Options of {@link ChunkWorker.start}. */

@@ -1,8 +1,8 @@
-import type { DatasetStorage } from '../storage/DatasetStorage.js';
-import type { ThumbnailPlace } from '../thumbnails/ThumbnailPlace.js';
-import type { ChunkData, QueuedImage } from '../queue/queueMessages.js';
-import type { ThumbnailResult } from './messages.js';
-import type { ThumbnailBackend } from './ThumbnailBackend.js';
+import type { DatasetStorage } from '../../storage/DatasetStorage.js';
+import type { ThumbnailPlace } from '../../thumbnails/ThumbnailPlace.js';
+import type { ChunkData, QueuedImage } from '../queueMessages.js';
+import type { ThumbnailResult } from '../../workers/messages.js';
+import type { ThumbnailBackend } from '../../workers/ThumbnailBackend.js';
 
 /** What a worker process makes a chunk's thumbnails with. */
 export interface ChunkTools {

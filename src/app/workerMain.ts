@@ -2,12 +2,12 @@ import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { datasetStorageFor } from '../storage/datasetStorageFor.js';
-import { thumbnailPlaceFor } from '../thumbnails/thumbnailPlaceFor.js';
+import { datasetStorageFor } from './datasetStorageFor.js';
+import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
 import { stopOnSignals } from '../util/stopOnSignals.js';
-import { ChunkWorker } from './ChunkWorker.js';
-import { ThumbnailPool } from './ThumbnailPool.js';
-import { workerPoolShape } from './workerPoolShape.js';
+import { ChunkWorker } from '../queue/worker/ChunkWorker.js';
+import { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import { workerPoolShape } from '../workers/workerPoolShape.js';
 
 // The `npm run worker` entry point: the thumbnail stage of a service that runs
 // with REDIS_URL, on this machine, with the service's settings (REDIS_URL,

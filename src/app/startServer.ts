@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createApp } from './createApp.js';
-import { startService, type Service } from './startService.js';
+import { createApp } from '../server/createApp.js';
+import type { Service } from '../server/Service.js';
+import { startService } from './startService.js';
 
 /** A listening service. */
 export interface RunningServer {
