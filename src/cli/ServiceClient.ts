@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { fileProblem } from './openLocalFile.js';
 
 /** A job event as the service streams it. */
 export interface ClientEvent {
@@ -42,21 +42,33 @@ export class ServiceClient {
   }
 
   /**
-   * POSTs a file as an `application/zip` body, streamed from disk with its
-   * length, calling `onProgress` with the bytes sent. @throws as {@link get}.
+   * POSTs an open file as an `application/zip` body, streamed with its length,
+   * calling `onProgress` with the bytes sent. The stream closes the file.
+   * @throws as {@link get}; an Error naming `name` when the file fails to read.
    */
-  async upload(path: string, file: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<any> {
-    const { size } = await stat(file);
+  async upload(
+    path: string,
+    file: { handle: FileHandle; size: number; name: string },
+    onProgress: (sent: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<any> {
+    const { size } = file;
     let sent = 0;
-    const counted = createReadStream(file).pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          sent += chunk.length;
-          onProgress(sent, size);
-          done(null, chunk);
-        },
-      }),
-    );
+    let readError: unknown = null;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        sent += chunk.length;
+        onProgress(sent, size);
+        done(null, chunk);
+      },
+    });
+    const source = file.handle.createReadStream();
+    // pipe() does not pass errors on: a failed read ends the body with it, and is what the command reports.
+    source.once('error', (err) => {
+      readError = err;
+      counted.destroy(err);
+    });
+    source.pipe(counted);
     const init = {
       method: 'POST',
       headers: { 'content-type': 'application/zip', 'content-length': String(size) },
@@ -64,7 +76,14 @@ export class ServiceClient {
       duplex: 'half',
       ...(signal ? { signal } : {}),
     };
-    return this.#json(await this.#fetch(path, init as RequestInit));
+    try {
+      return await this.#json(await this.#fetch(path, init as RequestInit));
+    } catch (err) {
+      if (readError !== null) throw new Error(`${file.name}: ${fileProblem(readError)}`);
+      throw err;
+    } finally {
+      source.destroy();
+    }
   }
 
   /** A streamed body (an export), as the response. */
@@ -103,10 +122,22 @@ export class ServiceClient {
     }
   }
 
+  /**
+   * The body of a JSON answer. @throws an Error with the service's message on a
+   * non-2xx answer, or naming the status when the body is not the service's
+   * (a proxy's page, another server at `--server`).
+   */
   async #json(response: Response): Promise<any> {
     const text = await response.text();
-    const body = text === '' ? null : (JSON.parse(text) as any);
-    if (!response.ok) throw new Error(body?.error?.message ?? `the service answered ${response.status}`);
+    let body: any = null;
+    try {
+      body = text === '' ? null : JSON.parse(text);
+    } catch {
+      const status = `${response.status} ${response.statusText}`.trim();
+      throw new Error(`${this.server} answered ${status} with something that is not the service's JSON: is --server right?`);
+    }
+    const message = body?.error?.message;
+    if (!response.ok) throw new Error(typeof message === 'string' ? message : `the service answered ${response.status} ${response.statusText}`.trim());
     return body;
   }
 }

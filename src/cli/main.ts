@@ -11,8 +11,13 @@ const { version } = JSON.parse(await readFile(new URL('../../../package.json', i
 const program = new Command('coco-ingest')
   .description('Stream COCO datasets into DuckDB with WebP thumbnails.')
   .version(version)
-  .showHelpAfterError();
-const serverOption = ['--server <url>', 'the running service', process.env.COCO_INGEST_SERVER ?? 'http://127.0.0.1:3000'] as const;
+  // A usage error is one line, as every other error is; --help shows the rest.
+  .configureOutput({ outputError: (text, write) => write(`coco-ingest: ${oneLine(text.replace(/^error: /, ''))} (see --help)\n`) });
+const httpUrl = (value: string) => {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new InvalidArgumentError('must be an http(s):// URL');
+  return value;
+};
+const serverOption = ['--server <url>', 'the running service', httpUrl, process.env.COCO_INGEST_SERVER ?? 'http://127.0.0.1:3000'] as const;
 const client = (server: string) => new ServiceClient({ server, token: process.env.API_TOKEN });
 const positiveInt = (value: string) => {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('must be a positive integer');
@@ -122,14 +127,55 @@ program
     if (options.split) query.set('split', options.split);
     if (options.category) query.set('category', options.category);
     const response = await client(options.server).stream(`/datasets/${dataset}/export?${query}`);
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        if (!process.stdout.write(chunk)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+    } catch (err) {
+      throw new Error(`the export of dataset ${dataset} stopped before its end: ${causeOf(err)}`);
     }
   });
+
+/** An error's message on one line, with its cause's when it has one (fetch's "terminated" says little alone). */
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  const message = err instanceof Error ? err.message : String(err);
+  return oneLine(cause instanceof Error ? `${message} (${cause.message})` : message);
+}
+
+/** The first line of a message, trimmed: every error the command prints is one line. */
+function oneLine(text: string): string {
+  return text.trim().split('\n', 1)[0]!.trim();
+}
+
+/** Ends the command with one line on stderr and exit code 1: never a stack trace. */
+function fail(err: unknown): void {
+  process.stderr.write(`coco-ingest: ${causeOf(err)}\n`);
+  process.exitCode = 1;
+}
+
+// A client command's error, however it surfaces (a stream's 'error' event, a promise nobody awaited), is one line.
+// The service and the worker keep their own handling.
+program.hook('preAction', (_program, command) => {
+  if (command.name() === 'serve' || command.name() === 'worker') return;
+  process.on('uncaughtException', (err) => {
+    fail(err);
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    fail(err);
+    process.exit(1);
+  });
+  // A reader that stops early (`| head`) closes the pipe: that ends the command quietly, as it ends cat's.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    fail(err);
+    process.exit(1);
+  });
+});
 
 try {
   await program.parseAsync();
 } catch (err) {
-  process.stderr.write(`coco-ingest: ${(err as Error).message}\n`);
-  process.exitCode = 1;
+  fail(err);
 }

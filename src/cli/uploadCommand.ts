@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, followJobCommand, progressFor, type CommandIo } from './followJobCommand.js';
+import { openLocalFile } from './openLocalFile.js';
 import type { ServiceClient } from './ServiceClient.js';
 
 /** Options of `coco-ingest upload`. */
@@ -22,29 +22,35 @@ export async function uploadCommand(client: ServiceClient, options: UploadComman
   if (options.name !== undefined) query.set('dataset_name', options.name);
   if (options.thumbnails !== undefined) query.set('thumbnails', options.thumbnails);
   if (options.onInvalid !== undefined) query.set('on_invalid', options.onInvalid);
-  // The service would refuse it at once, perhaps while the body is still going out: say so before sending.
-  const { max_upload_bytes: maxBytes } = (await client.get('/healthz')) as { max_upload_bytes?: number };
-  const { size } = await stat(options.archive);
-  if (maxBytes !== undefined && size > maxBytes) {
-    io.stderr.write(`coco-ingest: ${options.archive} is ${size} bytes; the service takes at most ${maxBytes} (MAX_UPLOAD_BYTES)\n`);
-    return EXIT.failed;
-  }
-  const progress = progressFor(io);
-  const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once('SIGINT', onSigint);
-  let job: { job_id: string; events_url: string };
+  // The file first: what is wrong on this machine is said before the service is asked anything.
+  const archive = await openLocalFile(options.archive, '.zip file');
   try {
-    job = await client.upload(`/datasets/upload?${query}`, options.archive, (sent, total) => progress.update('upload', sent, total), stop.signal);
-  } catch (err) {
-    progress.stop();
-    if (stop.signal.aborted) {
-      io.stderr.write('coco-ingest: interrupted: the upload was stopped before it ended\n');
-      return EXIT.interrupted;
+    // The service would refuse it at once, perhaps while the body is still going out: say so before sending.
+    const { max_upload_bytes: maxBytes } = (await client.get('/healthz')) as { max_upload_bytes?: number };
+    if (maxBytes !== undefined && archive.size > maxBytes) {
+      io.stderr.write(`coco-ingest: ${options.archive} is ${archive.size} bytes; the service takes at most ${maxBytes} (MAX_UPLOAD_BYTES)\n`);
+      return EXIT.failed;
     }
-    throw err;
+    const progress = progressFor(io);
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
+    process.once('SIGINT', onSigint);
+    let job: { job_id: string; events_url: string };
+    try {
+      const file = { handle: archive.handle, size: archive.size, name: options.archive };
+      job = await client.upload(`/datasets/upload?${query}`, file, (sent, total) => progress.update('upload', sent, total), stop.signal);
+    } catch (err) {
+      progress.stop();
+      if (stop.signal.aborted) {
+        io.stderr.write('coco-ingest: interrupted: the upload was stopped before it ended\n');
+        return EXIT.interrupted;
+      }
+      throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    return await followJobCommand(client, job, io, progress);
   } finally {
-    process.off('SIGINT', onSigint);
+    await archive.handle.close().catch(() => undefined);
   }
-  return followJobCommand(client, job, io, progress);
 }

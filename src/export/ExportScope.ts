@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { invalidRequest, notFound } from '../errors.js';
+import { conflict, invalidRequest, notFound } from '../errors.js';
 import { toPlainRows } from '../db/toPlainRows.js';
 
 /** One split of an export: its complete ingest job, with the file's format, `info` and `licenses` (JSON text). */
@@ -23,7 +23,8 @@ export interface ExportScope {
 
 /**
  * Resolves `split` and `category` (by name) on `conn`, inside the export's snapshot.
- * @throws AppError `NOT_FOUND` for an unknown dataset, split or category.
+ * @throws AppError `NOT_FOUND` for an unknown dataset, split or category; `CONFLICT`
+ *   (409) when nothing is complete yet because an ingest of the dataset is running.
  */
 export async function resolveExportScope(
   conn: DuckDBConnection,
@@ -40,10 +41,14 @@ export async function resolveExportScope(
     ),
   ).map((s) => ({ name: String(s.name), jobId: checkedJobId(String(s.job_id)), format: String(s.format ?? 'instances'), info: s.info as string | null, licenses: s.licenses as string | null }));
   const chosen = options.split === undefined ? splits : splits.filter((s) => s.name === options.split);
-  if (options.split !== undefined && chosen.length === 0) {
-    throw notFound(`split of dataset ${datasetId}`, options.split);
+  if (chosen.length === 0) {
+    // Nothing to export yet because it is still being ingested: the dataset's state, not the request, is wrong.
+    const running = await runningIngest(conn, datasetId, options.split);
+    const what = options.split === undefined ? 'has no complete split yet' : `has no complete split ${JSON.stringify(options.split)} yet`;
+    if (running) throw conflict(`dataset ${datasetId} ${what}: its ${running.kind} (job ${running.id}) is still running; export it once it is complete`);
+    if (options.split !== undefined) throw notFound(`split of dataset ${datasetId}`, options.split);
+    throw invalidRequest(`dataset ${datasetId} has no complete split to export`);
   }
-  if (chosen.length === 0) throw invalidRequest(`dataset ${datasetId} has no complete split to export`);
   let categoryId: number | null = null;
   if (options.category !== undefined) {
     const [category] = toPlainRows(await conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ? AND name = ?', [BigInt(datasetId), options.category]));
@@ -51,6 +56,19 @@ export async function resolveExportScope(
     categoryId = Number(category.id);
   }
   return { datasetId, datasetName: String(dataset.name), splits: chosen, categoryId };
+}
+
+/** The dataset's queued or running upload, or ingest (of `split` when given), if any. */
+async function runningIngest(conn: DuckDBConnection, datasetId: number, split: string | undefined): Promise<{ id: string; kind: string } | null> {
+  const [running] = toPlainRows(
+    await conn.runAndReadAll(
+      `SELECT id, kind FROM jobs
+       WHERE dataset_id = ? AND status IN ('queued', 'running') AND (kind = 'upload' OR (kind = 'ingest' AND (CAST(? AS VARCHAR) IS NULL OR split = CAST(? AS VARCHAR))))
+       ORDER BY created_at LIMIT 1`,
+      [BigInt(datasetId), split ?? null, split ?? null],
+    ),
+  );
+  return running ? { id: String(running.id), kind: String(running.kind) } : null;
 }
 
 /** The SQL list of the scope's job ids, for `IN (...)`. */

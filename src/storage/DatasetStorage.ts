@@ -10,7 +10,7 @@ import type { ObjectStat, ObjectStore } from './ObjectStore.js';
 import type { StorageBackend } from './StorageBackend.js';
 import { createStorageBackends } from './storageBackends.js';
 
-/** An image ready to decode: a path a worker reads itself (inside `within`), or bytes already fetched. */
+/** An image ready to decode: a path a worker reads itself (inside `within`), or bytes already fetched, named by their location. */
 export type ImageInput = { kind: 'path'; path: string; within: string } | { kind: 'bytes'; bytes: Uint8Array; name: string };
 
 /** An image that could not be read, in the shape the worker reports its failures. */
@@ -135,8 +135,9 @@ export class DatasetStorage {
    */
   imageLocation(imageDir: string | null, fileName: string): string | null {
     if (imageDir === null) {
-      const backend = this.#backendFor(fileName);
-      return backend.admits(fileName) ? fileName : null;
+      // A record's URL of a scheme no backend reads (`file://`, `ftp://`) is outside the roots like any other: that image's refusal.
+      const backend = this.#backends.find((b) => b.handles(fileName));
+      return backend?.admits(fileName) ? fileName : null;
     }
     const backend = this.#backendFor(imageDir);
     const location = backend.join(imageDir, fileName);
@@ -156,16 +157,18 @@ export class DatasetStorage {
     fileName: string,
     options: { signal?: AbortSignal; maxPixels: number },
   ): Promise<ImageInput | ImageReadFailure> {
-    const location = this.imageLocation(imageDir, fileName);
-    if (location === null) return refused(fileName, imageDir);
-    const backend = this.#backendFor(location);
-    if (backend.workersRead) return { kind: 'path', path: location, within: imageDir! };
+    // Whatever goes wrong with one image is that image's failure, never the ingest's: only an abort ends it.
     try {
+      const location = this.imageLocation(imageDir, fileName);
+      if (location === null) return refused(fileName, imageDir);
+      const backend = this.#backendFor(location);
+      if (backend.workersRead) return { kind: 'path', path: location, within: imageDir! };
       const bytes = await backend.store().readBytes(location, {
         maxBytes: maxImageBytes(options.maxPixels),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      return { kind: 'bytes', bytes, name: path.posix.basename(fileName) };
+      // Named by its URL, so that what the worker says of it (unsupported, undecodable) names where it came from.
+      return { kind: 'bytes', bytes, name: location };
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason;
       return imageFailure(fileName, err);
@@ -226,6 +229,9 @@ function imageFailure(fileName: string, err: unknown): ImageReadFailure {
   const code = err instanceof AppError ? err.code : null;
   const reason = err instanceof AppError && err.expose ? err.message : 'cannot be read';
   switch (code) {
+    case 'PATH_FORBIDDEN':
+      // Outside INGEST_ROOTS (a redirect out of them): the image's own refusal, not its store's failure.
+      return { ok: false, code: 'IMAGE_REFUSED', message: `${fileName}: refused (${reason})` };
     case 'OBJECT_NOT_FOUND':
       return { ok: false, code: 'IMAGE_MISSING', message: `${fileName}: not found (${reason})` };
     case 'OBJECT_TOO_LARGE':

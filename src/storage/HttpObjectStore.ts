@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { AppError, forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
 import { ResumableObjectStore, StallError, type ReadState } from './ResumableObjectStore.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 
@@ -29,7 +29,8 @@ const RETRIED = new Set([408, 429, 500, 502, 503, 504]);
  * retries with backoff for what fails before a response, a body cut off or
  * silent for `stallTimeoutMs` resumed from the byte it reached (`Range` with
  * `If-Range`, so a changed file is never spliced), and a deadline per image.
- * Redirects are followed only inside INGEST_ROOTS. Errors name the URL.
+ * Redirects are followed only inside INGEST_ROOTS; one out of them is
+ * `PATH_FORBIDDEN`, as the URL itself would be. Errors name the URL.
  */
 export class HttpObjectStore extends ResumableObjectStore {
   readonly #timeoutMs: number;
@@ -177,7 +178,7 @@ export class HttpObjectStore extends ResumableObjectStore {
       if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
         await response.body?.cancel();
         const next = new URL(response.headers.get('location')!, target).href;
-        if (!this.#admits(next)) throw objectForbidden(url, `redirected to ${next}, outside INGEST_ROOTS`);
+        if (!this.#admits(next)) throw forbiddenPath(`${url}: redirected to ${next}, outside INGEST_ROOTS`);
         if (++redirects > MAX_REDIRECTS) throw objectReadFailed(url, `more than ${MAX_REDIRECTS} redirects`);
         target = next;
         attempt--;

@@ -305,7 +305,7 @@ function sourceName(task: ThumbnailTask | MaskTask): string {
   const source = task.source as Partial<ThumbnailTask['source']> | undefined;
   if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
   if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;
-  if (source?.kind === 'stored' && typeof source.location === 'string') return path.posix.basename(source.location);
+  if (source?.kind === 'stored' && typeof source.location === 'string') return source.imageDir === null ? source.location : path.posix.basename(source.location);
   return 'image';
 }
 

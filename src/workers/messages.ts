@@ -54,7 +54,7 @@ export type ThumbnailSource =
    * Image bytes already in memory (e.g. fetched from object storage). They are
    * moved to the worker, not copied, so the caller's buffer is detached after
    * `ThumbnailPool.run()` when it owns its whole `ArrayBuffer`. `name` (default
-   * `'image'`) is the file name used in error messages.
+   * `'image'`) is what error messages call it: the image's URL when fetched.
    */
   | { kind: 'bytes'; bytes: Uint8Array; name?: string }
   /**
@@ -104,7 +104,7 @@ export interface ThumbnailOutput {
  * What a task resolves to. On success, `width`/`height` are the source image's
  * dimensions as displayed, i.e. after its EXIF orientation is applied (the same
  * orientation as the thumbnails), and `format` is the decoder's name (`jpeg`, `png`...).
- * On failure, `message` names the file (its basename) and what is wrong with it.
+ * On failure, `message` names the file (its basename, or its URL when fetched) and what is wrong with it.
  */
 export type ThumbnailResult =
   | { ok: true; width: number; height: number; format: string; outputs: ThumbnailOutput[] }

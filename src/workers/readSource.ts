@@ -21,7 +21,8 @@ export function sourceName(source: ThumbnailSource): string {
     case 'bytes':
       return source.name ?? 'image';
     case 'stored':
-      return path.posix.basename(source.location);
+      // An image by URL (no folder) goes by its URL, as it does once fetched.
+      return source.imageDir === null ? source.location : path.posix.basename(source.location);
     default: {
       const kind = (source as { kind?: unknown } | undefined)?.kind;
       throw new TypeError(`ThumbnailTask.source.kind must be 'path' or 'bytes', got ${JSON.stringify(kind)}`);

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { getJson } from '../helpers/sse.js';
@@ -59,5 +59,29 @@ describe('coco-ingest upload', function () {
     } finally {
       await small.stop();
     }
+  });
+
+  it('exits 1 with one line naming the path for a folder, a missing file, a file it may not read or a device, before sending anything', async () => {
+    const folder = path.join(server.scratch, 'a-folder');
+    await mkdir(folder, { recursive: true });
+    const locked = path.join(server.scratch, 'locked.zip');
+    await writeFile(locked, await readFile(archive));
+    await chmod(locked, 0o000);
+    // Root reads any file: the unreadable one is tried as nobody then.
+    const nobody = process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {};
+    const cases: [string, string, object][] = [
+      [folder, 'is a folder; give the .zip file itself', {}],
+      [path.join(server.scratch, 'missing.zip'), 'no such file', {}],
+      [locked, 'permission denied', nobody],
+      ['/dev/null', 'is not a regular file; give the .zip file itself', {}],
+    ];
+    const before = (await getJson(`${server.url}/datasets`)).body.items.length;
+    for (const [file, why, options] of cases) {
+      const { code, stdout, stderr } = await run(['upload', file, '--server', server.url], undefined, options);
+      expect(code, file).to.equal(1);
+      expect(stderr, file).to.equal(`coco-ingest: ${file}: ${why}\n`);
+      expect(stdout, file).to.equal('');
+    }
+    expect((await getJson(`${server.url}/datasets`)).body.items).to.have.length(before);
   });
 });

@@ -14,6 +14,8 @@ export interface FileFault {
   stallAfterBytes?: number;
   /** Waits this long before answering. */
   delayMs?: number;
+  /** Answers only once this settles: a test holds a request until it says so. */
+  until?: Promise<unknown>;
   /** Redirects (302) to this URL. */
   redirectTo?: string;
 }
@@ -30,8 +32,8 @@ export interface SeenRequest {
  * A static file server on 127.0.0.1 for the tests of images by URL: it serves
  * a folder with `HEAD`, `ETag` and byte ranges, logs every request, and lets a
  * test make any request fail the ways the web does (an error status, a body cut
- * off or gone silent, a slow answer, a redirect). Rules are asked in order;
- * the first that returns a fault applies.
+ * off or gone silent, a slow answer, one held until the test lets it go, a
+ * redirect). Rules are asked in order; the first that returns a fault applies.
  */
 export class LoopbackFileServer {
   readonly requests: SeenRequest[] = [];
@@ -86,6 +88,7 @@ export class LoopbackFileServer {
       if (fault) break;
     }
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.until) await fault.until.catch(() => undefined);
     if (fault?.status) return void res.writeHead(fault.status, { 'content-length': '0' }).end();
     if (fault?.redirectTo) return void res.writeHead(302, { location: fault.redirectTo, 'content-length': '0' }).end();
     if (seen.method === 'HEAD' && !this.headAllowed) return void res.writeHead(405, { 'content-length': '0' }).end();

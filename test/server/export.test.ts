@@ -5,8 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { ingest, postPredictions } from '../helpers/ingest.js';
-import { getJson } from '../helpers/sse.js';
-import { SAMPLE_DIR, useTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { LoopbackFileServer } from '../helpers/LoopbackFileServer.js';
+import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
+import { SAMPLE_DIR, startTestServer, useTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const ANNOTATIONS = path.join(SAMPLE_DIR, 'annotations');
 const VAL_IMAGES = path.join(SAMPLE_DIR, 'images/val');
@@ -134,5 +135,51 @@ describe('GET /datasets/{id}/export', function () {
     expect(parquet.status).to.equal(400);
     expect(parquet.body.error.message).to.include('table is needed with format=parquet');
     expect((await getJson(`${server.url}/datasets/${id}/export?format=xml`)).status).to.equal(400);
+  });
+});
+
+describe('GET /datasets/{id}/export while the dataset is being ingested', function () {
+  this.timeout(60_000);
+  let web: LoopbackFileServer;
+  let server: TestServer;
+
+  before(async () => {
+    web = await LoopbackFileServer.start(SAMPLE_DIR);
+    server = await startTestServer({}, [`${web.url}/images`]);
+  });
+  after(async () => {
+    await server?.stop();
+    await web?.stop();
+  });
+
+  it('answers 409 CONFLICT naming the running job until its first split is complete, then the file', async () => {
+    // The images come from a web server that holds every answer until the test lets them go: the ingest runs until then.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let imageAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (imageAsked = resolve));
+    web.fault((r) => {
+      if (!r.path.startsWith('/images/val/')) return null;
+      imageAsked();
+      return { until: held };
+    });
+    const annotationPath = path.join(ANNOTATIONS, 'instances_val.json');
+    const job = await postIngest(server.url, { annotation_path: annotationPath, image_dir: `${web.url}/images/val`, split: 'val', dataset_name: 'held' });
+    const events = followJob(server.url, job.job_id);
+    try {
+      await asked;
+      for (const query of ['', '?split=val']) {
+        const running = await getJson(`${server.url}/datasets/${job.dataset_id}/export${query}`);
+        expect(running.status, query).to.equal(409);
+        expect(running.body.error.code).to.equal('CONFLICT');
+        expect(running.body.error.message).to.include(`ingest (job ${job.job_id}) is still running`);
+      }
+    } finally {
+      release();
+    }
+    expect(terminalOf(await events)!.event).to.equal('complete');
+    const { response, body } = await exportJson(server, job.dataset_id, 'split=val');
+    expect(response.status).to.equal(200);
+    expect(body).to.deep.equal(await readJson(annotationPath));
   });
 });

@@ -68,6 +68,57 @@ describe('images by URL (a loopback web server with faults)', function () {
     expect(Buffer.from(await original.arrayBuffer()).equals(photo.subarray(0, 100))).to.equal(true);
   });
 
+  for (const onInvalid of ['skip', 'fail']) {
+    it(`refuses image by image a coco_url of another scheme or redirected out of the roots, names the URL of an unsupported one, and completes (on_invalid ${onInvalid})`, async () => {
+      const coco = JSON.parse(await readFile(INSTANCES_VAL, 'utf8'));
+      coco.images.forEach((image: any) => {
+        image.coco_url = `${web.url}/images/val/${image.file_name}`;
+      });
+      const notAnImage = `${web.url}/annotations/instances_val.json`;
+      const odd: Record<number, string> = {
+        0: 'file:///etc/passwd',
+        1: `ftp://127.0.0.1/images/val/${coco.images[1].file_name}`,
+        2: `${web.url}/images/val/moved-${onInvalid}.jpg`,
+        3: notAnImage,
+      };
+      for (const [i, url] of Object.entries(odd)) coco.images[Number(i)].coco_url = url;
+      web.fault((r) => (r.path === `/images/val/moved-${onInvalid}.jpg` ? { redirectTo: `${web.url}/private/${coco.images[2].file_name}` } : null));
+      const file = path.join(server.scratch, `odd-schemes-${onInvalid}.json`);
+      await writeFile(file, JSON.stringify(coco));
+      const done = await ingest(server, { annotation_path: file, on_invalid: onInvalid });
+      expect(done, JSON.stringify(done)).to.include({ event: 'complete', image_count: coco.images.length });
+      expect(done.failures).to.deep.equal({ IMAGE_REFUSED: 3, IMAGE_UNSUPPORTED: 1 });
+      expect(done.thumbnails).to.include({ generated: coco.images.length - 4, failed: 4 });
+      expect(web.requests.filter((r) => r.path.startsWith('/private/'))).to.have.length(0);
+      const samples = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}&limit=50`)).body.items;
+      const errorOf = (i: number) => samples.find((s: any) => s.coco_id === coco.images[i].id).image_error;
+      expect(errorOf(0)).to.deep.include({ code: 'IMAGE_REFUSED', message: 'file:///etc/passwd: is not a URL inside INGEST_ROOTS; not read' });
+      expect(errorOf(1)).to.include({ code: 'IMAGE_REFUSED' });
+      expect(errorOf(1).message).to.include(odd[1]);
+      expect(errorOf(2)).to.include({ code: 'IMAGE_REFUSED' });
+      expect(errorOf(2).message).to.include(`redirected to ${web.url}/private/${coco.images[2].file_name}, outside INGEST_ROOTS`);
+      expect(errorOf(3)).to.include({ code: 'IMAGE_UNSUPPORTED' });
+      expect(errorOf(3).message).to.include(notAnImage);
+      const redirected = samples.find((s: any) => s.coco_id === coco.images[2].id);
+      const original = await fetch(`${server.url}/images/${done.dataset_id}/${redirected.id}?size=original`);
+      expect(original.status).to.equal(403);
+      expect(((await original.json()) as any).error.code).to.equal('IMAGE_REFUSED');
+    });
+  }
+
+  it('answers 403 PATH_FORBIDDEN for an annotation file whose URL redirects out of the roots, before any job starts', async () => {
+    web.fault((r) => (r.path === '/annotations/away.json' ? { redirectTo: `${web.url}/private/instances_val.json` } : null));
+    const response = await fetch(`${server.url}/datasets/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ annotation_path: `${web.url}/annotations/away.json` }),
+    });
+    expect(response.status).to.equal(403);
+    const { error } = (await response.json()) as any;
+    expect(error.code).to.equal('PATH_FORBIDDEN');
+    expect(error.message).to.include('outside INGEST_ROOTS');
+  });
+
   it('records a missing image as IMAGE_MISSING naming its URL, resumes cut-off bodies, and ingests the rest', async () => {
     const coco = JSON.parse(await readFile(INSTANCES_VAL, 'utf8'));
     coco.images[2].file_name = 'gone.jpg';

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
 import { LocalFileStore } from '../../src/storage/LocalFileStore.js';
@@ -43,6 +44,21 @@ describe('DatasetStorage', () => {
       const failure = await storage.imageSource(folder, '../outside.jpg', { maxPixels: 1000 });
       expect(failure).to.include({ ok: false, code: 'IMAGE_REFUSED' });
     }
+  });
+
+  it('refuses, image by image and never by throwing, any coco_url outside the roots, whatever its scheme (seeded)', async () => {
+    const anyScheme = fc
+      .tuple(fc.constantFrom('file', 'ftp', 'data', 'javascript', 's3', 'gs', 'HTTP', 'https', 'mailto', 'x-y.z'), fc.string())
+      .map(([scheme, rest]) => `${scheme}://${rest}`);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.webUrl(), anyScheme), async (url) => {
+        const failure = await storage.imageSource(null, url, { maxPixels: 1000 });
+        expect(failure, url).to.include({ ok: false, code: 'IMAGE_REFUSED' });
+        const served = await expectRejection(storage.openImage(null, url));
+        expect(served, url).to.include({ code: 'IMAGE_REFUSED', status: 403 });
+      }),
+      { seed: 18, numRuns: 300 },
+    );
   });
 
   it('answers 403 for a gs:// path outside the roots and 400 for a malformed one, before any request', async () => {

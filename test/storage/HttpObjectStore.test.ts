@@ -98,7 +98,7 @@ describe('HttpObjectStore (against a loopback file server with faults)', functio
     expect(Buffer.from(await inside.readBytes(`${server.url}/moved.jpg`, { maxBytes: 1e6 })).equals(photo)).to.equal(true);
     server.fault((r) => (r.path === '/away.jpg' ? { redirectTo: '/annotations/instances_val.json' } : null));
     const err = await expectRejection(inside.readBytes(`${server.url}/away.jpg`, { maxBytes: 1e6 }));
-    expect(err).to.include({ code: 'OBJECT_FORBIDDEN' });
+    expect(err).to.include({ code: 'PATH_FORBIDDEN' });
     expect(err.message).to.match(/redirected to .*instances_val\.json, outside INGEST_ROOTS/);
     expect(server.requestsFor('/annotations/instances_val.json')).to.have.length(0);
   });

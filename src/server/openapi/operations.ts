@@ -48,5 +48,6 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/docs/:asset', tag: 'browser', summary: "The API reference page's scripts and styles", success: file(200, 'text/javascript', 'The file') },
   { method: 'get', path: '/docs/guide/:page', tag: 'browser', summary: 'A page of the guide (api.md, errors.md, configuration.md, ...), as Markdown, from a fixed list', success: file(200, 'text/markdown', 'The page') },
   { method: 'get', path: '/', tag: 'browser', summary: 'The browser view', success: file(200, 'text/html', 'The page') },
+  { method: 'get', path: '/favicon.ico', tag: 'browser', summary: 'The icon of the browser view and the API reference (SVG)', success: file(200, 'image/svg+xml', 'The icon') },
   { method: 'get', path: '/ui/:file', tag: 'browser', summary: "The browser view's modules and styles (app.js, app.css, ...), from a fixed list", success: file(200, 'text/javascript', 'The file (text/css for app.css)') },
 ];

@@ -15,6 +15,7 @@ const PAGE = `<!doctype html>
   <head>
     <meta charset="utf-8" />
     <title>coco-ingest API</title>
+    <link rel="icon" type="image/svg+xml" href="/ui/favicon.svg" />
     <link rel="stylesheet" href="/docs/swagger-ui.css" />
   </head>
   <body>

@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import mime from 'mime-types';
-import rangeParser from 'range-parser';
 import type { ErrorCode } from '../../errorCodes.js';
 import { AppError } from '../../errors.js';
 import type { ThumbnailSize } from '../../thumbnails/ThumbnailStore.js';
+import { requestedRange } from '../requestedRange.js';
 import type { Service } from '../Service.js';
 import { imageQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
@@ -58,7 +58,7 @@ async function sendOriginal(ctx: Context, service: Service, imageDir: string | n
   if (notModified(ctx, stat.etag)) return;
   ctx.type = mime.lookup(fileName) || 'application/octet-stream';
   const store = service.storage.storeFor(location);
-  const range = requestedRange(ctx, stat.size, stat.etag);
+  const range = requestedRange(ctx.get('Range'), ctx.get('If-Range'), stat.size, stat.etag);
   if (range === 'unsatisfiable') {
     ctx.set('Content-Range', `bytes */${stat.size}`);
     throw new AppError('RANGE_NOT_SATISFIABLE', `${fileName}: the range is outside its ${stat.size} bytes`);
@@ -71,22 +71,6 @@ async function sendOriginal(ctx: Context, service: Service, imageDir: string | n
   // A HEAD is answered from the headers: a local stream would hold its file open, unread.
   if (ctx.method === 'HEAD') return;
   ctx.body = range === null ? store.read(location) : store.read(location, range);
-}
-
-/**
- * The single byte range a request asks for, null for the whole file (no
- * `Range`, a malformed one, several ranges, or an `If-Range` that no longer
- * matches), or 'unsatisfiable'.
- */
-function requestedRange(ctx: Context, size: number, etag: string): { start: number; end: number } | null | 'unsatisfiable' {
-  const header = ctx.get('Range');
-  if (!header) return null;
-  const ifRange = ctx.get('If-Range');
-  if (ifRange && ifRange !== etag) return null;
-  const ranges = rangeParser(size, header, { combine: true });
-  if (ranges === -1) return 'unsatisfiable';
-  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return null;
-  return { start: ranges[0]!.start, end: ranges[0]!.end };
 }
 
 /** Sends a WebP thumbnail held in memory, or 304. */

@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { notFound } from '../../errors.js';
 
 const JS = 'text/javascript; charset=utf-8';
+const ICON = 'image/svg+xml';
 
 /**
  * The browser view's modules and styles, by the name they are served under: a
@@ -24,6 +25,7 @@ const FILES: Record<string, { name: string; type: string }> = {
   'colours.js': { name: 'ui/colours.js', type: JS },
   'rle.js': { name: '../formats/panoptic/rle.js', type: JS },
   'app.css': { name: 'ui/app.css', type: 'text/css; charset=utf-8' },
+  'favicon.svg': { name: 'ui/favicon.svg', type: ICON },
 };
 
 /** Scripts, styles and data only from this origin; nothing inline, no framing. */
@@ -37,7 +39,12 @@ function load(name: string, type: string): { body: string; type: string } {
   return { body: source.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), type };
 }
 
-/** `GET /`: the browser view (ingest and uploads with live progress, datasets, thumbnails, annotations), and `GET /ui/{file}`, its modules. */
+/**
+ * `GET /`: the browser view (ingest and uploads with live progress, datasets,
+ * thumbnails, annotations), `GET /ui/{file}`, its modules, and `GET /favicon.ico`:
+ * its icon (an SVG, which browsers take whatever the name), also the API
+ * reference's, so no page asks for a file that is not there.
+ */
 export function uiRoutes(router: Router): void {
   const page = load('ui/index.html', 'text/html; charset=utf-8');
   const files = new Map(Object.entries(FILES).map(([served, { name, type }]) => [served, load(name, type)]));
@@ -48,6 +55,11 @@ export function uiRoutes(router: Router): void {
     ctx.body = file.body;
   };
   router.get('/', (ctx) => send(ctx, page));
+  router.get('/favicon.ico', (ctx) => {
+    send(ctx, files.get('favicon.svg')!);
+    // Asked by browsers on every page: cached a day, not checked on each.
+    ctx.set('Cache-Control', 'public, max-age=86400');
+  });
   router.get('/ui/:file', (ctx) => {
     const file = files.get(ctx.params.file ?? '');
     if (!file) throw notFound('browser view file', ctx.params.file ?? '');

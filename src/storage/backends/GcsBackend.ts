@@ -48,7 +48,11 @@ export class GcsBackend implements StorageBackend {
   }
 
   admits(location: string): boolean {
-    return this.#guard.contains(location);
+    try {
+      return this.#guard.contains(location);
+    } catch {
+      return false; // a malformed URL (`gs://`, `..` segments) from a record is outside the roots like any other
+    }
   }
 
   async hasFolder(dir: string, folder: string): Promise<boolean> {

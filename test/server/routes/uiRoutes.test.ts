@@ -20,6 +20,15 @@ describe('the browser view\'s files', () => {
     expect((await fetch(`${server.url}/ui/app.css`)).headers.get('content-type')).to.equal('text/css; charset=utf-8');
   });
 
+  it('answers /favicon.ico with the icon the pages link, an SVG', async () => {
+    const icon = await fetch(`${server.url}/favicon.ico`);
+    expect(icon.status).to.equal(200);
+    expect(icon.headers.get('content-type')).to.equal('image/svg+xml');
+    const body = await icon.text();
+    expect(body).to.match(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(await (await fetch(`${server.url}/ui/favicon.svg`)).text()).to.equal(body);
+  });
+
   it('answers 404 to any other name, a path climbing out included, without reading it', async () => {
     for (const name of ['missing.js', '..%2F..%2Fpackage.json', '..%2Fconfig.js', 'index.html']) {
       const response = await fetch(`${server.url}/ui/${name}`);
