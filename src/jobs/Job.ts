@@ -1,6 +1,8 @@
 import type { OnInvalid, ThumbnailMode } from '../pipeline/ingestDataset.js';
 import { STAGES, UPLOAD_STAGES, type Stage, type StageProgress } from '../pipeline/progress.js';
 import { JobEventLog } from './JobEventLog.js';
+import { JobProgress } from './JobProgress.js';
+import { planFor } from './progressPlans.js';
 
 /** A job's lifecycle. */
 export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
@@ -52,11 +54,14 @@ export class Job {
   error: { code: string; message: string } | null = null;
   /** The job's stages: an ingest's, with an upload's own two before them. */
   readonly stages: Partial<Record<Stage, StageState>>;
+  /** How far the whole job is, and how long it has left: the figures of its `progress` events. */
+  readonly progress: JobProgress;
   /** The split the stage counts are of, in an upload. */
   #split: string | undefined;
 
   constructor(spec: JobSpec) {
     this.spec = spec;
+    this.progress = new JobProgress(planFor(spec));
     const names = spec.kind === 'upload' ? [...UPLOAD_STAGES, ...STAGES] : STAGES;
     this.stages = Object.fromEntries(names.map((s) => [s, blank()]));
   }
@@ -71,6 +76,7 @@ export class Job {
 
   /** Records a stage update in the job's counts (every update, throttled or not). */
   track(progress: StageProgress): void {
+    this.progress.track(progress);
     if (progress.split !== this.#split) {
       // An upload's next split starts its ingest stages from zero.
       this.#split = progress.split;
@@ -100,6 +106,9 @@ export class Job {
       finished_at: this.finishedAt?.toISOString() ?? null,
       ...(this.#split === undefined ? {} : { split_in_progress: this.#split }),
       stages: this.stages,
+      // As its latest progress event said; a complete job is wholly done.
+      fraction: this.status === 'complete' ? 1 : this.progress.fraction,
+      eta_seconds: this.finished ? null : this.progress.etaSeconds,
       result: this.result,
       error: this.error,
       events_url: `/jobs/${this.id}/events`,

@@ -231,12 +231,13 @@ export class JobManager {
       current: 0,
       total: null,
       message: `queued behind ${this.#queue.length - 1 + this.#running.size} job(s)`,
+      ...job.progress.waiting(),
     });
   }
 
-  /** Progress to the job's events, a stage's updates thinned to one per interval, and into its counts. */
+  /** Progress to the job's events, a stage's updates thinned to one per interval and given the job's figures (`JobProgress`), and into its counts. */
   #throttleFor(job: Job): Pick<ProgressThrottle, 'push' | 'flush' | 'close'> {
-    const throttle = new ProgressThrottle((p) => job.events.append('progress', p as unknown as Record<string, unknown>), { intervalMs: this.#intervalMs });
+    const throttle = new ProgressThrottle((p) => job.events.append('progress', { ...p, ...job.progress.figures(p) }), { intervalMs: this.#intervalMs });
     return {
       push: (p: StageProgress) => {
         job.track(p);
@@ -277,7 +278,7 @@ export class JobManager {
       const summary = await jobWork(job, lifecycle, context, { signal: job.controller.signal, onProgress: (p) => throttle.push(p), onWarning });
       throttle.flush();
       await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
-      job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary });
+      job.events.append('complete', { stage: 'complete', ...completeMessage(summary), ...summary, fraction: 1, eta_seconds: 0 });
       this.#published(job, 'complete', summary);
       log.info({ summary }, 'job complete');
     } catch (err) {
