@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { WindowRate } from '../jobs/WindowRate.js';
 import { EXIT, followJobCommand, progressFor, type CommandIo } from './followJobCommand.js';
 import type { ServiceClient } from './ServiceClient.js';
 
@@ -35,7 +36,13 @@ export async function uploadCommand(client: ServiceClient, options: UploadComman
   process.once('SIGINT', onSigint);
   let job: { job_id: string; events_url: string };
   try {
-    job = await client.upload(`/datasets/upload?${query}`, options.archive, (sent, total) => progress.update('upload', sent, total), stop.signal);
+    // The bytes sent, until the service answers; its own events take over from there.
+    const rate = new WindowRate();
+    const onSent = (sent: number, total: number) => {
+      rate.sample(sent, performance.now());
+      progress.update('upload', { current: sent, total, done: false, rate: rate.perSecond });
+    };
+    job = await client.upload(`/datasets/upload?${query}`, options.archive, onSent, stop.signal);
   } catch (err) {
     progress.stop();
     if (stop.signal.aborted) {
