@@ -16,6 +16,8 @@ export interface FileFault {
   delayMs?: number;
   /** Redirects (302) to this URL. */
   redirectTo?: string;
+  /** Answers only once this settles: holds a job mid-way until the test lets it go on. */
+  holdUntil?: Promise<unknown>;
 }
 
 /** One request as the server saw it. */
@@ -86,6 +88,7 @@ export class LoopbackFileServer {
       if (fault) break;
     }
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.holdUntil) await fault.holdUntil;
     if (fault?.status) return void res.writeHead(fault.status, { 'content-length': '0' }).end();
     if (fault?.redirectTo) return void res.writeHead(302, { location: fault.redirectTo, 'content-length': '0' }).end();
     if (seen.method === 'HEAD' && !this.headAllowed) return void res.writeHead(405, { 'content-length': '0' }).end();

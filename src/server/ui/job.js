@@ -13,6 +13,13 @@ const PAGE_TITLE = 'coco-ingest';
 
 /** The event stream of the job shown. */
 let source = null;
+/** The job's latest fraction, for the tab's title; null before its first event. */
+let shown = null;
+
+/** The tab's title: the job's percentage and its title, so a background tab tells how far along it is. */
+function setTabTitle() {
+  if (shown !== null) document.title = `${percent(shown)} · ${$('#job-title').textContent} · ${PAGE_TITLE}`;
+}
 
 const meter = () => el('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 }, el('div', { class: 'fill' }));
 
@@ -63,7 +70,8 @@ function setOverall(p) {
   setMeter($('#job-overall .meter'), p.fraction);
   const left = typeof p.eta_seconds === 'number' ? `${formatSeconds(p.eta_seconds)} left` : 'time left unknown';
   $('#job-overall .figures').textContent = `${percent(p.fraction)} · ${left}`;
-  document.title = `${percent(p.fraction)} · ${$('#job-title').textContent} · ${PAGE_TITLE}`;
+  shown = p.fraction;
+  setTabTitle();
 }
 
 /** The job card, emptied, with a row per stage the job will have. */
@@ -71,6 +79,7 @@ export function resetJob(title, stageNames) {
   source?.close();
   $('#job').hidden = false;
   $('#job-title').replaceChildren(title);
+  shown = null;
   $('#job-message').textContent = 'waiting for the first event…';
   $('#job-message').className = '';
   $('#job-announce').textContent = '';
@@ -84,6 +93,7 @@ async function titleJob(jobId) {
   const job = await api(`/jobs/${jobId}`);
   const dataset = await api(`/datasets/${job.dataset_id}`).catch(() => ({ name: `dataset ${job.dataset_id}` }));
   $('#job-title').replaceChildren(`${dataset.name} · ${subjectOf(job)}`);
+  setTabTitle();
   return job;
 }
 
@@ -122,6 +132,7 @@ export function showJob(jobId, kind = 'ingest', onEnd = () => undefined) {
       const title = $('#job-title').textContent;
       // A complete job's dataset is ready: the title leads to it.
       if (name === 'complete' && job) $('#job-title').replaceChildren(el('a', { href: `#/datasets/${job.dataset_id}` }, title));
+      shown = null;
       document.title = `${name} · ${title} · ${PAGE_TITLE}`;
       $('#job-announce').textContent = `${title}: ${name}. ${data.message}`;
       pollNow();
