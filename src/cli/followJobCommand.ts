@@ -1,4 +1,4 @@
-import { lineProgress, terminalProgress, type IngestProgress } from './IngestProgress.js';
+import { lineProgress, terminalProgress, type IngestProgress, type JobFigures, type StageUpdate } from './IngestProgress.js';
 import type { ServiceClient } from './ServiceClient.js';
 
 /** Exit codes: 0 complete, 1 failed, 130 interrupted (Ctrl-C, which cancels the job). */
@@ -44,12 +44,12 @@ export async function followJobCommand(
       ({ event, data }) => {
         if (event === 'progress' && typeof data.stage === 'string' && typeof data.current === 'number' && data.stage !== 'queued') {
           const stage = typeof data.split === 'string' ? `${data.split} ${data.stage}` : data.stage;
-          progress.update(stage, data.current, typeof data.total === 'number' ? data.total : null);
+          progress.update(stage, stageUpdate(data, data.current), jobFigures(data));
         }
       },
       stop.signal,
     );
-    progress.stop();
+    progress.stop(terminal.event === 'complete');
     if (terminal.event === 'complete') {
       io.stdout.write(`${summary(terminal.data)}\n`);
       return EXIT.complete;
@@ -66,6 +66,22 @@ export async function followJobCommand(
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** A progress event's stage figures. */
+function stageUpdate(data: Record<string, unknown>, current: number): StageUpdate {
+  return {
+    current,
+    total: typeof data.total === 'number' ? data.total : null,
+    done: data.done === true,
+    rate: typeof data.rate === 'number' ? data.rate : null,
+  };
+}
+
+/** A progress event's figures of the whole job; none from a service that does not send them. */
+function jobFigures(data: Record<string, unknown>): JobFigures | undefined {
+  if (typeof data.fraction !== 'number') return undefined;
+  return { fraction: data.fraction, eta_seconds: typeof data.eta_seconds === 'number' ? data.eta_seconds : null };
 }
 
 /** The `complete` event as lines: an ingest's figures, or an upload's and each of its splits'. */

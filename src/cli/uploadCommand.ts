@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { WindowRate } from '../jobs/WindowRate.js';
 import { EXIT, followJobCommand, progressFor, type CommandIo } from './followJobCommand.js';
 import { openLocalFile } from './openLocalFile.js';
 import type { ServiceClient } from './ServiceClient.js';
@@ -38,7 +39,13 @@ export async function uploadCommand(client: ServiceClient, options: UploadComman
     let job: { job_id: string; events_url: string };
     try {
       const file = { handle: archive.handle, size: archive.size, name: options.archive };
-      job = await client.upload(`/datasets/upload?${query}`, file, (sent, total) => progress.update('upload', sent, total), stop.signal);
+      // The bytes sent, until the service answers; its own events take over from there.
+      const rate = new WindowRate();
+      const onSent = (sent: number, total: number) => {
+        rate.sample(sent, performance.now());
+        progress.update('upload', { current: sent, total, done: false, rate: rate.perSecond });
+      };
+      job = await client.upload(`/datasets/upload?${query}`, file, onSent, stop.signal);
     } catch (err) {
       progress.stop();
       if (stop.signal.aborted) {

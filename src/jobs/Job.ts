@@ -1,6 +1,7 @@
 import { STAGES, type Stage, type StageProgress } from '../progress/StageProgress.js';
 import { JobEventLog } from './JobEventLog.js';
 import type { JobKind, JobRequestBase } from './JobKind.js';
+import { JobProgress } from './JobProgress.js';
 
 /** A job's lifecycle. */
 export type JobStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
@@ -38,6 +39,8 @@ export class Job<R extends JobRequestBase = JobRequestBase> {
   error: { code: string; message: string } | null = null;
   /** The job's stages, as its kind lists them. */
   readonly stages: Partial<Record<Stage, StageState>>;
+  /** How far the whole job is, and how long it has left: the figures of its `progress` events. */
+  readonly progress: JobProgress;
   /** The split the stage counts are of, in an upload. */
   #split: string | undefined;
 
@@ -46,6 +49,7 @@ export class Job<R extends JobRequestBase = JobRequestBase> {
     this.kind = kind;
     this.request = request;
     this.stages = Object.fromEntries(kind.stages.map((s) => [s, blank()]));
+    this.progress = new JobProgress(kind.progressPlan(request));
   }
 
   get id(): string {
@@ -58,6 +62,7 @@ export class Job<R extends JobRequestBase = JobRequestBase> {
 
   /** Records a stage update in the job's counts (every update, throttled or not). */
   track(progress: StageProgress): void {
+    this.progress.track(progress);
     if (progress.split !== this.#split) {
       // An upload's next split starts its ingest stages from zero.
       this.#split = progress.split;
@@ -84,6 +89,9 @@ export class Job<R extends JobRequestBase = JobRequestBase> {
       }),
       ...(this.#split === undefined ? {} : { split_in_progress: this.#split }),
       stages: this.stages,
+      // As its latest progress event said; a complete job is wholly done.
+      fraction: this.status === 'complete' ? 1 : this.progress.fraction,
+      eta_seconds: this.finished ? null : this.progress.etaSeconds,
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DatasetRepository, JobRecordFields, JobRow } from '../db/DatasetRepository.js';
 import type { IngestJobSide, IngestOptions, IngestServices } from '../pipeline/IngestRequest.js';
+import type { ProgressPlan } from './ProgressPlan.js';
 import type { Stage } from '../progress/StageProgress.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
@@ -67,6 +68,8 @@ export interface JobKind<R extends JobRequestBase = JobRequestBase, S extends Jo
   readonly name: R['kind'];
   /** The stages its progress reports, in the order they start (`GET /jobs/{id}` shows each). */
   readonly stages: readonly Stage[];
+  /** How its work divides, for its events' `fraction` and `eta_seconds`. */
+  progressPlan(request: R): ProgressPlan;
   /** Whether the plugins hear of its jobs (an upload's splits are heard of as ingests; the upload itself is not). */
   readonly tellsPlugins: boolean;
   /**

@@ -126,9 +126,9 @@ export class JobScheduler {
     return this.#running.size;
   }
 
-  /** Progress to the job's events, a stage's updates thinned to one per interval, and into its counts. */
+  /** Progress to the job's events, a stage's updates thinned to one per interval and given the job's figures (`JobProgress`), and into its counts. */
   progressFor(job: Job): Pick<ProgressThrottle, 'push' | 'flush' | 'close'> {
-    const throttle = new ProgressThrottle((p) => job.events.append('progress', this.#shown(job, p) as unknown as Record<string, unknown>), {
+    const throttle = new ProgressThrottle((p) => job.events.append('progress', this.#shown(job, { ...p, ...job.progress.figures(p) })), {
       intervalMs: this.#intervalMs,
     });
     return {
@@ -163,6 +163,7 @@ export class JobScheduler {
       current: 0,
       total: null,
       message: `queued behind ${this.#queue.length - 1 + this.#running.size} job(s)`,
+      ...job.progress.waiting(),
     });
   }
 
@@ -198,7 +199,15 @@ export class JobScheduler {
       progress.flush();
       await lifecycle.completed(summary, (err) => log.warn({ err }, 'could not store the final timings of a committed job'));
       const figures = job.kind.summarise(summary);
-      job.events.append('complete', { stage: 'complete', current: figures.current, total: figures.total, message: figures.message, ...summary });
+      job.events.append('complete', {
+        stage: 'complete',
+        current: figures.current,
+        total: figures.total,
+        message: figures.message,
+        ...summary,
+        fraction: 1,
+        eta_seconds: 0,
+      });
       this.#published(job, 'complete', figures);
       log.info({ summary }, 'job complete');
     } catch (err) {

@@ -27,6 +27,22 @@ export interface StageProgress {
   failed?: number;
   /** In an upload, the split whose ingest this update is from. */
   split?: string;
+  /** In an upload, the split's place (from 0) among `split_count` splits: the job's fraction gives each an even share. */
+  split_index?: number;
+  split_count?: number;
+}
+
+/**
+ * What the job layer adds to every `progress` event (see `JobProgress`): how
+ * far the whole job is, how long it has left, and how fast its stage goes.
+ */
+export interface ProgressFigures {
+  /** The whole job's, from 0 to 1; never decreases, and is 1 only when the job has ended. */
+  fraction: number;
+  /** Seconds the job has left, smoothed; null until it can be estimated. */
+  eta_seconds: number | null;
+  /** The stage's `current` units (records, images, bytes, entries) per second, smoothed; null until measured. */
+  rate: number | null;
 }
 
 /** A non-fatal problem worth showing on the job's stream (e.g. a plugin hook that threw). */

@@ -65,9 +65,12 @@ export async function ingestUpload(place: UploadPlace, limits: UploadLimits, ing
     });
   }
   const splits: IngestSummary[] = [];
-  for (const split of layout.splits) {
+  const count = layout.splits.length;
+  for (const [index, split] of layout.splits.entries()) {
     signal.throwIfAborted();
-    splits.push(await ingestSplit(split, { ...options, onProgress: (p) => onProgress({ ...p, split: split.split }) }));
+    // Each update says which split of how many it is from: the job's fraction gives each an even share.
+    const tagged = { split: split.split, split_index: index, split_count: count };
+    splits.push(await ingestSplit(split, { ...options, onProgress: (p) => onProgress({ ...p, ...tagged }) }));
   }
   return {
     layout: layout.name,

@@ -26,6 +26,8 @@ describe('the coco-ingest command', function () {
     expect(stdout).to.match(/images 12, annotations 46, categories 10/);
     expect(stdout).to.match(/thumbnails 12 made, 0 failed/);
     expect(stdout).not.to.include('\u001b[');
+    // Each progress line starts with the job's percentage and its time left.
+    expect(stdout).to.match(/^\d+%, (time left unknown|\d+[hms]\S* left): /m);
     const { body } = await getJson(`${server.url}/datasets`);
     expect(body.items.map((d: any) => d.name)).to.include('from the cli');
   });
@@ -35,7 +37,34 @@ describe('the coco-ingest command', function () {
     expect(code).to.equal(0);
     // cli-progress draws with escape codes and its bar characters.
     expect(stdout).to.match(/\u001b\[/);
-    expect(stdout).to.match(/images\s*\|[█░]+\| 12\/12/);
+    expect(stdout).to.match(/images\s*\|█+\| 100% \| 12\/12/);
+  });
+
+  it('on a terminal, fills each bar only when its stage is done, with its percentage, rate and time left', async () => {
+    const images = 200;
+    const big = await makeDataset(path.join(server.scratch, 'bars'), images);
+    // The dataset's true totals, by stage: a full bar must show its stage's.
+    const totals: Record<string, number> = { categories: 1, images, annotations: 2 * images, thumbnails: images };
+    const { code, stdout } = await run(['ingest', big.annotationPath, big.imageDir, '--server', server.url], undefined, { viaTerminal: true });
+    expect(code).to.equal(0);
+    // The redraws, as lines of text without their escape codes.
+    const lines = stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '\n').split(/[\r\n]+/);
+    const bars = lines
+      .map((line) => /^ (\w+)\s+\|([█░]+)\| (?:\s*(\d+)%(?: \| (\d+)\/(\d+))?|(\d+) so far)/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map(([, stage, bar, percentage, current, total, soFar]) => ({ stage: stage!, full: !bar!.includes('░'), empty: !bar!.includes('█'), percentage, current, total, soFar }));
+    expect(bars.length).to.be.greaterThan(0);
+    for (const bar of bars) {
+      if (bar.soFar !== undefined) expect(bar.empty, `${bar.stage} ${bar.soFar} so far`).to.equal(true);
+      if (!bar.full) continue;
+      expect(bar.percentage, `${bar.stage} full`).to.equal('100');
+      if (bar.stage !== 'job') expect([Number(bar.current), Number(bar.total)], `${bar.stage} full`).to.deep.equal([totals[bar.stage], totals[bar.stage]]);
+    }
+    // Thumbnails were drawn part done, with a percentage below 100, before their end; and every bar ends full.
+    expect(bars.some((b) => b.stage === 'thumbnails' && !b.full && b.percentage !== undefined && Number(b.percentage) < 100)).to.equal(true);
+    const final = new Map(bars.map((b) => [b.stage, b]));
+    for (const stage of ['job', ...Object.keys(totals)]) expect(final.get(stage)?.full, stage).to.equal(true);
+    expect(stdout).to.match(/thumbnails\s+\|[█░]+\| \d+% \| \d+\/200 \| \d+\/s/);
   });
 
   it('exits 1 with the failure on stderr, naming the file, record and field', async () => {

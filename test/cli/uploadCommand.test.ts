@@ -36,9 +36,10 @@ describe('coco-ingest upload', function () {
   it('draws a bar for the bytes sent, the unpacking and each split\'s stages on a terminal', async () => {
     const { code, stdout } = await run(['upload', archive, '--server', server.url, '--name', 'from a terminal', '--thumbnails', 'none'], undefined, { viaTerminal: true });
     expect(code).to.equal(0);
-    expect(stdout).to.match(/upload\s*\|[█░]+\| (\d+)\/\1/);
-    expect(stdout).to.match(/unpack\s*\|[█░]+\| 13\/13/);
-    expect(stdout).to.match(/val images\s*\|[█░]+\| 12\/12/);
+    // Full bars, each at its stage's end: the bytes (in MB), the archive's 13 entries, the split's 12 images.
+    expect(stdout).to.match(/upload\s*\|█+\|\s*100% \| (\d+\.\d MB)\/\1/);
+    expect(stdout).to.match(/unpack\s*\|█+\|\s*100% \| 13\/13/);
+    expect(stdout).to.match(/val images\s*\|█+\|\s*100% \| 12\/12/);
   });
 
   it('exits 1 with the service\'s reason when the archive is refused', async () => {

@@ -3,6 +3,7 @@ import { ingestDataset } from '../../pipeline/ingestDataset.js';
 import type { IngestSummary, OnInvalid, ThumbnailMode } from '../../pipeline/IngestRequest.js';
 import { STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
+import { MASKS, planWithout, READ_GROUND_TRUTH, THUMBNAILS } from '../ProgressPlan.js';
 
 /** An ingest of a ground-truth file as a split of a dataset. */
 export interface IngestJobRequest extends JobRequestBase {
@@ -31,6 +32,7 @@ export const ingestJob: JobKind<IngestJobRequest, IngestSummary, IngestDraft> = 
   name: 'ingest',
   stages: STAGES,
   tellsPlugins: true,
+  progressPlan: (r) => planWithout({ parts: [READ_GROUND_TRUTH, MASKS, THUMBNAILS] }, r),
 
   async prepare(draft, repo) {
     const { datasetId: given, uploadJobId = null, ...rest } = draft;

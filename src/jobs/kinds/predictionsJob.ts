@@ -19,6 +19,7 @@ export const predictionsJob: JobKind<PredictionsJobRequest, PredictionsSummary, 
   name: 'predictions',
   stages: STAGES,
   tellsPlugins: true,
+  progressPlan: () => ({ parts: [{ stages: ['results'], measure: 'bytes', weight: 1 }] }),
 
   async prepare(draft, repo) {
     if (!(await repo.datasetExists(draft.datasetId))) throw notFound('dataset', draft.datasetId);

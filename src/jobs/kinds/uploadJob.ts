@@ -6,6 +6,7 @@ import { withArchivePaths } from '../../uploads/withArchivePaths.js';
 import { ingestSplitOfUpload, type SplitOfUploadDeps } from '../ingestSplitOfUpload.js';
 import { jobFailure } from '../jobFailure.js';
 import type { JobKind, JobRequestBase, JobSummaryBase } from '../JobKind.js';
+import { planWithout, READ_GROUND_TRUTH, THUMBNAILS } from '../ProgressPlan.js';
 
 /** An uploaded archive, unpacked and ingested split by split into one new dataset. */
 export interface UploadJobRequest extends JobRequestBase {
@@ -36,6 +37,19 @@ export const uploadJob: JobKind<UploadJobRequest, UploadJobSummary, UploadDraft>
   name: 'upload',
   stages: [...UPLOAD_STAGES, ...STAGES],
   tellsPlugins: false,
+  // The bytes received, the archive unpacked, then each split's ingest. Its splits leave masks out:
+  // which split is panoptic is known only once it is unpacked.
+  progressPlan: (r) =>
+    planWithout(
+      {
+        parts: [
+          { stages: ['upload'], measure: 'count', weight: 2 },
+          { stages: ['unpack'], measure: 'count', weight: 1 },
+        ],
+        repeated: { weight: 7, parts: [READ_GROUND_TRUTH, THUMBNAILS] },
+      },
+      { thumbnails: r.thumbnails, maskDir: null },
+    ),
 
   async prepare(draft, repo) {
     const datasetId = await repo.createDataset(draft.datasetName ?? nameFromArchive(draft.archive));

@@ -39,7 +39,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/images/:datasetId/:sampleId', tag: 'images', summary: "A sample's thumbnail (WebP) or original, with Range and ETag", query: imageQuery, success: file(200, 'image/webp', 'The image') },
   { method: 'get', path: '/jobs', tag: 'jobs', summary: 'Recent jobs', query: jobsQuery, success: json(200, 'Jobs', 'The jobs') },
   { method: 'get', path: '/jobs/:id', tag: 'jobs', summary: 'One job with its stages', success: json(200, 'Job', 'The job') },
-  { method: 'get', path: '/jobs/:id/events', tag: 'jobs', summary: "A job's progress as Server-Sent Events (Last-Event-ID resumes)", success: file(200, 'text/event-stream', 'progress, warning, then complete, failed or cancelled') },
+  { method: 'get', path: '/jobs/:id/events', tag: 'jobs', summary: "A job's progress as Server-Sent Events (Last-Event-ID resumes)", success: file(200, 'text/event-stream', "progress (each with the job's fraction, eta_seconds and the stage's rate), warning, then complete, failed or cancelled") },
   { method: 'delete', path: '/jobs/:id', tag: 'jobs', summary: 'Cancel a job', success: json(200, 'Job', 'The job, ended cancelled') },
   { method: 'get', path: '/healthz', tag: 'service', summary: 'The database answers; the pool and jobs', success: json(200, 'Health', 'Healthy') },
   { method: 'get', path: '/metrics', tag: 'service', summary: "Prometheus metrics in the text format", success: file(200, 'text/plain', 'The metrics') },

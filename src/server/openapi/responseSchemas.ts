@@ -38,6 +38,8 @@ export const RESPONSE_SCHEMAS = {
       split_in_progress: { type: 'string', description: "An upload's split being ingested now" },
       status: string,
       stages: { type: 'object' },
+      fraction: { type: 'number', minimum: 0, maximum: 1, description: "The whole job's, as its latest progress event said; 1 once complete" },
+      eta_seconds: nullable({ type: 'number', description: 'Seconds left, as its latest progress event said; null when not known or ended' }),
       result: { type: 'object' },
       error: nullable(object({})),
     },

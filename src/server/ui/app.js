@@ -7,7 +7,10 @@
 import { loadHealth } from './api.js';
 import { showDataset } from './dataset.js';
 import { $ } from './dom.js';
-import { initIngestForm, loadDatasets } from './home.js';
+import { initIngestForm, loadDatasets, watchIngestingDatasets } from './home.js';
+import { showJob } from './job.js';
+import { initJobsPage } from './jobs.js';
+import { onJobs, startJobsPoll } from './jobsPoll.js';
 import { showSample } from './sample.js';
 import { initUploads } from './upload.js';
 
@@ -16,13 +19,21 @@ async function route() {
   const params = new URLSearchParams(search);
   const sample = /^\/datasets\/(\d+)\/samples\/(\d+)$/.exec(path);
   const dataset = /^\/datasets\/(\d+)$/.exec(path);
-  $('#home').hidden = Boolean(sample || dataset);
+  const jobs = path === '/jobs';
+  // A job followed from the Jobs page: the home page, its card following it.
+  const job = /^\/jobs\/([0-9a-f-]+)$/.exec(path);
+  $('#home').hidden = Boolean(sample || dataset || jobs);
   $('#dataset').hidden = !dataset;
   $('#sample').hidden = !sample;
+  $('#jobs').hidden = !jobs;
   try {
     if (sample) await showSample(Number(sample[1]), Number(sample[2]), params);
     else if (dataset) await showDataset(Number(dataset[1]), params);
-    else await loadDatasets();
+    else if (jobs) return;
+    else {
+      if (job) showJob(job[1], params.get('kind') ?? 'ingest', loadDatasets);
+      await loadDatasets();
+    }
   } catch (err) {
     document.title = `coco-ingest: ${err.message}`;
   }
@@ -31,8 +42,16 @@ async function route() {
 window.addEventListener('hashchange', route);
 initIngestForm();
 initUploads();
+initJobsPage();
+watchIngestingDatasets();
 loadHealth().then(
-  (h) => ($('#health').textContent = `${h.workers} thumbnail workers · ${h.jobs} running job(s)`),
+  (h) => ($('#health').textContent = `${h.workers} thumbnail workers`),
   () => ($('#health').textContent = 'service unavailable'),
 );
+// The header's count of running jobs, live: from the page's poll of GET /jobs.
+onJobs((items) => {
+  const running = items.filter((j) => j.status === 'running').length;
+  $('#running-jobs').textContent = `${running} running job(s)`;
+});
+startJobsPoll();
 route();

@@ -1,7 +1,9 @@
 // The home page: the ingest form and the list of datasets.
 import { api } from './api.js';
 import { $, el } from './dom.js';
+import { percent } from './format.js';
 import { showJob } from './job.js';
+import { onJobs, pollNow } from './jobsPoll.js';
 
 /** Lists the datasets, and offers them in the ingest form's "add to dataset". */
 export async function loadDatasets() {
@@ -22,8 +24,38 @@ export async function loadDatasets() {
       return row;
     }),
   );
+  showLive();
   const select = $('#ingest-form select[name="dataset_id"]');
   select.replaceChildren(el('option', { value: '' }, 'a new dataset'), ...items.map((d) => el('option', { value: d.id }, `${d.name} (#${d.id})`)));
+}
+
+/** Datasets with a job running or queued at the last poll, and those jobs. */
+let active = new Set();
+let live = [];
+
+/** Each live job's state and percentage in its dataset's row. */
+function showLive() {
+  for (const job of live) {
+    const cell = $(`#datasets tbody tr[data-id="${job.dataset_id}"] td:nth-child(2)`);
+    if (cell) cell.textContent = job.status === 'running' && typeof job.fraction === 'number' ? `ingesting · ${percent(job.fraction)}` : job.status;
+  }
+}
+
+/**
+ * Shows each ingesting dataset's progress in the list, from the page's poll of
+ * GET /jobs; once a dataset's jobs have all ended, the list is read again for
+ * its status and counts.
+ */
+export function watchIngestingDatasets() {
+  onJobs((jobs) => {
+    live = jobs.filter((j) => j.status === 'running' || j.status === 'queued');
+    const now = new Set(live.map((j) => j.dataset_id));
+    showLive();
+    const ended = [...active].some((id) => !now.has(id));
+    const unlisted = [...now].some((id) => !$(`#datasets tbody tr[data-id="${id}"]`));
+    active = now;
+    if (ended || unlisted) loadDatasets().catch(() => undefined);
+  });
 }
 
 /** Sends the ingest form as `POST /datasets/ingest` and follows its job. */
@@ -47,6 +79,7 @@ export function initIngestForm() {
       });
       showJob(job.job_id, 'ingest', loadDatasets);
       loadDatasets();
+      pollNow();
     } catch (err) {
       $('#form-error').textContent = err.message;
     }

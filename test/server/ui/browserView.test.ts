@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cocoCounts } from '../../helpers/cocoCounts.js';
+import { LoopbackFileServer } from '../../helpers/LoopbackFileServer.js';
 import { makeDataset } from '../../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, terminalOf } from '../../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../../helpers/startTestServer.js';
@@ -159,6 +162,8 @@ describe('the browser view (headless Chromium)', function () {
       expect(await page.textContent('#upload-error')).to.equal('big.zip is 4.0 KB; this service takes at most 2.0 KB (MAX_UPLOAD_BYTES)');
       expect(sent).to.deep.equal([]);
     } finally {
+      // The page polls its service: it leaves before the service stops, so no request of it fails.
+      await page.goto('about:blank');
       await small.stop();
     }
   });
@@ -221,7 +226,110 @@ describe('the browser view (headless Chromium)', function () {
       expect(prompts).to.deep.equal(['prompt', 'confirm']);
     } finally {
       page.off('dialog', answer);
+      await page.goto('about:blank');
       await guarded.stop();
+    }
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
+  describe('a job held mid-way (its last image held by a web server the test controls)', () => {
+    const images = 30;
+    const last = `${String(images).padStart(12, '0')}.jpg`;
+    let dir: string;
+    let web: LoopbackFileServer;
+    let held: TestServer;
+    let release!: () => void;
+    // These run in the page; this project compiles without DOM types, hence `any`.
+    const widthOf = (selector: string) => page.evaluate((s) => (globalThis as any).document.querySelector(s).getBoundingClientRect().width as number, selector);
+
+    before(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'coco-ingest-held-'));
+      await makeDataset(dir, images);
+      web = await LoopbackFileServer.start(dir);
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      web.fault((request) => (request.path === `/images/${last}` ? { until: gate } : null));
+      held = await startTestServer({}, [dir, `${web.url}/images`]);
+    });
+    after(async () => {
+      release?.();
+      await page.goto('about:blank');
+      await held?.stop();
+      await web?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('fills the bars to their real fraction with a percentage before the end, titles the card and the tab, and announces the end', async () => {
+      await page.goto(`${held.url}/`);
+      await page.fill('input[name=annotation_path]', path.join(dir, 'instances_big.json'));
+      await page.fill('input[name=image_dir]', `${web.url}/images`);
+      await page.fill('#ingest-form input[name=dataset_name]', 'held');
+      await page.fill('#ingest-form input[name=split]', 'train');
+      await page.click('#ingest-form button[type=submit]');
+      // Every thumbnail but the held one made: the stage knows its total, and is not done.
+      await page.waitForFunction((text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text, `${images - 1} / ${images}`);
+      const meter = await widthOf('[data-stage=thumbnails] .meter');
+      const midway = await widthOf('[data-stage=thumbnails] .fill');
+      expect(midway).to.be.greaterThan(0).and.below(meter);
+      expect(await page.textContent('[data-stage=thumbnails] .figures')).to.match(/^(\d+)%/);
+      const jobMidway = await widthOf('#job-overall .fill');
+      expect(jobMidway).to.be.greaterThan(0).and.below(await widthOf('#job-overall .meter'));
+      expect(await page.textContent('#job-overall .figures')).to.match(/^\d+% · /);
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#job-title').textContent === 'held · train');
+      await page.waitForFunction(() => /^\d+% · held · train · coco-ingest$/.test((globalThis as any).document.title));
+      // The header's count and the dataset list follow the job, from the page's poll.
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#running-jobs').textContent === '1 running job(s)');
+      await page.waitForFunction(() => /^ingesting · \d+%$/.test((globalThis as any).document.querySelector('#datasets tbody tr td:nth-child(2)')?.textContent ?? ''));
+      expect(await page.textContent('#job-announce')).to.equal('');
+
+      release();
+      await page.waitForSelector('#job-message.status-ready');
+      expect(await widthOf('[data-stage=thumbnails] .fill')).to.be.greaterThan(midway).and.closeTo(meter, 0.5);
+      expect(await widthOf('#job-overall .fill')).to.be.greaterThan(jobMidway);
+      expect(await page.textContent('#job-overall .figures')).to.match(/^100% · /);
+      expect(await page.textContent('#job-announce')).to.match(/^held · train: complete\. ingested 30 images/);
+      expect(await page.title()).to.equal('complete · held · train · coco-ingest');
+      const { body } = await getJson(`${held.url}/datasets`);
+      expect(await page.getAttribute('#job-title a', 'href')).to.equal(`#/datasets/${body.items[0].id}`);
+      // Once the job has ended, the list shows the dataset ready with its counts, and the header no job running.
+      await page.waitForFunction((n) => {
+        const cells = [...(globalThis as any).document.querySelectorAll('#datasets tbody tr td')].map((td: any) => td.textContent);
+        return cells[1] === 'ready' && cells[2] === String(n);
+      }, images);
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#running-jobs').textContent === '0 running job(s)');
+      expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+    });
+  });
+
+  it('lists recent jobs on the Jobs page with their state and duration, and follows a running one from there', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'coco-ingest-jobs-'));
+    const images = 20;
+    await makeDataset(dir, images);
+    const web = await LoopbackFileServer.start(dir);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    web.fault((request) => (request.path === `/images/${String(images).padStart(12, '0')}.jpg` ? { until: gate } : null));
+    const held = await startTestServer({}, [dir, `${web.url}/images`]);
+    try {
+      const done = await postIngest(held.url, { annotation_path: 'fixtures/coco-sample/annotations/instances_val.json', image_dir: 'fixtures/coco-sample/images/val', thumbnails: 'none', dataset_name: 'finished' });
+      expect(terminalOf(await followJob(held.url, done.job_id))!.event).to.equal('complete');
+      const running = await postIngest(held.url, { annotation_path: path.join(dir, 'instances_big.json'), image_dir: `${web.url}/images`, dataset_name: 'running', split: 'train' });
+      await page.goto(`${held.url}/#/jobs`);
+      await page.waitForFunction((id) => /^\d+%$/.test((globalThis as any).document.querySelector(`#jobs-table tr[data-job="${id}"] td.progress`)?.textContent ?? ''), running.job_id);
+      expect(await page.textContent(`#jobs-table tr[data-job="${done.job_id}"] td:nth-child(3)`)).to.equal('complete');
+      expect(await page.textContent(`#jobs-table tr[data-job="${done.job_id}"] td.duration`)).to.match(/^\d+ s$/);
+      expect(await page.textContent(`#jobs-table tr[data-job="${running.job_id}"] td:nth-child(3)`)).to.equal('running');
+      expect(await page.locator(`#jobs-table tr[data-job="${done.job_id}"] a.follow`).count()).to.equal(0);
+      await page.click(`#jobs-table tr[data-job="${running.job_id}"] a.follow`);
+      await page.waitForFunction((text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text, `${images - 1} / ${images}`);
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#job-title').textContent === 'running · train');
+      release();
+      await page.waitForSelector('#job-message.status-ready');
+    } finally {
+      release();
+      await page.goto('about:blank');
+      await held.stop();
+      await web.stop();
+      await rm(dir, { recursive: true, force: true });
     }
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
