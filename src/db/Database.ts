@@ -10,7 +10,7 @@ import { toPlainRows, type Row } from './toPlainRows.js';
 export interface DatabaseOptions {
   /** The DuckDB file. `:memory:` is accepted for experiments, never used by the service. */
   file: string;
-  /** DuckDB `memory_limit`; default `128MB` (the service's own default, `CONFIG_DEFAULTS`). */
+  /** DuckDB `memory_limit`; default `128MB` (the service's own default, `DUCKDB_MEMORY_LIMIT` in `config.ts`). */
   memoryLimit?: string;
   /** DuckDB `threads`; default DuckDB's own (the machine's cores). */
   threads?: number;
