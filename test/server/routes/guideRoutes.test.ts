@@ -1,15 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium } from 'playwright-core';
 import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
+import { launchChromium } from '../../helpers/launchChromium.js';
 
 /** The guide's pages as they are in the repository: every Markdown file of docs/. */
 const DOCS_DIR = path.join(REPO_ROOT, 'docs');
 const pagesOnDisk = readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort();
-/** Debian's Chromium (`apt-get install chromium`, done by .ci/run); CHROMIUM_PATH overrides. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 describe('the guide\'s pages (GET /docs/guide/{page})', function () {
   this.timeout(60_000);
   const server = useTestServer();
@@ -40,7 +37,7 @@ describe('the guide\'s pages (GET /docs/guide/{page})', function () {
   });
 
   it('shows a link to every page at the top of /docs, as Swagger UI renders it in headless Chromium', async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(`${server.url}/docs`);

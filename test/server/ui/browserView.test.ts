@@ -1,18 +1,16 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { cocoCounts } from '../../helpers/cocoCounts.js';
 import { LoopbackFileServer } from '../../helpers/LoopbackFileServer.js';
 import { makeDataset } from '../../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, terminalOf } from '../../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../../helpers/startTestServer.js';
 import { zipOf, type ZipEntry } from '../../helpers/zipOf.js';
-
-/** Debian's Chromium (`apt-get install chromium`, done by .ci/run); CHROMIUM_PATH overrides. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium } from '../../helpers/launchChromium.js';
 
 describe('the browser view (headless Chromium)', function () {
   this.timeout(60_000);
@@ -23,12 +21,8 @@ describe('the browser view (headless Chromium)', function () {
   const counts = cocoCounts(path.join(SAMPLE_DIR, 'annotations/instances_val.json'));
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run apt-get install chromium (or set CHROMIUM_PATH)`);
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (message) => {
