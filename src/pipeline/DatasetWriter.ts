@@ -172,32 +172,13 @@ export class DatasetWriter {
   }
 
   /**
-   * Appends a panoptic image's record and one annotation per segment, with the
-   * segment's mask as COCO's compressed RLE (null when the mask could not be cut).
+   * Appends a panoptic image's record and its segments' annotations (made by
+   * its format from the segments and their masks), all at the record's index.
    */
-  addPanopticRecord(record: PanopticRecord, index: number, masks: readonly ({ size: [number, number]; counts: string } | null)[]): void {
+  addPanopticRecord(record: PanopticRecord, index: number, annotations: readonly CocoAnnotation[]): void {
     const t = this.target;
     this.#panoptic.append({ datasetId: t.datasetId, jobId: t.jobId, recordIndex: index, record });
-    record.segments_info.forEach((segment, k) => {
-      const mask = masks[k] ?? null;
-      this.addAnnotation(
-        {
-          id: segment.id,
-          image_id: record.image_id,
-          category_id: segment.category_id,
-          bbox: segment.bbox,
-          area: segment.area,
-          iscrowd: segment.iscrowd,
-          segmentation: mask,
-          segmentationJson: mask === null ? null : `{"size":[${mask.size[0]},${mask.size[1]}],"counts":${JSON.stringify(mask.counts)}}`,
-          keypoints: null,
-          num_keypoints: null,
-          caption: null,
-          extra: segment.extra,
-        },
-        index,
-      );
-    });
+    for (const annotation of annotations) this.addAnnotation(annotation, index);
   }
 
   /** Keeps a category for commit (categories are few, and may come after the annotations). */

@@ -1,3 +1,4 @@
+import { segmentAnnotations } from '../formats/panoptic/segmentAnnotations.js';
 import type { PanopticRecord } from '../formats/records.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
@@ -87,11 +88,11 @@ export class PanopticMaskStage {
           );
     signal.throwIfAborted();
     if (!result.ok) {
-      this.#writer.addPanopticRecord(record, index, []);
+      this.#writer.addPanopticRecord(record, index, segmentAnnotations(record, []));
       this.#fail(sample?.id, result.code, result.message);
     } else {
       const size: [number, number] = [result.height, result.width];
-      this.#writer.addPanopticRecord(record, index, result.masks.map((m) => ({ size, counts: m.counts })));
+      this.#writer.addPanopticRecord(record, index, segmentAnnotations(record, result.masks.map((m) => ({ size, counts: m.counts }))));
       const k = record.segments_info.findIndex((s, i) => s.area !== null && s.area !== result.masks[i]!.area);
       if (k >= 0) {
         const segment = record.segments_info[k]!;

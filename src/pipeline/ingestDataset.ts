@@ -1,5 +1,4 @@
 import type { Database } from '../db/Database.js';
-import type { FormatName } from '../formats/AnnotationFormat.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
@@ -70,8 +69,8 @@ export interface IngestSummary extends Record<string, unknown> {
   dataset_id: number;
   job_id: string;
   split: string;
-  /** What the file was. */
-  format: FormatName;
+  /** What the file was: the name of one of its format's kinds of split (`instances`, `panoptic`, ...). */
+  format: string;
   image_count: number;
   annotation_count: number;
   category_count: number;

@@ -32,5 +32,6 @@ export const resultsFormat: AnnotationFormat = {
   root: 'array',
   sections: { results: (raw, index, file) => ({ kind: 'result', index, record: normalizeResult(raw, index, file) }) },
   rules: [unknownImage, unknownCategory],
+  kinds: [{ name: 'results' }],
   label: () => 'results',
 };
