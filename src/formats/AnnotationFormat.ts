@@ -64,8 +64,9 @@ export interface WholeFileRule {
   section: CocoSection;
   /**
    * A query selecting the offending rows (`id`, `record_index`, and what
-   * {@link describe} needs) of this ingest (`job_id = ?`, the one parameter),
-   * or null when there is nothing to check.
+   * {@link describe} needs) of this ingest (`job_id = $1`, the one parameter),
+   * or null when there is nothing to check. The query text lives in the
+   * format's `*RulesSql.ts`; the db layer runs it (`IngestRepository`).
    */
   violations(scope: RuleScope): string | null;
   /** The message naming one offending record. */

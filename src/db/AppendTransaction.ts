@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../db/Database.js';
-import { TableAppender } from '../db/tables/TableAppender.js';
-import type { TableMapping } from '../db/tables/TableMapping.js';
+import type { Database } from './Database.js';
+import { TableAppender } from './tables/TableAppender.js';
+import type { TableMapping } from './tables/TableMapping.js';
 
 /** Runs inside a transaction just before it commits (a job's own rows). */
 export type InTransaction = (conn: DuckDBConnection) => Promise<void>;
