@@ -3,7 +3,6 @@ import type { PanopticRecord } from '../formats/records.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { MaskResult } from '../workers/messages.js';
-import { raceAbort } from '../util/raceAbort.js';
 import type { DatasetWriter } from './DatasetWriter.js';
 import type { StageOptions } from './progress.js';
 
@@ -125,13 +124,16 @@ export class PanopticMaskStage {
     if (this.#firstError) throw this.#firstError;
   }
 
-  /** Waits until no task is in flight, whatever their outcome. */
+  /**
+   * Waits until no task is in flight, whatever their outcome. Not raced
+   * against the signal: after an abort, this is what waits for the tasks to
+   * see it (each listens to it), so that nothing still writes once it returns.
+   */
   async settled(): Promise<void> {
     while (this.#inFlight > 0) {
-      const idle = new Promise<void>((resolve) => {
+      await new Promise<void>((resolve) => {
         this.#idle = resolve;
       });
-      await raceAbort(idle, this.#options.signal).catch(() => idle);
     }
     this.#idle = null;
   }
