@@ -89,9 +89,10 @@ export interface IngestSummary extends Record<string, unknown> {
    * scanning and parsing the file, validating records), `store` (appending rows),
    * `backpressure` (the parser waiting for the worker pool), then
    * `thumbnails_tail` (waiting for the last thumbnails and masks after the file
-   * ended) and `commit`. `thumbnails` is the thumbnail stage's own span, which overlaps the rest.
+   * ended), `checks` (the whole-file rules, in SQL) and `commit` (the commit
+   * itself). `thumbnails` is the thumbnail stage's own span, which overlaps the rest.
    */
-  timings_ms: { read: number; store: number; backpressure: number; thumbnails: number; thumbnails_tail: number; commit: number };
+  timings_ms: { read: number; store: number; backpressure: number; thumbnails: number; thumbnails_tail: number; checks: number; commit: number };
 }
 
 
@@ -119,9 +120,11 @@ export async function ingestDataset(
     const tailDone = performance.now();
     // The whole-file rules may skip records (on_invalid: "skip"): the summary's counts come after them.
     await run.checkWholeFile();
-    const summary = summarizeIngest(request, run, thumbnails, { started, tailMs: tailDone - parsed });
+    const checked = performance.now();
+    const summary = summarizeIngest(request, run, thumbnails, { started, tailMs: tailDone - parsed, checksMs: checked - tailDone });
+    const committing = performance.now();
     await run.commit(job.commitRows(summary, run.metadata));
-    return withCommitTime(summary, tailDone, started);
+    return withCommitTime(summary, committing, started);
   } catch (err) {
     await run.abandon(err);
     throw err;
