@@ -55,7 +55,7 @@ export class PredictionWriter {
 
   add(record: CocoResult, index: number): void {
     const t = this.#target;
-    this.#rows.append({ id: this.#ids.predictions.next(), datasetId: t.datasetId, jobId: t.jobId, setName: t.name, sampleId: null, recordIndex: index, record });
+    this.#rows.append({ id: this.#ids.predictions.next(), datasetId: t.datasetId, jobId: t.jobId, setName: t.name, recordIndex: index, record });
     this.#count++;
   }
 
