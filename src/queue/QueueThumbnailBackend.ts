@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { abortError, AppError } from '../errors.js';
@@ -164,28 +164,11 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
       signal?.throwIfAborted();
       return;
     }
-    await this.#once('drain', signal);
+    await once(this.#events, 'drain', { signal });
   }
 
-  waitForSettled(signal?: AbortSignal): Promise<void> {
-    return this.#once('settled', signal);
-  }
-
-  async #once(event: 'drain' | 'settled', signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw abortError('waiting for the thumbnail queue was aborted', signal.reason);
-    let onEvent: (() => void) | undefined;
-    let onAbort: (() => void) | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        onEvent = resolve;
-        onAbort = () => reject(abortError('waiting for the thumbnail queue was aborted', signal?.reason));
-        this.#events.once(event, onEvent);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    } finally {
-      if (onEvent) this.#events.off(event, onEvent);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
+  async waitForSettled(signal?: AbortSignal): Promise<void> {
+    await once(this.#events, 'settled', { signal });
   }
 
   async #send(chunk: SentChunk): Promise<void> {
