@@ -1,6 +1,7 @@
 import { abortError, AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
 import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
 
@@ -51,7 +52,7 @@ export interface ThumbnailStoreOptions {
   maxPending?: number;
 }
 
-const DEFAULTS = { quality: 80, maxPixels: 100_000_000, maxPending: 64 } as const;
+const DEFAULTS = { ...THUMBNAIL_DEFAULTS, maxPending: 64 } as const;
 
 const JOB_ID = /^[A-Za-z0-9-]+$/;
 
