@@ -1,4 +1,4 @@
-import { sharedStorageEmulator, stopSharedStorageEmulator } from './helpers/storageEmulator.js';
+import { sharedStorageEmulator, stopSharedStorageEmulator } from '../harness/storageEmulator.js';
 
 /**
  * Mocha root hooks (loaded by .mocharc.json): Google's Cloud Storage emulator

@@ -1,4 +1,5 @@
 import { notFound } from '../errors.js';
+import { splitKind } from '../formats/formatRegistry.js';
 import type { Database } from './Database.js';
 import { sampleFilterSql, type SampleFilter } from './SampleFilter.js';
 import { annotationsTable } from './tables/annotationsTable.js';
@@ -119,8 +120,8 @@ export class SampleRepository {
       [sample.job_id, b(sample.coco_id)],
     );
     // A panoptic segment's id is its colour in the PNG: said as such, beside the id the annotation row keeps.
-    const panoptic = sample.format === 'panoptic';
-    return rows.map((row) => (panoptic ? { ...annotationsTable.shape(row), segment_id: row.coco_id } : annotationsTable.shape(row)));
+    const segments = splitKind(sample.format ?? '')?.segmentIds === true;
+    return rows.map((row) => (segments ? { ...annotationsTable.shape(row), segment_id: row.coco_id } : annotationsTable.shape(row)));
   }
 
   async #predictions(sample: SampleLocation, name: string, minScore: number): Promise<Row[]> {

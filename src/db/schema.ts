@@ -20,7 +20,7 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
  * split and a crash leaves nothing behind but the `running` job row, which
  * start-up marks as interrupted.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly TableMapping<never>[] = [
@@ -90,8 +90,8 @@ ${MAPPED_TABLES.map(createTableSql).join('\n\n')}
 
 /**
  * Statements that bring a database of an earlier schema version to this one,
- * by the version they start from. Columns are only ever added at the end, so a
- * migrated table has its mapping's column order.
+ * by the version they start from. Columns are only ever added at the end, or
+ * dropped, so a migrated table has its mapping's column order.
  */
 export const MIGRATIONS: Readonly<Record<number, string>> = {
   1: `
@@ -104,5 +104,11 @@ ALTER TABLE samples ADD COLUMN image_ref VARCHAR;
   // Annotations name their sample by (job_id, image_coco_id); duplicate image ids are found in SQL, by position.
   2: `
 ALTER TABLE samples ADD COLUMN record_index INTEGER;
+`,
+  // Annotations and panoptic records name their image by (job_id, image_coco_id): their sample_id was always null.
+  // IF EXISTS: a database older than panoptic_records gets it from SCHEMA_SQL, already without one.
+  3: `
+ALTER TABLE annotations DROP COLUMN IF EXISTS sample_id;
+ALTER TABLE panoptic_records DROP COLUMN IF EXISTS sample_id;
 `,
 };

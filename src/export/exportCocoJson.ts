@@ -1,12 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SplitKind } from '../formats/AnnotationFormat.js';
+import { splitKind } from '../formats/formatRegistry.js';
 import { inSubset, type ExportScope, type ExportSplit } from './ExportScope.js';
 import { streamJsonRows } from './streamJsonRows.js';
 
-/**
- * Formats whose annotations had no `iscrowd` in the file (COCO captions, LVIS):
- * their export leaves it out again, where every other format has it.
- */
-const NO_ISCROWD = ['captions', 'lvis'];
+/** Whether the split's kind (as its format says) has `trait`. */
+const has = (split: ExportSplit, trait: keyof Omit<SplitKind, 'name' | 'fileKind' | 'uploadPreference'>): boolean =>
+  splitKind(split.format)?.[trait] === true;
 
 /**
  * The COCO JSON file of `scope`, in pieces of text: `info` and `licenses` as the
@@ -18,8 +18,8 @@ const NO_ISCROWD = ['captions', 'lvis'];
  * annotations come split by split in file order, a data chunk at a time, so
  * memory does not grow with the dataset: the writer appended them in file
  * order and a scan keeps it (DuckDB preserves insertion order), so no sort is
- * needed, but for a panoptic split, whose segments were appended as their
- * masks were cut, and for a category subset, whose join keeps no order. A category subset keeps the images
+ * needed, but for a split whose annotations were appended out of order
+ * (panoptic segments, as their masks were cut) and for a category subset, whose join keeps no order. A category subset keeps the images
  * with at least one annotation of the category, with all their annotations.
  */
 export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope): AsyncGenerator<string> {
@@ -39,7 +39,7 @@ export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope
     ),
   );
   yield ']';
-  if (scope.splits.some((s) => s.format !== 'image_info')) {
+  if (scope.splits.some((s) => !has(s, 'noAnnotations'))) {
     yield ',"annotations":[';
     yield* eachSplit(scope, (split) =>
       streamJsonRows(
@@ -48,17 +48,17 @@ export async function* exportCocoJson(conn: DuckDBConnection, scope: ExportScope
            'id', x.coco_id, 'image_id', x.image_coco_id, 'category_id', x.category_id,
            'segmentation', x.segmentation, 'area', x.area,
            'bbox', CASE WHEN x.bbox_x IS NULL THEN NULL ELSE json_array(x.bbox_x, x.bbox_y, x.bbox_w, x.bbox_h) END,
-           'iscrowd', ${NO_ISCROWD.includes(split.format) ? 'NULL' : 'x.iscrowd::INTEGER'},
+           'iscrowd', ${has(split, 'noIscrowd') ? 'NULL' : 'x.iscrowd::INTEGER'},
            'keypoints', x.keypoints, 'num_keypoints', x.num_keypoints, 'caption', x.caption))::VARCHAR
          FROM annotations x WHERE x.job_id = '${split.jobId}' ${inSubset(scope, 'x.image_coco_id')}
-         ${split.format === 'panoptic' || subset ? 'ORDER BY x.record_index, x.id' : ''}`,
+         ${has(split, 'appendedOutOfOrder') || subset ? 'ORDER BY x.record_index, x.id' : ''}`,
       ),
     );
     yield ']';
   }
   // COCO's captions files have no `categories`: one that had none gets none back.
-  const captionsOnly = scope.splits.every((s) => s.format === 'captions');
-  if (captionsOnly && (await conn.runAndReadAll(`SELECT 1 FROM categories WHERE dataset_id = ${scope.datasetId} LIMIT 1`)).currentRowCount === 0) {
+  const categoriesOptional = scope.splits.every((s) => has(s, 'categoriesOptional'));
+  if (categoriesOptional && (await conn.runAndReadAll(`SELECT 1 FROM categories WHERE dataset_id = ${scope.datasetId} LIMIT 1`)).currentRowCount === 0) {
     yield '}';
     return;
   }

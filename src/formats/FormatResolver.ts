@@ -1,5 +1,5 @@
 import { invalidAnnotations } from '../errors.js';
-import type { AnnotationFormat, FormatEvidence, FormatName, RecordReader } from './AnnotationFormat.js';
+import type { AnnotationFormat, FormatEvidence, RecordReader } from './AnnotationFormat.js';
 import type { CocoSection } from './records.js';
 
 /**
@@ -28,7 +28,7 @@ export class FormatResolver implements FormatEvidence {
   }
 
   /** What a split read so far is called (its root kind's default before any record). */
-  get label(): FormatName {
+  get label(): string {
     return (this.#format ?? this.#formats.find((f) => f.root === 'object' && !f.recognises) ?? this.#formats[0]!).label(this);
   }
 

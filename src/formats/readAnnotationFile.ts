@@ -72,7 +72,7 @@ export const READ_ANNOTATION_DEFAULTS = {
  * exit (end, error, abort, or `return()` by the consumer).
  * @param source a path to open, a Node Readable of the file's bytes (destroyed when done), or an
  *   async iterable of chunks (ended when done; each chunk is consumed before the next is pulled)
- * @param options see {@link ReadCocoOptions}
+ * @param options see {@link ReadAnnotationOptions}
  * @throws AppError `INVALID_ANNOTATION_FILE` for malformed, truncated or non-COCO input,
  *   naming the file and where; `signal.reason` when aborted.
  */

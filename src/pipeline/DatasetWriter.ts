@@ -1,21 +1,21 @@
 import type { Database } from '../db/Database.js';
 import type { IdSequence } from '../db/IdSequence.js';
+import { IngestRepository } from '../db/IngestRepository.js';
 import { annotationsTable, type AnnotationRowIn } from '../db/tables/annotationsTable.js';
 import { categoriesTable } from '../db/tables/categoriesTable.js';
 import { imageFailuresTable, type ImageFailureRowIn } from '../db/tables/imageFailuresTable.js';
 import { panopticRecordsTable, type PanopticRecordRowIn } from '../db/tables/panopticRecordsTable.js';
 import { samplesTable, type SampleRowIn } from '../db/tables/samplesTable.js';
 import type { TableAppender } from '../db/tables/TableAppender.js';
-import { toPlainRows } from '../db/toPlainRows.js';
 import { invalidAnnotations } from '../errors.js';
 import { duplicateImageId } from '../formats/coco/cocoRules.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoAnnotation, CocoCategory, CocoImage, PanopticRecord } from '../formats/records.js';
-import { AppendTransaction, type InTransaction } from './AppendTransaction.js';
+import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
 
 export type { SkipHandler } from './applyWholeFileRules.js';
-export type { InTransaction } from './AppendTransaction.js';
+export type { InTransaction } from '../db/AppendTransaction.js';
 
 /** Where one ingest writes. */
 export interface WriteTarget {
@@ -172,32 +172,13 @@ export class DatasetWriter {
   }
 
   /**
-   * Appends a panoptic image's record and one annotation per segment, with the
-   * segment's mask as COCO's compressed RLE (null when the mask could not be cut).
+   * Appends a panoptic image's record and its segments' annotations (made by
+   * its format from the segments and their masks), all at the record's index.
    */
-  addPanopticRecord(record: PanopticRecord, index: number, masks: readonly ({ size: [number, number]; counts: string } | null)[]): void {
+  addPanopticRecord(record: PanopticRecord, index: number, annotations: readonly CocoAnnotation[]): void {
     const t = this.target;
     this.#panoptic.append({ datasetId: t.datasetId, jobId: t.jobId, recordIndex: index, record });
-    record.segments_info.forEach((segment, k) => {
-      const mask = masks[k] ?? null;
-      this.addAnnotation(
-        {
-          id: segment.id,
-          image_id: record.image_id,
-          category_id: segment.category_id,
-          bbox: segment.bbox,
-          area: segment.area,
-          iscrowd: segment.iscrowd,
-          segmentation: mask,
-          segmentationJson: mask === null ? null : `{"size":[${mask.size[0]},${mask.size[1]}],"counts":${JSON.stringify(mask.counts)}}`,
-          keypoints: null,
-          num_keypoints: null,
-          caption: null,
-          extra: segment.extra,
-        },
-        index,
-      );
-    });
+    for (const annotation of annotations) this.addAnnotation(annotation, index);
   }
 
   /** Keeps a category for commit (categories are few, and may come after the annotations). */
@@ -232,24 +213,18 @@ export class DatasetWriter {
   async checkWholeFile(rules: readonly WholeFileRule[]): Promise<void> {
     this.flush();
     const t = this.target;
-    const existing = toPlainRows(
-      await this.#tx.conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]),
-    ).map((r) => Number(r.id));
+    const repository = new IngestRepository(this.#tx.conn);
+    const existing = await repository.categoryIds(t.datasetId);
     this.#existingCategories = new Set(existing);
     const removed = await applyWholeFileRules(
-      this.#tx.conn,
+      repository,
       t.jobId,
       [duplicateImageId, ...rules],
       { file: t.file, knownCategories: new Set([...existing, ...this.#categories.keys()]), fileCategories: this.#categories.size },
       this.#onSkip,
     );
-    if (removed.samples) {
-      // A skipped duplicate's image may have failed: its failure goes with it.
-      await this.#tx.conn.run(
-        'DELETE FROM image_failures WHERE job_id = $1 AND sample_id NOT IN (SELECT id FROM samples WHERE job_id = $1)',
-        [t.jobId],
-      );
-    }
+    // A skipped duplicate's image may have failed: its failure goes with it.
+    if (removed.samples) await repository.deleteOrphanFailures(t.jobId);
     this.#imageCount -= removed.samples ?? 0;
     this.#annotationCount -= removed.annotations ?? 0;
     this.#checkedRules = rules;

@@ -1,5 +1,4 @@
 import type { Database } from '../db/Database.js';
-import type { FormatName } from '../formats/AnnotationFormat.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
@@ -68,8 +67,8 @@ export interface IngestSummary extends Record<string, unknown> {
   dataset_id: number;
   job_id: string;
   split: string;
-  /** What the file was. */
-  format: FormatName;
+  /** What the file was: the name of one of its format's kinds of split (`instances`, `panoptic`, ...). */
+  format: string;
   image_count: number;
   annotation_count: number;
   category_count: number;
@@ -88,7 +87,8 @@ export interface IngestSummary extends Record<string, unknown> {
    * scanning and parsing the file, validating records), `store` (appending rows),
    * `backpressure` (the parser waiting for the worker pool), then
    * `thumbnails_tail` (waiting for the last thumbnails and masks after the file
-   * ended) and `commit`. `thumbnails` is the thumbnail stage's own span, which overlaps the rest.
+   * ended), `checks` (the whole-file rules, in SQL) and `commit` (the commit
+   * itself). `thumbnails` is the thumbnail stage's own span, which overlaps the rest.
    */
-  timings_ms: { read: number; store: number; backpressure: number; thumbnails: number; thumbnails_tail: number; commit: number };
+  timings_ms: { read: number; store: number; backpressure: number; thumbnails: number; thumbnails_tail: number; checks: number; commit: number };
 }

@@ -66,7 +66,7 @@ export class IngestRun {
       plugins: new PluginBatcher(job.hooks.wantsBatches ? job.hooks.batch : null),
       categories: job.categories,
       progress: this.#progress,
-      locate: new ImageLocator(services.storage, request.imageDir).locate,
+      locate: new ImageLocator(services.storage, request.imageDir, () => this.resolver.format).locate,
     });
     const store = services.storage.storeFor(request.annotationPath);
     this.#reader = readAnnotationFile(store.readChunks(request.annotationPath, { chunkBytes: READ_ANNOTATION_DEFAULTS.highWaterMark, signal: parts.signal }), {

@@ -1,8 +1,8 @@
+import { segmentAnnotations } from '../formats/panoptic/segmentAnnotations.js';
 import type { PanopticRecord } from '../formats/records.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { MaskResult } from '../workers/messages.js';
-import { raceAbort } from '../util/raceAbort.js';
 import type { DatasetWriter } from './DatasetWriter.js';
 import type { StageOptions } from '../progress/StageProgress.js';
 
@@ -87,11 +87,11 @@ export class PanopticMaskStage {
           );
     signal.throwIfAborted();
     if (!result.ok) {
-      this.#writer.addPanopticRecord(record, index, []);
+      this.#writer.addPanopticRecord(record, index, segmentAnnotations(record, []));
       this.#fail(sample?.id, result.code, result.message);
     } else {
       const size: [number, number] = [result.height, result.width];
-      this.#writer.addPanopticRecord(record, index, result.masks.map((m) => ({ size, counts: m.counts })));
+      this.#writer.addPanopticRecord(record, index, segmentAnnotations(record, result.masks.map((m) => ({ size, counts: m.counts }))));
       const k = record.segments_info.findIndex((s, i) => s.area !== null && s.area !== result.masks[i]!.area);
       if (k >= 0) {
         const segment = record.segments_info[k]!;
@@ -124,13 +124,16 @@ export class PanopticMaskStage {
     if (this.#firstError) throw this.#firstError;
   }
 
-  /** Waits until no task is in flight, whatever their outcome. */
+  /**
+   * Waits until no task is in flight, whatever their outcome. Not raced
+   * against the signal: after an abort, this is what waits for the tasks to
+   * see it (each listens to it), so that nothing still writes once it returns.
+   */
   async settled(): Promise<void> {
     while (this.#inFlight > 0) {
-      const idle = new Promise<void>((resolve) => {
+      await new Promise<void>((resolve) => {
         this.#idle = resolve;
       });
-      await raceAbort(idle, this.#options.signal).catch(() => idle);
     }
     this.#idle = null;
   }

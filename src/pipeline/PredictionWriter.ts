@@ -1,11 +1,11 @@
 import type { Database } from '../db/Database.js';
 import { predictionsTable, type PredictionRowIn } from '../db/tables/predictionsTable.js';
 import type { TableAppender } from '../db/tables/TableAppender.js';
-import { toPlainRows } from '../db/toPlainRows.js';
+import { IngestRepository } from '../db/IngestRepository.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoResult } from '../formats/records.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
-import { AppendTransaction, type InTransaction } from './AppendTransaction.js';
+import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import type { IdSequences } from './DatasetWriter.js';
 
 /** Where one prediction set is written. */
@@ -55,7 +55,7 @@ export class PredictionWriter {
 
   add(record: CocoResult, index: number): void {
     const t = this.#target;
-    this.#rows.append({ id: this.#ids.predictions.next(), datasetId: t.datasetId, jobId: t.jobId, setName: t.name, sampleId: null, recordIndex: index, record });
+    this.#rows.append({ id: this.#ids.predictions.next(), datasetId: t.datasetId, jobId: t.jobId, setName: t.name, recordIndex: index, record });
     this.#count++;
   }
 
@@ -63,23 +63,17 @@ export class PredictionWriter {
   async check(rules: readonly WholeFileRule[]): Promise<void> {
     this.#rows.flush();
     const t = this.#target;
-    // A dataset's splits may reuse an image id: the first sample with it (in id order) is taken.
-    await this.#tx.conn.run(
-      `UPDATE predictions p SET sample_id = s.sample_id
-       FROM (SELECT coco_id, min(id) AS sample_id FROM samples WHERE dataset_id = $2 GROUP BY coco_id) s
-       WHERE p.job_id = $1 AND s.coco_id = p.image_coco_id`,
-      [t.jobId, BigInt(t.datasetId)],
-    );
-    const categories = toPlainRows(await this.#tx.conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [BigInt(t.datasetId)]));
-    const known = new Set(categories.map((r) => Number(r.id)));
-    const removed = await applyWholeFileRules(this.#tx.conn, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0 }, this.#onSkip);
+    const repository = new IngestRepository(this.#tx.conn);
+    await repository.resolvePredictionSamples(t.jobId, t.datasetId);
+    const known = new Set(await repository.categoryIds(t.datasetId));
+    const removed = await applyWholeFileRules(repository, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0 }, this.#onSkip);
     this.#count -= removed.predictions ?? 0;
   }
 
   /** Marks the set `ready` with its count, runs `inTransaction` (the job's rows) and commits. */
   async commit(inTransaction: InTransaction): Promise<void> {
     await this.#tx.commit(async (conn) => {
-      await conn.run(`UPDATE prediction_sets SET status = 'ready', prediction_count = ? WHERE job_id = ?`, [BigInt(this.#count), this.#target.jobId]);
+      await new IngestRepository(conn).markPredictionSetReady(this.#target.jobId, this.#count);
       await inTransaction(conn);
     });
   }

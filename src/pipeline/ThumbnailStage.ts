@@ -6,6 +6,7 @@ import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 import type { StageOptions } from '../progress/StageProgress.js';
 import { AppError } from '../errors.js';
 import { raceAbort } from '../util/raceAbort.js';
+import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
 
 /** Options of {@link ThumbnailStage}. */
 export interface ThumbnailStageOptions extends StageOptions {
@@ -83,7 +84,7 @@ export class ThumbnailStage {
     this.#pool = pool;
     this.#store = store;
     this.#options = options;
-    this.#maxReads = options.maxReads ?? 16;
+    this.#maxReads = options.maxReads ?? THUMBNAIL_DEFAULTS.imageReads;
     // A backend that reads images itself is sent where they are, not their bytes.
     this.#fetches = !pool.readsImages && options.storage.fetchesImages(options.imageDir);
   }
@@ -132,7 +133,7 @@ export class ThumbnailStage {
 
   async #thumbnail(sample: WrittenSample): Promise<void> {
     const { signal, storage, imageDir } = this.#options;
-    const maxPixels = this.#options.maxPixels ?? 100_000_000;
+    const maxPixels = this.#options.maxPixels ?? THUMBNAIL_DEFAULTS.maxPixels;
     let source: Awaited<ReturnType<DatasetStorage['imageSource']>> | ThumbnailSource;
     try {
       source = this.#pool.readsImages
@@ -150,7 +151,7 @@ export class ThumbnailStage {
       {
         source,
         outputs: [this.#store.outputFor(ref, 'medium')],
-        quality: this.#options.quality ?? 80,
+        quality: this.#options.quality ?? THUMBNAIL_DEFAULTS.quality,
         ...(this.#options.effort === undefined ? {} : { effort: this.#options.effort }),
         maxPixels,
       },

@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { IngestRepository } from '../db/IngestRepository.js';
 import type { RuleScope, WholeFileRule } from '../formats/AnnotationFormat.js';
-import { toPlainRows } from '../db/toPlainRows.js';
 import { invalidAnnotations } from '../errors.js';
 import type { CocoSection } from '../formats/records.js';
 
@@ -15,14 +14,14 @@ const SKIP_REPORTED = 20;
 
 /**
  * Applies a format's whole-file rules to one ingest's rows, inside its
- * transaction. Strict (no `onSkip`): the first violation in file order fails.
+ * transaction (the repository runs each rule's query). Strict (no `onSkip`): the first violation in file order fails.
  * Skipping: the first few violations of each rule are described, all are
  * counted and their rows deleted.
  * @returns how many rows each table lost
  * @throws AppError `INVALID_ANNOTATION_FILE` naming the first offending record
  */
 export async function applyWholeFileRules(
-  conn: DuckDBConnection,
+  repository: IngestRepository,
   jobId: string,
   rules: readonly WholeFileRule[],
   scope: RuleScope,
@@ -30,16 +29,13 @@ export async function applyWholeFileRules(
 ): Promise<Record<string, number>> {
   const removed: Record<string, number> = {};
   for (const rule of rules) {
-    const violations = rule.violations(scope);
-    if (violations === null) continue;
-    const first = toPlainRows(
-      await conn.runAndReadAll(`${violations} ORDER BY record_index, id LIMIT ${onSkip ? SKIP_REPORTED : 1}`, [jobId]),
-    );
+    const sql = rule.violations(scope);
+    if (sql === null) continue;
+    const query = { table: rule.table, sql };
+    const first = await repository.firstViolations(query, jobId, onSkip ? SKIP_REPORTED : 1);
     if (first.length === 0) continue;
     if (!onSkip) throw invalidAnnotations(rule.describe(first[0]!, scope));
-    const total = toPlainRows(await conn.runAndReadAll(`SELECT count(*) AS n FROM (${violations})`, [jobId]))[0]!;
-    await conn.run(`DELETE FROM ${rule.table} WHERE job_id = $1 AND id IN (SELECT id FROM (${violations}))`, [jobId]);
-    const count = Number(total.n);
+    const count = await repository.deleteViolations(query, jobId);
     removed[rule.table] = (removed[rule.table] ?? 0) + count;
     for (let i = 0; i < count; i++) onSkip(rule.section, i < first.length ? rule.describe(first[i]!, scope) : null);
   }

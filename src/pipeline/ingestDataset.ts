@@ -26,9 +26,11 @@ export async function ingestDataset(
     const tailDone = performance.now();
     // The whole-file rules may skip records (on_invalid: "skip"): the summary's counts come after them.
     await run.checkWholeFile();
-    const summary = summarizeIngest(request, run, thumbnails, { started, tailMs: tailDone - parsed });
+    const checked = performance.now();
+    const summary = summarizeIngest(request, run, thumbnails, { started, tailMs: tailDone - parsed, checksMs: checked - tailDone });
+    const committing = performance.now();
     await run.commit(job.commitRows(summary, run.metadata));
-    return withCommitTime(summary, tailDone, started);
+    return withCommitTime(summary, committing, started);
   } catch (err) {
     await run.abandon(err);
     throw err;

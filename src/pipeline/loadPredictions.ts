@@ -30,7 +30,7 @@ export interface PredictionsSummary extends Record<string, unknown> {
   skipped: { results: number };
   warnings: number;
   duration_ms: number;
-  timings_ms: { read: number; store: number; commit: number };
+  timings_ms: { read: number; store: number; checks: number; commit: number };
 }
 
 /**
@@ -81,7 +81,9 @@ export async function loadPredictions(
         return 0;
       });
     }
+    const checking = performance.now();
     await writer.check(resultsFormat.rules);
+    const checksMs = performance.now() - checking;
     const summary: PredictionsSummary = {
       dataset_id: request.datasetId,
       job_id: request.jobId,
@@ -91,7 +93,7 @@ export async function loadPredictions(
       skipped: { results: skips.counts.results },
       warnings,
       duration_ms: 0,
-      timings_ms: { read: Math.round(timings.read), store: Math.round(timings.store), commit: 0 },
+      timings_ms: { read: Math.round(timings.read), store: Math.round(timings.store), checks: Math.round(checksMs), commit: 0 },
     };
     const committing = performance.now();
     summary.duration_ms = Math.round(committing - started);

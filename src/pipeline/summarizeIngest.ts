@@ -7,7 +7,7 @@ export function summarizeIngest(
   request: IngestRequest,
   run: IngestRun,
   thumbnails: ThumbnailStageResult & { requested: number },
-  times: { started: number; tailMs: number },
+  times: { started: number; tailMs: number; checksMs: number },
 ): IngestSummary {
   const { writer, timings } = run;
   const { results: _results, ...skipped } = run.skips.counts;
@@ -33,6 +33,7 @@ export function summarizeIngest(
       backpressure: Math.round(timings.backpressure),
       thumbnails: Math.round(thumbnails.spanMs),
       thumbnails_tail: Math.round(times.tailMs),
+      checks: Math.round(times.checksMs),
       commit: 0,
     },
   };

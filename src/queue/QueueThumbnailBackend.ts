@@ -1,10 +1,11 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { abortError, AppError } from '../errors.js';
 import type { ThumbnailBackend, ThumbnailTaskOptions } from '../workers/ThumbnailBackend.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from '../workers/messages.js';
 import { ChunkLedger, type SentChunk } from './ChunkLedger.js';
+import { QUEUE_DEFAULTS } from './queueDefaults.js';
 import { CANCEL_CHANNEL, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type ChunkData, type ChunkOutcome, type QueuedImage } from './queueMessages.js';
 import { connectRedis, redactRedisUrl } from './redisConnection.js';
 import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
@@ -26,8 +27,6 @@ export interface QueueThumbnailBackendOptions {
   /** Milliseconds a cancellation waits for workers to confirm that they stopped; default 10 000. */
   cancelGraceMs?: number;
 }
-
-const DEFAULTS = { chunkImages: 16, windowChunks: 32, stallMs: 30_000, lingerMs: 20, cancelGraceMs: 10_000 } as const;
 
 /** A cancelled job's key lives a day: longer than any chunk of it can wait in the queue. */
 const CANCELLED_TTL_S = 86_400;
@@ -60,11 +59,11 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
   private constructor(options: QueueThumbnailBackendOptions, client: Redis, results: Redis) {
     this.#options = {
       redisUrl: options.redisUrl,
-      chunkImages: options.chunkImages ?? DEFAULTS.chunkImages,
-      windowChunks: options.windowChunks ?? DEFAULTS.windowChunks,
-      stallMs: options.stallMs ?? DEFAULTS.stallMs,
-      lingerMs: options.lingerMs ?? DEFAULTS.lingerMs,
-      cancelGraceMs: options.cancelGraceMs ?? DEFAULTS.cancelGraceMs,
+      chunkImages: options.chunkImages ?? QUEUE_DEFAULTS.chunkImages,
+      windowChunks: options.windowChunks ?? QUEUE_DEFAULTS.windowChunks,
+      stallMs: options.stallMs ?? QUEUE_DEFAULTS.stallMs,
+      lingerMs: options.lingerMs ?? QUEUE_DEFAULTS.lingerMs,
+      cancelGraceMs: options.cancelGraceMs ?? QUEUE_DEFAULTS.cancelGraceMs,
     };
     this.#local = options.local;
     this.#client = client;
@@ -164,28 +163,11 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
       signal?.throwIfAborted();
       return;
     }
-    await this.#once('drain', signal);
+    await once(this.#events, 'drain', { signal });
   }
 
-  waitForSettled(signal?: AbortSignal): Promise<void> {
-    return this.#once('settled', signal);
-  }
-
-  async #once(event: 'drain' | 'settled', signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw abortError('waiting for the thumbnail queue was aborted', signal.reason);
-    let onEvent: (() => void) | undefined;
-    let onAbort: (() => void) | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        onEvent = resolve;
-        onAbort = () => reject(abortError('waiting for the thumbnail queue was aborted', signal?.reason));
-        this.#events.once(event, onEvent);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    } finally {
-      if (onEvent) this.#events.off(event, onEvent);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
+  async waitForSettled(signal?: AbortSignal): Promise<void> {
+    await once(this.#events, 'settled', { signal });
   }
 
   async #send(chunk: SentChunk): Promise<void> {

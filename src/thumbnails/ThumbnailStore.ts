@@ -1,8 +1,8 @@
 import { abortError, AppError, invalidRequest } from '../errors.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
 import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
-import { LocalThumbnailPlace } from './LocalThumbnailPlace.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
 
 /**
@@ -38,10 +38,8 @@ export interface ThumbnailFile {
 
 /** Options of {@link ThumbnailStore}. */
 export interface ThumbnailStoreOptions {
-  /** The cache's folder, `DATA_DIR/thumbnails`; used when no `place` is given. */
-  rootDir?: string;
-  /** Where thumbnails are kept. Default: a {@link LocalThumbnailPlace} at `rootDir`. */
-  place?: ThumbnailPlace;
+  /** Where thumbnails are kept: a folder (`LocalThumbnailPlace`, `DATA_DIR/thumbnails`) or a bucket. Required. */
+  place: ThumbnailPlace;
   /** Makes the thumbnails that are missing. */
   pool: ThumbnailBackend;
   /** WebP quality, 1-100. Default 80. */
@@ -54,7 +52,7 @@ export interface ThumbnailStoreOptions {
   maxPending?: number;
 }
 
-const DEFAULTS = { quality: 80, maxPixels: 100_000_000, maxPending: 64 } as const;
+const DEFAULTS = { ...THUMBNAIL_DEFAULTS, maxPending: 64 } as const;
 
 const JOB_ID = /^[A-Za-z0-9-]+$/;
 
@@ -85,8 +83,7 @@ export class ThumbnailStore {
   #generating = 0;
 
   constructor(options: ThumbnailStoreOptions) {
-    if (!options.place && options.rootDir === undefined) throw new TypeError('ThumbnailStore needs a rootDir or a place');
-    this.#place = options.place ?? new LocalThumbnailPlace(options.rootDir!);
+    this.#place = options.place;
     this.#pool = options.pool;
     this.#quality = options.quality ?? DEFAULTS.quality;
     this.#effort = options.effort;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AppError } from '../errors.js';
+import { ARCHIVE_KIND_PREFERENCE } from '../formats/formatRegistry.js';
 
 /** The archive layouts an upload may have. */
 export type UploadLayoutName = 'coco' | 'roboflow' | 'cvat';
@@ -22,11 +23,11 @@ export interface UploadLayout {
 }
 
 /**
- * When one split has several annotation files, the one ingested: instances
- * carry the most (boxes and masks), then panoptic, keypoints, LVIS, captions,
- * and image lists without annotations last.
+ * When one split has several annotation files, the one ingested: the formats
+ * say which kinds carry the most (instances first, image lists without
+ * annotations last).
  */
-const KIND_PREFERENCE = ['instances', 'panoptic', 'person_keypoints', 'lvis', 'captions', 'image_info'];
+const KIND_PREFERENCE = ARCHIVE_KIND_PREFERENCE;
 
 const ROBOFLOW_FILE = /^([^/]+)\/_annotations\.coco\.json$/;
 const ANNOTATION_FILE = /^annotations\/([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*?)_([A-Za-z0-9][A-Za-z0-9.-]{0,63})\.json$/;

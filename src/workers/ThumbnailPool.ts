@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { TransferListItem } from 'node:worker_threads';
@@ -247,24 +247,7 @@ export class ThumbnailPool implements ThumbnailBackend {
   async waitForDrain(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw abortError('waiting for the thumbnail pool was aborted', signal.reason);
     if (!this.needsDrain) return;
-    await this.#once('drain', 'waiting for the thumbnail pool was aborted', signal);
-  }
-
-  async #once(event: 'drain' | 'settled', abortMessage: string, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw abortError(abortMessage, signal.reason);
-    let onEvent: (() => void) | undefined;
-    let onAbort: (() => void) | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        onEvent = resolve;
-        onAbort = () => reject(abortError(abortMessage, signal?.reason));
-        this.#events.once(event, onEvent);
-        signal?.addEventListener('abort', onAbort, { once: true });
-      });
-    } finally {
-      if (onEvent) this.#events.off(event, onEvent);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
+    await once(this.#events, 'drain', { signal });
   }
 
   /**
@@ -272,7 +255,7 @@ export class ThumbnailPool implements ThumbnailBackend {
    * @throws an `AbortError` when `signal` aborts first.
    */
   async waitForSettled(signal?: AbortSignal): Promise<void> {
-    await this.#once('settled', 'waiting for a thumbnail task was aborted', signal);
+    await once(this.#events, 'settled', { signal });
   }
 
   /** Counts at this instant. */

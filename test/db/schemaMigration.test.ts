@@ -75,3 +75,53 @@ describe('a database of schema version 1', () => {
     expect(err!.message).to.include(`has schema version ${SCHEMA_VERSION + 1}, this build expects ${SCHEMA_VERSION}`);
   });
 });
+
+describe('a database of schema version 3', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'schema-v3-'));
+    file = path.join(dir, 'coco-ingest.duckdb');
+    // Made as the service of version 3 made it: one panoptic split, its annotations and record with a sample_id column (null).
+    const instance = await DuckDBInstance.create(file);
+    const conn = await instance.connect();
+    await conn.run(await readFile(path.join(REPO_ROOT, 'fixtures/schema/v3.sql'), 'utf8'));
+    await conn.run(`INSERT INTO meta VALUES ('schema_version', '3')`);
+    await conn.run(`INSERT INTO datasets VALUES (nextval('dataset_ids'), 'old', 'ready', NULL, now(), now())`);
+    await conn.run(
+      `INSERT INTO jobs VALUES ('job-1', 1, 'val', 'complete', '/a.json', '/img', '{}', NULL, NULL, '{"image_count": 1, "format": "panoptic"}', NULL, NULL, now(), now(), now(), 'ingest', '/masks')`,
+    );
+    await conn.run(`INSERT INTO categories VALUES (1, 1, 'person', 'person', NULL, NULL, NULL)`);
+    await conn.run(`INSERT INTO samples VALUES (1, 1, 'job-1', 'val', 139, '000000000139.jpg', 640, 426, 1, NULL, NULL, 0)`);
+    await conn.run(`INSERT INTO annotations VALUES (1, 1, 'job-1', NULL, 139, 0, 3226956, 1, 1, 2, 3, 4, 12, false, '{"size":[426,640],"counts":"abc"}', NULL, NULL, NULL, NULL)`);
+    await conn.run(`INSERT INTO panoptic_records VALUES (1, 'job-1', NULL, 139, 0, '000000000139.png', NULL)`);
+    conn.closeSync();
+    instance.closeSync();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loses the always-null sample_id of annotations and panoptic records when opened, its rows reading as before', async () => {
+    const db = await Database.open({ file });
+    try {
+      const [version] = await db.query(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      expect(version!.value).to.equal(String(SCHEMA_VERSION));
+      const columns = await db.query(
+        `SELECT table_name, column_name FROM duckdb_columns() WHERE table_name IN ('annotations', 'panoptic_records') AND column_name = 'sample_id'`,
+      );
+      expect(columns).to.deep.equal([]);
+      const [record] = await db.query(`SELECT job_id, image_coco_id, record_index, file_name FROM panoptic_records`);
+      expect(record).to.deep.equal({ job_id: 'job-1', image_coco_id: 139, record_index: 0, file_name: '000000000139.png' });
+      const dataset = await new DatasetRepository(db).getDataset(1);
+      expect(dataset).to.include({ status: 'ready', image_count: 1, annotation_count: 1 });
+      const [annotation] = await new SampleRepository(db).annotations(1, 1);
+      expect(annotation).to.include({ coco_id: 3226956, category_id: 1, category_name: 'person', area: 12, iscrowd: false, segment_id: 3226956 });
+      expect(annotation!.bbox).to.deep.equal([1, 2, 3, 4]);
+      expect(annotation!.segmentation).to.deep.equal({ size: [426, 640], counts: 'abc' });
+    } finally {
+      await db.close();
+    }
+  });
+});

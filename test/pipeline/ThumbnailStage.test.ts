@@ -7,12 +7,13 @@ import type { ImageFailure, WrittenSample } from '../../src/pipeline/DatasetWrit
 import type { StageProgress } from '../../src/progress/StageProgress.js';
 import { ThumbnailStage, type ThumbnailStageOptions } from '../../src/pipeline/ThumbnailStage.js';
 import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
+import { LocalThumbnailPlace } from '../../src/thumbnails/LocalThumbnailPlace.js';
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { expectRejection } from '../helpers/expectRejection.js';
-import { LoopbackProxy } from '../helpers/LoopbackProxy.js';
-import { sharedStorageEmulator } from '../helpers/storageEmulator.js';
-import { emulatorClient } from '../helpers/uploadFolder.js';
+import { LoopbackProxy } from '../../harness/LoopbackProxy.js';
+import { sharedStorageEmulator } from '../../harness/storageEmulator.js';
+import { emulatorClient } from '../../harness/uploadFolder.js';
 
 describe('ThumbnailStage', function () {
   this.timeout(30_000);
@@ -26,7 +27,7 @@ describe('ThumbnailStage', function () {
     await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } }).jpeg().toFile(path.join(dir, 'photo.jpg'));
     // One worker and a queue of one: the pool is saturated by two tasks.
     pool = new ThumbnailPool({ workers: 1, tasksPerWorker: 1, maxQueue: 1 });
-    store = new ThumbnailStore({ rootDir: path.join(dir, 'thumbnails'), pool });
+    store = new ThumbnailStore({ place: new LocalThumbnailPlace(path.join(dir, 'thumbnails')), pool });
   });
   after(async () => {
     await pool.close();

@@ -74,6 +74,17 @@ describe('ingest API (real server, real DuckDB, real workers)', function () {
       expect(done.duration_ms).to.be.a('number');
     });
 
+    it('says in timings_ms where the time went, the whole-file checks apart from the commit, the main-thread phases within the duration', () => {
+      const done = terminalOf(events)!.data;
+      const timings = done.timings_ms as Record<string, number>;
+      expect(Object.keys(timings).sort()).to.deep.equal(['backpressure', 'checks', 'commit', 'read', 'store', 'thumbnails', 'thumbnails_tail']);
+      for (const ms of Object.values(timings)) expect(ms).to.be.a('number').and.to.be.at.least(0);
+      // `thumbnails` overlaps the rest; the others follow one another on the main thread (each rounded, hence the slack).
+      const { thumbnails: _overlapping, ...sequential } = timings;
+      const sum = Object.values(sequential).reduce((a, b) => a + b, 0);
+      expect(sum).to.be.at.most((done.duration_ms as number) + Object.keys(sequential).length);
+    });
+
     it('shows the dataset ready with its counts, split and categories', async () => {
       const { status, body } = await getJson(`${url}/datasets/${datasetId}`);
       expect(status).to.equal(200);

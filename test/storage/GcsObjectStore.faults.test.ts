@@ -3,9 +3,9 @@ import { buffer } from 'node:stream/consumers';
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
-import { LoopbackProxy } from '../helpers/LoopbackProxy.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../helpers/storageEmulator.js';
-import { emulatorClient } from '../helpers/uploadFolder.js';
+import { LoopbackProxy } from '../../harness/LoopbackProxy.js';
+import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../harness/storageEmulator.js';
+import { emulatorClient } from '../../harness/uploadFolder.js';
 
 const BUCKET = 'gcs-faults-test';
 const BIG = `gs://${BUCKET}/big.bin`;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { AppError, isAbortError } from '../../src/errors.js';
+import { LocalThumbnailPlace } from '../../src/thumbnails/LocalThumbnailPlace.js';
 import { THUMBNAIL_SIZES, ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import type { ThumbnailRef, ThumbnailSize } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
@@ -51,7 +52,7 @@ describe('ThumbnailStore', function () {
       writeFile(path.join(dir, 'blocker'), 'a file where a directory should be'),
     ]);
     pool = new ThumbnailPool({ workers: 2 });
-    store = new ThumbnailStore({ rootDir, pool });
+    store = new ThumbnailStore({ place: new LocalThumbnailPlace(rootDir), pool });
   });
 
   after(async function () {
@@ -123,7 +124,7 @@ describe('ThumbnailStore', function () {
   });
 
   it('answers 503 THUMBNAIL_BUSY, retry after 1 s, past maxPending generations', async function () {
-    const narrow = new ThumbnailStore({ rootDir, pool, maxPending: 1 });
+    const narrow = new ThumbnailStore({ place: new LocalThumbnailPlace(rootDir), pool, maxPending: 1 });
     const outcomes = await Promise.allSettled([narrow.get(fresh(), 'small', photo()), narrow.get(fresh(), 'small', photo())]);
     const refused = outcomes.filter((o) => o.status === 'rejected');
     expect(refused, 'one of two refused').to.have.length(1);
@@ -139,7 +140,7 @@ describe('ThumbnailStore', function () {
     expect(missing.expose).to.equal(true);
     const notes = expectAppError(await rejection(store.get(fresh(), 'small', source('notes.jpg'))), 'IMAGE_UNSUPPORTED', 422);
     expect(notes.message).to.match(/^notes\.jpg: /);
-    const blocked = new ThumbnailStore({ rootDir: path.join(dir, 'blocker'), pool });
+    const blocked = new ThumbnailStore({ place: new LocalThumbnailPlace(path.join(dir, 'blocker')), pool });
     expectAppError(await rejection(blocked.get(fresh(), 'small', photo())), 'THUMBNAIL_WRITE_FAILED', 500);
   });
 

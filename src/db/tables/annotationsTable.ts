@@ -16,8 +16,7 @@ export interface AnnotationRowIn {
  * `annotations`: instances, keypoints, captions and panoptic segments. The
  * segmentation is kept as the JSON text it had in the file (polygons, an RLE
  * counts list or string), so it comes back out in the same form. An annotation
- * names its sample by `(job_id, image_coco_id)`; `sample_id` is written null
- * (databases of schema versions 1 and 2 filled it, and nothing reads it).
+ * names its sample by `(job_id, image_coco_id)`, which the reads join on.
  */
 export const annotationsTable: ReadableTable<AnnotationRowIn> = {
   table: 'annotations',
@@ -25,7 +24,6 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
     { name: 'id', type: 'BIGINT NOT NULL' },
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },
-    { name: 'sample_id', type: 'BIGINT' },
     { name: 'image_coco_id', type: 'BIGINT NOT NULL' },
     { name: 'record_index', type: 'INTEGER NOT NULL' },
     { name: 'coco_id', type: 'BIGINT NOT NULL' },
@@ -49,7 +47,6 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
       big(a.id),
       big(a.datasetId),
       a.jobId,
-      null,
       big(r.image_id),
       a.recordIndex,
       big(r.id),

@@ -12,19 +12,17 @@ export interface PanopticRecordRowIn {
 /**
  * `panoptic_records`: what a panoptic file says of each image beyond its
  * segments: the PNG holding its masks and any other field, so the record can be
- * given back as it was.
+ * given back as it was. It names its image by `(job_id, image_coco_id)`, as annotations do.
  */
 export const panopticRecordsTable: TableMapping<PanopticRecordRowIn> = {
   table: 'panoptic_records',
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },
-    { name: 'sample_id', type: 'BIGINT' },
     { name: 'image_coco_id', type: 'BIGINT NOT NULL' },
     { name: 'record_index', type: 'INTEGER NOT NULL' },
     { name: 'file_name', type: 'VARCHAR NOT NULL' },
     { name: 'extra', type: 'JSON' },
   ],
-  // sample_id is written null: the record names its image by `(job_id, image_coco_id)`, as annotations do.
-  values: (p) => [big(p.datasetId), p.jobId, null, big(p.record.image_id), p.recordIndex, p.record.file_name, json(p.record.extra)],
+  values: (p) => [big(p.datasetId), p.jobId, big(p.record.image_id), p.recordIndex, p.record.file_name, json(p.record.extra)],
 };

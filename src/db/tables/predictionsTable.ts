@@ -9,8 +9,6 @@ export interface PredictionRowIn {
   jobId: string;
   /** The prediction set's name. */
   setName: string;
-  /** Null while unresolved; a result naming no image of the dataset fails (or is skipped) at commit. */
-  sampleId: number | null;
   recordIndex: number;
   record: CocoResult;
 }
@@ -18,7 +16,9 @@ export interface PredictionRowIn {
 /**
  * `predictions`: the results of a model (COCO results format), one row per
  * detection, caption or keypoint set, in named sets kept apart from the ground
- * truth. `coco_id` is the result's own `id` when it has one.
+ * truth. `coco_id` is the result's own `id` when it has one. `sample_id` is
+ * resolved from `image_coco_id` before the set commits; a result naming no
+ * image of the dataset fails (or is skipped) then.
  */
 export const predictionsTable: ReadableTable<PredictionRowIn> = {
   table: 'predictions',
@@ -51,7 +51,8 @@ export const predictionsTable: ReadableTable<PredictionRowIn> = {
       big(p.datasetId),
       p.jobId,
       p.setName,
-      bigOrNull(p.sampleId),
+      // Appended unresolved: the writer's check sets each result's sample from its image id, in SQL.
+      null,
       big(r.image_id),
       p.recordIndex,
       bigOrNull(r.id),

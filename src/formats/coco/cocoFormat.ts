@@ -1,4 +1,4 @@
-import type { AnnotationFormat, FormatEvidence, FormatName } from '../AnnotationFormat.js';
+import type { AnnotationFormat, FormatEvidence } from '../AnnotationFormat.js';
 import { duplicateAnnotationId, unknownCategory, unknownImage } from './cocoRules.js';
 import { normalizeAnnotation, normalizeCategory, normalizeImage } from './normalizeRecords.js';
 
@@ -16,11 +16,17 @@ export const cocoFormat: AnnotationFormat = {
     categories: (raw, index, file) => ({ kind: 'category', index, record: normalizeCategory(raw, index, file) }),
   },
   rules: [unknownImage, duplicateAnnotationId, unknownCategory],
+  kinds: [
+    { name: 'instances', fileKind: 'instances', uploadPreference: 10 },
+    { name: 'keypoints', fileKind: 'person_keypoints', uploadPreference: 30 },
+    { name: 'captions', fileKind: 'captions', uploadPreference: 50, noIscrowd: true, categoriesOptional: true },
+    { name: 'image_info', fileKind: 'image_info', uploadPreference: 60, noAnnotations: true },
+  ],
   label: cocoLabel,
 };
 
 /** `captions`, `keypoints`, `instances`, or `image_info` for a file without annotations. */
-export function cocoLabel(evidence: FormatEvidence): FormatName {
+export function cocoLabel(evidence: FormatEvidence): string {
   const annotation = evidence.first.get('annotations');
   if (!annotation) return evidence.first.has('images') ? 'image_info' : 'instances';
   if (typeof annotation.caption === 'string') return 'captions';

@@ -1,6 +1,7 @@
 import type { AnnotationFormat } from '../AnnotationFormat.js';
 import { duplicateAnnotationId, unknownCategory, unknownImage } from '../coco/cocoRules.js';
 import { cocoFormat } from '../coco/cocoFormat.js';
+import { locateLvisImage } from './locateLvisImage.js';
 import { normalizeLvisImage } from './normalizeLvisImage.js';
 
 /**
@@ -26,5 +27,7 @@ export const lvisFormat: AnnotationFormat = {
     return section === 'categories' && typeof first.synset === 'string';
   },
   rules: [unknownImage, duplicateAnnotationId, unknownCategory],
+  kinds: [{ name: 'lvis', fileKind: 'lvis', uploadPreference: 40, noIscrowd: true }],
   label: () => 'lvis',
+  locateImage: locateLvisImage,
 };

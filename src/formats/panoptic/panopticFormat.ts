@@ -20,5 +20,6 @@ export const panopticFormat: AnnotationFormat = {
   },
   recognises: (section, first) => section === 'annotations' && first.segments_info !== undefined,
   rules: [unknownPanopticImage, duplicatePanopticImage, unknownSegmentCategory],
+  kinds: [{ name: 'panoptic', fileKind: 'panoptic', uploadPreference: 20, appendedOutOfOrder: true, segmentIds: true }],
   label: () => 'panoptic',
 };

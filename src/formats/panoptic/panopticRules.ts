@@ -1,5 +1,5 @@
 import type { WholeFileRule } from '../AnnotationFormat.js';
-import { ANNOTATIONS_WITHOUT_IMAGE, notKnownCategory } from '../coco/cocoRules.js';
+import { ANNOTATIONS_WITHOUT_IMAGE, SECOND_RECORD_OF_IMAGE, unknownSegmentCategorySql } from './panopticRulesSql.js';
 
 /** Panoptic records naming an image the file does not hold. */
 export const unknownPanopticImage: WholeFileRule = {
@@ -13,10 +13,7 @@ export const unknownPanopticImage: WholeFileRule = {
 export const duplicatePanopticImage: WholeFileRule = {
   table: 'annotations',
   section: 'annotations',
-  violations: () => `SELECT a.id, a.record_index, a.image_coco_id AS v, d.first FROM annotations a
-    JOIN (SELECT image_coco_id, min(record_index) AS first FROM annotations WHERE job_id = $1
-          GROUP BY image_coco_id HAVING count(DISTINCT record_index) > 1) d ON d.image_coco_id = a.image_coco_id
-    WHERE a.job_id = $1 AND a.record_index > d.first`,
+  violations: () => SECOND_RECORD_OF_IMAGE,
   describe: (r, s) => `${s.file}: annotations[${r.record_index}].image_id: a second record for image ${r.v} (first at annotations[${r.first}])`,
 };
 
@@ -24,7 +21,7 @@ export const duplicatePanopticImage: WholeFileRule = {
 export const unknownSegmentCategory: WholeFileRule = {
   table: 'annotations',
   section: 'annotations',
-  violations: (s) => `SELECT id, record_index, coco_id AS segment, category_id AS v FROM annotations WHERE job_id = $1 ${notKnownCategory(s)}`,
+  violations: unknownSegmentCategorySql,
   describe: (r, s) =>
     `${s.file}: annotations[${r.record_index}].segments_info: segment ${r.segment} has category_id ${r.v}, which no category has` +
     (s.fileCategories === 0 ? ' (the file has no categories)' : ''),

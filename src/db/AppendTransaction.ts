@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Database, InTransaction } from '../db/Database.js';
-import { TableAppender } from '../db/tables/TableAppender.js';
-import type { TableMapping } from '../db/tables/TableMapping.js';
+import type { Database, InTransaction } from './Database.js';
+import { TableAppender } from './tables/TableAppender.js';
+import type { TableMapping } from './tables/TableMapping.js';
 
-export type { InTransaction } from '../db/Database.js';
+export type { InTransaction } from './Database.js';
 
 /**
  * One ingest's transaction: a connection of its own, the appenders of the

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './startTestServer.js';
+
+/** The repository root: this file runs as `dist/harness/workerProcess.js`. */
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** One pino log line of a worker process. */
 export type LogLine = Record<string, unknown> & { msg?: string };

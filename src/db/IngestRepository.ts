@@ -1,0 +1,69 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { toPlainRows, type Row } from './toPlainRows.js';
+
+/** What {@link IngestRepository} needs of a whole-file rule: the table of its rows and the query selecting the offending ones. */
+export interface RuleQuery {
+  /** The table the offending rows are in. */
+  table: 'samples' | 'annotations' | 'predictions';
+  /** Selects the offending rows (`id`, `record_index`, ...) of one ingest, whose job id is its one parameter (`$1`). */
+  sql: string;
+}
+
+const b = (n: number): bigint => BigInt(n);
+
+/**
+ * Every SQL statement an ingest's writers run inside their own transaction,
+ * on its connection, before it commits: the dataset's categories, the
+ * whole-file rules' violations (their queries are the formats' own, in each
+ * format's `*RulesSql.ts`), prediction sets' samples and status.
+ */
+export class IngestRepository {
+  readonly #conn: DuckDBConnection;
+
+  /** `conn` is the ingest's connection, inside its open transaction. */
+  constructor(conn: DuckDBConnection) {
+    this.#conn = conn;
+  }
+
+  /** The ids of the categories the dataset already has. */
+  async categoryIds(datasetId: number): Promise<number[]> {
+    const rows = toPlainRows(await this.#conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ?', [b(datasetId)]));
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** The first `limit` rows a rule selects of this ingest, in file order. */
+  async firstViolations(rule: RuleQuery, jobId: string, limit: number): Promise<Row[]> {
+    return toPlainRows(await this.#conn.runAndReadAll(`${rule.sql} ORDER BY record_index, id LIMIT ${Math.trunc(limit)}`, [jobId]));
+  }
+
+  /** Deletes every row a rule selects of this ingest; returns how many. */
+  async deleteViolations(rule: RuleQuery, jobId: string): Promise<number> {
+    const [total] = toPlainRows(await this.#conn.runAndReadAll(`SELECT count(*) AS n FROM (${rule.sql})`, [jobId]));
+    await this.#conn.run(`DELETE FROM ${rule.table} WHERE job_id = $1 AND id IN (SELECT id FROM (${rule.sql}))`, [jobId]);
+    return Number(total!.n);
+  }
+
+  /** Deletes the image failures of this ingest whose sample is gone (a skipped duplicate image's). */
+  async deleteOrphanFailures(jobId: string): Promise<void> {
+    await this.#conn.run('DELETE FROM image_failures WHERE job_id = $1 AND sample_id NOT IN (SELECT id FROM samples WHERE job_id = $1)', [jobId]);
+  }
+
+  /**
+   * Resolves each prediction of this ingest to its sample by image id. A
+   * dataset's splits may reuse an image id: the first sample with it (in id
+   * order) is taken. A prediction naming no image keeps a null `sample_id`.
+   */
+  async resolvePredictionSamples(jobId: string, datasetId: number): Promise<void> {
+    await this.#conn.run(
+      `UPDATE predictions p SET sample_id = s.sample_id
+       FROM (SELECT coco_id, min(id) AS sample_id FROM samples WHERE dataset_id = $2 GROUP BY coco_id) s
+       WHERE p.job_id = $1 AND s.coco_id = p.image_coco_id`,
+      [jobId, b(datasetId)],
+    );
+  }
+
+  /** Marks the prediction set of this ingest `ready`, with its count. */
+  async markPredictionSetReady(jobId: string, count: number): Promise<void> {
+    await this.#conn.run(`UPDATE prediction_sets SET status = 'ready', prediction_count = ? WHERE job_id = ?`, [b(count), jobId]);
+  }
+}
