@@ -1,5 +1,5 @@
-import { LoopbackProxy } from '../harness/LoopbackProxy.js';
-import { startStorageEmulator } from '../harness/storageEmulator.js';
+import { LoopbackProxy } from './harness/LoopbackProxy.js';
+import { startStorageEmulator } from './harness/storageEmulator.js';
 
 // Google's Cloud Storage emulator and the loopback proxy in front of it, in a
 // process of their own standing in for the bucket and the network: their CPU

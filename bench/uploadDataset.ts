@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { uploadFolder } from '../harness/uploadFolder.js';
+import { uploadFolder } from './harness/uploadFolder.js';
 import type { PreparedDataset } from './prepareDataset.js';
 
 /** Where {@link uploadDataset} put a dataset. */

@@ -1,4 +1,4 @@
-import { sharedStorageEmulator, stopSharedStorageEmulator } from '../harness/storageEmulator.js';
+import { sharedStorageEmulator, stopSharedStorageEmulator } from '../bench/harness/storageEmulator.js';
 
 /**
  * Mocha root hooks (loaded by .mocharc.json): Google's Cloud Storage emulator

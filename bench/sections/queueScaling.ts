@@ -5,8 +5,8 @@ import { measureServiceIngest, type ServiceIngestMeasurement } from '../measureS
 import type { SectionResult } from '../reportModel.js';
 import { summarize } from '../stats.js';
 import { checkTarget, TARGETS } from '../targets.js';
-import { startRedis } from '../../harness/redisServer.js';
-import { startWorker } from '../../harness/workerProcess.js';
+import { startRedis } from '../harness/redisServer.js';
+import { startWorker } from '../harness/workerProcess.js';
 
 /** Worker processes of the two steps. */
 const PROCESSES = [1, 2] as const;

@@ -11,9 +11,9 @@ import { LocalThumbnailPlace } from '../../src/thumbnails/LocalThumbnailPlace.js
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { expectRejection } from '../helpers/expectRejection.js';
-import { LoopbackProxy } from '../../harness/LoopbackProxy.js';
-import { sharedStorageEmulator } from '../../harness/storageEmulator.js';
-import { emulatorClient } from '../../harness/uploadFolder.js';
+import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
+import { sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
+import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 
 describe('ThumbnailStage', function () {
   this.timeout(30_000);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
 import { connectRedis, redactRedisUrl } from '../../src/queue/redisConnection.js';
 import { expectRejection } from '../helpers/expectRejection.js';
-import { freePort, startRedis } from '../../harness/redisServer.js';
+import { freePort, startRedis } from '../../bench/harness/redisServer.js';
 
 describe('connectRedis', function () {
   this.timeout(20_000);

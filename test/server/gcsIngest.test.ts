@@ -4,9 +4,9 @@ import { expect } from 'chai';
 import { cocoCounts } from '../helpers/cocoCounts.js';
 import { datasetContents as contents } from '../helpers/datasetContents.js';
 import { followJob, getJson, postIngest, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../harness/storageEmulator.js';
+import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
-import { emulatorClient, uploadFolder } from '../../harness/uploadFolder.js';
+import { emulatorClient, uploadFolder } from '../../bench/harness/uploadFolder.js';
 import { ingestJob } from '../../src/jobs/kinds/ingestJob.js';
 
 const BUCKET = 'gcs-ingest-test';

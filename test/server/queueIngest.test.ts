@@ -3,13 +3,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { expectRejection } from '../helpers/expectRejection.js';
-import { freePort, startRedis, type RedisServer } from '../../harness/redisServer.js';
+import { freePort, startRedis, type RedisServer } from '../../bench/harness/redisServer.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { cocoCounts } from '../helpers/cocoCounts.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
-import { sharedStorageEmulator } from '../../harness/storageEmulator.js';
-import { emulatorClient, uploadFolder } from '../../harness/uploadFolder.js';
-import { startWorker, type LogLine, type WorkerProcess } from '../../harness/workerProcess.js';
+import { sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
+import { emulatorClient, uploadFolder } from '../../bench/harness/uploadFolder.js';
+import { startWorker, type LogLine, type WorkerProcess } from '../../bench/harness/workerProcess.js';
 
 /** The medium thumbnails of a job, by sample id. */
 async function thumbnailsOf(server: TestServer, datasetId: number, jobId: string): Promise<Map<string, Buffer>> {

@@ -3,9 +3,9 @@ import { buffer } from 'node:stream/consumers';
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
-import { LoopbackProxy } from '../../harness/LoopbackProxy.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../harness/storageEmulator.js';
-import { emulatorClient } from '../../harness/uploadFolder.js';
+import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
+import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
+import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 
 const BUCKET = 'gcs-faults-test';
 const BIG = `gs://${BUCKET}/big.bin`;

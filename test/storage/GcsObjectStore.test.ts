@@ -3,7 +3,7 @@ import { Storage } from '@google-cloud/storage';
 import { expect } from 'chai';
 import type { AppError } from '../../src/errors.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../harness/storageEmulator.js';
+import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
 
 const BUCKET = 'coco-bucket';
 

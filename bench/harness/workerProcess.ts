@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The repository root: this file runs as `dist/harness/workerProcess.js`. */
-const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 /** One pino log line of a worker process. */
 export type LogLine = Record<string, unknown> & { msg?: string };
