@@ -17,7 +17,12 @@ const hidden = (status: number): ErrorCodeInfo => ({ status, expose: false });
  */
 export const ERROR_CODES = {
   // The request
+  /** Also a request Node's HTTP parser cannot read (a body cut short of its `Content-Length`, bytes that are not HTTP). */
   INVALID_REQUEST: shown(400),
+  /** The request line and headers are more than Node reads (16 KiB). */
+  REQUEST_HEADERS_TOO_LARGE: shown(431),
+  /** The request's headers did not arrive within the server's `headersTimeout`. */
+  REQUEST_TIMEOUT: shown(408),
   PATH_UNREADABLE: shown(400),
   UNAUTHORIZED: shown(401),
   PATH_FORBIDDEN: shown(403),

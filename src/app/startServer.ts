@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { answerClientError } from '../server/answerClientError.js';
 import { createApp } from '../server/createApp.js';
 import type { Service } from '../server/Service.js';
 import { startService } from './startService.js';
@@ -25,6 +26,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const service = await startService(config, log);
   const app = createApp(service);
   const server = createServer(app.callback());
+  server.on('clientError', answerClientError(log));
   // Node's default request timeout would cut long event streams.
   server.requestTimeout = 0;
   server.headersTimeout = 30_000;

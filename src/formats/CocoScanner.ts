@@ -50,12 +50,24 @@ export interface CocoScannerOptions {
   rootSection?: CocoSection | null;
   /** Whether the top level may be an object of record arrays. Default true. */
   objectRoot?: boolean;
+  /**
+   * Deepest nesting of arrays and objects in a record or another top-level
+   * value, the value's own brackets counting as 1. Default: 100 ({@link COCO_SCANNER_DEFAULTS}).
+   */
+  maxDepth?: number;
 }
 
 /** Defaults of {@link CocoScannerOptions}. */
 export const COCO_SCANNER_DEFAULTS = {
   /** A polygon or RLE of a full 8K mask is a few MB; 64 MiB is far beyond any real record, yet bounds memory. */
   maxRecordBytes: 64 * 1024 * 1024,
+  /**
+   * COCO's deepest record is 3 levels (an annotation's polygons); 100 leaves
+   * room for any metadata a tool nests in, and stays far below the depth where
+   * V8's recursive JSON.stringify and structuredClone overflow the stack (a few
+   * thousand), which a record kept in `extra` goes through on its way to the database.
+   */
+  maxDepth: 100,
 } as const;
 
 // Local constants, not imported from a shared module: V8 does not fold imported
@@ -106,6 +118,7 @@ const DONE = 12; // after the top-level object
 export class CocoScanner {
   readonly #file: string;
   readonly #maxRecordBytes: number;
+  readonly #maxDepth: number;
   /** Keys whose arrays are split into records. */
   readonly #sections: ReadonlySet<string>;
   /** Keys that may appear once. */
@@ -136,12 +149,16 @@ export class CocoScanner {
   constructor(options: CocoScannerOptions) {
     this.#file = options.file;
     this.#maxRecordBytes = options.maxRecordBytes ?? COCO_SCANNER_DEFAULTS.maxRecordBytes;
+    this.#maxDepth = options.maxDepth ?? COCO_SCANNER_DEFAULTS.maxDepth;
     this.#sections = new Set(options.sections ?? DEFAULT_SECTIONS);
     this.#knownKeys = new Set(['info', 'licenses', ...this.#sections]);
     this.#rootSection = options.rootSection ?? null;
     this.#objectRoot = options.objectRoot ?? true;
     if (!(Number.isSafeInteger(this.#maxRecordBytes) && this.#maxRecordBytes > 0)) {
       throw new RangeError(`maxRecordBytes must be a positive integer, got ${this.#maxRecordBytes}`);
+    }
+    if (!(Number.isSafeInteger(this.#maxDepth) && this.#maxDepth > 0)) {
+      throw new RangeError(`maxDepth must be a positive integer, got ${this.#maxDepth}`);
     }
   }
 
@@ -404,6 +421,7 @@ export class CocoScanner {
     }
     let depth = this.#depth;
     let inString = this.#inString;
+    const maxDepth = this.#maxDepth;
     if (this.#escaped) {
       this.#escaped = false;
       i++;
@@ -423,7 +441,7 @@ export class CocoScanner {
       } else if (c === QUOTE) {
         inString = true;
       } else if (c === LBRACE || c === LBRACKET) {
-        depth++;
+        if (++depth > maxDepth) throw this.#tooDeep(i);
       } else if (c === RBRACE || c === RBRACKET) {
         if (--depth === 0) {
           this.#depth = 0;
@@ -456,6 +474,12 @@ export class CocoScanner {
     this.#pending = [];
     this.#pendingBytes = 0;
     return whole;
+  }
+
+  /** A value nested past `maxDepth`, named as the record or top-level value it is in. */
+  #tooDeep(i: number): Error {
+    const what = this.#state === STREAMED ? `"${this.#key}"` : this.#record(this.#index);
+    return invalidAnnotations(`${this.#file}: ${what}: nested deeper than ${this.#maxDepth} levels of arrays and objects (at byte ${this.#offset + i})`);
   }
 
   #notAnObject(c: number): Error {

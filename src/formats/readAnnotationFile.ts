@@ -4,6 +4,7 @@ import type { AnnotationFormat, RecordReader } from './AnnotationFormat.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
 import { ANNOTATION_FORMATS } from './formatRegistry.js';
 import { FormatResolver } from './FormatResolver.js';
+import { loneSurrogateAt } from './loneSurrogateAt.js';
 import { memberText } from './memberText.js';
 import type { CocoEvent, CocoSection } from './records.js';
 import { StreamedValue } from './StreamedValue.js';
@@ -193,6 +194,11 @@ class EventSink implements CocoScanSink {
   valueEnd(key: string): void {
     const value = this.#value!.end();
     this.#value = null;
+    if (key === 'info' || key === 'licenses') {
+      // Kept as JSON in the database, whose JSON type refuses what JSON.parse lets through.
+      const at = loneSurrogateAt(value);
+      if (at !== null) throw invalidAnnotations(`${this.file}: ${key}${at}: a lone surrogate (an unpaired \\uD800-\\uDFFF escape) is not text`);
+    }
     if (key === 'info') this.batch.push({ kind: 'info', value: value as Record<string, unknown> });
     else if (key === 'licenses') this.batch.push({ kind: 'licenses', value: value as unknown[] });
   }

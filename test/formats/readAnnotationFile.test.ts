@@ -421,6 +421,32 @@ describe('readAnnotationFile', () => {
       if (await stat('/proc/self/fd').catch(() => null)) expect(await openDescriptors(file)).to.equal(0);
     });
 
+    it('refuses a record nested 10,000 deep (past the 100-level bound JSON.stringify survives) naming the record, in any section and in info', async () => {
+      const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+      const image = `{"id":5,"file_name":"a.jpg","tags":${deep(10_000)}}`;
+      const inImages = await write('deep-image.json', `{"images":[${JSON.stringify(images[0])},${image}]}`);
+      expect(await failure(inImages)).to.match(/^instances\.json: images\[1\]: nested deeper than 100 levels of arrays and objects \(at byte \d+\)$/);
+      // Across chunks too: the element is kept piece by piece, and its depth with it.
+      expect(await failure(inImages, { highWaterMark: 16 })).to.match(/^instances\.json: images\[1\]: nested deeper than 100 levels/);
+      const inInfo = await write('deep-info.json', `{"info":{"a":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`);
+      expect(await failure(inInfo)).to.match(/^instances\.json: "info": nested deeper than 100 levels/);
+      const results = await write('deep-results.json', `[{"image_id":1,"category_id":1,"score":1,"bbox":${deep(200)}}]`);
+      expect(await failure(results, { formats: [resultsFormat] })).to.match(/^instances\.json: \[0\]: nested deeper than 100 levels/);
+      // 100 levels are read: the bound is on nesting, not on what a record holds.
+      const hundred = await write('hundred.json', `{"images":[{"id":5,"file_name":"a.jpg","tags":${deep(99)}}]}`);
+      expect((await events(hundred)).map((e) => e.kind)).to.deep.equal(['image', 'end']);
+    });
+
+    it('refuses a lone surrogate in info or licenses (kept as JSON, which the database refuses), naming where it is', async () => {
+      const license = await write('surrogate.json', '{"licenses":[{"id":1,"name":"ok"},{"id":2,"name":"a\\ud800b"}]}');
+      expect(await failure(license)).to.equal('instances.json: licenses[1].name: a lone surrogate (an unpaired \\uD800-\\uDFFF escape) is not text');
+      const key = await write('surrogate-key.json', '{"info":{"x":{"\\udfff":1}}}');
+      expect(await failure(key)).to.equal('instances.json: info.x["\\udfff"]: a lone surrogate (an unpaired \\uD800-\\uDFFF escape) is not text');
+      // A pair is one character, and is kept.
+      const pair = await write('pair.json', '{"info":{"emoji":"\\ud83d\\ude00"}}');
+      expect((await events(pair))[0]).to.deep.equal({ kind: 'info', value: { emoji: '\u{1F600}' } });
+    });
+
     it('rejects a top level that is not an object, or an array of results where results may be', async () => {
       const file = await write('array.json', JSON.stringify([images]));
       expect(await failure(file, { formats: [cocoFormat] })).to.equal('instances.json: the top level must be an object, got an array');

@@ -42,9 +42,21 @@ function refFromUrl(url: unknown, file: string, index: number): string {
     }
   }
   const segments = parsed?.pathname.split('/').filter((s) => s.length > 0) ?? [];
-  const name = segments.at(-1);
-  if (!parsed || !name || segments.some((s) => s === '..' || s === '.')) {
+  // The folder and the file name, decoded; a broken %-escape, or one that decodes to a separator or a dot segment, is no name.
+  const ref = segments.slice(-2).map(decodedSegment);
+  if (!parsed || ref.length === 0 || segments.some((s) => s === '..' || s === '.') || ref.some((s) => s === null)) {
     fail(file, 'images', index, 'coco_url', `expected an image URL such as http://host/val2017/000000000139.jpg, got ${describe(url)}`);
   }
-  return segments.length >= 2 ? `${decodeURIComponent(segments.at(-2)!)}/${decodeURIComponent(name)}` : decodeURIComponent(name);
+  return ref.join('/');
+}
+
+/** A path segment of a URL, decoded, or null when it is not a file or folder name. */
+function decodedSegment(segment: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+  return decoded === '..' || decoded === '.' || /[/\\\0]/.test(decoded) ? null : decoded;
 }

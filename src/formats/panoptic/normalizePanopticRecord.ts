@@ -9,6 +9,7 @@ import {
   failMissing,
   isBbox,
   isNonNegativeInteger,
+  type RawRecord,
 } from '../recordChecks.js';
 
 /**
@@ -51,7 +52,8 @@ export function normalizePanopticRecord(raw: unknown, index: number, file: strin
 
 function segmentOf(raw: unknown, file: string, index: number, k: number): PanopticSegment {
   const at = `segments_info[${k}]`;
-  const s = asRecord(raw, file, 'annotations', index);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'annotations', index, at, `expected an object, got ${describe(raw)}`);
+  const s = raw as RawRecord;
   if (!(Number.isSafeInteger(s.id) && (s.id as number) > 0 && (s.id as number) < 256 ** 3)) {
     if (s.id === undefined) failMissing(file, 'annotations', index, `${at}.id`);
     fail(file, 'annotations', index, `${at}.id`, `expected a segment colour id between 1 and 16777215, got ${describe(s.id)}`);
