@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { BenchOptions } from './benchOptions.js';
 import type { LoadedCategories } from './loadCategories.js';
 import type { ImagePool } from './loadImagePool.js';
-import type { MachineInfo } from './machineInfo.js';
 import { log } from './log.js';
-import { prepareDataset, type PreparedDataset } from './prepareDataset.js';
+import type { MachineInfo } from './machineInfo.js';
+import { type PreparedDataset, prepareDataset } from './prepareDataset.js';
 
 /**
  * What every section works with: the options, the photo pool, and the
@@ -56,7 +56,9 @@ export class BenchContext {
         log(`generating ${name}: ${images} images ...`);
         const dataset = await prepareDataset(this.inputsDir, name, images, this.pool.photos, this.categories.categories, withImages);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        log(`generated ${name}: ${dataset.annotations} annotations (${dataset.crowdAnnotations} crowd), ${(dataset.bytes / 1e6).toFixed(1)} MB, in ${seconds} s`);
+        log(
+          `generated ${name}: ${dataset.annotations} annotations (${dataset.crowdAnnotations} crowd), ${(dataset.bytes / 1e6).toFixed(1)} MB, in ${seconds} s`,
+        );
         return dataset;
       })();
       this.#datasets.set(name, prepared);

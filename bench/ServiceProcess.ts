@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { ChildOutput } from './ChildOutput.js';
@@ -48,7 +48,14 @@ export class ServiceProcess {
   readonly #exited: Promise<[number | null, NodeJS.Signals | null]>;
   readonly #stopTimeoutMs: number;
 
-  private constructor(child: ChildProcess, url: string, output: ChildOutput, exited: Promise<[number | null, NodeJS.Signals | null]>, rss: RssSampler, stopTimeoutMs: number) {
+  private constructor(
+    child: ChildProcess,
+    url: string,
+    output: ChildOutput,
+    exited: Promise<[number | null, NodeJS.Signals | null]>,
+    rss: RssSampler,
+    stopTimeoutMs: number,
+  ) {
     this.#child = child;
     this.pid = child.pid!;
     this.url = url;

@@ -114,9 +114,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
   });
   const sizes = values.quick ? { ...BENCH_DEFAULTS, ...QUICK_DEFAULTS } : BENCH_DEFAULTS;
   const only =
-    values.only === undefined
-      ? SECTION_NAMES.filter((name) => values.large || !ON_REQUEST.includes(name))
-      : values.only.split(',').map((name) => name.trim());
+    values.only === undefined ? SECTION_NAMES.filter((name) => values.large || !ON_REQUEST.includes(name)) : values.only.split(',').map((name) => name.trim());
   for (const name of only) {
     if (!(SECTION_NAMES as readonly string[]).includes(name)) throw new Error(`--only: unknown section ${name}\n${USAGE}`);
   }

@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import { BufferedFileWriter } from './BufferedFileWriter.js';
 import { COCO_2017_INFO, COCO_2017_LICENSES } from './coco2017Header.js';
 import { COCO_2017_CATEGORIES, type CocoCategory } from './cocoCategories.js';
-import { ANNOTATION_SHAPE_DEFAULTS, makeAnnotation, type AnnotationShapeOptions } from './makeAnnotation.js';
+import { ANNOTATION_SHAPE_DEFAULTS, type AnnotationShapeOptions, makeAnnotation } from './makeAnnotation.js';
 import { makeImageRecord } from './makeImageRecord.js';
-import { photoForImage, type PoolPhoto } from './PoolPhoto.js';
+import { type PoolPhoto, photoForImage } from './PoolPhoto.js';
 import { SeededRandom } from './SeededRandom.js';
 
 /** Options of {@link generateCoco}. */

@@ -1,5 +1,5 @@
-import { toCompleteEvent, type CompleteEvent } from './CompleteEvent.js';
-import { followJobEvents, type FollowedJob } from './followJobEvents.js';
+import { type CompleteEvent, toCompleteEvent } from './CompleteEvent.js';
+import { type FollowedJob, followJobEvents } from './followJobEvents.js';
 
 /** The body of `POST /datasets/ingest`, as the bench sends it. */
 export interface IngestRequest {

@@ -1,7 +1,7 @@
 import { link, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { imageFileName } from './imageFileName.js';
-import { photoForImage, type PoolPhoto } from './PoolPhoto.js';
+import { type PoolPhoto, photoForImage } from './PoolPhoto.js';
 
 /** Options of {@link makeImageFolder}. */
 export interface MakeImageFolderOptions {

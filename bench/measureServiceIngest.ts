@@ -1,8 +1,8 @@
 import type { BenchContext } from './BenchContext.js';
-import { ingestOverHttp, type IngestOverHttpResult } from './ingestOverHttp.js';
+import { type IngestOverHttpResult, ingestOverHttp } from './ingestOverHttp.js';
 import { log } from './log.js';
-import { procCpuSeconds } from './procCpuSeconds.js';
 import type { PreparedDataset } from './prepareDataset.js';
+import { procCpuSeconds } from './procCpuSeconds.js';
 import type { ServiceProcess } from './ServiceProcess.js';
 import { withService } from './withService.js';
 
@@ -42,14 +42,20 @@ export interface ServiceIngestMeasurement extends IngestOverHttpResult {
 /** Ingests `dataset` into a fresh service and measures it (see {@link withService}). */
 export async function measureServiceIngest(context: BenchContext, options: MeasureServiceIngestOptions): Promise<ServiceIngestMeasurement> {
   const { dataset } = options;
-  return withService(context, options.label, options.workers, async (service, shared) => {
-    const beside = await options.alongside?.(shared);
-    try {
-      return await measure(service);
-    } finally {
-      await beside?.stop();
-    }
-  }, { ingestRoots: options.source ? [options.source.ingestRoot] : [], env: options.env ?? {} });
+  return withService(
+    context,
+    options.label,
+    options.workers,
+    async (service, shared) => {
+      const beside = await options.alongside?.(shared);
+      try {
+        return await measure(service);
+      } finally {
+        await beside?.stop();
+      }
+    },
+    { ingestRoots: options.source ? [options.source.ingestRoot] : [], env: options.env ?? {} },
+  );
 
   async function measure(service: ServiceProcess): Promise<ServiceIngestMeasurement> {
     const idleRssBytes = await service.currentRss();

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CocoCategory } from './cocoCategories.js';
-import { generateCoco, type GeneratedCoco } from './generateCoco.js';
+import { type GeneratedCoco, generateCoco } from './generateCoco.js';
 import { makeImageFolder } from './makeImageFolder.js';
 import type { PoolPhoto } from './PoolPhoto.js';
 

@@ -1,14 +1,14 @@
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { BenchContext } from './BenchContext.js';
-import { parseBenchOptions, USAGE, type BenchOptions, type SectionName } from './benchOptions.js';
+import { type BenchOptions, parseBenchOptions, type SectionName, USAGE } from './benchOptions.js';
 import { formatWithUnit } from './formatValue.js';
 import { loadCategories } from './loadCategories.js';
 import { loadImagePool } from './loadImagePool.js';
 import { log } from './log.js';
 import { machineInfo } from './machineInfo.js';
-import type { SectionResult } from './reportModel.js';
 import { REPO_ROOT } from './repoRoot.js';
+import type { SectionResult } from './reportModel.js';
 import { exportSpeed } from './sections/exportSpeed.js';
 import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
@@ -17,8 +17,8 @@ import { metadataIngest } from './sections/metadataIngest.js';
 import { queryLatency } from './sections/queryLatency.js';
 import { queueScaling } from './sections/queueScaling.js';
 import { sseFanOut } from './sections/sseFanOut.js';
-import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
 import { thumbnailCeiling } from './sections/thumbnailCeiling.js';
+import { thumbnailThroughput } from './sections/thumbnailThroughput.js';
 import { uploadSpeed } from './sections/uploadSpeed.js';
 import { writeReport } from './writeReport.js';
 

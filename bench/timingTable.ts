@@ -23,7 +23,14 @@ export function timingTable(title: string, runs: readonly CompleteEvent[]): Repo
   const rows = [...byPhase].map(([phase, values]) => {
     const s = summarize(values);
     const share = duration > 0 ? formatValue((s.median / duration) * 100, '%') : 'n/a';
-    return [phase, formatValue(s.median, 'ms'), formatValue(s.min, 'ms'), formatValue(s.max, 'ms'), `${share}%`, values.map((v) => formatValue(v, 'ms')).join(', ')];
+    return [
+      phase,
+      formatValue(s.median, 'ms'),
+      formatValue(s.min, 'ms'),
+      formatValue(s.max, 'ms'),
+      `${share}%`,
+      values.map((v) => formatValue(v, 'ms')).join(', '),
+    ];
   });
   rows.push([
     'duration_ms (whole job)',

@@ -13,14 +13,12 @@ export async function writeReport(file: string, report: BenchReport): Promise<vo
 /** The report as Markdown: targets first, then the machine, the settings and each section's figures. */
 export function renderReport(report: BenchReport): string {
   const { machine } = report;
-  const targets = report.sections
-    .flatMap((section) => section.targets)
-    .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  const targets = report.sections.flatMap((section) => section.targets).sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   const lines = [
     '# Benchmarks',
     '',
     `Measured on ${report.startedAt.toISOString()} by \`${report.commandLine}\` in ${(report.durationMs / 60_000).toFixed(1)} min. ` +
-      'Every figure below was measured in that run: each is the median of the runs, with min, max and every run\'s value, ' +
+      "Every figure below was measured in that run: each is the median of the runs, with min, max and every run's value, " +
       'and each ratio is computed from medians. MB are 10^6 bytes. To reproduce: `npm run bench` (needs `vipsthumbnail`: ' +
       '`apt-get install libvips-tools`); `npm run bench -- --quick` for a smoke run; `--help` lists the options.',
     '',
@@ -63,7 +61,13 @@ function renderSection(section: SectionResult): string[] {
     '',
     ...(section.targets.length === 0
       ? []
-      : [table(['#', 'Target', 'Measured', 'Goal', 'Result', 'Computed as'], section.targets.map((t) => [...targetRow(t), t.detail])), '']),
+      : [
+          table(
+            ['#', 'Target', 'Measured', 'Goal', 'Result', 'Computed as'],
+            section.targets.map((t) => [...targetRow(t), t.detail]),
+          ),
+          '',
+        ]),
     ...section.tables.flatMap(renderTable),
   ];
 }
@@ -83,6 +87,6 @@ function targetRow(t: TargetResult): string[] {
 }
 
 function table(header: string[], rows: string[][]): string {
-  const escape = (cell: string) => cell.replaceAll('|', '\\|');
-  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.map(escape).join(' | ')} |`).join('\n');
+  const escapeCell = (cell: string) => cell.replaceAll('|', '\\|');
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.map(escapeCell).join(' | ')} |`).join('\n');
 }

@@ -36,7 +36,12 @@ try {
     const stream = await response.text(); // the stream ends with its terminal event
     const last = stream.trim().split('\n\n').at(-1);
     if (!last.startsWith('event:complete')) throw new Error(`the ${split} ingest did not complete:\n${last}`);
-    return JSON.parse(last.split('\n').find((line) => line.startsWith('data:')).slice(5));
+    return JSON.parse(
+      last
+        .split('\n')
+        .find((line) => line.startsWith('data:'))
+        .slice(5),
+    );
   };
   const { dataset_id: id } = await ingest('val');
   await ingest('train', id);

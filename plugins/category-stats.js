@@ -34,7 +34,10 @@ export const plugin = {
     for (const a of batch.annotations) {
       if (a.category_id === null) continue;
       let s = state.stats.get(a.category_id);
-      if (!s) state.stats.set(a.category_id, (s = emptyStats()));
+      if (!s) {
+        s = emptyStats();
+        state.stats.set(a.category_id, s);
+      }
       s.annotations++;
       if (a.iscrowd) s.crowd++;
       const area = a.area ?? (a.bbox ? a.bbox[2] * a.bbox[3] : null);
@@ -79,7 +82,8 @@ function mergeSplits(splits) {
   const total = {};
   for (const split of Object.values(splits)) {
     for (const [id, s] of Object.entries(split)) {
-      const t = (total[id] ??= { name: s.name, ...emptyStats() });
+      total[id] ??= { name: s.name, ...emptyStats() };
+      const t = total[id];
       t.name ??= s.name;
       for (const key of ['annotations', 'crowd', 'images', 'small', 'medium', 'large', 'area_sum']) t[key] += s[key];
     }

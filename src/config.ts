@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseGsUrl } from './storage/gsUrl.js';
-import { THUMBNAIL_POOL_DEFAULTS } from './workers/thumbnailPoolDefaults.js';
-import { DEFAULT_WEBP_EFFORT } from './workers/messages.js';
 import { isHttpUrl, parseHttpUrl } from './storage/httpUrl.js';
+import { DEFAULT_WEBP_EFFORT } from './workers/messages.js';
+import { THUMBNAIL_POOL_DEFAULTS } from './workers/thumbnailPoolDefaults.js';
 
 /** A whole number from `min` to `max`, as an environment variable gives it. */
 const intIn = (name: string, min: number, max: number) =>
@@ -16,7 +16,10 @@ const intIn = (name: string, min: number, max: number) =>
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 
 /** A setting with a default: the default is the value when the variable is unset or empty. */
-const int = (name: string, min: number, max: number, fallback: number) => intIn(name, min, max).optional().transform((n) => n ?? fallback);
+const int = (name: string, min: number, max: number, fallback: number) =>
+  intIn(name, min, max)
+    .optional()
+    .transform((n) => n ?? fallback);
 
 /**
  * Every setting, once: its variable, how it is checked, and its default (the
@@ -80,7 +83,12 @@ export const SETTINGS = z.object({
     .optional(),
   CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    )
     .refine((origins) => origins.every(isOrigin), 'CORS_ORIGINS must list origins such as https://app.example.com, comma-separated')
     .default([]),
   GCS_ENDPOINT: z.string().trim().refine(isValidHttpUrl, 'GCS_ENDPOINT must be an http(s) URL such as http://127.0.0.1:9199').optional(),
@@ -229,9 +237,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming each invalid variable and why.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key in SETTINGS.shape && value !== undefined && value.trim() !== ''),
-  );
+  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key in SETTINGS.shape && value !== undefined && value.trim() !== ''));
   const parsed = SETTINGS.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {

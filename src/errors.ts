@@ -1,4 +1,4 @@
-import { errorCodeInfo, type ErrorCode, type ERROR_CODES } from './errorCodes.js';
+import { type ERROR_CODES, type ErrorCode, errorCodeInfo } from './errorCodes.js';
 
 /**
  * The one error type of the service. Every failure that reaches a client, a job's
@@ -81,11 +81,7 @@ export function abortError(message: string, cause?: unknown): Error {
 
 /** True for the errors `AbortSignal`-aware APIs throw when aborted. */
 export function isAbortError(err: unknown): boolean {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    ((err as { name?: unknown }).name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR')
-  );
+  return typeof err === 'object' && err !== null && ((err as { name?: unknown }).name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR');
 }
 
 /** 404: a file or object the request or the dataset names is not there. */

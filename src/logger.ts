@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** Structured JSON logs on stdout (pino). `level` defaults to `info`. */
 export function createLogger(level = 'info'): Logger {

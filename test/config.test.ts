@@ -5,7 +5,14 @@ import { ConfigError, loadConfig } from '../src/config.js';
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     const config = loadConfig({}, '/srv/app');
-    expect(config).to.include({ port: 3000, host: '127.0.0.1', dataDir: '/srv/app/data', pluginDir: '/srv/app/plugins', logLevel: 'info', maxConcurrentJobs: 1 });
+    expect(config).to.include({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: '/srv/app/data',
+      pluginDir: '/srv/app/plugins',
+      logLevel: 'info',
+      maxConcurrentJobs: 1,
+    });
     expect(config.ingestRoots).to.deep.equal(['/srv/app']);
     expect(config.workers).to.be.greaterThan(0);
   });
@@ -34,7 +41,10 @@ describe('loadConfig', () => {
   });
 
   it('refuses a malformed gs:// ingest root, naming it', () => {
-    expect(() => loadConfig({ INGEST_ROOTS: 'gs://My_Bucket/coco' }, '/srv/app')).to.throw(ConfigError, /INGEST_ROOTS: gs:\/\/My_Bucket\/coco: "My_Bucket" is not a valid bucket name/);
+    expect(() => loadConfig({ INGEST_ROOTS: 'gs://My_Bucket/coco' }, '/srv/app')).to.throw(
+      ConfigError,
+      /INGEST_ROOTS: gs:\/\/My_Bucket\/coco: "My_Bucket" is not a valid bucket name/,
+    );
     expect(() => loadConfig({ INGEST_ROOTS: 'gs://bucket/a/../b' }, '/srv/app')).to.throw(ConfigError, /".." segment/);
   });
 
@@ -70,13 +80,18 @@ describe('loadConfig', () => {
       windowChunks: 32,
       stallMs: 30_000,
     });
-    const tuned = loadConfig({ REDIS_URL: 'rediss://:pw@cache:6380/2', QUEUE_CHUNK_IMAGES: '4', QUEUE_WINDOW_CHUNKS: '200', QUEUE_STALL_MS: '1000' }, '/srv/app');
+    const tuned = loadConfig(
+      { REDIS_URL: 'rediss://:pw@cache:6380/2', QUEUE_CHUNK_IMAGES: '4', QUEUE_WINDOW_CHUNKS: '200', QUEUE_STALL_MS: '1000' },
+      '/srv/app',
+    );
     expect(tuned.queue).to.deep.include({ chunkImages: 4, windowChunks: 200, stallMs: 1000 });
   });
 
   it('names a REDIS_URL that is not a redis URL, and queue settings out of range', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379', QUEUE_STALL_MS: '10' }, '/srv/app'))
-      .to.throw(ConfigError, /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL[\s\S]*QUEUE_STALL_MS must be between 500/);
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379', QUEUE_STALL_MS: '10' }, '/srv/app')).to.throw(
+      ConfigError,
+      /REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL[\s\S]*QUEUE_STALL_MS must be between 500/,
+    );
   });
 
   it('takes a WebP effort from 0 to 6, default 2', () => {

@@ -21,19 +21,21 @@ export interface SharpCeilingShape {
  * first spawn to the last exit, so process start-up is included, as it is for
  * vipsthumbnail.
  */
-export async function measureSharpCeiling(
-  repoRoot: string,
-  imageDir: string,
-  outDir: string,
-  count: number,
-  shape: SharpCeilingShape,
-): Promise<number> {
+export async function measureSharpCeiling(repoRoot: string, imageDir: string, outDir: string, count: number, shape: SharpCeilingShape): Promise<number> {
   const child = path.join(repoRoot, 'dist/bench/baselines/sharpThreadsChild.js');
   const per = Math.ceil(count / shape.processes);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: shape.processes }, (_, p) =>
-      run(process.execPath, [child, imageDir, outDir, String(shape.threads), String(p * per), String(Math.min(per, count - p * per)), String(shape.inFlight ?? 1)]),
+      run(process.execPath, [
+        child,
+        imageDir,
+        outDir,
+        String(shape.threads),
+        String(p * per),
+        String(Math.min(per, count - p * per)),
+        String(shape.inFlight ?? 1),
+      ]),
     ),
   );
   return (count / (performance.now() - started)) * 1000;

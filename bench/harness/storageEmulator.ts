@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 
 // Google's Cloud Storage emulator from firebase-tools, started in-process. These
 // are firebase-tools' internal modules (`firebase emulators:start` itself needs

@@ -19,7 +19,12 @@ export async function exportSpeed(context: BenchContext): Promise<SectionResult>
   const dataset = await context.dataset(options.metadataImages, false);
   const run = (round: number) =>
     withService(context, `export-${dataset.name}-run${round}`, options.cores, async (service) => {
-      const ingest = await ingestOverHttp(service.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir, dataset_name: dataset.name, thumbnails: 'none' });
+      const ingest = await ingestOverHttp(service.url, {
+        annotation_path: dataset.annotationPath,
+        image_dir: dataset.imageDir,
+        dataset_name: dataset.name,
+        thumbnails: 'none',
+      });
       service.rss.reset();
       const started = performance.now();
       const response = await fetch(`${service.url}/datasets/${ingest.complete.dataset_id}/export`);
@@ -29,7 +34,9 @@ export async function exportSpeed(context: BenchContext): Promise<SectionResult>
       const exportMs = performance.now() - started;
       const exportRssBytes = service.rss.samples.maxBytes;
       const peakRssBytes = await service.peakRss();
-      log(`export-run${round}: ingest ${(ingest.wallMs / 1000).toFixed(2)} s, export ${(exportMs / 1000).toFixed(2)} s (${(bytes / MB).toFixed(0)} MB), RSS while exporting ${(exportRssBytes / MB).toFixed(0)} MB`);
+      log(
+        `export-run${round}: ingest ${(ingest.wallMs / 1000).toFixed(2)} s, export ${(exportMs / 1000).toFixed(2)} s (${(bytes / MB).toFixed(0)} MB), RSS while exporting ${(exportRssBytes / MB).toFixed(0)} MB`,
+      );
       return { ingestMs: ingest.wallMs, exportMs, bytes, exportRssBytes, peakRssBytes };
     });
   const { runs } = await alternate(options.runs, { runs: run });
@@ -39,7 +46,7 @@ export async function exportSpeed(context: BenchContext): Promise<SectionResult>
     title: `Export: ${dataset.images.toLocaleString('en-US')} images as COCO JSON, against their ingest`,
     method:
       `Fresh service per run (\`WORKERS=${options.cores}\`, empty \`DATA_DIR\`): a metadata-only ingest of ${dataset.name} (POST to \`complete\`), ` +
-      'then `GET /datasets/{id}/export` read to its last byte by the client. RSS while exporting is the largest of the server\'s resident ' +
+      "then `GET /datasets/{id}/export` read to its last byte by the client. RSS while exporting is the largest of the server's resident " +
       'set sampled every 100 ms during the export; VmHWM is the peak over the whole run, the ingest included.',
     figures: [
       { label: 'ingest, client wall', unit: 's', values: runs.map((r) => r.ingestMs / 1000) },

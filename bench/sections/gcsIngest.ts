@@ -30,8 +30,7 @@ export async function gcsIngest(context: BenchContext): Promise<SectionResult> {
     log(`uploaded ${dataset.images} images to the emulator in ${((performance.now() - uploadStart) / 1000).toFixed(1)} s`);
     const emulatorCpu: number[] = [];
     const runs = await alternate(options.runs, {
-      local: (round: number) =>
-        measureServiceIngest(context, { label: `gcs-local-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
+      local: (round: number) => measureServiceIngest(context, { label: `gcs-local-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
       bucket: async (round: number): Promise<ServiceIngestMeasurement> => {
         const before = await emulator.cpuSeconds();
         const result = await measureServiceIngest(context, {
@@ -75,10 +74,14 @@ export async function gcsIngest(context: BenchContext): Promise<SectionResult> {
         { label: 'bucket: service peak RSS (VmHWM)', unit: 'MB', values: runs.bucket.map((r) => r.peakRssBytes / 1e6) },
         { label: 'local disk: service peak RSS (VmHWM)', unit: 'MB', values: runs.local.map((r) => r.peakRssBytes / 1e6) },
       ],
-      targets: [
-        checkTarget(TARGETS.gcsIngest, summarize(bucketRate).median / summarize(localRate).median, 'median bucket images/s ÷ median local images/s'),
+      targets: [checkTarget(TARGETS.gcsIngest, summarize(bucketRate).median / summarize(localRate).median, 'median bucket images/s ÷ median local images/s')],
+      tables: [
+        datasetTable([dataset]),
+        timingTable(
+          'Where the time goes: ingest from the bucket',
+          runs.bucket.map((r) => r.complete),
+        ),
       ],
-      tables: [datasetTable([dataset]), timingTable('Where the time goes: ingest from the bucket', runs.bucket.map((r) => r.complete))],
     };
   } finally {
     await emulator.stop();

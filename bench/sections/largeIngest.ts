@@ -41,12 +41,19 @@ export async function largeIngest(context: BenchContext): Promise<SectionResult>
           await sleep(PROBE_INTERVAL_MS);
         }
       })();
-      const result = await ingestOverHttp(service.url, { annotation_path: large.annotationPath, image_dir: large.imageDir, dataset_name: large.name, thumbnails: 'none' });
+      const result = await ingestOverHttp(service.url, {
+        annotation_path: large.annotationPath,
+        image_dir: large.imageDir,
+        dataset_name: large.name,
+        thumbnails: 'none',
+      });
       running = false;
       await probing;
       const peakRssBytes = await service.peakRss();
       const p99 = percentile(latencies, 99);
-      log(`large-run${round}: ${(result.wallMs / 1000).toFixed(1)} s wall, peak RSS ${(peakRssBytes / MB).toFixed(0)} MB, GET /samples p99 ${p99.toFixed(0)} ms over ${latencies.length}`);
+      log(
+        `large-run${round}: ${(result.wallMs / 1000).toFixed(1)} s wall, peak RSS ${(peakRssBytes / MB).toFixed(0)} MB, GET /samples p99 ${p99.toFixed(0)} ms over ${latencies.length}`,
+      );
       return { ...result, peakRssBytes, latencies };
     });
   const runBase = (round: number) =>
@@ -76,8 +83,13 @@ export async function largeIngest(context: BenchContext): Promise<SectionResult>
     targets: [
       checkTarget(TARGETS.largePeakRss, summarize(runs.large.map((r) => r.peakRssBytes / MB)).median, `median VmHWM over the ${large.name} runs`),
       checkTarget(TARGETS.largeRate, largeRate / baseRate, `median images/s of ${large.name} ÷ median images/s of ${base.name}`),
-      checkTarget(TARGETS.largeApiLatency, summarize(p99s).median, 'median over the runs of each run\'s p99'),
+      checkTarget(TARGETS.largeApiLatency, summarize(p99s).median, "median over the runs of each run's p99"),
     ],
-    tables: [timingTable(`Where the time goes: ${large.name}, from the complete events`, runs.large.map((r) => r.complete))],
+    tables: [
+      timingTable(
+        `Where the time goes: ${large.name}, from the complete events`,
+        runs.large.map((r) => r.complete),
+      ),
+    ],
   };
 }

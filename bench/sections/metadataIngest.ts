@@ -50,8 +50,8 @@ export async function metadataIngest(context: BenchContext): Promise<SectionResu
     title: `Metadata-only ingest (${large.images.toLocaleString('en-US')} and ${small.images.toLocaleString('en-US')} images)`,
     method:
       `Fresh service per run (\`WORKERS=${options.cores}\`, empty \`DATA_DIR\`), \`thumbnails: "none"\`; wall time measured by the client ` +
-      'from sending `POST /datasets/ingest` to receiving `complete` on `GET /jobs/{id}/events`. Peak RSS is the server process\'s `VmHWM` ' +
-      'read just before SIGTERM. The baseline is stream-json\'s standard pipeline `chain([createReadStream, parser(), ' +
+      "from sending `POST /datasets/ingest` to receiving `complete` on `GET /jobs/{id}/events`. Peak RSS is the server process's `VmHWM` " +
+      "read just before SIGTERM. The baseline is stream-json's standard pipeline `chain([createReadStream, parser(), " +
       'pick({filter: /^(images|annotations|categories)\\.\\d+$/}), streamValues()])` assembling every record of the large file, in a ' +
       'child process, timed inside it from opening the file to the end of the stream; it is also run with `parser({streamValues: false})` ' +
       `(packed tokens only, all that \`streamValues()\` reads). Rounds alternate stream-json, stream-json packed-only, ${large.name}, ${small.name}.`,
@@ -88,12 +88,22 @@ export async function metadataIngest(context: BenchContext): Promise<SectionResu
         header: ['Baseline', 'Median parse time', 'Service client wall ÷ baseline'],
         rows: [
           [`parser()${parseMs <= packedMs ? ' (target 2)' : ''}`, formatWithUnit(parseMs / 1000, 's'), formatWithUnit(largeWallMs / parseMs, 'x')],
-          [`parser({streamValues: false})${packedMs < parseMs ? ' (target 2)' : ''}`, formatWithUnit(packedMs / 1000, 's'), formatWithUnit(largeWallMs / packedMs, 'x')],
+          [
+            `parser({streamValues: false})${packedMs < parseMs ? ' (target 2)' : ''}`,
+            formatWithUnit(packedMs / 1000, 's'),
+            formatWithUnit(largeWallMs / packedMs, 'x'),
+          ],
         ],
       },
       datasetTable([large, small]),
-      timingTable(`Where the time goes: ${large.name}, from the complete events`, runs.large.map((r) => r.complete)),
-      timingTable(`Where the time goes: ${small.name}`, runs.small.map((r) => r.complete)),
+      timingTable(
+        `Where the time goes: ${large.name}, from the complete events`,
+        runs.large.map((r) => r.complete),
+      ),
+      timingTable(
+        `Where the time goes: ${small.name}`,
+        runs.small.map((r) => r.complete),
+      ),
     ],
   };
 }

@@ -19,7 +19,12 @@ export async function queryLatency(context: BenchContext): Promise<SectionResult
   const { options } = context;
   const large = await context.dataset(options.largeImages, false);
   const measured = await withService(context, `queries-${large.name}`, options.cores, async (service) => {
-    const { complete } = await ingestOverHttp(service.url, { annotation_path: large.annotationPath, image_dir: large.imageDir, dataset_name: large.name, thumbnails: 'none' });
+    const { complete } = await ingestOverHttp(service.url, {
+      annotation_path: large.annotationPath,
+      image_dir: large.imageDir,
+      dataset_name: large.name,
+      thumbnails: 'none',
+    });
     const id = complete.dataset_id;
     const get = async (path: string) => {
       const response = await fetch(`${service.url}${path}`);

@@ -1,12 +1,12 @@
 import { alternate } from '../alternate.js';
 import type { BenchContext } from '../BenchContext.js';
+import { startRedis } from '../harness/redisServer.js';
+import { startWorker } from '../harness/workerProcess.js';
 import { log } from '../log.js';
 import { measureServiceIngest, type ServiceIngestMeasurement } from '../measureServiceIngest.js';
 import type { SectionResult } from '../reportModel.js';
 import { summarize } from '../stats.js';
 import { checkTarget, TARGETS } from '../targets.js';
-import { startRedis } from '../harness/redisServer.js';
-import { startWorker } from '../harness/workerProcess.js';
 
 /** Worker processes of the two steps. */
 const PROCESSES = [1, 2] as const;
@@ -53,11 +53,11 @@ export async function queueScaling(context: BenchContext): Promise<SectionResult
   return {
     title: `Thumbnails through the queue: 1 and 2 worker processes (${dataset.images.toLocaleString('en-US')} images)`,
     method:
-      'Fresh Redis (Debian\'s `redis-server`, no persistence, `noeviction`) and fresh service per run, with `REDIS_URL` set ' +
-      '(the service\'s own pool only cuts masks: `WORKERS=1`); beside it, 1 or 2 `npm run worker` processes with `WORKERS=1`, ' +
+      "Fresh Redis (Debian's `redis-server`, no persistence, `noeviction`) and fresh service per run, with `REDIS_URL` set " +
+      "(the service's own pool only cuts masks: `WORKERS=1`); beside it, 1 or 2 `npm run worker` processes with `WORKERS=1`, " +
       'the default `THUMBNAIL_TASKS_PER_WORKER`, `QUEUE_CHUNK_IMAGES` and `QUEUE_WINDOW_CHUNKS`, sharing its `DATA_DIR`. ' +
       'Thumbnails/s = thumbnails generated ÷ client wall time (POST to `complete`). Everything runs on this one machine, ' +
-      'so the service\'s parsing and writing share its cores with the workers.',
+      "so the service's parsing and writing share its cores with the workers.",
     figures: PROCESSES.flatMap((p) => [
       { label: `${p} worker process(es): thumbnails/s (client wall)`, unit: 'images/s' as const, values: runs[`p${p}`]!.map(rate) },
       { label: `${p} worker process(es): thumbnails generated`, unit: 'count' as const, values: runs[`p${p}`]!.map((r) => r.complete.thumbnails.generated) },

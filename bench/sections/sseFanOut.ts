@@ -34,9 +34,7 @@ export async function sseFanOut(context: BenchContext): Promise<SectionResult> {
       { label: `${many} clients: server duration_ms`, unit: 's', values: runs.many.map((r) => r.complete.duration_ms / 1000) },
       { label: `${many} clients: events received per client`, unit: 'count', values: runs.many.map((r) => r.events) },
     ],
-    targets: [
-      checkTarget(TARGETS.sseFanOut, (manyWall / oneWall - 1) * 100, `median wall with ${many} clients ÷ median wall with 1, minus 1`),
-    ],
+    targets: [checkTarget(TARGETS.sseFanOut, (manyWall / oneWall - 1) * 100, `median wall with ${many} clients ÷ median wall with 1, minus 1`)],
     tables: [],
   };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { alternate } from '../alternate.js';
-import { measureSharpCeiling } from '../baselines/measureSharpCeiling.js';
 import type { BenchContext } from '../BenchContext.js';
+import { measureSharpCeiling } from '../baselines/measureSharpCeiling.js';
 import { measureServiceIngest } from '../measureServiceIngest.js';
 import type { SectionResult } from '../reportModel.js';
 import { summarize } from '../stats.js';
@@ -44,7 +44,12 @@ export async function thumbnailCeiling(context: BenchContext): Promise<SectionRe
   const rate = (r: { complete: { thumbnails: { generated: number } }; wallMs: number }) => (r.complete.thumbnails.generated / r.wallMs) * 1000;
   const ceiling = Math.max(median(measured.processes1), median(measured.processes4));
   const service = median(runs[`t${DEFAULT_TASKS}`]!.map(rate));
-  const row = (label: string, values: number[]) => [label, median(values).toFixed(1), values.map((v) => v.toFixed(1)).join(', '), `${(median(values) / ceiling).toFixed(2)}x`];
+  const row = (label: string, values: number[]) => [
+    label,
+    median(values).toFixed(1),
+    values.map((v) => v.toFixed(1)).join(', '),
+    `${(median(values) / ceiling).toFixed(2)}x`,
+  ];
   return {
     title: `Thumbnails at the machine's limit (${dataset.images.toLocaleString('en-US')} images, WORKERS=${cores})`,
     method:

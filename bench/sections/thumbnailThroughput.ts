@@ -45,8 +45,7 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
       log(`vipsthumbnail run ${round}: ${(result.wallMs / 1000).toFixed(2)} s`);
       return result;
     },
-    service: (round: number) =>
-      measureServiceIngest(context, { label: `thumbnails-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
+    service: (round: number) => measureServiceIngest(context, { label: `thumbnails-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
     effort0: withEffort(0),
     effort1: withEffort(1),
   });
@@ -58,7 +57,13 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
   const effortRow = (label: string, measured: typeof runs.service) => {
     const rate = summarize(measured.map((r) => (dataset.images / r.wallMs) * 1000)).median;
     const bytes = summarize(measured.map((r) => r.complete.thumbnails.bytes / Math.max(1, r.complete.thumbnails.generated))).median;
-    return [label, rate.toFixed(1), `${(rate / summarize(vipsRate).median).toFixed(2)}x`, formatValue(bytes, 'bytes'), `${(bytes / summarize(vipsBytes).median).toFixed(2)}x`];
+    return [
+      label,
+      rate.toFixed(1),
+      `${(rate / summarize(vipsRate).median).toFixed(2)}x`,
+      formatValue(bytes, 'bytes'),
+      `${(bytes / summarize(vipsBytes).median).toFixed(2)}x`,
+    ];
   };
   return {
     title: `Thumbnail ingest vs vipsthumbnail (${dataset.images.toLocaleString('en-US')} images)`,
@@ -67,7 +72,7 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
       '(POST to `complete`), so parsing, the database and the commit are included. Baseline: ' +
       `\`find <images> -name '*.jpg' -print0 | xargs -0 -P ${options.cores} -n ${options.vipsBatch} vipsthumbnail -s ${options.thumbnailSize} ` +
       `-o '<out>/%s.webp[Q=${options.thumbnailQuality}]'\`, timed from spawn to exit; same longer side and WebP quality as the ` +
-      'service\'s ingest thumbnails. The images are hard links to the photo pool, so both read the same files (warm in the page cache).',
+      "service's ingest thumbnails. The images are hard links to the photo pool, so both read the same files (warm in the page cache).",
     figures: [
       { label: 'vipsthumbnail wall', unit: 's', values: runs.vips.map((r) => r.wallMs / 1000) },
       { label: 'vipsthumbnail images/s', unit: 'images/s', values: vipsRate },
@@ -95,22 +100,29 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
         title: 'Thumbnail size (the size/quality side of the trade-off)',
         header: ['Maker', 'Average bytes per thumbnail (median of runs)', 'Runs'],
         rows: [
-          ['service (complete event: thumbnails.bytes ÷ generated)', formatValue(summarize(serviceBytes).median, 'bytes'), serviceBytes.map((v) => formatValue(v, 'bytes')).join(', ')],
-          ['vipsthumbnail (output files\' total size ÷ count)', formatValue(summarize(vipsBytes).median, 'bytes'), vipsBytes.map((v) => formatValue(v, 'bytes')).join(', ')],
+          [
+            'service (complete event: thumbnails.bytes ÷ generated)',
+            formatValue(summarize(serviceBytes).median, 'bytes'),
+            serviceBytes.map((v) => formatValue(v, 'bytes')).join(', '),
+          ],
+          [
+            "vipsthumbnail (output files' total size ÷ count)",
+            formatValue(summarize(vipsBytes).median, 'bytes'),
+            vipsBytes.map((v) => formatValue(v, 'bytes')).join(', '),
+          ],
         ],
       },
       {
-        title: 'WebP effort: speed against size (THUMBNAIL_EFFORT; the service\'s default is 2, libvips\' 4)',
-        header: ['Effort', 'Median images/s', 'vs vipsthumbnail', 'Average bytes per thumbnail', 'vs vipsthumbnail\'s files'],
-        rows: [
-          effortRow('0', runs.effort0),
-          effortRow('1', runs.effort1),
-          effortRow('2 (default)', runs.service),
-        ],
+        title: "WebP effort: speed against size (THUMBNAIL_EFFORT; the service's default is 2, libvips' 4)",
+        header: ['Effort', 'Median images/s', 'vs vipsthumbnail', 'Average bytes per thumbnail', "vs vipsthumbnail's files"],
+        rows: [effortRow('0', runs.effort0), effortRow('1', runs.effort1), effortRow('2 (default)', runs.service)],
         note: 'vipsthumbnail runs at its own default effort (4) with the same quality; its files are the size baseline.',
       },
       datasetTable([dataset]),
-      timingTable('Where the time goes: service ingest with thumbnails', runs.service.map((r) => r.complete)),
+      timingTable(
+        'Where the time goes: service ingest with thumbnails',
+        runs.service.map((r) => r.complete),
+      ),
     ],
   };
 }

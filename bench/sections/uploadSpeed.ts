@@ -49,7 +49,9 @@ export async function uploadSpeed(context: BenchContext): Promise<SectionResult>
       if (job.event !== 'complete') throw new Error(`the upload ended ${job.event}: ${JSON.stringify(job.data)}`);
       if (Number(job.data.image_count) !== dataset.images) throw new Error(`the upload ingested ${String(job.data.image_count)} images of ${dataset.images}`);
       const result = { wallMs: job.terminalAt - started, receiveMs: receivedAt - started, unpackMs: unpackedAt - receivedAt };
-      log(`upload-${body}-run${round}: ${(result.wallMs / 1000).toFixed(2)} s wall (received in ${(result.receiveMs / 1000).toFixed(2)} s, unpacked in ${(result.unpackMs / 1000).toFixed(2)} s)`);
+      log(
+        `upload-${body}-run${round}: ${(result.wallMs / 1000).toFixed(2)} s wall (received in ${(result.receiveMs / 1000).toFixed(2)} s, unpacked in ${(result.unpackMs / 1000).toFixed(2)} s)`,
+      );
       return result;
     });
   const runs = await alternate(options.runs, {
@@ -70,8 +72,8 @@ export async function uploadSpeed(context: BenchContext): Promise<SectionResult>
     method:
       `Fresh service per run (\`WORKERS=${options.cores}\`, \`thumbnails: "all"\`). Upload: the thumbnail section's dataset zipped in the COCO layout ` +
       `(${(archive.bytes / MB).toFixed(1)} MB, JPEGs stored, JSON deflated), streamed from disk over loopback, as an \`application/zip\` body ` +
-      'and as a `multipart/form-data` form\'s `file` field (parsed by busboy as it arrives); the client times the first byte sent to the 202 ' +
-      '(received), the 202 to the `unpack` stage\'s last event (unpacked), and the first byte to `complete` (wall). Folder: the same files ' +
+      "and as a `multipart/form-data` form's `file` field (parsed by busboy as it arrives); the client times the first byte sent to the 202 " +
+      "(received), the 202 to the `unpack` stage's last event (unpacked), and the first byte to `complete` (wall). Folder: the same files " +
       `ingested with \`POST /datasets/ingest\`, POST to \`complete\`. Upload wall ÷ folder wall, medians: ${ratio('zip')}x as a zip body, ` +
       `${ratio('form')}x as a form.`,
     figures: [

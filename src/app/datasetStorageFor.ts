@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
-import { uploadsRoot } from '../uploads/UploadFolders.js';
 import { DatasetStorage } from '../storage/DatasetStorage.js';
+import { uploadsRoot } from '../uploads/UploadFolders.js';
 
 /**
  * The storage a process reads datasets through, from its configuration: the

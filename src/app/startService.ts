@@ -1,4 +1,3 @@
-import type { Service } from '../server/Service.js';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -9,16 +8,17 @@ import { SampleRepository } from '../db/SampleRepository.js';
 import { JobScheduler } from '../jobs/JobScheduler.js';
 import { recoverInterruptedJobs } from '../jobs/recoverInterruptedJobs.js';
 import { UploadIntake } from '../jobs/UploadIntake.js';
+import { ServiceMetrics } from '../metrics/ServiceMetrics.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { PluginRunner } from '../plugins/PluginRunner.js';
-import { datasetStorageFor } from './datasetStorageFor.js';
-import { ServiceMetrics } from '../metrics/ServiceMetrics.js';
 import { QueueThumbnailBackend } from '../queue/QueueThumbnailBackend.js';
+import type { Service } from '../server/Service.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
-import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { UploadFolders } from '../uploads/UploadFolders.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
+import { datasetStorageFor } from './datasetStorageFor.js';
+import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
 
 /**
  * Opens the database (failing fast if another process holds it), recovers jobs a

@@ -1,20 +1,20 @@
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
-import { datasetStorageFor } from './datasetStorageFor.js';
-import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
-import { stopOnSignals } from '../util/stopOnSignals.js';
 import { ChunkWorker } from '../queue/worker/ChunkWorker.js';
+import { stopOnSignals } from '../util/stopOnSignals.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import { workerPoolShape } from '../workers/workerPoolShape.js';
+import { datasetStorageFor } from './datasetStorageFor.js';
+import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
 
 // The `npm run worker` entry point: the thumbnail stage of a service that runs
 // with REDIS_URL, on this machine, with the service's settings (REDIS_URL,
 // INGEST_ROOTS, DATA_DIR or THUMBNAIL_BUCKET). Here WORKERS is the thumbnails
 // in flight in this process (default: cores x THUMBNAIL_TASKS_PER_WORKER, the
 // service pool's own). It reads images and writes thumbnails; it never opens the database.
-let config;
+let config: Config;
 try {
   config = loadConfig();
   if (config.queue === null) throw new ConfigError('invalid configuration:\n  REDIS_URL: a worker needs the Redis its service queues thumbnails on');

@@ -96,7 +96,12 @@ export function terminalProgress(stream: NodeJS.WriteStream): IngestProgress {
         speed: update.rate === null ? '-/s' : `${formatCount(stage, update.rate)}/s`,
         shown: update.total === null ? null : update.total === 0 ? (update.done ? 1 : 0) : update.current / update.total,
         done: update.done,
-        left: update.total === null || update.rate === null || update.rate <= 0 ? (update.done ? 0 : null) : Math.max(0, (update.total - update.current) / update.rate),
+        left:
+          update.total === null || update.rate === null || update.rate <= 0
+            ? update.done
+              ? 0
+              : null
+            : Math.max(0, (update.total - update.current) / update.rate),
       });
     },
     stop(complete = false) {
@@ -121,7 +126,10 @@ export function lineProgress(write: (line: string) => void, intervalMs = 1000): 
       const now = performance.now();
       if (now - last < intervalMs) return;
       last = now;
-      const head = job === null ? '' : `${Math.floor(job.fraction * 100)}%, ${job.eta_seconds === null ? 'time left unknown' : `${formatSeconds(job.eta_seconds)} left`}: `;
+      const head =
+        job === null
+          ? ''
+          : `${Math.floor(job.fraction * 100)}%, ${job.eta_seconds === null ? 'time left unknown' : `${formatSeconds(job.eta_seconds)} left`}: `;
       write(`${head}${[...latest.values()].join(', ')}\n`);
     },
     stop() {

@@ -3,6 +3,10 @@ import { Readable, Transform } from 'node:stream';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { fileProblem } from './openLocalFile.js';
 
+/** A JSON answer of the service, as parsed: each command reads the fields it prints. */
+// biome-ignore lint/suspicious/noExplicitAny: the answers' shapes are the service's (its OpenAPI document), read field by field.
+export type ServiceAnswer = any;
+
 /** A job event as the service streams it. */
 export interface ClientEvent {
   event: string;
@@ -28,16 +32,16 @@ export class ServiceClient {
   }
 
   /** GETs JSON. @throws an Error with the service's message on a non-2xx answer. */
-  async get(path: string): Promise<any> {
+  async get(path: string): Promise<ServiceAnswer> {
     return this.#json(await this.#fetch(path, { method: 'GET' }));
   }
 
   /** POSTs JSON. @throws as {@link get}. */
-  async post(path: string, body: unknown): Promise<any> {
+  async post(path: string, body: unknown): Promise<ServiceAnswer> {
     return this.#json(await this.#fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
   }
 
-  async delete(path: string): Promise<any> {
+  async delete(path: string): Promise<ServiceAnswer> {
     return this.#json(await this.#fetch(path, { method: 'DELETE' }));
   }
 
@@ -51,7 +55,7 @@ export class ServiceClient {
     file: { handle: FileHandle; size: number; name: string },
     onProgress: (sent: number, total: number) => void,
     signal?: AbortSignal,
-  ): Promise<any> {
+  ): Promise<ServiceAnswer> {
     const { size } = file;
     let sent = 0;
     let readError: unknown = null;
@@ -127,9 +131,9 @@ export class ServiceClient {
    * non-2xx answer, or naming the status when the body is not the service's
    * (a proxy's page, another server at `--server`).
    */
-  async #json(response: Response): Promise<any> {
+  async #json(response: Response): Promise<ServiceAnswer> {
     const text = await response.text();
-    let body: any = null;
+    let body: ServiceAnswer = null;
     try {
       body = text === '' ? null : JSON.parse(text);
     } catch {

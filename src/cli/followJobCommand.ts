@@ -1,4 +1,4 @@
-import { lineProgress, terminalProgress, type IngestProgress, type JobFigures, type StageUpdate } from './IngestProgress.js';
+import { type IngestProgress, type JobFigures, lineProgress, type StageUpdate, terminalProgress } from './IngestProgress.js';
 import type { ServiceClient } from './ServiceClient.js';
 
 /** Exit codes: 0 complete, 1 failed, 130 interrupted (Ctrl-C, which cancels the job). */
@@ -35,7 +35,11 @@ export async function followJobCommand(
   const onSigint = () => {
     interrupted = true;
     if (!cancelOnInterrupt) stop.abort();
-    else void client.delete(`/jobs/${job.job_id}`).catch(() => undefined).finally(() => stop.abort());
+    else
+      void client
+        .delete(`/jobs/${job.job_id}`)
+        .catch(() => undefined)
+        .finally(() => stop.abort());
   };
   process.once('SIGINT', onSigint);
   try {
@@ -94,7 +98,11 @@ function summary(data: Record<string, unknown>): string {
       `time ${seconds(data)} s`,
     ].join('\n');
   }
-  return [`dataset ${String(data.dataset_id)}, split ${String(data.split)}: ${String(data.message ?? '')}`, ...splitLines(data, ''), `time ${seconds(data)} s`].join('\n');
+  return [
+    `dataset ${String(data.dataset_id)}, split ${String(data.split)}: ${String(data.message ?? '')}`,
+    ...splitLines(data, ''),
+    `time ${seconds(data)} s`,
+  ].join('\n');
 }
 
 /** A split's counts and thumbnails, the first line after `label`, the second indented as far. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { followJobCommand, type CommandIo } from './followJobCommand.js';
+import { type CommandIo, followJobCommand } from './followJobCommand.js';
 import type { ServiceClient } from './ServiceClient.js';
 
 /** Options of `coco-ingest ingest`. */

@@ -6,6 +6,10 @@ import { ingestCommand } from './ingestCommand.js';
 import { ServiceClient } from './ServiceClient.js';
 import { uploadCommand } from './uploadCommand.js';
 
+/** Commander's parsed options of a command, checked by the command itself. */
+// biome-ignore lint/suspicious/noExplicitAny: commander types options loosely; each command validates what it takes.
+type CommandOptions = Record<string, any>;
+
 // `coco-ingest`: the service, its queue worker, and a client of a running service.
 const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 const program = new Command('coco-ingest')
@@ -24,30 +28,45 @@ const positiveInt = (value: string) => {
   return Number(value);
 };
 
-program.command('serve').description('run the service (what npm start runs); configured by its environment variables').action(async () => {
-  await import('../app/serverMain.js');
-});
+program
+  .command('serve')
+  .description('run the service (what npm start runs); configured by its environment variables')
+  .action(async () => {
+    await import('../app/serverMain.js');
+  });
 
-program.command('worker').description('run a thumbnail queue worker (REDIS_URL and the service\'s settings)').action(async () => {
-  await import('../app/workerMain.js');
-});
+program
+  .command('worker')
+  .description("run a thumbnail queue worker (REDIS_URL and the service's settings)")
+  .action(async () => {
+    await import('../app/workerMain.js');
+  });
 
 program
   .command('ingest')
   .description('ingest a COCO file through a running service, with live progress, then its summary')
-  .argument('<annotation_path>', 'the annotation file: a path, gs:// or http(s):// URL inside the service\'s INGEST_ROOTS')
+  .argument('<annotation_path>', "the annotation file: a path, gs:// or http(s):// URL inside the service's INGEST_ROOTS")
   .argument('[image_dir]', 'the image folder')
   .option(...serverOption)
-  .option('--name <name>', 'the dataset\'s name')
+  .option('--name <name>', "the dataset's name")
   .option('--split <split>', 'the split (default: from the file name)')
   .option('--dataset-id <id>', 'add the split to this dataset', positiveInt)
   .option('--thumbnails <mode>', 'all, none, or a number of images')
-  .option('--mask-dir <dir>', 'a panoptic file\'s PNG folder')
+  .option('--mask-dir <dir>', "a panoptic file's PNG folder")
   .option('--on-invalid <mode>', 'fail (default) or skip invalid records')
-  .action(async (annotationPath: string, imageDir: string | undefined, options: Record<string, any>) => {
+  .action(async (annotationPath: string, imageDir: string | undefined, options: CommandOptions) => {
     process.exitCode = await ingestCommand(
       client(options.server),
-      { annotationPath, imageDir, name: options.name, split: options.split, datasetId: options.datasetId, thumbnails: options.thumbnails, maskDir: options.maskDir, onInvalid: options.onInvalid },
+      {
+        annotationPath,
+        imageDir,
+        name: options.name,
+        split: options.split,
+        datasetId: options.datasetId,
+        thumbnails: options.thumbnails,
+        maskDir: options.maskDir,
+        onInvalid: options.onInvalid,
+      },
       { stdout: process.stdout, stderr: process.stderr },
     );
   });
@@ -57,10 +76,10 @@ program
   .description('upload a zip of a dataset (COCO, Roboflow or CVAT layout) to a running service and ingest every split in it, with live progress')
   .argument('<archive>', 'the .zip file, on this machine')
   .option(...serverOption)
-  .option('--name <name>', 'the dataset\'s name (default: the archive\'s)')
+  .option('--name <name>', "the dataset's name (default: the archive's)")
   .option('--thumbnails <mode>', 'all, none, or a number of images per split')
   .option('--on-invalid <mode>', 'fail (default) or skip invalid records')
-  .action(async (archive: string, options: Record<string, any>) => {
+  .action(async (archive: string, options: CommandOptions) => {
     process.exitCode = await uploadCommand(
       client(options.server),
       { archive, name: options.name, thumbnails: options.thumbnails, onInvalid: options.onInvalid },
@@ -77,7 +96,9 @@ program
     const { items } = await client(options.server).get(`/jobs?limit=${options.limit}`);
     for (const j of items) {
       const what = j.archive ?? j.predictions ?? j.split ?? '';
-      process.stdout.write(`${j.id}\t${j.kind ?? 'ingest'}\t${j.status}\tdataset ${j.dataset_id}\t${what}${j.error ? `\t${j.error.code}: ${j.error.message}` : ''}\n`);
+      process.stdout.write(
+        `${j.id}\t${j.kind ?? 'ingest'}\t${j.status}\tdataset ${j.dataset_id}\t${what}${j.error ? `\t${j.error.code}: ${j.error.message}` : ''}\n`,
+      );
     }
   });
 
@@ -112,7 +133,8 @@ program
   .option(...serverOption)
   .action(async (options: { server: string }) => {
     const { items } = await client(options.server).get('/datasets');
-    for (const d of items) process.stdout.write(`${d.id}\t${d.name}\t${d.status}\t${d.image_count} images\t${d.annotation_count} annotations\t${(d.split_names ?? []).join(',')}\n`);
+    for (const d of items)
+      process.stdout.write(`${d.id}\t${d.name}\t${d.status}\t${d.image_count} images\t${d.annotation_count} annotations\t${(d.split_names ?? []).join(',')}\n`);
   });
 
 program

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { WindowRate } from '../jobs/WindowRate.js';
-import { EXIT, followJobCommand, progressFor, type CommandIo } from './followJobCommand.js';
+import { type CommandIo, EXIT, followJobCommand, progressFor } from './followJobCommand.js';
 import { openLocalFile } from './openLocalFile.js';
 import type { ServiceClient } from './ServiceClient.js';
 

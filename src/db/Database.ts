@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { MAPPED_TABLES, MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { checkColumns } from './tables/TableMapping.js';
-import { toPlainRows, type Row } from './toPlainRows.js';
+import { type Row, toPlainRows } from './toPlainRows.js';
 
 /** Options of {@link Database.open}. */
 export interface DatabaseOptions {
@@ -97,9 +97,15 @@ export class Database {
     }
     for (const mapping of MAPPED_TABLES) {
       const columns = toPlainRows(
-        await control.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' AND database_name = '${CATALOG}' ORDER BY column_index`, [mapping.table]),
+        await control.runAndReadAll(
+          `SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' AND database_name = '${CATALOG}' ORDER BY column_index`,
+          [mapping.table],
+        ),
       );
-      checkColumns(mapping, columns.map((c) => String(c.column_name)));
+      checkColumns(
+        mapping,
+        columns.map((c) => String(c.column_name)),
+      );
     }
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readConnections ?? 4); i++) readers.push(await connectTo(instance));

@@ -2,7 +2,7 @@ import { notFound } from '../errors.js';
 import type { Database, InTransaction } from './Database.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { selectList } from './tables/TableMapping.js';
-import { toPlainRows, type Row } from './toPlainRows.js';
+import { type Row, toPlainRows } from './toPlainRows.js';
 
 /** A dataset's lifecycle. Only `ready` datasets' counts are final. */
 export type DatasetStatus = 'ingesting' | 'ready' | 'failed' | 'cancelled';
@@ -64,10 +64,7 @@ export class DatasetRepository {
   }
 
   async createDataset(name: string): Promise<number> {
-    const [row] = await this.#db.queryOnWriter(
-      `INSERT INTO datasets VALUES (nextval('dataset_ids'), ?, 'ingesting', NULL, now(), now()) RETURNING id`,
-      [name],
-    );
+    const [row] = await this.#db.queryOnWriter(`INSERT INTO datasets VALUES (nextval('dataset_ids'), ?, 'ingesting', NULL, now(), now()) RETURNING id`, [name]);
     return Number(row!.id);
   }
 
@@ -77,10 +74,7 @@ export class DatasetRepository {
 
   /** After a failed or cancelled ingest: `ready` if earlier splits remain, else the failure's own status. */
   async settleDatasetAfterFailure(id: number, status: 'failed' | 'cancelled', error: string): Promise<void> {
-    const [row] = await this.#db.queryOnWriter(
-      `SELECT count(*) AS n FROM jobs WHERE dataset_id = ? AND status = 'complete' AND kind = 'ingest'`,
-      [b(id)],
-    );
+    const [row] = await this.#db.queryOnWriter(`SELECT count(*) AS n FROM jobs WHERE dataset_id = ? AND status = 'complete' AND kind = 'ingest'`, [b(id)]);
     await this.setDatasetStatus(id, Number(row!.n) > 0 ? 'ready' : status, error);
   }
 
@@ -100,10 +94,10 @@ export class DatasetRepository {
 
   /** True when the dataset has a prediction set of this name, loaded or loading. */
   async hasPredictionSet(datasetId: number, name: string): Promise<boolean> {
-    const rows = await this.#db.queryOnWriter(
-      `SELECT 1 FROM prediction_sets WHERE dataset_id = ? AND name = ? AND status IN ('loading', 'ready')`,
-      [b(datasetId), name],
-    );
+    const rows = await this.#db.queryOnWriter(`SELECT 1 FROM prediction_sets WHERE dataset_id = ? AND name = ? AND status IN ('loading', 'ready')`, [
+      b(datasetId),
+      name,
+    ]);
     return rows.length > 0;
   }
 
@@ -179,9 +173,7 @@ export class DatasetRepository {
   /** Deletes a prediction set and its predictions, in one transaction. @throws AppError 404 when there is none. */
   async deletePredictionSet(datasetId: number, name: string): Promise<void> {
     await this.#db.transaction(async (conn) => {
-      const found = toPlainRows(
-        await conn.runAndReadAll('SELECT job_id FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]),
-      );
+      const found = toPlainRows(await conn.runAndReadAll('SELECT job_id FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]));
       if (found.length === 0) throw notFound('prediction set', name);
       await conn.run('DELETE FROM predictions WHERE dataset_id = ? AND set_name = ?', [b(datasetId), name]);
       await conn.run('DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]);
@@ -198,10 +190,13 @@ export class DatasetRepository {
     result: Record<string, unknown> | null,
     error: { code: string; message: string } | null,
   ): Promise<void> {
-    await this.#db.write(
-      `UPDATE jobs SET status = ?, result = ?, error_code = ?, error = ?, finished_at = coalesce(finished_at, now()) WHERE id = ?`,
-      [status, result === null ? null : JSON.stringify(result), error?.code ?? null, error?.message ?? null, id],
-    );
+    await this.#db.write(`UPDATE jobs SET status = ?, result = ?, error_code = ?, error = ?, finished_at = coalesce(finished_at, now()) WHERE id = ?`, [
+      status,
+      result === null ? null : JSON.stringify(result),
+      error?.code ?? null,
+      error?.message ?? null,
+      id,
+    ]);
   }
 
   async getJob(id: string): Promise<JobRow | null> {
@@ -246,10 +241,7 @@ export class DatasetRepository {
         [b(id), b(id)],
       ),
       this.#db.query('SELECT plugin, data FROM plugin_data WHERE dataset_id = ? ORDER BY plugin', [b(id)]),
-      this.#db.query(
-        `SELECT name, prediction_count, status, created_at, error FROM prediction_sets WHERE dataset_id = ? ORDER BY created_at, name`,
-        [b(id)],
-      ),
+      this.#db.query(`SELECT name, prediction_count, status, created_at, error FROM prediction_sets WHERE dataset_id = ? ORDER BY created_at, name`, [b(id)]),
     ]);
     return {
       ...dataset,

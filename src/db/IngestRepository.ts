@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { toPlainRows, type Row } from './toPlainRows.js';
+import { type Row, toPlainRows } from './toPlainRows.js';
 
 /** What {@link IngestRepository} needs of a whole-file rule: the table of its rows and the query selecting the offending ones. */
 export interface RuleQuery {

@@ -1,7 +1,7 @@
 import { notFound } from '../errors.js';
 import { splitKind } from '../formats/formatRegistry.js';
 import type { Database } from './Database.js';
-import { sampleFilterSql, type SampleFilter } from './SampleFilter.js';
+import { type SampleFilter, sampleFilterSql } from './SampleFilter.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
 import { samplesTable } from './tables/samplesTable.js';
@@ -99,9 +99,7 @@ export class SampleRepository {
 
   /** One sample, shaped as in {@link list}. */
   async get(sampleId: number, datasetId: number | undefined): Promise<Row> {
-    return samplesTable.shape(
-      await this.#one(`SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id`, sampleId, datasetId),
-    );
+    return samplesTable.shape(await this.#one(`SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id`, sampleId, datasetId));
   }
 
   /**

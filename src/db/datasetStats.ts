@@ -76,7 +76,12 @@ export async function datasetStats(db: Database, datasetId: number): Promise<{ d
         name,
         images: Number(split.images),
         annotations: Number(split.annotations),
-        categories: bySplit(categories, name).map((c) => ({ id: Number(c.id), name: String(c.name), annotations: Number(c.annotations), images: Number(c.images) })),
+        categories: bySplit(categories, name).map((c) => ({
+          id: Number(c.id),
+          name: String(c.name),
+          annotations: Number(c.annotations),
+          images: Number(c.images),
+        })),
         annotations_per_image: {
           mean: Number(per?.mean ?? 0),
           median: Number(per?.median ?? 0),

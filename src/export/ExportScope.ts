@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { conflict, invalidRequest, notFound } from '../errors.js';
 import { toPlainRows } from '../db/toPlainRows.js';
+import { conflict, invalidRequest, notFound } from '../errors.js';
 
 /** One split of an export: its complete ingest job, with the file's format, `info` and `licenses` (JSON text). */
 export interface ExportSplit {
@@ -39,7 +39,13 @@ export async function resolveExportScope(
        FROM jobs WHERE dataset_id = ? AND kind = 'ingest' AND status = 'complete' ORDER BY finished_at`,
       [BigInt(datasetId)],
     ),
-  ).map((s) => ({ name: String(s.name), jobId: checkedJobId(String(s.job_id)), format: String(s.format ?? 'instances'), info: s.info as string | null, licenses: s.licenses as string | null }));
+  ).map((s) => ({
+    name: String(s.name),
+    jobId: checkedJobId(String(s.job_id)),
+    format: String(s.format ?? 'instances'),
+    info: s.info as string | null,
+    licenses: s.licenses as string | null,
+  }));
   const chosen = options.split === undefined ? splits : splits.filter((s) => s.name === options.split);
   if (chosen.length === 0) {
     // Nothing to export yet because it is still being ingested: the dataset's state, not the request, is wrong.
@@ -51,7 +57,9 @@ export async function resolveExportScope(
   }
   let categoryId: number | null = null;
   if (options.category !== undefined) {
-    const [category] = toPlainRows(await conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ? AND name = ?', [BigInt(datasetId), options.category]));
+    const [category] = toPlainRows(
+      await conn.runAndReadAll('SELECT id FROM categories WHERE dataset_id = ? AND name = ?', [BigInt(datasetId), options.category]),
+    );
     if (!category) throw notFound(`category of dataset ${datasetId}`, options.category);
     categoryId = Number(category.id);
   }

@@ -1,12 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SplitKind } from '../formats/AnnotationFormat.js';
 import { splitKind } from '../formats/formatRegistry.js';
-import { inSubset, type ExportScope, type ExportSplit } from './ExportScope.js';
+import { type ExportScope, type ExportSplit, inSubset } from './ExportScope.js';
 import { streamJsonRows } from './streamJsonRows.js';
 
 /** Whether the split's kind (as its format says) has `trait`. */
-const has = (split: ExportSplit, trait: keyof Omit<SplitKind, 'name' | 'fileKind' | 'uploadPreference'>): boolean =>
-  splitKind(split.format)?.[trait] === true;
+const has = (split: ExportSplit, trait: keyof Omit<SplitKind, 'name' | 'fileKind' | 'uploadPreference'>): boolean => splitKind(split.format)?.[trait] === true;
 
 /**
  * The COCO JSON file of `scope`, in pieces of text: `info` and `licenses` as the

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { inSubset, jobList, type ExportScope } from './ExportScope.js';
+import { type ExportScope, inSubset, jobList } from './ExportScope.js';
 
 /** The tables `format=parquet` exports. */
 export const PARQUET_TABLES = ['samples', 'annotations', 'categories', 'predictions'] as const;

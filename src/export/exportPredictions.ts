@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { notFound } from '../errors.js';
 import { toPlainRows } from '../db/toPlainRows.js';
+import { notFound } from '../errors.js';
 import { streamJsonRows } from './streamJsonRows.js';
 
 /**

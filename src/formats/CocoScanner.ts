@@ -85,7 +85,6 @@ const isBlank = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d |
 const MAX_KEY_BYTES = 64 * 1024;
 const DEFAULT_SECTIONS: readonly CocoSection[] = ['images', 'annotations', 'categories'];
 
-
 // Where the scanner is in the document.
 const START = 0; // before the top-level object
 const OBJECT_OPEN = 1; // after '{': a key or '}'

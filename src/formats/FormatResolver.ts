@@ -57,9 +57,7 @@ export class FormatResolver implements FormatEvidence {
     const claimant = this.#formats.find((f) => f.root === root && f.recognises?.(section, first) === true);
     if (!claimant || claimant === this.#format) return;
     if (this.#format.recognises) {
-      throw invalidAnnotations(
-        `${this.#file}: ${section}[0]: looks like a ${claimant.id} file, but the records before it were read as ${this.#format.id}`,
-      );
+      throw invalidAnnotations(`${this.#file}: ${section}[0]: looks like a ${claimant.id} file, but the records before it were read as ${this.#format.id}`);
     }
     this.#format = claimant;
   }

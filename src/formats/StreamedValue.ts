@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import Assembler from 'stream-json/assembler.js';
-import { jsonParser } from 'stream-json/parser.js';
 import type { Token } from 'stream-json/parser.js';
+import { jsonParser } from 'stream-json/parser.js';
 import { invalidAnnotations } from '../errors.js';
 
 type Tokenizer = (text: string | symbol) => { values?: Token[] } | symbol;
@@ -49,7 +49,7 @@ export class StreamedValue {
 
   #consume(input: string | symbol): void {
     if (input === '') return;
-    let out;
+    let out: ReturnType<Tokenizer>;
     try {
       out = this.#tokenize(input);
     } catch (err) {

@@ -9,12 +9,7 @@ import { resultsFormat } from './results/resultsFormat.js';
  * recognises a record array's first element wins over its root kind's default
  * (the one without `recognises`). Adding a format is a folder and a line here.
  */
-export const ANNOTATION_FORMATS: readonly AnnotationFormat[] = [
-  panopticFormat,
-  lvisFormat,
-  cocoFormat,
-  resultsFormat,
-];
+export const ANNOTATION_FORMATS: readonly AnnotationFormat[] = [panopticFormat, lvisFormat, cocoFormat, resultsFormat];
 
 /** Every kind of split, by name. */
 const SPLIT_KINDS = new Map(ANNOTATION_FORMATS.flatMap((f) => f.kinds.map((k) => [k.name, k] as const)));

@@ -1,14 +1,14 @@
-import { Readable, addAbortSignal } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import { AppError, invalidAnnotations } from '../errors.js';
+import { LocalFileStore } from '../storage/LocalFileStore.js';
 import type { AnnotationFormat, RecordReader } from './AnnotationFormat.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
-import { ANNOTATION_FORMATS } from './formatRegistry.js';
 import { FormatResolver } from './FormatResolver.js';
+import { ANNOTATION_FORMATS } from './formatRegistry.js';
 import { loneSurrogateAt } from './loneSurrogateAt.js';
 import { memberText } from './memberText.js';
 import type { CocoEvent, CocoSection } from './records.js';
 import { StreamedValue } from './StreamedValue.js';
-import { LocalFileStore } from '../storage/LocalFileStore.js';
 
 /** Reads a path given as the source. */
 const LOCAL_FILES = new LocalFileStore();
@@ -97,12 +97,7 @@ export async function* readAnnotationFile(
     rootSection: formats.some((f) => f.root === 'array') ? 'results' : null,
     objectRoot: objects.length > 0,
   });
-  const sink = new EventSink(
-    file,
-    resolver,
-    options.maxMetadataBytes ?? READ_ANNOTATION_DEFAULTS.maxMetadataBytes,
-    options.onInvalidRecord ?? null,
-  );
+  const sink = new EventSink(file, resolver, options.maxMetadataBytes ?? READ_ANNOTATION_DEFAULTS.maxMetadataBytes, options.onInvalidRecord ?? null);
 
   let totalBytes = options.totalBytes ?? null;
   let stream: Readable | null = null;

@@ -41,14 +41,7 @@ export function isFiniteNumber(v: unknown): boolean {
 
 export function isBbox(v: unknown): boolean {
   return (
-    Array.isArray(v) &&
-    v.length === 4 &&
-    isFiniteNumber(v[0]) &&
-    isFiniteNumber(v[1]) &&
-    isFiniteNumber(v[2]) &&
-    isFiniteNumber(v[3]) &&
-    v[2] >= 0 &&
-    v[3] >= 0
+    Array.isArray(v) && v.length === 4 && isFiniteNumber(v[0]) && isFiniteNumber(v[1]) && isFiniteNumber(v[2]) && isFiniteNumber(v[3]) && v[2] >= 0 && v[3] >= 0
   );
 }
 
@@ -98,25 +91,13 @@ export function checkSegmentation(seg: unknown, file: string, index: number, sec
         }
       }
       if (!ok) {
-        fail(
-          file,
-          section,
-          index,
-          `segmentation[${p}]`,
-          `expected a polygon (an even count of numbers), got ${describe(polygon)}`,
-        );
+        fail(file, section, index, `segmentation[${p}]`, `expected a polygon (an even count of numbers), got ${describe(polygon)}`);
       }
     }
     return;
   }
   if (typeof seg !== 'object' || seg === null) {
-    fail(
-      file,
-      section,
-      index,
-      'segmentation',
-      `expected polygons (a list of number lists) or an RLE object {size, counts}, got ${describe(seg)}`,
-    );
+    fail(file, section, index, 'segmentation', `expected polygons (a list of number lists) or an RLE object {size, counts}, got ${describe(seg)}`);
   }
   const { size, counts } = seg as RawRecord;
   if (!(Array.isArray(size) && size.length === 2 && isNonNegativeInteger(size[0]) && isNonNegativeInteger(size[1]))) {
@@ -126,24 +107,12 @@ export function checkSegmentation(seg: unknown, file: string, index: number, sec
   if (Array.isArray(counts)) {
     for (let i = 0; i < counts.length; i++) {
       if (!isNonNegativeInteger(counts[i])) {
-        fail(
-          file,
-          section,
-          index,
-          `segmentation.counts[${i}]`,
-          `expected a run length (an integer >= 0), got ${describe(counts[i])}`,
-        );
+        fail(file, section, index, `segmentation.counts[${i}]`, `expected a run length (an integer >= 0), got ${describe(counts[i])}`);
       }
     }
     return;
   }
-  fail(
-    file,
-    section,
-    index,
-    'segmentation.counts',
-    `expected a list of run lengths or a compressed RLE string, got ${describe(counts)}`,
-  );
+  fail(file, section, index, 'segmentation.counts', `expected a list of run lengths or a compressed RLE string, got ${describe(counts)}`);
 }
 
 export function failMissing(file: string, section: string, index: number, field: string): never {

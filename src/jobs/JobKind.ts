@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
+import type { UploadLimits } from '../config.js';
 import type { DatasetRepository, JobRecordFields, JobRow } from '../db/DatasetRepository.js';
 import type { IngestJobSide, IngestOptions, IngestServices } from '../pipeline/IngestRequest.js';
-import type { ProgressPlan } from './ProgressPlan.js';
-import type { Stage } from '../progress/StageProgress.js';
 import type { PluginRunner } from '../plugins/PluginRunner.js';
+import type { Stage } from '../progress/StageProgress.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
-import type { UploadLimits } from '../config.js';
+import type { ProgressPlan } from './ProgressPlan.js';
 
 /** What every kind's request has: its tag and the dataset it works on. */
 export interface JobRequestBase {

@@ -1,5 +1,5 @@
-import type { DatasetRepository } from '../db/DatasetRepository.js';
 import type { InTransaction } from '../db/Database.js';
+import type { DatasetRepository } from '../db/DatasetRepository.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
 import type { IngestWarning } from '../progress/StageProgress.js';
 import type { Job } from './Job.js';

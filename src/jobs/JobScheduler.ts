@@ -5,8 +5,8 @@ import type { IngestWarning, StageProgress } from '../progress/StageProgress.js'
 import { createJob } from './createJob.js';
 import type { Job } from './Job.js';
 import type { CompleteFigures, JobContext, JobFailure, JobKind, JobRequestBase, JobSummaryBase } from './JobKind.js';
-import { jobFailure } from './jobFailure.js';
 import { JobLifecycle } from './JobLifecycle.js';
+import { jobFailure } from './jobFailure.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
 
 /** Options of {@link JobScheduler}. */

@@ -45,12 +45,15 @@ export class ProgressThrottle {
     }
     this.#pending.set(stage, progress);
     if (!this.#timers.has(stage)) {
-      const timer = setTimeout(() => {
-        this.#timers.delete(stage);
-        const held = this.#pending.get(stage);
-        this.#pending.delete(stage);
-        if (held) this.#send(held);
-      }, Math.max(0, wait));
+      const timer = setTimeout(
+        () => {
+          this.#timers.delete(stage);
+          const held = this.#pending.get(stage);
+          this.#pending.delete(stage);
+          if (held) this.#send(held);
+        },
+        Math.max(0, wait),
+      );
       timer.unref();
       this.#timers.set(stage, timer);
     }

@@ -3,10 +3,10 @@ import type { DatasetRepository } from '../db/DatasetRepository.js';
 import { AppError } from '../errors.js';
 import type { Job } from './Job.js';
 import type { UploadPlaces } from './JobKind.js';
-import { jobFailure } from './jobFailure.js';
 import type { JobScheduler } from './JobScheduler.js';
-import { uploadJob, type UploadDraft, type UploadJobRequest } from './kinds/uploadJob.js';
-import { receiveArchive, type ReceiveUpload } from './receiveArchive.js';
+import { jobFailure } from './jobFailure.js';
+import { type UploadDraft, type UploadJobRequest, uploadJob } from './kinds/uploadJob.js';
+import { type ReceiveUpload, receiveArchive } from './receiveArchive.js';
 
 /**
  * Takes uploads in: at most `MAX_CONCURRENT_UPLOADS` receive their bytes at

@@ -8,7 +8,11 @@ import type { JobKind, JobRequestBase, JobSummaryBase } from './JobKind.js';
  * completed by its kind, its `jobs` row made, and what else its kind records.
  * @throws AppError what the kind's `prepare` throws (404, 409).
  */
-export async function createJob<R extends JobRequestBase, S extends JobSummaryBase, D>(kind: JobKind<R, S, D>, draft: D, repo: DatasetRepository): Promise<Job<R>> {
+export async function createJob<R extends JobRequestBase, S extends JobSummaryBase, D>(
+  kind: JobKind<R, S, D>,
+  draft: D,
+  repo: DatasetRepository,
+): Promise<Job<R>> {
   const request = await kind.prepare(draft, repo);
   const job = new Job<R>(randomUUID(), kind as unknown as JobKind<R>, request);
   await repo.createJob({ id: job.id, kind: kind.name, datasetId: request.datasetId, ...kind.toRecord(request) });

@@ -3,9 +3,9 @@ import type { UploadSplit } from '../uploads/findUploadLayout.js';
 import { createJob } from './createJob.js';
 import type { Job } from './Job.js';
 import type { JobContext, RunningJob } from './JobKind.js';
-import { jobFailure } from './jobFailure.js';
 import { JobLifecycle } from './JobLifecycle.js';
-import { ingestJob, type IngestJobRequest } from './kinds/ingestJob.js';
+import { jobFailure } from './jobFailure.js';
+import { type IngestJobRequest, ingestJob } from './kinds/ingestJob.js';
 
 /** A split whose rows are committed, and whose plugins have not been told yet. */
 export interface CommittedSplit {

@@ -1,4 +1,4 @@
-import { AppError, toAppError } from '../errors.js';
+import { type AppError, toAppError } from '../errors.js';
 import type { JobFailure } from './JobKind.js';
 
 /**

@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { DatasetRepository } from '../db/DatasetRepository.js';
 import type { StageProgress } from '../progress/StageProgress.js';
 import { nameFromArchive } from '../uploads/nameFromArchive.js';
-import { megabytes } from '../util/megabytes.js';
 import type { UploadFolders } from '../uploads/UploadFolders.js';
+import { megabytes } from '../util/megabytes.js';
 import type { Job } from './Job.js';
 import type { UploadJobRequest } from './kinds/uploadJob.js';
 

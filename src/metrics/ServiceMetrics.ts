@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { CHANNELS, type HttpAnsweredMessage, type JobEndedMessage, type SseWatcherMessage, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
 
 /** What the metrics read and whose events they count. */
@@ -27,10 +27,15 @@ export class ServiceMetrics {
     const images = new Counter({ name: 'coco_ingest_images_ingested_total', help: 'Images committed by ingests.', registers });
     const annotations = new Counter({ name: 'coco_ingest_annotations_ingested_total', help: 'Annotations committed by ingests.', registers });
     const jobs = new Counter({ name: 'coco_ingest_jobs_total', help: 'Jobs ended, by status and kind.', labelNames: ['status', 'kind'], registers });
-    const thumbnails = new Counter({ name: 'coco_ingest_thumbnails_total', help: 'Thumbnail tasks settled in the pool or by the queue\'s workers, by result (made, or the error code).', labelNames: ['result'], registers });
+    const thumbnails = new Counter({
+      name: 'coco_ingest_thumbnails_total',
+      help: "Thumbnail tasks settled in the pool or by the queue's workers, by result (made, or the error code).",
+      labelNames: ['result'],
+      registers,
+    });
     const thumbnailSeconds = new Histogram({
       name: 'coco_ingest_thumbnail_seconds',
-      help: 'Time of one image\'s thumbnail task, from hand-off to a worker (queueing, in queue mode) to its result.',
+      help: "Time of one image's thumbnail task, from hand-off to a worker (queueing, in queue mode) to its result.",
       buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
       registers,
     });
@@ -41,7 +46,7 @@ export class ServiceMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
       registers,
     });
-    const sse = new Gauge({ name: 'coco_ingest_sse_clients', help: 'Clients following a job\'s event stream.', registers });
+    const sse = new Gauge({ name: 'coco_ingest_sse_clients', help: "Clients following a job's event stream.", registers });
     new Gauge({
       name: 'coco_ingest_jobs_running',
       help: 'Jobs running now.',

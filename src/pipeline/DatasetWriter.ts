@@ -1,21 +1,21 @@
+import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import type { Database } from '../db/Database.js';
 import type { IdSequence } from '../db/IdSequence.js';
 import { IngestRepository } from '../db/IngestRepository.js';
-import { annotationsTable, type AnnotationRowIn } from '../db/tables/annotationsTable.js';
+import { type AnnotationRowIn, annotationsTable } from '../db/tables/annotationsTable.js';
 import { categoriesTable } from '../db/tables/categoriesTable.js';
-import { imageFailuresTable, type ImageFailureRowIn } from '../db/tables/imageFailuresTable.js';
-import { panopticRecordsTable, type PanopticRecordRowIn } from '../db/tables/panopticRecordsTable.js';
-import { samplesTable, type SampleRowIn } from '../db/tables/samplesTable.js';
+import { type ImageFailureRowIn, imageFailuresTable } from '../db/tables/imageFailuresTable.js';
+import { type PanopticRecordRowIn, panopticRecordsTable } from '../db/tables/panopticRecordsTable.js';
+import { type SampleRowIn, samplesTable } from '../db/tables/samplesTable.js';
 import type { TableAppender } from '../db/tables/TableAppender.js';
 import { invalidAnnotations } from '../errors.js';
-import { duplicateImageId } from '../formats/coco/cocoRules.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
+import { duplicateImageId } from '../formats/coco/cocoRules.js';
 import type { CocoAnnotation, CocoCategory, CocoImage, PanopticRecord } from '../formats/records.js';
-import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
 
-export type { SkipHandler } from './applyWholeFileRules.js';
 export type { InTransaction } from '../db/AppendTransaction.js';
+export type { SkipHandler } from './applyWholeFileRules.js';
 
 /** Where one ingest writes. */
 export interface WriteTarget {

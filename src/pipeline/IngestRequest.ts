@@ -1,10 +1,10 @@
 import type { Database } from '../db/Database.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
+import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { IdSequences, InTransaction } from './DatasetWriter.js';
-import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
 import type { SkipCounts } from './SkipReporter.js';
 
 /** `thumbnails` in an ingest request: all images (default), none, or the first N. */

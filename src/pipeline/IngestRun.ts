@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { AnnotationFormat } from '../formats/AnnotationFormat.js';
-import { ANNOTATION_FORMATS } from '../formats/formatRegistry.js';
 import { FormatResolver } from '../formats/FormatResolver.js';
+import { ANNOTATION_FORMATS } from '../formats/formatRegistry.js';
 import { READ_ANNOTATION_DEFAULTS, readAnnotationFile } from '../formats/readAnnotationFile.js';
 import type { CocoEvent } from '../formats/records.js';
+import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
 import { DatasetWriter, type InTransaction } from './DatasetWriter.js';
 import { ImageLocator } from './ImageLocator.js';
 import type { IngestJobSide, IngestOptions, IngestRequest, IngestServices } from './IngestRequest.js';
@@ -12,7 +13,6 @@ import { IngestTimings } from './IngestTimings.js';
 import { PanopticMaskStage } from './PanopticMaskStage.js';
 import { ParseProgress } from './ParseProgress.js';
 import { PluginBatcher } from './PluginBatcher.js';
-import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
 import { RecordRouter } from './RecordRouter.js';
 import { SkipReporter } from './SkipReporter.js';
 import { ThumbnailStage, type ThumbnailStageResult } from './ThumbnailStage.js';
@@ -40,7 +40,13 @@ export class IngestRun {
   readonly #router: RecordRouter;
   readonly #reader: AsyncGenerator<CocoEvent[], void, undefined>;
 
-  private constructor(request: IngestRequest, services: IngestServices, job: IngestJobSide, options: IngestOptions, parts: { writer: DatasetWriter; bytes: number; local: AbortController; signal: AbortSignal }) {
+  private constructor(
+    request: IngestRequest,
+    services: IngestServices,
+    job: IngestJobSide,
+    options: IngestOptions,
+    parts: { writer: DatasetWriter; bytes: number; local: AbortController; signal: AbortSignal },
+  ) {
     this.#request = request;
     this.#services = services;
     this.#options = options;

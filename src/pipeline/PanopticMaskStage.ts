@@ -1,10 +1,10 @@
 import { segmentAnnotations } from '../formats/panoptic/segmentAnnotations.js';
 import type { PanopticRecord } from '../formats/records.js';
-import type { DatasetStorage } from '../storage/DatasetStorage.js';
-import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { MaskResult } from '../workers/messages.js';
-import type { DatasetWriter } from './DatasetWriter.js';
 import type { StageOptions } from '../progress/StageProgress.js';
+import type { DatasetStorage } from '../storage/DatasetStorage.js';
+import type { MaskResult } from '../workers/messages.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
+import type { DatasetWriter } from './DatasetWriter.js';
 
 /** Options of {@link PanopticMaskStage}. */
 export interface PanopticMaskStageOptions extends StageOptions {
@@ -91,7 +91,14 @@ export class PanopticMaskStage {
       this.#fail(sample?.id, result.code, result.message);
     } else {
       const size: [number, number] = [result.height, result.width];
-      this.#writer.addPanopticRecord(record, index, segmentAnnotations(record, result.masks.map((m) => ({ size, counts: m.counts }))));
+      this.#writer.addPanopticRecord(
+        record,
+        index,
+        segmentAnnotations(
+          record,
+          result.masks.map((m) => ({ size, counts: m.counts })),
+        ),
+      );
       const k = record.segments_info.findIndex((s, i) => s.area !== null && s.area !== result.masks[i]!.area);
       if (k >= 0) {
         const segment = record.segments_info[k]!;

@@ -1,5 +1,5 @@
-import type { PluginAnnotation, PluginBatch, PluginSample } from '../plugins/IngestPlugin.js';
 import type { CocoAnnotation } from '../formats/records.js';
+import type { PluginAnnotation, PluginBatch, PluginSample } from '../plugins/IngestPlugin.js';
 import type { WrittenSample } from './DatasetWriter.js';
 
 /** How many records a plugin batch holds at most. */

@@ -1,11 +1,11 @@
+import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import type { Database } from '../db/Database.js';
-import { predictionsTable, type PredictionRowIn } from '../db/tables/predictionsTable.js';
-import type { TableAppender } from '../db/tables/TableAppender.js';
 import { IngestRepository } from '../db/IngestRepository.js';
+import { type PredictionRowIn, predictionsTable } from '../db/tables/predictionsTable.js';
+import type { TableAppender } from '../db/tables/TableAppender.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoResult } from '../formats/records.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
-import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import type { IdSequences } from './DatasetWriter.js';
 
 /** Where one prediction set is written. */

@@ -1,12 +1,12 @@
-import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
-import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
-import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
-import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
-import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
-import type { StageOptions } from '../progress/StageProgress.js';
 import { AppError } from '../errors.js';
+import type { StageOptions } from '../progress/StageProgress.js';
+import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
+import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { raceAbort } from '../util/raceAbort.js';
+import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
+import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
 
 /** Options of {@link ThumbnailStage}. */
 export interface ThumbnailStageOptions extends StageOptions {
@@ -237,10 +237,7 @@ export class ThumbnailStage {
     } else if (result.code === 'THUMBNAIL_WRITE_FAILED') {
       // Not the image's fault: the thumbnail folder is unwritable or the disk is
       // full, and every image after this one would fail the same way.
-      this.#firstError ??= new AppError(
-        'THUMBNAIL_STORAGE_FAILED',
-        `thumbnails cannot be written to ${this.#store.description}: ${result.message}`,
-      );
+      this.#firstError ??= new AppError('THUMBNAIL_STORAGE_FAILED', `thumbnails cannot be written to ${this.#store.description}: ${result.message}`);
     } else {
       this.#failed++;
       this.#failuresByCode[result.code] = (this.#failuresByCode[result.code] ?? 0) + 1;

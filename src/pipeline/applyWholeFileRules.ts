@@ -1,6 +1,6 @@
 import type { IngestRepository } from '../db/IngestRepository.js';
-import type { RuleScope, WholeFileRule } from '../formats/AnnotationFormat.js';
 import { invalidAnnotations } from '../errors.js';
+import type { RuleScope, WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoSection } from '../formats/records.js';
 
 /**

@@ -1,5 +1,5 @@
-import { IngestRun } from './IngestRun.js';
 import type { IngestJobSide, IngestOptions, IngestRequest, IngestServices, IngestSummary } from './IngestRequest.js';
+import { IngestRun } from './IngestRun.js';
 import { summarizeIngest, withCommitTime } from './summarizeIngest.js';
 
 /**
@@ -10,12 +10,7 @@ import { summarizeIngest, withCommitTime } from './summarizeIngest.js';
  * finished. On any failure or abort nothing of this ingest remains: its rows
  * are rolled back and its thumbnails removed.
  */
-export async function ingestDataset(
-  request: IngestRequest,
-  services: IngestServices,
-  job: IngestJobSide,
-  options: IngestOptions,
-): Promise<IngestSummary> {
+export async function ingestDataset(request: IngestRequest, services: IngestServices, job: IngestJobSide, options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const run = await IngestRun.open(request, services, job, options);
   try {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { resultsFormat } from '../formats/results/resultsFormat.js';
-import { READ_ANNOTATION_DEFAULTS, readAnnotationFile } from '../formats/readAnnotationFile.js';
 import { invalidAnnotations } from '../errors.js';
+import { READ_ANNOTATION_DEFAULTS, readAnnotationFile } from '../formats/readAnnotationFile.js';
+import { resultsFormat } from '../formats/results/resultsFormat.js';
 import type { IngestJobSide, IngestOptions, IngestServices, OnInvalid } from './IngestRequest.js';
 import { IngestTimings } from './IngestTimings.js';
 import { ParseProgress } from './ParseProgress.js';

@@ -65,10 +65,7 @@ export class PluginRunner {
       ...scope,
       categories,
       async load() {
-        const rows = await db.queryOnWriter('SELECT data FROM plugin_data WHERE dataset_id = ? AND plugin = ?', [
-          BigInt(scope.datasetId),
-          plugin.name,
-        ]);
+        const rows = await db.queryOnWriter('SELECT data FROM plugin_data WHERE dataset_id = ? AND plugin = ?', [BigInt(scope.datasetId), plugin.name]);
         return rows[0]?.data ?? null;
       },
       async store(data: unknown) {

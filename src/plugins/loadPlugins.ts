@@ -51,6 +51,6 @@ function checkPlugin(plugin: Partial<IngestPlugin> | undefined): string | null {
   for (const hook of HOOKS) {
     if (plugin[hook] !== undefined && typeof plugin[hook] !== 'function') return `\`${hook}\` must be a function`;
   }
-  if (!HOOKS.some((hook) => typeof plugin[hook] === 'function')) return 'exports none of the hooks ' + HOOKS.join(', ');
+  if (!HOOKS.some((hook) => typeof plugin[hook] === 'function')) return `exports none of the hooks ${HOOKS.join(', ')}`;
   return null;
 }

@@ -1,14 +1,14 @@
 import { EventEmitter, once } from 'node:events';
-import { Queue, Worker, type Job } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { abortError, AppError } from '../errors.js';
-import type { ThumbnailBackend, ThumbnailTaskOptions } from '../workers/ThumbnailBackend.js';
+import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
+import { AppError, abortError } from '../errors.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from '../workers/messages.js';
+import type { ThumbnailBackend, ThumbnailTaskOptions } from '../workers/ThumbnailBackend.js';
 import { ChunkLedger, type SentChunk } from './ChunkLedger.js';
 import { QUEUE_DEFAULTS } from './queueDefaults.js';
-import { CANCEL_CHANNEL, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type ChunkData, type ChunkOutcome, type QueuedImage } from './queueMessages.js';
+import { CANCEL_CHANNEL, type ChunkData, type ChunkOutcome, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type QueuedImage } from './queueMessages.js';
 import { connectRedis, redactRedisUrl } from './redisConnection.js';
-import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
 
 /** Options of {@link QueueThumbnailBackend.open}. */
 export interface QueueThumbnailBackendOptions {
@@ -123,7 +123,10 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
     const settled = this.#ledger.add(jobId, image, signal);
     if (CHANNELS.thumbnailSettled.hasSubscribers) {
       const started = performance.now();
-      settled.then((result) => this.#published(result, started), () => undefined);
+      settled.then(
+        (result) => this.#published(result, started),
+        () => undefined,
+      );
     }
     if (signal) {
       const onAbort = () => this.#cancelJob(jobId);
@@ -135,7 +138,12 @@ export class QueueThumbnailBackend implements ThumbnailBackend {
 
   /** Says that an image's thumbnail came back from the workers, on its diagnostics channel (the metrics listen). */
   #published(result: ThumbnailResult, started: number): void {
-    const message: ThumbnailSettledMessage = { owner: this, ok: result.ok, code: result.ok ? null : result.code, seconds: (performance.now() - started) / 1000 };
+    const message: ThumbnailSettledMessage = {
+      owner: this,
+      ok: result.ok,
+      code: result.ok ? null : result.code,
+      seconds: (performance.now() - started) / 1000,
+    };
     CHANNELS.thumbnailSettled.publish(message);
   }
 
@@ -264,7 +272,7 @@ function queuedImage(task: ThumbnailTask): QueuedImage {
     imageDir: source.imageDir,
     location: source.location,
     outputs: task.outputs.map((output) => {
-      if (output.key === undefined) throw new TypeError('the thumbnail queue needs each output\'s key');
+      if (output.key === undefined) throw new TypeError("the thumbnail queue needs each output's key");
       return { size: output.size, key: output.key };
     }),
     quality: task.quality,

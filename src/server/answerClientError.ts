@@ -40,7 +40,8 @@ export function answerClientError(log: Logger): (err: ClientError, socket: Duple
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 function appErrorOf(err: ClientError): AppError {
-  if (err.code === 'HPE_HEADER_OVERFLOW') return new AppError('REQUEST_HEADERS_TOO_LARGE', 'the request line and headers are larger than the service reads (16 KiB)');
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    return new AppError('REQUEST_HEADERS_TOO_LARGE', 'the request line and headers are larger than the service reads (16 KiB)');
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('REQUEST_TIMEOUT', 'the request headers did not arrive in time');
   return new AppError('INVALID_REQUEST', `the request is not valid HTTP: ${err.reason ?? err.code ?? err.message}`);
 }

@@ -5,20 +5,20 @@ import { corsPolicy } from './corsPolicy.js';
 import { errorHandler } from './errorHandler.js';
 import { requestLogger } from './requestLogger.js';
 import { requestMetrics } from './requestMetrics.js';
+import { requireToken } from './requireToken.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
 import { docsRoutes } from './routes/docsRoutes.js';
-import { guideRoutes } from './routes/guideRoutes.js';
-import { metricsRoutes } from './routes/metricsRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
+import { guideRoutes } from './routes/guideRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
 import { imageRoutes } from './routes/imageRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
+import { metricsRoutes } from './routes/metricsRoutes.js';
 import { sampleRoutes } from './routes/sampleRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 import { uploadRoutes } from './routes/uploadRoutes.js';
-import { requireToken } from './requireToken.js';
-import { securityHeaders } from './securityHeaders.js';
 import type { Service } from './Service.js';
+import { securityHeaders } from './securityHeaders.js';
 
 /** The Koa application: middleware, then one router per resource. */
 export function createApp(service: Service): Koa {
@@ -45,7 +45,8 @@ export function createApp(service: Service): Koa {
     }),
   );
   const router = new Router();
-  for (const register of [uploadRoutes, datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes]) register(router, service);
+  for (const register of [uploadRoutes, datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes])
+    register(router, service);
   uiRoutes(router);
   docsRoutes(router);
   guideRoutes(router);

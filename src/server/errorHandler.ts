@@ -48,7 +48,6 @@ function fromKoa(err: unknown): AppError | null {
     501: 'NOT_IMPLEMENTED',
   };
   const unparsable = e.type === 'entity.parse.failed' || err instanceof SyntaxError;
-  const message =
-    e.status === 413 ? 'request body too large' : unparsable ? `request body is not valid JSON (${String(e.message)})` : String(e.message);
+  const message = e.status === 413 ? 'request body too large' : unparsable ? `request body is not valid JSON (${String(e.message)})` : String(e.message);
   return new AppError(codes[e.status] ?? 'INVALID_REQUEST', message, { cause: err });
 }

@@ -31,7 +31,11 @@ function validByteRangeSet(header: string): string | null {
   const equals = header.indexOf('=');
   if (equals < 0 || header.slice(0, equals).toLowerCase() !== 'bytes') return null;
   // A list may hold empty elements (RFC 9110 §5.6.1), but not only those.
-  const specs = header.slice(equals + 1).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const specs = header
+    .slice(equals + 1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (specs.length === 0) return null;
   for (const spec of specs) {
     const match = RANGE_SPEC.exec(spec);

@@ -24,10 +24,7 @@ export function requireToken(token: string | null): Middleware {
     const presented = /^Bearer +([\x21-\x7e]+) *$/i.exec(header)?.[1];
     if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
       ctx.set('WWW-Authenticate', 'Bearer realm="coco-ingest"');
-      throw new AppError(
-        'UNAUTHORIZED',
-        header === '' ? `${ctx.method} ${ctx.path} needs Authorization: Bearer <API_TOKEN>` : 'the bearer token is not valid'
-      );
+      throw new AppError('UNAUTHORIZED', header === '' ? `${ctx.method} ${ctx.path} needs Authorization: Bearer <API_TOKEN>` : 'the bearer token is not valid');
     }
     return next();
   };

@@ -77,7 +77,10 @@ export const samplesQuery = z
     min_score: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
   })
   .strict()
-  .refine((q) => q.cursor === undefined || q.offset === 0, { message: 'cursor and offset do not go together: a cursor already says where the page starts', path: ['cursor'] })
+  .refine((q) => q.cursor === undefined || q.offset === 0, {
+    message: 'cursor and offset do not go together: a cursor already says where the page starts',
+    path: ['cursor'],
+  })
   .refine((q) => q.min_score === undefined || q.predictions !== undefined, { message: 'min_score needs predictions=<set>', path: ['min_score'] })
   .refine((q) => q.min_annotations === undefined || q.max_annotations === undefined || q.min_annotations <= q.max_annotations, {
     message: 'must not be above max_annotations',
@@ -97,9 +100,7 @@ export const annotationsQuery = z
   .strict();
 
 /** Query of `GET /images/{dataset_id}/{sample_id}`. */
-export const imageQuery = z
-  .object({ size: z.enum(['small', 'medium', 'large', 'original']).optional().default('medium') })
-  .strict();
+export const imageQuery = z.object({ size: z.enum(['small', 'medium', 'large', 'original']).optional().default('medium') }).strict();
 
 /** Query of `GET /jobs`. */
 export const jobsQuery = z.object({ limit: intQuery(1, 500, 100) }).strict();
@@ -110,7 +111,10 @@ export const jobIdParam = z.string().uuid('must be a job id (a UUID)');
 /** `GET /datasets/{id}/export`: COCO JSON (a split, a category subset, or a prediction set) or one table as Parquet. */
 export const exportQuery = z
   .object({
-    format: z.enum(['coco', 'parquet']).optional().transform((f) => f ?? 'coco'),
+    format: z
+      .enum(['coco', 'parquet'])
+      .optional()
+      .transform((f) => f ?? 'coco'),
     split: z.string().min(1).max(200).optional(),
     category: z.string().min(1).max(200).optional(),
     predictions: predictionSetParam.optional(),

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import type { Context } from 'koa';
 import { createSession } from 'better-sse';
+import type { Context } from 'koa';
 import { CHANNELS, type SseWatcherMessage } from '../diagnostics/channels.js';
 import type { JobEvent, JobEventLog } from '../jobs/JobEventLog.js';
 

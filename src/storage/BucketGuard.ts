@@ -1,4 +1,4 @@
-import { parseGsUrl, type GsUrl } from './gsUrl.js';
+import { type GsUrl, parseGsUrl } from './gsUrl.js';
 
 /**
  * Decides which Cloud Storage objects the service may read: those under one of
@@ -23,8 +23,6 @@ export class BucketGuard {
     const at = parseGsUrl(url);
     if (!at) return false;
     const name = at.name.replace(/\/+$/, '');
-    return this.#roots.some(
-      (root) => root.bucket === at.bucket && (root.name === '' || name === root.name || name.startsWith(`${root.name}/`)),
-    );
+    return this.#roots.some((root) => root.bucket === at.bucket && (root.name === '' || name === root.name || name.startsWith(`${root.name}/`)));
   }
 }

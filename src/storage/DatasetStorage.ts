@@ -1,11 +1,11 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { AppError, forbiddenPath } from '../errors.js';
-import { isInside } from './isInside.js';
 import type { ErrorCode } from '../errorCodes.js';
+import { AppError, forbiddenPath } from '../errors.js';
 import { maxImageBytes } from '../util/maxImageBytes.js';
 import type { GcsObjectStore, GcsObjectStoreOptions } from './GcsObjectStore.js';
 import type { HttpObjectStoreOptions } from './HttpObjectStore.js';
+import { isInside } from './isInside.js';
 import type { ObjectStat, ObjectStore } from './ObjectStore.js';
 import type { StorageBackend } from './StorageBackend.js';
 import { createStorageBackends } from './storageBackends.js';
@@ -152,11 +152,7 @@ export class DatasetStorage {
    * worker. A read that fails comes back as a failure, as the worker's do.
    * @throws the signal's reason when aborted.
    */
-  async imageSource(
-    imageDir: string | null,
-    fileName: string,
-    options: { signal?: AbortSignal; maxPixels: number },
-  ): Promise<ImageInput | ImageReadFailure> {
+  async imageSource(imageDir: string | null, fileName: string, options: { signal?: AbortSignal; maxPixels: number }): Promise<ImageInput | ImageReadFailure> {
     // Whatever goes wrong with one image is that image's failure, never the ingest's: only an abort ends it.
     try {
       const location = this.imageLocation(imageDir, fileName);

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdempotencyStrategy, Storage, type Bucket } from '@google-cloud/storage';
+import { type Bucket, type GetFilesResponse, IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { ResumableObjectStore, StallError, type ReadState } from './ResumableObjectStore.js';
-import { parseGsUrl, type GsUrl } from './gsUrl.js';
+import { type GsUrl, parseGsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
+import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
 
 /** Options of {@link GcsObjectStore}. */
 export interface GcsObjectStoreOptions {
@@ -119,7 +119,7 @@ export class GcsObjectStore extends ResumableObjectStore {
     const bucket = this.#bucket(at.bucket);
     let pageToken: string | undefined;
     do {
-      let page;
+      let page: GetFilesResponse;
       try {
         page = await bucket.getFiles({ prefix: at.name, autoPaginate: false, maxResults: options.pageSize ?? 1000, pageToken });
       } catch (err) {

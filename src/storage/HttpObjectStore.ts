@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
-import { ResumableObjectStore, StallError, type ReadState } from './ResumableObjectStore.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
+import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
 
 /** Options of {@link HttpObjectStore}. */
 export interface HttpObjectStoreOptions {
@@ -68,6 +68,7 @@ export class HttpObjectStore extends ResumableObjectStore {
   }
 
   // A web server has no listing to read: a URL prefix is taken as given.
+  // biome-ignore lint/correctness/useYield: the contract is a generator; this one only refuses.
   async *list(prefix: string): AsyncGenerator<ListedObject, void, undefined> {
     throw objectReadFailed(prefix, 'a folder on a web server cannot be listed');
   }

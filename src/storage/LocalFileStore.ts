@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, opendir, stat, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed, objectTooLarge } from '../errors.js';
@@ -12,7 +12,7 @@ import type { ByteRange, ListedObject, ObjectReadOptions, ObjectStat, ObjectStor
  */
 export class LocalFileStore implements ObjectStore {
   async stat(location: string): Promise<ObjectStat> {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(location);
     } catch (err) {
@@ -68,7 +68,7 @@ export class LocalFileStore implements ObjectStore {
   }
 
   async *list(prefix: string): AsyncGenerator<ListedObject, void, undefined> {
-    let dir;
+    let dir: Awaited<ReturnType<typeof opendir>>;
     try {
       dir = await opendir(prefix);
     } catch (err) {

@@ -26,7 +26,12 @@ export abstract class ResumableObjectStore implements ObjectStore {
   protected abstract readonly deadlineMs: number;
 
   /** The object's bytes (or `range`'s) as they arrive, resumed where a response broke off. */
-  protected abstract resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined>;
+  protected abstract resumable(
+    url: string,
+    range: ByteRange | null,
+    signal: AbortSignal | undefined,
+    state: ReadState,
+  ): AsyncGenerator<Buffer, void, undefined>;
 
   abstract stat(url: string): Promise<ObjectStat>;
   abstract list(prefix: string, options?: { pageSize?: number }): AsyncGenerator<ListedObject, void, undefined>;

@@ -1,4 +1,4 @@
-import { parseHttpUrl, type HttpUrl } from './httpUrl.js';
+import { type HttpUrl, parseHttpUrl } from './httpUrl.js';
 
 /**
  * Decides which web addresses the service may fetch: those under one of the

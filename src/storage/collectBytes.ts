@@ -8,12 +8,7 @@ import { objectReadFailed, objectTooLarge } from '../errors.js';
  * Bytes beyond the announced size (a transcoded object) are kept after it.
  * @throws AppError `OBJECT_TOO_LARGE` naming `location`
  */
-export async function collectBytes(
-  chunks: AsyncIterable<Buffer>,
-  location: string,
-  maxBytes: number,
-  total: () => number | null,
-): Promise<Uint8Array> {
+export async function collectBytes(chunks: AsyncIterable<Buffer>, location: string, maxBytes: number, total: () => number | null): Promise<Uint8Array> {
   let bytes: Uint8Array | null = null;
   // What did not fit in `bytes`: all of it when no size was announced, the excess when more came than announced.
   const pieces: Buffer[] = [];

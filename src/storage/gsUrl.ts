@@ -20,6 +20,7 @@ export function parseGsUrl(value: string): GsUrl | null {
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
   const name = slash === -1 ? '' : rest.slice(slash + 1);
   if (!BUCKET.test(bucket)) throw new RangeError(`${value}: "${bucket}" is not a valid bucket name`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
   if (/[\u0000-\u001f\u007f]/.test(name)) throw new RangeError(`${value}: the object name has control characters`);
   const segments = name.replace(/\/$/, '').split('/');
   if (name !== '' && segments.some((s) => s === '' || s === '.' || s === '..')) {

@@ -21,7 +21,10 @@ export interface StorageBackendOptions {
  */
 export function createStorageBackends(options: StorageBackendOptions): { backends: StorageBackend[]; gcs: GcsBackend } {
   const { roots } = options;
-  const gcs = new GcsBackend(roots.filter((r) => r.startsWith('gs://')), options.gcs);
+  const gcs = new GcsBackend(
+    roots.filter((r) => r.startsWith('gs://')),
+    options.gcs,
+  );
   const backends: StorageBackend[] = [
     gcs,
     new HttpBackend(roots.filter(isHttpUrl), options.http),

@@ -1,8 +1,8 @@
-import { abortError, AppError, invalidRequest } from '../errors.js';
-import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
+import { AppError, abortError, invalidRequest } from '../errors.js';
+import { type ImageReadFailure, imageError } from '../storage/DatasetStorage.js';
 import type { ThumbnailSource, ThumbnailTask } from '../workers/messages.js';
+import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
-import { imageError, type ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ThumbnailPlace } from './ThumbnailPlace.js';
 
 /**
@@ -141,12 +141,7 @@ export class ThumbnailStore {
    *   generation fails (statuses in `ERROR_CODES`).
    * @throws an `AbortError` when `options.signal` aborts.
    */
-  async get(
-    ref: ThumbnailRef,
-    size: ThumbnailSize,
-    source: ImageSourceLoader,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<ThumbnailFile> {
+  async get(ref: ThumbnailRef, size: ThumbnailSize, source: ImageSourceLoader, options: { signal?: AbortSignal } = {}): Promise<ThumbnailFile> {
     const key = this.keyFor(ref, size);
     const { signal } = options;
     if (signal?.aborted) throw abortError('the thumbnail request was aborted', signal.reason);

@@ -83,7 +83,11 @@ export function findUploadLayout(files: readonly string[], dir: string): UploadL
     const masks = file.replace(/\.json$/, '');
     splits.push({ split, annotationPath: at(file), imageDir: at(images), maskDir: folders.has(masks) ? at(masks) : null });
   }
-  if (splits.length === 0) throw unrecognised(relative, [...chosen.values()].map((c) => c.file));
+  if (splits.length === 0)
+    throw unrecognised(
+      relative,
+      [...chosen.values()].map((c) => c.file),
+    );
   return { name, splits: splits.sort(bySplit), ignored: ignored.sort() };
 }
 

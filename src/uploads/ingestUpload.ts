@@ -54,7 +54,13 @@ export async function ingestUpload(place: UploadPlace, limits: UploadLimits, ing
       onProgress({ stage: 'unpack', current: entries, total, message: `unpacked ${entries} of ${total} entries (${megabytes(bytes)} MB)` });
     },
   });
-  onProgress({ stage: 'unpack', current: files.length, total: files.length, done: true, message: `unpacked ${files.length} files (${megabytes(unpackedBytes)} MB)` });
+  onProgress({
+    stage: 'unpack',
+    current: files.length,
+    total: files.length,
+    done: true,
+    message: `unpacked ${files.length} files (${megabytes(unpackedBytes)} MB)`,
+  });
   await rm(place.archive, { force: true });
   const layout = findUploadLayout(files, place.files);
   if (layout.ignored.length > 0) {

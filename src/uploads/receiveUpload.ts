@@ -80,7 +80,10 @@ export async function receiveUpload(req: IncomingMessage, target: string, option
 export function checkUploadHeaders(req: IncomingMessage, maxBytes: number): { type: string; declared: number | null } {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!(UPLOAD_MEDIA_TYPES as readonly string[]).includes(type)) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `an upload is multipart/form-data with a "file" field, or an application/zip body; got ${type || 'no Content-Type'}`);
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `an upload is multipart/form-data with a "file" field, or an application/zip body; got ${type || 'no Content-Type'}`,
+    );
   }
   // busboy judges what it can parse. The parser made to ask is dropped unused:
   // it holds no timer, listener or handle (destroying it would emit an error).
@@ -98,7 +101,9 @@ function formParser(headers: IncomingHttpHeaders): Writable {
     // One file, and few small fields: a form is not a way around the bounds.
     return busboy({ headers, limits: { files: 1, fields: 16, fieldSize: 4096, parts: 17 } });
   } catch (err) {
-    throw invalidRequest(`the upload's form cannot be read (${(err as Error).message}): send it as multipart/form-data with its boundary, as curl -F file=@dataset.zip does`);
+    throw invalidRequest(
+      `the upload's form cannot be read (${(err as Error).message}): send it as multipart/form-data with its boundary, as curl -F file=@dataset.zip does`,
+    );
   }
 }
 

@@ -94,7 +94,12 @@ export async function unpackZip(file: string, dir: string, options: UnpackZipOpt
         },
       });
       try {
-        await pipeline(await zip.openReadStreamPromise(entry), counter, createWriteStream(target, { flags: 'wx' }), options.signal ? { signal: options.signal } : {});
+        await pipeline(
+          await zip.openReadStreamPromise(entry),
+          counter,
+          createWriteStream(target, { flags: 'wx' }),
+          options.signal ? { signal: options.signal } : {},
+        );
       } catch (err) {
         if (err instanceof AppError || options.signal?.aborted) throw err;
         // yauzl's check of the real size against the declared one, among others: named with its entry.

@@ -81,7 +81,6 @@ interface Pending {
   onAbort: (() => void) | null;
 }
 
-
 /**
  * The thumbnail worker pool: a piscina pool of {@link ThumbnailTask}s with
  * back-pressure for a producer (`needsDrain` / `waitForDrain`), cancellation by
@@ -209,7 +208,11 @@ export class ThumbnailPool implements ThumbnailBackend {
             else if (isAbortError(err)) pending.reject(err);
             else {
               this.#completed++;
-              const crashed: ThumbnailResult = { ok: false, code: 'WORKER_CRASHED', message: `${sourceName(pending.task)}: thumbnail worker crashed (${firstLine(err)})` };
+              const crashed: ThumbnailResult = {
+                ok: false,
+                code: 'WORKER_CRASHED',
+                message: `${sourceName(pending.task)}: thumbnail worker crashed (${firstLine(err)})`,
+              };
               if (pending.name === 'default') this.#published(crashed, started);
               pending.resolve(crashed);
             }
@@ -226,7 +229,12 @@ export class ThumbnailPool implements ThumbnailBackend {
   /** Says that a thumbnail task settled, on its diagnostics channel (the metrics listen). */
   #published(result: ThumbnailResult | MaskResult, started: number): void {
     if (!CHANNELS.thumbnailSettled.hasSubscribers) return;
-    const message: ThumbnailSettledMessage = { owner: this, ok: result.ok, code: result.ok ? null : result.code, seconds: (performance.now() - started) / 1000 };
+    const message: ThumbnailSettledMessage = {
+      owner: this,
+      ok: result.ok,
+      code: result.ok ? null : result.code,
+      seconds: (performance.now() - started) / 1000,
+    };
     CHANNELS.thumbnailSettled.publish(message);
   }
 
@@ -288,7 +296,8 @@ function sourceName(task: ThumbnailTask | MaskTask): string {
   const source = task.source as Partial<ThumbnailTask['source']> | undefined;
   if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
   if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;
-  if (source?.kind === 'stored' && typeof source.location === 'string') return source.imageDir === null ? source.location : path.posix.basename(source.location);
+  if (source?.kind === 'stored' && typeof source.location === 'string')
+    return source.imageDir === null ? source.location : path.posix.basename(source.location);
   return 'image';
 }
 

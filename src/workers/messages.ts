@@ -111,7 +111,10 @@ export type ThumbnailResult =
   | { ok: false; code: ImageErrorCode; message: string };
 
 /** Why a panoptic PNG gave no masks: its image-read codes become `MASK_MISSING` / `MASK_UNDECODABLE`. */
-export type MaskErrorCode = Extract<ErrorCode, 'MASK_MISSING' | 'MASK_UNDECODABLE' | 'MASK_SIZE_MISMATCH' | 'IMAGE_REFUSED' | 'IMAGE_TOO_LARGE' | 'WORKER_CRASHED'>;
+export type MaskErrorCode = Extract<
+  ErrorCode,
+  'MASK_MISSING' | 'MASK_UNDECODABLE' | 'MASK_SIZE_MISMATCH' | 'IMAGE_REFUSED' | 'IMAGE_TOO_LARGE' | 'WORKER_CRASHED'
+>;
 
 /** Cut one panoptic image's segments from its PNG. */
 export interface MaskTask {

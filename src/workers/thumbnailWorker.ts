@@ -10,8 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
+import sharp from 'sharp';
 import { DEFAULT_WEBP_EFFORT, type ThumbnailOutput, type ThumbnailResult, type ThumbnailTask } from './messages.js';
 import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
@@ -29,8 +29,6 @@ sharp.cache(false);
  * their own cost and resource model, not dataset images.
  */
 const DECODED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
-
-
 
 /**
  * File system calls here are synchronous on purpose. This thread has nothing to
@@ -159,11 +157,7 @@ const PROCESSING_TIMEOUT_S = 60;
 
 function toWebp(image: Sharp, settings: { quality: number; effort: number }) {
   // toColourspace: CMYK, 16-bit and greyscale inputs all come out as 8-bit sRGB.
-  return image
-    .toColourspace('srgb')
-    .webp(settings)
-    .timeout({ seconds: PROCESSING_TIMEOUT_S })
-    .toBuffer({ resolveWithObject: true });
+  return image.toColourspace('srgb').webp(settings).timeout({ seconds: PROCESSING_TIMEOUT_S }).toBuffer({ resolveWithObject: true });
 }
 
 /** Writes to a temporary name and renames, so readers never see a half-written file. */
@@ -185,9 +179,6 @@ async function writeThumbnail(name: string, target: string, data: Buffer): Promi
     } catch {
       // Nothing more to clean up.
     }
-    throw new ImageFailure(
-      'THUMBNAIL_WRITE_FAILED',
-      `${name}: cannot write thumbnail ${path.basename(target)} (${errnoCode(err) ?? 'unknown error'})`,
-    );
+    throw new ImageFailure('THUMBNAIL_WRITE_FAILED', `${name}: cannot write thumbnail ${path.basename(target)} (${errnoCode(err) ?? 'unknown error'})`);
   }
 }

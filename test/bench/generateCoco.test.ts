@@ -1,13 +1,13 @@
-import { expect } from 'chai';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import { COCO_2017_CATEGORIES } from '../../bench/cocoCategories.js';
 import { generateCoco } from '../../bench/generateCoco.js';
 import { generatePhotoPool } from '../../bench/generatePhotoPool.js';
 import { loadImagePool } from '../../bench/loadImagePool.js';
 import type { PoolPhoto } from '../../bench/PoolPhoto.js';
-import { prepareDataset, type PreparedDataset } from '../../bench/prepareDataset.js';
+import { type PreparedDataset, prepareDataset } from '../../bench/prepareDataset.js';
 
 interface Json {
   [key: string]: any;
@@ -87,7 +87,7 @@ describe('bench: generated COCO datasets', function () {
     }
   });
 
-  it('makes each image file a hard link to a pool photo and records that photo\'s dimensions', async () => {
+  it("makes each image file a hard link to a pool photo and records that photo's dimensions", async () => {
     const byInode = new Map<number, PoolPhoto>();
     for (const photo of photos) byInode.set((await stat(photo.path)).ino, photo);
     expect(new Set(photos.map((p) => `${p.width}x${p.height}`))).to.deep.equal(new Set(['64x48', '30x50']));

@@ -21,7 +21,7 @@ describe('lineProgress', () => {
     expect(lines.at(-1)).to.equal('images 5/10, thumbnails 2\n');
   });
 
-  it('starts its line with the job\'s whole percentage and its time left, or says the time left is unknown', () => {
+  it("starts its line with the job's whole percentage and its time left, or says the time left is unknown", () => {
     const lines: string[] = [];
     const progress = lineProgress((line) => lines.push(line), 0);
     progress.update('thumbnails', counted(3, null), { fraction: 0.1234, eta_seconds: null });

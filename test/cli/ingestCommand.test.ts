@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
-import { getJson } from '../helpers/sse.js';
 import { run } from '../helpers/runCli.js';
+import { getJson } from '../helpers/sse.js';
 import { REPO_ROOT, SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 describe('the coco-ingest command', function () {
@@ -36,6 +36,7 @@ describe('the coco-ingest command', function () {
     const { code, stdout } = await run(['ingest', annotations, images, '--server', server.url, '--thumbnails', 'none'], undefined, { viaTerminal: true });
     expect(code).to.equal(0);
     // cli-progress draws with escape codes and its bar characters.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a terminal's escape sequences are what this reads.
     expect(stdout).to.match(/\u001b\[/);
     expect(stdout).to.match(/images\s*\|█+\| 100% \| 12\/12/);
   });
@@ -48,11 +49,20 @@ describe('the coco-ingest command', function () {
     const { code, stdout } = await run(['ingest', big.annotationPath, big.imageDir, '--server', server.url], undefined, { viaTerminal: true });
     expect(code).to.equal(0);
     // The redraws, as lines of text without their escape codes.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a terminal's escape sequences are what this reads.
     const lines = stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '\n').split(/[\r\n]+/);
     const bars = lines
       .map((line) => /^ (\w+)\s+\|([█░]+)\| (?:\s*(\d+)%(?: \| (\d+)\/(\d+))?|(\d+) so far)/.exec(line))
       .filter((m): m is RegExpExecArray => m !== null)
-      .map(([, stage, bar, percentage, current, total, soFar]) => ({ stage: stage!, full: !bar!.includes('░'), empty: !bar!.includes('█'), percentage, current, total, soFar }));
+      .map(([, stage, bar, percentage, current, total, soFar]) => ({
+        stage: stage!,
+        full: !bar!.includes('░'),
+        empty: !bar!.includes('█'),
+        percentage,
+        current,
+        total,
+        soFar,
+      }));
     expect(bars.length).to.be.greaterThan(0);
     for (const bar of bars) {
       if (bar.soFar !== undefined) expect(bar.empty, `${bar.stage} ${bar.soFar} so far`).to.equal(true);

@@ -77,7 +77,7 @@ describe('coco-ingest jobs, watch and delete', function () {
     }
   });
 
-  it('exits 1 with one line for an unreachable service, an error status with no body of the service\'s, and an answer that is not its JSON', async () => {
+  it("exits 1 with one line for an unreachable service, an error status with no body of the service's, and an answer that is not its JSON", async () => {
     const web = await LoopbackFileServer.start(SAMPLE_DIR);
     try {
       web.fault((r) => (r.path.startsWith('/proxy/') ? { status: 502 } : null));

@@ -1,10 +1,10 @@
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { getJson } from '../helpers/sse.js';
 import { run } from '../helpers/runCli.js';
+import { getJson } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
-import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
+import { type ZipEntry, zipOf } from '../helpers/zipOf.js';
 
 describe('coco-ingest upload', function () {
   this.timeout(60_000);
@@ -33,8 +33,10 @@ describe('coco-ingest upload', function () {
     expect(body.items.find((d: any) => d.name === 'street-scenes')).to.include({ status: 'ready', image_count: 12 });
   });
 
-  it('draws a bar for the bytes sent, the unpacking and each split\'s stages on a terminal', async () => {
-    const { code, stdout } = await run(['upload', archive, '--server', server.url, '--name', 'from a terminal', '--thumbnails', 'none'], undefined, { viaTerminal: true });
+  it("draws a bar for the bytes sent, the unpacking and each split's stages on a terminal", async () => {
+    const { code, stdout } = await run(['upload', archive, '--server', server.url, '--name', 'from a terminal', '--thumbnails', 'none'], undefined, {
+      viaTerminal: true,
+    });
     expect(code).to.equal(0);
     // Full bars, each at its stage's end: the bytes (in MB), the archive's 13 entries, the split's 12 images.
     expect(stdout).to.match(/upload\s*\|█+\|\s*100% \| (\d+\.\d MB)\/\1/);
@@ -42,7 +44,7 @@ describe('coco-ingest upload', function () {
     expect(stdout).to.match(/val images\s*\|█+\|\s*100% \| 12\/12/);
   });
 
-  it('exits 1 with the service\'s reason when the archive is refused', async () => {
+  it("exits 1 with the service's reason when the archive is refused", async () => {
     const notes = path.join(server.scratch, 'notes.zip');
     await writeFile(notes, await zipOf([['notes.txt', Buffer.from('hello')]]));
     const { code, stderr } = await run(['upload', notes, '--server', server.url]);

@@ -25,7 +25,9 @@ describe('a database of schema version 1', () => {
     await conn.run(await readFile(path.join(REPO_ROOT, 'fixtures/schema/v1.sql'), 'utf8'));
     await conn.run(`INSERT INTO meta VALUES ('schema_version', '1')`);
     await conn.run(`INSERT INTO datasets VALUES (nextval('dataset_ids'), 'old', 'ready', NULL, now(), now())`);
-    await conn.run(`INSERT INTO jobs VALUES ('job-1', 1, 'val', 'complete', '/a.json', '/img', '{}', NULL, NULL, '{"image_count": 1}', NULL, NULL, now(), now(), now())`);
+    await conn.run(
+      `INSERT INTO jobs VALUES ('job-1', 1, 'val', 'complete', '/a.json', '/img', '{}', NULL, NULL, '{"image_count": 1}', NULL, NULL, now(), now(), now())`,
+    );
     await conn.run(`INSERT INTO categories VALUES (1, 1, 'person', 'person', NULL, NULL, NULL)`);
     await conn.run(`INSERT INTO samples VALUES (1, 1, 'job-1', 'val', 139, '000000000139.jpg', 640, 426, 1, '{"coco_url": "http://x/139.jpg"}')`);
     await conn.run(`INSERT INTO annotations VALUES (1, 1, 'job-1', 1, 139, 0, 10, 1, 1, 2, 3, 4, 12, false, '[[1,2,3,4,5,6]]', NULL, NULL, NULL, NULL)`);
@@ -47,7 +49,16 @@ describe('a database of schema version 1', () => {
       expect(dataset.prediction_sets).to.deep.equal([]);
       const { items } = await new SampleRepository(db).list({ datasetId: 1, offset: 0, limit: 10 });
       expect(items[0]).to.include({ coco_id: 139, file_name: '000000000139.jpg', coco_url: 'http://x/139.jpg' });
-      await datasets.createJob({ id: 'job-2', kind: 'ingest', datasetId: 1, split: 'train', annotationPath: '/b.json', imageDir: null, maskDir: null, options: {} });
+      await datasets.createJob({
+        id: 'job-2',
+        kind: 'ingest',
+        datasetId: 1,
+        split: 'train',
+        annotationPath: '/b.json',
+        imageDir: null,
+        maskDir: null,
+        options: {},
+      });
       const ids = { samples: new IdSequence(1), annotations: new IdSequence(1), predictions: new IdSequence(0) };
       const writer = await DatasetWriter.begin(db, { datasetId: 1, jobId: 'job-2', split: 'train', file: 'b.json' }, ids);
       try {
@@ -94,7 +105,9 @@ describe('a database of schema version 3', () => {
     );
     await conn.run(`INSERT INTO categories VALUES (1, 1, 'person', 'person', NULL, NULL, NULL)`);
     await conn.run(`INSERT INTO samples VALUES (1, 1, 'job-1', 'val', 139, '000000000139.jpg', 640, 426, 1, NULL, NULL, 0)`);
-    await conn.run(`INSERT INTO annotations VALUES (1, 1, 'job-1', NULL, 139, 0, 3226956, 1, 1, 2, 3, 4, 12, false, '{"size":[426,640],"counts":"abc"}', NULL, NULL, NULL, NULL)`);
+    await conn.run(
+      `INSERT INTO annotations VALUES (1, 1, 'job-1', NULL, 139, 0, 3226956, 1, 1, 2, 3, 4, 12, false, '{"size":[426,640],"counts":"abc"}', NULL, NULL, NULL, NULL)`,
+    );
     await conn.run(`INSERT INTO panoptic_records VALUES (1, 'job-1', NULL, 139, 0, '000000000139.png', NULL)`);
     conn.closeSync();
     instance.closeSync();

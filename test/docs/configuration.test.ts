@@ -20,8 +20,14 @@ describe('the configuration reference (docs/configuration.md)', () => {
   const settings = Object.keys(SETTINGS.shape);
 
   it('documents every setting the service reads, and no other', () => {
-    expect(settings.filter((name) => !documented.has(name) && name !== 'STORAGE_EMULATOR_HOST'), 'settings missing from the page').to.deep.equal([]);
-    expect([...documented.keys()].filter((name) => !settings.includes(name)), 'variables the service does not read').to.deep.equal([]);
+    expect(
+      settings.filter((name) => !documented.has(name) && name !== 'STORAGE_EMULATOR_HOST'),
+      'settings missing from the page',
+    ).to.deep.equal([]);
+    expect(
+      [...documented.keys()].filter((name) => !settings.includes(name)),
+      'variables the service does not read',
+    ).to.deep.equal([]);
   });
 
   it('states the default the service really takes for each numeric setting', () => {

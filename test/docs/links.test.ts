@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import { REPO_ROOT } from '../helpers/startTestServer.js';
 
 const DOCS_DIR = path.join(REPO_ROOT, 'docs');
-const pages = readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort();
+const pages = readdirSync(DOCS_DIR)
+  .filter((name) => name.endsWith('.md'))
+  .sort();
 const files = [path.join(REPO_ROOT, 'README.md'), ...pages.map((name) => path.join(DOCS_DIR, name))];
 
 /** The text outside fenced code blocks, where links are links. */
@@ -14,7 +16,11 @@ function prose(file: string): string {
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 function anchorOf(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
 }
 
 function anchorsOf(file: string): Set<string> {
@@ -26,7 +32,7 @@ function relativeLinks(file: string): string[] {
   return [...prose(file).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((target) => !/^[a-z]+:/i.test(target));
 }
 
-describe('the README and the guide\'s pages (docs/)', () => {
+describe("the README and the guide's pages (docs/)", () => {
   it('link only to files that exist, and to headings that exist in them', () => {
     const broken: string[] = [];
     for (const file of files) {
@@ -41,7 +47,7 @@ describe('the README and the guide\'s pages (docs/)', () => {
     expect(broken).to.deep.equal([]);
   });
 
-  it('are all reachable from the README and from the guide\'s index', () => {
+  it("are all reachable from the README and from the guide's index", () => {
     const fromReadme = new Set(relativeLinks(path.join(REPO_ROOT, 'README.md')).map((link) => link.split('#')[0]));
     const fromIndex = new Set(relativeLinks(path.join(DOCS_DIR, 'README.md')).map((link) => link.split('#')[0]));
     for (const name of pages) {

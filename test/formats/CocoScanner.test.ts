@@ -1,7 +1,7 @@
 import { expect } from 'chai';
+import type { AppError } from '../../src/errors.js';
 import { CocoScanner, type CocoScanSink, type RecordRun } from '../../src/formats/CocoScanner.js';
 import type { CocoSection } from '../../src/formats/records.js';
-import type { AppError } from '../../src/errors.js';
 
 /** Records what the scanner hands on: records parsed from their runs, values as text. */
 class CollectingSink implements CocoScanSink {
@@ -83,7 +83,12 @@ describe('CocoScanner', () => {
       expect([...sink.values]).to.deep.equal([...expected.values]);
     }
     expect(expected.records_.map((r) => `${r.section}[${r.index}]`)).to.deep.equal([
-      'images[0]', 'images[1]', 'images[2]', 'annotations[0]', 'annotations[1]', 'categories[0]',
+      'images[0]',
+      'images[1]',
+      'images[2]',
+      'annotations[0]',
+      'annotations[1]',
+      'categories[0]',
     ]);
     expect(expected.records_.map((r) => r.value)).to.deep.equal([...tricky.images, ...tricky.annotations, ...tricky.categories]);
     expect(expected.ends).to.deep.equal(['images:3', 'annotations:2', 'categories:1']);
@@ -100,9 +105,7 @@ describe('CocoScanner', () => {
     for (const run of sink.runs) {
       const first = run.bounds[0]!;
       expect(run.buffer.toString('utf8', first, run.bounds[1]).startsWith('{"id":')).to.equal(true);
-      expect(text.slice(run.fileOffset + first, run.fileOffset + run.bounds[1]!)).to.equal(
-        run.buffer.toString('utf8', first, run.bounds[1]),
-      );
+      expect(text.slice(run.fileOffset + first, run.fileOffset + run.bounds[1]!)).to.equal(run.buffer.toString('utf8', first, run.bounds[1]));
     }
   });
 
@@ -117,9 +120,7 @@ describe('CocoScanner', () => {
     expect(failure('{"images": [{"id": 1},, {"id": 2}]}')).to.equal(
       "doc.json: invalid JSON at byte 22 (after images[0]): expected an element of images, got ','",
     );
-    expect(failure('{"images": [{"id": 1},]}')).to.equal(
-      "doc.json: invalid JSON at byte 22 (after images[0]): expected an element of images, got ']'",
-    );
+    expect(failure('{"images": [{"id": 1},]}')).to.equal("doc.json: invalid JSON at byte 22 (after images[0]): expected an element of images, got ']'");
     expect(failure('{"images": [] "annotations": []}')).to.equal(
       `doc.json: invalid JSON at byte 14 (after "images"): expected ',' or '}' after "images", got '"'`,
     );

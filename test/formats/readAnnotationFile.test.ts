@@ -1,14 +1,14 @@
-import { expect } from 'chai';
 import { mkdtemp, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
-import type { CocoEvent } from '../../src/formats/records.js';
-import { readAnnotationFile } from '../../src/formats/readAnnotationFile.js';
 import { cocoFormat } from '../../src/formats/coco/cocoFormat.js';
-import { resultsFormat } from '../../src/formats/results/resultsFormat.js';
 import type { ReadAnnotationOptions } from '../../src/formats/readAnnotationFile.js';
+import { readAnnotationFile } from '../../src/formats/readAnnotationFile.js';
+import type { CocoEvent } from '../../src/formats/records.js';
+import { resultsFormat } from '../../src/formats/results/resultsFormat.js';
 
 const info = { description: 'COCO 2017 Dataset', version: '1.0', year: 2017 };
 const licenses = [{ url: 'http://creativecommons.org/licenses/by-nc-sa/2.0/', id: 1, name: 'Attribution-NonCommercial-ShareAlike License' }];
@@ -197,11 +197,35 @@ describe('readAnnotationFile', () => {
         ['images', images.slice(0, 1)],
         [
           'annotations',
-          [{ segmentation: [[1, 1, 9, 1, 9, 9]], num_keypoints: 2, area: 40, iscrowd: 0, keypoints: [5, 5, 2, 6, 4, 1, 0, 0, 0], image_id: 139, bbox: [1, 1, 8, 8], category_id: 1, id: 9 }],
+          [
+            {
+              segmentation: [[1, 1, 9, 1, 9, 9]],
+              num_keypoints: 2,
+              area: 40,
+              iscrowd: 0,
+              keypoints: [5, 5, 2, 6, 4, 1, 0, 0, 0],
+              image_id: 139,
+              bbox: [1, 1, 8, 8],
+              category_id: 1,
+              id: 9,
+            },
+          ],
         ],
         [
           'categories',
-          [{ supercategory: 'person', id: 1, name: 'person', keypoints: ['nose', 'left_eye', 'right_eye'], skeleton: [[1, 2], [1, 3], [2, 3]] }],
+          [
+            {
+              supercategory: 'person',
+              id: 1,
+              name: 'person',
+              keypoints: ['nose', 'left_eye', 'right_eye'],
+              skeleton: [
+                [1, 2],
+                [1, 3],
+                [2, 3],
+              ],
+            },
+          ],
         ],
       ]),
     );
@@ -235,8 +259,32 @@ describe('readAnnotationFile', () => {
     const all = await events(file, { file: 'captions.json' });
     expect(all.some((e) => e.kind === 'category' || (e.kind === 'end' && e.section === 'categories'))).to.equal(false);
     expect(recordsOf(all, 'annotation')).to.deep.equal([
-      { id: 1, image_id: 139, category_id: null, bbox: null, area: null, iscrowd: false, segmentation: null, keypoints: null, num_keypoints: null, caption: 'A woman stands in the dining area at the table.', extra: null },
-      { id: 2, image_id: 285, category_id: null, bbox: null, area: null, iscrowd: false, segmentation: null, keypoints: null, num_keypoints: null, caption: 'A big burly grizzly bear is show with grass in the background.', extra: null },
+      {
+        id: 1,
+        image_id: 139,
+        category_id: null,
+        bbox: null,
+        area: null,
+        iscrowd: false,
+        segmentation: null,
+        keypoints: null,
+        num_keypoints: null,
+        caption: 'A woman stands in the dining area at the table.',
+        extra: null,
+      },
+      {
+        id: 2,
+        image_id: 285,
+        category_id: null,
+        bbox: null,
+        area: null,
+        iscrowd: false,
+        segmentation: null,
+        keypoints: null,
+        num_keypoints: null,
+        caption: 'A big burly grizzly bear is show with grass in the background.',
+        extra: null,
+      },
     ]);
   });
 
@@ -410,10 +458,14 @@ describe('readAnnotationFile', () => {
   describe('errors', () => {
     it('names the file, record and field of an invalid record', async () => {
       const bad = instanceAnnotations.map((a, i) => (i === 2 ? { ...a, bbox: [1, 2, 3] } : a));
-      const file = await write('bad-bbox.json', cocoText([['images', images], ['annotations', bad]]));
-      expect(await failure(file, { file: 'instances_val2017.json' })).to.match(
-        /^instances_val2017\.json: annotations\[2\]\.bbox: expected 4 numbers/,
+      const file = await write(
+        'bad-bbox.json',
+        cocoText([
+          ['images', images],
+          ['annotations', bad],
+        ]),
       );
+      expect(await failure(file, { file: 'instances_val2017.json' })).to.match(/^instances_val2017\.json: annotations\[2\]\.bbox: expected 4 numbers/);
       const missing = await write('missing.json', cocoText([['images', [images[0], { id: 5 }]]]));
       expect(await failure(missing)).to.equal('instances.json: images[1]: missing required field file_name');
       const notObject = await write('not-object.json', cocoText([['categories', [categories[0], 'bear']]]));
@@ -460,16 +512,12 @@ describe('readAnnotationFile', () => {
     });
 
     it('rejects a section that is not an array, and info or licenses of the wrong type', async () => {
-      expect(await failure(await write('images-object.json', '{"images": {"id": 1}}'))).to.equal(
-        'instances.json: images: expected an array, got an object',
-      );
+      expect(await failure(await write('images-object.json', '{"images": {"id": 1}}'))).to.equal('instances.json: images: expected an array, got an object');
       expect(await failure(await write('annotations-null.json', '{"images": [], "annotations": null}'))).to.equal(
         'instances.json: annotations: expected an array, got null',
       );
       expect(await failure(await write('info-string.json', '{"info": "COCO"}'))).to.equal('instances.json: info: expected an object, got a string');
-      expect(await failure(await write('licenses-object.json', '{"licenses": {}}'))).to.equal(
-        'instances.json: licenses: expected an array, got an object',
-      );
+      expect(await failure(await write('licenses-object.json', '{"licenses": {}}'))).to.equal('instances.json: licenses: expected an array, got an object');
     });
 
     it('rejects a section that appears twice', async () => {
@@ -479,7 +527,10 @@ describe('readAnnotationFile', () => {
     });
 
     it('reports a truncated file with the last complete record', async () => {
-      const text = cocoText([['images', images], ['annotations', instanceAnnotations]]);
+      const text = cocoText([
+        ['images', images],
+        ['annotations', instanceAnnotations],
+      ]);
       const cut = text.indexOf('"id":4'); // inside annotations[3]
       const file = await write('truncated.json', text.slice(0, cut));
       expect(await failure(file)).to.equal('instances.json: truncated JSON after annotations[2]');
@@ -499,7 +550,10 @@ describe('readAnnotationFile', () => {
     });
 
     it('reports invalid JSON with the record and the byte where it goes wrong', async () => {
-      const text = cocoText([['images', images], ['annotations', instanceAnnotations]]);
+      const text = cocoText([
+        ['images', images],
+        ['annotations', instanceAnnotations],
+      ]);
       const broken = text.replace('"id":3}', '"id":3]');
       const at = Buffer.byteLength(broken.slice(0, broken.indexOf('"id":3]') + 6));
       expect(await failure(await write('invalid.json', broken))).to.equal(

@@ -79,7 +79,12 @@ export class LoopbackFileServer {
 
   async #answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const seen: SeenRequest = { method: req.method ?? 'GET', path: urlPath, range: req.headers.range ?? null, ifRange: (req.headers['if-range'] as string) ?? null };
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      path: urlPath,
+      range: req.headers.range ?? null,
+      ifRange: (req.headers['if-range'] as string) ?? null,
+    };
     const index = this.requestsFor(urlPath).length;
     this.requests.push(seen);
     let fault: FileFault | null = null;

@@ -21,4 +21,3 @@ function withoutIds(row: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, dataset_id: _d, sample_id: _s, job_id: _j, ...rest } = row;
   return rest;
 }
-

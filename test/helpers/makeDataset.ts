@@ -23,7 +23,15 @@ export async function makeDataset(dir: string, images: number): Promise<{ annota
     await link(path.join(SAMPLE_DIR, 'images/val', sources[i % sources.length]!), path.join(imageDir, fileName));
     json.images.push({ id: i, file_name: fileName, width: 320, height: 240 });
     for (let k = 0; k < 2; k++) {
-      json.annotations.push({ id: i * 10 + k, image_id: i, category_id: 18, bbox: [10, 10, 50, 40], area: 2000, iscrowd: 0, segmentation: [[10, 10, 60, 10, 60, 50]] });
+      json.annotations.push({
+        id: i * 10 + k,
+        image_id: i,
+        category_id: 18,
+        bbox: [10, 10, 50, 40],
+        area: 2000,
+        iscrowd: 0,
+        segmentation: [[10, 10, 60, 10, 60, 50]],
+      });
     }
   }
   const annotationPath = path.join(dir, 'instances_big.json');

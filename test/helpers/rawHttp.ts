@@ -32,7 +32,13 @@ export interface RawAnswer {
  */
 export function rawRequest(url: string, request: RawRequest): Promise<RawAnswer | null> {
   const { hostname, port } = new URL(url);
-  const head = [`${request.method} ${request.target} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+  const head = [
+    `${request.method} ${request.target} HTTP/1.1`,
+    `Host: ${hostname}:${port}`,
+    ...Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`),
+    '',
+    '',
+  ].join('\r\n');
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(port), hostname);
     let received = Buffer.alloc(0);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { REPO_ROOT } from './startTestServer.js';
@@ -29,4 +29,3 @@ function start(argv: string[], onStdout: (text: string, child: ChildProcess) => 
 }
 
 export const run = (argv: string[], onStdout?: (text: string, child: ChildProcess) => void, options?: RunOptions) => start(argv, onStdout, options).done;
-

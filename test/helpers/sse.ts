@@ -13,10 +13,7 @@ const TERMINAL = new Set(['complete', 'failed', 'cancelled']);
  * Reads a `text/event-stream` response body to its end (the server ends it after
  * the terminal event), calling `onEvent` for each event as it arrives.
  */
-export async function readEventStream(
-  response: Response,
-  onEvent: (event: ReceivedEvent) => void = () => undefined,
-): Promise<ReceivedEvent[]> {
+export async function readEventStream(response: Response, onEvent: (event: ReceivedEvent) => void = () => undefined): Promise<ReceivedEvent[]> {
   const events: ReceivedEvent[] = [];
   const parser = createParser({
     onEvent(message: EventSourceMessage) {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type RunningServer, startServer } from '../../src/app/startServer.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/app/startServer.js';
 
 /** The repository root (tests run from dist/test/...). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -73,7 +73,7 @@ export function useTestServer(env: Record<string, string> = {}, extraRoots: read
   });
   return new Proxy({} as TestServer, {
     get(_target, key) {
-      if (current === null) throw new Error('the test server runs only inside its describe block\'s tests');
+      if (current === null) throw new Error("the test server runs only inside its describe block's tests");
       return Reflect.get(current, key);
     },
   });

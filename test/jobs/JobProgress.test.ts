@@ -19,7 +19,7 @@ function estimator(spec: { kind: string; thumbnails: 'all' | 'none'; maskDir: st
 const INGEST = { kind: 'ingest', thumbnails: 'all', maskDir: null } as const;
 
 describe('JobProgress', () => {
-  it('weighs an ingest\'s file read and its thumbnails (1 to 9), the thumbnails counting once their total is known', () => {
+  it("weighs an ingest's file read and its thumbnails (1 to 9), the thumbnails counting once their total is known", () => {
     const { push } = estimator(INGEST);
     // A quarter of the file read: 1 x 0.25 of 10.
     expect(push({ stage: 'images', current: 50, total: null, bytes_read: 250, bytes_total: 1000 }).fraction).to.equal(0.025);
@@ -50,7 +50,7 @@ describe('JobProgress', () => {
     expect(push({ stage: 'results', current: 5, total: null, bytes_read: 300, bytes_total: 1000 }).fraction).to.equal(0.6);
   });
 
-  it('leaves out the parts a job will not have, and counts a panoptic file\'s masks (1, 4 and 9)', () => {
+  it("leaves out the parts a job will not have, and counts a panoptic file's masks (1, 4 and 9)", () => {
     const none = estimator({ kind: 'ingest', thumbnails: 'none', maskDir: null });
     expect(none.push({ stage: 'images', current: 1, total: null, bytes_read: 50, bytes_total: 100 }).fraction).to.equal(0.5);
     const panoptic = estimator({ kind: 'ingest', thumbnails: 'all', maskDir: '/masks' });
@@ -59,7 +59,7 @@ describe('JobProgress', () => {
     expect(panoptic.push({ stage: 'masks', current: 5, total: 10 }).fraction).to.equal(0.1929);
   });
 
-  it('gives an upload\'s bytes, unpacking and each of its splits their shares (2, 1, then 7 shared evenly)', () => {
+  it("gives an upload's bytes, unpacking and each of its splits their shares (2, 1, then 7 shared evenly)", () => {
     const { push } = estimator({ kind: 'upload', thumbnails: 'all', maskDir: null });
     expect(push({ stage: 'upload', current: 500, total: 1000 }).fraction).to.equal(0.1);
     expect(push({ stage: 'upload', current: 1000, total: 1000, done: true }).fraction).to.equal(0.2);
@@ -70,10 +70,12 @@ describe('JobProgress', () => {
     expect(push({ stage: 'images', current: 5, total: null, bytes_read: 500, bytes_total: 1000, ...tagged }).fraction).to.equal(0.3175);
     // The second split starts: the first is done, (3 + 7 x 1/2) / 10.
     expect(push({ stage: 'categories', current: 2, total: 2, done: true, split: 'val', split_index: 1, split_count: 2 }).fraction).to.equal(0.65);
-    expect(push({ stage: 'thumbnails', current: 4, total: 4, done: true, split: 'val', split_index: 1, split_count: 2 }).fraction).to.equal(FRACTION_BEFORE_END);
+    expect(push({ stage: 'thumbnails', current: 4, total: 4, done: true, split: 'val', split_index: 1, split_count: 2 }).fraction).to.equal(
+      FRACTION_BEFORE_END,
+    );
   });
 
-  it('gives no time left while a part\'s size is unknown, then the time left at the pace of the last 20 s', () => {
+  it("gives no time left while a part's size is unknown, then the time left at the pace of the last 20 s", () => {
     const { clock, push } = estimator(INGEST);
     clock.ms = 1000;
     // 10 thumbnails made of a total not known yet: no time left to tell.
@@ -94,7 +96,7 @@ describe('JobProgress', () => {
     expect(push({ stage: 'thumbnails', current: 60, total: 100 }).eta_seconds).to.equal(3);
   });
 
-  it('gives each stage its rate, in its own units a second, counted from when the job\'s stages started', () => {
+  it("gives each stage its rate, in its own units a second, counted from when the job's stages started", () => {
     const { clock, push } = estimator(INGEST);
     push({ stage: 'images', current: 0, total: null, bytes_read: 0, bytes_total: 1000 });
     clock.ms = 2000;
@@ -107,7 +109,7 @@ describe('JobProgress', () => {
     expect(fresh.push({ stage: 'categories', current: 3, total: 3, done: true }).rate).to.equal(null);
   });
 
-  it('keeps a waiting job\'s fraction, with neither time left nor rate', () => {
+  it("keeps a waiting job's fraction, with neither time left nor rate", () => {
     const { progress, push } = estimator({ kind: 'upload', thumbnails: 'all', maskDir: null });
     push({ stage: 'upload', current: 1000, total: 1000, done: true });
     expect(progress.waiting()).to.deep.equal({ fraction: 0.2, eta_seconds: null, rate: null });

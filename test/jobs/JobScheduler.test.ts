@@ -18,7 +18,7 @@ describe('the job scheduler with MAX_CONCURRENT_JOBS=2', function () {
     await server.stop();
   });
 
-  it('runs two datasets\' ingests at once, each committing its own rows', async () => {
+  it("runs two datasets' ingests at once, each committing its own rows", async () => {
     const a = await postIngest(server.url, { annotation_path: file('instances_val.json'), image_dir: VAL_IMAGES });
     const b = await postIngest(server.url, { annotation_path: file('person_keypoints_val.json'), image_dir: VAL_IMAGES });
     expect([a.status, b.status]).to.deep.equal(['running', 'running']);

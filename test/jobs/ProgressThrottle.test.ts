@@ -5,14 +5,17 @@ import type { StageProgress } from '../../src/progress/StageProgress.js';
 const update = (current: number, done = false): StageProgress => ({ stage: 'images', current, total: null, message: '', done });
 
 describe('ProgressThrottle', () => {
-  it('sends the first update at once and holds the rest of the interval\'s updates, keeping the newest', async () => {
+  it("sends the first update at once and holds the rest of the interval's updates, keeping the newest", async () => {
     const sent: number[] = [];
     let onSecond!: () => void;
     const second = new Promise<void>((resolve) => (onSecond = resolve));
-    const throttle = new ProgressThrottle((p) => {
-      sent.push(p.current);
-      if (sent.length === 2) onSecond();
-    }, { intervalMs: 50 });
+    const throttle = new ProgressThrottle(
+      (p) => {
+        sent.push(p.current);
+        if (sent.length === 2) onSecond();
+      },
+      { intervalMs: 50 },
+    );
     for (let i = 1; i <= 100; i++) throttle.push(update(i));
     expect(sent).to.deep.equal([1]);
     await second;
@@ -20,7 +23,7 @@ describe('ProgressThrottle', () => {
     throttle.close();
   });
 
-  it('always sends a stage\'s done update at once, dropping the held one it supersedes', () => {
+  it("always sends a stage's done update at once, dropping the held one it supersedes", () => {
     const sent: StageProgress[] = [];
     const throttle = new ProgressThrottle((p) => sent.push(p), { intervalMs: 60_000 });
     throttle.push(update(1));

@@ -1,16 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { Database } from '../../src/db/Database.js';
 import { DatasetRepository } from '../../src/db/DatasetRepository.js';
 import { IdSequence } from '../../src/db/IdSequence.js';
+import { cocoFormat } from '../../src/formats/coco/cocoFormat.js';
 import type { CocoAnnotation, CocoImage } from '../../src/formats/records.js';
 import { DatasetWriter } from '../../src/pipeline/DatasetWriter.js';
-import { cocoFormat } from '../../src/formats/coco/cocoFormat.js';
-import type { DuckDBConnection } from '@duckdb/node-api';
 
-const image = (id: number): CocoImage => ({ id, file_name: `${id}.jpg`, width: 64, height: 48, license: null, image_ref: null, extra: id === 1 ? { coco_url: 'x' } : null });
+const image = (id: number): CocoImage => ({
+  id,
+  file_name: `${id}.jpg`,
+  width: 64,
+  height: 48,
+  license: null,
+  image_ref: null,
+  extra: id === 1 ? { coco_url: 'x' } : null,
+});
 const annotation = (id: number, imageId: number, categoryId: number | null = 1): CocoAnnotation => ({
   id,
   image_id: imageId,

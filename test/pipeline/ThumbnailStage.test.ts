@@ -3,17 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
+import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
+import { sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
+import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 import type { ImageFailure, WrittenSample } from '../../src/pipeline/DatasetWriter.js';
-import type { StageProgress } from '../../src/progress/StageProgress.js';
 import { ThumbnailStage, type ThumbnailStageOptions } from '../../src/pipeline/ThumbnailStage.js';
+import type { StageProgress } from '../../src/progress/StageProgress.js';
 import { DatasetStorage } from '../../src/storage/DatasetStorage.js';
 import { LocalThumbnailPlace } from '../../src/thumbnails/LocalThumbnailPlace.js';
 import { ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { expectRejection } from '../helpers/expectRejection.js';
-import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
-import { sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
-import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 
 describe('ThumbnailStage', function () {
   this.timeout(30_000);
@@ -24,7 +24,9 @@ describe('ThumbnailStage', function () {
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'thumb-stage-'));
-    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } }).jpeg().toFile(path.join(dir, 'photo.jpg'));
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: '#4a8' } })
+      .jpeg()
+      .toFile(path.join(dir, 'photo.jpg'));
     // One worker and a queue of one: the pool is saturated by two tasks.
     pool = new ThumbnailPool({ workers: 1, tasksPerWorker: 1, maxQueue: 1 });
     store = new ThumbnailStore({ place: new LocalThumbnailPlace(path.join(dir, 'thumbnails')), pool });
@@ -135,7 +137,12 @@ describe('ThumbnailStage', function () {
     it('keeps fetching while the pool is saturated, up to maxReads images beyond it', async () => {
       // The pool is full of local work: a local ingest would wait here.
       const busy = [1, 2].map((n) =>
-        pool.run({ source: { kind: 'path', path: path.join(dir, 'photo.jpg') }, outputs: [{ size: 64, path: path.join(dir, `busy-${n}.webp`) }], quality: 80, maxPixels: 1e8 }),
+        pool.run({
+          source: { kind: 'path', path: path.join(dir, 'photo.jpg') },
+          outputs: [{ size: 64, path: path.join(dir, `busy-${n}.webp`) }],
+          quality: 80,
+          maxPixels: 1e8,
+        }),
       );
       expect(pool.needsDrain).to.equal(true);
       const { s, controller } = bucketStage('job-4');

@@ -3,7 +3,13 @@ import { ChunkLedger, type SentChunk } from '../../src/queue/ChunkLedger.js';
 import type { QueuedImage } from '../../src/queue/queueMessages.js';
 import type { ThumbnailResult } from '../../src/workers/messages.js';
 
-const image = (location: string): QueuedImage => ({ imageDir: '/images', location, outputs: [{ size: 256, key: `1/j/medium/${location}.webp` }], quality: 80, maxPixels: 1e8 });
+const image = (location: string): QueuedImage => ({
+  imageDir: '/images',
+  location,
+  outputs: [{ size: 256, key: `1/j/medium/${location}.webp` }],
+  quality: 80,
+  maxPixels: 1e8,
+});
 
 const made = (bytes: number): ThumbnailResult => ({
   ok: true,
@@ -58,7 +64,12 @@ describe('ChunkLedger', () => {
     const first = chunks.add('a', image('1'), undefined);
     const second = chunks.add('a', image('2'), undefined);
     const { chunkId } = sent[0]!;
-    const outcome = { chunkId, jobId: 'a', cancelled: false as const, results: [made(10), { ok: false as const, code: 'IMAGE_MISSING' as const, message: '2: not found' }] };
+    const outcome = {
+      chunkId,
+      jobId: 'a',
+      cancelled: false as const,
+      results: [made(10), { ok: false as const, code: 'IMAGE_MISSING' as const, message: '2: not found' }],
+    };
     chunks.record(outcome);
     chunks.record(outcome);
     expect(settlements()).to.equal(1);
@@ -74,14 +85,24 @@ describe('ChunkLedger', () => {
     const { chunkId } = sent[0]!;
     expect(chunks.sentOf('a')).to.deep.equal([chunkId]);
     chunks.cancel(chunkId);
-    const err = await sentOne.then(() => null, (e: Error) => e);
+    const err = await sentOne.then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.name).to.equal('AbortError');
     expect(chunks.sentOf('a')).to.deep.equal([]);
 
     const { chunks: filling, sent: none } = ledger(4);
     const open = filling.add('b', image('2'), undefined);
     filling.dropOpen('b', Object.assign(new Error('job b was cancelled'), { name: 'AbortError' }));
-    expect((await open.then(() => null, (e: Error) => e))?.message).to.equal('job b was cancelled');
+    expect(
+      (
+        await open.then(
+          () => null,
+          (e: Error) => e,
+        )
+      )?.message,
+    ).to.equal('job b was cancelled');
     expect(none).to.have.lengthOf(0);
     expect(filling.pendingImages).to.equal(0);
   });
@@ -99,7 +120,10 @@ describe('ChunkLedger', () => {
     const one = chunks.add('a', image('1'), controller.signal);
     controller.abort(new Error('job cancelled'));
     chunks.record({ chunkId: sent[0]!.chunkId, jobId: 'a', cancelled: false, results: [made(5)] });
-    const err = await one.then(() => null, (e: Error) => e);
+    const err = await one.then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.name).to.equal('AbortError');
   });
 });

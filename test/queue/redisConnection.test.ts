@@ -1,8 +1,8 @@
 import { expect } from 'chai';
+import { freePort, startRedis } from '../../bench/harness/redisServer.js';
 import { AppError } from '../../src/errors.js';
 import { connectRedis, redactRedisUrl } from '../../src/queue/redisConnection.js';
 import { expectRejection } from '../helpers/expectRejection.js';
-import { freePort, startRedis } from '../../bench/harness/redisServer.js';
 
 describe('connectRedis', function () {
   this.timeout(20_000);
@@ -23,7 +23,10 @@ describe('connectRedis', function () {
     const err = await expectRejection(connectRedis(`redis://user:secret@127.0.0.1:${port}`, { connectTimeoutMs: 2_000 }));
     expect(err).to.be.instanceOf(AppError);
     expect((err as unknown as AppError).code).to.equal('THUMBNAIL_QUEUE_UNAVAILABLE');
-    expect((err as unknown as AppError).message).to.include(`127.0.0.1:${port}`).and.include('REDIS_URL').and.include('ECONNREFUSED');
+    expect((err as unknown as AppError).message)
+      .to.include(`127.0.0.1:${port}`)
+      .and.include('REDIS_URL')
+      .and.include('ECONNREFUSED');
     expect((err as unknown as AppError).message).not.to.include('secret');
   });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { loadConfig, ConfigError } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { followJob, getJson } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, readEventStream, terminalOf } from '../helpers/sse.js';
 import { REPO_ROOT } from '../helpers/startTestServer.js';
-import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
+import { type ZipEntry, zipOf } from '../helpers/zipOf.js';
 
 const MAIN = path.join(REPO_ROOT, 'dist/src/app/serverMain.js');
 
@@ -19,7 +19,10 @@ interface Started {
 
 /** Starts `npm start`'s entry point as its own process and waits for the line that says where it listens. */
 async function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     const url = /"url":"([^"]+)"/.exec(line)?.[1];
@@ -103,7 +106,10 @@ describe('a crash in the middle of an ingest (kill -9), then a restart', functio
       ['annotations/instances_a.json', small.annotationPath],
       ['annotations/instances_b.json', large.annotationPath],
     ];
-    for (const [split, set] of [['a', small], ['b', large]] as const) {
+    for (const [split, set] of [
+      ['a', small],
+      ['b', large],
+    ] as const) {
       for (const name of await readdir(set.imageDir)) entries.push([`${split}/${name}`, path.join(set.imageDir, name)]);
     }
     const first = await startProcess(env);

@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { ingest, postPredictions } from '../helpers/ingest.js';
 import { LoopbackFileServer } from '../helpers/LoopbackFileServer.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
-import { SAMPLE_DIR, startTestServer, useTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { SAMPLE_DIR, startTestServer, type TestServer, useTestServer } from '../helpers/startTestServer.js';
 
 const ANNOTATIONS = path.join(SAMPLE_DIR, 'annotations');
 const VAL_IMAGES = path.join(SAMPLE_DIR, 'images/val');
@@ -43,7 +42,12 @@ describe('GET /datasets/{id}/export', function () {
   it('exports a dataset of two splits as one file: the splits in the order they were ingested, info and licenses of the first', async () => {
     const val = await readJson(path.join(ANNOTATIONS, 'instances_val.json'));
     const train = await readJson(path.join(ANNOTATIONS, 'instances_train.json'));
-    const first = await ingest(server, { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: VAL_IMAGES, thumbnails: 'none', dataset_name: 'two splits' });
+    const first = await ingest(server, {
+      annotation_path: path.join(ANNOTATIONS, 'instances_val.json'),
+      image_dir: VAL_IMAGES,
+      thumbnails: 'none',
+      dataset_name: 'two splits',
+    });
     const second = await ingest(server, { annotation_path: path.join(ANNOTATIONS, 'instances_train.json'), dataset_id: first.dataset_id, thumbnails: 'none' });
     expect(second.event, JSON.stringify(second)).to.equal('complete');
     const { body } = await exportJson(server, first.dataset_id, '');
@@ -69,7 +73,12 @@ describe('GET /datasets/{id}/export', function () {
   });
 
   it('exports a prediction set as the COCO results file it was loaded from', async () => {
-    const done = await ingest(server, { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: VAL_IMAGES, thumbnails: 'none', dataset_name: 'with predictions' });
+    const done = await ingest(server, {
+      annotation_path: path.join(ANNOTATIONS, 'instances_val.json'),
+      image_dir: VAL_IMAGES,
+      thumbnails: 'none',
+      dataset_name: 'with predictions',
+    });
     const resultsPath = path.join(ANNOTATIONS, 'results_val.json');
     const loaded = await postPredictions(server, done.dataset_id, { annotation_path: resultsPath, name: 'yolo-v9' });
     expect(loaded.event).to.equal('complete');
@@ -123,7 +132,12 @@ describe('GET /datasets/{id}/export', function () {
   });
 
   it('refuses an unknown split, category or prediction set (404) and a malformed query (400), naming it', async () => {
-    const done = await ingest(server, { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: VAL_IMAGES, thumbnails: 'none', dataset_name: 'refusals' });
+    const done = await ingest(server, {
+      annotation_path: path.join(ANNOTATIONS, 'instances_val.json'),
+      image_dir: VAL_IMAGES,
+      thumbnails: 'none',
+      dataset_name: 'refusals',
+    });
     const id = done.dataset_id;
     const split = await getJson(`${server.url}/datasets/${id}/export?split=nope`);
     expect(split.status).to.equal(404);

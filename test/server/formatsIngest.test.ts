@@ -1,8 +1,8 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
 import sharp from 'sharp';
+import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
 import { ingest, postPredictions } from '../helpers/ingest.js';
 import { getJson } from '../helpers/sse.js';
 import { SAMPLE_DIR, useTestServer } from '../helpers/startTestServer.js';
@@ -71,13 +71,18 @@ describe('every COCO file people have, through the API', function () {
       const file = await variant('panoptic-broken', async (json, pngDir) => {
         json.annotations[0].segments_info[0].area += 1;
         await rm(path.join(pngDir, json.annotations[1].file_name));
-        await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } }).png().toFile(path.join(pngDir, json.annotations[2].file_name));
+        await sharp({ create: { width: 10, height: 10, channels: 3, background: '#000' } })
+          .png()
+          .toFile(path.join(pngDir, json.annotations[2].file_name));
       });
       const done = await ingest(server, { annotation_path: file, image_dir: path.join(SAMPLE_DIR, 'images/val') });
       expect(done).to.include({ event: 'complete', image_count: 12 });
       expect(done.failures).to.deep.equal({ MASK_AREA_MISMATCH: 1, MASK_MISSING: 1, MASK_SIZE_MISMATCH: 1 });
       const samples = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}`)).body.items;
-      const errors = samples.filter((s: any) => s.image_error !== null).map((s: any) => s.image_error.code).sort();
+      const errors = samples
+        .filter((s: any) => s.image_error !== null)
+        .map((s: any) => s.image_error.code)
+        .sort();
       expect(errors).to.deep.equal(['MASK_AREA_MISMATCH', 'MASK_MISSING', 'MASK_SIZE_MISMATCH']);
       const json = JSON.parse(await readFile(file, 'utf8'));
       const mismatch = samples.find((s: any) => s.coco_id === json.annotations[0].image_id).image_error.message;
@@ -170,7 +175,12 @@ describe('every COCO file people have, through the API', function () {
       expect(all).to.have.length(expected.length);
       expect(all.every((p: any) => typeof p.score === 'number')).to.equal(true);
       const high = (await getJson(`${server.url}/samples/${sample.id}/annotations?predictions=yolo-v9&min_score=0.8`)).body.items;
-      expect(high.map((p: any) => p.score)).to.deep.equal(expected.filter((r: any) => r.score >= 0.8).map((r: any) => r.score).sort((a: number, b: number) => b - a));
+      expect(high.map((p: any) => p.score)).to.deep.equal(
+        expected
+          .filter((r: any) => r.score >= 0.8)
+          .map((r: any) => r.score)
+          .sort((a: number, b: number) => b - a),
+      );
       const truth = (await getJson(`${server.url}/samples/${sample.id}/annotations`)).body.items;
       expect(truth.every((a: any) => a.score === undefined)).to.equal(true);
       expect((await getJson(`${server.url}/samples/${sample.id}/annotations?predictions=nope`)).status).to.equal(404);
@@ -209,8 +219,17 @@ describe('every COCO file people have, through the API', function () {
   });
 
   it('says what each split was: instances, keypoints, captions, image_info', async () => {
-    for (const [kind, format] of [['instances', 'instances'], ['person_keypoints', 'keypoints'], ['captions', 'captions'], ['image_info', 'image_info']]) {
-      const done = await ingest(server, { annotation_path: path.join(SAMPLE_DIR, `annotations/${kind}_val.json`), image_dir: path.join(SAMPLE_DIR, 'images/val'), thumbnails: 'none' });
+    for (const [kind, format] of [
+      ['instances', 'instances'],
+      ['person_keypoints', 'keypoints'],
+      ['captions', 'captions'],
+      ['image_info', 'image_info'],
+    ]) {
+      const done = await ingest(server, {
+        annotation_path: path.join(SAMPLE_DIR, `annotations/${kind}_val.json`),
+        image_dir: path.join(SAMPLE_DIR, 'images/val'),
+        thumbnails: 'none',
+      });
       expect(done, kind).to.include({ event: 'complete', format });
     }
   });

@@ -74,10 +74,7 @@ describe('fuzzing the ingest with mutated COCO files', function () {
         // Whatever we accepted must be JSON, and the stored counts must be the file's.
         const parsed = JSON.parse(mutant.toString('utf8')) as Record<string, unknown>;
         expect(dataset.status, `mutant ${i}`).to.equal('ready');
-        expect([dataset.image_count, dataset.annotation_count], `mutant ${i}`).to.deep.equal([
-          arrayLength(parsed.images),
-          arrayLength(parsed.annotations),
-        ]);
+        expect([dataset.image_count, dataset.annotation_count], `mutant ${i}`).to.deep.equal([arrayLength(parsed.images), arrayLength(parsed.annotations)]);
       } else {
         outcomes.failed++;
         expect(terminal.event, `mutant ${i}`).to.equal('failed');

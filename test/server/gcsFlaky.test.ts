@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { cocoCounts } from '../helpers/cocoCounts.js';
 import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
-import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { type StorageEmulatorHandle, sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
 import { uploadFolder } from '../../bench/harness/uploadFolder.js';
+import { cocoCounts } from '../helpers/cocoCounts.js';
+import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
+import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const BUCKET = 'gcs-flaky-test';
 const GS = `gs://${BUCKET}/coco`;

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { cocoCounts } from '../helpers/cocoCounts.js';
-import { datasetContents as contents } from '../helpers/datasetContents.js';
-import { followJob, getJson, postIngest, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { type StorageEmulatorHandle, sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
 import { emulatorClient, uploadFolder } from '../../bench/harness/uploadFolder.js';
 import { ingestJob } from '../../src/jobs/kinds/ingestJob.js';
+import { cocoCounts } from '../helpers/cocoCounts.js';
+import { datasetContents as contents } from '../helpers/datasetContents.js';
+import { followJob, getJson, postIngest, type ReceivedEvent, terminalOf } from '../helpers/sse.js';
+import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const BUCKET = 'gcs-ingest-test';
 const GS = `gs://${BUCKET}/coco`;
@@ -190,7 +190,10 @@ describe('datasets in Cloud Storage (the official client against the emulator, o
 
     it('fails the job on a truncated annotation object, naming the file, and leaves nothing ready', async () => {
       const whole = await readFile(INSTANCES_VAL);
-      await emulatorClient(emulator).bucket(BUCKET).file('coco/annotations/instances_cut.json').save(whole.subarray(0, whole.length >> 1));
+      await emulatorClient(emulator)
+        .bucket(BUCKET)
+        .file('coco/annotations/instances_cut.json')
+        .save(whole.subarray(0, whole.length >> 1));
       const job = await postIngest(url, { annotation_path: `${GS}/annotations/instances_cut.json`, image_dir: `${GS}/images/val` });
       const failed = terminalOf(await followJob(url, job.job_id))!;
       expect(failed.event).to.equal('failed');

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { rawRequest, type RawAnswer } from '../helpers/rawHttp.js';
-import { startServiceProcess, type ServiceProcess } from '../helpers/serviceProcess.js';
+import { type RawAnswer, rawRequest } from '../helpers/rawHttp.js';
+import { type ServiceProcess, startServiceProcess } from '../helpers/serviceProcess.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { REPO_ROOT, SAMPLE_DIR } from '../helpers/startTestServer.js';
 import { zipOf } from '../helpers/zipOf.js';
@@ -57,21 +57,64 @@ const deep = (levels: number, open: string, leaf: string, close: string) => open
 
 /** Values for a path segment or a query value, as they go on the wire (some percent-encoded, some raw). */
 const ODD_WIRE_VALUES = [
-  '..', '%2e%2e', '..%2F..%2Fetc%2Fpasswd', '%00', 'a%00b', '%ZZ', '%', '%C0%AF', '%F0%9F%92%A5', 'ü', '💥', '%20', '+',
-  '0', '-1', '-0', '1.5', '1e3', '0x10', 'NaN', 'Infinity', '9007199254740993', '99999999999999999999999999', '1e400',
-  'null', 'undefined', 'true', '%5B%5D', '%7B%7D', '__proto__', 'constructor', 'a'.repeat(6000), '%2F', '.',
+  '..',
+  '%2e%2e',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%00',
+  'a%00b',
+  '%ZZ',
+  '%',
+  '%C0%AF',
+  '%F0%9F%92%A5',
+  'ü',
+  '💥',
+  '%20',
+  '+',
+  '0',
+  '-1',
+  '-0',
+  '1.5',
+  '1e3',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '9007199254740993',
+  '99999999999999999999999999',
+  '1e400',
+  'null',
+  'undefined',
+  'true',
+  '%5B%5D',
+  '%7B%7D',
+  '__proto__',
+  'constructor',
+  'a'.repeat(6000),
+  '%2F',
+  '.',
   // Past Node's 16 KiB of request line and headers; a raw space, which ends the request target early.
-  'a'.repeat(20_000), 'a b',
+  'a'.repeat(20_000),
+  'a b',
 ];
 
 /** Headers a route reads, with values no client should send. */
 const ODD_HEADERS: fc.Arbitrary<Record<string, string>> = fc.record(
   {
-    Range: fc.constantFrom('bytes=5-1', 'bytes=0-', 'bytes=-0', 'bytes=99999999999999999999-', Array.from({ length: 300 }, (_, i) => `${i}-${i}`).join(',').replace(/^/, 'bytes='), 'pages=1-2', 'bytes=abc', 'bytes=-'),
+    Range: fc.constantFrom(
+      'bytes=5-1',
+      'bytes=0-',
+      'bytes=-0',
+      'bytes=99999999999999999999-',
+      Array.from({ length: 300 }, (_, i) => `${i}-${i}`)
+        .join(',')
+        .replace(/^/, 'bytes='),
+      'pages=1-2',
+      'bytes=abc',
+      'bytes=-',
+    ),
     'Last-Event-ID': fc.constantFrom('-1', 'abc', '1e309', '99999999999999999999', '', '1.5', '0x10'),
-    'If-None-Match': fc.constantFrom('*', '"x"', 'W/"', '"' + 'e'.repeat(3000) + '"'),
+    'If-None-Match': fc.constantFrom('*', '"x"', 'W/"', `"${'e'.repeat(3000)}"`),
     'If-Modified-Since': fc.constantFrom('yesterday', 'Thu, 01 Jan 1970 00:00:00 GMT', 'Sat, 01 Jan 275760 00:00:00 GMT'),
-    Authorization: fc.constantFrom('Bearer', 'Bearer ' + 'x'.repeat(5000), 'Basic Og==', 'Bearer \u00ff'),
+    Authorization: fc.constantFrom('Bearer', `Bearer ${'x'.repeat(5000)}`, 'Basic Og==', 'Bearer \u00ff'),
     'Accept-Encoding': fc.constantFrom('gzip;q=abc', 'br, *;q=0', 'identity;q=0'),
     Origin: fc.constantFrom('null', 'http://evil.example', 'file://'),
   },
@@ -83,7 +126,13 @@ const wireValue = (known: Known): fc.Arbitrary<string> =>
     { weight: 3, arbitrary: fc.constantFrom(...ODD_WIRE_VALUES) },
     { weight: 2, arbitrary: fc.constantFrom(String(known.datasetId), String(known.sampleId), known.jobId, 'fuzz', 'app.js', 'swagger-ui.css') },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }).map((s) => encodeURIComponent(s)) },
-    { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double({ noNaN: false })).map(String).map(encodeURIComponent) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double({ noNaN: false }))
+        .map(String)
+        .map(encodeURIComponent),
+    },
   );
 
 /** A query parameter's documented values, when it has a fixed set. */
@@ -97,11 +146,36 @@ function enumOf(schema: Record<string, unknown>): string[] {
 const oddJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
   fc.constantFrom(
-    '', ' ', '\u0000', 'a\u0000b', '../../../etc/passwd', '/etc/passwd', '/dev/zero', '/proc/self/mem', REPO_ROOT,
-    path.join(REPO_ROOT, 'fixtures'), path.join(SAMPLE_DIR, 'images/val'), path.join(SAMPLE_DIR, 'images/val/000000000139.jpg'),
-    path.join(REPO_ROOT, 'fixtures/broken/not-json.json'), path.join(REPO_ROOT, 'fixtures/broken/truncated.json'),
-    path.join(ANNOTATIONS, 'panoptic_val.json'), path.join(ANNOTATIONS, 'lvis_val.json'), path.join(ANNOTATIONS, 'instances_val.json\u0000.png'),
-    'x'.repeat(100_000), '💥'.repeat(300), -1, 0, 1.5, 2 ** 53 + 2, -(2 ** 63), 1e308, 'all', 'none', 'skip', 'fail', 'train',
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '../../../etc/passwd',
+    '/etc/passwd',
+    '/dev/zero',
+    '/proc/self/mem',
+    REPO_ROOT,
+    path.join(REPO_ROOT, 'fixtures'),
+    path.join(SAMPLE_DIR, 'images/val'),
+    path.join(SAMPLE_DIR, 'images/val/000000000139.jpg'),
+    path.join(REPO_ROOT, 'fixtures/broken/not-json.json'),
+    path.join(REPO_ROOT, 'fixtures/broken/truncated.json'),
+    path.join(ANNOTATIONS, 'panoptic_val.json'),
+    path.join(ANNOTATIONS, 'lvis_val.json'),
+    path.join(ANNOTATIONS, 'instances_val.json\u0000.png'),
+    'x'.repeat(100_000),
+    '💥'.repeat(300),
+    -1,
+    0,
+    1.5,
+    2 ** 53 + 2,
+    -(2 ** 63),
+    1e308,
+    'all',
+    'none',
+    'skip',
+    'fail',
+    'train',
   ),
 );
 
@@ -110,7 +184,11 @@ function bodies(op: DocumentedOperation, templates: Record<string, unknown>[], z
   const text = (s: string) => Buffer.from(s, 'utf8');
   const template = fc.constantFrom(...templates);
   const multipart = (boundary: string, field: string, content: Buffer) =>
-    Buffer.concat([text(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="a.zip"\r\nContent-Type: application/zip\r\n\r\n`), content, text(`\r\n--${boundary}--\r\n`)]);
+    Buffer.concat([
+      text(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="a.zip"\r\nContent-Type: application/zip\r\n\r\n`),
+      content,
+      text(`\r\n--${boundary}--\r\n`),
+    ]);
   return fc.oneof(
     fc.constant(Buffer.alloc(0)),
     fc.uint8Array({ minLength: 1, maxLength: 600 }).map((bytes) => Buffer.from(bytes)),
@@ -124,11 +202,23 @@ function bodies(op: DocumentedOperation, templates: Record<string, unknown>[], z
       if (drop) delete copy[op.bodyProps[0] ?? key];
       return text(JSON.stringify(copy));
     }),
-    fc.constantFrom(
-      '{"dataset_id":1e400}', '{"thumbnails":123456789012345678901234567890}', '[1e999]', '-1e309', '{"dataset_id":9007199254740993}',
-      '{"dataset_id":-0,"thumbnails":1.5}', '{"__proto__":{"annotation_path":"x"}}', '{"constructor":{"prototype":{}}}', '"\\ud800"',
-      deep(100_000, '[', '', ']'), deep(20_000, '{"a":', '1', '}'), deep(10_000, '{"annotation_path":', '"x"', '}'), `{"annotation_path":${deep(5000, '[', '', ']')}}`,
-    ).map(text),
+    fc
+      .constantFrom(
+        '{"dataset_id":1e400}',
+        '{"thumbnails":123456789012345678901234567890}',
+        '[1e999]',
+        '-1e309',
+        '{"dataset_id":9007199254740993}',
+        '{"dataset_id":-0,"thumbnails":1.5}',
+        '{"__proto__":{"annotation_path":"x"}}',
+        '{"constructor":{"prototype":{}}}',
+        '"\\ud800"',
+        deep(100_000, '[', '', ']'),
+        deep(20_000, '{"a":', '1', '}'),
+        deep(10_000, '{"annotation_path":', '"x"', '}'),
+        `{"annotation_path":${deep(5000, '[', '', ']')}}`,
+      )
+      .map(text),
     fc.constantFrom('file', 'other').map((field) => multipart('fuzzboundary', field, zip)),
     fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.concat([text('PK\u0003\u0004'), Buffer.from(bytes)])),
     { weight: 1, arbitrary: fc.constant(zip) },
@@ -137,10 +227,24 @@ function bodies(op: DocumentedOperation, templates: Record<string, unknown>[], z
 }
 
 const CONTENT_TYPES: (string | null)[] = [
-  null, 'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16',
-  'text/plain', 'multipart/form-data', 'multipart/form-data; boundary=', 'multipart/form-data; boundary=fuzzboundary',
-  'multipart/form-data; boundary=wrongboundary', `multipart/form-data; boundary=${'b'.repeat(300)}`, 'application/zip',
-  'application/x-zip-compressed', 'application/x-www-form-urlencoded', '*/*', ';;;', 'application/json, text/plain', 'application/vnd.api+json',
+  null,
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16',
+  'text/plain',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+  'multipart/form-data; boundary=fuzzboundary',
+  'multipart/form-data; boundary=wrongboundary',
+  `multipart/form-data; boundary=${'b'.repeat(300)}`,
+  'application/zip',
+  'application/x-zip-compressed',
+  'application/x-www-form-urlencoded',
+  '*/*',
+  ';;;',
+  'application/json, text/plain',
+  'application/vnd.api+json',
 ];
 
 function cases(op: DocumentedOperation, known: Known, templates: Record<string, unknown>[], zip: Buffer): fc.Arbitrary<FuzzCase> {
@@ -220,7 +324,8 @@ function wrongAnswer(answer: RawAnswer): string | null {
     return `status ${answer.status} without the error body: ${JSON.stringify(answer.body.toString('utf8').slice(0, 200))}`;
   }
   const error = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
-  if (typeof error?.code !== 'string' || typeof error.message !== 'string') return `status ${answer.status} without the error body: ${JSON.stringify(parsed).slice(0, 200)}`;
+  if (typeof error?.code !== 'string' || typeof error.message !== 'string')
+    return `status ${answer.status} without the error body: ${JSON.stringify(parsed).slice(0, 200)}`;
   if (error.code === 'INTERNAL') return `code INTERNAL: ${error.message}`;
   return null;
 }
@@ -265,7 +370,11 @@ describe('fuzzing every operation of /openapi.json with malformed requests (seed
       UPLOAD_STALL_MS: String(STALL_MS),
     });
     // A dataset with a prediction set, so that real ids reach past the 404s (and deletes have something to delete).
-    const job = await postIngest(service.url, { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val'), thumbnails: 'none' });
+    const job = await postIngest(service.url, {
+      annotation_path: path.join(ANNOTATIONS, 'instances_val.json'),
+      image_dir: path.join(SAMPLE_DIR, 'images/val'),
+      thumbnails: 'none',
+    });
     expect(terminalOf(await followJob(service.url, job.job_id))?.event).to.equal('complete');
     const loaded = await fetch(`${service.url}/datasets/${job.dataset_id}/predictions`, {
       method: 'POST',
@@ -291,19 +400,35 @@ describe('fuzzing every operation of /openapi.json with malformed requests (seed
     const ops = operationsOf(document);
     expect(ops.length).to.be.greaterThan(20);
     const templates: Record<string, Record<string, unknown>[]> = {
-      '/datasets/ingest': [{ annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val'), thumbnails: 'none' }],
+      '/datasets/ingest': [
+        { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val'), thumbnails: 'none' },
+      ],
       '/datasets/{id}/predictions': [{ annotation_path: path.join(ANNOTATIONS, 'results_val.json'), name: 'fuzzed' }],
     };
     const failures: string[] = [];
     for (const op of ops) {
       const name = `${op.method.toUpperCase()} ${op.template}`;
       const own = templates[op.template] ?? [{ annotation_path: path.join(ANNOTATIONS, 'instances_val.json') }];
-      const real: FuzzCase = { params: Object.fromEntries(op.pathParams.map((p) => [p, String(known.datasetId)])), query: [], contentType: null, accept: null, headers: {}, body: Buffer.alloc(0), framing: 'exact' };
+      const real: FuzzCase = {
+        params: Object.fromEntries(op.pathParams.map((p) => [p, String(known.datasetId)])),
+        query: [],
+        contentType: null,
+        accept: null,
+        headers: {},
+        body: Buffer.alloc(0),
+        framing: 'exact',
+      };
       // The cases every operation gets whatever the seed: the multipart form without a boundary (with and without a body) first.
       const examples: [FuzzCase][] = [
         [{ ...real, contentType: 'multipart/form-data' }],
         [{ ...real, contentType: 'multipart/form-data', body: Buffer.from('--x\r\n\r\nhello\r\n--x--\r\n') }],
-        [{ ...real, contentType: 'multipart/form-data; boundary=wrongboundary', body: Buffer.from('--other\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\n\r\nPK\r\n--other--\r\n') }],
+        [
+          {
+            ...real,
+            contentType: 'multipart/form-data; boundary=wrongboundary',
+            body: Buffer.from('--other\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\n\r\nPK\r\n--other--\r\n'),
+          },
+        ],
         [{ ...real, contentType: 'application/json', body: Buffer.from(deep(100_000, '[', '', ']')) }],
         [{ ...real, contentType: 'application/json', body: Buffer.from('{"annotation_path":') }],
         [{ ...real, contentType: 'application/zip', body: zip.subarray(0, 100), framing: 'vanish' }],
@@ -324,8 +449,14 @@ describe('fuzzing every operation of /openapi.json with malformed requests (seed
       );
       if (details.failed) {
         const counterexample = details.counterexample?.[0];
-        const shown = counterexample && { ...counterexample, target: targetOf(op, counterexample).slice(0, 300), body: counterexample.body.subarray(0, 200).toString('utf8') };
-        failures.push(`${name}: ${String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance).slice(0, 1500)}\n  request: ${JSON.stringify(shown)}`);
+        const shown = counterexample && {
+          ...counterexample,
+          target: targetOf(op, counterexample).slice(0, 300),
+          body: counterexample.body.subarray(0, 200).toString('utf8'),
+        };
+        failures.push(
+          `${name}: ${String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance).slice(0, 1500)}\n  request: ${JSON.stringify(shown)}`,
+        );
       }
     }
     expect(failures, failures.join('\n\n')).to.deep.equal([]);

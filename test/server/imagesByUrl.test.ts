@@ -135,7 +135,12 @@ describe('images by URL (a loopback web server with faults)', function () {
     const done = await ingest(server, { annotation_path: file, image_dir: `${web.url}/images/val` });
     expect(done).to.include({ event: 'complete', image_count: coco.images.length });
     expect(done.failures).to.deep.equal({ IMAGE_MISSING: 1 });
-    expect(web.requestsFor(`/images/val/${cut}`).slice(before).map((r) => r.range)).to.deep.equal([null, 'bytes=700-']);
+    expect(
+      web
+        .requestsFor(`/images/val/${cut}`)
+        .slice(before)
+        .map((r) => r.range),
+    ).to.deep.equal([null, 'bytes=700-']);
     const samples = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}&limit=50`)).body.items;
     const gone = samples.find((s: any) => s.file_name === 'gone.jpg');
     expect(gone.image_error).to.include({ code: 'IMAGE_MISSING' });

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { EventSource } from 'eventsource';
 import sharp from 'sharp';
 import { cocoCounts } from '../helpers/cocoCounts.js';
-import { followJob, getJson, postIngest, readEventStream, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
+import { followJob, getJson, postIngest, type ReceivedEvent, readEventStream, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const VAL_IMAGES = path.join(SAMPLE_DIR, 'images/val');
@@ -149,7 +149,7 @@ describe('ingest API (real server, real DuckDB, real workers)', function () {
       expect(none.body.total).to.equal(0);
     });
 
-    it('returns a sample\'s annotations with category names, boxes and segmentations as in the file', async () => {
+    it("returns a sample's annotations with category names, boxes and segmentations as in the file", async () => {
       const { body } = await getJson(`${url}/samples?dataset_id=${datasetId}&limit=200`);
       const names = new Map(counts.json.categories.map((c: any) => [c.id, c.name]));
       for (const sample of body.items) {
@@ -197,7 +197,10 @@ describe('ingest API (real server, real DuckDB, real workers)', function () {
     it('makes the large and small sizes on first request, never upscaled', async () => {
       const { body } = await getJson(`${url}/samples?dataset_id=${datasetId}&limit=1`);
       const sample = body.items[0];
-      for (const [size, px] of [['small', 128], ['large', 512]] as const) {
+      for (const [size, px] of [
+        ['small', 128],
+        ['large', 512],
+      ] as const) {
         const response = await fetch(`${url}/images/${datasetId}/${sample.id}?size=${size}`);
         expect(response.status).to.equal(200);
         const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();

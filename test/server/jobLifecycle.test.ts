@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { makeDataset } from '../helpers/makeDataset.js';
-import { followJob, getJson, postIngest, readEventStream, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
+import { followJob, getJson, postIngest, type ReceivedEvent, readEventStream, terminalOf } from '../helpers/sse.js';
 import { BROKEN_DIR, SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 /** Opens a job's stream and resolves at the first event matching `until`, leaving the stream open. */
@@ -149,7 +149,7 @@ describe('job lifecycle', function () {
     expect(dataset.body.error).to.match(/bad-bbox\.json: annotations\[2\]\.bbox/);
   });
 
-  it('cancels a dataset\'s running ingest when the dataset is deleted', async () => {
+  it("cancels a dataset's running ingest when the dataset is deleted", async () => {
     const job = await postIngest(url, { annotation_path: big.annotationPath, image_dir: big.imageDir });
     await waitForEvent(url, job.job_id, thumbnailsStarted);
     const response = await fetch(`${url}/datasets/${job.dataset_id}`, { method: 'DELETE' });

@@ -15,8 +15,11 @@ describe('GET /metrics', function () {
   this.timeout(60_000);
   const server = useTestServer();
 
-  it('counts what an ingest did, from the events the pipeline publishes, in Prometheus\' text format', async () => {
-    const done = await ingest(server, { annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'), image_dir: path.join(SAMPLE_DIR, 'images/val') });
+  it("counts what an ingest did, from the events the pipeline publishes, in Prometheus' text format", async () => {
+    const done = await ingest(server, {
+      annotation_path: path.join(SAMPLE_DIR, 'annotations/instances_val.json'),
+      image_dir: path.join(SAMPLE_DIR, 'images/val'),
+    });
     expect(done.event).to.equal('complete');
     // A second server in the same process must not count this one's events.
     const other = await startTestServer();

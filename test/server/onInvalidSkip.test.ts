@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { followJob, getJson, postIngest, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
+import { followJob, getJson, postIngest, type ReceivedEvent, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const IMAGE_DIR = path.join(SAMPLE_DIR, 'images/val');

@@ -1,5 +1,5 @@
-import { compileErrors, validate } from '@readme/openapi-parser';
 import type Router from '@koa/router';
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { expect } from 'chai';
 import { createApp } from '../../src/server/createApp.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
@@ -33,7 +33,9 @@ describe('the API reference (GET /openapi.json, GET /docs)', function () {
     for (const layer of router.stack) {
       for (const method of layer.methods.filter((m) => m !== 'HEAD')) routed.add(`${method.toLowerCase()} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`);
     }
-    const documented = new Set(Object.entries(document.paths as Record<string, object>).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)));
+    const documented = new Set(
+      Object.entries(document.paths as Record<string, object>).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`)),
+    );
     expect([...documented].sort()).to.deep.equal([...routed].sort());
   });
 
@@ -46,7 +48,8 @@ describe('the API reference (GET /openapi.json, GET /docs)', function () {
     const ingest = document.paths['/datasets/ingest'].post;
     expect(ingest.requestBody.content['application/json'].schema.properties).to.include.keys('annotation_path', 'image_dir', 'thumbnails');
     for (const operations of Object.values(document.paths as Record<string, Record<string, any>>)) {
-      for (const operation of Object.values(operations)) expect(operation.responses.default.content['application/json'].schema.$ref).to.equal('#/components/schemas/Error');
+      for (const operation of Object.values(operations))
+        expect(operation.responses.default.content['application/json'].schema.$ref).to.equal('#/components/schemas/Error');
     }
   });
 

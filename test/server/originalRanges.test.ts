@@ -66,7 +66,19 @@ describe('originals served by id with byte ranges (local disk)', function () {
   });
 
   it('ignores a Range that is not valid syntax and sends the whole file, as RFC 9110 lets a server', async () => {
-    const invalid = ['bytes=5-1', 'bytes=abc', 'bytes=', 'bytes=,', 'bytes=-', 'bytes=1-2-3', 'bytes=--5', 'bytes=0x1-5', 'bytes=0-9,7-3', 'bytes 0-9', 'bytes=1.5-2'];
+    const invalid = [
+      'bytes=5-1',
+      'bytes=abc',
+      'bytes=',
+      'bytes=,',
+      'bytes=-',
+      'bytes=1-2-3',
+      'bytes=--5',
+      'bytes=0x1-5',
+      'bytes=0-9,7-3',
+      'bytes 0-9',
+      'bytes=1.5-2',
+    ];
     for (const range of invalid) {
       const response = await fetch(imageUrl, { headers: { range } });
       expect(response.status, range).to.equal(200);
@@ -76,7 +88,12 @@ describe('originals served by id with byte ranges (local disk)', function () {
   });
 
   it('answers 416 for a valid range that selects no byte: past the end, or an empty suffix', async () => {
-    for (const range of [`bytes=${original.length}-`, 'bytes=-0', 'bytes=99999999999999999999999-', `bytes=${original.length + 5}-${original.length + 9}, ${original.length}-`]) {
+    for (const range of [
+      `bytes=${original.length}-`,
+      'bytes=-0',
+      'bytes=99999999999999999999999-',
+      `bytes=${original.length + 5}-${original.length + 9}, ${original.length}-`,
+    ]) {
       const response = await fetch(imageUrl, { headers: { range } });
       expect(response.status, range).to.equal(416);
       expect(response.headers.get('content-range'), range).to.equal(`bytes */${original.length}`);
@@ -84,7 +101,7 @@ describe('originals served by id with byte ranges (local disk)', function () {
     }
   });
 
-  it('reads the unit without regard to case and spaces around the list\'s ranges', async () => {
+  it("reads the unit without regard to case and spaces around the list's ranges", async () => {
     const response = await fetch(imageUrl, { headers: { range: 'Bytes= 0-9 ,' } });
     expect(response.status).to.equal(206);
     expect(Buffer.from(await response.arrayBuffer()).equals(original.subarray(0, 10))).to.equal(true);

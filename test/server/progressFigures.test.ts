@@ -2,9 +2,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { cocoCounts } from '../helpers/cocoCounts.js';
-import { followJob, getJson, postIngest, readEventStream, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
+import { followJob, getJson, postIngest, type ReceivedEvent, readEventStream, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, useTestServer } from '../helpers/startTestServer.js';
-import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
+import { type ZipEntry, zipOf } from '../helpers/zipOf.js';
 
 const INSTANCES_VAL = path.join(SAMPLE_DIR, 'annotations/instances_val.json');
 
@@ -31,7 +31,7 @@ describe('the figures of progress events (fraction, eta_seconds, rate)', functio
   const server = useTestServer();
   const counts = cocoCounts(INSTANCES_VAL);
 
-  it('gives an ingest a fraction that only grows, below 1 until complete, and the thumbnails the file\'s image count once its images are read', async () => {
+  it("gives an ingest a fraction that only grows, below 1 until complete, and the thumbnails the file's image count once its images are read", async () => {
     const job = await postIngest(server.url, { annotation_path: INSTANCES_VAL, image_dir: path.join(SAMPLE_DIR, 'images/val') });
     const events = await followJob(server.url, job.job_id);
     expectFigures(events);
@@ -74,6 +74,7 @@ describe('the figures of progress events (fraction, eta_seconds, rate)', functio
     expectFigures(events);
     const stages = new Set(events.map((e) => e.data.stage));
     for (const stage of ['upload', 'unpack', 'images', 'thumbnails']) expect(stages, stage).to.include(stage);
-    for (const e of events.filter((e) => e.data.split !== undefined)) expect(e.data, `event ${e.id}`).to.include({ split: 'val', split_index: 0, split_count: 1 });
+    for (const e of events.filter((e) => e.data.split !== undefined))
+      expect(e.data, `event ${e.id}`).to.include({ split: 'val', split_index: 0, split_count: 1 });
   });
 });

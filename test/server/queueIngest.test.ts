@@ -1,15 +1,15 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import { makeDataset } from '../helpers/makeDataset.js';
-import { expectRejection } from '../helpers/expectRejection.js';
-import { freePort, startRedis, type RedisServer } from '../../bench/harness/redisServer.js';
-import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
-import { cocoCounts } from '../helpers/cocoCounts.js';
-import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { freePort, type RedisServer, startRedis } from '../../bench/harness/redisServer.js';
 import { sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
 import { emulatorClient, uploadFolder } from '../../bench/harness/uploadFolder.js';
-import { startWorker, type LogLine, type WorkerProcess } from '../../bench/harness/workerProcess.js';
+import { type LogLine, startWorker, type WorkerProcess } from '../../bench/harness/workerProcess.js';
+import { cocoCounts } from '../helpers/cocoCounts.js';
+import { expectRejection } from '../helpers/expectRejection.js';
+import { makeDataset } from '../helpers/makeDataset.js';
+import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
+import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 /** The medium thumbnails of a job, by sample id. */
 async function thumbnailsOf(server: TestServer, datasetId: number, jobId: string): Promise<Map<string, Buffer>> {
@@ -162,7 +162,9 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     const complete = terminalOf(await followJob(server.url, job.job_id))!;
     expect(complete.event, JSON.stringify(complete.data)).to.equal('complete');
     const { images } = cocoCounts(annotationPath);
-    const [files] = await emulatorClient(emulator).bucket(bucket).getFiles({ prefix: `thumbs/${job.dataset_id}/${job.job_id}/medium/` });
+    const [files] = await emulatorClient(emulator)
+      .bucket(bucket)
+      .getFiles({ prefix: `thumbs/${job.dataset_id}/${job.job_id}/medium/` });
     expect(files).to.have.lengthOf(images);
     expect(workers[0]!.lines.filter(chunkDone).length).to.equal(Math.ceil(images / 2));
     expect(await exists(path.join(server.dataDir, 'thumbnails'))).to.equal(false);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { startServer, type RunningServer } from '../../src/app/startServer.js';
+import { type RunningServer, startServer } from '../../src/app/startServer.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 /** A log line as pino-http writes it. */
@@ -21,13 +21,16 @@ describe('the request log', function () {
     // The test server's directories and configuration, served by a service whose log this test reads.
     base = await startTestServer();
     await base.close();
-    const log = pino({ level: 'info' }, {
-      write(line: string) {
-        text.push(line);
-        const parsed = JSON.parse(line) as LogLine;
-        for (const [marker, seen] of waiting) if (parsed.req?.url.includes(marker)) seen();
+    const log = pino(
+      { level: 'info' },
+      {
+        write(line: string) {
+          text.push(line);
+          const parsed = JSON.parse(line) as LogLine;
+          for (const [marker, seen] of waiting) if (parsed.req?.url.includes(marker)) seen();
+        },
       },
-    });
+    );
     server = await startServer(base.config, log);
   });
   after(async () => {
@@ -57,9 +60,13 @@ describe('the request log', function () {
       'x-amz-signature': 'amz-8',
       client_secret: 'cs-9',
     };
-    const query = `${Object.entries(secrets).map(([k, v]) => `${k}=${v}`).join('&')}&limit=5&keyword=kept&tokenizer=kept2`;
+    const query = `${Object.entries(secrets)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&')}&limit=5&keyword=kept&tokenizer=kept2`;
     const line = await logged('GET', `/jobs?marker=one&${query}`, 'marker=one');
-    const expected = `/jobs?marker=one&${Object.keys(secrets).map((k) => `${k}=[REDACTED]`).join('&')}&limit=5&keyword=kept&tokenizer=kept2`;
+    const expected = `/jobs?marker=one&${Object.keys(secrets)
+      .map((k) => `${k}=[REDACTED]`)
+      .join('&')}&limit=5&keyword=kept&tokenizer=kept2`;
     expect(line.req!.url).to.equal(expected);
     for (const value of Object.values(secrets)) expect(text.join('\n')).not.to.include(value);
   });

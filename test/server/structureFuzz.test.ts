@@ -48,7 +48,7 @@ const numbers = (count: number) => Array.from({ length: count }, (_, i) => (i % 
 /** Structural extremes, as the JSON text that goes in the file (too deep for JSON.stringify to write). */
 const EXTREMES: Record<string, () => string> = {
   'arrays nested 10,000 deep': () => '['.repeat(10_000) + ']'.repeat(10_000),
-  'objects nested 10,000 deep': () => '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
+  'objects nested 10,000 deep': () => `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
   'an object of 100,000 keys': () => `{${Array.from({ length: 100_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`,
   'a polygon of 1,000,000 numbers': () => `[[${numbers(1_000_000)}]]`,
   'an array of 10,000 numbers': () => `[${numbers(10_000)}]`,
@@ -129,7 +129,11 @@ describe('fuzzing annotation and results files with structural extremes (seeded)
   let datasetId: number;
 
   before(async () => {
-    const job = await postIngest(server.url, { annotation_path: path.join(ANNOTATIONS, 'instances_val.json'), image_dir: path.join(IMAGES, 'val'), thumbnails: 'none' });
+    const job = await postIngest(server.url, {
+      annotation_path: path.join(ANNOTATIONS, 'instances_val.json'),
+      image_dir: path.join(IMAGES, 'val'),
+      thumbnails: 'none',
+    });
     expect(terminalOf(await followJob(server.url, job.job_id))?.event).to.equal('complete');
     datasetId = job.dataset_id;
   });

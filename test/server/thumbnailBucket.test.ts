@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { type StorageEmulatorHandle, sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
+import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 import { cocoCounts } from '../helpers/cocoCounts.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
 import { BROKEN_DIR, SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
-import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 
 const BUCKET = 'thumbnail-bucket-test';
 const INSTANCES_VAL = path.join(SAMPLE_DIR, 'annotations/instances_val.json');

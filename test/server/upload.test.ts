@@ -1,15 +1,15 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
 import { request as httpRequest } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { expect } from 'chai';
 import { CHANNELS, type JobEndedMessage } from '../../src/diagnostics/channels.js';
 import type { Job } from '../../src/jobs/Job.js';
-import { followJob, getJson, readEventStream, terminalOf, type ReceivedEvent } from '../helpers/sse.js';
-import { SAMPLE_DIR, useTestServer, type TestServer } from '../helpers/startTestServer.js';
-import { zipOf, type ZipEntry } from '../helpers/zipOf.js';
+import { followJob, getJson, type ReceivedEvent, readEventStream, terminalOf } from '../helpers/sse.js';
+import { SAMPLE_DIR, type TestServer, useTestServer } from '../helpers/startTestServer.js';
+import { type ZipEntry, zipOf } from '../helpers/zipOf.js';
 
 const ANNOTATIONS = path.join(SAMPLE_DIR, 'annotations');
 const IMAGES = path.join(SAMPLE_DIR, 'images');
@@ -66,9 +66,18 @@ function nextJobEnd(server: TestServer): Promise<JobEndedMessage> {
 }
 
 /** Opens a raw upload of `length` bytes, and resolves with the answer when the server sends one. */
-function rawUpload(server: TestServer, length: number): { req: ReturnType<typeof httpRequest>; answered: Promise<{ status: number; headers: Record<string, unknown>; body: any }> } {
+function rawUpload(
+  server: TestServer,
+  length: number,
+): { req: ReturnType<typeof httpRequest>; answered: Promise<{ status: number; headers: Record<string, unknown>; body: any }> } {
   const { port } = new URL(server.url);
-  const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/datasets/upload', headers: { 'content-type': 'application/zip', 'content-length': length } });
+  const req = httpRequest({
+    port,
+    host: '127.0.0.1',
+    method: 'POST',
+    path: '/datasets/upload',
+    headers: { 'content-type': 'application/zip', 'content-length': length },
+  });
   req.flushHeaders();
   const answered = new Promise<{ status: number; headers: Record<string, unknown>; body: any }>((resolve, reject) => {
     req.on('response', (res) => {
@@ -200,7 +209,7 @@ describe('POST /datasets/upload', function () {
     expect(exported).to.deep.equal(JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8')));
   });
 
-  it("takes a Roboflow export as a zip body, keeping its extra category named after the project as it is", async () => {
+  it('takes a Roboflow export as a zip body, keeping its extra category named after the project as it is', async () => {
     const val = JSON.parse(await readFile(path.join(ANNOTATIONS, 'instances_val.json'), 'utf8'));
     const roboflow = {
       ...val,
@@ -221,7 +230,7 @@ describe('POST /datasets/upload', function () {
     expect(dataset.categories.find((c: any) => c.id === 0)).to.include({ name: 'my-project', supercategory: 'none' });
   });
 
-  it('takes a CVAT export and answers with the job\'s event stream when asked for one', async () => {
+  it("takes a CVAT export and answers with the job's event stream when asked for one", async () => {
     const archive = await zipOf([
       ['annotations/instances_default.json', path.join(ANNOTATIONS, 'instances_val.json')],
       ...(await imagesOf('val', 'images/default')),
@@ -238,7 +247,10 @@ describe('POST /datasets/upload', function () {
   });
 
   it('fails an archive of no known layout, naming what it found, and leaves an empty failed dataset without its files', async () => {
-    const archive = await zipOf([['photos/a.jpg', path.join(IMAGES, 'val', '000000000139.jpg')], ['labels.json', Buffer.from('{}')]]);
+    const archive = await zipOf([
+      ['photos/a.jpg', path.join(IMAGES, 'val', '000000000139.jpg')],
+      ['labels.json', Buffer.from('{}')],
+    ]);
     const { accepted, terminal } = await uploadAndFollow(server, uploadForm(server, archive, 'odd.zip'));
     expect(terminal.event).to.equal('failed');
     expect(terminal.data.code).to.equal('UPLOAD_REJECTED');
@@ -249,7 +261,10 @@ describe('POST /datasets/upload', function () {
   });
 
   it('refuses a hostile archive (an entry climbing out with ../) before writing outside its folder', async () => {
-    const good = await zipOf([['annotations/instances_val.json', Buffer.from('{}')], ['val/x.jpg', Buffer.from('x')]]);
+    const good = await zipOf([
+      ['annotations/instances_val.json', Buffer.from('{}')],
+      ['val/x.jpg', Buffer.from('x')],
+    ]);
     // yazl will not write such a name: the bytes of one as long are rewritten to it.
     const evil = Buffer.from(good.toString('latin1').replaceAll('val/x.jpg', '../xx.jpg'), 'latin1');
     const { accepted, terminal } = await uploadAndFollow(server, uploadZip(server, evil));
@@ -268,7 +283,9 @@ describe('POST /datasets/upload', function () {
     const { accepted, events, terminal } = await uploadAndFollow(server, uploadZip(server, bomb));
     expect(terminal.event).to.equal('failed');
     expect(terminal.data).to.include({ code: 'UPLOAD_REJECTED' });
-    expect(terminal.data.message).to.match(/^uploaded archive: its entries declare (\d+) bytes unpacked from (\d+) bytes, ([\d.]+) times its size, more than MAX_UNPACK_RATIO \(50\)/);
+    expect(terminal.data.message).to.match(
+      /^uploaded archive: its entries declare (\d+) bytes unpacked from (\d+) bytes, ([\d.]+) times its size, more than MAX_UNPACK_RATIO \(50\)/,
+    );
     const [, declared, archive] = /declare (\d+) bytes unpacked from (\d+) bytes/.exec(String(terminal.data.message))!;
     const json = (await readFile(path.join(ANNOTATIONS, 'instances_val.json'))).length;
     expect(Number(declared)).to.equal(unpacked + json);
@@ -446,7 +463,12 @@ describe('POST /datasets/upload past its bounds', function () {
         else controller.close();
       },
     });
-    const response = await fetch(`${server.url}/datasets/upload`, { method: 'POST', body, headers: { 'content-type': 'application/zip' }, duplex: 'half' } as RequestInit);
+    const response = await fetch(`${server.url}/datasets/upload`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/zip' },
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).to.equal(413);
     const { body: jobs } = await getJson(`${server.url}/jobs?limit=1`);
     expect(jobs.items[0]).to.include({ kind: 'upload', status: 'failed' });
@@ -454,7 +476,7 @@ describe('POST /datasets/upload past its bounds', function () {
   });
 });
 
-describe('an upload\'s folder, when INGEST_ROOTS holds DATA_DIR', function () {
+describe("an upload's folder, when INGEST_ROOTS holds DATA_DIR", function () {
   this.timeout(60_000);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'coco-ingest-private-'));
   const server = useTestServer({ DATA_DIR: dataDir }, [dataDir]);
@@ -471,10 +493,16 @@ describe('an upload\'s folder, when INGEST_ROOTS holds DATA_DIR', function () {
       ['annotation_path', { annotation_path: path.join(dataDir, 'uploads', '999', 'files', 'missing.json') }],
     ];
     for (const [field, body] of asked) {
-      const answer = await getJson(`${server.url}/datasets/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const answer = await getJson(`${server.url}/datasets/ingest`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(answer.status, JSON.stringify(body)).to.equal(403);
       expect(answer.body.error.code).to.equal('PATH_FORBIDDEN');
-      expect(answer.body.error.message).to.equal(`${field}: ${String(body[field])} is inside the folder of uploaded datasets, which only their own uploads read`);
+      expect(answer.body.error.message).to.equal(
+        `${field}: ${String(body[field])} is inside the folder of uploaded datasets, which only their own uploads read`,
+      );
     }
     const predictions = await getJson(`${server.url}/datasets/${accepted.dataset_id}/predictions`, {
       method: 'POST',
@@ -541,7 +569,11 @@ describe('POST /datasets/upload from a client that goes silent', function () {
   it('refuses a form without a boundary, with or without a body, before making a dataset, and nothing of it fires later', async () => {
     const before = await datasetIds(server);
     for (const body of [undefined, '--x\r\ncontent-disposition: form-data; name="file"\r\n\r\nPK\r\n--x--\r\n']) {
-      const answer = await getJson(`${server.url}/datasets/upload`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, ...(body ? { body } : {}) });
+      const answer = await getJson(`${server.url}/datasets/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data' },
+        ...(body ? { body } : {}),
+      });
       expect(answer.status).to.equal(400);
       expect(answer.headers.get('connection')).to.equal('close');
       expect(answer.body.error.code).to.equal('INVALID_REQUEST');

@@ -48,7 +48,8 @@ if (packages.length > 0) {
     if (aptGet(['update', '-qq']) && aptGet(install)) packages = missing();
   }
   if (packages.length > 0) {
-    const where = packages.includes('chromium') && process.env.CHROMIUM_PATH !== undefined ? ` (or set CHROMIUM_PATH to a Chromium; ${chromium} is not one)` : '';
+    const where =
+      packages.includes('chromium') && process.env.CHROMIUM_PATH !== undefined ? ` (or set CHROMIUM_PATH to a Chromium; ${chromium} is not one)` : '';
     process.stderr.write(
       `pretest: the tests need ${packages.join(' and ')}, missing here. Install, then run npm test again${where}:\n` +
         `  ${root ? '' : 'sudo '}apt-get install -y --no-install-recommends ${packages.join(' ')}\n`,

@@ -17,7 +17,7 @@ async function ensure(env: Record<string, string>): Promise<{ code: number | nul
   return { code, stderr };
 }
 
-describe('npm test\'s pretest: the system tools the tests drive', function () {
+describe("npm test's pretest: the system tools the tests drive", function () {
   this.timeout(30_000);
   let dir: string;
   let bin: string;

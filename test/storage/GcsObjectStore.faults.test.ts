@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { expect } from 'chai';
+import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
+import { type StorageEmulatorHandle, sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
+import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 import { AppError } from '../../src/errors.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
-import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
-import { emulatorClient } from '../../bench/harness/uploadFolder.js';
 
 const BUCKET = 'gcs-faults-test';
 const BIG = `gs://${BUCKET}/big.bin`;
@@ -97,7 +97,14 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
   it('fails an object not read whole within its timeout, though bytes keep coming', async () => {
     // Bytes trickle (every request held back 50 ms, a resume after each 64 KB), so no single silence is long.
     proxy = await LoopbackProxy.start(emulator.endpoint, { delayMs: 50, fault: () => ({ cutAfterBytes: 64 * 1024 }) });
-    const store = new GcsObjectStore({ apiEndpoint: proxy.endpoint, projectId: emulator.projectId, maxRetries: 3, retryDelayMs: 10, stallTimeoutMs: 200, timeoutMs: 600 });
+    const store = new GcsObjectStore({
+      apiEndpoint: proxy.endpoint,
+      projectId: emulator.projectId,
+      maxRetries: 3,
+      retryDelayMs: 10,
+      stallTimeoutMs: 200,
+      timeoutMs: 600,
+    });
     let error: unknown;
     try {
       await store.readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });

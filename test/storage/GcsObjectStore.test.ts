@@ -1,9 +1,9 @@
 import { text } from 'node:stream/consumers';
 import { Storage } from '@google-cloud/storage';
 import { expect } from 'chai';
+import { type StorageEmulatorHandle, sharedStorageEmulator } from '../../bench/harness/storageEmulator.js';
 import type { AppError } from '../../src/errors.js';
 import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
-import { sharedStorageEmulator, type StorageEmulatorHandle } from '../../bench/harness/storageEmulator.js';
 
 const BUCKET = 'coco-bucket';
 

@@ -1,12 +1,12 @@
-import { expect } from 'chai';
 import { access, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import sharp from 'sharp';
 import { AppError, isAbortError } from '../../src/errors.js';
 import { LocalThumbnailPlace } from '../../src/thumbnails/LocalThumbnailPlace.js';
-import { THUMBNAIL_SIZES, ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import type { ThumbnailRef, ThumbnailSize } from '../../src/thumbnails/ThumbnailStore.js';
+import { THUMBNAIL_SIZES, ThumbnailStore } from '../../src/thumbnails/ThumbnailStore.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 
 async function exists(file: string): Promise<boolean> {
@@ -47,7 +47,9 @@ describe('ThumbnailStore', function () {
     dir = await mkdtemp(path.join(os.tmpdir(), 'thumbnail-store-'));
     rootDir = path.join(dir, 'thumbnails');
     await Promise.all([
-      sharp({ create: { width: 300, height: 200, channels: 3, background: '#c84' } }).jpeg().toFile(path.join(dir, 'photo.jpg')),
+      sharp({ create: { width: 300, height: 200, channels: 3, background: '#c84' } })
+        .jpeg()
+        .toFile(path.join(dir, 'photo.jpg')),
       writeFile(path.join(dir, 'notes.jpg'), 'not a picture\n'),
       writeFile(path.join(dir, 'blocker'), 'a file where a directory should be'),
     ]);
@@ -61,9 +63,7 @@ describe('ThumbnailStore', function () {
   });
 
   it('lays thumbnails out by dataset, job and size', function () {
-    expect(store.pathFor({ datasetId: 3, jobId: 'a1b2-c3', sampleId: 42 }, 'medium')).to.equal(
-      path.join(rootDir, '3', 'a1b2-c3', 'medium', '42.webp'),
-    );
+    expect(store.pathFor({ datasetId: 3, jobId: 'a1b2-c3', sampleId: 42 }, 'medium')).to.equal(path.join(rootDir, '3', 'a1b2-c3', 'medium', '42.webp'));
     expect(THUMBNAIL_SIZES).to.deep.equal({ small: 128, medium: 256, large: 512 });
   });
 

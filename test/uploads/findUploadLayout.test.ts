@@ -5,10 +5,7 @@ const DIR = '/data/uploads/7/files';
 
 describe('findUploadLayout', () => {
   it('reads the COCO layout: annotations/<kind>_<split>.json with a <split>/ image folder per split', () => {
-    const layout = findUploadLayout(
-      ['annotations/instances_train2017.json', 'annotations/instances_val2017.json', 'train2017/a.jpg', 'val2017/b.jpg'],
-      DIR,
-    );
+    const layout = findUploadLayout(['annotations/instances_train2017.json', 'annotations/instances_val2017.json', 'train2017/a.jpg', 'val2017/b.jpg'], DIR);
     expect(layout.name).to.equal('coco');
     expect(layout.splits).to.deep.equal([
       { split: 'train2017', annotationPath: `${DIR}/annotations/instances_train2017.json`, imageDir: `${DIR}/train2017`, maskDir: null },
@@ -25,14 +22,21 @@ describe('findUploadLayout', () => {
     expect(layout.ignored).to.deep.equal(['annotations/captions_val2017.json', 'annotations/person_keypoints_val2017.json']);
   });
 
-  it("gives a panoptic file its PNG folder beside it, named after it", () => {
+  it('gives a panoptic file its PNG folder beside it, named after it', () => {
     const layout = findUploadLayout(['annotations/panoptic_val2017.json', 'annotations/panoptic_val2017/1.png', 'val2017/1.jpg'], DIR);
     expect(layout.splits[0]).to.include({ split: 'val2017', maskDir: `${DIR}/annotations/panoptic_val2017` });
   });
 
   it('reads the Roboflow layout, with the images beside each _annotations.coco.json', () => {
     const layout = findUploadLayout(
-      ['README.roboflow.txt', 'train/_annotations.coco.json', 'train/a_jpg.rf.1.jpg', 'valid/_annotations.coco.json', 'valid/b.jpg', 'test/_annotations.coco.json'],
+      [
+        'README.roboflow.txt',
+        'train/_annotations.coco.json',
+        'train/a_jpg.rf.1.jpg',
+        'valid/_annotations.coco.json',
+        'valid/b.jpg',
+        'test/_annotations.coco.json',
+      ],
       DIR,
     );
     expect(layout.name).to.equal('roboflow');

@@ -1,10 +1,10 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { receiveUpload, type ReceivedUpload, type ReceiveUploadOptions } from '../../src/uploads/receiveUpload.js';
+import { type ReceivedUpload, type ReceiveUploadOptions, receiveUpload } from '../../src/uploads/receiveUpload.js';
 
 /** What the server saw of one request: how receiveUpload ended, and the listeners it added to the request and left. */
 interface Seen {
@@ -35,14 +35,16 @@ describe('receiveUpload', () => {
         let piped: NodeJS.WritableStream | null = null;
         const pipe = req.pipe.bind(req);
         req.pipe = ((dest: NodeJS.WritableStream, o?: { end?: boolean }) => (piped = pipe(dest as never, o))) as typeof req.pipe;
-        receiveUpload(req, target, options).then(
-          (received) => ({ received }),
-          (error: Error) => ({ error }),
-        ).then((outcome) => {
-          const left = Object.fromEntries(WATCHED.map((e) => [e, req.listenerCount(e) - before[e]!]));
-          resolve({ outcome, added, left, counterDestroyed: piped === null || (piped as unknown as { destroyed: boolean }).destroyed });
-          res.end();
-        });
+        receiveUpload(req, target, options)
+          .then(
+            (received) => ({ received }),
+            (error: Error) => ({ error }),
+          )
+          .then((outcome) => {
+            const left = Object.fromEntries(WATCHED.map((e) => [e, req.listenerCount(e) - before[e]!]));
+            resolve({ outcome, added, left, counterDestroyed: piped === null || (piped as unknown as { destroyed: boolean }).destroyed });
+            res.end();
+          });
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -75,12 +75,12 @@ describe('unpackZip', () => {
     const unpacked = 20 * 1024 * 1024;
     const file = await zipOf(dir, 'bomb.zip', [['zeros.bin', Buffer.alloc(unpacked)]]);
     const archive = (await stat(file)).size;
-    expect(unpacked / archive, 'a bomb of deflate\'s ratio').to.be.above(900);
+    expect(unpacked / archive, "a bomb of deflate's ratio").to.be.above(900);
     const err = await expectRejection(unpackZip(file, path.join(dir, 'out')));
     expect(err.code).to.equal('UPLOAD_REJECTED');
     expect(err.message).to.equal(
       `uploaded archive: its entries declare ${unpacked} bytes unpacked from ${archive} bytes, ${(unpacked / archive).toFixed(1)} times its size, ` +
-        'more than MAX_UNPACK_RATIO (50); a dataset\'s images unpack to about their size, its JSON to 5-10 times',
+        "more than MAX_UNPACK_RATIO (50); a dataset's images unpack to about their size, its JSON to 5-10 times",
     );
     expect(await readdir(dir)).to.deep.equal(['bomb.zip']);
   });
@@ -107,12 +107,14 @@ describe('unpackZip', () => {
     const keep = bavail * bsize;
     const err = await expectRejection(unpackZip(file, path.join(dir, 'out'), { keepFreeBytes: keep }));
     expect(err.code).to.equal('UPLOAD_REJECTED');
-    expect(err.message).to.match(/^uploaded archive: its entries declare 5 bytes unpacked, more than the disk can take: (\d+) bytes free, less MIN_FREE_DISK_BYTES \((\d+)\) kept free$/);
+    expect(err.message).to.match(
+      /^uploaded archive: its entries declare 5 bytes unpacked, more than the disk can take: (\d+) bytes free, less MIN_FREE_DISK_BYTES \((\d+)\) kept free$/,
+    );
     expect(err.message).to.include(`MIN_FREE_DISK_BYTES (${keep})`);
     expect(await readdir(dir)).to.deep.equal(['ok.zip']);
   });
 
-  it('refuses an entry larger than its central directory declares (yauzl\'s check), naming it, and writes no more than declared', async () => {
+  it("refuses an entry larger than its central directory declares (yauzl's check), naming it, and writes no more than declared", async () => {
     const file = await zipOf(dir, 'liar.zip', [['zeros.bin', Buffer.alloc(1024 * 1024)]]);
     // The central directory's record (PK\x01\x02) holds the uncompressed size at offset 24: it is made to say 1000.
     const bytes = await readFile(file);
@@ -127,8 +129,14 @@ describe('unpackZip', () => {
   });
 
   it('refuses more entries than its bound, and a file that is not a zip', async () => {
-    const many = await zipOf(dir, 'many.zip', Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, Buffer.from('x')] as [string, Buffer]));
-    expect((await expectRejection(unpackZip(many, path.join(dir, 'out'), { maxEntries: 3 }))).message).to.equal('uploaded archive: holds 5 entries, more than 3');
+    const many = await zipOf(
+      dir,
+      'many.zip',
+      Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, Buffer.from('x')] as [string, Buffer]),
+    );
+    expect((await expectRejection(unpackZip(many, path.join(dir, 'out'), { maxEntries: 3 }))).message).to.equal(
+      'uploaded archive: holds 5 entries, more than 3',
+    );
     const notZip = path.join(dir, 'not.zip');
     await import('node:fs/promises').then((fs) => fs.writeFile(notZip, 'hello'));
     expect((await expectRejection(unpackZip(notZip, path.join(dir, 'out')))).message).to.match(/^uploaded archive: not a readable zip archive/);

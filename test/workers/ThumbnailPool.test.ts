@@ -1,19 +1,18 @@
-import { expect } from 'chai';
 import { getEventListeners } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import { expect } from 'chai';
 import type { Sharp } from 'sharp';
+import sharp from 'sharp';
 import { isAbortError } from '../../src/errors.js';
-import { bombPng } from '../helpers/bombPng.js';
-import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import type { ThumbnailResult, ThumbnailTask } from '../../src/workers/messages.js';
+import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
+import { bombPng } from '../helpers/bombPng.js';
 
 const workerModule = new URL('../../src/workers/thumbnailWorker.js', import.meta.url);
 const MAX_PIXELS = 100_000_000;
 const ORANGE = { r: 204, g: 136, b: 68 };
-
 
 /** A 300x200 image, top half red and bottom half blue, so orientation can be read from its pixels. */
 function twoTone(): Sharp {
@@ -285,7 +284,10 @@ describe('ThumbnailPool', function () {
       const controller = new AbortController();
       const waiting = small.waitForDrain(controller.signal);
       controller.abort();
-      const err = await waiting.then(() => null, (e: unknown) => e);
+      const err = await waiting.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isAbortError(err), String(err)).to.equal(true);
       expect(getEventListeners(controller.signal, 'abort')).to.have.length(0);
       await Promise.all(running);
@@ -308,14 +310,20 @@ describe('ThumbnailPool', function () {
     });
 
     it('rejects at once when the signal is already aborted', async function () {
-      const err = await small.run(task('photo.jpg'), { signal: AbortSignal.abort() }).then(() => null, (e: unknown) => e);
+      const err = await small.run(task('photo.jpg'), { signal: AbortSignal.abort() }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isAbortError(err), String(err)).to.equal(true);
       expect(small.stats).to.include({ running: 0, queued: 0 });
     });
 
     it('rejects tasks with an AbortError once closed', async function () {
       await small.close();
-      const err = await small.run(task('photo.jpg')).then(() => null, (e: unknown) => e);
+      const err = await small.run(task('photo.jpg')).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(isAbortError(err), String(err)).to.equal(true);
     });
   });

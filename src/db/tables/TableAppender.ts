@@ -1,4 +1,4 @@
-import { DuckDBDataChunkWriter, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunkWriter } from '@duckdb/node-api';
 import type { TableMapping } from './TableMapping.js';
 
 /**

@@ -55,9 +55,7 @@ export function checkColumns(mapping: Pick<TableMapping<unknown>, 'table' | 'col
   const expected = mapping.columns.map((c) => c.name);
   for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
     if (expected[i] !== actual[i]) {
-      throw new Error(
-        `table ${mapping.table}: column ${i + 1} is ${actual[i] ?? 'missing'}, the mapping expects ${expected[i] ?? 'none'}`,
-      );
+      throw new Error(`table ${mapping.table}: column ${i + 1} is ${actual[i] ?? 'missing'}, the mapping expects ${expected[i] ?? 'none'}`);
     }
   }
 }

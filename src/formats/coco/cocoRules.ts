@@ -37,6 +37,5 @@ export const unknownCategory: WholeFileRule = {
   section: 'annotations',
   violations: unknownCategorySql,
   describe: (r, s) =>
-    `${s.file}: annotations[${r.record_index}].category_id: no category has id ${r.v}` +
-    (s.fileCategories === 0 ? ' (the file has no categories)' : ''),
+    `${s.file}: annotations[${r.record_index}].category_id: no category has id ${r.v}${s.fileCategories === 0 ? ' (the file has no categories)' : ''}`,
 };

@@ -1,4 +1,3 @@
-import type { CocoAnnotation, CocoCategory, CocoImage } from '../records.js';
 import {
   addExtra,
   asRecord,
@@ -11,13 +10,13 @@ import {
   isPositiveInteger,
   type RawRecord,
 } from '../recordChecks.js';
+import type { CocoAnnotation, CocoCategory, CocoImage } from '../records.js';
 
 // These run once per record (about a million times for a large dataset), so they
 // are written as straight-line checks on the raw object: no schema library, no
 // closures, and the raw arrays (bbox, polygons, keypoints) are kept, not copied.
 // The success path only calls cheap predicates; building a message happens in
 // `fail`/`describe`, off the hot path.
-
 
 /**
  * Validates one element of `images` and returns it as a {@link CocoImage}.
@@ -222,4 +221,3 @@ export function normalizeCategory(raw: unknown, index: number, file: string): Co
     extra,
   };
 }
-

@@ -1,6 +1,6 @@
 import type { AnnotationFormat } from '../AnnotationFormat.js';
-import { duplicateAnnotationId, unknownCategory, unknownImage } from '../coco/cocoRules.js';
 import { cocoFormat } from '../coco/cocoFormat.js';
+import { duplicateAnnotationId, unknownCategory, unknownImage } from '../coco/cocoRules.js';
 import { locateLvisImage } from './locateLvisImage.js';
 import { normalizeLvisImage } from './normalizeLvisImage.js';
 

@@ -1,6 +1,6 @@
-import type { CocoImage } from '../records.js';
 import { normalizeImage } from '../coco/normalizeRecords.js';
 import { describe, fail, failMissing, type RawRecord } from '../recordChecks.js';
+import type { CocoImage } from '../records.js';
 
 const ID_LISTS = ['neg_category_ids', 'not_exhaustive_category_ids'] as const;
 

@@ -1,16 +1,5 @@
+import { addExtra, asRecord, bboxProblem, describe, fail, failInteger, failMissing, isBbox, isNonNegativeInteger, type RawRecord } from '../recordChecks.js';
 import type { PanopticRecord, PanopticSegment } from '../records.js';
-import {
-  addExtra,
-  asRecord,
-  bboxProblem,
-  describe,
-  fail,
-  failInteger,
-  failMissing,
-  isBbox,
-  isNonNegativeInteger,
-  type RawRecord,
-} from '../recordChecks.js';
 
 /**
  * Validates one element of a panoptic file's `annotations`: `image_id`

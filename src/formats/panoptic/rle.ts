@@ -99,14 +99,9 @@ export function decodeMask(counts: readonly number[], height: number, width: num
  * (void, unlisted segments) belong to none.
  * @param rgb the PNG's pixels, row-major, 3 bytes each
  */
-export function encodeSegments(
-  rgb: Uint8Array,
-  width: number,
-  height: number,
-  segmentIds: readonly number[],
-): { counts: number[][]; areas: number[] } {
+export function encodeSegments(rgb: Uint8Array, width: number, height: number, segmentIds: readonly number[]): { counts: number[][]; areas: number[] } {
   const index = new Map<number, number>();
-  segmentIds.forEach((id, k) => index.set(id, k));
+  for (const [k, id] of segmentIds.entries()) index.set(id, k);
   const counts: number[][] = segmentIds.map(() => []);
   const runStart = new Array<number>(segmentIds.length).fill(0);
   const areas = new Array<number>(segmentIds.length).fill(0);

@@ -1,13 +1,5 @@
+import { addExtra, asRecord, checkGeometry, describe, fail, failInteger, failMissing } from '../recordChecks.js';
 import type { CocoResult } from '../records.js';
-import {
-  addExtra,
-  asRecord,
-  checkGeometry,
-  describe,
-  fail,
-  failInteger,
-  failMissing,
-} from '../recordChecks.js';
 
 /** Results have no key: their records are named `[17]`, as the file's top-level array holds them. */
 const SECTION = '';

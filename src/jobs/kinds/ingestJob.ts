@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../../errors.js';
-import { ingestDataset } from '../../pipeline/ingestDataset.js';
 import type { IngestSummary, OnInvalid, ThumbnailMode } from '../../pipeline/IngestRequest.js';
+import { ingestDataset } from '../../pipeline/ingestDataset.js';
 import { STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
 import { MASKS, planWithout, READ_GROUND_TRUTH, THUMBNAILS } from '../ProgressPlan.js';
@@ -82,8 +82,7 @@ export const ingestJob: JobKind<IngestJobRequest, IngestSummary, IngestDraft> = 
 
   ownsDataset: (r) => r.uploadJobId === null,
 
-  run: (job, lifecycle, context, options) =>
-    ingestDataset({ ...job.request, jobId: job.id }, context.services, lifecycle, options),
+  run: (job, lifecycle, context, options) => ingestDataset({ ...job.request, jobId: job.id }, context.services, lifecycle, options),
 
   summarise: (s) => ({
     current: s.image_count,

@@ -4,8 +4,8 @@ import { ingestUpload, type UploadSummary } from '../../uploads/ingestUpload.js'
 import { nameFromArchive } from '../../uploads/nameFromArchive.js';
 import { withArchivePaths } from '../../uploads/withArchivePaths.js';
 import { ingestSplitOfUpload, type SplitOfUploadDeps } from '../ingestSplitOfUpload.js';
-import { jobFailure } from '../jobFailure.js';
 import type { JobKind, JobRequestBase, JobSummaryBase } from '../JobKind.js';
+import { jobFailure } from '../jobFailure.js';
 import { planWithout, READ_GROUND_TRUTH, THUMBNAILS } from '../ProgressPlan.js';
 
 /** An uploaded archive, unpacked and ingested split by split into one new dataset. */
@@ -97,7 +97,8 @@ export const uploadJob: JobKind<UploadJobRequest, UploadJobSummary, UploadDraft>
     } catch (err) {
       // The upload takes its committed splits back: for the plugins they failed.
       const { failure } = jobFailure(err, options.signal);
-      for (const { lifecycle } of deps.committed) await lifecycle.hooks.failed({ code: failure.code, message: `rolled back with its upload: ${failure.message}` });
+      for (const { lifecycle } of deps.committed)
+        await lifecycle.hooks.failed({ code: failure.code, message: `rolled back with its upload: ${failure.message}` });
       throw err;
     }
     for (const { lifecycle, summary: split } of deps.committed) await lifecycle.hooks.complete(split);

@@ -1,9 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CANCEL_CHANNEL, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX, type ChunkData, type ChunkOutcome } from '../queueMessages.js';
+import { CANCEL_CHANNEL, type ChunkData, type ChunkOutcome, cancelledKey, QUEUE_NAMES, QUEUE_PREFIX } from '../queueMessages.js';
 import { connectRedis } from '../redisConnection.js';
-import { processChunk, type ChunkTools } from './processChunk.js';
+import { type ChunkTools, processChunk } from './processChunk.js';
 
 /** Options of {@link ChunkWorker.start}. */
 export interface ChunkWorkerOptions {

@@ -1,8 +1,8 @@
 import type { DatasetStorage } from '../../storage/DatasetStorage.js';
 import type { ThumbnailPlace } from '../../thumbnails/ThumbnailPlace.js';
-import type { ChunkData, QueuedImage } from '../queueMessages.js';
 import type { ThumbnailResult } from '../../workers/messages.js';
 import type { ThumbnailBackend } from '../../workers/ThumbnailBackend.js';
+import type { ChunkData, QueuedImage } from '../queueMessages.js';
 
 /** What a worker process makes a chunk's thumbnails with. */
 export interface ChunkTools {
@@ -53,7 +53,11 @@ async function thumbnail(image: QueuedImage, tools: ChunkTools, signal: AbortSig
       try {
         await place.put(key, data);
       } catch (err) {
-        return { ok: false, code: 'THUMBNAIL_WRITE_FAILED', message: `${image.location}: cannot write ${key} to ${place.description} (${(err as Error).message})` };
+        return {
+          ok: false,
+          code: 'THUMBNAIL_WRITE_FAILED',
+          message: `${image.location}: cannot write ${key} to ${place.description} (${(err as Error).message})`,
+        };
       }
     }
     outputs.push(written);

@@ -19,7 +19,8 @@ export function buildOpenApi(options: OpenApiOptions): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of OPERATIONS) {
     const path = operation.path.replace(/:(\w+)/g, '{$1}');
-    (paths[path] ??= {})[operation.method] = describe(operation);
+    paths[path] ??= {};
+    paths[path][operation.method] = describe(operation);
   }
   return {
     openapi: '3.1.0',
@@ -66,7 +67,10 @@ function describe(operation: Operation): Record<string, unknown> {
     ...(operation.method !== 'get' ? { security: [{}, { bearer: [] }] } : {}),
     responses: {
       [String(success.status)]: { description: success.description, ...(content ? { content } : {}) },
-      default: { description: 'An error: its code, and a message saying what is wrong and where', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      default: {
+        description: 'An error: its code, and a message saying what is wrong and where',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     },
   };
 }

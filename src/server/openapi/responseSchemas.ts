@@ -86,7 +86,37 @@ export const RESPONSE_SCHEMAS = {
     },
     ['items', 'limit', 'next_cursor'],
   ),
-  Annotations: object({ items: { type: 'array', items: object({ id: integer, coco_id: nullable(integer), category_id: nullable(integer), bbox: nullable({ type: 'array', items: { type: 'number' } }), score: { type: 'number' } }) } }, ['items']),
-  Stats: object({ dataset_id: integer, splits: { type: 'array', items: object({ name: string, images: integer, annotations: integer, categories: { type: 'array' }, annotations_per_image: { type: 'object' }, area: { type: 'object' } }) } }, ['splits']),
+  Annotations: object(
+    {
+      items: {
+        type: 'array',
+        items: object({
+          id: integer,
+          coco_id: nullable(integer),
+          category_id: nullable(integer),
+          bbox: nullable({ type: 'array', items: { type: 'number' } }),
+          score: { type: 'number' },
+        }),
+      },
+    },
+    ['items'],
+  ),
+  Stats: object(
+    {
+      dataset_id: integer,
+      splits: {
+        type: 'array',
+        items: object({
+          name: string,
+          images: integer,
+          annotations: integer,
+          categories: { type: 'array' },
+          annotations_per_image: { type: 'object' },
+          area: { type: 'object' },
+        }),
+      },
+    },
+    ['splits'],
+  ),
   Health: object({ status: string, workers: integer, jobs: integer, max_upload_bytes: integer, token_required: { type: 'boolean' } }, ['status']),
 } as const;

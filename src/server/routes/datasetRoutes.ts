@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import { datasetStats } from '../../db/datasetStats.js';
 import { conflict } from '../../errors.js';
 import { ingestJob } from '../../jobs/kinds/ingestJob.js';
-import { predictionsJob, type PredictionsJobRequest } from '../../jobs/kinds/predictionsJob.js';
+import { type PredictionsJobRequest, predictionsJob } from '../../jobs/kinds/predictionsJob.js';
 import { withArchivePaths } from '../../uploads/withArchivePaths.js';
 import type { Service } from '../Service.js';
 import { ingestBody, predictionSetParam, predictionsBody } from '../schemas.js';
@@ -15,15 +15,12 @@ import { answerJob } from './answerJob.js';
  * `POST /datasets/{id}/predictions`, `DELETE /datasets/{id}/predictions/{name}`.
  */
 export function datasetRoutes(router: Router, service: Service): void {
-
   router.post('/datasets/ingest', async (ctx) => {
     const body = validate(ingestBody, ctx.request.body, 'request body');
     const annotationPath = await service.storage.resolve('annotation_path', body.annotation_path, 'file');
     const imageDir = body.image_dir === undefined ? null : await service.storage.resolve('image_dir', body.image_dir, 'directory');
     const maskDir =
-      body.mask_dir === undefined
-        ? await defaultMaskDir(service, annotationPath)
-        : await service.storage.resolve('mask_dir', body.mask_dir, 'directory');
+      body.mask_dir === undefined ? await defaultMaskDir(service, annotationPath) : await service.storage.resolve('mask_dir', body.mask_dir, 'directory');
     const job = await service.jobs.submit(ingestJob, {
       annotationPath,
       imageDir,
@@ -83,7 +80,6 @@ export function datasetRoutes(router: Router, service: Service): void {
     await service.uploads.remove(id);
     ctx.status = 204;
   });
-
 }
 
 /** `instances_val2017.json` -> `val2017`: COCO names its files `<kind>_<split>.json`. */

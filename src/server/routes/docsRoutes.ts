@@ -43,7 +43,10 @@ export function docsRoutes(router: Router): void {
   // A fixed list, read once: no request path reaches the file system.
   const assets: Record<string, { type: string; body: string }> = {
     'swagger-ui.css': { type: 'text/css; charset=utf-8', body: readFileSync(path.join(SWAGGER_DIR, 'swagger-ui.css'), 'utf8') },
-    'swagger-ui-bundle.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(path.join(SWAGGER_DIR, 'swagger-ui-bundle.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n') },
+    'swagger-ui-bundle.js': {
+      type: 'text/javascript; charset=utf-8',
+      body: readFileSync(path.join(SWAGGER_DIR, 'swagger-ui-bundle.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
+    },
     'init.js': { type: 'text/javascript; charset=utf-8', body: INIT },
   };
   router.get('/openapi.json', (ctx) => {

@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type Router from '@koa/router';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type Router from '@koa/router';
+import { resolveExportScope } from '../../export/ExportScope.js';
 import { exportCocoJson } from '../../export/exportCocoJson.js';
 import { exportParquet } from '../../export/exportParquet.js';
 import { checkPredictionSet, exportPredictions } from '../../export/exportPredictions.js';
-import { resolveExportScope } from '../../export/ExportScope.js';
 import type { Service } from '../Service.js';
 import { exportQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
@@ -66,6 +66,13 @@ async function release(conn: DuckDBConnection): Promise<void> {
 
 /** A download name from the dataset's name, and the split, set or category: letters, digits, `.`, `_` and `-` only. */
 function fileBase(datasetName: string, part: string | null, category: string | null): string {
-  const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 100) || 'dataset';
-  return [datasetName, part, category].filter((p): p is string => p !== null).map(safe).join('-');
+  const safe = (text: string) =>
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 100) || 'dataset';
+  return [datasetName, part, category]
+    .filter((p): p is string => p !== null)
+    .map(safe)
+    .join('-');
 }

@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
-import { notFound } from '../../errors.js';
-import type { JobEvent, JobEventName } from '../../jobs/JobEventLog.js';
 import type { JobRow } from '../../db/DatasetRepository.js';
-import { withArchivePaths } from '../../uploads/withArchivePaths.js';
+import { notFound } from '../../errors.js';
 import { jobJson } from '../../jobs/Job.js';
+import type { JobEvent, JobEventName } from '../../jobs/JobEventLog.js';
 import { jobKindNamed } from '../../jobs/jobKinds.js';
+import { withArchivePaths } from '../../uploads/withArchivePaths.js';
 import type { Service } from '../Service.js';
 import { jobIdParam, jobsQuery } from '../schemas.js';
 import { streamJobEvents } from '../streamJobEvents.js';
@@ -12,7 +12,6 @@ import { validate } from '../validate.js';
 
 /** `GET /jobs`, `GET /jobs/{id}`, `GET /jobs/{id}/events`, `DELETE /jobs/{id}`. */
 export function jobRoutes(router: Router, service: Service): void {
-
   router.get('/jobs', async (ctx) => {
     const { limit } = validate(jobsQuery, ctx.query, 'query');
     const live = service.jobs.list();
@@ -55,7 +54,6 @@ export function jobRoutes(router: Router, service: Service): void {
     const job = await service.jobs.cancel(id);
     ctx.body = job.toJSON();
   });
-
 }
 
 /**

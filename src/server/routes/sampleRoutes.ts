@@ -1,12 +1,11 @@
 import type Router from '@koa/router';
 import type { Service } from '../Service.js';
-import { annotationsQuery, sampleRefQuery, samplesQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor } from '../sampleCursor.js';
+import { annotationsQuery, sampleRefQuery, samplesQuery } from '../schemas.js';
 import { idParam, validate } from '../validate.js';
 
 /** `GET /samples`, `GET /samples/{id}` and `GET /samples/{id}/annotations`. */
 export function sampleRoutes(router: Router, service: Service): void {
-
   router.get('/samples', async (ctx) => {
     const q = validate(samplesQuery, ctx.query, 'query');
     const { items, total, nextAfterId } = await service.samples.list({
@@ -52,5 +51,4 @@ export function sampleRoutes(router: Router, service: Service): void {
       }),
     };
   });
-
 }

@@ -1,8 +1,8 @@
 import type Router from '@koa/router';
 import { checkUploadSpace } from '../../uploads/checkUploadSpace.js';
 import { checkUploadHeaders, receiveUpload } from '../../uploads/receiveUpload.js';
-import { uploadQuery } from '../schemas.js';
 import type { Service } from '../Service.js';
+import { uploadQuery } from '../schemas.js';
 import { validate } from '../validate.js';
 import { answerJob } from './answerJob.js';
 

@@ -13,7 +13,7 @@ export function withToken(headers = {}) {
 /** After a 401: asks for the token (again, if the one kept was refused); true when one was given. */
 export function askForToken() {
   const token = prompt('This service needs its API token (API_TOKEN) to make changes:');
-  if (!token || !token.trim()) return false;
+  if (!token?.trim()) return false;
   sessionStorage.setItem(TOKEN_KEY, token.trim());
   return true;
 }

@@ -16,7 +16,11 @@ export async function showDataset(id, params) {
   $('#dataset-title').textContent = `${dataset.name} · ${dataset.status}`;
   const category = params.get('category') ?? '';
   const split = params.get('split') ?? '';
-  fillSelect($('#filter-category'), dataset.categories.map((c) => c.name), category);
+  fillSelect(
+    $('#filter-category'),
+    dataset.categories.map((c) => c.name),
+    category,
+  );
   fillSelect($('#filter-split'), dataset.split_names, split);
   const go = () => {
     const q = new URLSearchParams({ category: $('#filter-category').value, split: $('#filter-split').value });
@@ -100,9 +104,12 @@ function tile(state, s) {
   const { id, colours } = state;
   const picture = s.image_error
     ? el('div', { class: 'failed', title: s.image_error.message }, s.image_error.code)
-    : el('div', { class: 'thumb' },
+    : el(
+        'div',
+        { class: 'thumb' },
         el('img', { src: `/images/${id}/${s.id}?size=small`, alt: s.file_name, loading: 'lazy', width: 128, height: 128 }),
-        boxesOver(s, colours));
+        boxesOver(s, colours),
+      );
   return el('a', { href: `#/datasets/${id}/samples/${s.id}`, title: s.file_name }, picture, el('span', {}, s.file_name));
 }
 

@@ -7,10 +7,7 @@ export const $ = (selector) => document.querySelector(selector);
 
 /** Creates an element with attributes and children (strings become text). */
 export function el(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(
-    SVG_TAGS.has(tag) ? 'http://www.w3.org/2000/svg' : 'http://www.w3.org/1999/xhtml',
-    tag,
-  );
+  const node = document.createElementNS(SVG_TAGS.has(tag) ? 'http://www.w3.org/2000/svg' : 'http://www.w3.org/1999/xhtml', tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== undefined && value !== null) node.setAttribute(key, String(value));
   }

@@ -5,7 +5,7 @@ import { formatSeconds, percent } from './format.js';
 import { onJobs } from './jobsPoll.js';
 
 /** What a job works on: its split, its prediction set or its archive. */
-export const subjectOf = (job) => job.split ?? (job.predictions ? `predictions ${job.predictions}` : job.archive ?? '');
+export const subjectOf = (job) => job.split ?? (job.predictions ? `predictions ${job.predictions}` : (job.archive ?? ''));
 
 /** How long a job ran, or has been running. */
 function duration(job) {

@@ -66,12 +66,20 @@ function drawKeypoints(group, keypoints, category, colour, fontSize) {
   for (const [from, to] of category?.skeleton ?? []) {
     const a = at(from - 1);
     const b = at(to - 1);
-    if (a.v > 0 && b.v > 0) group.append(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, class: 'skeleton', 'vector-effect': 'non-scaling-stroke' }));
+    if (a.v > 0 && b.v > 0)
+      group.append(el('line', { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: colour, class: 'skeleton', 'vector-effect': 'non-scaling-stroke' }));
   }
   for (let k = 0; k < keypoints.length / 3; k++) {
     const p = at(k);
     if (p.v === 0) continue;
-    const point = el('circle', { cx: p.x, cy: p.y, r: fontSize / 4, stroke: colour, class: p.v === 2 ? 'kp-visible' : 'kp-occluded', 'vector-effect': 'non-scaling-stroke' });
+    const point = el('circle', {
+      cx: p.x,
+      cy: p.y,
+      r: fontSize / 4,
+      stroke: colour,
+      class: p.v === 2 ? 'kp-visible' : 'kp-occluded',
+      'vector-effect': 'non-scaling-stroke',
+    });
     if (p.v === 2) point.setAttribute('fill', colour);
     point.append(el('title', {}, `${category?.keypoints?.[k] ?? `keypoint ${k + 1}`}${p.v === 1 ? ' (occluded)' : ''}`));
     group.append(point);

@@ -52,9 +52,7 @@ describe('normalizeImage', () => {
     expect(failure(() => normalizeImage({ id: 1.5, file_name: 'a.jpg' }, 0, FILE))).to.equal(
       'instances_val2017.json: images[0].id: expected an integer, got 1.5',
     );
-    expect(failure(() => normalizeImage({ id: 1 }, 7, FILE))).to.equal(
-      'instances_val2017.json: images[7]: missing required field file_name',
-    );
+    expect(failure(() => normalizeImage({ id: 1 }, 7, FILE))).to.equal('instances_val2017.json: images[7]: missing required field file_name');
     expect(failure(() => normalizeImage({ id: 1, file_name: '' }, 0, FILE))).to.match(/images\[0\]\.file_name: expected a non-empty string/);
     expect(failure(() => normalizeImage({ id: 1, file_name: 'a', width: 0 }, 0, FILE))).to.match(/images\[0\]\.width: expected a positive integer, got 0/);
     expect(failure(() => normalizeImage({ id: 1, file_name: 'a', height: -3 }, 0, FILE))).to.match(/images\[0\]\.height:/);
@@ -107,11 +105,7 @@ describe('normalizeAnnotation', () => {
   });
 
   it('accepts RLE with a counts list or a compressed string, and iscrowd as 1 or a boolean', () => {
-    const list = normalizeAnnotation(
-      { id: 1, image_id: 1, category_id: 1, iscrowd: 1, segmentation: { size: [4, 5], counts: [3, 2, 15] } },
-      0,
-      FILE,
-    );
+    const list = normalizeAnnotation({ id: 1, image_id: 1, category_id: 1, iscrowd: 1, segmentation: { size: [4, 5], counts: [3, 2, 15] } }, 0, FILE);
     expect(list.iscrowd).to.equal(true);
     expect(list.segmentation).to.deep.equal({ size: [4, 5], counts: [3, 2, 15] });
     const compressed = normalizeAnnotation(
@@ -125,11 +119,7 @@ describe('normalizeAnnotation', () => {
   });
 
   it('normalises person keypoints', () => {
-    const ann = normalizeAnnotation(
-      { id: 1, image_id: 1, category_id: 1, keypoints: [1, 2, 2, 0, 0, 0], num_keypoints: 1, bbox: [0, 0, 5, 5] },
-      0,
-      FILE,
-    );
+    const ann = normalizeAnnotation({ id: 1, image_id: 1, category_id: 1, keypoints: [1, 2, 2, 0, 0, 0], num_keypoints: 1, bbox: [0, 0, 5, 5] }, 0, FILE);
     expect(ann.keypoints).to.deep.equal([1, 2, 2, 0, 0, 0]);
     expect(ann.num_keypoints).to.equal(1);
   });
@@ -182,7 +172,16 @@ describe('normalizeAnnotation', () => {
 describe('normalizeCategory', () => {
   it('normalises a person_keypoints category with keypoint names and skeleton', () => {
     const cat = normalizeCategory(
-      { supercategory: 'person', id: 1, name: 'person', keypoints: ['nose', 'left_eye', 'right_eye'], skeleton: [[1, 2], [1, 3]] },
+      {
+        supercategory: 'person',
+        id: 1,
+        name: 'person',
+        keypoints: ['nose', 'left_eye', 'right_eye'],
+        skeleton: [
+          [1, 2],
+          [1, 3],
+        ],
+      },
       0,
       FILE,
     );
@@ -210,8 +209,14 @@ describe('normalizeCategory', () => {
     expect(failure(() => normalizeCategory({ id: 1 }, 2, FILE))).to.equal('instances_val2017.json: categories[2]: missing required field name');
     expect(failure(() => normalizeCategory({ id: 1, name: '' }, 2, FILE))).to.match(/categories\[2\]\.name: expected a non-empty string/);
     expect(failure(() => normalizeCategory({ id: 1, name: 'a', supercategory: 1 }, 2, FILE))).to.match(/categories\[2\]\.supercategory: expected a string/);
-    expect(failure(() => normalizeCategory({ id: 1, name: 'a', keypoints: ['nose', 3] }, 2, FILE))).to.match(/categories\[2\]\.keypoints\[1\]: expected a string, got 3/);
-    expect(failure(() => normalizeCategory({ id: 1, name: 'a', skeleton: [[1, 2], [1]] }, 2, FILE))).to.match(/categories\[2\]\.skeleton\[1\]: expected a pair of integers, got \[1\]/);
-    expect(failure(() => normalizeCategory({ id: 1, name: 'a', skeleton: 'none' }, 2, FILE))).to.match(/categories\[2\]\.skeleton: expected a list of \[from, to\] pairs/);
+    expect(failure(() => normalizeCategory({ id: 1, name: 'a', keypoints: ['nose', 3] }, 2, FILE))).to.match(
+      /categories\[2\]\.keypoints\[1\]: expected a string, got 3/,
+    );
+    expect(failure(() => normalizeCategory({ id: 1, name: 'a', skeleton: [[1, 2], [1]] }, 2, FILE))).to.match(
+      /categories\[2\]\.skeleton\[1\]: expected a pair of integers, got \[1\]/,
+    );
+    expect(failure(() => normalizeCategory({ id: 1, name: 'a', skeleton: 'none' }, 2, FILE))).to.match(
+      /categories\[2\]\.skeleton: expected a list of \[from, to\] pairs/,
+    );
   });
 });

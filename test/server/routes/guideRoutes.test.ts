@@ -1,13 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
 import { launchChromium } from '../../helpers/launchChromium.js';
+import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
 
 /** The guide's pages as they are in the repository: every Markdown file of docs/. */
 const DOCS_DIR = path.join(REPO_ROOT, 'docs');
-const pagesOnDisk = readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort();
-describe('the guide\'s pages (GET /docs/guide/{page})', function () {
+const pagesOnDisk = readdirSync(DOCS_DIR)
+  .filter((name) => name.endsWith('.md'))
+  .sort();
+describe("the guide's pages (GET /docs/guide/{page})", function () {
   this.timeout(60_000);
   const server = useTestServer();
 
@@ -30,7 +32,7 @@ describe('the guide\'s pages (GET /docs/guide/{page})', function () {
     }
   });
 
-  it('is linked from the API reference\'s description, which /docs shows: every page, each to a page that is served', async () => {
+  it("is linked from the API reference's description, which /docs shows: every page, each to a page that is served", async () => {
     const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as { info: { description: string } };
     const linked = [...document.info.description.matchAll(/\]\(\/docs\/guide\/([^)\s]+)\)/g)].map((m) => m[1]!);
     expect([...linked].sort()).to.deep.equal(pagesOnDisk);

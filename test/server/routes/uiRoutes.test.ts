@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { useTestServer } from '../../helpers/startTestServer.js';
 
-describe('the browser view\'s files', () => {
+describe("the browser view's files", () => {
   const server = useTestServer();
 
-  it('serves the page and each module from its fixed list, with the page\'s Content-Security-Policy', async () => {
+  it("serves the page and each module from its fixed list, with the page's Content-Security-Policy", async () => {
     const page = await fetch(`${server.url}/`);
     expect(page.headers.get('content-type')).to.equal('text/html; charset=utf-8');
     const html = await page.text();

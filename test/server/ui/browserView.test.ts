@@ -6,11 +6,11 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { cocoCounts } from '../../helpers/cocoCounts.js';
 import { LoopbackFileServer } from '../../helpers/LoopbackFileServer.js';
+import { launchChromium } from '../../helpers/launchChromium.js';
 import { makeDataset } from '../../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, terminalOf } from '../../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../../helpers/startTestServer.js';
-import { zipOf, type ZipEntry } from '../../helpers/zipOf.js';
-import { launchChromium } from '../../helpers/launchChromium.js';
+import { type ZipEntry, zipOf } from '../../helpers/zipOf.js';
 
 describe('the browser view (headless Chromium)', function () {
   this.timeout(60_000);
@@ -34,7 +34,7 @@ describe('the browser view (headless Chromium)', function () {
     await server?.stop();
   });
 
-  it('ingests from the form and shows each stage\'s progress live until complete', async () => {
+  it("ingests from the form and shows each stage's progress live until complete", async () => {
     await page.goto(`${server.url}/`);
     await page.fill('input[name=annotation_path]', 'fixtures/coco-sample/annotations/instances_val.json');
     await page.fill('input[name=image_dir]', 'fixtures/coco-sample/images/val');
@@ -46,7 +46,7 @@ describe('the browser view (headless Chromium)', function () {
     expect(await page.textContent('#datasets tbody tr td:nth-child(2)')).to.equal('ready');
   });
 
-  it('shows the dataset\'s thumbnails, and filters them by category', async () => {
+  it("shows the dataset's thumbnails, and filters them by category", async () => {
     await page.click('#datasets tbody tr');
     // These predicates run in the page; this project compiles without DOM types, hence `any`.
     await page.waitForFunction((n) => {
@@ -59,14 +59,14 @@ describe('the browser view (headless Chromium)', function () {
     expect(await page.textContent('#page-info')).to.equal(`${expected} of ${expected}`);
   });
 
-  it('draws each thumbnail\'s boxes over it in the grid', async () => {
+  it("draws each thumbnail's boxes over it in the grid", async () => {
     await page.selectOption('#filter-category', '');
     await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#grid a').length === n, counts.images);
     const boxed = counts.json.annotations.filter((a: { bbox?: unknown }) => Array.isArray(a.bbox)).length;
     expect(await page.locator('#grid svg rect').count()).to.equal(boxed);
   });
 
-  it('charts the dataset\'s statistics: a bar per category, per annotation count and per area class', async () => {
+  it("charts the dataset's statistics: a bar per category, per annotation count and per area class", async () => {
     await page.click('#stats summary');
     await page.waitForSelector('#stats-body .chart');
     const categories = new Set(counts.json.annotations.map((a: { category_id: number }) => a.category_id)).size;
@@ -75,7 +75,7 @@ describe('the browser view (headless Chromium)', function () {
     await page.click('#stats summary');
   });
 
-  it('draws a sample\'s boxes over its image', async () => {
+  it("draws a sample's boxes over its image", async () => {
     await page.click('#grid a');
     await page.waitForSelector('#figure svg');
     const fileName = (await page.textContent('#sample-title'))!.split(' · ')[0];
@@ -99,7 +99,12 @@ describe('the browser view (headless Chromium)', function () {
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#grid a').length >= 48);
     for (let loaded = 0; loaded < 120; ) {
       await page.locator('#grid-end').scrollIntoViewIfNeeded();
-      await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('#grid a').length > n || (globalThis as any).document.querySelector('#grid-end').textContent === 'end of the dataset', loaded);
+      await page.waitForFunction(
+        (n) =>
+          (globalThis as any).document.querySelectorAll('#grid a').length > n ||
+          (globalThis as any).document.querySelector('#grid-end').textContent === 'end of the dataset',
+        loaded,
+      );
       loaded = await page.locator('#grid a').count();
       if ((await page.textContent('#grid-end')) === 'end of the dataset') break;
     }
@@ -126,12 +131,16 @@ describe('the browser view (headless Chromium)', function () {
     }, archive.toString('base64'));
     await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
     await page.waitForSelector('#job-message.status-ready');
-    expect(await page.textContent('#job-message')).to.match(/^complete: ingested 12 images, 46 annotations and 10 categories from a coco archive \(splits val\)/);
+    expect(await page.textContent('#job-message')).to.match(
+      /^complete: ingested 12 images, 46 annotations and 10 categories from a coco archive \(splits val\)/,
+    );
     expect(await page.textContent('[data-stage=upload] .count')).to.match(/^(\d+) \/ \1$/);
     expect(await page.textContent('[data-stage=unpack] .count')).to.equal(`${entries.length} / ${entries.length}`);
     expect(await page.textContent('[data-stage=thumbnails] .name')).to.equal('val · thumbnails');
     expect(await page.textContent('[data-stage=thumbnails] .count')).to.equal('12 / 12');
-    await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll('#datasets tbody td:first-child')].some((td: any) => td.textContent === 'dropped'));
+    await page.waitForFunction(() =>
+      [...(globalThis as any).document.querySelectorAll('#datasets tbody td:first-child')].some((td: any) => td.textContent === 'dropped'),
+    );
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
 
@@ -163,7 +172,12 @@ describe('the browser view (headless Chromium)', function () {
   });
 
   it('exports what the grid shows as COCO JSON, and deletes the dataset after asking', async () => {
-    const job = await postIngest(server.url, { annotation_path: 'fixtures/coco-sample/annotations/instances_val.json', image_dir: 'fixtures/coco-sample/images/val', thumbnails: 'none', dataset_name: 'to export and delete' });
+    const job = await postIngest(server.url, {
+      annotation_path: 'fixtures/coco-sample/annotations/instances_val.json',
+      image_dir: 'fixtures/coco-sample/images/val',
+      thumbnails: 'none',
+      dataset_name: 'to export and delete',
+    });
     expect(terminalOf(await followJob(server.url, job.job_id))!.event).to.equal('complete');
     const [name, expected] = [...counts.imagesByCategory].find(([, n]) => n < counts.images)!;
     await page.goto(`${server.url}/#/datasets/${job.dataset_id}?category=${encodeURIComponent(name)}`);
@@ -177,7 +191,9 @@ describe('the browser view (headless Chromium)', function () {
     await page.click('#dataset-delete');
     await page.waitForFunction(() => (globalThis as any).location.hash === '#/');
     expect((await getJson(`${server.url}/datasets/${job.dataset_id}`)).status).to.equal(404);
-    await page.waitForFunction(() => ![...(globalThis as any).document.querySelectorAll('#datasets tbody td:first-child')].some((td: any) => td.textContent === 'to export and delete'));
+    await page.waitForFunction(
+      () => ![...(globalThis as any).document.querySelectorAll('#datasets tbody td:first-child')].some((td: any) => td.textContent === 'to export and delete'),
+    );
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
 
@@ -204,7 +220,9 @@ describe('the browser view (headless Chromium)', function () {
       await page.fill('#ingest-form input[name=dataset_name]', 'guarded ingest');
       await page.click('#ingest-form button[type=submit]');
       // The ingest's own sentence, not the upload's ("from a coco archive").
-      await page.waitForFunction(() => /^complete: ingested 12 images, 46 annotations and 10 categories in /.test((globalThis as any).document.querySelector('#job-message').textContent));
+      await page.waitForFunction(() =>
+        /^complete: ingested 12 images, 46 annotations and 10 categories in /.test((globalThis as any).document.querySelector('#job-message').textContent),
+      );
       const { body } = await getJson(`${guarded.url}/datasets`);
       expect(body.items.map((d: any) => [d.name, d.status])).to.have.deep.members([
         ['guarded', 'ready'],
@@ -260,24 +278,33 @@ describe('the browser view (headless Chromium)', function () {
       await page.fill('#ingest-form input[name=split]', 'train');
       await page.click('#ingest-form button[type=submit]');
       // Every thumbnail but the held one made: the stage knows its total, and is not done.
-      await page.waitForFunction((text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text, `${images - 1} / ${images}`);
+      await page.waitForFunction(
+        (text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text,
+        `${images - 1} / ${images}`,
+      );
       const meter = await widthOf('[data-stage=thumbnails] .meter');
       const midway = await widthOf('[data-stage=thumbnails] .fill');
       expect(midway).to.be.greaterThan(0).and.below(meter);
       expect(await page.textContent('[data-stage=thumbnails] .figures')).to.match(/^(\d+)%/);
       const jobMidway = await widthOf('#job-overall .fill');
-      expect(jobMidway).to.be.greaterThan(0).and.below(await widthOf('#job-overall .meter'));
+      expect(jobMidway)
+        .to.be.greaterThan(0)
+        .and.below(await widthOf('#job-overall .meter'));
       expect(await page.textContent('#job-overall .figures')).to.match(/^\d+% · /);
       await page.waitForFunction(() => (globalThis as any).document.querySelector('#job-title').textContent === 'held · train');
       await page.waitForFunction(() => /^\d+% · held · train · coco-ingest$/.test((globalThis as any).document.title));
       // The header's count and the dataset list follow the job, from the page's poll.
       await page.waitForFunction(() => (globalThis as any).document.querySelector('#running-jobs').textContent === '1 running job(s)');
-      await page.waitForFunction(() => /^ingesting · \d+%$/.test((globalThis as any).document.querySelector('#datasets tbody tr td:nth-child(2)')?.textContent ?? ''));
+      await page.waitForFunction(() =>
+        /^ingesting · \d+%$/.test((globalThis as any).document.querySelector('#datasets tbody tr td:nth-child(2)')?.textContent ?? ''),
+      );
       expect(await page.textContent('#job-announce')).to.equal('');
 
       release();
       await page.waitForSelector('#job-message.status-ready');
-      expect(await widthOf('[data-stage=thumbnails] .fill')).to.be.greaterThan(midway).and.closeTo(meter, 0.5);
+      expect(await widthOf('[data-stage=thumbnails] .fill'))
+        .to.be.greaterThan(midway)
+        .and.closeTo(meter, 0.5);
       expect(await widthOf('#job-overall .fill')).to.be.greaterThan(jobMidway);
       expect(await page.textContent('#job-overall .figures')).to.match(/^100% · /);
       expect(await page.textContent('#job-announce')).to.match(/^held · train: complete\. ingested 30 images/);
@@ -304,17 +331,33 @@ describe('the browser view (headless Chromium)', function () {
     web.fault((request) => (request.path === `/images/${String(images).padStart(12, '0')}.jpg` ? { until: gate } : null));
     const held = await startTestServer({}, [dir, `${web.url}/images`]);
     try {
-      const done = await postIngest(held.url, { annotation_path: 'fixtures/coco-sample/annotations/instances_val.json', image_dir: 'fixtures/coco-sample/images/val', thumbnails: 'none', dataset_name: 'finished' });
+      const done = await postIngest(held.url, {
+        annotation_path: 'fixtures/coco-sample/annotations/instances_val.json',
+        image_dir: 'fixtures/coco-sample/images/val',
+        thumbnails: 'none',
+        dataset_name: 'finished',
+      });
       expect(terminalOf(await followJob(held.url, done.job_id))!.event).to.equal('complete');
-      const running = await postIngest(held.url, { annotation_path: path.join(dir, 'instances_big.json'), image_dir: `${web.url}/images`, dataset_name: 'running', split: 'train' });
+      const running = await postIngest(held.url, {
+        annotation_path: path.join(dir, 'instances_big.json'),
+        image_dir: `${web.url}/images`,
+        dataset_name: 'running',
+        split: 'train',
+      });
       await page.goto(`${held.url}/#/jobs`);
-      await page.waitForFunction((id) => /^\d+%$/.test((globalThis as any).document.querySelector(`#jobs-table tr[data-job="${id}"] td.progress`)?.textContent ?? ''), running.job_id);
+      await page.waitForFunction(
+        (id) => /^\d+%$/.test((globalThis as any).document.querySelector(`#jobs-table tr[data-job="${id}"] td.progress`)?.textContent ?? ''),
+        running.job_id,
+      );
       expect(await page.textContent(`#jobs-table tr[data-job="${done.job_id}"] td:nth-child(3)`)).to.equal('complete');
       expect(await page.textContent(`#jobs-table tr[data-job="${done.job_id}"] td.duration`)).to.match(/^\d+ s$/);
       expect(await page.textContent(`#jobs-table tr[data-job="${running.job_id}"] td:nth-child(3)`)).to.equal('running');
       expect(await page.locator(`#jobs-table tr[data-job="${done.job_id}"] a.follow`).count()).to.equal(0);
       await page.click(`#jobs-table tr[data-job="${running.job_id}"] a.follow`);
-      await page.waitForFunction((text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text, `${images - 1} / ${images}`);
+      await page.waitForFunction(
+        (text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text,
+        `${images - 1} / ${images}`,
+      );
       await page.waitForFunction(() => (globalThis as any).document.querySelector('#job-title').textContent === 'running · train');
       release();
       await page.waitForSelector('#job-message.status-ready');
@@ -339,18 +382,25 @@ describe('the browser view (headless Chromium)', function () {
       (await getJson(`${server.url}/samples?dataset_id=${datasetId}&limit=50`)).body.items.find((s: any) => s.coco_id === cocoId);
 
     it('draws keypoints and their skeleton, visible points filled and occluded ones hollow', async () => {
-      const done = await ingest({ annotation_path: 'fixtures/coco-sample/annotations/person_keypoints_val.json', image_dir: 'fixtures/coco-sample/images/val' });
+      const done = await ingest({
+        annotation_path: 'fixtures/coco-sample/annotations/person_keypoints_val.json',
+        image_dir: 'fixtures/coco-sample/images/val',
+      });
       const json = fixture('person_keypoints_val.json');
       const people = json.annotations.filter((a: any) => a.image_id === 139);
       const sample = await sampleOf(done.dataset_id, 139);
       await page.goto(`${server.url}/#/datasets/${done.dataset_id}/samples/${sample.id}`);
       await page.waitForSelector('#figure svg circle');
-      const count = (v: number) => people.reduce((n: number, a: any) => n + a.keypoints.filter((_: number, k: number) => k % 3 === 2 && a.keypoints[k] === v).length, 0);
+      const count = (v: number) =>
+        people.reduce((n: number, a: any) => n + a.keypoints.filter((_: number, k: number) => k % 3 === 2 && a.keypoints[k] === v).length, 0);
       expect(await page.locator('#figure circle.kp-visible').count()).to.equal(count(2));
       expect(await page.locator('#figure circle.kp-occluded').count()).to.equal(count(1));
       expect(await page.locator('#figure circle.kp-occluded').first().getAttribute('fill')).to.equal(null);
       const skeleton = json.categories[0].skeleton as [number, number][];
-      const edges = people.reduce((n: number, a: any) => n + skeleton.filter(([f, t]) => a.keypoints[3 * (f - 1) + 2] > 0 && a.keypoints[3 * (t - 1) + 2] > 0).length, 0);
+      const edges = people.reduce(
+        (n: number, a: any) => n + skeleton.filter(([f, t]) => a.keypoints[3 * (f - 1) + 2] > 0 && a.keypoints[3 * (t - 1) + 2] > 0).length,
+        0,
+      );
       expect(await page.locator('#figure line.skeleton').count()).to.equal(edges);
       expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
     });
@@ -373,7 +423,11 @@ describe('the browser view (headless Chromium)', function () {
     });
 
     it('draws a prediction set over the ground truth, above the score the slider sets', async () => {
-      const done = await ingest({ annotation_path: 'fixtures/coco-sample/annotations/instances_val.json', image_dir: 'fixtures/coco-sample/images/val', thumbnails: 'none' });
+      const done = await ingest({
+        annotation_path: 'fixtures/coco-sample/annotations/instances_val.json',
+        image_dir: 'fixtures/coco-sample/images/val',
+        thumbnails: 'none',
+      });
       const response = await fetch(`${server.url}/datasets/${done.dataset_id}/predictions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

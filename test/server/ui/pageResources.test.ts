@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../helpers/startTestServer.js';
 import { launchChromium } from '../../helpers/launchChromium.js';
+import { startTestServer, type TestServer } from '../../helpers/startTestServer.js';
 
-describe('the pages\' own files (headless Chromium)', function () {
+describe("the pages' own files (headless Chromium)", function () {
   this.timeout(60_000);
   let server: TestServer;
   let browser: Browser;
@@ -30,7 +30,10 @@ describe('the pages\' own files (headless Chromium)', function () {
         await page.goto(`${server.url}${pagePath}`, { waitUntil: 'load' });
         expect(await page.locator('link[rel="icon"]').getAttribute('href')).to.equal('/ui/favicon.svg');
         expect((await icon).status()).to.equal(200);
-        expect(answers.filter((a) => a.status >= 400), JSON.stringify(answers)).to.deep.equal([]);
+        expect(
+          answers.filter((a) => a.status >= 400),
+          JSON.stringify(answers),
+        ).to.deep.equal([]);
         expect(failed).to.deep.equal([]);
         expect(answers.find((a) => a.url.endsWith('/ui/favicon.svg'))!.type).to.equal('image/svg+xml');
       } finally {
