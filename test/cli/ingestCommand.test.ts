@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
+import { LoopbackFileServer } from '../helpers/LoopbackFileServer.js';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { run } from '../helpers/runCli.js';
 import { getJson } from '../helpers/sse.js';
@@ -43,10 +44,38 @@ describe('the coco-ingest command', function () {
 
   it('on a terminal, fills each bar only when its stage is done, with its percentage, rate and time left', async () => {
     const images = 200;
-    const big = await makeDataset(path.join(server.scratch, 'bars'), images);
+    const dir = path.join(server.scratch, 'bars');
+    const big = await makeDataset(dir, images);
     // The dataset's true totals, by stage: a full bar must show its stage's.
     const totals: Record<string, number> = { categories: 1, images, annotations: 2 * images, thumbnails: images };
-    const { code, stdout } = await run(['ingest', big.annotationPath, big.imageDir, '--server', server.url], undefined, { viaTerminal: true });
+    // The images come from a web server that holds the last one until the terminal has drawn the
+    // thumbnails part done: so a part-done bar is drawn before the end, whatever the machine's speed.
+    const web = await LoopbackFileServer.start(dir);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    web.fault((request) => (request.path === `/images/${String(images).padStart(12, '0')}.jpg` ? { until: gate } : null));
+    const held = await startTestServer({}, [dir, `${web.url}/images`]);
+    let stdout = '';
+    let code: number | null;
+    let seen = '';
+    try {
+      const result = await run(
+        ['ingest', big.annotationPath, `${web.url}/images`, '--server', held.url],
+        (text) => {
+          seen = (seen + text).slice(-4096);
+          if (new RegExp(`thumbnails\\s+\\|[█░]+\\| +\\d+% \\| ${images - 1}/${images}`).test(seen)) release();
+        },
+        { viaTerminal: true },
+      );
+      stdout = result.stdout;
+      code = result.code;
+    } finally {
+      release();
+      await held.stop();
+      await web.stop();
+    }
     expect(code).to.equal(0);
     // The redraws, as lines of text without their escape codes.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: a terminal's escape sequences are what this reads.
