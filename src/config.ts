@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseGsUrl } from './storage/gsUrl.js';
-import { isHttpUrl, parseHttpUrl } from './storage/httpUrl.js';
+import { rootSchemeOf } from './storage/storageBackends.js';
 import { DEFAULT_WEBP_EFFORT } from './workers/messages.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './workers/thumbnailPoolDefaults.js';
 
@@ -251,12 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .split(',')
     .map((r) => r.trim())
     .filter((r) => r.length > 0)
-    .map((r) => (r.startsWith('gs://') || isHttpUrl(r) ? r : path.resolve(cwd, r)));
+    .map((r) => (rootSchemeOf(r) === null ? path.resolve(cwd, r) : r));
   if (roots.length === 0) throw new ConfigError('invalid configuration:\n  INGEST_ROOTS: lists no directory');
-  for (const root of roots.filter((r) => r.startsWith('gs://') || isHttpUrl(r))) {
+  for (const root of roots) {
     try {
-      if (isHttpUrl(root)) parseHttpUrl(root);
-      else parseGsUrl(root);
+      rootSchemeOf(root)?.check(root);
     } catch (err) {
       throw new ConfigError(`invalid configuration:\n  INGEST_ROOTS: ${(err as Error).message}`);
     }

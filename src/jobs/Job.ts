@@ -1,6 +1,6 @@
 import { STAGES, type Stage, type StageProgress } from '../progress/StageProgress.js';
 import { JobEventLog } from './JobEventLog.js';
-import type { JobKind, JobRequestBase } from './JobKind.js';
+import type { JobKind, JobRequestBase, JobSummaryBase } from './JobKind.js';
 import { JobProgress } from './JobProgress.js';
 
 /** A job's lifecycle. */
@@ -26,7 +26,7 @@ export interface StageState {
  */
 export class Job<R extends JobRequestBase = JobRequestBase> {
   readonly spec: JobSpec;
-  readonly kind: JobKind<R>;
+  readonly kind: JobKind<R, JobSummaryBase, unknown>;
   /** What was asked, in the kind's own terms; an upload names its archive once a form has told it. */
   request: R;
   readonly events = new JobEventLog();
@@ -44,7 +44,7 @@ export class Job<R extends JobRequestBase = JobRequestBase> {
   /** The split the stage counts are of, in an upload. */
   #split: string | undefined;
 
-  constructor(id: string, kind: JobKind<R>, request: R) {
+  constructor(id: string, kind: JobKind<R, JobSummaryBase, unknown>, request: R) {
     this.spec = { id, kind: kind.name, datasetId: request.datasetId };
     this.kind = kind;
     this.request = request;
@@ -108,7 +108,7 @@ export interface JobState {
 }
 
 /** A job's JSON, live or stored: one shape, so a restart loses nothing a client saw. */
-export function jobJson<R extends JobRequestBase>(kind: JobKind<R>, request: R, state: JobState): Record<string, unknown> {
+export function jobJson<R extends JobRequestBase>(kind: JobKind<R, JobSummaryBase, unknown>, request: R, state: JobState): Record<string, unknown> {
   return {
     id: state.id,
     kind: kind.name,

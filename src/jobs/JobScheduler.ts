@@ -62,7 +62,7 @@ export class JobScheduler {
   async create<R extends JobRequestBase, S extends JobSummaryBase, D>(kind: JobKind<R, S, D>, draft: D): Promise<Job<R>> {
     this.assertOpen();
     const job = await createJob(kind, draft, this.#context.repo);
-    this.#jobs.set(job.id, job as unknown as Job);
+    this.#jobs.set(job.id, job);
     return job;
   }
 

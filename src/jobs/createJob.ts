@@ -14,7 +14,7 @@ export async function createJob<R extends JobRequestBase, S extends JobSummaryBa
   repo: DatasetRepository,
 ): Promise<Job<R>> {
   const request = await kind.prepare(draft, repo);
-  const job = new Job<R>(randomUUID(), kind as unknown as JobKind<R>, request);
+  const job = new Job<R>(randomUUID(), kind, request);
   await repo.createJob({ id: job.id, kind: kind.name, datasetId: request.datasetId, ...kind.toRecord(request) });
   await kind.created?.(request, job.id, repo);
   return job;

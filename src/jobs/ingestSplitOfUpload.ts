@@ -1,7 +1,6 @@
 import type { IngestOptions, IngestSummary } from '../pipeline/IngestRequest.js';
 import type { UploadSplit } from '../uploads/findUploadLayout.js';
 import { createJob } from './createJob.js';
-import type { Job } from './Job.js';
 import type { JobContext, RunningJob } from './JobKind.js';
 import { JobLifecycle } from './JobLifecycle.js';
 import { jobFailure } from './jobFailure.js';
@@ -40,7 +39,7 @@ export async function ingestSplitOfUpload(
   const { datasetId, thumbnails, onInvalid } = upload.request;
   const draft = { ...split, datasetId, thumbnails, onInvalid, datasetName: null, uploadJobId: upload.id };
   const child = await createJob(ingestJob, draft, deps.context.repo);
-  const lifecycle = new JobLifecycle(child as unknown as Job, deps.context, options.onWarning);
+  const lifecycle = new JobLifecycle(child, deps.context, options.onWarning);
   await lifecycle.started();
   try {
     const summary = deps.shown(await ingestJob.run(child, lifecycle, deps.context, options));
