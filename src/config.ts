@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { QUEUE_DEFAULTS } from './queue/queueDefaults.js';
 import { parseGsUrl } from './storage/gsUrl.js';
 import { rootSchemeOf } from './storage/storageBackends.js';
-import { DEFAULT_WEBP_EFFORT } from './workers/messages.js';
+import { THUMBNAIL_DEFAULTS } from './workers/thumbnailDefaults.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './workers/thumbnailPoolDefaults.js';
 
 /** A whole number from `min` to `max`, as an environment variable gives it. */
@@ -49,11 +50,11 @@ export const SETTINGS = z.object({
     .trim()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB')
     .default('128MB'),
-  THUMBNAIL_QUALITY: int('THUMBNAIL_QUALITY', 1, 100, 80),
+  THUMBNAIL_QUALITY: int('THUMBNAIL_QUALITY', 1, 100, THUMBNAIL_DEFAULTS.quality),
   /** WebP effort 0-6: lower is faster, for larger files. */
-  THUMBNAIL_EFFORT: int('THUMBNAIL_EFFORT', 0, 6, DEFAULT_WEBP_EFFORT),
+  THUMBNAIL_EFFORT: int('THUMBNAIL_EFFORT', 0, 6, THUMBNAIL_DEFAULTS.effort),
   /** Images above this many pixels are refused before decoding. */
-  MAX_IMAGE_PIXELS: int('MAX_IMAGE_PIXELS', 1, 2 ** 40, 100_000_000),
+  MAX_IMAGE_PIXELS: int('MAX_IMAGE_PIXELS', 1, 2 ** 40, THUMBNAIL_DEFAULTS.maxPixels),
   MAX_BODY_BYTES: int('MAX_BODY_BYTES', 1024, 64 * 1024 * 1024, 1024 * 1024),
   // COCO 2017's train images are an 18 GB zip of 118K files: the defaults take
   // it whole, and a 10M-image archive needs the bounds raised on purpose.
@@ -107,7 +108,7 @@ export const SETTINGS = z.object({
   HTTP_MAX_RETRIES: int('HTTP_MAX_RETRIES', 0, 20, 4),
   // At 20 ms a request and ~150 images/s, 3-4 reads keep the pool fed; 16 leaves
   // room for slower links and stragglers at a cost of 16 images in memory.
-  IMAGE_READ_CONCURRENCY: int('IMAGE_READ_CONCURRENCY', 1, 1024, 16),
+  IMAGE_READ_CONCURRENCY: int('IMAGE_READ_CONCURRENCY', 1, 1024, THUMBNAIL_DEFAULTS.imageReads),
   THUMBNAIL_BUCKET: z
     .string()
     .trim()
@@ -118,11 +119,11 @@ export const SETTINGS = z.object({
   // 16 images is about 0.1 s of a 2-core machine's work: small enough that a
   // worker killed mid-chunk costs little, large enough that Redis sees one
   // job (about 750 bytes plus the chunk) per 16 images, not per image.
-  QUEUE_CHUNK_IMAGES: int('QUEUE_CHUNK_IMAGES', 1, 1000, 16),
+  QUEUE_CHUNK_IMAGES: int('QUEUE_CHUNK_IMAGES', 1, 1000, QUEUE_DEFAULTS.chunkImages),
   // 32 x 16 = 512 images queued or running: enough to keep about 128 cores busy
   // with a chunk running and one waiting each; raise it for more.
-  QUEUE_WINDOW_CHUNKS: int('QUEUE_WINDOW_CHUNKS', 1, 10_000, 32),
-  QUEUE_STALL_MS: int('QUEUE_STALL_MS', 500, 3_600_000, 30_000),
+  QUEUE_WINDOW_CHUNKS: int('QUEUE_WINDOW_CHUNKS', 1, 10_000, QUEUE_DEFAULTS.windowChunks),
+  QUEUE_STALL_MS: int('QUEUE_STALL_MS', 500, 3_600_000, QUEUE_DEFAULTS.stallMs),
 });
 
 /** The settings as the schema gives them: every default applied. */

@@ -62,7 +62,8 @@ export class JobLifecycle {
     job.status = 'complete';
     job.finishedAt = new Date();
     job.result = summary;
-    if (this.#ownsDataset) await this.#repo.setDatasetStatus(job.spec.datasetId, 'ready');
+    // Its rows are committed whatever comes next: a failed status write is logged, never a failed job.
+    if (this.#ownsDataset) await this.#repo.setDatasetStatus(job.spec.datasetId, 'ready').catch(onStoreFailed);
     await this.#repo.finishJob(job.id, 'complete', summary, null).catch(onStoreFailed);
     if (tellPlugins) await this.hooks.complete(summary);
   }

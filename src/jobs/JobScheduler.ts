@@ -66,8 +66,15 @@ export class JobScheduler {
     return job;
   }
 
-  /** Queues a job made by {@link create}. */
+  /** Queues a job made by {@link create}; one cancelled meanwhile (or during shutdown) ends `cancelled` instead. */
   enqueue(job: Job<JobRequestBase>): void {
+    if (this.#closing || job.controller.signal.aborted) {
+      // Queued now it would never run (the pump stops at shutdown), and its canceller would wait for ever.
+      const reason = job.controller.signal.reason;
+      const message = reason instanceof Error ? reason.message : 'cancelled: the service is shutting down';
+      void this.settleFailure(job, 'cancelled', { code: 'CANCELLED', message });
+      return;
+    }
     this.#queue.push(job);
     this.#queued(job);
     this.#log.info({ jobId: job.id, datasetId: job.spec.datasetId, kind: job.spec.kind }, 'job queued');

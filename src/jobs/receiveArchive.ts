@@ -9,7 +9,7 @@ import type { UploadJobRequest } from './kinds/uploadJob.js';
 
 /**
  * Streams an upload's body into `target`: the route's side of an upload, run
- * by the manager as the job's first stage.
+ * by the upload intake as the job's first stage.
  */
 export type ReceiveUpload = (
   target: string,

@@ -65,7 +65,7 @@ export class ServiceMetrics {
     });
     this.#listen<JobEndedMessage>(CHANNELS.jobEnded.name, sources.jobs, (m) => {
       jobs.inc({ status: m.status, kind: m.kind });
-      // An upload's splits are not jobs of the manager's: the upload counts their images.
+      // An upload's splits are not jobs of the scheduler's: the upload counts their images.
       if (m.status === 'complete' && m.kind !== 'predictions') {
         images.inc(m.images);
         annotations.inc(m.annotations);

@@ -10,7 +10,7 @@ import { freeDiskBytes } from './freeDiskBytes.js';
 
 /** Bounds of {@link unpackZip}. */
 export interface UnpackZipOptions {
-  /** Entries (files and folders) an archive may hold; default 200,000. */
+  /** Entries (files and folders) an archive may hold; default 2,000,000 (`MAX_UPLOAD_ENTRIES`'s). */
   maxEntries?: number;
   /**
    * Bytes all entries may unpack to: checked first against what the central
@@ -26,7 +26,7 @@ export interface UnpackZipOptions {
   onProgress?: (entries: number, total: number, bytes: number) => void;
 }
 
-const DEFAULTS = { maxEntries: 200_000, maxBytes: 64 * 1024 ** 3, maxRatio: 50, keepFreeBytes: 1024 ** 3 } as const;
+const DEFAULTS = { maxEntries: 2_000_000, maxBytes: 64 * 1024 ** 3, maxRatio: 50, keepFreeBytes: 1024 ** 3 } as const;
 
 /** The Unix file type bits of an entry's external attributes (high 16 bits), and a symbolic link's. */
 const S_IFMT = 0o170000;

@@ -75,7 +75,7 @@ function shapeOf(row: JobRow): Record<string, unknown> {
     result: row.result,
     error: row.error_code === null ? null : { code: row.error_code, message: row.error },
   };
-  return { ...jobJson(kind, kind.fromRecord(row), state), stages: null };
+  return { ...jobJson(kind, kind.fromRecord(row), state), stages: null, fraction: row.status === 'complete' ? 1 : null, eta_seconds: null };
 }
 
 function terminalFromRow(row: JobRow): JobEvent[] {
