@@ -302,6 +302,11 @@ describe('the browser view (headless Chromium)', function () {
 
       release();
       await page.waitForSelector('#job-message.status-ready');
+      // The fill slides to its width (a CSS transition): wait for it to arrive, full.
+      await page.waitForFunction(
+        (m) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .fill').getBoundingClientRect().width >= m - 0.5,
+        meter,
+      );
       expect(await widthOf('[data-stage=thumbnails] .fill'))
         .to.be.greaterThan(midway)
         .and.closeTo(meter, 0.5);
