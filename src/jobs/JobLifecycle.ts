@@ -25,6 +25,8 @@ export class JobLifecycle {
   readonly #job: Job;
   readonly #repo: DatasetRepository;
   readonly #context: JobContext;
+  /** Whether the work's own transaction set the job complete (and its dataset ready): then nothing is left to set after it. */
+  #committedWithRows = false;
 
   constructor(job: Job, context: JobContext, onWarning: (warning: IngestWarning) => void) {
     const { repo, plugins } = context;
@@ -47,6 +49,7 @@ export class JobLifecycle {
 
   /** The statements that make the job `complete` (and its dataset `ready`), run inside the work's transaction. */
   commitRows(result: Record<string, unknown>, metadata: { info: unknown; licenses: unknown }): InTransaction {
+    this.#committedWithRows = true;
     return this.#repo.completeJobInTransaction(this.#job.id, result, metadata, this.#ownsDataset ? this.#job.spec.datasetId : null);
   }
 
@@ -63,7 +66,7 @@ export class JobLifecycle {
     job.finishedAt = new Date();
     job.result = summary;
     // Its rows are committed whatever comes next: a failed status write is logged, never a failed job.
-    if (this.#ownsDataset) await this.#repo.setDatasetStatus(job.spec.datasetId, 'ready').catch(onStoreFailed);
+    if (this.#ownsDataset && !this.#committedWithRows) await this.#repo.setDatasetStatus(job.spec.datasetId, 'ready').catch(onStoreFailed);
     await this.#repo.finishJob(job.id, 'complete', summary, null).catch(onStoreFailed);
     if (tellPlugins) await this.hooks.complete(summary);
   }
