@@ -1,0 +1,132 @@
+/**
+ * The values COCO evaluation passes between the main thread, which reads the
+ * rows from DuckDB in image order and accumulates per category, and the worker
+ * pool, which matches one image at a time. Only plain, structured-clonable data:
+ * they cross threads (and, past one machine, a queue).
+ */
+
+/** What is scored: boxes, masks or keypoints (COCOeval's `iouType`). */
+export type IouType = 'bbox' | 'segm' | 'keypoints';
+
+/**
+ * How pycocotools' `loadRes` read the prediction set, which it decides from the
+ * set's first result alone: `bbox` when that result has a non-empty `bbox`
+ * (area = w*h), else `segm` when it has a `segmentation` (area and, when
+ * missing, bbox from the mask), else `keypoints` (area and bbox from the
+ * keypoints' extent).
+ */
+export type ResultsBranch = 'bbox' | 'segm' | 'keypoints';
+
+/** `[x, y, width, height]`. */
+export type Box = [number, number, number, number];
+
+/** A ground-truth annotation of the evaluated split, as stored. */
+export interface EvalGroundTruth {
+  /** The annotation's row id (`annotations.id`). */
+  rowId: number;
+  /** Its COCO id (`annotations.coco_id`), which pycocotools' matches name. */
+  id: number;
+  categoryId: number;
+  iscrowd: boolean;
+  area: number;
+  bbox: Box | null;
+  /** The parsed `segmentation`: polygons, or an RLE with a counts list or string. */
+  segmentation: unknown;
+  keypoints: number[] | null;
+  numKeypoints: number | null;
+}
+
+/** A prediction of the evaluated set, as stored. */
+export interface EvalDetection {
+  /** The prediction's row id (`predictions.id`). */
+  rowId: number;
+  /** The id `loadRes` gives it: its position in the results file, plus one. */
+  resultId: number;
+  categoryId: number;
+  score: number;
+  bbox: Box | null;
+  area: number | null;
+  segmentation: unknown;
+  keypoints: number[] | null;
+}
+
+/** One image's rows: the unit of matching. */
+export interface EvalImageInput {
+  /** The image's COCO id. */
+  imageId: number;
+  width: number;
+  height: number;
+  gts: EvalGroundTruth[];
+  dts: EvalDetection[];
+}
+
+/** What every image of one evaluation is matched with. */
+export interface EvalSettings {
+  iouType: IouType;
+  branch: ResultsBranch;
+  /** The ground truth's category ids, sorted (COCOeval's `params.catIds`). */
+  catIds: number[];
+  /** OKS sigmas, one per keypoint (keypoints only): COCO's 17 unless the request gave others. */
+  sigmas: number[];
+}
+
+/** A prediction's fate at one IoU threshold (area all, the last maxDets). */
+export type PredictionOutcome = 'tp' | 'fp' | 'ignored';
+/** A ground truth's fate at one IoU threshold (area all, the last maxDets). */
+export type GroundTruthOutcome = 'tp' | 'fn' | 'ignored';
+
+/** A prediction's outcomes at IoU 0.5 and 0.75, as stored. */
+export interface PredictionOutcomeRow {
+  rowId: number;
+  outcome50: PredictionOutcome;
+  /** The matched ground truth's row id, or null. */
+  matched50: number | null;
+  /** The IoU (OKS for keypoints) with it, or null. */
+  iou50: number | null;
+  outcome75: PredictionOutcome;
+  matched75: number | null;
+  iou75: number | null;
+  /**
+   * The non-crowd ground truth of another category it overlaps most (IoU >= 0.5),
+   * for the confusion matrix; null when none.
+   */
+  confusedWith: number | null;
+  confusedIou: number | null;
+}
+
+/** A ground truth's outcomes at IoU 0.5 and 0.75, as stored. */
+export interface GroundTruthOutcomeRow {
+  rowId: number;
+  outcome50: GroundTruthOutcome;
+  /** The matching prediction's row id, or null. */
+  matched50: number | null;
+  iou50: number | null;
+  outcome75: GroundTruthOutcome;
+  matched75: number | null;
+  iou75: number | null;
+}
+
+/**
+ * One (image, category) of COCOeval's `evalImgs`, compacted for accumulation:
+ * the detections in evaluated order (score, stable, capped at the last maxDets)
+ * and, for each area range, which are matched and which ignored at each IoU
+ * threshold (bit t of a mask is threshold t).
+ */
+export interface CategoryImageMatch {
+  categoryId: number;
+  scores: number[];
+  /** Per area range: the ground truths not ignored (`npig`'s part). */
+  notIgnored: number[];
+  /** Per area range, per detection: bit t set when matched at threshold t (dtm != 0). */
+  matched: number[][];
+  /** Per area range, per detection: bit t set when ignored at threshold t (dtIgnore). */
+  ignored: number[][];
+}
+
+/** The worker's answer for one image. */
+export interface ImageMatchResult {
+  imageId: number;
+  categories: CategoryImageMatch[];
+  predictions: PredictionOutcomeRow[];
+  groundTruths: GroundTruthOutcomeRow[];
+}
