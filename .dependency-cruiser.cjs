@@ -4,7 +4,7 @@
 const LAYERS = [
   ['util', 'diagnostics', 'errorCodes\\.ts', 'errors\\.ts', 'logger\\.ts', 'progress'],
   ['storage'],
-  ['formats', 'db'],
+  ['formats', 'evaluation', 'quality', 'db'],
   ['thumbnails', 'workers', 'export', 'plugins', 'metrics'],
   ['queue', 'pipeline', 'config\\.ts'],
   ['uploads'],
