@@ -130,3 +130,28 @@ export interface ImageMatchResult {
   predictions: PredictionOutcomeRow[];
   groundTruths: GroundTruthOutcomeRow[];
 }
+
+/** One category's figures, as detectron2 and mmdetection report them (-1 where it has no ground truth). */
+export interface CategoryFigures {
+  categoryId: number;
+  /** Mean of `precision[:, :, k, area all, last maxDets]` over entries > -1. */
+  AP: number;
+  AP50: number;
+  AP75: number;
+  /** Mean of `recall[:, k, area all, last maxDets]` over entries > -1. */
+  AR100: number;
+  /** pycocotools' 101-point precision at IoU 0.5 (area all, last maxDets), -1 where undefined. */
+  precision50: number[];
+  /** The same at IoU 0.75. */
+  precision75: number[];
+}
+
+/** What accumulation and summarising give. */
+export interface EvaluationFigures {
+  /** COCOeval's `stats`, in its order: 12 numbers for bbox and segm, 10 for keypoints. */
+  summary: number[];
+  /** The same numbers by name (`AP`, `AP50`, `AP75`, `AP_small`, ... `AR_large`). */
+  stats: Record<string, number>;
+  /** Each of `catIds`, in its order. */
+  perCategory: CategoryFigures[];
+}
