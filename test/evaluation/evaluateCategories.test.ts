@@ -45,8 +45,14 @@ for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
         const all = e.byArea[0]!;
         const D = e.dts.length;
         const G = e.gts.length;
-        expect(e.dts.map((d) => input.dts[d]!.resultId), where).to.deep.equal(ref.dtIds);
-        expect([...all.gtOrder].map((j) => input.gts[e.gts[j]!]!.id), where).to.deep.equal(ref.gtIds);
+        expect(
+          e.dts.map((d) => input.dts[d]!.resultId),
+          where,
+        ).to.deep.equal(ref.dtIds);
+        expect(
+          [...all.gtOrder].map((j) => input.gts[e.gts[j]!]!.id),
+          where,
+        ).to.deep.equal(ref.gtIds);
         expect([...all.gtIgnore], where).to.deep.equal(ref.gtIgnore);
         for (let t = 0; t < T; t++) {
           expect([...all.dtMatches.subarray(t * D, (t + 1) * D)], `${where} dtMatches t=${t}`).to.deep.equal(ref.dtMatches[t]);
