@@ -9,14 +9,14 @@ export interface VipsThumbnailOptions {
   imageDir: string;
   /** Emptied, then filled with one `.webp` per image. Required. */
   outDir: string;
-  /** vipsthumbnail processes at once (`xargs -P`): one per core. Required. */
+  /** vipsthumbnail processes, one per core (`xargs -P`), each given an equal share of the files at once. Required. */
   processes: number;
   /** Longer side, px (`-s`). Required. */
   size: number;
   /** WebP quality (`[Q=...]`). Required. */
   quality: number;
-  /** Files per process (`xargs -n`). Required. */
-  batch: number;
+  /** WebP effort (`[effort=...]`), 0-6: the service's `THUMBNAIL_EFFORT`. Required. */
+  effort: number;
 }
 
 /** What one vipsthumbnail run made. */
@@ -31,13 +31,16 @@ export interface VipsThumbnailResult {
 
 // Paths go in as positional arguments, never into the script text.
 const SCRIPT = `set -o pipefail
-find "$1" -name '*.jpg' -print0 | xargs -0 -P "$2" -n "$3" vipsthumbnail -s "$4" -o "$5"`;
+find "$1" -name '*.jpg' -print0 | sort -z | xargs -0 -P "$2" -n "$3" vipsthumbnail -s "$4" -o "$5"`;
 
 /**
  * Baseline for the thumbnail stage: libvips' own command-line thumbnailer over
- * the same files, one process per core through `xargs`, writing WebP of the same
- * size and quality as the service's ingest thumbnails. Needs `vipsthumbnail`
- * (Debian: `apt-get install libvips-tools`).
+ * the same files, matched to the service's thumbnails: the same longer side,
+ * WebP quality and effort, metadata stripped (`[Q=..,effort=..,strip]`, as
+ * sharp writes by default), and one long-lived process per core, each given its
+ * share of the files in one invocation (`xargs -n`) with `VIPS_CONCURRENCY=1`,
+ * as the service's workers run libvips with one thread each. Needs
+ * `vipsthumbnail` (Debian: `apt-get install libvips-tools`).
  * @throws when the pipeline fails or writes fewer files than there are images
  */
 export async function runVipsThumbnail(options: VipsThumbnailOptions): Promise<VipsThumbnailResult> {
@@ -45,10 +48,14 @@ export async function runVipsThumbnail(options: VipsThumbnailOptions): Promise<V
   await mkdir(options.outDir, { recursive: true });
   const images = (await readdir(options.imageDir)).filter((name) => name.endsWith('.jpg')).length;
   // An absolute output template puts every thumbnail in outDir; %s is the input's base name.
-  const template = `${path.join(options.outDir, '%s')}.webp[Q=${options.quality}]`;
-  const args = [options.imageDir, options.processes, options.batch, options.size, template].map(String);
+  const template = `${path.join(options.outDir, '%s')}.webp[Q=${options.quality},effort=${options.effort},strip]`;
+  const perProcess = Math.ceil(images / options.processes);
+  const args = [options.imageDir, options.processes, perProcess, options.size, template].map(String);
   const started = performance.now();
-  const child = spawn('bash', ['-c', SCRIPT, 'vipsthumbnail-baseline', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('bash', ['-c', SCRIPT, 'vipsthumbnail-baseline', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, VIPS_CONCURRENCY: '1' },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
