@@ -6,10 +6,24 @@ export interface OpenLoopProbeOptions {
   intervalMs: number;
   /** Sends one probe and resolves when its answer has been read; throws on a bad answer. Required. */
   send: () => Promise<void>;
+  /**
+   * Probes unanswered at once beyond which a scheduled probe is skipped (and
+   * counted) instead of sent, so that a service that cannot keep up is not
+   * buried under a growing pile of probes. Default 100.
+   */
+  maxInFlight?: number;
   /** The clock latencies are read from, ms. Default `performance.now`. */
   clock?: () => number;
   /** Resolves at `time` on `clock`, or rejects when `signal` aborts. Default: a timer. */
   waitUntil?: (time: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** What a probe series measured. */
+export interface ProbeSeries {
+  /** Latency of every probe sent, in schedule order, ms. */
+  latencies: number[];
+  /** Scheduled probes not sent because `maxInFlight` were unanswered. */
+  skipped: number;
 }
 
 /**
@@ -27,12 +41,15 @@ export class OpenLoopProbe {
   /** Latency of probe i, by schedule order; a hole until it answers. */
   readonly #latencies: number[] = [];
   #failure: unknown = undefined;
+  #inFlight = 0;
+  #skipped = 0;
   #loop: Promise<void> = Promise.resolve();
 
   private constructor(options: OpenLoopProbeOptions) {
     const clock = options.clock ?? (() => performance.now());
     this.#options = {
       clock,
+      maxInFlight: 100,
       waitUntil: (time, signal) => sleep(Math.max(0, time - clock()), undefined, { signal }),
       ...options,
     };
@@ -46,20 +63,20 @@ export class OpenLoopProbe {
   }
 
   /**
-   * Stops scheduling, waits for the probes in flight, and gives every probe's
-   * latency in schedule order, ms.
+   * Stops scheduling, waits for the probes in flight, and gives every sent
+   * probe's latency in schedule order, and how many were skipped.
    * @throws the first probe's failure, if any failed.
    */
-  async stop(): Promise<number[]> {
+  async stop(): Promise<ProbeSeries> {
     this.#stop.abort();
     await this.#loop;
     await Promise.all(this.#answers);
     if (this.#failure !== undefined) throw this.#failure;
-    return [...this.#latencies];
+    return { latencies: this.#latencies.filter((v) => v !== undefined), skipped: this.#skipped };
   }
 
   async #run(): Promise<void> {
-    const { intervalMs, send, clock, waitUntil } = this.#options;
+    const { intervalMs, send, clock, waitUntil, maxInFlight } = this.#options;
     const signal = this.#stop.signal;
     const start = clock();
     for (let i = 0; !signal.aborted; i++) {
@@ -71,15 +88,24 @@ export class OpenLoopProbe {
         throw err;
       }
       if (signal.aborted) return;
+      if (this.#inFlight >= maxInFlight) {
+        this.#skipped++;
+        continue;
+      }
+      this.#inFlight++;
       this.#answers.push(
-        send().then(
-          () => {
-            this.#latencies[i] = clock() - scheduled;
-          },
-          (err: unknown) => {
-            this.#failure ??= err;
-          },
-        ),
+        send()
+          .then(
+            () => {
+              this.#latencies[i] = clock() - scheduled;
+            },
+            (err: unknown) => {
+              this.#failure ??= err;
+            },
+          )
+          .finally(() => {
+            this.#inFlight--;
+          }),
       );
     }
   }

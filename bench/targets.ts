@@ -105,14 +105,14 @@ export const TARGETS = {
   },
   largeApiLatency: {
     id: '8c',
-    description: 'p99 of GET /samples on another dataset during the 1M-image ingest (open-loop probes every 50 ms)',
+    description: 'p99 of GET /samples on another dataset during the 1M-image ingest (open-loop probes every 100 ms)',
     op: '<=',
     threshold: 100,
     unit: 'ms',
   },
   largeApiLatencySelf: {
     id: '8d',
-    description: 'p99 of GET /samples on the dataset being ingested, during its 1M-image ingest (open-loop probes every 50 ms)',
+    description: 'p99 of GET /samples on the dataset being ingested, during its 1M-image ingest (open-loop probes every 100 ms)',
     op: '<=',
     threshold: 100,
     unit: 'ms',

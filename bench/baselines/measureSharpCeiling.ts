@@ -20,6 +20,8 @@ export interface SharpCeilingResult {
   imagesPerSecond: number;
   /** The thumbnails' average size, bytes. */
   bytesPerThumbnail: number;
+  /** CPU time of the processes while they worked, all threads, per image, ms. */
+  cpuMsPerImage: number;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function measureSharpCeiling(
   await Promise.all(children.map(nextLine));
   const started = performance.now();
   for (const c of children) c.child.stdin.end('go\n');
-  await Promise.all(children.map(nextLine));
+  const results = await Promise.all(children.map(nextLine));
   const elapsedMs = performance.now() - started;
   for (const c of children) {
     const [code] = await c.exited;
@@ -64,5 +66,6 @@ export async function measureSharpCeiling(
   if (outputs.length !== count) throw new Error(`the ceiling run wrote ${outputs.length} thumbnails for ${count} images`);
   let bytes = 0;
   for (const name of outputs) bytes += (await stat(path.join(outDir, name))).size;
-  return { imagesPerSecond: (count / elapsedMs) * 1000, bytesPerThumbnail: bytes / count };
+  const cpuMs = results.reduce((sum, r) => sum + Number(r.cpuMs), 0);
+  return { imagesPerSecond: (count / elapsedMs) * 1000, bytesPerThumbnail: bytes / count, cpuMsPerImage: cpuMs / count };
 }

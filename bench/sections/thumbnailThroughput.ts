@@ -88,6 +88,17 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
       { label: `ceiling, ${CEILING_IN_FLIGHT[0]} image at once per process: images/s`, unit: 'images/s', values: runs.ceiling1.map((r) => r.imagesPerSecond) },
       { label: `ceiling, ${CEILING_IN_FLIGHT[1]} images at once per process: images/s`, unit: 'images/s', values: runs.ceilingN.map((r) => r.imagesPerSecond) },
       { label: 'ceiling (the better shape of each round): images/s', unit: 'images/s', values: ceilingRate },
+      { label: 'vipsthumbnail CPU time per image (all processes, user + system)', unit: 'ms', values: runs.vips.map((r) => r.cpuMs / r.files) },
+      {
+        label: 'ceiling CPU time per image (the better shape of each round)',
+        unit: 'ms',
+        values: runs.ceiling1.map((r, i) => (r.imagesPerSecond >= runs.ceilingN[i]!.imagesPerSecond ? r : runs.ceilingN[i]!).cpuMsPerImage),
+      },
+      {
+        label: 'service CPU time per image (the whole process, POST to complete)',
+        unit: 'ms',
+        values: runs.service.map((r) => (r.cpuSeconds * 1000) / Math.max(1, r.complete.thumbnails.generated)),
+      },
       { label: 'service ingest client wall', unit: 's', values: runs.service.map((r) => r.wallMs / 1000) },
       { label: 'service images/s (client wall)', unit: 'images/s', values: serviceRate },
       { label: 'service thumbnails generated', unit: 'count', values: runs.service.map((r) => r.complete.thumbnails.generated) },

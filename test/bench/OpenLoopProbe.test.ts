@@ -59,9 +59,22 @@ describe('bench: open-loop probes', () => {
     const service = virtualService((sentAt) => (sentAt < 200 ? 200 : sentAt + 10), 300);
     const probe = OpenLoopProbe.start({ intervalMs: 50, send: service.send, clock: service.clock, waitUntil: service.waitUntil });
     await service.over;
-    const latencies = await probe.stop();
+    const { latencies, skipped } = await probe.stop();
     expect(service.sent).to.deep.equal([0, 50, 100, 150, 200, 250, 300]);
     expect(latencies).to.deep.equal([200, 150, 100, 50, 10, 10, 10]);
+    expect(skipped).to.equal(0);
+  });
+
+  it('skips and counts the probes scheduled while too many are unanswered', async () => {
+    // The same stall with at most 2 probes unanswered: 0 and 50 are sent, 100 and 150 skipped
+    // (both still waiting for t = 200), then 200, 250 and 300 sent as before.
+    const service = virtualService((sentAt) => (sentAt < 200 ? 200 : sentAt + 10), 300);
+    const probe = OpenLoopProbe.start({ intervalMs: 50, maxInFlight: 2, send: service.send, clock: service.clock, waitUntil: service.waitUntil });
+    await service.over;
+    const { latencies, skipped } = await probe.stop();
+    expect(service.sent).to.deep.equal([0, 50, 200, 250, 300]);
+    expect(latencies).to.deep.equal([200, 150, 10, 10, 10]);
+    expect(skipped).to.equal(2);
   });
 
   it('reports a failed probe when stopped', async () => {
