@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { webpImageDataBytes } from '../webpImageDataBytes.js';
 
 /** How the ceiling run spreads the work. */
 export interface SharpCeilingShape {
@@ -20,6 +21,8 @@ export interface SharpCeilingResult {
   imagesPerSecond: number;
   /** The thumbnails' average size, bytes. */
   bytesPerThumbnail: number;
+  /** Their average image data alone (see {@link webpImageDataBytes}), bytes. */
+  imageBytesPerThumbnail: number;
   /** CPU time of the processes while they worked, all threads, per image, ms. */
   cpuMsPerImage: number;
 }
@@ -65,7 +68,17 @@ export async function measureSharpCeiling(
   const outputs = await readdir(outDir);
   if (outputs.length !== count) throw new Error(`the ceiling run wrote ${outputs.length} thumbnails for ${count} images`);
   let bytes = 0;
-  for (const name of outputs) bytes += (await stat(path.join(outDir, name))).size;
+  let imageBytes = 0;
+  for (const name of outputs) {
+    const file = await readFile(path.join(outDir, name));
+    bytes += file.length;
+    imageBytes += webpImageDataBytes(file);
+  }
   const cpuMs = results.reduce((sum, r) => sum + Number(r.cpuMs), 0);
-  return { imagesPerSecond: (count / elapsedMs) * 1000, bytesPerThumbnail: bytes / count, cpuMsPerImage: cpuMs / count };
+  return {
+    imagesPerSecond: (count / elapsedMs) * 1000,
+    bytesPerThumbnail: bytes / count,
+    imageBytesPerThumbnail: imageBytes / count,
+    cpuMsPerImage: cpuMs / count,
+  };
 }

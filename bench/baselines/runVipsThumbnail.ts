@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { webpImageDataBytes } from '../webpImageDataBytes.js';
 
 /** Options of {@link runVipsThumbnail}. */
 export interface VipsThumbnailOptions {
@@ -27,6 +28,8 @@ export interface VipsThumbnailResult {
   files: number;
   /** Their total size. */
   bytes: number;
+  /** Their image data alone (see {@link webpImageDataBytes}). */
+  imageBytes: number;
   /** CPU time of the vipsthumbnail processes (user + system, all threads), ms. */
   cpuMs: number;
 }
@@ -74,8 +77,13 @@ export async function runVipsThumbnail(options: VipsThumbnailOptions): Promise<V
   const outputs = await readdir(options.outDir);
   if (outputs.length !== images) throw new Error(`vipsthumbnail wrote ${outputs.length} thumbnails for ${images} images`);
   let bytes = 0;
-  for (const name of outputs) bytes += (await stat(path.join(options.outDir, name))).size;
-  return { wallMs, files: outputs.length, bytes, cpuMs: childrenCpuMs(times) };
+  let imageBytes = 0;
+  for (const name of outputs) {
+    const file = await readFile(path.join(options.outDir, name));
+    bytes += file.length;
+    imageBytes += webpImageDataBytes(file);
+  }
+  return { wallMs, files: outputs.length, bytes, imageBytes, cpuMs: childrenCpuMs(times) };
 }
 
 /** The children's user + system time from bash's `times` output (its second line), ms. */
