@@ -141,7 +141,7 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
         ],
         note:
           'Image data alone is the payload of the WebP picture chunks (`VP8 `, `VP8L`, `ALPH`), without the container or any ' +
-          "metadata chunk: vipsthumbnail 8.14 keeps a small EXIF chunk even with `strip`. The service's files are not kept after " +
+          "metadata chunk: vipsthumbnail 8.14 still writes metadata chunks (EXIF, ICC) into its files with `strip`. The service's files are not kept after " +
           "its run, so its image data is read from the ceiling's, made by the same call with the same settings.",
       },
       datasetTable([dataset]),
