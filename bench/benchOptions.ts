@@ -49,8 +49,8 @@ export interface BenchOptions {
   thumbnailSize: number;
   /** WebP quality for vipsthumbnail: the service's `THUMBNAIL_QUALITY` default (docs/configuration.md). */
   thumbnailQuality: number;
-  /** Files per vipsthumbnail process (`xargs -n`). */
-  vipsBatch: number;
+  /** `--tasks-per-worker`: the `THUMBNAIL_TASKS_PER_WORKER` values the `scaling` section sweeps, for the curve the default is chosen from. */
+  tasksPerWorker: number[];
 }
 
 /** Defaults of a full run, in one place; `repoRoot`-relative paths are resolved by {@link parseBenchOptions}. */
@@ -70,7 +70,7 @@ export const BENCH_DEFAULTS = {
   coldSamples: 50,
   thumbnailSize: 256,
   thumbnailQuality: 80,
-  vipsBatch: 64,
+  tasksPerWorker: [1, 2, 3, 4, 6, 8],
 } as const;
 
 /** What `--quick` changes: sizes for a run of a minute or two that never overwrites the real report. */
@@ -91,7 +91,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --out <file>         report file (default ${BENCH_DEFAULTS.out})
   --only <sections>    comma-separated subset of: ${SECTION_NAMES.join(', ')}
   --large              also the large and queries sections: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
-  --thumb-images <n>   images of the thumbnail runs (default ${BENCH_DEFAULTS.thumbImages}, quick ${QUICK_DEFAULTS.thumbImages})`;
+  --thumb-images <n>   images of the thumbnail runs (default ${BENCH_DEFAULTS.thumbImages}, quick ${QUICK_DEFAULTS.thumbImages})
+  --tasks-per-worker <list>  THUMBNAIL_TASKS_PER_WORKER values the scaling section sweeps (default ${BENCH_DEFAULTS.tasksPerWorker.join(',')})`;
 
 /**
  * Reads the command line. Paths given on it are relative to the working
@@ -109,6 +110,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       only: { type: 'string' },
       large: { type: 'boolean', default: false },
       'thumb-images': { type: 'string' },
+      'tasks-per-worker': { type: 'string' },
     },
     strict: true,
   });
@@ -137,7 +139,10 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     cores: availableParallelism(),
     thumbnailSize: sizes.thumbnailSize,
     thumbnailQuality: sizes.thumbnailQuality,
-    vipsBatch: sizes.vipsBatch,
+    tasksPerWorker:
+      values['tasks-per-worker'] === undefined
+        ? [...sizes.tasksPerWorker]
+        : values['tasks-per-worker'].split(',').map((v) => positiveInt('--tasks-per-worker', v.trim(), 0)),
   };
 }
 

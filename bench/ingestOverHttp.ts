@@ -13,6 +13,8 @@ export interface IngestRequest {
 export interface IngestOverHttpOptions {
   /** SSE clients watching the job, all opened once the POST has answered. Default 1. */
   watchers?: number;
+  /** Called with the 202's body (`job_id`, `dataset_id`, ...) as soon as it arrives. Default none. */
+  onAccepted?: (body: { job_id: string; dataset_id: number }) => void;
 }
 
 const DEFAULTS = { watchers: 1 } as const;
@@ -42,10 +44,11 @@ export async function ingestOverHttp(baseUrl: string, request: IngestRequest, op
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(request),
   });
-  const body = (await response.json()) as { events_url?: string };
+  const body = (await response.json()) as { events_url?: string; job_id: string; dataset_id: number };
   if (response.status !== 202 || typeof body.events_url !== 'string') {
     throw new Error(`POST /datasets/ingest answered ${response.status}: ${JSON.stringify(body)}`);
   }
+  options.onAccepted?.(body);
   const eventsUrl = `${baseUrl}${body.events_url}`;
   const followed: FollowedJob[] = await Promise.all(Array.from({ length: watchers }, () => followJobEvents(eventsUrl)));
   for (const job of followed) {

@@ -1,4 +1,5 @@
 import type { BenchContext } from './BenchContext.js';
+import { type EventLoopDelay, scrapeEventLoopDelay } from './eventLoopDelay.js';
 import { type IngestOverHttpResult, ingestOverHttp } from './ingestOverHttp.js';
 import { log } from './log.js';
 import type { PreparedDataset } from './prepareDataset.js';
@@ -37,6 +38,8 @@ export interface ServiceIngestMeasurement extends IngestOverHttpResult {
   idleRssBytes: number;
   /** CPU time the service process used during the ingest (all its threads), seconds. */
   cpuSeconds: number;
+  /** The service's event-loop delay from the POST to `complete` (see {@link scrapeEventLoopDelay}). */
+  eventLoopDelay: EventLoopDelay;
 }
 
 /** Ingests `dataset` into a fresh service and measures it (see {@link withService}). */
@@ -61,6 +64,7 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
     const idleRssBytes = await service.currentRss();
     service.rss.reset();
     const cpuBefore = (await procCpuSeconds(service.pid)) ?? 0;
+    await scrapeEventLoopDelay(service.url);
     const result = await ingestOverHttp(
       service.url,
       {
@@ -71,13 +75,14 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
       },
       { watchers: options.watchers },
     );
+    const eventLoopDelay = await scrapeEventLoopDelay(service.url);
     const maxSampledRssBytes = service.rss.samples.maxBytes;
     const peakRssBytes = await service.peakRss();
     const cpuSeconds = ((await procCpuSeconds(service.pid)) ?? cpuBefore) - cpuBefore;
     log(
       `${options.label}: ${(result.wallMs / 1000).toFixed(2)} s wall, server ${(result.complete.duration_ms / 1000).toFixed(2)} s, ` +
-        `peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB`,
+        `peak RSS ${(peakRssBytes / 1e6).toFixed(0)} MB, event-loop delay max ${eventLoopDelay.maxMs.toFixed(0)} ms`,
     );
-    return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes, cpuSeconds };
+    return { ...result, peakRssBytes, maxSampledRssBytes, idleRssBytes, cpuSeconds, eventLoopDelay };
   }
 }

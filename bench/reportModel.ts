@@ -14,12 +14,18 @@ export interface Figure {
 export interface TargetResult {
   id: string;
   description: string;
+  /** The median of `runs`. */
   measured: number;
+  /** Each run's value, in run order (one for a single measurement). */
+  runs: number[];
   unit: Unit;
   /** E.g. `>= 1.0`. */
   goal: string;
+  /** Whether every run met the goal. */
   pass: boolean;
-  /** How `measured` was computed from the figures. */
+  /** The runs (1-based) that missed the goal. */
+  failedRuns: number[];
+  /** How each run's value was computed from the figures. */
   detail: string;
 }
 

@@ -84,6 +84,7 @@ await writeReport(options.out, {
     ['Categories', categories.source === null ? 'the built-in 80 COCO 2017 categories' : `from ${path.relative(REPO_ROOT, categories.source)}`],
     ['Metadata-only ingest sizes', `${options.metadataImages.toLocaleString('en-US')} and ${options.metadataSmallImages.toLocaleString('en-US')} images`],
     ['Thumbnail runs', `${options.thumbImages.toLocaleString('en-US')} images`],
+    ['Tasks per worker swept (scaling)', options.tasksPerWorker.join(', ')],
     ['Service WORKERS (unless stated)', `${options.cores} (the machine's cores)`],
     ['Load tests', `${options.connections} connections, ${options.loadSeconds} s each, ${options.warmupSeconds} s warm-up`],
     ['SSE fan-out clients', String(options.sseClients)],

@@ -23,3 +23,14 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1]!;
 }
+
+/**
+ * The ratio `numerator[i] ÷ denominator[i]` of every round of an alternated
+ * pair of steps, summarised: a target compares the median of these, never the
+ * ratio of two medians, which can pair one side's best round with the other's
+ * worst and pass on a comparison no round made.
+ */
+export function roundRatios(numerator: readonly number[], denominator: readonly number[]): Summary {
+  if (numerator.length !== denominator.length) throw new Error(`roundRatios: ${numerator.length} rounds against ${denominator.length}`);
+  return summarize(numerator.map((value, i) => value / denominator[i]!));
+}

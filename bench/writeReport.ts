@@ -18,13 +18,14 @@ export function renderReport(report: BenchReport): string {
     '# Benchmarks',
     '',
     `Measured on ${report.startedAt.toISOString()} by \`${report.commandLine}\` in ${(report.durationMs / 60_000).toFixed(1)} min. ` +
-      "Every figure below was measured in that run: each is the median of the runs, with min, max and every run's value, " +
-      'and each ratio is computed from medians. MB are 10^6 bytes. To reproduce: `npm run bench` (needs `vipsthumbnail`: ' +
+      "Every figure below was measured in that run: each is the median of the runs, with min, max and every run's value. " +
+      'A ratio of two alternated steps is computed per round (step A of round i against step B of round i) and reported as the ' +
+      'median of those ratios; a target passes only if every run meets it (its runs are listed beside it). MB are 10^6 bytes. To reproduce: `npm run bench` (needs `vipsthumbnail`: ' +
       '`apt-get install libvips-tools`); `npm run bench -- --quick` for a smoke run; `--help` lists the options.',
     '',
     '## Targets',
     '',
-    table(['#', 'Target', 'Measured', 'Goal', 'Result'], targets.map(targetRow)),
+    table(['#', 'Target', 'Median', 'Runs', 'Goal', 'Result'], targets.map(targetRow)),
     '',
     '## Machine and software',
     '',
@@ -63,7 +64,7 @@ function renderSection(section: SectionResult): string[] {
       ? []
       : [
           table(
-            ['#', 'Target', 'Measured', 'Goal', 'Result', 'Computed as'],
+            ['#', 'Target', 'Median', 'Runs', 'Goal', 'Result', 'Each run computed as'],
             section.targets.map((t) => [...targetRow(t), t.detail]),
           ),
           '',
@@ -83,7 +84,8 @@ function figureRow(figure: Figure): string[] {
 }
 
 function targetRow(t: TargetResult): string[] {
-  return [t.id, t.description, formatWithUnit(t.measured, t.unit), t.goal, t.pass ? '**PASS**' : '**FAIL**'];
+  const result = t.pass ? '**PASS**' : t.runs.length > 1 ? `**FAIL** (run ${t.failedRuns.join(', ')})` : '**FAIL**';
+  return [t.id, t.description, formatWithUnit(t.measured, t.unit), t.runs.map((v) => formatValue(v, t.unit)).join(', '), t.goal, result];
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -1,21 +1,29 @@
 import path from 'node:path';
+import { DEFAULT_WEBP_EFFORT } from '../../src/workers/messages.js';
+import { THUMBNAIL_POOL_DEFAULTS } from '../../src/workers/thumbnailPoolDefaults.js';
 import { alternate } from '../alternate.js';
 import type { BenchContext } from '../BenchContext.js';
+import { measureSharpCeiling } from '../baselines/measureSharpCeiling.js';
 import { runVipsThumbnail } from '../baselines/runVipsThumbnail.js';
 import { datasetTable } from '../datasetTable.js';
 import { formatValue } from '../formatValue.js';
 import { log } from '../log.js';
 import { measureServiceIngest } from '../measureServiceIngest.js';
 import type { SectionResult } from '../reportModel.js';
-import { summarize } from '../stats.js';
+import { roundRatios, summarize } from '../stats.js';
 import { checkTarget, TARGETS } from '../targets.js';
 import { timingTable } from '../timingTable.js';
 
+/** Images at once per ceiling process: one, and the service's default tasks per worker; the ceiling is the better of the two in each round. */
+const CEILING_IN_FLIGHT = [1, THUMBNAIL_POOL_DEFAULTS.tasksPerWorker] as const;
+
 /**
- * Target 1: a full ingest with thumbnails against vipsthumbnail making the same
- * thumbnails from the same files, one process per core. Also records the
- * thumbnails' average size on both sides, since speed can be bought with size
- * or quality. Rounds alternate vipsthumbnail, service.
+ * Targets 1 and 4: a full ingest with thumbnails against vipsthumbnail matched
+ * to the service's thumbnails, and against the ceiling, the same sharp call in
+ * one long-lived process per core, all over the same images. Rounds alternate
+ * vipsthumbnail, the ceiling's shapes and the service, and each round's ratio
+ * is a run of the target. Also the thumbnails' sizes, image data alone (both
+ * sides strip metadata), since speed can be bought with size.
  */
 export async function thumbnailThroughput(context: BenchContext): Promise<SectionResult> {
   const { options } = context;
@@ -23,15 +31,12 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
     throw new Error('vipsthumbnail is not installed (Debian: apt-get install libvips-tools); run with --only to skip this section');
   }
   const dataset = await context.dataset(options.thumbImages);
-  // Efforts below the default, measured beside it for the speed/size curve.
-  const withEffort = (effort: number) => (round: number) =>
-    measureServiceIngest(context, {
-      label: `thumbnails-effort${effort}-run${round}`,
-      dataset,
-      thumbnails: 'all',
-      workers: options.cores,
-      env: { THUMBNAIL_EFFORT: String(effort) },
-    });
+  const ceiling = (inFlight: number) => async (round: number) => {
+    const outDir = path.join(context.outputsDir, 'sharp-ceiling');
+    const result = await measureSharpCeiling(context.repoRoot, dataset.imageDir, outDir, dataset.images, { processes: options.cores, threads: 1, inFlight });
+    log(`ceiling (${inFlight} at once) run ${round}: ${result.imagesPerSecond.toFixed(1)} images/s`);
+    return result;
+  };
   const runs = await alternate(options.runs, {
     vips: async (round: number) => {
       const result = await runVipsThumbnail({
@@ -40,83 +45,104 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
         processes: options.cores,
         size: options.thumbnailSize,
         quality: options.thumbnailQuality,
-        batch: options.vipsBatch,
+        effort: DEFAULT_WEBP_EFFORT,
       });
-      log(`vipsthumbnail run ${round}: ${(result.wallMs / 1000).toFixed(2)} s`);
+      log(`vipsthumbnail run ${round}: ${((dataset.images / result.wallMs) * 1000).toFixed(1)} images/s`);
       return result;
     },
+    ceiling1: ceiling(CEILING_IN_FLIGHT[0]),
+    ceilingN: ceiling(CEILING_IN_FLIGHT[1]),
     service: (round: number) => measureServiceIngest(context, { label: `thumbnails-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
-    effort0: withEffort(0),
-    effort1: withEffort(1),
   });
 
   const vipsRate = runs.vips.map((r) => (dataset.images / r.wallMs) * 1000);
-  const serviceRate = runs.service.map((r) => (dataset.images / r.wallMs) * 1000);
+  const serviceRate = runs.service.map((r) => (r.complete.thumbnails.generated / r.wallMs) * 1000);
+  const ceilingRate = runs.ceiling1.map((r, i) => Math.max(r.imagesPerSecond, runs.ceilingN[i]!.imagesPerSecond));
   const serviceBytes = runs.service.map((r) => r.complete.thumbnails.bytes / Math.max(1, r.complete.thumbnails.generated));
   const vipsBytes = runs.vips.map((r) => r.bytes / r.files);
-  const effortRow = (label: string, measured: typeof runs.service) => {
-    const rate = summarize(measured.map((r) => (dataset.images / r.wallMs) * 1000)).median;
-    const bytes = summarize(measured.map((r) => r.complete.thumbnails.bytes / Math.max(1, r.complete.thumbnails.generated))).median;
-    return [
-      label,
-      rate.toFixed(1),
-      `${(rate / summarize(vipsRate).median).toFixed(2)}x`,
-      formatValue(bytes, 'bytes'),
-      `${(bytes / summarize(vipsBytes).median).toFixed(2)}x`,
-    ];
-  };
+  const ceilingBytes = runs.ceiling1.map((r) => r.bytesPerThumbnail);
+  const vipsImageBytes = runs.vips.map((r) => r.imageBytes / r.files);
+  const ceilingImageBytes = runs.ceiling1.map((r) => r.imageBytesPerThumbnail);
+  const vsVips = roundRatios(serviceRate, vipsRate);
+  const vsCeiling = roundRatios(serviceRate, ceilingRate);
+  const bytesRow = (maker: string, values: number[], baseline: number[]) => [
+    maker,
+    formatValue(summarize(values).median, 'bytes'),
+    values.map((v) => formatValue(v, 'bytes')).join(', '),
+    `${roundRatios(values, baseline).median.toFixed(2)}x`,
+  ];
   return {
-    title: `Thumbnail ingest vs vipsthumbnail (${dataset.images.toLocaleString('en-US')} images)`,
+    title: `Thumbnail ingest vs vipsthumbnail and the ceiling (${dataset.images.toLocaleString('en-US')} images)`,
     method:
-      `Service: fresh process per run with \`WORKERS=${options.cores}\`, \`thumbnails: "all"\`; images/s = images ÷ client wall time ` +
-      '(POST to `complete`), so parsing, the database and the commit are included. Baseline: ' +
-      `\`find <images> -name '*.jpg' -print0 | xargs -0 -P ${options.cores} -n ${options.vipsBatch} vipsthumbnail -s ${options.thumbnailSize} ` +
-      `-o '<out>/%s.webp[Q=${options.thumbnailQuality}]'\`, timed from spawn to exit; same longer side and WebP quality as the ` +
-      "service's ingest thumbnails. The images are hard links to the photo pool, so both read the same files (warm in the page cache).",
+      `Service: fresh process per run with \`WORKERS=${options.cores}\`, \`thumbnails: "all"\`, default \`THUMBNAIL_TASKS_PER_WORKER\` ` +
+      `(${THUMBNAIL_POOL_DEFAULTS.tasksPerWorker}); images/s = thumbnails generated ÷ client wall time (POST to \`complete\`), so parsing, ` +
+      'the database and the commit are included. vipsthumbnail, matched to the service: ' +
+      `\`find <images> -name '*.jpg' -print0 | sort -z | xargs -0 -P ${options.cores} -n <images ÷ ${options.cores}> vipsthumbnail -s ${options.thumbnailSize} ` +
+      `-o '<out>/%s.webp[Q=${options.thumbnailQuality},effort=${DEFAULT_WEBP_EFFORT},strip]'\` with \`VIPS_CONCURRENCY=1\`: one long-lived process ` +
+      "per core, the service's size, quality and effort, metadata stripped as sharp does; timed from spawn to exit. The ceiling: the " +
+      "service's own thumbnail function (src/workers/thumbnailWorker.ts, the same sharp call) over the same images in " +
+      `${options.cores} long-lived processes of one thread, timed from the signal to start (after each has loaded sharp) to the last ` +
+      `one's end, with ${CEILING_IN_FLIGHT.join(' or ')} images at once in each; the better of the two in each round. Rounds alternate ` +
+      "vipsthumbnail, the two ceiling shapes and the service; each target is checked on every round's ratio. The images are hard links " +
+      'to the photo pool, so all read the same files (warm in the page cache).',
     figures: [
-      { label: 'vipsthumbnail wall', unit: 's', values: runs.vips.map((r) => r.wallMs / 1000) },
       { label: 'vipsthumbnail images/s', unit: 'images/s', values: vipsRate },
+      { label: `ceiling, ${CEILING_IN_FLIGHT[0]} image at once per process: images/s`, unit: 'images/s', values: runs.ceiling1.map((r) => r.imagesPerSecond) },
+      { label: `ceiling, ${CEILING_IN_FLIGHT[1]} images at once per process: images/s`, unit: 'images/s', values: runs.ceilingN.map((r) => r.imagesPerSecond) },
+      { label: 'ceiling (the better shape of each round): images/s', unit: 'images/s', values: ceilingRate },
+      { label: 'vipsthumbnail CPU time per image (all processes, user + system)', unit: 'ms', values: runs.vips.map((r) => r.cpuMs / r.files) },
+      {
+        label: 'ceiling CPU time per image (the better shape of each round)',
+        unit: 'ms',
+        values: runs.ceiling1.map((r, i) => (r.imagesPerSecond >= runs.ceilingN[i]!.imagesPerSecond ? r : runs.ceilingN[i]!).cpuMsPerImage),
+      },
+      {
+        label: 'service CPU time per image (the whole process, POST to complete)',
+        unit: 'ms',
+        values: runs.service.map((r) => (r.cpuSeconds * 1000) / Math.max(1, r.complete.thumbnails.generated)),
+      },
+      // CPU time ÷ wall time: how much of the cores each side kept busy; with the CPU per image, it tells idle time from work.
+      { label: 'vipsthumbnail cores busy (CPU time ÷ wall)', unit: 'x', values: runs.vips.map((r) => r.cpuMs / r.wallMs) },
+      {
+        label: 'ceiling cores busy (CPU time ÷ wall, the better shape)',
+        unit: 'x',
+        values: ceilingRate.map((rate, i) => {
+          const best = runs.ceiling1[i]!.imagesPerSecond >= runs.ceilingN[i]!.imagesPerSecond ? runs.ceiling1[i]! : runs.ceilingN[i]!;
+          return (best.cpuMsPerImage * rate) / 1000;
+        }),
+      },
+      { label: 'service cores busy (CPU time ÷ wall)', unit: 'x', values: runs.service.map((r) => (r.cpuSeconds * 1000) / r.wallMs) },
       { label: 'service ingest client wall', unit: 's', values: runs.service.map((r) => r.wallMs / 1000) },
       { label: 'service images/s (client wall)', unit: 'images/s', values: serviceRate },
-      { label: 'service images_per_second (complete event)', unit: 'images/s', values: runs.service.map((r) => r.complete.images_per_second) },
       { label: 'service thumbnails generated', unit: 'count', values: runs.service.map((r) => r.complete.thumbnails.generated) },
-      { label: 'service thumbnails failed', unit: 'count', values: runs.service.map((r) => r.complete.thumbnails.failed) },
       {
         label: 'service image failures (complete event, all codes)',
         unit: 'count',
         values: runs.service.map((r) => Object.values(r.complete.failures).reduce((sum, n) => sum + n, 0)),
       },
       { label: 'service peak RSS (VmHWM)', unit: 'MB', values: runs.service.map((r) => r.peakRssBytes / 1e6) },
+      { label: 'service event-loop delay during the ingest: max', unit: 'ms', values: runs.service.map((r) => r.eventLoopDelay.maxMs) },
+      { label: 'service event-loop delay during the ingest: p99', unit: 'ms', values: runs.service.map((r) => r.eventLoopDelay.p99Ms) },
     ],
     targets: [
-      checkTarget(
-        TARGETS.thumbnailThroughput,
-        summarize(serviceRate).median / summarize(vipsRate).median,
-        'median service images/s ÷ median vipsthumbnail images/s',
-      ),
+      checkTarget(TARGETS.thumbnailThroughput, vsVips.values, "each round's service images/s ÷ the same round's vipsthumbnail images/s"),
+      checkTarget(TARGETS.machineCeiling, vsCeiling.values, "each round's service images/s ÷ the same round's ceiling"),
     ],
     tables: [
       {
-        title: 'Thumbnail size (the size/quality side of the trade-off)',
-        header: ['Maker', 'Average bytes per thumbnail (median of runs)', 'Runs'],
+        title: 'Thumbnail size: whole files, and image data alone',
+        header: ['Maker', 'Average bytes per thumbnail (median of runs)', 'Runs', 'vs vipsthumbnail (median of per-round ratios)'],
         rows: [
-          [
-            'service (complete event: thumbnails.bytes ÷ generated)',
-            formatValue(summarize(serviceBytes).median, 'bytes'),
-            serviceBytes.map((v) => formatValue(v, 'bytes')).join(', '),
-          ],
-          [
-            "vipsthumbnail (output files' total size ÷ count)",
-            formatValue(summarize(vipsBytes).median, 'bytes'),
-            vipsBytes.map((v) => formatValue(v, 'bytes')).join(', '),
-          ],
+          bytesRow('service, files (complete event: thumbnails.bytes ÷ generated)', serviceBytes, vipsBytes),
+          bytesRow('ceiling, the same sharp call: files', ceilingBytes, vipsBytes),
+          bytesRow('vipsthumbnail: files', vipsBytes, vipsBytes),
+          bytesRow("ceiling (= the service's encoder): image data alone", ceilingImageBytes, vipsImageBytes),
+          bytesRow('vipsthumbnail: image data alone', vipsImageBytes, vipsImageBytes),
         ],
-      },
-      {
-        title: "WebP effort: speed against size (THUMBNAIL_EFFORT; the service's default is 2, libvips' 4)",
-        header: ['Effort', 'Median images/s', 'vs vipsthumbnail', 'Average bytes per thumbnail', "vs vipsthumbnail's files"],
-        rows: [effortRow('0', runs.effort0), effortRow('1', runs.effort1), effortRow('2 (default)', runs.service)],
-        note: 'vipsthumbnail runs at its own default effort (4) with the same quality; its files are the size baseline.',
+        note:
+          'Image data alone is the payload of the WebP picture chunks (`VP8 `, `VP8L`, `ALPH`), without the container or any ' +
+          "metadata chunk: vipsthumbnail 8.14 still writes metadata chunks (EXIF, ICC) into its files with `strip`. The service's files are not kept after " +
+          "its run, so its image data is read from the ceiling's, made by the same call with the same settings.",
       },
       datasetTable([dataset]),
       timingTable(

@@ -4,10 +4,10 @@
  */
 export const THUMBNAIL_POOL_DEFAULTS = {
   /**
-   * Images each worker thread works on at once. In the benchmark's ingest of
-   * 1,000 photos with two workers, 1, 2, 4 and 8 made 144, 165, 178 and 183
-   * images/s (BENCHMARKS.md): with one the cores idle at every hand-off; 4 has
-   * most of the gain at half the decoded images in memory of 8.
+   * Images each worker thread works on at once. With one, the cores idle at
+   * every hand-off; more hold more decoded images in memory. Chosen from the
+   * curve `npm run bench -- --only scaling` draws over three runs
+   * (BENCHMARKS.md), each setting's share of its round's best rate.
    */
   tasksPerWorker: 4,
   /** Tasks waiting per task slot. */
