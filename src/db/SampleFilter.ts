@@ -29,9 +29,12 @@ export interface SampleFilter {
  * The SQL condition (on `samples s`) and its parameters for a filter whose
  * category is resolved to `categoryId` (null: none asked; -1: no such
  * category). Each condition is a semi-join on a set DuckDB builds once with one
- * scan (`(job_id, coco_id) IN (SELECT ...)`): a correlated `EXISTS` per sample
- * took seconds at 1M images. The annotation conditions share one set, so that
- * `category=dog&area=small` means a small dog, not a dog and something small.
+ * scan (`s.id IN (SELECT ...)`): a correlated `EXISTS` per sample took seconds
+ * at 1M images. The annotation conditions read the counter tables kept at
+ * commit (`src/db/counters/`), not the annotations: `sample_categories` for
+ * what one annotation must be (they share one row, so that
+ * `category=dog&area=small` means a small dog, not a dog and something small),
+ * `sample_counts` for how many a sample has.
  */
 export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean)[] } {
   const dataset = BigInt(f.datasetId);
@@ -42,7 +45,7 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     params.push(f.split);
   }
   const onAnnotation: string[] = [];
-  const annotationParams: (bigint | boolean)[] = [];
+  const annotationParams: (bigint | boolean | string)[] = [];
   if (categoryId !== null) {
     onAnnotation.push('category_id = ?');
     annotationParams.push(BigInt(categoryId));
@@ -52,21 +55,17 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     annotationParams.push(f.iscrowd);
   }
   if (f.area !== undefined) {
-    const [low, high] = AREA_CLASSES[f.area];
-    onAnnotation.push(`area >= ${low} AND area < ${high}`);
+    onAnnotation.push('area_class = ?');
+    annotationParams.push(f.area);
   }
   if (onAnnotation.length > 0) {
-    where.push(`(s.job_id, s.coco_id) IN (SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
+    where.push(`s.id IN (SELECT sample_id FROM sample_categories WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
     params.push(dataset, ...annotationParams);
   }
   if (f.minAnnotations !== undefined || f.maxAnnotations !== undefined) {
-    const min = f.minAnnotations ?? 0;
-    const max = f.maxAnnotations ?? Number.MAX_SAFE_INTEGER;
-    const counted = 'SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = ? GROUP BY job_id, image_coco_id';
-    // Images without annotations are in no group: with a minimum of 0 the complement is what is kept.
-    if (min > 0) where.push(`(s.job_id, s.coco_id) IN (${counted} HAVING count(*) BETWEEN ? AND ?)`);
-    else where.push(`(s.job_id, s.coco_id) NOT IN (${counted} HAVING count(*) > ?)`);
-    params.push(dataset, ...(min > 0 ? [BigInt(min), BigInt(max)] : [BigInt(max)]));
+    // Every sample has a row, with 0 when it has no annotation.
+    where.push('s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND annotations BETWEEN ? AND ?)');
+    params.push(dataset, BigInt(f.minAnnotations ?? 0), BigInt(f.maxAnnotations ?? Number.MAX_SAFE_INTEGER));
   }
   if (f.hasImageError !== undefined) {
     where.push(`s.id ${f.hasImageError ? '' : 'NOT '}IN (SELECT sample_id FROM image_failures WHERE dataset_id = ? AND sample_id IS NOT NULL)`);
