@@ -4,6 +4,9 @@ export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], l
 /** One of {@link AREA_CLASSES}. */
 export type AreaClass = keyof typeof AREA_CLASSES;
 
+/** The `sample_counts` column of each area class (a fixed name, never the request's text). */
+const AREA_COUNT_COLUMNS: Record<AreaClass, string> = { small: 'small', medium: 'medium', large: 'large' };
+
 /** Which samples of a dataset a list keeps. Every field is optional but the dataset. */
 export interface SampleFilter {
   datasetId: number;
@@ -44,23 +47,36 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     where.push('s.split = ?');
     params.push(f.split);
   }
+  // `iscrowd` or `area` alone is a per-sample count (`sample_counts`, a row per sample); with a
+  // category, or together, they must hold of one annotation (`sample_categories`). The semi-join
+  // on sample_categories without a category to narrow it took seconds at 1M: its rows are in
+  // category order, so only a category's filter skips most of them.
+  const alone = categoryId === null && (f.iscrowd === undefined || f.area === undefined);
   const onAnnotation: string[] = [];
   const annotationParams: (bigint | boolean | string)[] = [];
   if (categoryId !== null) {
     onAnnotation.push('category_id = ?');
     annotationParams.push(BigInt(categoryId));
   }
-  if (f.iscrowd !== undefined) {
+  if (f.iscrowd !== undefined && !alone) {
     onAnnotation.push('iscrowd = ?');
     annotationParams.push(f.iscrowd);
   }
-  if (f.area !== undefined) {
+  if (f.area !== undefined && !alone) {
     onAnnotation.push('area_class = ?');
     annotationParams.push(f.area);
   }
   if (onAnnotation.length > 0) {
     where.push(`s.id IN (SELECT sample_id FROM sample_categories WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
     params.push(dataset, ...annotationParams);
+  }
+  if (f.iscrowd !== undefined && alone) {
+    where.push(`s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${f.iscrowd ? 'crowd > 0' : 'annotations > crowd'})`);
+    params.push(dataset);
+  }
+  if (f.area !== undefined && alone) {
+    where.push(`s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${AREA_COUNT_COLUMNS[f.area]} > 0)`);
+    params.push(dataset);
   }
   if (f.minAnnotations !== undefined || f.maxAnnotations !== undefined) {
     // Every sample has a row, with 0 when it has no annotation.
