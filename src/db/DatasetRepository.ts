@@ -1,4 +1,5 @@
 import { notFound } from '../errors.js';
+import { COUNTER_TABLES } from './counters/counterTables.js';
 import type { Database, InTransaction } from './Database.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { selectList } from './tables/TableMapping.js';
@@ -155,7 +156,8 @@ export class DatasetRepository {
    */
   async discardUpload(datasetId: number, status: 'failed' | 'cancelled', error: string): Promise<void> {
     await this.#db.transaction(async (conn) => {
-      for (const table of DATASET_TABLES.filter((t) => t !== 'jobs')) await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(datasetId)]);
+      for (const table of [...DATASET_TABLES.filter((t) => t !== 'jobs'), ...COUNTER_TABLE_NAMES])
+        await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(datasetId)]);
       await conn.run(
         `UPDATE jobs SET status = 'cancelled', result = NULL, error_code = 'CANCELLED', error = ?
          WHERE dataset_id = ? AND kind = 'ingest' AND status = 'complete'`,
@@ -170,11 +172,12 @@ export class DatasetRepository {
     await this.#db.write(`UPDATE prediction_sets SET status = 'failed', error = ? WHERE job_id = ?`, [error, jobId]);
   }
 
-  /** Deletes a prediction set and its predictions, in one transaction. @throws AppError 404 when there is none. */
+  /** Deletes a prediction set, its predictions and its counters, in one transaction. @throws AppError 404 when there is none. */
   async deletePredictionSet(datasetId: number, name: string): Promise<void> {
     await this.#db.transaction(async (conn) => {
       const found = toPlainRows(await conn.runAndReadAll('SELECT job_id FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]));
       if (found.length === 0) throw notFound('prediction set', name);
+      for (const table of COUNTER_TABLE_NAMES) await conn.run(`DELETE FROM ${table} WHERE job_id = ?`, [String(found[0]!.job_id)]);
       await conn.run('DELETE FROM predictions WHERE dataset_id = ? AND set_name = ?', [b(datasetId), name]);
       await conn.run('DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]);
     });
@@ -233,9 +236,9 @@ export class DatasetRepository {
         [b(id)],
       ),
       this.#db.query(
-        // One grouped scan for every category's count; a count per category was a scan each.
-        `SELECT ${selectList(categoriesTable, 'c')}, coalesce(n.annotation_count, 0) AS annotation_count
-         FROM categories c LEFT JOIN (SELECT category_id, count(*) AS annotation_count FROM annotations WHERE dataset_id = ? GROUP BY category_id) n
+        // Each category's count is its splits' (split_categories, kept at commit): counting them was a grouped scan of the annotations.
+        `SELECT ${selectList(categoriesTable, 'c')}, CAST(coalesce(n.annotation_count, 0) AS BIGINT) AS annotation_count
+         FROM categories c LEFT JOIN (SELECT category_id, sum(annotations) AS annotation_count FROM split_categories WHERE dataset_id = ? GROUP BY category_id) n
            ON n.category_id = c.id
          WHERE c.dataset_id = ? ORDER BY c.id`,
         [b(id), b(id)],
@@ -253,13 +256,13 @@ export class DatasetRepository {
   }
 
   /**
-   * Removes a dataset's rows in one transaction, on a connection of its own (the
+   * Removes a dataset's rows and counters in one transaction, on a connection of its own (the
    * control connection is shared by concurrent callers, whose statements would
    * otherwise land inside this transaction). Its thumbnails are the caller's to remove.
    */
   async deleteDataset(id: number): Promise<void> {
     await this.#db.transaction(async (conn) => {
-      for (const table of DATASET_TABLES) await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
+      for (const table of [...DATASET_TABLES, ...COUNTER_TABLE_NAMES]) await conn.run(`DELETE FROM ${table} WHERE dataset_id = ?`, [b(id)]);
       await conn.run('DELETE FROM datasets WHERE id = ?', [b(id)]);
     });
   }
@@ -278,10 +281,14 @@ const DATASET_TABLES = [
   'jobs',
 ] as const;
 
+/** The counter tables (`src/db/counters/`): emptied with the rows they count. */
+const COUNTER_TABLE_NAMES = COUNTER_TABLES.map((c) => c.table);
+
+// The counts are the splits' (split_stats, kept at commit): a count of the samples and annotations took a scan of each.
 const DATASET_SELECT = `
   SELECT d.id, d.name, d.status, d.error, d.created_at, d.updated_at,
-    (SELECT count(*) FROM samples s WHERE s.dataset_id = d.id) AS image_count,
-    (SELECT count(*) FROM annotations a WHERE a.dataset_id = d.id) AS annotation_count,
+    (SELECT CAST(coalesce(sum(images), 0) AS BIGINT) FROM split_stats n WHERE n.dataset_id = d.id) AS image_count,
+    (SELECT CAST(coalesce(sum(annotations), 0) AS BIGINT) FROM split_stats n WHERE n.dataset_id = d.id) AS annotation_count,
     (SELECT count(*) FROM categories c WHERE c.dataset_id = d.id) AS category_count,
     coalesce((SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete' AND j.kind = 'ingest'), []::VARCHAR[]) AS split_names
   FROM datasets d`;

@@ -1,4 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { fillCounterSql } from './counters/CounterTable.js';
+import { COUNTER_TABLES } from './counters/counterTables.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
 
 /** What {@link IngestRepository} needs of a whole-file rule: the table of its rows and the query selecting the offending ones. */
@@ -15,7 +17,8 @@ const b = (n: number): bigint => BigInt(n);
  * Every SQL statement an ingest's writers run inside their own transaction,
  * on its connection, before it commits: the dataset's categories, the
  * whole-file rules' violations (their queries are the formats' own, in each
- * format's `*RulesSql.ts`), prediction sets' samples and status.
+ * format's `*RulesSql.ts`), prediction sets' samples and status, and the
+ * counter tables of the job's kind.
  */
 export class IngestRepository {
   readonly #conn: DuckDBConnection;
@@ -65,5 +68,16 @@ export class IngestRepository {
   /** Marks the prediction set of this ingest `ready`, with its count. */
   async markPredictionSetReady(jobId: string, count: number): Promise<void> {
     await this.#conn.run(`UPDATE prediction_sets SET status = 'ready', prediction_count = ? WHERE job_id = ?`, [b(count), jobId]);
+  }
+
+  /**
+   * Fills the counter tables of a kind of job (`ingest`, `predictions`) for this
+   * job's rows, in registry order: the last statements before the commit, so
+   * the counts commit with what they count.
+   */
+  async fillCounters(kind: string, jobId: string): Promise<void> {
+    for (const counter of COUNTER_TABLES) {
+      if (counter.source === kind) await this.#conn.run(fillCounterSql(counter, '= $1'), [jobId]);
+    }
   }
 }

@@ -4,6 +4,9 @@ export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], l
 /** One of {@link AREA_CLASSES}. */
 export type AreaClass = keyof typeof AREA_CLASSES;
 
+/** The `sample_counts` column of each area class (a fixed name, never the request's text). */
+const AREA_COUNT_COLUMNS: Record<AreaClass, string> = { small: 'small', medium: 'medium', large: 'large' };
+
 /** Which samples of a dataset a list keeps. Every field is optional but the dataset. */
 export interface SampleFilter {
   datasetId: number;
@@ -29,9 +32,12 @@ export interface SampleFilter {
  * The SQL condition (on `samples s`) and its parameters for a filter whose
  * category is resolved to `categoryId` (null: none asked; -1: no such
  * category). Each condition is a semi-join on a set DuckDB builds once with one
- * scan (`(job_id, coco_id) IN (SELECT ...)`): a correlated `EXISTS` per sample
- * took seconds at 1M images. The annotation conditions share one set, so that
- * `category=dog&area=small` means a small dog, not a dog and something small.
+ * scan (`s.id IN (SELECT ...)`): a correlated `EXISTS` per sample took seconds
+ * at 1M images. The annotation conditions read the counter tables kept at
+ * commit (`src/db/counters/`), not the annotations: `sample_categories` for
+ * what one annotation must be (they share one row, so that
+ * `category=dog&area=small` means a small dog, not a dog and something small),
+ * `sample_counts` for how many a sample has.
  */
 export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean)[] } {
   const dataset = BigInt(f.datasetId);
@@ -41,32 +47,41 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     where.push('s.split = ?');
     params.push(f.split);
   }
+  // `iscrowd` or `area` alone is a per-sample count (`sample_counts`, a row per sample); with a
+  // category, or together, they must hold of one annotation (`sample_categories`). The semi-join
+  // on sample_categories without a category to narrow it took seconds at 1M: its rows are in
+  // category order, so only a category's filter skips most of them.
+  const alone = categoryId === null && (f.iscrowd === undefined || f.area === undefined);
   const onAnnotation: string[] = [];
-  const annotationParams: (bigint | boolean)[] = [];
+  const annotationParams: (bigint | boolean | string)[] = [];
   if (categoryId !== null) {
     onAnnotation.push('category_id = ?');
     annotationParams.push(BigInt(categoryId));
   }
-  if (f.iscrowd !== undefined) {
+  if (f.iscrowd !== undefined && !alone) {
     onAnnotation.push('iscrowd = ?');
     annotationParams.push(f.iscrowd);
   }
-  if (f.area !== undefined) {
-    const [low, high] = AREA_CLASSES[f.area];
-    onAnnotation.push(`area >= ${low} AND area < ${high}`);
+  if (f.area !== undefined && !alone) {
+    onAnnotation.push('area_class = ?');
+    annotationParams.push(f.area);
   }
   if (onAnnotation.length > 0) {
-    where.push(`(s.job_id, s.coco_id) IN (SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
+    where.push(`s.id IN (SELECT sample_id FROM sample_categories WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
     params.push(dataset, ...annotationParams);
   }
+  if (f.iscrowd !== undefined && alone) {
+    where.push(`s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${f.iscrowd ? 'crowd > 0' : 'annotations > crowd'})`);
+    params.push(dataset);
+  }
+  if (f.area !== undefined && alone) {
+    where.push(`s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${AREA_COUNT_COLUMNS[f.area]} > 0)`);
+    params.push(dataset);
+  }
   if (f.minAnnotations !== undefined || f.maxAnnotations !== undefined) {
-    const min = f.minAnnotations ?? 0;
-    const max = f.maxAnnotations ?? Number.MAX_SAFE_INTEGER;
-    const counted = 'SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = ? GROUP BY job_id, image_coco_id';
-    // Images without annotations are in no group: with a minimum of 0 the complement is what is kept.
-    if (min > 0) where.push(`(s.job_id, s.coco_id) IN (${counted} HAVING count(*) BETWEEN ? AND ?)`);
-    else where.push(`(s.job_id, s.coco_id) NOT IN (${counted} HAVING count(*) > ?)`);
-    params.push(dataset, ...(min > 0 ? [BigInt(min), BigInt(max)] : [BigInt(max)]));
+    // Every sample has a row, with 0 when it has no annotation.
+    where.push('s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND annotations BETWEEN ? AND ?)');
+    params.push(dataset, BigInt(f.minAnnotations ?? 0), BigInt(f.maxAnnotations ?? Number.MAX_SAFE_INTEGER));
   }
   if (f.hasImageError !== undefined) {
     where.push(`s.id ${f.hasImageError ? '' : 'NOT '}IN (SELECT sample_id FROM image_failures WHERE dataset_id = ? AND sample_id IS NOT NULL)`);

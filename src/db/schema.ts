@@ -1,3 +1,9 @@
+import { fillCountersSql } from './counters/CounterTable.js';
+import { COUNTER_TABLES } from './counters/counterTables.js';
+import { sampleCategoriesTable } from './counters/sampleCategoriesTable.js';
+import { sampleCountsTable } from './counters/sampleCountsTable.js';
+import { splitCategoriesTable } from './counters/splitCategoriesTable.js';
+import { splitStatsTable } from './counters/splitStatsTable.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { imageFailuresTable } from './tables/imageFailuresTable.js';
@@ -18,9 +24,10 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
  * An ingest writes its samples, annotations and categories inside one transaction
  * that also flips the dataset to `ready`, so a reader never sees a half-ingested
  * split and a crash leaves nothing behind but the `running` job row, which
- * start-up marks as interrupted.
+ * start-up marks as interrupted. The counter tables (`src/db/counters/`) are
+ * filled in that same transaction.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly TableMapping<never>[] = [
@@ -86,6 +93,8 @@ CREATE TABLE IF NOT EXISTS plugin_data (
 );
 
 ${MAPPED_TABLES.map(createTableSql).join('\n\n')}
+
+${COUNTER_TABLES.map(createTableSql).join('\n\n')}
 `;
 
 /**
@@ -111,4 +120,8 @@ ALTER TABLE samples ADD COLUMN record_index INTEGER;
 ALTER TABLE annotations DROP COLUMN IF EXISTS sample_id;
 ALTER TABLE panoptic_records DROP COLUMN IF EXISTS sample_id;
 `,
+  // Version 5 is another branch's (samples' hash columns); on this one it changes nothing.
+  4: '',
+  // The counter tables (SCHEMA_SQL has just made them, empty), filled for every split committed before them.
+  5: fillCountersSql([sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable]),
 };

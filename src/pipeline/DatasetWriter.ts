@@ -232,7 +232,7 @@ export class DatasetWriter {
 
   /**
    * Checks the whole-file rules (if not done yet), inserts the file's new
-   * categories, runs `inTransaction` (the job's rows), and commits.
+   * categories, fills the counter tables, runs `inTransaction` (the job's rows), and commits.
    * @throws AppError `INVALID_ANNOTATION_FILE` naming the first offending record.
    */
   async commit(rules: readonly WholeFileRule[], inTransaction: InTransaction): Promise<void> {
@@ -241,7 +241,10 @@ export class DatasetWriter {
     for (const { record } of this.#categories.values()) {
       if (!this.#existingCategories.has(record.id)) categories.append({ datasetId: this.target.datasetId, record });
     }
-    await this.#tx.commit(inTransaction);
+    await this.#tx.commit(async (conn) => {
+      await new IngestRepository(conn).fillCounters('ingest', this.target.jobId);
+      await inTransaction(conn);
+    });
   }
 
   /** Discards everything this ingest appended. Safe to call more than once. */

@@ -70,10 +70,12 @@ export class PredictionWriter {
     this.#count -= removed.predictions ?? 0;
   }
 
-  /** Marks the set `ready` with its count, runs `inTransaction` (the job's rows) and commits. */
+  /** Marks the set `ready` with its count, fills the counter tables of prediction sets, runs `inTransaction` (the job's rows) and commits. */
   async commit(inTransaction: InTransaction): Promise<void> {
     await this.#tx.commit(async (conn) => {
-      await new IngestRepository(conn).markPredictionSetReady(this.#target.jobId, this.#count);
+      const repository = new IngestRepository(conn);
+      await repository.markPredictionSetReady(this.#target.jobId, this.#count);
+      await repository.fillCounters('predictions', this.#target.jobId);
       await inTransaction(conn);
     });
   }

@@ -1,0 +1,43 @@
+import type { ColumnDef } from '../tables/TableMapping.js';
+
+/**
+ * A table of figures a browsing question counts, kept at commit instead of
+ * counted at every read: filled by one `INSERT … SELECT` per job inside the
+ * transaction that commits the job's rows, and emptied with them (a deleted
+ * dataset, a discarded upload, a deleted prediction set), so it never
+ * disagrees with the rows it counts. Every counter table has `dataset_id` and
+ * `job_id` columns: they are how its rows are removed. A counter joins in
+ * {@link COUNTER_TABLES} (one line), and a migration fills it for the jobs
+ * committed before it existed (`fillCountersSql`).
+ */
+export interface CounterTable {
+  /** The table's name. */
+  readonly table: string;
+  /** Its columns in table order; the first two are `dataset_id` and `job_id`. */
+  readonly columns: readonly ColumnDef[];
+  /** The kind of job whose commit fills it (`ingest`: a split of ground truth; `predictions`: a prediction set). */
+  readonly source: string;
+  /**
+   * The `SELECT` of its rows for the jobs whose id meets `jobIs`, a condition
+   * on a job id column written after it (`= $1`, or `IN (SELECT …)`). It may read
+   * the counters listed before it in {@link COUNTER_TABLES}: they are filled first.
+   */
+  select(jobIs: string): string;
+}
+
+/** The statement that fills `counter` for the jobs whose id meets `jobIs` (see {@link CounterTable.select}). */
+export function fillCounterSql(counter: CounterTable, jobIs: string): string {
+  return `INSERT INTO ${counter.table} ${counter.select(jobIs)};`;
+}
+
+/**
+ * The statements that fill `counters`, in order, for every job whose rows are
+ * in the database: what a migration runs for the counters it adds (named, not
+ * the whole registry, so a later counter is filled by its own migration only).
+ * Only a complete job's rows outlive its transaction, so every job id found is
+ * one to count: no join with `jobs`, whose semi-join DuckDB built on the large
+ * side and ran out of a 128 MB `memory_limit` at 1M images.
+ */
+export function fillCountersSql(counters: readonly CounterTable[]): string {
+  return counters.map((c) => fillCounterSql(c, 'IS NOT NULL')).join('\n');
+}
