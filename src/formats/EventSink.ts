@@ -38,8 +38,6 @@ export interface EventSinkOptions {
  * the file's format (see {@link FormatResolver}), which the workers' reader needs.
  */
 export class EventSink implements CocoScanSink {
-  /** Runs handed to the parser and not yet taken. */
-  dispatched = 0;
   #pieces: PendingPiece[] = [];
   #current: EventPiece = { events: [], invalid: [] };
   #value: StreamedValue | null = null;
@@ -125,7 +123,6 @@ export class EventSink implements CocoScanSink {
       bounds: relative,
       skipping: this.#o.skipping,
     };
-    this.dispatched++;
     const piece = parser.parse(task, this.#o.signal).then((outcome) => toPiece(outcome, section));
     // Awaited in order by the reader; until then (or if the read ends first) a failure is not unhandled.
     piece.catch(() => undefined);

@@ -164,9 +164,10 @@ export async function* readAnnotationFile(
     }
   };
   const takePieces = (): void => {
-    const before = sink.dispatched;
-    queue.push(...sink.take());
-    inFlight += sink.dispatched - before;
+    for (const piece of sink.take()) {
+      queue.push(piece);
+      if (piece instanceof Promise) inFlight++;
+    }
   };
   try {
     for await (const data of chunks) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AppError } from '../../src/errors.js';
+import type { RecordRunParser } from '../../src/formats/RecordRunParser.js';
 import { type ReadAnnotationOptions, readAnnotationFile } from '../../src/formats/readAnnotationFile.js';
 import type { CocoAnnotation, CocoEvent, CocoSection } from '../../src/formats/records.js';
 import { RecordParsePool } from '../../src/workers/RecordParsePool.js';
@@ -124,5 +125,30 @@ describe('RecordParsePool', () => {
     const indexes = events.flatMap((e) => (e.kind === 'annotation' ? [e.index] : []));
     expect(indexes).to.have.length(IMAGES * PER_IMAGE - 4);
     expect(indexes.filter((i) => bad.has(i))).to.deep.equal([]);
+  });
+
+  it('runs at most threads x runsPerThread runs ahead of the consumer', async () => {
+    let started = 0;
+    const counting: RecordRunParser = {
+      threads: pool.threads,
+      parse: (task, signal) => {
+        started++;
+        return pool.parse(task, signal);
+      },
+    };
+    let batches = 0;
+    let mostAhead = 0;
+    for await (const batch of readAnnotationFile(await write('ahead.json', cocoText()), {
+      file: 'instances.json',
+      highWaterMark: 2048,
+      parser: counting,
+      runsPerThread: 1,
+    })) {
+      if (batch.length > 0) batches++;
+      mostAhead = Math.max(mostAhead, started - batches);
+    }
+    // About 40 KB of images and 90 KB of annotations in 2 KiB chunks: some 60 runs went to the workers.
+    expect(started).to.be.greaterThan(40);
+    expect(mostAhead).to.be.at.most(2 + 1);
   });
 });
