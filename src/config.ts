@@ -39,6 +39,8 @@ export const SETTINGS = z.object({
   WORKERS: intIn('WORKERS', 1, 256).optional(),
   /** Images each worker thread works on at once (see docs/performance.md). */
   THUMBNAIL_TASKS_PER_WORKER: int('THUMBNAIL_TASKS_PER_WORKER', 1, 64, THUMBNAIL_POOL_DEFAULTS.tasksPerWorker),
+  /** Threads that parse and validate an annotation file's records (0: the main thread does); default none. */
+  PARSE_WORKERS: intIn('PARSE_WORKERS', 0, 256).optional(),
   PLUGIN_DIR: z.string().trim().min(1).default('./plugins'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_CONCURRENT_JOBS: int('MAX_CONCURRENT_JOBS', 1, 64, 1),
@@ -147,6 +149,7 @@ function fromSettings(e: Settings, cwd: string, roots: string[]) {
     ingestRoots: roots,
     workers: e.WORKERS ?? availableParallelism(),
     tasksPerWorker: e.THUMBNAIL_TASKS_PER_WORKER,
+    parseWorkers: e.PARSE_WORKERS ?? 0,
     pluginDir: path.resolve(cwd, e.PLUGIN_DIR),
     logLevel: e.LOG_LEVEL,
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,

@@ -16,6 +16,7 @@ import type { Service } from '../server/Service.js';
 import { ThumbnailCache } from '../thumbnails/ThumbnailCache.js';
 import { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { UploadFolders } from '../uploads/UploadFolders.js';
+import { RecordParsePool } from '../workers/RecordParsePool.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import { datasetStorageFor } from './datasetStorageFor.js';
 import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
@@ -31,6 +32,8 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const datasets = new DatasetRepository(db);
     const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker });
     cleanup.unshift(() => pool.close());
+    const parser = config.parseWorkers > 0 ? new RecordParsePool({ threads: config.parseWorkers }) : null;
+    if (parser) cleanup.unshift(() => parser.close());
     // With REDIS_URL, an ingest's thumbnails go to the queue's worker processes;
     // masks and on-demand thumbnails stay on the local pool.
     const queue = config.queue === null ? null : await QueueThumbnailBackend.open({ ...config.queue, local: pool });
@@ -59,6 +62,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
         quality: config.thumbnailQuality,
         effort: config.thumbnailEffort,
         maxPixels: config.maxImagePixels,
+        parser,
       },
       repo: datasets,
       plugins,

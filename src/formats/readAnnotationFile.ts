@@ -1,14 +1,13 @@
 import { addAbortSignal, Readable } from 'node:stream';
-import { AppError, invalidAnnotations } from '../errors.js';
+import type { AppError } from '../errors.js';
 import { LocalFileStore } from '../storage/LocalFileStore.js';
-import type { AnnotationFormat, RecordReader } from './AnnotationFormat.js';
-import { CocoScanner, type CocoScanSink, type RecordRun } from './CocoScanner.js';
+import type { AnnotationFormat } from './AnnotationFormat.js';
+import { CocoScanner } from './CocoScanner.js';
+import { EventSink, type PendingPiece } from './EventSink.js';
 import { FormatResolver } from './FormatResolver.js';
 import { ANNOTATION_FORMATS } from './formatRegistry.js';
-import { loneSurrogateAt } from './loneSurrogateAt.js';
-import { memberText } from './memberText.js';
+import type { RecordRunParser } from './RecordRunParser.js';
 import type { CocoEvent, CocoSection } from './records.js';
-import { StreamedValue } from './StreamedValue.js';
 
 /** Reads a path given as the source. */
 const LOCAL_FILES = new LocalFileStore();
@@ -39,6 +38,14 @@ export interface ReadAnnotationOptions {
    * (truncation, broken brackets) still fails the read. Default: none (strict).
    */
   onInvalidRecord?: (section: CocoSection, error: AppError) => void;
+  /**
+   * Parses the record arrays' runs off the main thread, in worker threads; the
+   * events and errors are the same, in the same order. Default: none (parsed on
+   * the main thread, within each chunk's slice).
+   */
+  parser?: RecordRunParser | null;
+  /** With a parser: runs in flight per worker thread, ahead of the consumer. Default 4 ({@link READ_ANNOTATION_DEFAULTS}). */
+  runsPerThread?: number;
 }
 
 /** Defaults of {@link ReadAnnotationOptions}. */
@@ -53,6 +60,8 @@ export const READ_ANNOTATION_DEFAULTS = {
   highWaterMark: 128 * 1024,
   /** `info` and `licenses` are a few hundred bytes in real files. */
   maxMetadataBytes: 16 * 1024 * 1024,
+  /** A run is a chunk's records (128 KiB): 4 per thread keeps every worker busy while the consumer appends, and holds ~1 MiB. */
+  runsPerThread: 4,
 } as const;
 
 /**
@@ -97,7 +106,17 @@ export async function* readAnnotationFile(
     rootSection: formats.some((f) => f.root === 'array') ? 'results' : null,
     objectRoot: objects.length > 0,
   });
-  const sink = new EventSink(file, resolver, options.maxMetadataBytes ?? READ_ANNOTATION_DEFAULTS.maxMetadataBytes, options.onInvalidRecord ?? null);
+  const skip = options.onInvalidRecord ?? null;
+  const parser = options.parser ?? null;
+  const sink = new EventSink({
+    file,
+    resolver,
+    maxMetadataBytes: options.maxMetadataBytes ?? READ_ANNOTATION_DEFAULTS.maxMetadataBytes,
+    skipping: skip !== null,
+    parser,
+    signal,
+  });
+  const maxInFlight = parser ? parser.threads * (options.runsPerThread ?? READ_ANNOTATION_DEFAULTS.runsPerThread) : 0;
 
   let totalBytes = options.totalBytes ?? null;
   let stream: Readable | null = null;
@@ -120,141 +139,63 @@ export async function* readAnnotationFile(
   }
 
   let bytesRead = 0;
+  // Pieces in file order; those of runs in the workers are promises, awaited in turn.
+  const queue: PendingPiece[] = [];
+  let inFlight = 0;
+  // A fault the scanner found (or a run parsed here): thrown once the pieces before it are out,
+  // so that the first error in the file is the one reported, wherever it was found.
+  let failure: unknown = null;
+  const next = async (): Promise<CocoEvent[]> => {
+    const head = queue.shift()!;
+    if (head instanceof Promise) inFlight--;
+    const piece = await head;
+    for (const { section, error } of piece.invalid) skip!(section, error);
+    return piece.events;
+  };
+  // Scans a chunk (or the end); a fault is kept for after the pieces before it.
+  const scan = (step: () => void): boolean => {
+    try {
+      step();
+      return true;
+    } catch (err) {
+      if (signal?.aborted || parser === null) throw err;
+      failure = err;
+      return false;
+    }
+  };
+  const takePieces = (): void => {
+    for (const piece of sink.take()) {
+      queue.push(piece);
+      if (piece instanceof Promise) inFlight++;
+    }
+  };
   try {
     for await (const data of chunks) {
       const chunk: Buffer = typeof data === 'string' ? Buffer.from(data) : data;
-      scanner.push(chunk, sink);
+      if (!scan(() => scanner.push(chunk, sink))) break;
       bytesRead += chunk.length;
       onProgress?.({ bytesRead, totalBytes });
-      if (sink.batch.length > 0) {
-        yield sink.take();
+      if (!sink.pending) continue;
+      takePieces();
+      // Back-pressure: the reader runs ahead of the consumer by at most this many runs.
+      while (queue.length > 0 && (inFlight > maxInFlight || !(queue[0] instanceof Promise))) {
+        const events = await next();
+        if (events.length > 0) yield events;
         signal?.throwIfAborted();
       }
     }
-    scanner.finish();
-    if (sink.batch.length > 0) yield sink.take();
+    if (failure === null) scan(() => scanner.finish());
+    takePieces();
+    while (queue.length > 0) {
+      const events = await next();
+      if (events.length > 0) yield events;
+      signal?.throwIfAborted();
+    }
+    if (failure !== null) throw failure;
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
     throw err;
   } finally {
     if (stream && !stream.destroyed) stream.destroy();
   }
-}
-
-/** Turns what the scanner finds into events. */
-class EventSink implements CocoScanSink {
-  batch: CocoEvent[] = [];
-  #value: StreamedValue | null = null;
-
-  constructor(
-    private readonly file: string,
-    private readonly resolver: FormatResolver,
-    private readonly maxMetadataBytes: number,
-    private readonly onInvalid: ((section: CocoSection, error: AppError) => void) | null,
-  ) {}
-
-  take(): CocoEvent[] {
-    const batch = this.batch;
-    this.batch = [];
-    return batch;
-  }
-
-  records(run: RecordRun): void {
-    const { section, bounds, buffer } = run;
-    let raws: unknown[];
-    try {
-      raws = JSON.parse(`[${buffer.toString('utf8', bounds[0], bounds[bounds.length - 1])}]`) as unknown[];
-    } catch {
-      if (!this.onInvalid) throw this.#locate(run);
-      this.#oneByOne(run);
-      return;
-    }
-    const read = this.resolver.readerFor(section, raws[0]);
-    for (let k = 0; k < raws.length; k++) this.#record(read, section, raws[k], run, k);
-  }
-
-  sectionEnd(section: CocoSection, count: number): void {
-    this.batch.push({ kind: 'end', section, count });
-  }
-
-  valueStart(key: string): void {
-    const keep = key === 'info' || key === 'licenses';
-    this.#value = new StreamedValue(`${this.file}: "${key}"`, keep ? this.maxMetadataBytes : null);
-  }
-
-  valueBytes(_key: string, bytes: Buffer): void {
-    this.#value!.write(bytes);
-  }
-
-  valueEnd(key: string): void {
-    const value = this.#value!.end();
-    this.#value = null;
-    if (key === 'info' || key === 'licenses') {
-      // Kept as JSON in the database, whose JSON type refuses what JSON.parse lets through.
-      const at = loneSurrogateAt(value);
-      if (at !== null) throw invalidAnnotations(`${this.file}: ${key}${at}: a lone surrogate (an unpaired \\uD800-\\uDFFF escape) is not text`);
-    }
-    if (key === 'info') this.batch.push({ kind: 'info', value: value as Record<string, unknown> });
-    else if (key === 'licenses') this.batch.push({ kind: 'licenses', value: value as unknown[] });
-  }
-
-  /** Skipping: parses the run's elements one by one, skipping those that are not JSON. */
-  #oneByOne(run: RecordRun): void {
-    for (let k = 0; k < run.bounds.length / 2; k++) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(run.buffer.toString('utf8', run.bounds[2 * k], run.bounds[2 * k + 1]));
-      } catch (err) {
-        this.onInvalid!(run.section, this.#jsonError(run, k, err));
-        continue;
-      }
-      this.#record(this.resolver.readerFor(run.section, raw), run.section, raw, run, k);
-    }
-  }
-
-  /** Normalises one record into an event; an invalid one fails the read, or is skipped when skipping. */
-  #record(read: RecordReader, section: CocoSection, raw: unknown, run: RecordRun, k: number): void {
-    const index = run.firstIndex + k;
-    let event: CocoEvent;
-    try {
-      event = read(raw, index, this.file);
-    } catch (err) {
-      if (!this.onInvalid || !(err instanceof AppError) || err.code !== 'INVALID_ANNOTATION_FILE') throw err;
-      this.onInvalid!(section, err);
-      return;
-    }
-    if ((event.kind === 'annotation' || event.kind === 'result') && event.record.segmentation !== null) {
-      event.record.segmentationJson = memberText(run.buffer, run.bounds[2 * k]!, run.bounds[2 * k + 1]!, 'segmentation');
-    }
-    this.batch.push(event);
-  }
-
-  #jsonError(run: RecordRun, k: number, err: unknown): AppError {
-    const { section, firstIndex, bounds, buffer, fileOffset } = run;
-    const text = buffer.toString('utf8', bounds[2 * k], bounds[2 * k + 1]);
-    const { reason, position } = parseFailure(err);
-    const at = position === null ? '' : ` at byte ${fileOffset + bounds[2 * k]! + Buffer.byteLength(text.slice(0, position))}`;
-    return invalidAnnotations(`${this.file}: ${section}[${firstIndex + k}]: invalid JSON${at}: ${reason}`);
-  }
-
-  /** Parses the run's elements one by one to name the one that is not valid JSON. */
-  #locate(run: RecordRun): Error {
-    for (let k = 0; k < run.bounds.length / 2; k++) {
-      try {
-        JSON.parse(run.buffer.toString('utf8', run.bounds[2 * k], run.bounds[2 * k + 1]));
-      } catch (err) {
-        return this.#jsonError(run, k, err);
-      }
-    }
-    return invalidAnnotations(`${this.file}: ${run.section}[${run.firstIndex}]: invalid JSON`);
-  }
-}
-
-/** Splits V8's JSON.parse message into its reason and the character position, when it gives one. */
-function parseFailure(err: unknown): { reason: string; position: number | null } {
-  const message = err instanceof Error ? err.message : String(err);
-  const at = /^(.*?) in JSON at position (\d+)/.exec(message);
-  if (at) return { reason: at[1]!, position: Number(at[2]) };
-  // "Unexpected token 'x', "...excerpt..." is not valid JSON": the excerpt may be long, and is the input.
-  return { reason: message.replace(/, ".*" is not valid JSON$/s, ''), position: null };
 }

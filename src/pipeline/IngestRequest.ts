@@ -1,4 +1,5 @@
 import type { Database } from '../db/Database.js';
+import type { RecordRunParser } from '../formats/RecordRunParser.js';
 import type { IngestHooks } from '../plugins/PluginRunner.js';
 import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
 import type { DatasetStorage } from '../storage/DatasetStorage.js';
@@ -46,6 +47,11 @@ export interface IngestServices {
   effort: number;
   /** Images above this many pixels are refused undecoded. */
   maxPixels: number;
+  /**
+   * Where the annotation file's records are parsed and validated off the main
+   * thread (`PARSE_WORKERS`); absent or null, on the main thread. Default: none.
+   */
+  parser?: RecordRunParser | null;
 }
 
 /** What the job's owner gives an ingest: its plugin hooks, and the job's rows to commit with the data. */

@@ -82,6 +82,7 @@ export class IngestRun {
       totalBytes: parts.bytes,
       onProgress: this.#progress.bytes,
       onInvalidRecord: request.onInvalid === 'skip' ? this.skips.invalid : undefined,
+      parser: services.parser ?? null,
     });
   }
 

@@ -64,6 +64,7 @@ export async function loadPredictions(
     totalBytes: bytes,
     onProgress: progress.bytes,
     onInvalidRecord: request.onInvalid === 'skip' ? skips.invalid : undefined,
+    parser: services.parser ?? null,
   });
   const timings = new IngestTimings();
   try {
