@@ -6,6 +6,7 @@ import { evaluateSplit } from '../../src/pipeline/evaluateSplit.js';
 import type { StageProgress } from '../../src/progress/StageProgress.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { datasetWithPredictions, reference } from '../helpers/evaluations.js';
+import { expectRejection } from '../helpers/expectRejection.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const OUTCOME_TABLES = ['evaluations', 'evaluation_predictions', 'evaluation_ground_truths', 'evaluation_images'];
