@@ -54,9 +54,12 @@ function keypointsIn(random: SeededRandom, box: Box): number[] {
 /** A box moved and resized a little: a detection near a ground truth. */
 function jitter(random: SeededRandom, box: Box, amount: number): Box {
   const [x, y, w, h] = box;
-  return [x + random.between(-amount, amount) * w, y + random.between(-amount, amount) * h, w * random.between(1 - amount, 1 + amount), h * random.between(1 - amount, 1 + amount)].map(
-    (v) => Math.round(Math.max(1, v) * 100) / 100,
-  ) as Box;
+  return [
+    x + random.between(-amount, amount) * w,
+    y + random.between(-amount, amount) * h,
+    w * random.between(1 - amount, 1 + amount),
+    h * random.between(1 - amount, 1 + amount),
+  ].map((v) => Math.round(Math.max(1, v) * 100) / 100) as Box;
 }
 
 /**
@@ -77,7 +80,8 @@ export async function generateEvaluationFiles(dir: string, images: number): Prom
     counts: { annotations: 0, crowd: 0, predictions: 0, keypointResults: 0 },
   };
   const countsFile = path.join(dir, 'counts.json');
-  if (await stat(countsFile).catch(() => null)) return { ...files, counts: JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(countsFile, 'utf8'))) };
+  if (await stat(countsFile).catch(() => null))
+    return { ...files, counts: JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(countsFile, 'utf8'))) };
   await mkdir(dir, { recursive: true });
   const random = new SeededRandom(2017);
   const width = 640;
@@ -115,7 +119,12 @@ export async function generateEvaluationFiles(dir: string, images: number): Prom
         const seen = random.next() < 0.9 ? category : random.int(1, CATEGORIES);
         const near = jitter(random, box, 0.15);
         bbox.push({ image_id: image.id, category_id: seen, bbox: near, score });
-        segm.push({ image_id: image.id, category_id: seen, segmentation: { size: [height, width], counts: rleToString(rectangleCounts(near, width, height)) }, score });
+        segm.push({
+          image_id: image.id,
+          category_id: seen,
+          segmentation: { size: [height, width], counts: rleToString(rectangleCounts(near, width, height)) },
+          score,
+        });
         if (category === PERSON && seen === PERSON) {
           const kp = (annotation.keypoints as number[]).map((v, i) => (i % 3 === 2 ? 1 : Math.round(v + random.between(-6, 6))));
           keypoints.push({ image_id: image.id, category_id: PERSON, keypoints: kp, score });
@@ -139,18 +148,28 @@ export async function generateEvaluationFiles(dir: string, images: number): Prom
     }
     // False positives: boxes where nothing is.
     for (let f = random.int(0, 2); f > 0; f--) {
-      const near: Box = [random.between(0, 500), random.between(0, 400), random.between(10, 120), random.between(10, 70)].map((v) => Math.round(v * 100) / 100) as Box;
+      const near: Box = [random.between(0, 500), random.between(0, 400), random.between(10, 120), random.between(10, 70)].map(
+        (v) => Math.round(v * 100) / 100,
+      ) as Box;
       const category = random.int(1, CATEGORIES);
       const score = Math.round(random.between(0.01, 0.6) * 1000) / 1000;
       bbox.push({ image_id: image.id, category_id: category, bbox: near, score });
-      segm.push({ image_id: image.id, category_id: category, segmentation: { size: [height, width], counts: rleToString(rectangleCounts(near, width, height)) }, score });
+      segm.push({
+        image_id: image.id,
+        category_id: category,
+        segmentation: { size: [height, width], counts: rleToString(rectangleCounts(near, width, height)) },
+        score,
+      });
     }
   }
   const categories = Array.from({ length: CATEGORIES }, (_, i) => ({ id: i + 1, name: i === 0 ? 'person' : `class${i + 1}`, supercategory: 'thing' }));
   const person = { ...categories[0]!, keypoints: Array.from({ length: 17 }, (_, k) => `k${k}`), skeleton: [] };
   const instances = annotations.map(({ keypoints: _k, num_keypoints: _n, ...rest }) => rest);
   await writeFile(files.instances, JSON.stringify({ images: imageRecords, annotations: instances, categories }));
-  await writeFile(files.personKeypoints, JSON.stringify({ images: imageRecords, annotations: annotations.filter((a) => a.category_id === PERSON), categories: [person] }));
+  await writeFile(
+    files.personKeypoints,
+    JSON.stringify({ images: imageRecords, annotations: annotations.filter((a) => a.category_id === PERSON), categories: [person] }),
+  );
   await writeFile(files.results.bbox, JSON.stringify(bbox));
   await writeFile(files.results.segm, JSON.stringify(segm));
   await writeFile(files.results.keypoints, JSON.stringify(keypoints));

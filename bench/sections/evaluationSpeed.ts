@@ -34,7 +34,13 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
         ['instances', files.instances],
         ['keypoints', files.personKeypoints],
       ] as const) {
-        const ingest = await jobOverHttp(`${s.url}/datasets/ingest`, { annotation_path: gt, image_dir: files.dir, dataset_name: label, thumbnails: 'none', split: 'val' });
+        const ingest = await jobOverHttp(`${s.url}/datasets/ingest`, {
+          annotation_path: gt,
+          image_dir: files.dir,
+          dataset_name: label,
+          thumbnails: 'none',
+          split: 'val',
+        });
         datasets[label] = Number(ingest.complete.dataset_id);
       }
       const timings = {} as Record<IouType, { ms: number; stats: number[] }>;
@@ -43,7 +49,9 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
         await jobOverHttp(`${s.url}/datasets/${dataset}/predictions`, { annotation_path: files.results[iouType], name: iouType, on_invalid: 'skip' });
         const job = await jobOverHttp(`${s.url}/datasets/${dataset}/evaluations`, { predictions: iouType, iou_type: iouType });
         timings[iouType] = { ms: job.wallMs, stats: job.complete.summary as number[] };
-        log(`evaluation-run${round} ${iouType}: ${(job.wallMs / 1000).toFixed(2)} s, AP ${(job.complete.summary as number[])[0]}`);
+        log(
+          `evaluation-run${round} ${iouType}: ${(job.wallMs / 1000).toFixed(2)} s, AP ${(job.complete.summary as number[])[0]}, ${JSON.stringify(job.complete.timings_ms)}`,
+        );
       }
       return { ...timings, peakRssBytes: await s.peakRss() };
     });
@@ -77,7 +85,9 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
         : 'Baseline not measured: no pycocotools build was given (`--pycocotools <cocoapi/PythonAPI>` or `PYCOCOTOOLS_DIR`).'),
     figures: [
       ...IOU_TYPES.map((t) => ({ label: `${t}: service job, POST to complete`, unit: 's' as const, values: ours.map((o) => o[t].ms / 1000) })),
-      ...(measured ? IOU_TYPES.map((t) => ({ label: `${t}: pycocotools evaluate()+accumulate()`, unit: 's' as const, values: theirs.map((r) => r![t].ms / 1000) })) : []),
+      ...(measured
+        ? IOU_TYPES.map((t) => ({ label: `${t}: pycocotools evaluate()+accumulate()`, unit: 's' as const, values: theirs.map((r) => r![t].ms / 1000) }))
+        : []),
       { label: 'server peak RSS over the round (VmHWM)', unit: 'MB', values: ours.map((o) => o.peakRssBytes / 1e6) },
     ],
     targets: measured
