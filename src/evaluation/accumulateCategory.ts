@@ -17,9 +17,9 @@ export type AccumulatedCell = (t: number, a: number, m: number, recall: number, 
 export function accumulateCategory(det: CategoryDetections, p: EvaluationParams, report: AccumulatedCell): void {
   const N = det.length;
   const { scores, ranks } = det;
-  const order = new Uint32Array(N);
-  for (let i = 0; i < N; i++) order[i] = i;
-  order.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  // Array.prototype.sort is stable (TimSort), so equal scores keep the order added, as numpy's mergesort;
+  // it is also much faster with a comparator than a typed array's sort.
+  const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   const T = p.iouThrs.length;
   const R = p.recThrs.length;
   const rc = new Float64Array(N);

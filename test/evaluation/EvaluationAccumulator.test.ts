@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { EvaluationAccumulator } from '../../src/evaluation/EvaluationAccumulator.js';
-import type { IouType } from '../../src/evaluation/evaluationTypes.js';
 import { matchImage } from '../../src/evaluation/matchImage.js';
 import { summaryStats } from '../../src/evaluation/summaryStats.js';
-import { evaluationInputs } from '../helpers/evaluationFixture.js';
+import { EVALUATION_CASES, evaluationInputs } from '../helpers/evaluationFixture.js';
 
 const TOLERANCE = 1e-9;
 
@@ -12,9 +11,10 @@ function closeTo(actual: readonly number[], expected: readonly number[], what: s
   actual.forEach((v, i) => expect(v, `${what}[${i}]`).to.be.closeTo(expected[i]!, TOLERANCE));
 }
 
-for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
-  describe(`EvaluationAccumulator (${iouType}), against pycocotools' accumulate and summarize`, () => {
-    const { settings, inputs, reference } = evaluationInputs(iouType);
+for (const name of EVALUATION_CASES) {
+  describe(`EvaluationAccumulator (${name}), against pycocotools' accumulate and summarize`, () => {
+    const { settings, inputs, reference } = evaluationInputs(name);
+    const { iouType } = settings;
     const accumulator = new EvaluationAccumulator(iouType, settings.catIds);
     for (const input of inputs) accumulator.add(matchImage(input, settings));
     const figures = accumulator.finish();

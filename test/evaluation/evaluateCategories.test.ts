@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { oksVariances } from '../../src/evaluation/computeOks.js';
 import { evaluateCategories, paramsFor } from '../../src/evaluation/evaluateCategories.js';
-import type { IouType } from '../../src/evaluation/evaluationTypes.js';
 import { ImageGeometry } from '../../src/evaluation/ImageGeometry.js';
-import { evaluationInputs } from '../helpers/evaluationFixture.js';
+import { EVALUATION_CASES, evaluationInputs } from '../helpers/evaluationFixture.js';
 
 const TOLERANCE = 1e-9;
 
-for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
-  describe(`evaluateCategories (${iouType}), against pycocotools' evalImgs`, () => {
-    const { settings, inputs, reference } = evaluationInputs(iouType);
+for (const name of EVALUATION_CASES) {
+  describe(`evaluateCategories (${name}), against pycocotools' evalImgs`, () => {
+    const { settings, inputs, reference } = evaluationInputs(name);
+    const { iouType } = settings;
     const T = paramsFor(settings).iouThrs.length;
     const ours = new Map<string, ReturnType<typeof evaluateCategories>[number] & { imageIndex: number }>();
     inputs.forEach((input, imageIndex) => {

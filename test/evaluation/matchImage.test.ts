@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { EvaluationInputError } from '../../src/evaluation/EvaluationInputError.js';
 import { COCO_KEYPOINT_SIGMAS } from '../../src/evaluation/evaluationParams.js';
-import type { Box, EvalImageInput, EvalSettings, IouType, PredictionOutcomeRow } from '../../src/evaluation/evaluationTypes.js';
+import type { Box, EvalImageInput, EvalSettings, PredictionOutcomeRow } from '../../src/evaluation/evaluationTypes.js';
 import { matchImage } from '../../src/evaluation/matchImage.js';
-import { evaluationInputs } from '../helpers/evaluationFixture.js';
+import { EVALUATION_CASES, evaluationInputs } from '../helpers/evaluationFixture.js';
 
 const gt = (rowId: number, categoryId: number, bbox: Box, iscrowd = false) => ({
   rowId,
@@ -27,9 +27,9 @@ const dt = (rowId: number, categoryId: number, score: number, bbox: Box) => ({
   keypoints: null,
 });
 
-for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
-  describe(`matchImage (${iouType}): outcome rows against pycocotools' evalImgs at IoU 0.5 and 0.75`, () => {
-    const { settings, inputs, reference } = evaluationInputs(iouType);
+for (const name of EVALUATION_CASES) {
+  describe(`matchImage (${name}): outcome rows against pycocotools' evalImgs at IoU 0.5 and 0.75`, () => {
+    const { settings, inputs, reference } = evaluationInputs(name);
     const results = inputs.map((input) => matchImage(input, settings));
 
     it('gives each prediction tp, fp or ignored, its match and IoU as dtMatches / dtIgnore say; unevaluated ones (past maxDets, unknown category) ignored', () => {

@@ -34,14 +34,26 @@ export function readEvaluationJson<T = any>(name: string): T {
   return JSON.parse(readFileSync(path.join(EVALUATION_DIR, name), 'utf8')) as T;
 }
 
+/** The reference runs: an IoU type over a results file (`segm_of_boxes`: the box results scored as masks). */
+export const EVALUATION_CASES = ['bbox', 'segm', 'keypoints', 'segm_of_boxes'] as const;
+export type EvaluationCase = (typeof EVALUATION_CASES)[number];
+
+const CASES: Record<EvaluationCase, { iouType: IouType; results: string }> = {
+  bbox: { iouType: 'bbox', results: 'results_bbox.json' },
+  segm: { iouType: 'segm', results: 'results_segm.json' },
+  keypoints: { iouType: 'keypoints', results: 'results_keypoints.json' },
+  segm_of_boxes: { iouType: 'segm', results: 'results_bbox.json' },
+};
+
 /**
  * The fixture's images as the evaluation job will hand them to matchImage:
  * ground truths in file order (row ids in file order), predictions with
  * `resultId` = file position + 1, images by ascending id.
  */
-export function evaluationInputs(iouType: IouType): { settings: EvalSettings; inputs: EvalImageInput[]; reference: EvaluationReference } {
+export function evaluationInputs(name: EvaluationCase): { settings: EvalSettings; inputs: EvalImageInput[]; reference: EvaluationReference } {
+  const { iouType, results: resultsFile } = CASES[name];
   const gt = readEvaluationJson(iouType === 'keypoints' ? 'person_keypoints_gt.json' : 'instances_gt.json');
-  const results: any[] = readEvaluationJson(`results_${iouType}.json`);
+  const results: any[] = readEvaluationJson(resultsFile);
   const inputs: EvalImageInput[] = [...gt.images]
     .sort((a: any, b: any) => a.id - b.id)
     .map((image: any) => ({ imageId: image.id, width: image.width, height: image.height, gts: [], dts: [] }));
@@ -75,5 +87,5 @@ export function evaluationInputs(iouType: IouType): { settings: EvalSettings; in
   });
   const catIds = gt.categories.map((c: any) => c.id).sort((a: number, b: number) => a - b);
   const settings: EvalSettings = { iouType, branch: resultsBranch(results[0]), catIds, sigmas: [...COCO_KEYPOINT_SIGMAS] };
-  return { settings, inputs, reference: readEvaluationJson(`reference_${iouType}.json`) };
+  return { settings, inputs, reference: readEvaluationJson(`reference_${name}.json`) };
 }
