@@ -69,8 +69,18 @@ export async function evaluateSplit(
   options: StageOptions,
 ): Promise<EvaluationSummary> {
   const started = performance.now();
-  const reader = new EvaluationRowReader(services.db, { datasetId: request.datasetId, splitJobId: request.splitJobId, predictions: request.predictions });
-  const settings = await settingsFor(request, reader, services.evaluations);
+  const source = { datasetId: request.datasetId, splitJobId: request.splitJobId, predictions: request.predictions };
+  const settings = await settingsFor(request, new EvaluationRowReader(services.db, source), services.evaluations);
+  // Only what matching reads: the ground truth's masks or keypoints for their IoU type; the
+  // results' also when loadRes derives their boxes from them (their branch).
+  const { iouType, branch } = settings;
+  const reader = new EvaluationRowReader(services.db, {
+    ...source,
+    columns: {
+      gt: { segmentation: iouType === 'segm', keypoints: iouType === 'keypoints' },
+      dt: { segmentation: iouType === 'segm' || branch === 'segm', keypoints: iouType === 'keypoints' || branch === 'keypoints' },
+    },
+  });
   const total = await reader.imageCount();
   const writer = await EvaluationWriter.begin(services.db, { datasetId: request.datasetId, name: request.name });
   const dispatcher = new MatchDispatcher(services.matcher, settings, {
