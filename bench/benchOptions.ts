@@ -3,7 +3,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The report's sections, each runnable alone with `--only`. */
-export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'queue', 'export', 'upload', 'fanout', 'serving', 'gcs', 'large', 'queries'] as const;
+export const SECTION_NAMES = [
+  'metadata',
+  'thumbnails',
+  'scaling',
+  'queue',
+  'export',
+  'upload',
+  'fanout',
+  'serving',
+  'gcs',
+  'large',
+  'queries',
+  'evaluation',
+] as const;
 
 /** Sections a run without `--only` leaves out unless asked for: `large` and `queries` take minutes and 3.6 GB of disk (`--large`). */
 const ON_REQUEST: readonly SectionName[] = ['large', 'queries'];
@@ -43,6 +56,10 @@ export interface BenchOptions {
   sseClients: number;
   /** Samples whose thumbnails are requested cold, one at a time. */
   coldSamples: number;
+  /** Images of the evaluation section's input (val2017's 5,000). */
+  evaluationImages: number;
+  /** `--pycocotools`: a pycocotools build (cocoapi's PythonAPI folder) for the evaluation baseline; default `PYCOCOTOOLS_DIR`, else not measured. */
+  pycocotools: string | undefined;
   /** Cores: the service's `WORKERS` and vipsthumbnail's process count, unless a section says otherwise. */
   cores: number;
   /** Thumbnail longer side for vipsthumbnail: the service's `medium` size (docs/api.md). */
@@ -62,6 +79,7 @@ export const BENCH_DEFAULTS = {
   metadataImages: 100_000,
   metadataSmallImages: 25_000,
   largeImages: 1_000_000,
+  evaluationImages: 5000,
   thumbImages: 1000,
   loadSeconds: 10,
   warmupSeconds: 1,
@@ -79,6 +97,7 @@ export const QUICK_DEFAULTS = {
   metadataImages: 2000,
   metadataSmallImages: 500,
   largeImages: 20_000,
+  evaluationImages: 500,
   thumbImages: 60,
   loadSeconds: 2,
 } as const;
@@ -91,6 +110,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --out <file>         report file (default ${BENCH_DEFAULTS.out})
   --only <sections>    comma-separated subset of: ${SECTION_NAMES.join(', ')}
   --large              also the large and queries sections: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
+  --pycocotools <dir>  a pycocotools build (cocoapi/PythonAPI) for the evaluation baseline (default $PYCOCOTOOLS_DIR; else not measured)
   --thumb-images <n>   images of the thumbnail runs (default ${BENCH_DEFAULTS.thumbImages}, quick ${QUICK_DEFAULTS.thumbImages})
   --tasks-per-worker <list>  THUMBNAIL_TASKS_PER_WORKER values the scaling section sweeps (default ${BENCH_DEFAULTS.tasksPerWorker.join(',')})`;
 
@@ -111,6 +131,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       large: { type: 'boolean', default: false },
       'thumb-images': { type: 'string' },
       'tasks-per-worker': { type: 'string' },
+      pycocotools: { type: 'string' },
     },
     strict: true,
   });
@@ -130,6 +151,8 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     metadataImages: sizes.metadataImages,
     metadataSmallImages: sizes.metadataSmallImages,
     largeImages: sizes.largeImages,
+    evaluationImages: sizes.evaluationImages,
+    pycocotools: values.pycocotools,
     thumbImages: positiveInt('--thumb-images', values['thumb-images'], sizes.thumbImages),
     loadSeconds: sizes.loadSeconds,
     warmupSeconds: sizes.warmupSeconds,

@@ -9,6 +9,7 @@ import { log } from './log.js';
 import { machineInfo } from './machineInfo.js';
 import { REPO_ROOT } from './repoRoot.js';
 import type { SectionResult } from './reportModel.js';
+import { evaluationSpeed } from './sections/evaluationSpeed.js';
 import { exportSpeed } from './sections/exportSpeed.js';
 import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
@@ -36,6 +37,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   gcs: gcsIngest,
   large: largeIngest,
   queries: queryLatency,
+  evaluation: evaluationSpeed,
 };
 
 const argv = process.argv.slice(2);

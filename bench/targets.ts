@@ -146,6 +146,27 @@ export const TARGETS = {
     threshold: 1,
     unit: 'x',
   },
+  evaluationBbox: {
+    id: '13a',
+    description: "bbox evaluation of a val2017-sized set, whole job vs pycocotools' evaluate()+accumulate() (time ratio)",
+    op: '>=',
+    threshold: 25,
+    unit: 'x',
+  },
+  evaluationSegm: {
+    id: '13b',
+    description: "segm evaluation of a val2017-sized set, whole job vs pycocotools' evaluate()+accumulate() (time ratio)",
+    op: '>=',
+    threshold: 10,
+    unit: 'x',
+  },
+  evaluationKeypoints: {
+    id: '13c',
+    description: "keypoints evaluation of a val2017-sized set, whole job vs pycocotools' evaluate()+accumulate() (time ratio)",
+    op: '>=',
+    threshold: 10,
+    unit: 'x',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 /**

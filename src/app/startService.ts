@@ -63,6 +63,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
         effort: config.thumbnailEffort,
         maxPixels: config.maxImagePixels,
         parser,
+        matcher: pool,
       },
       repo: datasets,
       plugins,
@@ -72,7 +73,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
     await recoverInterruptedJobs(context);
     const jobs = new JobScheduler(context, { maxConcurrentJobs: config.maxConcurrentJobs });
     const intake = new UploadIntake(jobs, datasets, context.uploads, log);
-    const metrics = new ServiceMetrics({ jobs, pool, queue });
+    const metrics = new ServiceMetrics({ jobs, pool, queue, evaluations: datasets.evaluations });
     cleanup.unshift(async () => metrics.close());
     let closing: Promise<void> | null = null;
     return {

@@ -1,3 +1,5 @@
+import { confusionFilterSql, type EvaluationSampleFilter, outcomeFilterSql, regressedFilterSql } from './evaluationSampleFilters.js';
+
 /** COCO's area classes: small below 32², medium below 96², large from 96² up (cocoapi's `areaRng`). */
 export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], large: [96 ** 2, 1e10] } as const;
 
@@ -8,7 +10,7 @@ export type AreaClass = keyof typeof AREA_CLASSES;
 const AREA_COUNT_COLUMNS: Record<AreaClass, string> = { small: 'small', medium: 'medium', large: 'large' };
 
 /** Which samples of a dataset a list keeps. Every field is optional but the dataset. */
-export interface SampleFilter {
+export interface SampleFilter extends EvaluationSampleFilter {
   datasetId: number;
   split?: string | undefined;
   /**
@@ -39,10 +41,10 @@ export interface SampleFilter {
  * `category=dog&area=small` means a small dog, not a dog and something small),
  * `sample_counts` for how many a sample has.
  */
-export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean)[] } {
+export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean | null)[] } {
   const dataset = BigInt(f.datasetId);
   const where = ['s.dataset_id = ?'];
-  const params: (bigint | string | number | boolean)[] = [dataset];
+  const params: (bigint | string | number | boolean | null)[] = [dataset];
   if (f.split !== undefined) {
     where.push('s.split = ?');
     params.push(f.split);
@@ -54,7 +56,7 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
   const alone = categoryId === null && (f.iscrowd === undefined || f.area === undefined);
   const onAnnotation: string[] = [];
   const annotationParams: (bigint | boolean | string)[] = [];
-  if (categoryId !== null) {
+  if (categoryId !== null && f.outcome === undefined) {
     onAnnotation.push('category_id = ?');
     annotationParams.push(BigInt(categoryId));
   }
@@ -92,5 +94,8 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     where.push(`s.id IN (SELECT sample_id FROM predictions WHERE dataset_id = ? AND set_name = ? AND coalesce(score, 1) >= ?${ofCategory})`);
     params.push(dataset, f.predictions, f.minScore ?? 0, ...(categoryId === null ? [] : [BigInt(categoryId)]));
   }
+  outcomeFilterSql(f, categoryId, dataset, where, params);
+  regressedFilterSql(f, dataset, where, params);
+  confusionFilterSql(f, dataset, where, params);
   return { where: where.join(' AND '), params };
 }
