@@ -17,7 +17,7 @@ export function outcomeOf(a, predicted) {
 /** An annotation's colour and its list text's suffix for `outcome`, with the IoU of its match when it has one. */
 export function outcomeLabel(a, outcome) {
   const iou = typeof a.eval?.iou === 'number' && a.eval.iou > 0 ? `, IoU ${a.eval.iou.toFixed(2)}` : '';
-  return { colour: OUTCOME_COLOURS[outcome], text: ` (${OUTCOME_NAMES[outcome]}${iou})` };
+  return { colour: OUTCOME_COLOURS[outcome], text: ` · ${OUTCOME_NAMES[outcome]}${iou}` };
 }
 
 /** The legend: a swatch per outcome, drawn as the figure draws it (missed ground truth dashed). */
