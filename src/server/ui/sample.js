@@ -96,7 +96,7 @@ function listItem(a, colour, text) {
 }
 
 /** The sample view's controls: the evaluation, or else the prediction set, and the score; each change is a new address. */
-function showControls(datasetId, sampleId, { sets, evaluations, evaluation, setName, minScore }) {
+function showControls(datasetId, sampleId, { sets, evaluations, evaluation, evalIou, setName, minScore }) {
   fillSelect(
     $('#sample-evaluation'),
     evaluations.map((e) => e.name),
@@ -104,6 +104,8 @@ function showControls(datasetId, sampleId, { sets, evaluations, evaluation, setN
     'none',
   );
   $('#sample-evaluation').parentElement.hidden = evaluations.length === 0;
+  $('#eval-iou-control').hidden = evaluation === null;
+  $('#eval-iou').value = String(evalIou);
   fillSelect($('#prediction-set'), sets, setName, 'none');
   // An evaluation's predictions are its own set's.
   $('#prediction-set').disabled = evaluation !== null;
@@ -112,12 +114,15 @@ function showControls(datasetId, sampleId, { sets, evaluations, evaluation, setN
   $('#min-score-value').textContent = minScore.toFixed(2);
   const go = () => {
     const q = new URLSearchParams();
-    if ($('#sample-evaluation').value) q.set('evaluation', $('#sample-evaluation').value);
-    else if ($('#prediction-set').value) q.set('predictions', $('#prediction-set').value);
+    if ($('#sample-evaluation').value) {
+      q.set('evaluation', $('#sample-evaluation').value);
+      if ($('#eval-iou').value === '0.75') q.set('eval_iou', '0.75');
+    } else if ($('#prediction-set').value) q.set('predictions', $('#prediction-set').value);
     if (q.size > 0 && Number($('#min-score').value) > 0) q.set('min_score', $('#min-score').value);
     location.hash = `#/datasets/${datasetId}/samples/${sampleId}${q.size > 0 ? `?${q}` : ''}`;
   };
   $('#sample-evaluation').onchange = go;
+  $('#eval-iou').onchange = go;
   $('#prediction-set').onchange = go;
   $('#min-score').onchange = go;
   $('#min-score').oninput = () => ($('#min-score-value').textContent = Number($('#min-score').value).toFixed(2));
@@ -141,7 +146,7 @@ export async function showSample(datasetId, sampleId, params) {
   const setName = evaluation?.predictions ?? params.get('predictions') ?? '';
   const minScore = Number(params.get('min_score') ?? 0);
   const sets = dataset.prediction_sets.filter((p) => p.status === 'ready').map((p) => p.name);
-  showControls(datasetId, sampleId, { sets, evaluations, evaluation, setName, minScore });
+  showControls(datasetId, sampleId, { sets, evaluations, evaluation, evalIou, setName, minScore });
   const predictions = setName
     ? (await api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}&predictions=${encodeURIComponent(setName)}&min_score=${minScore}${evalQuery}`)).items
     : [];
