@@ -70,6 +70,15 @@ export const ERROR_CODES = {
   MASK_UNDECODABLE: shown(422),
   MASK_SIZE_MISMATCH: shown(422),
   MASK_AREA_MISMATCH: shown(422),
+  // Evaluations
+  /** A keypoint category whose number of keypoints is not the number of OKS sigmas (COCO's 17, or the request's `sigmas`). */
+  EVALUATION_SIGMAS_MISMATCH: shown(422),
+  /** Input COCOeval itself would reject: a segmentation neither polygons nor RLE, keypoints that do not fit the sigmas, a prediction without the geometry the IoU type needs. */
+  EVALUATION_INVALID: shown(422),
+  /** A prediction set that cannot be evaluated with the asked `iou_type` (captions, no results, no masks for `segm`...). */
+  EVALUATION_UNSUITABLE: shown(422),
+  /** Two evaluations compared that are not of the same split and `iou_type`. */
+  EVALUATION_MISMATCH: shown(409),
   // Thumbnails
   THUMBNAIL_BUSY: shown(503),
   THUMBNAIL_WRITE_FAILED: hidden(500),

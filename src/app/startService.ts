@@ -59,6 +59,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
         quality: config.thumbnailQuality,
         effort: config.thumbnailEffort,
         maxPixels: config.maxImagePixels,
+        matcher: pool,
       },
       repo: datasets,
       plugins,
@@ -68,7 +69,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
     await recoverInterruptedJobs(context);
     const jobs = new JobScheduler(context, { maxConcurrentJobs: config.maxConcurrentJobs });
     const intake = new UploadIntake(jobs, datasets, context.uploads, log);
-    const metrics = new ServiceMetrics({ jobs, pool, queue });
+    const metrics = new ServiceMetrics({ jobs, pool, queue, evaluations: datasets.evaluations });
     cleanup.unshift(async () => metrics.close());
     let closing: Promise<void> | null = null;
     return {

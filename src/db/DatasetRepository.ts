@@ -1,5 +1,6 @@
 import { notFound } from '../errors.js';
 import type { Database, InTransaction } from './Database.js';
+import { deleteEvaluationsOfSet, EvaluationRepository } from './EvaluationRepository.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { selectList } from './tables/TableMapping.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
@@ -49,9 +50,12 @@ const json = (v: unknown): string | null => (v === null || v === undefined ? nul
  */
 export class DatasetRepository {
   readonly #db: Database;
+  /** The statements about evaluations, on the same database. */
+  readonly evaluations: EvaluationRepository;
 
   constructor(db: Database) {
     this.#db = db;
+    this.evaluations = new EvaluationRepository(db);
   }
 
   /** The largest ids in use, to seed the id sequences at start-up. */
@@ -170,11 +174,12 @@ export class DatasetRepository {
     await this.#db.write(`UPDATE prediction_sets SET status = 'failed', error = ? WHERE job_id = ?`, [error, jobId]);
   }
 
-  /** Deletes a prediction set and its predictions, in one transaction. @throws AppError 404 when there is none. */
+  /** Deletes a prediction set, its predictions and its evaluations, in one transaction. @throws AppError 404 when there is none. */
   async deletePredictionSet(datasetId: number, name: string): Promise<void> {
     await this.#db.transaction(async (conn) => {
       const found = toPlainRows(await conn.runAndReadAll('SELECT job_id FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]));
       if (found.length === 0) throw notFound('prediction set', name);
+      await deleteEvaluationsOfSet(conn, datasetId, name);
       await conn.run('DELETE FROM predictions WHERE dataset_id = ? AND set_name = ?', [b(datasetId), name]);
       await conn.run('DELETE FROM prediction_sets WHERE dataset_id = ? AND name = ?', [b(datasetId), name]);
     });
@@ -274,6 +279,10 @@ const DATASET_TABLES = [
   'categories',
   'predictions',
   'prediction_sets',
+  'evaluations',
+  'evaluation_predictions',
+  'evaluation_ground_truths',
+  'evaluation_images',
   'plugin_data',
   'jobs',
 ] as const;

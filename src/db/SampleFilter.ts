@@ -1,3 +1,5 @@
+import { confusionFilterSql, type EvaluationSampleFilter, outcomeFilterSql, regressedFilterSql } from './evaluationSampleFilters.js';
+
 /** COCO's area classes: small below 32², medium below 96², large from 96² up (cocoapi's `areaRng`). */
 export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], large: [96 ** 2, 1e10] } as const;
 
@@ -5,7 +7,7 @@ export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], l
 export type AreaClass = keyof typeof AREA_CLASSES;
 
 /** Which samples of a dataset a list keeps. Every field is optional but the dataset. */
-export interface SampleFilter {
+export interface SampleFilter extends EvaluationSampleFilter {
   datasetId: number;
   split?: string | undefined;
   /**
@@ -33,17 +35,17 @@ export interface SampleFilter {
  * took seconds at 1M images. The annotation conditions share one set, so that
  * `category=dog&area=small` means a small dog, not a dog and something small.
  */
-export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean)[] } {
+export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean | null)[] } {
   const dataset = BigInt(f.datasetId);
   const where = ['s.dataset_id = ?'];
-  const params: (bigint | string | number | boolean)[] = [dataset];
+  const params: (bigint | string | number | boolean | null)[] = [dataset];
   if (f.split !== undefined) {
     where.push('s.split = ?');
     params.push(f.split);
   }
   const onAnnotation: string[] = [];
   const annotationParams: (bigint | boolean)[] = [];
-  if (categoryId !== null) {
+  if (categoryId !== null && f.outcome === undefined) {
     onAnnotation.push('category_id = ?');
     annotationParams.push(BigInt(categoryId));
   }
@@ -77,5 +79,8 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     where.push(`s.id IN (SELECT sample_id FROM predictions WHERE dataset_id = ? AND set_name = ? AND coalesce(score, 1) >= ?${ofCategory})`);
     params.push(dataset, f.predictions, f.minScore ?? 0, ...(categoryId === null ? [] : [BigInt(categoryId)]));
   }
+  outcomeFilterSql(f, categoryId, dataset, where, params);
+  regressedFilterSql(f, dataset, where, params);
+  confusionFilterSql(f, dataset, where, params);
   return { where: where.join(' AND '), params };
 }

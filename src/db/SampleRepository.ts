@@ -1,6 +1,9 @@
 import { notFound } from '../errors.js';
 import { splitKind } from '../formats/formatRegistry.js';
 import type { Database } from './Database.js';
+import { EvaluationRepository } from './EvaluationRepository.js';
+import { withOutcomes } from './evaluationOutcomes.js';
+import { checkEvaluationFilter, sampleOrderSql } from './evaluationSampleOrder.js';
 import { type SampleFilter, sampleFilterSql } from './SampleFilter.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
@@ -8,12 +11,27 @@ import { samplesTable } from './tables/samplesTable.js';
 import { selectList } from './tables/TableMapping.js';
 import type { Row } from './toPlainRows.js';
 
+/** Options of {@link SampleRepository.annotations}. */
+export interface AnnotationsOptions {
+  /** A prediction set: its results instead of the ground truth. */
+  predictions?: string;
+  minScore?: number;
+  /** An evaluation: each item gets its `eval` (outcome, IoU, matched id) at `evalIou`. */
+  evaluation?: string;
+  /** 0.5 (default) or 0.75. */
+  evalIou?: 0.5 | 0.75;
+}
+
 /** A page of {@link SampleRepository.list}: by offset (small datasets), or after a sample id (any depth). */
 export interface SampleQuery extends SampleFilter {
   offset: number;
   limit: number;
   /** Keyset pagination: the samples after this id (a cursor's content). Offset must then be 0. */
   afterId?: number | undefined;
+  /** `errors`: the samples with the most errors (fp + fn at IoU 0.5) in `evaluation` first, ties by id; default by id. */
+  sort?: 'id' | 'errors' | undefined;
+  /** With `sort=errors`, keyset pagination: the samples after (`afterErrors`, `afterId`) in that order. */
+  afterErrors?: number | undefined;
   /** Count the matching samples (`total`); default true. Counting scans every match, so a cursor walk can skip it. */
   withTotal?: boolean;
   /** Give each sample its ground-truth `boxes` (`[category_id, x, y, w, h]`), for drawing over a grid of thumbnails; default false. */
@@ -47,37 +65,40 @@ const SAMPLE_COLUMNS = `${selectList(samplesTable, 's', ['job_id', 'image_ref'])
  */
 export class SampleRepository {
   readonly #db: Database;
+  readonly #evaluations: EvaluationRepository;
 
   constructor(db: Database) {
     this.#db = db;
+    this.#evaluations = new EvaluationRepository(db);
   }
 
   /**
    * A page of samples in id order, filtered; `nextAfterId` is the last id of a
    * full page (more may follow), null at the end.
    */
-  async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null }> {
+  async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null; nextErrors: number | null }> {
     await this.#assertDataset(q.datasetId);
+    await checkEvaluationFilter(this.#evaluations, q);
     const { where, params } = sampleFilterSql(q, await this.#categoryId(q.datasetId, q.category));
-    const after = q.afterId === undefined ? '' : ' AND s.id > ?';
-    const pageParams = q.afterId === undefined ? params : [...params, b(q.afterId)];
+    const order = sampleOrderSql(q);
     // One after the other: each builds the filter's sets, and two at once at 1M
     // images could need more than DUCKDB_MEMORY_LIMIT between them.
     const items = await this.#db.query(
-      `SELECT ${SAMPLE_COLUMNS}
-       FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
-       WHERE ${where}${after} ORDER BY s.id LIMIT ? OFFSET ?`,
-      [...pageParams, b(q.limit + 1), b(q.offset)],
+      `SELECT ${SAMPLE_COLUMNS}${order.select}
+       FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id ${order.join}
+       WHERE ${where}${order.after} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
+      [...order.joinParams, ...params, ...order.afterParams, b(q.limit + 1), b(q.offset)],
     );
     const count = q.withTotal === false ? null : await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params);
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
-    const shaped = page.map(samplesTable.shape);
+    const shaped = page.map((row) => (order.select === '' ? samplesTable.shape(row) : { ...samplesTable.shape(row), errors: row.errors }));
     if (q.withBoxes) await this.#addBoxes(q.datasetId, shaped);
     return {
       items: shaped,
       total: count === null ? null : Number(count[0]!.n),
       nextAfterId: more ? Number(page.at(-1)!.id) : null,
+      nextErrors: more && order.select !== '' ? Number(page.at(-1)!.errors) : null,
     };
   }
 
@@ -107,8 +128,16 @@ export class SampleRepository {
    * prediction set's results instead (with `score`), those under `minScore` left out.
    * @throws AppError 404 for an unknown sample or prediction set
    */
-  async annotations(sampleId: number, datasetId: number | undefined, options: { predictions?: string; minScore?: number } = {}): Promise<Row[]> {
+  async annotations(sampleId: number, datasetId: number | undefined, options: AnnotationsOptions = {}): Promise<Row[]> {
     const sample = await this.locate(sampleId, datasetId);
+    if (options.evaluation !== undefined) await this.#evaluations.getReady(sample.dataset_id, options.evaluation);
+    const items = await this.#annotationRows(sample, options);
+    if (options.evaluation === undefined) return items;
+    const of = options.predictions === undefined ? 'ground_truths' : 'predictions';
+    return withOutcomes(this.#db, items, { datasetId: sample.dataset_id, evaluation: options.evaluation, of, iou: options.evalIou ?? 0.5 });
+  }
+
+  async #annotationRows(sample: SampleLocation, options: AnnotationsOptions): Promise<Row[]> {
     if (options.predictions !== undefined) return this.#predictions(sample, options.predictions, options.minScore ?? 0);
     const rows = await this.#db.query(
       `SELECT a.id, a.coco_id, a.category_id, c.name AS category_name, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h,

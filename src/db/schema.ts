@@ -1,5 +1,9 @@
 import { annotationsTable } from './tables/annotationsTable.js';
 import { categoriesTable } from './tables/categoriesTable.js';
+import { evaluationGroundTruthsTable } from './tables/evaluationGroundTruthsTable.js';
+import { evaluationImagesTable } from './tables/evaluationImagesTable.js';
+import { evaluationPredictionsTable } from './tables/evaluationPredictionsTable.js';
+import { evaluationsTable } from './tables/evaluationsTable.js';
 import { imageFailuresTable } from './tables/imageFailuresTable.js';
 import { panopticRecordsTable } from './tables/panopticRecordsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
@@ -30,6 +34,10 @@ export const MAPPED_TABLES: readonly TableMapping<never>[] = [
   imageFailuresTable,
   panopticRecordsTable,
   predictionsTable,
+  evaluationsTable,
+  evaluationPredictionsTable,
+  evaluationGroundTruthsTable,
+  evaluationImagesTable,
 ] as TableMapping<never>[];
 
 export const SCHEMA_SQL = `

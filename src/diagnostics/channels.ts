@@ -46,10 +46,21 @@ export interface SseWatcherMessage {
   delta: 1 | -1;
 }
 
+/** An evaluation job ended. */
+export interface EvaluationEndedMessage {
+  /** The service's evaluation repository (one per service). */
+  owner: object;
+  iouType: string;
+  status: 'complete' | 'failed' | 'cancelled';
+  /** From the job's start to its end. */
+  seconds: number;
+}
+
 /** The channels, by what they carry. */
 export const CHANNELS = {
   jobEnded: channel('coco-ingest:job-ended'),
   thumbnailSettled: channel('coco-ingest:thumbnail-settled'),
   httpAnswered: channel('coco-ingest:http-answered'),
   sseWatcher: channel('coco-ingest:sse-watcher'),
+  evaluationEnded: channel('coco-ingest:evaluation-ended'),
 } as const;

@@ -1,6 +1,13 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { CHANNELS, type HttpAnsweredMessage, type JobEndedMessage, type SseWatcherMessage, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
+import {
+  CHANNELS,
+  type EvaluationEndedMessage,
+  type HttpAnsweredMessage,
+  type JobEndedMessage,
+  type SseWatcherMessage,
+  type ThumbnailSettledMessage,
+} from '../diagnostics/channels.js';
 
 /** What the metrics read and whose events they count. */
 export interface ServiceMetricsSources {
@@ -10,6 +17,8 @@ export interface ServiceMetricsSources {
   pool: { readonly stats: { queued: number } };
   /** With REDIS_URL, the thumbnail queue: the other owner of thumbnail events; default none. */
   queue?: object | null;
+  /** The owner of evaluation events (the service's evaluation repository); default none. */
+  evaluations?: object | null;
 }
 
 /**
@@ -82,6 +91,30 @@ export class ServiceMetrics {
       http.observe({ method: m.method, route: m.route, status: String(m.status) }, m.seconds);
     });
     this.#listen<SseWatcherMessage>(CHANNELS.sseWatcher.name, sources.jobs, (m) => sse.inc(m.delta));
+    this.#countEvaluations(sources.evaluations ?? null);
+  }
+
+  /** `coco_ingest_evaluations_total{iou_type,status}` and the evaluations' duration histogram. */
+  #countEvaluations(owner: object | null): void {
+    const registers = [this.registry];
+    const evaluations = new Counter({
+      name: 'coco_ingest_evaluations_total',
+      help: 'Evaluation jobs ended, by iou_type and status.',
+      labelNames: ['iou_type', 'status'],
+      registers,
+    });
+    const seconds = new Histogram({
+      name: 'coco_ingest_evaluation_duration_seconds',
+      help: 'Time of an evaluation job, from its start to its end, by iou_type and status.',
+      labelNames: ['iou_type', 'status'],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1200],
+      registers,
+    });
+    if (owner === null) return;
+    this.#listen<EvaluationEndedMessage>(CHANNELS.evaluationEnded.name, owner, (m) => {
+      evaluations.inc({ iou_type: m.iouType, status: m.status });
+      seconds.observe({ iou_type: m.iouType, status: m.status }, m.seconds);
+    });
   }
 
   #listen<T extends { owner: object }>(name: string | symbol, owner: object, handle: (message: T) => void): void {

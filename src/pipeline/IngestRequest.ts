@@ -5,6 +5,7 @@ import type { DatasetStorage } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import type { IdSequences, InTransaction } from './DatasetWriter.js';
+import type { ImageMatcher } from './MatchDispatcher.js';
 import type { SkipCounts } from './SkipReporter.js';
 
 /** `thumbnails` in an ingest request: all images (default), none, or the first N. */
@@ -46,6 +47,8 @@ export interface IngestServices {
   effort: number;
   /** Images above this many pixels are refused undecoded. */
   maxPixels: number;
+  /** Where an evaluation's images are matched (the local pool); default none: evaluations fail. */
+  matcher?: ImageMatcher;
 }
 
 /** What the job's owner gives an ingest: its plugin hooks, and the job's rows to commit with the data. */

@@ -8,8 +8,11 @@ export const STAGES = ['categories', 'images', 'annotations', 'masks', 'results'
 /** The stages an upload has before the ingest of each split it holds: bytes received, then files unpacked. */
 export const UPLOAD_STAGES = ['upload', 'unpack'] as const;
 
-/** One of {@link STAGES} or {@link UPLOAD_STAGES}. */
-export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number];
+/** The stages of an evaluation: images matched (of the split's), then the accumulation per category. */
+export const EVALUATION_STAGES = ['matching', 'accumulating'] as const;
+
+/** One of {@link STAGES}, {@link UPLOAD_STAGES} or {@link EVALUATION_STAGES}. */
+export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number] | (typeof EVALUATION_STAGES)[number];
 
 /** A stage update as the pipeline reports it (the job layer throttles and numbers them). */
 export interface StageProgress {

@@ -8,6 +8,7 @@ import { requestMetrics } from './requestMetrics.js';
 import { requireToken } from './requireToken.js';
 import { datasetRoutes } from './routes/datasetRoutes.js';
 import { docsRoutes } from './routes/docsRoutes.js';
+import { evaluationRoutes } from './routes/evaluationRoutes.js';
 import { exportRoutes } from './routes/exportRoutes.js';
 import { guideRoutes } from './routes/guideRoutes.js';
 import { healthRoutes } from './routes/healthRoutes.js';
@@ -45,7 +46,7 @@ export function createApp(service: Service): Koa {
     }),
   );
   const router = new Router();
-  for (const register of [uploadRoutes, datasetRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes])
+  for (const register of [uploadRoutes, datasetRoutes, evaluationRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes])
     register(router, service);
   uiRoutes(router);
   docsRoutes(router);

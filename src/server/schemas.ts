@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evaluationNameQuery, evaluationSampleQuery } from './evaluationSampleQuery.js';
 import { idParam, intQuery, optionalInt } from './validate.js';
 
 /** `true`/`false` (or `1`/`0`) in a query string. */
@@ -75,13 +76,17 @@ export const samplesQuery = z
     has_image_error: booleanQuery.optional(),
     predictions: predictionSetParam.optional(),
     min_score: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+    ...evaluationSampleQuery,
   })
   .strict()
   .refine((q) => q.cursor === undefined || q.offset === 0, {
     message: 'cursor and offset do not go together: a cursor already says where the page starts',
     path: ['cursor'],
   })
-  .refine((q) => q.min_score === undefined || q.predictions !== undefined, { message: 'min_score needs predictions=<set>', path: ['min_score'] })
+  .refine((q) => q.min_score === undefined || q.predictions !== undefined || q.confusion !== undefined, {
+    message: 'min_score needs predictions=<set> or confusion=',
+    path: ['min_score'],
+  })
   .refine((q) => q.min_annotations === undefined || q.max_annotations === undefined || q.min_annotations <= q.max_annotations, {
     message: 'must not be above max_annotations',
     path: ['min_annotations'],
@@ -96,6 +101,8 @@ export const annotationsQuery = z
     dataset_id: idParam.optional(),
     predictions: predictionSetParam.optional(),
     min_score: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+    evaluation: evaluationNameQuery.optional(),
+    eval_iou: z.enum(['0.5', '0.75'], { error: 'must be 0.5 or 0.75' }).optional(),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import 'sharp';
 import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
 import { abortError, isAbortError } from '../errors.js';
+import type { MatchResult, MatchTask } from './matchMessages.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
@@ -71,12 +72,12 @@ const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** A task waiting for a slot, or running. */
 interface Pending {
-  task: ThumbnailTask | MaskTask;
+  task: ThumbnailTask | MaskTask | MatchTask;
   /** The worker module's export that runs it. */
   name: string;
   transferList: readonly TransferListItem[];
   signal: AbortSignal | undefined;
-  resolve: (result: ThumbnailResult | MaskResult) => void;
+  resolve: (result: ThumbnailResult | MaskResult | MatchResult) => void;
   reject: (err: unknown) => void;
   onAbort: (() => void) | null;
 }
@@ -89,7 +90,7 @@ interface Pending {
 export class ThumbnailPool implements ThumbnailBackend {
   /** Handed paths or fetched bytes, never `stored` sources. */
   readonly readsImages = false;
-  readonly #piscina: Piscina<ThumbnailTask | MaskTask, ThumbnailResult | MaskResult>;
+  readonly #piscina: Piscina<ThumbnailTask | MaskTask | MatchTask, ThumbnailResult | MaskResult | MatchResult>;
   readonly #capacity: number;
   // 'drain' fires whenever a task settles and the pool has room again; 'settled' whenever a task settles.
   readonly #events = new EventEmitter();
@@ -115,7 +116,7 @@ export class ThumbnailPool implements ThumbnailBackend {
     // One listener per waiting producer; several jobs may wait at once.
     this.#events.setMaxListeners(0);
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
-    this.#piscina = new Piscina<ThumbnailTask | MaskTask, ThumbnailResult | MaskResult>({
+    this.#piscina = new Piscina<ThumbnailTask | MaskTask | MatchTask, ThumbnailResult | MaskResult | MatchResult>({
       filename: filename instanceof URL ? filename.href : filename,
       // No threads while idle: one starts on demand (about 0.1 s, loading sharp).
       minThreads: 0,
@@ -152,13 +153,22 @@ export class ThumbnailPool implements ThumbnailBackend {
     return (await this.#dispatch(task, 'cutPanopticMasks', options)) as MaskResult;
   }
 
-  async #dispatch(task: ThumbnailTask | MaskTask, name: string, options: ThumbnailRunOptions): Promise<ThumbnailResult | MaskResult> {
+  /**
+   * Matches a batch of an evaluation's images (COCOeval's per-image matching),
+   * in the same workers and under the same bound as thumbnails.
+   * @throws an `AbortError` when `options.signal` aborts or the pool is closed.
+   */
+  async runMatches(task: MatchTask, options: ThumbnailRunOptions = {}): Promise<MatchResult> {
+    return (await this.#dispatch(task, 'matchImages', options)) as MatchResult;
+  }
+
+  async #dispatch(task: ThumbnailTask | MaskTask | MatchTask, name: string, options: ThumbnailRunOptions): Promise<ThumbnailResult | MaskResult | MatchResult> {
     if (this.#closed) throw abortError('the thumbnail pool is closed');
     const { signal } = options;
     if (signal?.aborted) throw abortError('the thumbnail task was aborted', signal.reason);
     this.#inFlight++;
     try {
-      return await new Promise<ThumbnailResult | MaskResult>((resolve, reject) => {
+      return await new Promise<ThumbnailResult | MaskResult | MatchResult>((resolve, reject) => {
         const pending: Pending = { task, name, transferList: options.transferList ?? [], signal, resolve, reject, onAbort: null };
         if (signal) {
           // Queued: dropped at once. Dispatched: it finishes first (milliseconds), so that
@@ -227,7 +237,7 @@ export class ThumbnailPool implements ThumbnailBackend {
   }
 
   /** Says that a thumbnail task settled, on its diagnostics channel (the metrics listen). */
-  #published(result: ThumbnailResult | MaskResult, started: number): void {
+  #published(result: ThumbnailResult | MaskResult | MatchResult, started: number): void {
     if (!CHANNELS.thumbnailSettled.hasSubscribers) return;
     const message: ThumbnailSettledMessage = {
       owner: this,
@@ -284,15 +294,16 @@ export class ThumbnailPool implements ThumbnailBackend {
  * moving a slice would detach its neighbours (Node's pooled small Buffers share
  * one), so those are copied instead.
  */
-function movable(task: ThumbnailTask | MaskTask): TransferListItem[] {
-  const source = task.source as ThumbnailTask['source'] | undefined;
+function movable(task: ThumbnailTask | MaskTask | MatchTask): TransferListItem[] {
+  const source = ('source' in task ? task.source : undefined) as ThumbnailTask['source'] | undefined;
   if (source?.kind !== 'bytes' || !(source.bytes instanceof Uint8Array)) return [];
   const { bytes } = source;
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
   return whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
-function sourceName(task: ThumbnailTask | MaskTask): string {
+function sourceName(task: ThumbnailTask | MaskTask | MatchTask): string {
+  if (!('source' in task)) return `a batch of ${task.images.length} evaluated images`;
   const source = task.source as Partial<ThumbnailTask['source']> | undefined;
   if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
   if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;

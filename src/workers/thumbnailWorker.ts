@@ -16,6 +16,7 @@ import { DEFAULT_WEBP_EFFORT, type ThumbnailOutput, type ThumbnailResult, type T
 import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
 export { cutPanopticMasks } from './cutPanopticMasks.js';
+export { matchImages } from './matchImages.js';
 
 // Parallelism comes from the pool (one image per worker); libvips' own thread
 // pool in every worker would oversubscribe the cores. The cache only helps when

@@ -47,7 +47,10 @@ export function datasetRoutes(router: Router, service: Service): void {
     const id = validate(idParam, ctx.params.id, 'dataset id');
     const name = validate(predictionSetParam, ctx.params.name, 'prediction set');
     const loading = service.jobs.activeFor(id).filter((j) => j.spec.kind === predictionsJob.name && (j.request as PredictionsJobRequest).name === name);
-    for (const job of loading) await service.jobs.cancel(job.id, `cancelled: prediction set ${name} is being deleted`).catch(() => undefined);
+    const evaluating = new Set(await service.datasets.evaluations.runningOf(id, name));
+    for (const job of [...loading, ...service.jobs.activeFor(id).filter((j) => evaluating.has(j.id))]) {
+      await service.jobs.cancel(job.id, `cancelled: prediction set ${name} is being deleted`).catch(() => undefined);
+    }
     await service.datasets.deletePredictionSet(id, name);
     ctx.status = 204;
   });

@@ -1,0 +1,170 @@
+import type { Database } from '../db/Database.js';
+import type { EvaluationRepository } from '../db/EvaluationRepository.js';
+import { EvaluationRowReader } from '../db/EvaluationRowReader.js';
+import { AppError } from '../errors.js';
+import { EvaluationAccumulator } from '../evaluation/EvaluationAccumulator.js';
+import type { EvalSettings, EvaluationFigures, IouType } from '../evaluation/evaluationTypes.js';
+import type { StoredImageRows } from '../evaluation/storedImageRows.js';
+import type { StageOptions } from '../progress/StageProgress.js';
+import { EvaluationWriter } from './EvaluationWriter.js';
+import { COCO_KEYPOINT_SIGMAS, EVALUATION_DEFAULTS } from './evaluationDefaults.js';
+import { evaluationRecord } from './evaluationRecord.js';
+import type { IngestJobSide } from './IngestRequest.js';
+import { type ImageMatcher, MatchDispatcher, type MatchedImage } from './MatchDispatcher.js';
+
+/** One evaluation to run. */
+export interface EvaluationRequest {
+  datasetId: number;
+  jobId: string;
+  /** The evaluation's name, unique within the dataset. */
+  name: string;
+  /** The prediction set evaluated. */
+  predictions: string;
+  iouType: IouType;
+  split: string;
+  /** The split's ingest job, whose samples and annotations are the ground truth. */
+  splitJobId: string;
+  /** OKS sigmas for keypoints; null: COCO's 17. */
+  sigmas: number[] | null;
+}
+
+/** What an evaluation's work needs of the service. */
+export interface EvaluationServices {
+  db: Database;
+  evaluations: EvaluationRepository;
+  matcher: ImageMatcher;
+  /** Worker threads of the pool, for the number of batches in flight. */
+  workers: number;
+}
+
+/** The `complete` event's data of an evaluation. */
+export interface EvaluationSummary extends Record<string, unknown> {
+  dataset_id: number;
+  job_id: string;
+  evaluation: string;
+  predictions: string;
+  iou_type: IouType;
+  split: string;
+  image_count: number;
+  /** COCOeval's `stats`, in its order. */
+  summary: number[];
+  stats: Record<string, number>;
+  duration_ms: number;
+  timings_ms: { matching: number; accumulating: number; commit: number };
+}
+
+/**
+ * Runs COCO evaluation of a prediction set against a split: its images read
+ * from DuckDB in COCO id order a chunk at a time, matched in the worker pool in
+ * batches (at most a few in flight), their results accumulated strictly in image
+ * order and their outcome rows appended as they come, and everything committed
+ * in one transaction with the evaluation's figures and the job's row.
+ */
+export async function evaluateSplit(
+  request: EvaluationRequest,
+  services: EvaluationServices,
+  job: Pick<IngestJobSide, 'commitRows'>,
+  options: StageOptions,
+): Promise<EvaluationSummary> {
+  const started = performance.now();
+  const reader = new EvaluationRowReader(services.db, { datasetId: request.datasetId, splitJobId: request.splitJobId, predictions: request.predictions });
+  const settings = await settingsFor(request, reader, services.evaluations);
+  const total = await reader.imageCount();
+  const writer = await EvaluationWriter.begin(services.db, { datasetId: request.datasetId, name: request.name });
+  const dispatcher = new MatchDispatcher(services.matcher, settings, {
+    signal: options.signal,
+    maxInFlight: Math.max(2, services.workers * EVALUATION_DEFAULTS.batchesPerWorker),
+  });
+  const accumulator = new EvaluationAccumulator(settings);
+  let matched = 0;
+  const deliver = (images: MatchedImage[]) => {
+    for (const image of images) {
+      accumulator.add(image.result);
+      writer.add(image);
+    }
+    matched += images.length;
+    options.onProgress({ stage: 'matching', current: matched, total, message: `matched ${matched} of ${total} images` });
+  };
+  try {
+    options.onProgress({ stage: 'matching', current: 0, total, message: `matching ${total} images` });
+    for await (const chunk of reader.chunks(EVALUATION_DEFAULTS.chunkImages)) {
+      options.signal.throwIfAborted();
+      for (const batch of batches(chunk)) await dispatcher.send(batch, deliver);
+    }
+    await dispatcher.drain(deliver);
+    options.onProgress({ stage: 'matching', current: matched, total, message: `matched ${matched} images`, done: true });
+    const matchingMs = performance.now() - started;
+    options.onProgress({ stage: 'accumulating', current: 0, total: 1, message: 'accumulating per category' });
+    const figures: EvaluationFigures = accumulator.finish();
+    options.signal.throwIfAborted();
+    options.onProgress({ stage: 'accumulating', current: 1, total: 1, message: 'accumulated', done: true });
+    const accumulatingMs = performance.now() - started - matchingMs;
+    const summary: EvaluationSummary = {
+      dataset_id: request.datasetId,
+      job_id: request.jobId,
+      evaluation: request.name,
+      predictions: request.predictions,
+      iou_type: request.iouType,
+      split: request.split,
+      image_count: matched,
+      summary: figures.summary,
+      stats: figures.stats,
+      duration_ms: 0,
+      timings_ms: { matching: Math.round(matchingMs), accumulating: Math.round(accumulatingMs), commit: 0 },
+    };
+    const committing = performance.now();
+    summary.duration_ms = Math.round(committing - started);
+    const categories = await services.evaluations.categories(request.datasetId);
+    const record = evaluationRecord(figures, categories, writer.counts, summary.duration_ms);
+    await writer.commit(async (conn) => {
+      await services.evaluations.readyInTransaction(request.jobId, record)(conn);
+      await job.commitRows(summary, { info: null, licenses: null })(conn);
+    });
+    summary.timings_ms.commit = Math.round(performance.now() - committing);
+    summary.duration_ms = Math.round(performance.now() - started);
+    return summary;
+  } catch (err) {
+    await dispatcher.settle();
+    await writer.rollback();
+    throw err;
+  } finally {
+    await writer.close();
+  }
+}
+
+/** What every image is matched with: the ground truth's categories, the set's `loadRes` branch, the sigmas. */
+async function settingsFor(request: EvaluationRequest, reader: EvaluationRowReader, evaluations: EvaluationRepository): Promise<EvalSettings> {
+  const branch = await reader.branch();
+  if (branch === null) {
+    throw new AppError('EVALUATION_UNSUITABLE', `prediction set "${request.predictions}" has no detections to evaluate (no results, or captions)`);
+  }
+  const categories = await evaluations.categories(request.datasetId);
+  const sigmas = request.sigmas ?? [...COCO_KEYPOINT_SIGMAS];
+  if (request.iouType === 'keypoints') {
+    const odd = categories.find((c) => c.keypointCount !== null && c.keypointCount > 0 && c.keypointCount !== sigmas.length);
+    if (odd) {
+      throw new AppError(
+        'EVALUATION_SIGMAS_MISMATCH',
+        `category ${odd.id} ("${odd.name}") has ${odd.keypointCount} keypoints and the evaluation ${sigmas.length} OKS sigmas` +
+          `${request.sigmas === null ? " (COCO's)" : ''}: give one sigma per keypoint in "sigmas"`,
+      );
+    }
+  }
+  return { iouType: request.iouType, branch, catIds: categories.map((c) => c.id), sigmas };
+}
+
+/** A chunk's images in batches of at most `batchImages` images or about `batchRows` rows. */
+function* batches(chunk: StoredImageRows[]): Generator<StoredImageRows[]> {
+  let batch: StoredImageRows[] = [];
+  let rows = 0;
+  for (const image of chunk) {
+    batch.push(image);
+    rows += image.gts.length + image.dts.length + 1;
+    if (batch.length >= EVALUATION_DEFAULTS.batchImages || rows >= EVALUATION_DEFAULTS.batchRows) {
+      yield batch;
+      batch = [];
+      rows = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
