@@ -65,6 +65,8 @@ export async function showDataset(id, params) {
     id,
     query,
     evaluation: evaluationFilters.evaluation ?? null,
+    // Errors only: the list is worst first, so the images with errors end at the first without.
+    errorsOnly: evaluationFilters.sort === 'errors',
     colours,
     cursor: null,
     done: false,
@@ -89,9 +91,15 @@ async function loadMore(state) {
     if (state !== gridState) return;
     if (page.total !== undefined) state.total = page.total;
     state.cursor = page.next_cursor;
-    state.done = page.next_cursor === null;
-    state.loaded += page.items.length;
-    $('#grid').append(...page.items.map((s) => tile(state, s)));
+    const items = state.errorsOnly ? page.items.filter((s) => s.errors > 0) : page.items;
+    state.done = page.next_cursor === null || items.length < page.items.length;
+    state.loaded += items.length;
+    $('#grid').append(...items.map((s) => tile(state, s)));
+    if (state.errorsOnly) {
+      $('#page-info').textContent = `${state.loaded} image(s) with errors${state.done ? '' : ' so far'}`;
+      $('#grid-end').textContent = state.done ? (state.loaded === 0 ? '' : 'end of the images with errors') : 'loading more as you scroll…';
+      return;
+    }
     $('#page-info').textContent = state.total === 0 ? 'no samples' : `${state.loaded} of ${state.total}`;
     $('#grid-end').textContent = state.done ? (state.total === 0 ? '' : 'end of the dataset') : 'loading more as you scroll…';
   } finally {
@@ -133,7 +141,8 @@ function tile(state, s) {
       );
   // With an evaluation chosen, the image opens with its outcomes drawn.
   const query = evaluation ? `?${new URLSearchParams({ evaluation })}` : '';
-  return el('a', { href: `#/datasets/${id}/samples/${s.id}${query}`, title: s.file_name, 'data-sample': s.id }, picture, el('span', {}, s.file_name));
+  const errors = typeof s.errors === 'number' ? el('span', { class: 'errors' }, `${s.errors} error${s.errors === 1 ? '' : 's'}`) : '';
+  return el('a', { href: `#/datasets/${id}/samples/${s.id}${query}`, title: s.file_name, 'data-sample': s.id }, picture, el('span', {}, s.file_name), errors);
 }
 
 /** The sample's boxes in an SVG the size of the thumbnail, scaled as the image is (contained, centred). */

@@ -31,6 +31,9 @@ export async function showEvaluation(datasetId, name, params) {
     `${evaluation.iou_type} · predictions ${evaluation.predictions} · split ${evaluation.split ?? 'all'} · ${evaluation.status}${seconds}`;
   $('#evaluation-grid').href = `#/datasets/${datasetId}?evaluation=${encodeURIComponent(name)}&outcome=errors`;
   showComparePicker(datasetId, name, others);
+  // Figures exist only once the evaluation is stored, all or nothing.
+  for (const part of ['#evaluation-summary', '#evaluation-ap', '#pr-chart', '#confusion-body']) $(part).replaceChildren();
+  if (evaluation.status !== 'ready') return;
   $('#evaluation-summary').replaceChildren(summaryTable(evaluation.stats));
   $('#evaluation-ap').replaceChildren(apBarChart(evaluation.per_category));
   showPrCurves(datasetId, name, evaluation, params);

@@ -50,6 +50,7 @@ export function evaluationQuery(evaluations, params, categories) {
     return added;
   }
   added.evaluation = evaluation;
+  // Errors only is the list worst first (sort=errors), cut where the errors end (dataset.js).
   if (outcome === 'errors') added.sort = 'errors';
   else if (outcome !== '') added.outcome = outcome;
   for (const key of PASSED) if (params.get(key)) added[key] = params.get(key);

@@ -123,7 +123,8 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     await page.waitForFunction(() => /outcome=errors/.test(doc().location.hash));
     // 000000001000.jpg: a miss and two false positives; 000000000285.jpg: a miss and one; 000000000139.jpg: none.
     expect(await gridFiles(2)).to.deep.equal(['000000001000.jpg', '000000000285.jpg']);
-    expect(await page.textContent('#page-info')).to.equal('2 of 2');
+    expect(await page.textContent('#page-info')).to.equal('2 image(s) with errors');
+    expect(await page.locator('#grid span.errors').allTextContents()).to.deep.equal(['3 errors', '2 errors']);
     await page.selectOption('#filter-outcome', 'tp');
     expect(await gridFiles(1)).to.deep.equal(['000000000139.jpg']);
   });
