@@ -1,0 +1,33 @@
+import { rleFromString } from '../../formats/panoptic/rle.js';
+import { EvaluationInputError } from '../EvaluationInputError.js';
+import type { Rle } from './Rle.js';
+import { rleFrBbox } from './rleFrBbox.js';
+import { rleFrPoly } from './rleFrPoly.js';
+import { rleMerge } from './rleMerge.js';
+
+/**
+ * A `segmentation` as the mask pycocotools compares (`COCO.annToRLE`):
+ * polygons are rasterised at the image's size and merged (a list whose FIRST
+ * polygon has 4 numbers is read as boxes, `frPyObjects`' rule); an RLE with a
+ * counts list (uncompressed, crowds) and a compressed RLE keep their own `size`.
+ * @param what names the record in the error message
+ * @throws EvaluationInputError when the value is neither polygons nor an RLE
+ */
+export function annToRle(segmentation: unknown, h: number, w: number, what: string): Rle {
+  if (Array.isArray(segmentation)) {
+    const first = segmentation[0];
+    if (!Array.isArray(first)) throw new EvaluationInputError(`${what}: segmentation must be a list of polygons or an RLE`);
+    const parts = segmentation as ArrayLike<number>[];
+    const rles = first.length === 4 ? parts.map((p) => rleFrBbox(p, h, w)) : parts.map((p) => rleFrPoly(p, h, w));
+    return rleMerge(rles);
+  }
+  const rle = segmentation as { counts?: unknown; size?: unknown } | null;
+  const size = rle?.size;
+  if (rle === null || typeof rle !== 'object' || !Array.isArray(size) || size.length !== 2) {
+    throw new EvaluationInputError(`${what}: segmentation must be a list of polygons or an RLE with a size`);
+  }
+  const [rh, rw] = size as [number, number];
+  if (Array.isArray(rle.counts)) return { h: rh, w: rw, counts: Uint32Array.from(rle.counts as number[]) };
+  if (typeof rle.counts === 'string') return { h: rh, w: rw, counts: Uint32Array.from(rleFromString(rle.counts)) };
+  throw new EvaluationInputError(`${what}: segmentation RLE counts must be a list or a string`);
+}
