@@ -75,7 +75,7 @@ export async function evaluateSplit(
     signal: options.signal,
     maxInFlight: Math.max(2, services.workers * EVALUATION_DEFAULTS.batchesPerWorker),
   });
-  const accumulator = new EvaluationAccumulator(settings);
+  const accumulator = new EvaluationAccumulator(settings.iouType, settings.catIds);
   let matched = 0;
   const deliver = (images: MatchedImage[]) => {
     for (const image of images) {
