@@ -6,7 +6,6 @@ import { startTestServer, type TestServer } from '../../helpers/startTestServer.
 
 // Expected values are the fixture's, computed by hand and by pycocotools (see evaluatedFixture.ts).
 // These predicates run in the page; this project compiles without DOM types, hence `any`.
-const doc = () => (globalThis as any).document;
 
 describe('the evaluation in the browser view (headless Chromium)', function () {
   this.timeout(60_000);
@@ -35,7 +34,9 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
   /** The file names of the grid's tiles, in order, once there are `n`. */
   async function gridFiles(n: number): Promise<string[]> {
     await page.waitForFunction(
-      (count) => doc().querySelectorAll('#grid a').length === count && !doc().querySelector('#grid-end').textContent.startsWith('loading'),
+      (count) =>
+        (globalThis as any).document.querySelectorAll('#grid a').length === count &&
+        !(globalThis as any).document.querySelector('#grid-end').textContent.startsWith('loading'),
       n,
     );
     return page.$$eval('#grid a', (tiles) => tiles.map((a: any) => a.title));
@@ -91,7 +92,7 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     }
     expect(await page.locator('#pr-chart .legend li').allTextContents()).to.deep.equal(['IoU 0.5', 'IoU 0.75']);
     await page.selectOption('#pr-category', { label: 'dog' });
-    await page.waitForFunction(() => /^dog:/.test(doc().querySelector('#pr-chart svg > title').textContent));
+    await page.waitForFunction(() => /^dog:/.test((globalThis as any).document.querySelector('#pr-chart svg > title').textContent));
     // The dog's one prediction is a false positive: precision 0 at every recall, the curves flat at the bottom.
     const dog = await curves();
     const bottom = Math.max(...cat.flatMap(([, ys]) => ys as number[]));
@@ -108,7 +109,7 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     expect(await background('#confusion-body td[data-gt="2"][data-predicted="2"]')).to.equal('rgb(255, 255, 255)');
     expect(await background(cell)).to.not.equal('rgb(255, 255, 255)');
     await page.click(`${cell} a`);
-    await page.waitForFunction(() => doc().querySelector('#dataset').hidden === false);
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('#dataset').hidden === false);
     expect(new URL(page.url()).hash).to.match(/confusion=2%2C1/);
     expect(await gridFiles(1)).to.deep.equal(['000000000285.jpg']);
     expect(await page.textContent('#grid-filter-note')).to.equal('images where dog was predicted as cat');
@@ -118,9 +119,9 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     await page.goto(`${server.url}/#/datasets/${fixture.datasetId}`);
     expect(await gridFiles(3)).to.have.members(['000000000139.jpg', '000000000285.jpg', '000000001000.jpg']);
     await page.selectOption('#filter-evaluation', 'detector-bbox');
-    await page.waitForFunction(() => /evaluation=detector-bbox/.test(doc().location.hash));
+    await page.waitForFunction(() => /evaluation=detector-bbox/.test((globalThis as any).document.location.hash));
     await page.selectOption('#filter-outcome', 'errors');
-    await page.waitForFunction(() => /outcome=errors/.test(doc().location.hash));
+    await page.waitForFunction(() => /outcome=errors/.test((globalThis as any).document.location.hash));
     // 000000001000.jpg: a miss and two false positives; 000000000285.jpg: a miss and one; 000000000139.jpg: none.
     expect(await gridFiles(2)).to.deep.equal(['000000001000.jpg', '000000000285.jpg']);
     expect(await page.textContent('#page-info')).to.equal('2 image(s) with errors');
@@ -145,7 +146,7 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     ]);
 
     await page.goto(`${server.url}/#/datasets/${fixture.datasetId}/samples/${fixture.sampleIds.get('000000001000.jpg')}?evaluation=detector-bbox`);
-    await page.waitForFunction(() => doc().querySelectorAll('#figure .prediction.outcome-fp rect').length === 2);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#figure .prediction.outcome-fp rect').length === 2);
     expect(await strokes('#figure .prediction.outcome-fp rect')).to.deep.equal(['#d55e00', '#d55e00']);
     expect(await strokes('#figure .truth.outcome-fn rect')).to.deep.equal(['#e69f00']);
     expect(await page.$eval('#figure .truth.outcome-fn rect', (r: any) => (globalThis as any).getComputedStyle(r).strokeDasharray)).to.not.equal('none');
