@@ -53,13 +53,14 @@ export interface EvaluatedFixture {
 }
 
 /** Waits for a job to end, failing unless it completed; returns its `complete` event's data. */
-async function completed(baseUrl: string, jobId: string, what: string): Promise<Record<string, any>> {
+export async function completed(baseUrl: string, jobId: string, what: string): Promise<Record<string, any>> {
   const terminal = terminalOf(await followJob(baseUrl, jobId));
   if (terminal?.event !== 'complete') throw new Error(`${what} ended ${terminal?.event}: ${JSON.stringify(terminal?.data)}`);
   return terminal.data;
 }
 
-async function post(url: string, body: unknown): Promise<Record<string, any>> {
+/** POSTs a job's request as JSON and returns its 202 answer (the job), failing on any other. */
+export async function postJob(url: string, body: unknown): Promise<Record<string, any>> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await response.json()) as Record<string, any>;
   if (response.status !== 202) throw new Error(`POST ${url} answered ${response.status}: ${JSON.stringify(json)}`);
@@ -84,9 +85,9 @@ export async function evaluatedFixture(baseUrl: string, dir: string): Promise<Ev
   });
   const datasetId = (await completed(baseUrl, ingest.job_id, 'the ingest')).dataset_id as number;
   for (const name of ['detector', 'better'] as const) {
-    const loaded = await post(`${baseUrl}/datasets/${datasetId}/predictions`, { annotation_path: files[name], name });
+    const loaded = await postJob(`${baseUrl}/datasets/${datasetId}/predictions`, { annotation_path: files[name], name });
     await completed(baseUrl, loaded.job_id, `loading ${name}`);
-    const evaluation = await post(`${baseUrl}/datasets/${datasetId}/evaluations`, { predictions: name, iou_type: 'bbox' });
+    const evaluation = await postJob(`${baseUrl}/datasets/${datasetId}/evaluations`, { predictions: name, iou_type: 'bbox' });
     await completed(baseUrl, evaluation.job_id, `evaluating ${name}`);
   }
   const { body } = await getJson(`${baseUrl}/samples?dataset_id=${datasetId}&limit=10`);
