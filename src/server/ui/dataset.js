@@ -10,10 +10,16 @@ const PAGE = 48;
 
 /** The grid's loading state: which query it follows and where the next page starts. */
 let gridState = null;
+/** How many times the page was asked for: the latest asking wins. */
+let showing = 0;
 
 /** Shows dataset `id` with the filters of `params` (category, split, and an evaluation's: evaluation, outcome, confusion, regressed). */
 export async function showDataset(id, params) {
-  const [dataset, evaluations] = await Promise.all([api(`/datasets/${id}`), showEvaluationList(id)]);
+  // A later address may be shown before this one's answers come: then this one stops.
+  const shown = ++showing;
+  const [dataset, evaluations] = await Promise.all([api(`/datasets/${id}`), api(`/datasets/${id}/evaluations`)]);
+  if (shown !== showing) return;
+  showEvaluationList(id, evaluations.items);
   $('#dataset-title').textContent = `${dataset.name} · ${dataset.status}`;
   const category = params.get('category') ?? '';
   const split = params.get('split') ?? '';
@@ -23,7 +29,7 @@ export async function showDataset(id, params) {
     category,
   );
   fillSelect($('#filter-split'), dataset.split_names, split);
-  const evaluationFilters = evaluationQuery(evaluations, params, dataset.categories);
+  const evaluationFilters = evaluationQuery(evaluations.items, params, dataset.categories);
   const go = () => {
     const q = new URLSearchParams({
       category: $('#filter-category').value,

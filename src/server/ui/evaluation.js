@@ -17,6 +17,11 @@ function replaceQuery(datasetId, name, params) {
 
 /** Shows evaluation `name` of dataset `datasetId`; `params` may choose the PR curve's `category` and the confusion's `min_score`. */
 export async function showEvaluation(datasetId, name, params) {
+  // Nothing of the evaluation shown before shows (nor answers its controls) while this one loads.
+  for (const part of ['#evaluation-title', '#evaluation-info', '#evaluation-summary', '#evaluation-ap', '#pr-chart', '#confusion-body'])
+    $(part).replaceChildren();
+  $('#pr-category').onchange = null;
+  $('#confusion-min-score').onchange = null;
   const minScore = Number(params.get('min_score') ?? 0);
   const path = `/datasets/${datasetId}/evaluations/${encodeURIComponent(name)}`;
   const [dataset, evaluation, { items: others }] = await Promise.all([
@@ -32,7 +37,6 @@ export async function showEvaluation(datasetId, name, params) {
   $('#evaluation-grid').href = `#/datasets/${datasetId}?evaluation=${encodeURIComponent(name)}&outcome=errors`;
   showComparePicker(datasetId, name, others);
   // Figures exist only once the evaluation is stored, all or nothing.
-  for (const part of ['#evaluation-summary', '#evaluation-ap', '#pr-chart', '#confusion-body']) $(part).replaceChildren();
   if (evaluation.status !== 'ready') return;
   $('#evaluation-summary').replaceChildren(summaryTable(evaluation.stats));
   $('#evaluation-ap').replaceChildren(apBarChart(evaluation.per_category));

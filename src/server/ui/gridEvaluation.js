@@ -1,16 +1,14 @@
 // The dataset page's evaluations: their list (each opens its page), and the
 // grid's evaluation filters (errors only worst first, one outcome, a
 // confusion cell's images, the images an evaluation regressed on).
-import { api } from './api.js';
 import { $, el, fillSelect } from './dom.js';
 import { formatMetric } from './format.js';
 
 /** The grid page's parameters that belong to an evaluation, passed to GET /samples as they are. */
 const PASSED = ['confusion', 'regressed', 'min_score'];
 
-/** Lists dataset `id`'s evaluations, each row opening its page; returns them. */
-export async function showEvaluationList(id) {
-  const { items } = await api(`/datasets/${id}/evaluations`);
+/** Lists dataset `id`'s evaluations (`items` of GET /datasets/{id}/evaluations), each row opening its page. */
+export function showEvaluationList(id, items) {
   $('#evaluations').hidden = items.length === 0;
   $('#evaluations-table tbody').replaceChildren(
     ...items.map((e) => {
@@ -27,7 +25,6 @@ export async function showEvaluationList(id) {
       );
     }),
   );
-  return items;
 }
 
 /**

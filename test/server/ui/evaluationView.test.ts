@@ -108,6 +108,12 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     const background = (selector: string) => page.$eval(selector, (td: any) => (globalThis as any).getComputedStyle(td).backgroundColor);
     expect(await background('#confusion-body td[data-gt="2"][data-predicted="2"]')).to.equal('rgb(255, 255, 255)');
     expect(await background(cell)).to.not.equal('rgb(255, 255, 255)');
+    // By the row's share: dog's one entry is all its row, cat's found cat half of its row (the other half, its miss).
+    expect(await page.textContent('#confusion-body td[data-gt="1"][data-predicted="background"]')).to.equal('1');
+    expect(await background('#confusion-body td[data-gt="1"][data-predicted="1"]')).to.equal(
+      await background('#confusion-body td[data-gt="1"][data-predicted="background"]'),
+    );
+    expect(await background('#confusion-body td[data-gt="1"][data-predicted="1"]')).to.not.equal(await background(cell));
     await page.click(`${cell} a`);
     await page.waitForFunction(() => (globalThis as any).document.querySelector('#dataset').hidden === false);
     expect(new URL(page.url()).hash).to.match(/confusion=2%2C1/);
@@ -115,11 +121,28 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     expect(await page.textContent('#grid-filter-note')).to.equal('images where dog was predicted as cat');
   });
 
+  it("reads the confusion again above the score chosen, and its cells' links keep it", async () => {
+    await page.goto(`${server.url}/#/datasets/${fixture.datasetId}/evaluations/detector-bbox`);
+    const cell = (gt: string, predicted: string) => `#confusion-body td[data-gt="${gt}"][data-predicted="${predicted}"]`;
+    await page.waitForSelector(cell('background', '1'));
+    // The cat (0.7) and the dog (0.6) predicted where nothing is.
+    expect(await page.textContent(cell('background', '1'))).to.equal('1');
+    expect(await page.textContent(cell('background', '2'))).to.equal('1');
+    await page.fill('#confusion-min-score', '0.75');
+    await page.dispatchEvent('#confusion-min-score', 'change');
+    await page.waitForFunction((selector) => (globalThis as any).document.querySelector(selector).textContent === '0', cell('background', '1'));
+    expect(await page.textContent(cell('background', '2'))).to.equal('0');
+    expect(await page.textContent(cell('2', '1'))).to.equal('1');
+    expect(page.url()).to.match(/\?min_score=0\.75$/);
+    expect(await page.getAttribute(`${cell('2', '1')} a`, 'href')).to.match(/&min_score=0\.75$/);
+  });
+
   it('shows only the images with errors in the grid, worst first', async () => {
     await page.goto(`${server.url}/#/datasets/${fixture.datasetId}`);
     expect(await gridFiles(3)).to.have.members(['000000000139.jpg', '000000000285.jpg', '000000001000.jpg']);
     await page.selectOption('#filter-evaluation', 'detector-bbox');
-    await page.waitForFunction(() => /evaluation=detector-bbox/.test((globalThis as any).document.location.hash));
+    // The outcome can be chosen once the grid has the evaluation.
+    await page.waitForSelector('#filter-outcome:enabled');
     await page.selectOption('#filter-outcome', 'errors');
     await page.waitForFunction(() => /outcome=errors/.test((globalThis as any).document.location.hash));
     // 000000001000.jpg: a miss and two false positives; 000000000285.jpg: a miss and one; 000000000139.jpg: none.
