@@ -19,7 +19,8 @@ export function progressFor(io: CommandIo): IngestProgress {
  * Follows a job a command started to its end: each stage's progress (an
  * upload's splits' stages as `<split> <stage>`), then the summary on stdout,
  * or the failure on stderr. Ctrl-C cancels the job a command started; it only
- * stops watching one it did not (`cancelOnInterrupt: false`).
+ * stops watching one it did not (`cancelOnInterrupt: false`). `quiet`: no
+ * summary, for a command that prints its own (default false).
  * @returns the exit code.
  */
 export async function followJobCommand(
@@ -27,7 +28,7 @@ export async function followJobCommand(
   job: { job_id: string; events_url: string },
   io: CommandIo,
   progress: IngestProgress = progressFor(io),
-  options: { cancelOnInterrupt?: boolean } = {},
+  options: { cancelOnInterrupt?: boolean; quiet?: boolean } = {},
 ): Promise<number> {
   const cancelOnInterrupt = options.cancelOnInterrupt ?? true;
   const stop = new AbortController();
@@ -55,7 +56,7 @@ export async function followJobCommand(
     );
     progress.stop(terminal.event === 'complete');
     if (terminal.event === 'complete') {
-      io.stdout.write(`${summary(terminal.data)}\n`);
+      if (options.quiet !== true) io.stdout.write(`${summary(terminal.data)}\n`);
       return EXIT.complete;
     }
     io.stderr.write(`coco-ingest: ${terminal.event}: ${String(terminal.data.message)}\n`);

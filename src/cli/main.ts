@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { evaluateCommand } from './evaluateCommand.js';
 import { followJobCommand } from './followJobCommand.js';
 import { ingestCommand } from './ingestCommand.js';
 import { ServiceClient } from './ServiceClient.js';
@@ -100,6 +101,23 @@ program
         `${j.id}\t${j.kind ?? 'ingest'}\t${j.status}\tdataset ${j.dataset_id}\t${what}${j.error ? `\t${j.error.code}: ${j.error.message}` : ''}\n`,
       );
     }
+  });
+
+program
+  .command('evaluate')
+  .description("COCO evaluation of a prediction set (pycocotools' numbers) with live progress, then the summary and each category's figures")
+  .argument('<dataset>', 'the dataset id', positiveInt)
+  .requiredOption('--predictions <set>', 'the prediction set')
+  .requiredOption('--iou-type <type>', 'bbox, segm or keypoints')
+  .option('--split <split>', 'the split (needed when the dataset has several)')
+  .option('--name <name>', "the evaluation's name (default <set>-<iou-type>)")
+  .option(...serverOption)
+  .action(async (dataset: number, options: CommandOptions) => {
+    process.exitCode = await evaluateCommand(
+      client(options.server),
+      { datasetId: dataset, predictions: options.predictions, iouType: options.iouType, split: options.split, name: options.name },
+      { stdout: process.stdout, stderr: process.stderr },
+    );
   });
 
 program

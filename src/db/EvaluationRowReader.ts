@@ -1,4 +1,5 @@
-import type { Box, ResultsBranch } from '../evaluation/evaluationTypes.js';
+import type { Box } from '../evaluation/evaluationTypes.js';
+import type { FirstResult } from '../evaluation/resultsBranch.js';
 import type { StoredDetection, StoredGroundTruth, StoredImageRows } from '../evaluation/storedImageRows.js';
 import type { Database } from './Database.js';
 import type { Row } from './toPlainRows.js';
@@ -37,20 +38,22 @@ export class EvaluationRowReader {
   }
 
   /**
-   * How `loadRes` reads the set, from its first result (by position in its file):
-   * `bbox` when it has a box, else `segm` when it has a segmentation, else
-   * `keypoints`; null for a set without results or one of captions.
+   * The set's first result (by position in its file), as far as `loadRes`
+   * looks at it to decide how to read the set; null for a set without results.
    */
-  async branch(): Promise<ResultsBranch | null> {
+  async firstResult(): Promise<FirstResult | null> {
     const [first] = await this.#db.query(
-      `SELECT bbox_x IS NOT NULL AS has_box, segmentation IS NOT NULL AS has_mask, keypoints IS NOT NULL AS has_keypoints
+      `SELECT caption, bbox_x, segmentation IS NOT NULL AS has_mask, keypoints IS NOT NULL AS has_keypoints
        FROM predictions WHERE dataset_id = ? AND set_name = ? ORDER BY record_index LIMIT 1`,
       [b(this.#source.datasetId), this.#source.predictions],
     );
     if (!first) return null;
-    if (first.has_box) return 'bbox';
-    if (first.has_mask) return 'segm';
-    return first.has_keypoints ? 'keypoints' : null;
+    const result: FirstResult = {};
+    if (first.caption !== null) result.caption = first.caption;
+    if (first.bbox_x !== null) result.bbox = [first.bbox_x];
+    if (first.has_mask) result.segmentation = true;
+    if (first.has_keypoints) result.keypoints = true;
+    return result;
   }
 
   /** The split's images with their rows, `chunkImages` images at a time, in COCO id order. */

@@ -1,17 +1,6 @@
-import type { ImageEvaluation } from './evaluateImage.js';
+import type { CategoryEvaluation } from './evaluateCategories.js';
 import type { EvalImageInput, GroundTruthOutcome, GroundTruthOutcomeRow, PredictionOutcome, PredictionOutcomeRow } from './evaluationTypes.js';
 import type { ImageGeometry } from './ImageGeometry.js';
-
-/** The matching of one category of the image, kept for the outcome rows. */
-export interface CategoryEvaluation {
-  /** Ground truths (input indices, file order). */
-  gts: number[];
-  /** Evaluated detections (input indices), by score, capped at the last maxDets. */
-  dts: number[];
-  ious: Float64Array | null;
-  /** Area all's evaluation. */
-  all: ImageEvaluation;
-}
 
 /** The least IoU at which a prediction counts as confused with another category's ground truth. */
 const CONFUSION_IOU = 0.5;
@@ -41,7 +30,8 @@ export function outcomeRows(
   const none = { outcome: 'ignored' as const, matched: null, iou: null };
   const dtOut: Outcome<PredictionOutcome>[][] = input.dts.map(() => [none, none]);
   const gtOut: Outcome<GroundTruthOutcome>[][] = input.gts.map(() => [none, none]);
-  for (const { gts, dts, ious, all } of evaluations) {
+  for (const { gts, dts, ious, byArea } of evaluations) {
+    const all = byArea[0]!;
     const G = gts.length;
     const D = dts.length;
     thresholds.forEach((t, column) => {

@@ -3,11 +3,13 @@ import type { EvaluationRepository } from '../db/EvaluationRepository.js';
 import { EvaluationRowReader } from '../db/EvaluationRowReader.js';
 import { AppError } from '../errors.js';
 import { EvaluationAccumulator } from '../evaluation/EvaluationAccumulator.js';
+import { COCO_KEYPOINT_SIGMAS } from '../evaluation/evaluationParams.js';
 import type { EvalSettings, EvaluationFigures, IouType } from '../evaluation/evaluationTypes.js';
+import { resultsBranch } from '../evaluation/resultsBranch.js';
 import type { StoredImageRows } from '../evaluation/storedImageRows.js';
 import type { StageOptions } from '../progress/StageProgress.js';
 import { EvaluationWriter } from './EvaluationWriter.js';
-import { COCO_KEYPOINT_SIGMAS, EVALUATION_DEFAULTS } from './evaluationDefaults.js';
+import { EVALUATION_DEFAULTS } from './evaluationDefaults.js';
 import { evaluationRecord } from './evaluationRecord.js';
 import type { IngestJobSide } from './IngestRequest.js';
 import { type ImageMatcher, MatchDispatcher, type MatchedImage } from './MatchDispatcher.js';
@@ -134,9 +136,13 @@ export async function evaluateSplit(
 
 /** What every image is matched with: the ground truth's categories, the set's `loadRes` branch, the sigmas. */
 async function settingsFor(request: EvaluationRequest, reader: EvaluationRowReader, evaluations: EvaluationRepository): Promise<EvalSettings> {
-  const branch = await reader.branch();
-  if (branch === null) {
-    throw new AppError('EVALUATION_UNSUITABLE', `prediction set "${request.predictions}" has no detections to evaluate (no results, or captions)`);
+  const first = await reader.firstResult();
+  if (first === null) throw new AppError('EVALUATION_UNSUITABLE', `prediction set "${request.predictions}" has no results to evaluate`);
+  let branch: EvalSettings['branch'];
+  try {
+    branch = resultsBranch(first);
+  } catch (err) {
+    throw new AppError('EVALUATION_UNSUITABLE', `prediction set "${request.predictions}": ${(err as Error).message}`);
   }
   const categories = await evaluations.categories(request.datasetId);
   const sigmas = request.sigmas ?? [...COCO_KEYPOINT_SIGMAS];

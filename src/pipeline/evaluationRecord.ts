@@ -1,9 +1,10 @@
 import type { EvaluationFiguresRow } from '../db/EvaluationRepository.js';
+import { evaluationParams } from '../evaluation/evaluationParams.js';
 import type { EvaluationFigures } from '../evaluation/evaluationTypes.js';
 import type { CategoryCounts } from './EvaluationWriter.js';
 
-/** pycocotools' 101 recall thresholds (`np.linspace(.0, 1.00, 101)`), computed as numpy does (`i * 0.01`, the last exactly 1). */
-export const RECALL_POINTS: readonly number[] = Array.from({ length: 101 }, (_, i) => (i === 100 ? 1 : i * 0.01));
+/** pycocotools' 101 recall thresholds (`np.linspace(.0, 1.00, 101)`), the x of every PR curve. */
+export const RECALL_POINTS: readonly number[] = Array.from(evaluationParams('bbox').recThrs);
 
 /**
  * An evaluation's stored figures: the summary, each category's APs with its

@@ -1,15 +1,16 @@
 import { rleFromString } from '../../formats/panoptic/rle.js';
 import { EvaluationInputError } from '../EvaluationInputError.js';
 import type { Rle } from './Rle.js';
-import { rleFrBbox } from './rleFrBbox.js';
 import { rleFrPoly } from './rleFrPoly.js';
 import { rleMerge } from './rleMerge.js';
 
 /**
  * A `segmentation` as the mask pycocotools compares (`COCO.annToRLE`):
- * polygons are rasterised at the image's size and merged (a list whose FIRST
- * polygon has 4 numbers is read as boxes, `frPyObjects`' rule); an RLE with a
- * counts list (uncompressed, crowds) and a compressed RLE keep their own `size`.
+ * polygons are rasterised at the image's size and merged; an RLE with a
+ * counts list (uncompressed, crowds) and a compressed RLE keep their own
+ * `size`. A list whose FIRST polygon has 4 numbers is refused: `frPyObjects`
+ * takes it for a list of boxes and its `frBbox` then raises (it only accepts
+ * a numpy array), so COCOeval cannot evaluate it either.
  * @param what names the record in the error message
  * @throws EvaluationInputError when the value is neither polygons nor an RLE
  */
@@ -17,9 +18,10 @@ export function annToRle(segmentation: unknown, h: number, w: number, what: stri
   if (Array.isArray(segmentation)) {
     const first = segmentation[0];
     if (!Array.isArray(first)) throw new EvaluationInputError(`${what}: segmentation must be a list of polygons or an RLE`);
-    const parts = segmentation as ArrayLike<number>[];
-    const rles = first.length === 4 ? parts.map((p) => rleFrBbox(p, h, w)) : parts.map((p) => rleFrPoly(p, h, w));
-    return rleMerge(rles);
+    if (first.length === 4) {
+      throw new EvaluationInputError(`${what}: segmentation's first polygon has 4 numbers, which pycocotools reads as boxes and then fails on`);
+    }
+    return rleMerge((segmentation as ArrayLike<number>[]).map((p) => rleFrPoly(p, h, w)));
   }
   const rle = segmentation as { counts?: unknown; size?: unknown } | null;
   const size = rle?.size;

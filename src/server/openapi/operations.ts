@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { annotationsQuery, exportQuery, imageQuery, ingestBody, jobsQuery, predictionsBody, sampleRefQuery, samplesQuery, uploadQuery } from '../schemas.js';
+import { EVALUATION_OPERATIONS } from './evaluationOperations.js';
 import type { RESPONSE_SCHEMAS } from './responseSchemas.js';
 
 /** One operation of the API, as the OpenAPI document describes it. */
@@ -87,6 +88,7 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Delete a prediction set',
     success: { status: 204, description: 'Deleted' },
   },
+  ...EVALUATION_OPERATIONS,
   {
     method: 'get',
     path: '/samples',

@@ -3,6 +3,8 @@
  * schemas come from the zod schemas that validate them; these describe the
  * bodies the routes build.
  */
+import { EVALUATION_SCHEMAS } from './evaluationSchemas.js';
+
 const object = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: true });
 const integer = { type: 'integer' };
 const string = { type: 'string' };
@@ -23,7 +25,18 @@ export const RESPONSE_SCHEMAS = {
     ['error'],
   ),
   JobAccepted: object(
-    { job_id: string, dataset_id: integer, split: string, predictions: string, archive: string, status: string, status_url: string, events_url: string },
+    {
+      job_id: string,
+      dataset_id: integer,
+      split: string,
+      predictions: string,
+      evaluation: string,
+      iou_type: string,
+      archive: string,
+      status: string,
+      status_url: string,
+      events_url: string,
+    },
     ['job_id', 'dataset_id', 'status'],
   ),
   Job: object(
@@ -34,6 +47,8 @@ export const RESPONSE_SCHEMAS = {
       split: string,
       predictions: string,
       archive: string,
+      evaluation: string,
+      iou_type: string,
       upload_job_id: { type: 'string', description: "A split of an upload: the upload's job" },
       split_in_progress: { type: 'string', description: "An upload's split being ingested now" },
       status: string,
@@ -118,5 +133,6 @@ export const RESPONSE_SCHEMAS = {
     },
     ['splits'],
   ),
+  ...EVALUATION_SCHEMAS,
   Health: object({ status: string, workers: integer, jobs: integer, max_upload_bytes: integer, token_required: { type: 'boolean' } }, ['status']),
 } as const;
