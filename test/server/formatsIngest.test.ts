@@ -3,11 +3,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
+import { readEvaluationJson } from '../helpers/evaluationFixture.js';
 import { ingest, postPredictions } from '../helpers/ingest.js';
 import { getJson } from '../helpers/sse.js';
 import { SAMPLE_DIR, useTestServer } from '../helpers/startTestServer.js';
 
 const INSTANCES = path.join(SAMPLE_DIR, 'annotations/instances_val.json');
+const PYCOCOTOOLS_STRINGS: Record<string, Record<string, string>> = readEvaluationJson('panoptic_golden.json');
 
 describe('every COCO file people have, through the API', function () {
   this.timeout(60_000);
@@ -54,6 +56,8 @@ describe('every COCO file people have, through the API', function () {
         expect(items.map((a: any) => a.coco_id)).to.have.members(record.segments_info.map((s: any) => s.id));
         for (const segment of items) {
           expect(segment.segmentation.size).to.deep.equal([png.height, png.width]);
+          // The string pycocotools' mask.encode gives for this segment (fixtures/evaluation/makeReference.py).
+          expect(segment.segmentation.counts, `segment ${segment.coco_id}`).to.equal(PYCOCOTOOLS_STRINGS[record.file_name][segment.coco_id]);
           const mask = decodeMask(rleFromString(segment.segmentation.counts), png.height, png.width);
           const expected = new Uint8Array(png.width * png.height);
           png.ids.forEach((id, p) => {

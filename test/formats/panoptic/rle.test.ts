@@ -1,5 +1,12 @@
+import path from 'node:path';
 import { expect } from 'chai';
+import sharp from 'sharp';
 import { decodeMask, encodeMask, encodeSegments, rleFromString, rleToString } from '../../../src/formats/panoptic/rle.js';
+import { EVALUATION_DIR, readEvaluationJson } from '../../helpers/evaluationFixture.js';
+
+// pycocotools' mask.encode strings, made by fixtures/evaluation/makeReference.py.
+const golden: Record<string, Record<string, string>> = readEvaluationJson('panoptic_golden.json');
+const PNG_DIR = path.join(EVALUATION_DIR, '..', 'coco-sample', 'annotations', 'panoptic_val');
 
 describe('COCO RLE (as pycocotools encodes it)', () => {
   it('writes known run lengths as the strings maskApi.c gives, the fourth count on as a difference', () => {
@@ -7,7 +14,23 @@ describe('COCO RLE (as pycocotools encodes it)', () => {
     // 20 needs a continuation group ("d0"); the fourth count is 4 - 20 = -16, one group with its sign bit ("@").
     expect(rleToString([10, 20, 3, 4])).to.equal(':d03@');
     expect(rleToString([0, 5])).to.equal('05');
-    expect(rleToString([300000])).to.equal(rleToString([300000]));
+    expect(rleToString([300000]), 'pycocotools: 1000x300 zeros').to.equal(golden.strings!['zeros 1000x300']);
+    expect(rleToString([0, 6, 3]), 'pycocotools: ones then zeros').to.equal(golden.strings!['ones 3x2 then zeros 3x1']);
+  });
+
+  it("cuts every segment of the fixture's panoptic PNGs into the strings pycocotools' mask.encode gives", async () => {
+    const files = Object.keys(golden).filter((name) => name.endsWith('.png'));
+    expect(files).to.have.length(13);
+    for (const name of files) {
+      const file = name === 'panoptic_long.png' ? path.join(EVALUATION_DIR, name) : path.join(PNG_DIR, name);
+      const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+      const ids = Object.keys(golden[name]!).map(Number);
+      const { counts } = encodeSegments(new Uint8Array(data), info.width, info.height, ids);
+      ids.forEach((id, k) => {
+        expect(rleToString(counts[k]!), `${name} segment ${id}`).to.equal(golden[name]![String(id)]);
+        expect(rleFromString(golden[name]![String(id)]!), `${name} segment ${id}`).to.deep.equal(counts[k]);
+      });
+    }
   });
 
   it('reads back what it writes, for small, large and decreasing counts', () => {
