@@ -6,10 +6,10 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { completed, postJob } from './evaluatedFixture.js';
 import { launchChromium } from './launchChromium.js';
 import { postIngest } from './sse.js';
 import { REPO_ROOT, SAMPLE_DIR, startTestServer } from './startTestServer.js';
+import { completed, postJob } from './tinyEvaluatedDataset.js';
 
 const out = path.join(REPO_ROOT, 'docs/images/evaluation.png');
 const server = await startTestServer();

@@ -1,10 +1,13 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { type EvaluatedFixture, evaluatedFixture } from '../../helpers/evaluatedFixture.js';
+import { datasetWithPredictions, EVALUATION_DIR, evaluate, reference } from '../../helpers/evaluations.js';
 import { launchChromium } from '../../helpers/launchChromium.js';
 import { startTestServer, type TestServer } from '../../helpers/startTestServer.js';
+import { type EvaluatedFixture, tinyEvaluatedDataset } from '../../helpers/tinyEvaluatedDataset.js';
 
-// Expected values are the fixture's, computed by hand and by pycocotools (see evaluatedFixture.ts).
+// Expected values are the fixture's, computed by hand and by pycocotools (see tinyEvaluatedDataset.ts).
 // These predicates run in the page; this project compiles without DOM types, hence `any`.
 
 describe('the evaluation in the browser view (headless Chromium)', function () {
@@ -17,7 +20,7 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
 
   before(async () => {
     server = await startTestServer();
-    fixture = await evaluatedFixture(server.url, server.scratch);
+    fixture = await tinyEvaluatedDataset(server.url, server.scratch);
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
@@ -175,6 +178,26 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     expect(await page.$eval('#figure .truth.outcome-fn rect', (r: any) => (globalThis as any).getComputedStyle(r).strokeDasharray)).to.not.equal('none');
     expect(await page.locator('#figure .outcome-tp').count()).to.equal(0);
     expect(await page.isVisible('#outcome-legend')).to.equal(true);
+  });
+
+  it("shows pycocotools' numbers for eval-core's reference fixture: the summary, and each category's AP best first", async () => {
+    const datasetId = await datasetWithPredictions(server, 'instances_gt.json', { model: 'results_bbox.json' });
+    const { terminal } = await evaluate(server, datasetId, { predictions: 'model', iou_type: 'bbox' });
+    expect(terminal.event).to.equal('complete');
+    const expected = await reference('bbox');
+    const shown = (v: number) => (v < 0 ? '—' : v.toFixed(3));
+    await page.goto(`${server.url}/#/datasets/${datasetId}/evaluations/model-bbox`);
+    await page.waitForSelector('#evaluation-ap .ap-bar');
+    expect(await page.locator('#evaluation-summary td').allTextContents()).to.deep.equal(expected.stats.map(shown));
+    const names = new Map<number, string>(
+      JSON.parse(await readFile(path.join(EVALUATION_DIR, 'instances_gt.json'), 'utf8')).categories.map((c: { id: number; name: string }) => [c.id, c.name]),
+    );
+    const bars = await page.$$eval('#evaluation-ap .ap-bar', (gs) => gs.map((g: any) => [g.dataset.category, g.querySelector('text.value').textContent]));
+    // Best first; pycocotools' -1 (no ground truth) after every defined AP.
+    const byAp = [...expected.perCategory].sort((a, b) => b.AP - a.AP);
+    expect(bars.map(([, value]) => value)).to.deep.equal(byAp.map((c) => shown(c.AP)));
+    expect(new Set(bars.map(([name]) => name))).to.deep.equal(new Set(byAp.map((c) => names.get(c.categoryId))));
+    for (const c of expected.perCategory) expect(bars.find(([name]) => name === names.get(c.categoryId))![1]).to.equal(shown(c.AP));
   });
 
   it('compares two evaluations side by side with their differences', async () => {

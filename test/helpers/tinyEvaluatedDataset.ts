@@ -72,7 +72,7 @@ export async function postJob(url: string, body: unknown): Promise<Record<string
  * it, loads the prediction sets "detector" and "better", and evaluates each
  * (bbox) through the real service, as "detector-bbox" and "better-bbox".
  */
-export async function evaluatedFixture(baseUrl: string, dir: string): Promise<EvaluatedFixture> {
+export async function tinyEvaluatedDataset(baseUrl: string, dir: string): Promise<EvaluatedFixture> {
   const files = { gt: path.join(dir, 'instances_eval.json'), detector: path.join(dir, 'detector.json'), better: path.join(dir, 'better.json') };
   await writeFile(files.gt, JSON.stringify(FIXTURE));
   await writeFile(files.detector, JSON.stringify(DETECTOR));
