@@ -38,9 +38,9 @@ export class ImageGeometry {
   }
 
   /** `D x G` row-major IoUs (OKS for keypoints) of the detections with the ground truths, null when either is empty. */
-  ious(dts: readonly number[], gts: readonly number[]): Float64Array | null {
+  ious(dts: readonly number[], gts: readonly number[]): ArrayLike<number> | null {
     if (dts.length === 0 || gts.length === 0) return null;
-    const crowd = Uint8Array.from(gts, (g) => (this.#input.gts[g]!.iscrowd ? 1 : 0));
+    const crowd = gts.map((g) => (this.#input.gts[g]!.iscrowd ? 1 : 0));
     switch (this.#settings.iouType) {
       case 'bbox':
         return bbIou(

@@ -58,11 +58,11 @@ export function oks(dt: ArrayLike<number>, gt: OksGroundTruth, vars: Float64Arra
  * OKS of every detection (score order) with every ground truth: `D x G`,
  * row-major, or null when either side is empty (COCOeval's `[]`).
  */
-export function computeOks(dts: readonly ArrayLike<number>[], gts: readonly OksGroundTruth[], vars: Float64Array): Float64Array | null {
+export function computeOks(dts: readonly ArrayLike<number>[], gts: readonly OksGroundTruth[], vars: Float64Array): number[] | null {
   const D = dts.length;
   const G = gts.length;
   if (D === 0 || G === 0) return null;
-  const out = new Float64Array(D * G);
+  const out = new Array<number>(D * G).fill(0);
   const scratch = new Float64Array(vars.length);
   for (let g = 0; g < G; g++) for (let d = 0; d < D; d++) out[d * G + g] = oks(dts[d]!, gts[g]!, vars, scratch);
   return out;

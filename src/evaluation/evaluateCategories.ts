@@ -11,7 +11,7 @@ export interface CategoryEvaluation {
   /** Evaluated detections (indices into `input.dts`), by score (stable), capped at the last maxDets. */
   dts: number[];
   /** `D x G` row-major IoUs (OKS), or null when either side is empty. */
-  ious: Float64Array | null;
+  ious: ArrayLike<number> | null;
   /** `evaluateImg` for each area range of the parameters (area all first). */
   byArea: ImageEvaluation[];
   /** The detections' scores, in `dts` order. */
@@ -57,11 +57,11 @@ export function evaluateCategories(input: EvalImageInput, settings: EvalSettings
     const ious = geometry.ious(dts, gts);
     const rows = {
       gtIds: gts.map((g) => input.gts[g]!.id),
-      gtIgnore: Uint8Array.from(gts, (g) => (ignored(input, g, settings) ? 1 : 0)),
-      gtCrowd: Uint8Array.from(gts, (g) => (input.gts[g]!.iscrowd ? 1 : 0)),
-      gtArea: Float64Array.from(gts, (g) => input.gts[g]!.area),
+      gtIgnore: gts.map((g) => (ignored(input, g, settings) ? 1 : 0)),
+      gtCrowd: gts.map((g) => (input.gts[g]!.iscrowd ? 1 : 0)),
+      gtArea: gts.map((g) => input.gts[g]!.area),
       dtIds: dts.map((d) => input.dts[d]!.resultId),
-      dtArea: Float64Array.from(dts, (d) => geometry.dt(d).area),
+      dtArea: dts.map((d) => geometry.dt(d).area),
       ious,
     };
     const byArea = params.areaRanges.map((area) => evaluateImage(rows, area.range, params.iouThrs));

@@ -3,30 +3,35 @@ export interface ImageCategoryRows {
   /** Ground-truth COCO ids, in file order. */
   gtIds: readonly number[];
   /** `ignore`: iscrowd (for keypoints also `num_keypoints == 0`). */
-  gtIgnore: Uint8Array;
-  gtCrowd: Uint8Array;
-  gtArea: Float64Array;
+  gtIgnore: readonly number[];
+  gtCrowd: readonly number[];
+  gtArea: readonly number[];
   /** Detection ids (`resultId`), sorted by score (stable) and capped at maxDets. */
   dtIds: readonly number[];
-  dtArea: Float64Array;
+  dtArea: readonly number[];
   /** `D x G` row-major IoUs (gts in file order), or null when COCOeval's were `[]`. */
-  ious: Float64Array | null;
+  ious: ArrayLike<number> | null;
 }
 
-/** COCOeval's `evalImgs` entry, with the matched gt's index kept for the outcome rows. */
+/**
+ * COCOeval's `evalImgs` entry, with the matched gt's index kept for the outcome
+ * rows. Plain arrays, not typed ones: they are small and made by the hundred
+ * thousand, and a typed array's separate backing store costs more to make and
+ * collect than the whole matching.
+ */
 export interface ImageEvaluation {
   /** Indices into the file-ordered gts, non-ignored first (stable): `gtind`. */
-  gtOrder: Int32Array;
+  gtOrder: number[];
   /** `_ignore` in `gtOrder`. */
-  gtIgnore: Uint8Array;
+  gtIgnore: number[];
   /** `T x D`: the matched gt's COCO id, 0 when none (`dtMatches`). */
-  dtMatches: Float64Array;
+  dtMatches: number[];
   /** `T x G` (gtOrder): the matching detection's id, 0 when none (`gtMatches`). */
-  gtMatches: Float64Array;
+  gtMatches: number[];
   /** `T x D`: `dtIgnore`. */
-  dtIgnore: Uint8Array;
+  dtIgnore: number[];
   /** `T x D`: the matched gt's file-order index, -1 when none. */
-  dtMatchIndex: Int32Array;
+  dtMatchIndex: number[];
 }
 
 /**
@@ -42,18 +47,18 @@ export function evaluateImage(rows: ImageCategoryRows, areaRange: readonly [numb
   const D = rows.dtIds.length;
   const T = iouThrs.length;
   const [lo, hi] = areaRange;
-  const flags = new Uint8Array(G);
+  const flags = new Array<number>(G).fill(0);
   for (let g = 0; g < G; g++) flags[g] = rows.gtIgnore[g] || rows.gtArea[g]! < lo || rows.gtArea[g]! > hi ? 1 : 0;
-  const gtOrder = new Int32Array(G);
+  const gtOrder = new Array<number>(G).fill(0);
   let n = 0;
   for (let g = 0; g < G; g++) if (!flags[g]) gtOrder[n++] = g;
   for (let g = 0; g < G; g++) if (flags[g]) gtOrder[n++] = g;
-  const gtIgnore = new Uint8Array(G);
+  const gtIgnore = new Array<number>(G).fill(0);
   for (let j = 0; j < G; j++) gtIgnore[j] = flags[gtOrder[j]!]!;
-  const dtMatches = new Float64Array(T * D);
-  const gtMatches = new Float64Array(T * G);
-  const dtIgnore = new Uint8Array(T * D);
-  const dtMatchIndex = new Int32Array(T * D).fill(-1);
+  const dtMatches = new Array<number>(T * D).fill(0);
+  const gtMatches = new Array<number>(T * G).fill(0);
+  const dtIgnore = new Array<number>(T * D).fill(0);
+  const dtMatchIndex = new Array<number>(T * D).fill(-1);
   const ious = rows.ious;
   if (ious !== null && G > 0 && D > 0) {
     for (let t = 0; t < T; t++) {

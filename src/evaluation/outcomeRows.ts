@@ -35,7 +35,7 @@ export function outcomeRows(
     const G = gts.length;
     const D = dts.length;
     thresholds.forEach((t, column) => {
-      const gtMatch = new Int32Array(G).fill(-1);
+      const gtMatch = new Array<number>(G).fill(-1);
       for (let d = 0; d < D; d++) {
         const m = all.dtMatchIndex[t * D + d]!;
         const ignoredHere = all.dtIgnore[t * D + d] === 1;

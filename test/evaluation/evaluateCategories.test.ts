@@ -55,9 +55,9 @@ for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
         ).to.deep.equal(ref.gtIds);
         expect([...all.gtIgnore], where).to.deep.equal(ref.gtIgnore);
         for (let t = 0; t < T; t++) {
-          expect([...all.dtMatches.subarray(t * D, (t + 1) * D)], `${where} dtMatches t=${t}`).to.deep.equal(ref.dtMatches[t]);
-          expect([...all.gtMatches.subarray(t * G, (t + 1) * G)], `${where} gtMatches t=${t}`).to.deep.equal(ref.gtMatches[t]);
-          expect([...all.dtIgnore.subarray(t * D, (t + 1) * D)], `${where} dtIgnore t=${t}`).to.deep.equal(ref.dtIgnore[t]);
+          expect([...all.dtMatches.slice(t * D, (t + 1) * D)], `${where} dtMatches t=${t}`).to.deep.equal(ref.dtMatches[t]);
+          expect([...all.gtMatches.slice(t * G, (t + 1) * G)], `${where} gtMatches t=${t}`).to.deep.equal(ref.gtMatches[t]);
+          expect([...all.dtIgnore.slice(t * D, (t + 1) * D)], `${where} dtIgnore t=${t}`).to.deep.equal(ref.dtIgnore[t]);
         }
       }
     });

@@ -6,6 +6,7 @@ import { evaluateSplit } from '../../src/pipeline/evaluateSplit.js';
 import type { StageProgress } from '../../src/progress/StageProgress.js';
 import { ThumbnailPool } from '../../src/workers/ThumbnailPool.js';
 import { datasetWithPredictions, reference } from '../helpers/evaluations.js';
+import { expectRejection } from '../helpers/expectRejection.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 const OUTCOME_TABLES = ['evaluations', 'evaluation_predictions', 'evaluation_ground_truths', 'evaluation_images'];
@@ -58,17 +59,19 @@ describe('evaluateSplit', () => {
     await repo.evaluations.open({ datasetId, name: 'cut', jobId: 'job-cut', predictions: 'model', iouType: 'bbox', split: 'val', params: {} });
     const controller = new AbortController();
     // The first batch handed to the pool aborts the job: cancelled mid-matching, whatever the machine's speed.
-    const matcher = { runMatches: (task: Parameters<ThumbnailPool['runMatches']>[0], options = {}) => (controller.abort(), pool.runMatches(task, options)) };
-    let error: unknown;
-    try {
-      await evaluateSplit(request('cut'), { db, evaluations: repo.evaluations, matcher, workers: 2 }, noJobRows, {
+    const matcher = {
+      runMatches: (task: Parameters<ThumbnailPool['runMatches']>[0], options = {}) => {
+        controller.abort();
+        return pool.runMatches(task, options);
+      },
+    };
+    const error = await expectRejection(
+      evaluateSplit(request('cut'), { db, evaluations: repo.evaluations, matcher, workers: 2 }, noJobRows, {
         signal: controller.signal,
         onProgress: () => undefined,
-      });
-    } catch (err) {
-      error = err;
-    }
-    expect((error as Error).name).to.equal('AbortError');
+      }),
+    );
+    expect(error.name).to.equal('AbortError');
     // Its row is still `running` (the job settles it failed); no outcome row was committed.
     expect(await rowsOf('cut')).to.deep.equal([1, 0, 0, 0]);
     await repo.evaluations.fail('job-cut', 'cancelled');

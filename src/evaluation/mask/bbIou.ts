@@ -3,10 +3,11 @@
  * `bbIou`): for a crowd ground truth the union is the detection's area alone.
  * @returns `D x G`, row-major (`[d * G + g]`), 0 where the boxes do not overlap
  */
-export function bbIou(dt: readonly ArrayLike<number>[], gt: readonly ArrayLike<number>[], iscrowd: ArrayLike<number>): Float64Array {
+export function bbIou(dt: readonly ArrayLike<number>[], gt: readonly ArrayLike<number>[], iscrowd: ArrayLike<number>): number[] {
   const D = dt.length;
   const G = gt.length;
-  const o = new Float64Array(D * G);
+  // A plain array: small and made per image, where a typed array's backing store costs more than the work.
+  const o = new Array<number>(D * G).fill(0);
   for (let g = 0; g < G; g++) {
     const gb = gt[g]!;
     const ga = gb[2]! * gb[3]!;

@@ -3,6 +3,24 @@ import type { Rle } from './Rle.js';
 const SCALE = 5;
 
 /**
+ * Scratch buffers reused across calls (matching is synchronous, one image at
+ * a time per thread): allocating and zeroing thousands of outline points per
+ * polygon cost more than rasterising them.
+ */
+let scratchU = new Int32Array(4096);
+let scratchV = new Int32Array(4096);
+let scratchA = new Uint32Array(4096);
+
+function ensureScratch(size: number): void {
+  if (scratchU.length >= size) return;
+  let n = scratchU.length;
+  while (n < size) n *= 2;
+  scratchU = new Int32Array(n);
+  scratchV = new Int32Array(n);
+  scratchA = new Uint32Array(n);
+}
+
+/**
  * The mask of one polygon, exactly as maskApi.c's `rleFrPoly` rasterises it:
  * the outline is upsampled 5x, walked densely, and the points where it crosses
  * pixel columns decide where each column's run starts and ends. Every cast and
@@ -20,8 +38,9 @@ export function rleFrPoly(xy: ArrayLike<number>, h: number, w: number): Rle {
   y[k] = y[0]!;
   let m = 0;
   for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
-  const u = new Int32Array(m);
-  const v = new Int32Array(m);
+  ensureScratch(m + 1);
+  const u = scratchU;
+  const v = scratchV;
   m = 0;
   for (let j = 0; j < k; j++) {
     let xs = x[j]!;
@@ -57,7 +76,7 @@ export function rleFrPoly(xy: ArrayLike<number>, h: number, w: number): Rle {
 
 /** maskApi.c's second half: the column crossings, downsampled, become sorted run ends. */
 function runsFromBoundary(u: Int32Array, v: Int32Array, k: number, h: number, w: number): Rle {
-  const a = new Float64Array(k + 1);
+  const a = scratchA;
   let m = 0;
   for (let j = 1; j < k; j++) {
     if (u[j] === u[j - 1]) continue;

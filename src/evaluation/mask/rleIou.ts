@@ -10,7 +10,7 @@ import { rleToBbox } from './rleToBbox.js';
  * give -1.
  * @returns `D x G`, row-major (`[d * G + g]`)
  */
-export function rleIou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number>): Float64Array {
+export function rleIou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number>): number[] {
   const G = gt.length;
   const o = bbIou(dt.map(rleToBbox), gt.map(rleToBbox), iscrowd);
   for (let g = 0; g < G; g++) {

@@ -6,8 +6,8 @@ import { readEvaluationJson } from '../../helpers/evaluationFixture.js';
 
 const ops = readEvaluationJson('mask_ops.json');
 
-function rows(o: Float64Array, G: number): number[][] {
-  return Array.from({ length: o.length / G }, (_, d) => [...o.subarray(d * G, (d + 1) * G)]);
+function rows(o: number[], G: number): number[][] {
+  return Array.from({ length: o.length / G }, (_, d) => o.slice(d * G, (d + 1) * G));
 }
 
 describe("rleIou and bbIou (maskApi.c's IoUs)", () => {
