@@ -1,18 +1,25 @@
-// One dataset: its thumbnail grid, filtered by category and split, scrolled by
-// cursor, with export and delete.
+// One dataset: its thumbnail grid, filtered by category and split (and by an
+// evaluation's outcomes), scrolled by cursor, with export and delete.
 import { api } from './api.js';
 import { COLOURS, colourOf } from './colours.js';
 import { $, el, fillSelect } from './dom.js';
+import { evaluationQuery, showEvaluationList } from './gridEvaluation.js';
 import { showStats } from './stats.js';
 
 const PAGE = 48;
 
 /** The grid's loading state: which query it follows and where the next page starts. */
 let gridState = null;
+/** How many times the page was asked for: the latest asking wins. */
+let showing = 0;
 
-/** Shows dataset `id` with the filters of `params` (category, split). */
+/** Shows dataset `id` with the filters of `params` (category, split, and an evaluation's: evaluation, outcome, confusion, regressed). */
 export async function showDataset(id, params) {
-  const dataset = await api(`/datasets/${id}`);
+  // A later address may be shown before this one's answers come: then this one stops.
+  const shown = ++showing;
+  const [dataset, evaluations] = await Promise.all([api(`/datasets/${id}`), api(`/datasets/${id}/evaluations`)]);
+  if (shown !== showing) return;
+  showEvaluationList(id, evaluations.items);
   $('#dataset-title').textContent = `${dataset.name} · ${dataset.status}`;
   const category = params.get('category') ?? '';
   const split = params.get('split') ?? '';
@@ -22,13 +29,21 @@ export async function showDataset(id, params) {
     category,
   );
   fillSelect($('#filter-split'), dataset.split_names, split);
+  const evaluationFilters = evaluationQuery(evaluations.items, params, dataset.categories);
   const go = () => {
-    const q = new URLSearchParams({ category: $('#filter-category').value, split: $('#filter-split').value });
+    const q = new URLSearchParams({
+      category: $('#filter-category').value,
+      split: $('#filter-split').value,
+      evaluation: $('#filter-evaluation').value,
+      outcome: $('#filter-evaluation').value ? $('#filter-outcome').value : '',
+    });
     for (const [key, value] of [...q]) if (value === '') q.delete(key);
     location.hash = `#/datasets/${id}?${q}`;
   };
   $('#filter-category').onchange = go;
   $('#filter-split').onchange = go;
+  $('#filter-evaluation').onchange = go;
+  $('#filter-outcome').onchange = go;
   // The export takes the same filters: what the grid shows goes out as a dataset of its own.
   const exportQuery = new URLSearchParams({ split, category });
   for (const [key, value] of [...exportQuery]) if (value === '') exportQuery.delete(key);
@@ -51,7 +66,21 @@ export async function showDataset(id, params) {
   const query = new URLSearchParams({ dataset_id: String(id), limit: String(PAGE), boxes: 'true' });
   if (category) query.set('category', category);
   if (split) query.set('split', split);
-  gridState = { id, query, colours, cursor: null, done: false, loading: false, filling: false, loaded: 0, total: null };
+  for (const [key, value] of Object.entries(evaluationFilters)) query.set(key, value);
+  gridState = {
+    id,
+    query,
+    evaluation: evaluationFilters.evaluation ?? null,
+    // Errors only: the list is worst first, so the images with errors end at the first without.
+    errorsOnly: evaluationFilters.sort === 'errors',
+    colours,
+    cursor: null,
+    done: false,
+    loading: false,
+    filling: false,
+    loaded: 0,
+    total: null,
+  };
   $('#grid').replaceChildren();
   await loadMore(gridState);
   watchGridEnd();
@@ -68,9 +97,15 @@ async function loadMore(state) {
     if (state !== gridState) return;
     if (page.total !== undefined) state.total = page.total;
     state.cursor = page.next_cursor;
-    state.done = page.next_cursor === null;
-    state.loaded += page.items.length;
-    $('#grid').append(...page.items.map((s) => tile(state, s)));
+    const items = state.errorsOnly ? page.items.filter((s) => s.errors > 0) : page.items;
+    state.done = page.next_cursor === null || items.length < page.items.length;
+    state.loaded += items.length;
+    $('#grid').append(...items.map((s) => tile(state, s)));
+    if (state.errorsOnly) {
+      $('#page-info').textContent = `${state.loaded} image(s) with errors${state.done ? '' : ' so far'}`;
+      $('#grid-end').textContent = state.done ? (state.loaded === 0 ? '' : 'end of the images with errors') : 'loading more as you scroll…';
+      return;
+    }
     $('#page-info').textContent = state.total === 0 ? 'no samples' : `${state.loaded} of ${state.total}`;
     $('#grid-end').textContent = state.done ? (state.total === 0 ? '' : 'end of the dataset') : 'loading more as you scroll…';
   } finally {
@@ -101,7 +136,7 @@ async function fillToEnd(state) {
 
 /** One sample of the grid: its small thumbnail with its boxes drawn over it. */
 function tile(state, s) {
-  const { id, colours } = state;
+  const { id, colours, evaluation } = state;
   const picture = s.image_error
     ? el('div', { class: 'failed', title: s.image_error.message }, s.image_error.code)
     : el(
@@ -110,7 +145,10 @@ function tile(state, s) {
         el('img', { src: `/images/${id}/${s.id}?size=small`, alt: s.file_name, loading: 'lazy', width: 128, height: 128 }),
         boxesOver(s, colours),
       );
-  return el('a', { href: `#/datasets/${id}/samples/${s.id}`, title: s.file_name }, picture, el('span', {}, s.file_name));
+  // With an evaluation chosen, the image opens with its outcomes drawn.
+  const query = evaluation ? `?${new URLSearchParams({ evaluation })}` : '';
+  const errors = typeof s.errors === 'number' ? el('span', { class: 'errors' }, `${s.errors} error${s.errors === 1 ? '' : 's'}`) : '';
+  return el('a', { href: `#/datasets/${id}/samples/${s.id}${query}`, title: s.file_name, 'data-sample': s.id }, picture, el('span', {}, s.file_name), errors);
 }
 
 /** The sample's boxes in an SVG the size of the thumbnail, scaled as the image is (contained, centred). */

@@ -16,3 +16,6 @@ export function formatRate(stage, rate) {
 
 /** A fraction as a whole percentage, rounded down: 100% only when it is 1. */
 export const percent = (fraction) => `${Math.floor(fraction * 100)}%`;
+
+/** An evaluation's number to 3 decimals; -1 (pycocotools' "undefined": no ground truth) as a dash. */
+export const formatMetric = (value) => (typeof value !== 'number' || value < 0 ? '—' : value.toFixed(3));

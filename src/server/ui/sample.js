@@ -1,10 +1,12 @@
 // One sample: its image with its annotations drawn over it (boxes, polygons,
 // RLE masks and panoptic segments in their category colours, keypoints and
-// skeletons), and a prediction set over them above a score.
+// skeletons), and a prediction set over them above a score; with an
+// evaluation chosen, its predictions and ground truth coloured by outcome.
 import { api } from './api.js';
 import { colourOf } from './colours.js';
 import { $, el, fillSelect } from './dom.js';
 import { decodeMask, rleFromString } from './rle.js';
+import { outcomeLabel, outcomeLegend, outcomeOf } from './sampleOutcomes.js';
 
 /** The dataset a sample view needs (categories, prediction sets), fetched once per dataset. */
 let datasetCache = { id: null, dataset: null };
@@ -38,8 +40,8 @@ function maskPath(segmentation) {
 }
 
 /** The shapes of one annotation or prediction: its mask or polygons, keypoints and skeleton, box and label. */
-function drawAnnotation(svg, a, { colour, category, fontSize, label, predicted }) {
-  const group = el('g', { class: predicted ? 'prediction' : 'truth' });
+function drawAnnotation(svg, a, { colour, category, fontSize, label, predicted, outcome }) {
+  const group = el('g', { class: `${predicted ? 'prediction' : 'truth'}${outcome ? ` outcome-${outcome}` : ''}`, 'data-id': a.id });
   const seg = a.segmentation;
   if (Array.isArray(seg)) {
     for (const poly of seg) {
@@ -93,42 +95,80 @@ function listItem(a, colour, text) {
   return item;
 }
 
-/** Shows sample `sampleId` of dataset `datasetId`, with the prediction set and score of `params`. */
-export async function showSample(datasetId, sampleId, params) {
-  $('#sample-back').href = `#/datasets/${datasetId}`;
-  const [dataset, sample, { items }] = await Promise.all([
-    datasetOf(datasetId),
-    api(`/samples/${sampleId}?dataset_id=${datasetId}`),
-    api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}`),
-  ]);
-  const categories = new Map(dataset.categories.map((c) => [c.id, c]));
-  const setName = params.get('predictions') ?? '';
-  const minScore = Number(params.get('min_score') ?? 0);
-  const sets = dataset.prediction_sets.filter((p) => p.status === 'ready').map((p) => p.name);
+/** The sample view's controls: the evaluation, or else the prediction set, and the score; each change is a new address. */
+function showControls(datasetId, sampleId, { sets, evaluations, evaluation, evalIou, setName, minScore }) {
+  fillSelect(
+    $('#sample-evaluation'),
+    evaluations.map((e) => e.name),
+    evaluation?.name ?? '',
+    'none',
+  );
+  $('#sample-evaluation').parentElement.hidden = evaluations.length === 0;
+  $('#eval-iou-control').hidden = evaluation === null;
+  $('#eval-iou').value = String(evalIou);
   fillSelect($('#prediction-set'), sets, setName, 'none');
+  // An evaluation's predictions are its own set's.
+  $('#prediction-set').disabled = evaluation !== null;
   $('#prediction-controls').hidden = sets.length === 0;
   $('#min-score').value = String(minScore);
   $('#min-score-value').textContent = minScore.toFixed(2);
   const go = () => {
     const q = new URLSearchParams();
-    if ($('#prediction-set').value) {
-      q.set('predictions', $('#prediction-set').value);
-      if (Number($('#min-score').value) > 0) q.set('min_score', $('#min-score').value);
-    }
+    if ($('#sample-evaluation').value) {
+      q.set('evaluation', $('#sample-evaluation').value);
+      if ($('#eval-iou').value === '0.75') q.set('eval_iou', '0.75');
+    } else if ($('#prediction-set').value) q.set('predictions', $('#prediction-set').value);
+    if (q.size > 0 && Number($('#min-score').value) > 0) q.set('min_score', $('#min-score').value);
     location.hash = `#/datasets/${datasetId}/samples/${sampleId}${q.size > 0 ? `?${q}` : ''}`;
   };
+  $('#sample-evaluation').onchange = go;
+  $('#eval-iou').onchange = go;
   $('#prediction-set').onchange = go;
   $('#min-score').onchange = go;
   $('#min-score').oninput = () => ($('#min-score-value').textContent = Number($('#min-score').value).toFixed(2));
+}
+
+/** Shows sample `sampleId` of dataset `datasetId`, with the evaluation, or else the prediction set, and the score of `params`. */
+export async function showSample(datasetId, sampleId, params) {
+  const [dataset, { items: evaluationList }, sample] = await Promise.all([
+    datasetOf(datasetId),
+    api(`/datasets/${datasetId}/evaluations`),
+    api(`/samples/${sampleId}?dataset_id=${datasetId}`),
+  ]);
+  const evaluations = evaluationList.filter((e) => e.status === 'ready');
+  const evaluation = evaluations.find((e) => e.name === params.get('evaluation')) ?? null;
+  const evalIou = params.get('eval_iou') === '0.75' ? 0.75 : 0.5;
+  // With an evaluation, each annotation comes with its outcome (`eval`), at the IoU chosen.
+  const evalQuery = evaluation ? `&evaluation=${encodeURIComponent(evaluation.name)}${evalIou === 0.75 ? '&eval_iou=0.75' : ''}` : '';
+  const { items } = await api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}${evalQuery}`);
+  $('#sample-back').href = `#/datasets/${datasetId}${evaluation ? `?${new URLSearchParams({ evaluation: evaluation.name })}` : ''}`;
+  const categories = new Map(dataset.categories.map((c) => [c.id, c]));
+  const setName = evaluation?.predictions ?? params.get('predictions') ?? '';
+  const minScore = Number(params.get('min_score') ?? 0);
+  const sets = dataset.prediction_sets.filter((p) => p.status === 'ready').map((p) => p.name);
+  showControls(datasetId, sampleId, { sets, evaluations, evaluation, evalIou, setName, minScore });
   const predictions = setName
-    ? (await api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}&predictions=${encodeURIComponent(setName)}&min_score=${minScore}`)).items
+    ? (await api(`/samples/${sampleId}/annotations?dataset_id=${datasetId}&predictions=${encodeURIComponent(setName)}&min_score=${minScore}${evalQuery}`)).items
     : [];
   const name = sample.file_name ?? sample.coco_url ?? `image ${sample.coco_id}`;
   $('#sample-title').textContent = `${name} · ${sample.width}×${sample.height} · ${sample.split}`;
-  const colour = (a, i) => colourOf(categories.get(a.category_id), i);
+  $('#outcome-legend').hidden = !evaluation;
+  $('#outcome-legend').replaceChildren(...(evaluation ? outcomeLegend(evalIou) : []));
+  // Without an evaluation, ground truth in its category's colour and predictions in black; with one, each by its outcome.
+  const style = (a, i, predicted) => {
+    if (evaluation) return outcomeLabel(a, outcomeOf(a, predicted));
+    return { colour: predicted ? '#111' : colourOf(categories.get(a.category_id), i), text: predicted ? ' (predicted)' : '' };
+  };
+  const shown = [
+    ...items.map((a, i) => ({ a, predicted: false, ...style(a, i, false) })),
+    ...predictions.map((p, i) => ({ a: p, predicted: true, ...style(p, i, true) })),
+  ];
   $('#annotations').replaceChildren(
-    ...items.map((a, i) => listItem(a, colour(a, i), a.caption ?? `${a.category_name ?? 'annotation'}${a.iscrowd ? ' (crowd)' : ''}`)),
-    ...predictions.map((p) => listItem(p, '#111', `${p.caption ?? p.category_name ?? 'prediction'} ${p.score === null ? '' : p.score.toFixed(2)} (predicted)`)),
+    ...shown.map(({ a, predicted, colour, text }) => {
+      const what = a.caption ?? `${a.category_name ?? (predicted ? 'prediction' : 'annotation')}${a.iscrowd ? ' (crowd)' : ''}`;
+      const score = predicted && typeof a.score === 'number' ? ` ${a.score.toFixed(2)}` : '';
+      return listItem(a, colour, `${what}${score}${text}`);
+    }),
   );
   const figure = $('#figure');
   if (sample.image_error && !sample.image_error.code.startsWith('MASK_')) {
@@ -138,13 +178,10 @@ export async function showSample(datasetId, sampleId, params) {
   // Annotations are in the original image's pixels: the overlay's viewBox is the original size.
   const svg = el('svg', { viewBox: `0 0 ${sample.width} ${sample.height}`, preserveAspectRatio: 'none' });
   const fontSize = Math.max(sample.width, sample.height) / 40;
-  items.forEach((a, i) => {
-    const category = categories.get(a.category_id);
-    drawAnnotation(svg, a, { colour: colour(a, i), category, fontSize, label: a.category_name, predicted: false });
-  });
-  for (const p of predictions) {
-    const category = categories.get(p.category_id);
-    drawAnnotation(svg, p, { colour: '#111', category, fontSize, label: `${p.category_name ?? ''} ${p.score?.toFixed(2) ?? ''}`.trim(), predicted: true });
+  for (const { a, predicted, colour } of shown) {
+    const label = predicted ? `${a.category_name ?? ''} ${a.score?.toFixed(2) ?? ''}`.trim() : a.category_name;
+    const outcome = evaluation ? outcomeOf(a, predicted) : undefined;
+    drawAnnotation(svg, a, { colour, category: categories.get(a.category_id), fontSize, label, predicted, outcome });
   }
   figure.replaceChildren(el('img', { src: `/images/${datasetId}/${sampleId}?size=large`, alt: name }), svg);
 }
