@@ -1,3 +1,6 @@
+import { DUPLICATE_DEFAULTS } from '../quality/duplicateDefaults.js';
+import { type DuplicateFilter, qualityFilterSql } from './qualityFilterSql.js';
+
 /** COCO's area classes: small below 32², medium below 96², large from 96² up (cocoapi's `areaRng`). */
 export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], large: [96 ** 2, 1e10] } as const;
 
@@ -23,6 +26,9 @@ export interface SampleFilter {
   /** A prediction set: samples with at least one of its results at `minScore` or above (of `category`, if given). */
   predictions?: string | undefined;
   minScore?: number | undefined;
+  /** Quality: samples with a duplicate (`any`) or one in another split (`cross_split`), and samples a check names. */
+  duplicates?: DuplicateFilter | undefined;
+  check?: string | undefined;
 }
 
 /**
@@ -77,5 +83,6 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     where.push(`s.id IN (SELECT sample_id FROM predictions WHERE dataset_id = ? AND set_name = ? AND coalesce(score, 1) >= ?${ofCategory})`);
     params.push(dataset, f.predictions, f.minScore ?? 0, ...(categoryId === null ? [] : [BigInt(categoryId)]));
   }
+  where.push(qualityFilterSql(f, DUPLICATE_DEFAULTS.maxDistance) ?? 'true');
   return { where: where.join(' AND '), params };
 }

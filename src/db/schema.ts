@@ -3,6 +3,7 @@ import { categoriesTable } from './tables/categoriesTable.js';
 import { imageFailuresTable } from './tables/imageFailuresTable.js';
 import { panopticRecordsTable } from './tables/panopticRecordsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
+import { sampleHashesTable } from './tables/sampleHashesTable.js';
 import { samplesTable } from './tables/samplesTable.js';
 import { createTableSql, type TableMapping } from './tables/TableMapping.js';
 
@@ -20,7 +21,7 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
  * split and a crash leaves nothing behind but the `running` job row, which
  * start-up marks as interrupted.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly TableMapping<never>[] = [
@@ -30,6 +31,7 @@ export const MAPPED_TABLES: readonly TableMapping<never>[] = [
   imageFailuresTable,
   panopticRecordsTable,
   predictionsTable,
+  sampleHashesTable,
 ] as TableMapping<never>[];
 
 export const SCHEMA_SQL = `
@@ -110,5 +112,10 @@ ALTER TABLE samples ADD COLUMN record_index INTEGER;
   3: `
 ALTER TABLE annotations DROP COLUMN IF EXISTS sample_id;
 ALTER TABLE panoptic_records DROP COLUMN IF EXISTS sample_id;
+`,
+  // Each image's hashes, for duplicates and train/val leaks (sample_hashes comes from SCHEMA_SQL).
+  4: `
+ALTER TABLE samples ADD COLUMN content_hash VARCHAR;
+ALTER TABLE samples ADD COLUMN phash UBIGINT;
 `,
 };

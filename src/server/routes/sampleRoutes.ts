@@ -19,6 +19,8 @@ export function sampleRoutes(router: Router, service: Service): void {
       hasImageError: q.has_image_error,
       predictions: q.predictions,
       minScore: q.min_score,
+      duplicates: q.duplicates,
+      check: q.check,
       offset: q.offset,
       limit: q.limit,
       afterId: q.cursor === undefined ? undefined : decodeCursor(q.cursor),
