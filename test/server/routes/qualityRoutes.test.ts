@@ -1,0 +1,215 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import sharp from 'sharp';
+import { ingest } from '../../helpers/ingest.js';
+import { REPO_ROOT, SAMPLE_DIR, useTestServer } from '../../helpers/startTestServer.js';
+
+const VAL = path.join(SAMPLE_DIR, 'images/val');
+const TRAIN = path.join(SAMPLE_DIR, 'images/train');
+
+/** The fixture photos each split gets, and how the train copies of val photos were made. */
+const VAL_PHOTOS = ['000000000139.jpg', '000000000285.jpg', '000000000632.jpg', '000000000724.jpg', '000000000776.jpg', '000000000785.jpg'];
+const EDITS: Record<string, (input: Buffer, width: number, height: number) => Promise<Buffer>> = {
+  exact: async (input) => input,
+  resized: (input, width) =>
+    sharp(input)
+      .resize(Math.round(width / 2))
+      .jpeg({ quality: 90 })
+      .toBuffer(),
+  reencoded: (input) => sharp(input).jpeg({ quality: 40 }).toBuffer(),
+  cropped: (input, width, height) =>
+    sharp(input)
+      .extract({ left: Math.round(width * 0.01), top: Math.round(height * 0.01), width: Math.round(width * 0.98), height: Math.round(height * 0.98) })
+      .jpeg()
+      .toBuffer(),
+  brightened: (input) => sharp(input).modulate({ brightness: 1.1 }).jpeg().toBuffer(),
+};
+
+/**
+ * Writes a dataset of two splits: val has six fixture photos; train has an
+ * edited copy of each of the first five (v1 exact, v2 resized, v3 re-encoded,
+ * v4 cropped 1% a side, v5 brightened 10%), two other photos, and an exact copy
+ * of one of those (a duplicate within train, not a leak).
+ */
+async function writeLeakyDataset(dir: string): Promise<{ annotations: Record<string, string>; images: Record<string, string> }> {
+  const files: Record<string, { name: string; bytes: Buffer }[]> = { val: [], train: [] };
+  for (const [i, photo] of VAL_PHOTOS.entries()) files.val!.push({ name: `v${i + 1}.jpg`, bytes: await readFile(path.join(VAL, photo)) });
+  for (const [i, edit] of Object.values(EDITS).entries()) {
+    const original = files.val![i]!.bytes;
+    const { width, height } = await sharp(original).metadata();
+    files.train!.push({ name: `t${i + 1}.jpg`, bytes: await edit(original, width, height) });
+  }
+
+  const other = await readFile(path.join(TRAIN, '000000000009.jpg'));
+  files.train!.push(
+    { name: 't6.jpg', bytes: other },
+    { name: 't7.jpg', bytes: await readFile(path.join(TRAIN, '000000000025.jpg')) },
+    { name: 't8.jpg', bytes: other },
+  );
+  const annotations: Record<string, string> = {};
+  const images: Record<string, string> = {};
+  for (const [split, list] of Object.entries(files)) {
+    images[split] = path.join(dir, split);
+    await mkdir(images[split]!, { recursive: true });
+    const json = { images: [] as object[], annotations: [] as object[], categories: [{ id: 1, name: 'thing', supercategory: 'thing' }] };
+    for (const [i, file] of list.entries()) {
+      await writeFile(path.join(images[split]!, file.name), file.bytes);
+      const { width, height } = await sharp(file.bytes).metadata();
+      json.images.push({ id: i + 1, file_name: file.name, width, height });
+      json.annotations.push({
+        id: i + 1,
+        image_id: i + 1,
+        category_id: 1,
+        bbox: [1, 1, 10, 10],
+        area: 100,
+        iscrowd: 0,
+        segmentation: [[1, 1, 11, 1, 11, 11, 1, 11]],
+      });
+    }
+    annotations[split] = path.join(dir, `instances_${split}.json`);
+    await writeFile(annotations[split]!, JSON.stringify(json));
+  }
+  return { annotations, images };
+}
+
+async function getJson(url: string): Promise<{ status: number; body: Record<string, any> }> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+/** Each group as its members' file names, sorted, with its kind and whether it is a leak. */
+const named = (groups: any[]) =>
+  groups.map((g) => ({ kind: g.kind, cross_split: g.cross_split, files: g.samples.map((s: any) => `${s.split}/${s.file_name}`).sort() }));
+
+describe('the duplicates of a dataset whose train split holds edited copies of val photos', () => {
+  const server = useTestServer();
+  let datasetId: number;
+
+  before(async () => {
+    const dir = path.join(server.scratch, 'leaky');
+    const { annotations, images } = await writeLeakyDataset(dir);
+    const val = await ingest(server, { annotation_path: annotations.val, image_dir: images.val, split: 'val', dataset_name: 'leaky' });
+    expect(val.event).to.equal('complete');
+    datasetId = val.dataset_id;
+    const train = await ingest(server, { annotation_path: annotations.train, image_dir: images.train, split: 'train', dataset_id: datasetId });
+    expect(train.event).to.equal('complete');
+  });
+
+  it('groups every edited copy with its original, leaks first, and puts no two distinct photos together', async () => {
+    const { status, body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates?max_distance=10`);
+    expect(status).to.equal(200);
+    expect(body).to.include({ hashed: 14, unhashed: 0, group_count: 6, leak_count: 5, max_distance: 10 });
+    const groups = named(body.groups);
+    expect(groups.slice(0, 5)).to.have.deep.members([
+      { kind: 'exact', cross_split: true, files: ['train/t1.jpg', 'val/v1.jpg'] },
+      { kind: 'near', cross_split: true, files: ['train/t2.jpg', 'val/v2.jpg'] },
+      { kind: 'near', cross_split: true, files: ['train/t3.jpg', 'val/v3.jpg'] },
+      { kind: 'near', cross_split: true, files: ['train/t4.jpg', 'val/v4.jpg'] },
+      { kind: 'near', cross_split: true, files: ['train/t5.jpg', 'val/v5.jpg'] },
+    ]);
+    expect(groups[5]).to.deep.equal({ kind: 'exact', cross_split: false, files: ['train/t6.jpg', 'train/t8.jpg'] });
+    const exact = body.groups.find((g: any) => g.kind === 'exact' && g.cross_split);
+    expect(exact.samples.map((s: any) => s.distance)).to.deep.equal([0, 0]);
+    expect(exact.samples[0]).to.have.keys('id', 'dataset_id', 'coco_id', 'split', 'file_name', 'distance');
+  });
+
+  it('finds the exact, resized and re-encoded copies at the default distance', async () => {
+    const { body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates`);
+    expect(body.max_distance).to.equal(3);
+    const files = named(body.groups).map((g) => g.files.join(' '));
+    expect(files).to.include.members(['train/t1.jpg val/v1.jpg', 'train/t2.jpg val/v2.jpg', 'train/t3.jpg val/v3.jpg', 'train/t6.jpg train/t8.jpg']);
+  });
+
+  it('keeps only the groups of one split with split=', async () => {
+    const { body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates?max_distance=10&split=val`);
+    expect(body.groups).to.have.length(5);
+    expect(body.groups.every((g: any) => g.cross_split)).to.equal(true);
+  });
+
+  it('filters the grid by duplicates=cross_split and duplicates=any', async () => {
+    const names = async (filter: string) =>
+      (await getJson(`${server.url}/samples?dataset_id=${datasetId}&duplicates=${filter}&limit=50`)).body.items.map((s: any) => `${s.split}/${s.file_name}`);
+    const leaks = await names('cross_split');
+    expect(leaks).to.include.members(['val/v1.jpg', 'train/t1.jpg', 'val/v2.jpg', 'train/t2.jpg', 'val/v3.jpg', 'train/t3.jpg']);
+    expect(leaks).to.not.include.members(['train/t6.jpg']);
+    for (const name of leaks) expect(['v6', 't6', 't7', 't8'].some((n) => name.includes(`/${n}.`))).to.equal(false);
+    const any = await names('any');
+    expect(any).to.include.members(['train/t6.jpg', 'train/t8.jpg', 'val/v1.jpg']);
+    expect(any).to.not.include('val/v6.jpg');
+    expect(any).to.not.include('train/t7.jpg');
+  });
+
+  it('compares one dataset with another with against=', async () => {
+    const other = await ingest(server, {
+      annotation_path: path.join(server.scratch, 'leaky/instances_train.json'),
+      image_dir: path.join(server.scratch, 'leaky/train'),
+      split: 'train',
+      dataset_name: 'public',
+    });
+    expect(other.event).to.equal('complete');
+    const { body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates?against=${other.dataset_id}&max_distance=10&split=val`);
+    const v1 = body.groups.find((g: any) => g.samples.some((s: any) => s.file_name === 'v1.jpg'));
+    expect(v1.cross_split).to.equal(true);
+    expect(v1.samples.map((s: any) => s.dataset_id)).to.include(other.dataset_id);
+    for (const group of body.groups) expect(new Set(group.samples.map((s: any) => s.dataset_id)).size).to.equal(2);
+  });
+
+  it('refuses a distance beyond the allowed one', async () => {
+    const { status, body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates?max_distance=40`);
+    expect(status).to.equal(400);
+    expect(body.error.code).to.equal('INVALID_REQUEST');
+  });
+});
+
+describe('the checks of a dataset with one of each annotation problem', () => {
+  const server = useTestServer();
+  let datasetId: number;
+
+  before(async () => {
+    const done = await ingest(server, {
+      annotation_path: path.join(REPO_ROOT, 'fixtures/quality/instances_problems.json'),
+      image_dir: path.join(REPO_ROOT, 'fixtures/quality'),
+      thumbnails: 'none',
+    });
+    expect(done.event, JSON.stringify(done)).to.equal('complete');
+    datasetId = done.dataset_id;
+  });
+
+  it('counts each problem as fixtures/quality/README.md works it out by hand', async () => {
+    const { status, body } = await getJson(`${server.url}/datasets/${datasetId}/checks`);
+    expect(status).to.equal(200);
+    const counts = Object.fromEntries(body.checks.map((c: any) => [c.name, c.count]));
+    expect(counts).to.deep.equal({
+      box_outside_image: 1,
+      box_degenerate: 1,
+      box_not_containing_polygon: 1,
+      area_mismatch: 2,
+      polygon_too_few_points: 1,
+      duplicate_annotation: 1,
+      keypoints_outside_box: 1,
+      image_without_annotations: 1,
+      category_unused: 1,
+      crowd_polygon: 1,
+    });
+    const ids = Object.fromEntries(body.checks.map((c: any) => [c.name, c.ids]));
+    expect(ids).to.deep.include({ box_outside_image: [2], area_mismatch: [5, 12], duplicate_annotation: [8], category_unused: [4], crowd_polygon: [10] });
+  });
+
+  it('filters the grid by check=', async () => {
+    const cocoIds = async (check: string) =>
+      (await getJson(`${server.url}/samples?dataset_id=${datasetId}&check=${check}`)).body.items.map((s: any) => s.coco_id).sort();
+    expect(await cocoIds('area_mismatch')).to.deep.equal([2]);
+    expect(await cocoIds('image_without_annotations')).to.deep.equal([4]);
+    expect(await cocoIds('duplicate_annotation')).to.deep.equal([3]);
+    const unknown = await getJson(`${server.url}/samples?dataset_id=${datasetId}&check=nonsense`);
+    expect(unknown.status).to.equal(400);
+  });
+
+  it('answers duplicates of a dataset ingested without thumbnails with how to get its hashes', async () => {
+    const { status, body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates`);
+    expect(status).to.equal(409);
+    expect(body.error.code).to.equal('HASHES_MISSING');
+    expect(body.error.message).to.include(`POST /datasets/${datasetId}/hashes`);
+  });
+});
