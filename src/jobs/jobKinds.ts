@@ -1,4 +1,5 @@
 import type { JobKind } from './JobKind.js';
+import { hashJob } from './kinds/hashJob.js';
 import { ingestJob } from './kinds/ingestJob.js';
 import { predictionsJob } from './kinds/predictionsJob.js';
 import { uploadJob } from './kinds/uploadJob.js';
@@ -13,6 +14,7 @@ export const JOB_KINDS: Readonly<Record<string, JobKind<any, any, any>>> = {
   [ingestJob.name]: ingestJob,
   [predictionsJob.name]: predictionsJob,
   [uploadJob.name]: uploadJob,
+  [hashJob.name]: hashJob,
 };
 
 /** The kind of a stored job; an unknown name (a row of a later version) is an error. */

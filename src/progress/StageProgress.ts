@@ -8,8 +8,11 @@ export const STAGES = ['categories', 'images', 'annotations', 'masks', 'results'
 /** The stages an upload has before the ingest of each split it holds: bytes received, then files unpacked. */
 export const UPLOAD_STAGES = ['upload', 'unpack'] as const;
 
-/** One of {@link STAGES} or {@link UPLOAD_STAGES}. */
-export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number];
+/** The stage of the hash job (`POST /datasets/{id}/hashes`): images read for their hashes only. */
+export const HASH_STAGES = ['hashes'] as const;
+
+/** One of {@link STAGES}, {@link UPLOAD_STAGES} or {@link HASH_STAGES}. */
+export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number] | (typeof HASH_STAGES)[number];
 
 /** A stage update as the pipeline reports it (the job layer throttles and numbers them). */
 export interface StageProgress {

@@ -29,7 +29,7 @@ export const RESPONSE_SCHEMAS = {
   Job: object(
     {
       id: string,
-      kind: { type: 'string', enum: ['ingest', 'predictions', 'upload'] },
+      kind: { type: 'string', enum: ['ingest', 'predictions', 'upload', 'hash'] },
       dataset_id: integer,
       split: string,
       predictions: string,

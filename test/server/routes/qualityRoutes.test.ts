@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { ingest } from '../../helpers/ingest.js';
+import { followJob, terminalOf } from '../../helpers/sse.js';
 import { REPO_ROOT, SAMPLE_DIR, useTestServer } from '../../helpers/startTestServer.js';
 
 const VAL = path.join(SAMPLE_DIR, 'images/val');
@@ -159,6 +160,32 @@ describe('the duplicates of a dataset whose train split holds edited copies of v
     const { status, body } = await getJson(`${server.url}/datasets/${datasetId}/duplicates?max_distance=40`);
     expect(status).to.equal(400);
     expect(body.error.code).to.equal('INVALID_REQUEST');
+  });
+});
+
+describe('a dataset ingested without thumbnails', () => {
+  const server = useTestServer();
+
+  it('has no hashes until the hash job reads its images, then has its duplicates', async () => {
+    const dir = path.join(server.scratch, 'leaky');
+    const { annotations, images } = await writeLeakyDataset(dir);
+    const val = await ingest(server, { annotation_path: annotations.val, image_dir: images.val, split: 'val', dataset_name: 'plain', thumbnails: 'none' });
+    const datasetId = val.dataset_id;
+    await ingest(server, { annotation_path: annotations.train, image_dir: images.train, split: 'train', dataset_id: datasetId, thumbnails: 'none' });
+    const before = await getJson(`${server.url}/datasets/${datasetId}/duplicates`);
+    expect(before.status).to.equal(409);
+    expect(before.body.error.code).to.equal('HASHES_MISSING');
+    expect(before.body.error.message).to.include(`POST /datasets/${datasetId}/hashes`);
+
+    const response = await fetch(`${server.url}/datasets/${datasetId}/hashes`, { method: 'POST' });
+    expect(response.status).to.equal(202);
+    const job = (await response.json()) as Record<string, any>;
+    const terminal = terminalOf(await followJob(server.url, job.job_id));
+    expect(terminal?.event).to.equal('complete');
+    expect(terminal?.data).to.include({ hashed: 14, failed: 0 });
+
+    const after = await getJson(`${server.url}/datasets/${datasetId}/duplicates?max_distance=10`);
+    expect(after.body).to.include({ hashed: 14, unhashed: 0, leak_count: 5, group_count: 6 });
   });
 });
 
