@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { ingest } from '../../helpers/ingest.js';
 import { writeLeakyDataset } from '../../helpers/leakyDataset.js';
 import { followJob, terminalOf } from '../../helpers/sse.js';
 import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
+
+const exec = promisify(execFile);
 
 async function getJson(url: string): Promise<{ status: number; body: Record<string, any> }> {
   const response = await fetch(url);
@@ -85,6 +91,30 @@ describe('the duplicates of a dataset whose train split holds edited copies of v
     expect(v1.cross_split).to.equal(true);
     expect(v1.samples.map((s: any) => s.dataset_id)).to.include(other.dataset_id);
     for (const group of body.groups) expect(new Set(group.samples.map((s: any) => s.dataset_id)).size).to.equal(2);
+  });
+
+  it('exports each sample with its hashes in Parquet: the SHA-256 of its file, and its perceptual hash', async () => {
+    const response = await fetch(`${server.url}/datasets/${datasetId}/export?format=parquet&table=samples`);
+    expect(response.status).to.equal(200);
+    const file = path.join(server.scratch, 'samples.parquet');
+    await writeFile(file, Buffer.from(await response.arrayBuffer()));
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const rows = (
+        await conn.runAndReadAll(`SELECT split, file_name, content_hash, phash FROM read_parquet('${file}') ORDER BY split, file_name`)
+      ).getRowObjectsJS();
+      expect(rows).to.have.length(14);
+      const shaOf = async (p: string) => (await exec('sha256sum', [p])).stdout.split(' ')[0];
+      const v1 = rows.find((r) => r.file_name === 'v1.jpg')!;
+      expect(v1.content_hash).to.equal(await shaOf(path.join(server.scratch, 'leaky/val/v1.jpg')));
+      expect(rows.find((r) => r.file_name === 't1.jpg')!.content_hash).to.equal(v1.content_hash);
+      expect(typeof v1.phash).to.equal('bigint');
+      expect(rows.every((r) => r.phash !== null)).to.equal(true);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('refuses a distance beyond the allowed one', async () => {
