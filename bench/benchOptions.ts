@@ -3,7 +3,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The report's sections, each runnable alone with `--only`. */
-export const SECTION_NAMES = ['metadata', 'thumbnails', 'scaling', 'queue', 'export', 'upload', 'fanout', 'serving', 'gcs', 'large', 'queries', 'quality'] as const;
+export const SECTION_NAMES = [
+  'metadata',
+  'thumbnails',
+  'scaling',
+  'queue',
+  'export',
+  'upload',
+  'fanout',
+  'serving',
+  'gcs',
+  'large',
+  'queries',
+  'quality',
+] as const;
 
 /** Sections a run without `--only` leaves out unless asked for: `large` and `queries` take minutes and 3.6 GB of disk (`--large`). */
 const ON_REQUEST: readonly SectionName[] = ['large', 'queries'];

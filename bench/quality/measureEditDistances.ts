@@ -6,13 +6,23 @@ import type { PoolPhoto } from '../PoolPhoto.js';
 
 /** The edits an image is put through, as a person copying it might. */
 export const EDITS: Record<string, (input: Buffer, width: number, height: number) => Promise<Buffer>> = {
-  'resized to half': (input, width) => sharp(input).resize(Math.round(width / 2)).jpeg({ quality: 90 }).toBuffer(),
+  'resized to half': (input, width) =>
+    sharp(input)
+      .resize(Math.round(width / 2))
+      .jpeg({ quality: 90 })
+      .toBuffer(),
   'JPEG quality 50': (input) => sharp(input).jpeg({ quality: 50 }).toBuffer(),
   'WebP quality 70': (input) => sharp(input).webp({ quality: 70 }).toBuffer(),
   'cropped 1% a side': (input, w, h) =>
-    sharp(input).extract({ left: Math.round(w * 0.01), top: Math.round(h * 0.01), width: Math.round(w * 0.98), height: Math.round(h * 0.98) }).jpeg().toBuffer(),
+    sharp(input)
+      .extract({ left: Math.round(w * 0.01), top: Math.round(h * 0.01), width: Math.round(w * 0.98), height: Math.round(h * 0.98) })
+      .jpeg()
+      .toBuffer(),
   'cropped 3% a side': (input, w, h) =>
-    sharp(input).extract({ left: Math.round(w * 0.03), top: Math.round(h * 0.03), width: Math.round(w * 0.94), height: Math.round(h * 0.94) }).jpeg().toBuffer(),
+    sharp(input)
+      .extract({ left: Math.round(w * 0.03), top: Math.round(h * 0.03), width: Math.round(w * 0.94), height: Math.round(h * 0.94) })
+      .jpeg()
+      .toBuffer(),
   'brightened 10%': (input) => sharp(input).modulate({ brightness: 1.1 }).jpeg().toBuffer(),
   'brightened 20%': (input) => sharp(input).modulate({ brightness: 1.2 }).jpeg().toBuffer(),
 };

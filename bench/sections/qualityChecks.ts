@@ -33,7 +33,10 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
   const histogram = (values: number[]) => {
     const counts = new Map<number, number>();
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([d, n]) => `${d}: ${n}`).join(', ');
+    return [...counts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([d, n]) => `${d}: ${n}`)
+      .join(', ');
   };
   const within = (values: number[]) => values.filter((v) => v <= DUPLICATE_DEFAULTS.maxDistance).length;
   return {
@@ -50,8 +53,16 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
     ],
     targets: [
       checkTarget(TARGETS.hashCost, costPercent, `${plain.toFixed(1)} img/s without, ${hashed.toFixed(1)} with`),
-      checkTarget(TARGETS.duplicateSearch, search.ms / 1000, `${searchImages.toLocaleString('en-US')} hashes, ${search.leaks} of ${search.planted} planted leaks found`),
-      checkTarget(TARGETS.qualityChecks, checks.ms / 1000, `${checkImages.toLocaleString('en-US')} images, ${checks.annotations.toLocaleString('en-US')} annotations`),
+      checkTarget(
+        TARGETS.duplicateSearch,
+        search.ms / 1000,
+        `${searchImages.toLocaleString('en-US')} hashes, ${search.leaks} of ${search.planted} planted leaks found`,
+      ),
+      checkTarget(
+        TARGETS.qualityChecks,
+        checks.ms / 1000,
+        `${checkImages.toLocaleString('en-US')} images, ${checks.annotations.toLocaleString('en-US')} annotations`,
+      ),
     ],
     tables: [
       {

@@ -18,6 +18,7 @@ export const GUIDE_PAGES: readonly GuidePage[] = [
   { file: 'configuration.md', title: 'Configuration: the environment variables' },
   { file: 'formats.md', title: 'Annotation formats: COCO, panoptic, LVIS, results' },
   { file: 'uploads.md', title: 'Uploads: zipped datasets in the COCO, Roboflow and CVAT layouts' },
+  { file: 'quality.md', title: 'Quality: duplicates, train/val leaks and annotation checks' },
   { file: 'export.md', title: 'Export: COCO JSON, results files and Parquet' },
   { file: 'storage.md', title: 'Datasets in Cloud Storage and on the web' },
   { file: 'scaling-out.md', title: 'Scaling out: thumbnail workers over a Redis queue' },

@@ -11,6 +11,7 @@ import { initIngestForm, loadDatasets, watchIngestingDatasets } from './home.js'
 import { showJob } from './job.js';
 import { initJobsPage } from './jobs.js';
 import { onJobs, startJobsPoll } from './jobsPoll.js';
+import { showQuality } from './quality.js';
 import { showSample } from './sample.js';
 import { initUploads } from './upload.js';
 
@@ -19,16 +20,19 @@ async function route() {
   const params = new URLSearchParams(search);
   const sample = /^\/datasets\/(\d+)\/samples\/(\d+)$/.exec(path);
   const dataset = /^\/datasets\/(\d+)$/.exec(path);
+  const quality = /^\/datasets\/(\d+)\/quality$/.exec(path);
   const jobs = path === '/jobs';
   // A job followed from the Jobs page: the home page, its card following it.
   const job = /^\/jobs\/([0-9a-f-]+)$/.exec(path);
-  $('#home').hidden = Boolean(sample || dataset || jobs);
+  $('#home').hidden = Boolean(sample || dataset || jobs || quality);
+  $('#quality').hidden = !quality;
   $('#dataset').hidden = !dataset;
   $('#sample').hidden = !sample;
   $('#jobs').hidden = !jobs;
   try {
     if (sample) await showSample(Number(sample[1]), Number(sample[2]), params);
     else if (dataset) await showDataset(Number(dataset[1]), params);
+    else if (quality) await showQuality(Number(quality[1]));
     else if (jobs) return;
     else {
       if (job) showJob(job[1], params.get('kind') ?? 'ingest', loadDatasets);
