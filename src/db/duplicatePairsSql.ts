@@ -22,23 +22,25 @@ export interface DuplicateScope {
  */
 export function duplicatePairsSql(scope: DuplicateScope): string {
   const against = scope.againstId !== undefined;
-  const bands = hashBands(scope.maxDistance)
-    .map((band, i) => {
-      const mask = ((1n << BigInt(band.width)) - 1n).toString();
-      return `SELECT ${i} AS band, id, dataset_id, phash, ((phash >> ${band.offset}) & ${mask}::UBIGINT) AS v FROM hashed`;
-    })
-    .join(' UNION ALL ');
   const sides = against ? 'x.dataset_id = $1 AND y.dataset_id = $2' : 'x.id < y.id';
+  // One hash join per band, each over the hashes alone: a band's hash table is a
+  // quarter of one over every band at once, and stays within the memory limit.
+  const joins = hashBands(scope.maxDistance)
+    .map((band) => {
+      const mask = `${((1n << BigInt(band.width)) - 1n).toString()}::UBIGINT`;
+      const value = (side: string) => `((${side}.phash >> ${band.offset}) & ${mask})`;
+      return `SELECT x.id AS a, y.id AS b, bit_count(xor(x.phash, y.phash)) AS distance
+  FROM hashed x JOIN hashed y ON ${value('x')} = ${value('y')}
+  WHERE ${sides} AND bit_count(xor(x.phash, y.phash)) <= ${Math.trunc(scope.maxDistance)}`;
+    })
+    .join('\n  UNION\n  ');
   const sql = `
 WITH hashed AS (
   SELECT id, dataset_id, split, content_hash, phash FROM samples
   WHERE dataset_id IN ($1, $2) AND phash IS NOT NULL
 ),
-banded AS (${bands}),
 near AS (
-  SELECT DISTINCT x.id AS a, y.id AS b, bit_count(xor(x.phash, y.phash)) AS distance
-  FROM banded x JOIN banded y ON x.band = y.band AND x.v = y.v
-  WHERE ${sides} AND bit_count(xor(x.phash, y.phash)) <= ${Math.trunc(scope.maxDistance)}
+  ${joins}
 )
 SELECT n.a, n.b, n.distance, ha.content_hash = hb.content_hash AS exact,
   ${against ? 'true' : 'ha.split <> hb.split'} AS cross_split
