@@ -1,9 +1,9 @@
 /**
  * The duplicate search's defaults, in one place.
  * - `maxDistance` (3): the largest Hamming distance whose search at 1M images
- *   can stay within 10 s (4 bands of 16 bits: 1.9 s ad hoc without a memory
- *   limit; 4 needs 5 bands of 13 bits and took 19 s; docs/quality.md has the
- *   benchmark's figure under the service's 128 MB limit). The hashes have 32 bits set each (a median split), so
+ *   stays within 10 s under the service's 128 MB memory limit (4 bands of 16
+ *   bits: 2.6 s; 4 needs 5 bands of 13 bits, each pairing about eight times as
+ *   many unrelated hashes: 25 s). The hashes have 32 bits set each (a median split), so
  *   their distances are even and 3 finds every pair within 2: on 160 real COCO
  *   photos, every resized and WebP copy, all but one JPEG re-encoded at quality 50, most
  *   brightened copies; distinct photos were never closer than 16 (docs/quality.md).

@@ -75,7 +75,7 @@ export default async function makeThumbnails(task: ThumbnailTask): Promise<Thumb
     }
     const done = { ok: true as const, width: meta.autoOrient.width, height: meta.autoOrient.height, format: meta.format, outputs };
     if (!task.hashes) return done;
-    const hashes: ImageHashes = { content: contentHash(input), perceptual: await decoding(name, () => hashPixels(pixels!)) };
+    const hashes: ImageHashes = { content: contentHash(input), perceptual: hashPixels(pixels!) };
     return { ...done, hashes };
   } catch (err) {
     if (err instanceof ImageFailure) return { ok: false, code: err.code, message: err.message };
