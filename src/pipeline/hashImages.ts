@@ -55,7 +55,10 @@ export async function hashImages(
       afterId = page.at(-1)!.id;
       const results = await Promise.all(
         page.map(async (sample) => {
-          const source = await services.storage.imageSource(sample.image_dir, sample.location, { signal, maxPixels: services.maxPixels });
+          // A backend that reads images itself (the queue's workers) is sent where they are, as the thumbnail stage does.
+          const source = services.pool.readsImages
+            ? { kind: 'stored' as const, imageDir: sample.image_dir, location: sample.location }
+            : await services.storage.imageSource(sample.image_dir, sample.location, { signal, maxPixels: services.maxPixels });
           if ('ok' in source) return { sample, result: source };
           const result = await services.pool.run(
             { source, outputs: [], quality: services.quality, maxPixels: services.maxPixels, hashes: true },
