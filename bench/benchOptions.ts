@@ -16,6 +16,7 @@ export const SECTION_NAMES = [
   'large',
   'queries',
   'evaluation',
+  'quality',
 ] as const;
 
 /** Sections a run without `--only` leaves out unless asked for: `large` and `queries` take minutes and 3.6 GB of disk (`--large`). */

@@ -15,6 +15,7 @@ import { gcsIngest } from './sections/gcsIngest.js';
 import { imageServing } from './sections/imageServing.js';
 import { largeIngest } from './sections/largeIngest.js';
 import { metadataIngest } from './sections/metadataIngest.js';
+import { qualityChecks } from './sections/qualityChecks.js';
 import { queryLatency } from './sections/queryLatency.js';
 import { queueScaling } from './sections/queueScaling.js';
 import { sseFanOut } from './sections/sseFanOut.js';
@@ -38,6 +39,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   large: largeIngest,
   queries: queryLatency,
   evaluation: evaluationSpeed,
+  quality: qualityChecks,
 };
 
 const argv = process.argv.slice(2);

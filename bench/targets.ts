@@ -44,6 +44,15 @@ export function queryTargetSpec(query: TargetQuery, cold: boolean): TargetSpec {
 
 /** The targets, in one place. Each is checked in every run: see {@link checkTarget}. */
 export const TARGETS = {
+  hashCost: { id: 'Q1', description: "Hashing's cost to the thumbnail function's throughput", op: '<=', threshold: 5, unit: '%' },
+  duplicateSearch: {
+    id: 'Q2',
+    description: 'Near-duplicate search at the default distance (1M hashes; 100K with --quick)',
+    op: '<=',
+    threshold: 10,
+    unit: 's',
+  },
+  qualityChecks: { id: 'Q3', description: 'All annotation checks of a dataset (100K images; 10K with --quick)', op: '<=', threshold: 2, unit: 's' },
   thumbnailThroughput: {
     id: '1',
     description: 'Thumbnail ingest vs vipsthumbnail matched to it (effort 2, strip, one long-lived process per core; images/s ratio per round)',

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   METHOD_NOT_ALLOWED: shown(405),
   CONFLICT: shown(409),
   CANCELLED: shown(409),
+  /** Duplicates were asked of a dataset none of whose images was ever decoded (ingested with `thumbnails: "none"`): `POST /datasets/{id}/hashes` reads them. */
+  HASHES_MISSING: shown(409),
   PAYLOAD_TOO_LARGE: shown(413),
   UNSUPPORTED_MEDIA_TYPE: shown(415),
   RANGE_NOT_SATISFIABLE: shown(416),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { checkCommand } from './checkCommand.js';
 import { evaluateCommand } from './evaluateCommand.js';
 import { followJobCommand } from './followJobCommand.js';
 import { ingestCommand } from './ingestCommand.js';
@@ -153,6 +154,21 @@ program
     const { items } = await client(options.server).get('/datasets');
     for (const d of items)
       process.stdout.write(`${d.id}\t${d.name}\t${d.status}\t${d.image_count} images\t${d.annotation_count} annotations\t${(d.split_names ?? []).join(',')}\n`);
+  });
+
+program
+  .command('check')
+  .description("print a dataset's leaks (duplicates across splits) and annotation checks; exits 1 when there is a leak")
+  .argument('<dataset>', 'the dataset id', positiveInt)
+  .option(...serverOption)
+  .option('--max-distance <n>', "Hamming distance of near duplicates (default: the service's, 3)", (v: string) => (v === '0' ? 0 : positiveInt(v)))
+  .option('--against <dataset>', 'compare with another dataset (e.g. a public train set)', positiveInt)
+  .action(async (dataset: number, options: CommandOptions) => {
+    process.exitCode = await checkCommand(
+      client(options.server),
+      { dataset, maxDistance: options.maxDistance, against: options.against },
+      { stdout: process.stdout },
+    );
   });
 
 program

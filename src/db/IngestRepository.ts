@@ -65,6 +65,20 @@ export class IngestRepository {
     );
   }
 
+  /**
+   * Moves the hashes a job's workers returned (`sample_hashes`) into the
+   * samples' rows (its own samples for an ingest; any of its dataset for the
+   * hash job), in one UPDATE, and empties them from the staging table.
+   */
+  async moveHashesToSamples(jobId: string): Promise<void> {
+    await this.#conn.run(
+      `UPDATE samples s SET content_hash = h.content_hash, phash = h.phash
+       FROM sample_hashes h WHERE h.job_id = $1 AND s.id = h.sample_id`,
+      [jobId],
+    );
+    await this.#conn.run('DELETE FROM sample_hashes WHERE job_id = $1', [jobId]);
+  }
+
   /** Marks the prediction set of this ingest `ready`, with its count. */
   async markPredictionSetReady(jobId: string, count: number): Promise<void> {
     await this.#conn.run(`UPDATE prediction_sets SET status = 'ready', prediction_count = ? WHERE job_id = ?`, [b(count), jobId]);

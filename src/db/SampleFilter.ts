@@ -1,4 +1,6 @@
+import { DUPLICATE_DEFAULTS } from '../quality/duplicateDefaults.js';
 import { confusionFilterSql, type EvaluationSampleFilter, outcomeFilterSql, regressedFilterSql } from './evaluationSampleFilters.js';
+import { type DuplicateFilter, qualityFilterSql } from './qualityFilterSql.js';
 
 /** COCO's area classes: small below 32², medium below 96², large from 96² up (cocoapi's `areaRng`). */
 export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], large: [96 ** 2, 1e10] } as const;
@@ -28,6 +30,9 @@ export interface SampleFilter extends EvaluationSampleFilter {
   /** A prediction set: samples with at least one of its results at `minScore` or above (of `category`, if given). */
   predictions?: string | undefined;
   minScore?: number | undefined;
+  /** Quality: samples with a duplicate (`any`) or one in another split (`cross_split`), and samples a check names. */
+  duplicates?: DuplicateFilter | undefined;
+  check?: string | undefined;
 }
 
 /**
@@ -97,5 +102,6 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
   outcomeFilterSql(f, categoryId, dataset, where, params);
   regressedFilterSql(f, dataset, where, params);
   confusionFilterSql(f, dataset, where, params);
+  where.push(qualityFilterSql(f, DUPLICATE_DEFAULTS.maxDistance) ?? 'true');
   return { where: where.join(' AND '), params };
 }

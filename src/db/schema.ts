@@ -13,6 +13,7 @@ import { evaluationsTable } from './tables/evaluationsTable.js';
 import { imageFailuresTable } from './tables/imageFailuresTable.js';
 import { panopticRecordsTable } from './tables/panopticRecordsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
+import { sampleHashesTable } from './tables/sampleHashesTable.js';
 import { samplesTable } from './tables/samplesTable.js';
 import { createTableSql, type TableMapping } from './tables/TableMapping.js';
 
@@ -45,6 +46,7 @@ export const MAPPED_TABLES: readonly TableMapping<never>[] = [
   evaluationPredictionsTable,
   evaluationGroundTruthsTable,
   evaluationImagesTable,
+  sampleHashesTable,
 ] as TableMapping<never>[];
 
 export const SCHEMA_SQL = `
@@ -128,8 +130,11 @@ ALTER TABLE samples ADD COLUMN record_index INTEGER;
 ALTER TABLE annotations DROP COLUMN IF EXISTS sample_id;
 ALTER TABLE panoptic_records DROP COLUMN IF EXISTS sample_id;
 `,
-  // Version 5 is another branch's (samples' hash columns); on this one it changes nothing.
-  4: '',
+  // Each image's hashes, for duplicates and train/val leaks (sample_hashes comes from SCHEMA_SQL).
+  4: `
+ALTER TABLE samples ADD COLUMN content_hash VARCHAR;
+ALTER TABLE samples ADD COLUMN phash UBIGINT;
+`,
   // The counter tables (SCHEMA_SQL has just made them, empty), filled for every split committed before them.
   5: fillCountersSql([sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable]),
 };

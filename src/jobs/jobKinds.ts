@@ -1,5 +1,6 @@
 import type { JobKind } from './JobKind.js';
 import { evaluationJob } from './kinds/evaluationJob.js';
+import { hashJob } from './kinds/hashJob.js';
 import { ingestJob } from './kinds/ingestJob.js';
 import { predictionsJob } from './kinds/predictionsJob.js';
 import { uploadJob } from './kinds/uploadJob.js';
@@ -15,6 +16,7 @@ export const JOB_KINDS: Readonly<Record<string, JobKind<any, any, any>>> = {
   [predictionsJob.name]: predictionsJob,
   [uploadJob.name]: uploadJob,
   [evaluationJob.name]: evaluationJob,
+  [hashJob.name]: hashJob,
 };
 
 /** The kind of a stored job; an unknown name (a row of a later version) is an error. */

@@ -6,12 +6,14 @@ import { type AnnotationRowIn, annotationsTable } from '../db/tables/annotations
 import { categoriesTable } from '../db/tables/categoriesTable.js';
 import { type ImageFailureRowIn, imageFailuresTable } from '../db/tables/imageFailuresTable.js';
 import { type PanopticRecordRowIn, panopticRecordsTable } from '../db/tables/panopticRecordsTable.js';
+import { type SampleHashRowIn, sampleHashesTable } from '../db/tables/sampleHashesTable.js';
 import { type SampleRowIn, samplesTable } from '../db/tables/samplesTable.js';
 import type { TableAppender } from '../db/tables/TableAppender.js';
 import { invalidAnnotations } from '../errors.js';
 import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import { duplicateImageId } from '../formats/coco/cocoRules.js';
 import type { CocoAnnotation, CocoCategory, CocoImage, PanopticRecord } from '../formats/records.js';
+import type { ImageHashes } from '../quality/ImageHashes.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
 
 export type { InTransaction } from '../db/AppendTransaction.js';
@@ -72,6 +74,7 @@ export class DatasetWriter {
   readonly #annotations: TableAppender<AnnotationRowIn>;
   readonly #failures: TableAppender<ImageFailureRowIn>;
   readonly #panoptic: TableAppender<PanopticRecordRowIn>;
+  readonly #hashes: TableAppender<SampleHashRowIn>;
   /**
    * Samples by COCO image id, kept only when asked for ({@link keepSizes}: a
    * panoptic file's PNGs are checked against their images). Otherwise nothing is
@@ -99,6 +102,7 @@ export class DatasetWriter {
     this.#annotations = appenders.annotations;
     this.#failures = appenders.failures;
     this.#panoptic = appenders.panoptic;
+    this.#hashes = appenders.hashes;
   }
 
   /** Opens a connection and a transaction for one ingest. Call {@link close} in `finally`. */
@@ -109,6 +113,7 @@ export class DatasetWriter {
         annotations: await tx.appender(annotationsTable),
         failures: await tx.appender(imageFailuresTable),
         panoptic: await tx.appender(panopticRecordsTable),
+        hashes: await tx.appender(sampleHashesTable),
       };
       return new DatasetWriter(tx, target, ids, appenders);
     });
@@ -198,6 +203,11 @@ export class DatasetWriter {
     this.#failures.append({ ...failure, datasetId: this.target.datasetId, jobId: this.target.jobId });
   }
 
+  /** Keeps an image's hashes; they reach its sample row before the commit. */
+  addHashes(sampleId: number, hashes: ImageHashes): void {
+    this.#hashes.append({ sampleId, jobId: this.target.jobId, ...hashes });
+  }
+
   /** Pushes buffered rows to DuckDB (still uncommitted). */
   flush(): void {
     this.#tx.flush();
@@ -237,6 +247,8 @@ export class DatasetWriter {
    */
   async commit(rules: readonly WholeFileRule[], inTransaction: InTransaction): Promise<void> {
     if (this.#checkedRules !== rules) await this.checkWholeFile(rules);
+    this.flush();
+    await new IngestRepository(this.#tx.conn).moveHashesToSamples(this.target.jobId);
     const categories = await this.#tx.appender(categoriesTable);
     for (const { record } of this.#categories.values()) {
       if (!this.#existingCategories.has(record.id)) categories.append({ datasetId: this.target.datasetId, record });
@@ -263,4 +275,5 @@ interface Appenders {
   annotations: TableAppender<AnnotationRowIn>;
   failures: TableAppender<ImageFailureRowIn>;
   panoptic: TableAppender<PanopticRecordRowIn>;
+  hashes: TableAppender<SampleHashRowIn>;
 }

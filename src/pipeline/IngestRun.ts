@@ -15,7 +15,7 @@ import { ParseProgress } from './ParseProgress.js';
 import { PluginBatcher } from './PluginBatcher.js';
 import { RecordRouter } from './RecordRouter.js';
 import { SkipReporter } from './SkipReporter.js';
-import { ThumbnailStage, type ThumbnailStageResult } from './ThumbnailStage.js';
+import { ThumbnailStage, type ThumbnailStageOptions, type ThumbnailStageResult } from './ThumbnailStage.js';
 
 const NO_THUMBNAILS: ThumbnailStageResult = { generated: 0, failed: 0, bytes: 0, failures: {}, spanMs: 0 };
 
@@ -56,7 +56,10 @@ export class IngestRun {
     if (request.onInvalid === 'skip') this.writer.skipInvalid(this.skips.skip);
     const file = path.posix.basename(request.annotationPath);
     const stages: StageOptions = { signal: parts.signal, onProgress: options.onProgress };
-    this.#thumbs = thumbnailStage(request, services, stages, (failure) => this.writer.addImageFailure(failure));
+    this.#thumbs = thumbnailStage(request, services, stages, {
+      onFailure: (failure) => this.writer.addImageFailure(failure),
+      onHashes: (sampleId, hashes) => this.writer.addHashes(sampleId, hashes),
+    });
     this.#masks =
       request.maskDir === null
         ? null
@@ -175,7 +178,7 @@ function thumbnailStage(
   request: IngestRequest,
   services: IngestServices,
   stages: StageOptions,
-  onFailure: ConstructorParameters<typeof ThumbnailStage>[2]['onFailure'],
+  callbacks: Pick<ThumbnailStageOptions, 'onFailure' | 'onHashes'>,
 ): ThumbnailStage | null {
   if (request.thumbnails === 'none' || request.thumbnails === 0) return null;
   return new ThumbnailStage(services.pool, services.store, {
@@ -188,6 +191,6 @@ function thumbnailStage(
     quality: services.quality,
     effort: services.effort,
     maxPixels: services.maxPixels,
-    onFailure,
+    ...callbacks,
   });
 }

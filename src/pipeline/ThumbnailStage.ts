@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { StageOptions } from '../progress/StageProgress.js';
+import type { ImageHashes } from '../quality/ImageHashes.js';
 import type { DatasetStorage, ImageReadFailure } from '../storage/DatasetStorage.js';
 import type { ThumbnailStore } from '../thumbnails/ThumbnailStore.js';
 import { raceAbort } from '../util/raceAbort.js';
@@ -29,6 +30,11 @@ export interface ThumbnailStageOptions extends StageOptions {
   maxPixels?: number;
   /** Called on the main thread for each image that failed. */
   onFailure: (failure: ImageFailure) => void;
+  /**
+   * Called on the main thread with each decoded image's hashes (content and
+   * perceptual, for duplicates). Absent: the workers compute none.
+   */
+  onHashes?: (sampleId: number, hashes: ImageHashes) => void;
   /**
    * Images in a row whose store failed (no answer, errors after retries, access
    * refused) before the ingest stops with `IMAGE_SOURCE_UNAVAILABLE` rather than
@@ -154,6 +160,7 @@ export class ThumbnailStage {
         quality: this.#options.quality ?? THUMBNAIL_DEFAULTS.quality,
         ...(this.#options.effort === undefined ? {} : { effort: this.#options.effort }),
         maxPixels,
+        ...(this.#options.onHashes ? { hashes: true } : {}),
       },
       { signal, jobId: this.#options.jobId },
     );
@@ -234,6 +241,7 @@ export class ThumbnailStage {
     this.#storeFailuresInRow = storeFailed ? this.#storeFailuresInRow + 1 : 0;
     if (result.ok) {
       for (const output of result.outputs) this.#bytes += output.bytes;
+      if (result.hashes) this.#options.onHashes?.(sample.id, result.hashes);
     } else if (result.code === 'THUMBNAIL_WRITE_FAILED') {
       // Not the image's fault: the thumbnail folder is unwritable or the disk is
       // full, and every image after this one would fail the same way.

@@ -11,8 +11,11 @@ export const UPLOAD_STAGES = ['upload', 'unpack'] as const;
 /** The stages of an evaluation: images matched (of the split's), then the accumulation per category. */
 export const EVALUATION_STAGES = ['matching', 'accumulating'] as const;
 
-/** One of {@link STAGES}, {@link UPLOAD_STAGES} or {@link EVALUATION_STAGES}. */
-export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number] | (typeof EVALUATION_STAGES)[number];
+/** The stage of the hash job (`POST /datasets/{id}/hashes`): images read for their hashes only. */
+export const HASH_STAGES = ['hashes'] as const;
+
+/** One of {@link STAGES}, {@link UPLOAD_STAGES}, {@link EVALUATION_STAGES} or {@link HASH_STAGES}. */
+export type Stage = (typeof STAGES)[number] | (typeof UPLOAD_STAGES)[number] | (typeof EVALUATION_STAGES)[number] | (typeof HASH_STAGES)[number];
 
 /** A stage update as the pipeline reports it (the job layer throttles and numbers them). */
 export interface StageProgress {

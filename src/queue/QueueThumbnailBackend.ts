@@ -278,5 +278,6 @@ function queuedImage(task: ThumbnailTask): QueuedImage {
     quality: task.quality,
     ...(task.effort === undefined ? {} : { effort: task.effort }),
     maxPixels: task.maxPixels,
+    ...(task.hashes ? { hashes: true } : {}),
   };
 }

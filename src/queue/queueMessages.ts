@@ -32,6 +32,8 @@ export interface QueuedImage {
   /** WebP effort; absent: the worker's default. */
   effort?: number;
   maxPixels: number;
+  /** Also compute the image's hashes (see `ThumbnailTask.hashes`); absent: no. */
+  hashes?: boolean;
 }
 
 /** A chunk: one BullMQ job of several images of one ingest job. */

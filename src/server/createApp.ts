@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/healthRoutes.js';
 import { imageRoutes } from './routes/imageRoutes.js';
 import { jobRoutes } from './routes/jobRoutes.js';
 import { metricsRoutes } from './routes/metricsRoutes.js';
+import { qualityRoutes } from './routes/qualityRoutes.js';
 import { sampleRoutes } from './routes/sampleRoutes.js';
 import { uiRoutes } from './routes/uiRoutes.js';
 import { uploadRoutes } from './routes/uploadRoutes.js';
@@ -46,7 +47,18 @@ export function createApp(service: Service): Koa {
     }),
   );
   const router = new Router();
-  for (const register of [uploadRoutes, datasetRoutes, evaluationRoutes, exportRoutes, jobRoutes, sampleRoutes, imageRoutes, healthRoutes, metricsRoutes])
+  for (const register of [
+    uploadRoutes,
+    datasetRoutes,
+    evaluationRoutes,
+    exportRoutes,
+    jobRoutes,
+    qualityRoutes,
+    sampleRoutes,
+    imageRoutes,
+    healthRoutes,
+    metricsRoutes,
+  ])
     register(router, service);
   uiRoutes(router);
   docsRoutes(router);

@@ -19,6 +19,7 @@ export const GUIDE_PAGES: readonly GuidePage[] = [
   { file: 'formats.md', title: 'Annotation formats: COCO, panoptic, LVIS, results' },
   { file: 'uploads.md', title: 'Uploads: zipped datasets in the COCO, Roboflow and CVAT layouts' },
   { file: 'evaluation.md', title: "Evaluation: pycocotools' numbers, what is stored, the confusion matrix, browsing the errors" },
+  { file: 'quality.md', title: 'Quality: duplicates, train/val leaks and annotation checks' },
   { file: 'export.md', title: 'Export: COCO JSON, results files and Parquet' },
   { file: 'storage.md', title: 'Datasets in Cloud Storage and on the web' },
   { file: 'scaling-out.md', title: 'Scaling out: thumbnail workers over a Redis queue' },

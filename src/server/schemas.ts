@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUALITY_CHECKS } from '../db/qualityChecks.js';
 import { evaluationNameQuery, evaluationSampleQuery } from './evaluationSampleQuery.js';
 import { idParam, intQuery, optionalInt } from './validate.js';
 
@@ -77,6 +78,8 @@ export const samplesQuery = z
     predictions: predictionSetParam.optional(),
     min_score: z.coerce.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
     ...evaluationSampleQuery,
+    duplicates: z.enum(['any', 'cross_split']).optional(),
+    check: z.enum(QUALITY_CHECKS.map((c) => c.name) as [string, ...string[]]).optional(),
   })
   .strict()
   .refine((q) => q.cursor === undefined || q.offset === 0, {

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errorCodes.js';
+import type { ImageHashes } from '../quality/ImageHashes.js';
 
 /**
  * WebP effort of the thumbnails unless a task says otherwise: on 640x480
@@ -84,6 +85,12 @@ export interface ThumbnailTask {
   effort?: number;
   /** Images whose header declares more pixels than this are refused undecoded (`IMAGE_TOO_LARGE`). */
   maxPixels: number;
+  /**
+   * Also compute the image's hashes (its bytes' SHA-256 and a perceptual hash
+   * of the decoded pixels), returned as `hashes`. Default false (thumbnails made
+   * on demand need none). With no `outputs`, the image is decoded for them alone.
+   */
+  hashes?: boolean;
 }
 
 /** One thumbnail written by the worker. */
@@ -107,7 +114,7 @@ export interface ThumbnailOutput {
  * On failure, `message` names the file (its basename, or its URL when fetched) and what is wrong with it.
  */
 export type ThumbnailResult =
-  | { ok: true; width: number; height: number; format: string; outputs: ThumbnailOutput[] }
+  | { ok: true; width: number; height: number; format: string; outputs: ThumbnailOutput[]; hashes?: ImageHashes }
   | { ok: false; code: ImageErrorCode; message: string };
 
 /** Why a panoptic PNG gave no masks: its image-read codes become `MASK_MISSING` / `MASK_UNDECODABLE`. */

@@ -12,6 +12,9 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OutputInfo, Sharp } from 'sharp';
 import sharp from 'sharp';
+import { contentHash } from '../quality/contentHash.js';
+import type { ImageHashes } from '../quality/ImageHashes.js';
+import { HASH_SOURCE_SIZE, hashPixels, type RawPixels } from './hashPixels.js';
 import { DEFAULT_WEBP_EFFORT, type ThumbnailOutput, type ThumbnailResult, type ThumbnailTask } from './messages.js';
 import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
@@ -61,7 +64,8 @@ export default async function makeThumbnails(task: ThumbnailTask): Promise<Thumb
       throw new ImageFailure('IMAGE_UNSUPPORTED', `${name}: ${meta.format} images are not supported`);
     }
     const outputs: ThumbnailOutput[] = [];
-    for (const { output, webp } of await encode(image, task, name, meta.autoOrient)) {
+    const { encoded, pixels } = await encode(image, task, name, meta.autoOrient);
+    for (const { output, webp } of encoded) {
       const made = { ...output, bytes: webp.info.size, width: webp.info.width, height: webp.info.height };
       if (output.path === null) {
         outputs.push({ ...made, data: webp.data });
@@ -70,7 +74,10 @@ export default async function makeThumbnails(task: ThumbnailTask): Promise<Thumb
         outputs.push(made);
       }
     }
-    return { ok: true, width: meta.autoOrient.width, height: meta.autoOrient.height, format: meta.format, outputs };
+    const done = { ok: true as const, width: meta.autoOrient.width, height: meta.autoOrient.height, format: meta.format, outputs };
+    if (!task.hashes) return done;
+    const hashes: ImageHashes = { content: contentHash(input), perceptual: hashPixels(pixels!) };
+    return { ...done, hashes };
   } catch (err) {
     if (err instanceof ImageFailure) return { ok: false, code: err.code, message: err.message };
     throw err;
@@ -99,19 +106,23 @@ interface Encoded {
   webp: { data: Buffer; info: OutputInfo };
 }
 
-async function encode(image: Sharp, task: ThumbnailTask, name: string, source: Dimensions): Promise<Encoded[]> {
+/**
+ * The task's WebPs, and the decoded pixels they were cut from when the task
+ * asks for hashes. One output without hashes decodes straight into the WebP
+ * (JPEG shrink-on-load applies); otherwise the image is decoded once, at the
+ * largest size asked for (or {@link HASH_SOURCE_SIZE} for hashes alone), and
+ * every output, and the hash, is cut from those pixels.
+ */
+async function encode(image: Sharp, task: ThumbnailTask, name: string, source: Dimensions): Promise<{ encoded: Encoded[]; pixels?: RawPixels }> {
   const { outputs } = task;
   const webp = { quality: task.quality, effort: task.effort ?? DEFAULT_WEBP_EFFORT };
-  if (outputs.length === 0) return [];
-  if (outputs.length === 1) {
-    // One output: decode straight into it (JPEG shrink-on-load applies).
+  if (outputs.length === 0 && !task.hashes) return { encoded: [] };
+  if (outputs.length === 1 && !task.hashes) {
     const output = outputs[0]!;
     const resized = image.resize({ ...fitted(source, output.size), fit: 'fill' });
-    return [{ output, webp: await decoding(name, () => toWebp(resized, webp)) }];
+    return { encoded: [{ output, webp: await decoding(name, () => toWebp(resized, webp)) }] };
   }
-  // Several outputs: decode once, at the largest size asked for, and cut the
-  // smaller ones from those pixels, instead of decoding the source again per size.
-  const largest = Math.max(...outputs.map((o) => o.size));
+  const largest = outputs.length === 0 ? HASH_SOURCE_SIZE : Math.max(...outputs.map((o) => o.size));
   const { data, info } = await decoding(name, () =>
     image
       .resize({ ...fitted(source, largest), fit: 'fill' })
@@ -125,10 +136,11 @@ async function encode(image: Sharp, task: ThumbnailTask, name: string, source: D
   for (const output of outputs) {
     // Dimensions come from the source, not from the intermediate pixels, so that
     // each size rounds exactly as if it had been made from the original.
-    const resized = sharp(data, raw).resize({ ...fitted(source, output.size), fit: 'fill' });
+    const target = fitted(source, output.size);
+    const resized = target.width === info.width && target.height === info.height ? sharp(data, raw) : sharp(data, raw).resize({ ...target, fit: 'fill' });
     encoded.push({ output, webp: await decoding(name, () => toWebp(resized, webp)) });
   }
-  return encoded;
+  return { encoded, pixels: { data, info: raw.raw } };
 }
 
 interface Dimensions {

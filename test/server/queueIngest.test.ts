@@ -67,6 +67,10 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     expect(new Set(done.map((l) => l.chunkId)).size).to.equal(6);
     const queued = await thumbnailsOf(server, job.dataset_id, job.job_id);
     expect(queued.size).to.equal(24);
+    // The workers hash each image they decode: 24 images, hard links to 12 photos, are 12 exact pairs.
+    const duplicates = await getJson(`${server.url}/datasets/${job.dataset_id}/duplicates?max_distance=0`);
+    expect(duplicates.body).to.include({ hashed: 24, unhashed: 0, group_count: 12 });
+    expect(duplicates.body.groups.every((g: any) => g.kind === 'exact' && g.samples.length === 2)).to.equal(true);
     // The workers' thumbnails are counted by the service's metrics, as the pool's are.
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).to.match(/^coco_ingest_thumbnails_total\{result="made"\} 24$/m);

@@ -17,7 +17,8 @@ export interface SampleRowIn {
  * `samples`: one row per image. `image_ref` is where the image is read from when
  * that is not `file_name` under the job's image folder: a path relative to it
  * (LVIS, `val2017/000000000139.jpg` from the image's `coco_url`) or an http(s)
- * URL (images fetched by URL).
+ * URL (images fetched by URL). `content_hash` and `phash` are the image's hashes
+ * (duplicates), set when it is decoded; the API's sample leaves them out.
  */
 export const samplesTable: ReadableTable<SampleRowIn> = {
   table: 'samples',
@@ -34,6 +35,9 @@ export const samplesTable: ReadableTable<SampleRowIn> = {
     { name: 'extra', type: 'JSON' },
     { name: 'image_ref', type: 'VARCHAR' },
     { name: 'record_index', type: 'INTEGER' },
+    // Null until the image is decoded (its thumbnail, or the hash job): see src/quality/.
+    { name: 'content_hash', type: 'VARCHAR' },
+    { name: 'phash', type: 'UBIGINT' },
   ],
   values: (s) => [
     big(s.id),
@@ -48,9 +52,11 @@ export const samplesTable: ReadableTable<SampleRowIn> = {
     json(s.record.extra),
     s.record.image_ref,
     s.recordIndex,
+    null,
+    null,
   ],
   shape(row: Row): Row {
-    const { extra, failure_code, failure_message, image_ref: _ref, job_id: _job, record_index: _index, ...rest } = row;
+    const { extra, failure_code, failure_message, image_ref: _ref, job_id: _job, record_index: _index, content_hash: _content, phash: _phash, ...rest } = row;
     const out: Row = { ...((extra as Row | null) ?? {}) };
     // Extra fields never shadow ours.
     Object.assign(out, rest);

@@ -40,6 +40,7 @@ async function thumbnail(image: QueuedImage, tools: ChunkTools, signal: AbortSig
       quality: image.quality,
       ...(image.effort === undefined ? {} : { effort: image.effort }),
       maxPixels: image.maxPixels,
+      ...(image.hashes ? { hashes: true } : {}),
     },
     { signal },
   );

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { duplicatesQuery } from '../qualitySchemas.js';
 import { annotationsQuery, exportQuery, imageQuery, ingestBody, jobsQuery, predictionsBody, sampleRefQuery, samplesQuery, uploadQuery } from '../schemas.js';
 import { EVALUATION_OPERATIONS } from './evaluationOperations.js';
 import type { RESPONSE_SCHEMAS } from './responseSchemas.js';
@@ -89,6 +90,28 @@ export const OPERATIONS: readonly Operation[] = [
     success: { status: 204, description: 'Deleted' },
   },
   ...EVALUATION_OPERATIONS,
+  {
+    method: 'get',
+    path: '/datasets/:id/duplicates',
+    tag: 'datasets',
+    summary: 'Duplicate groups by image hashes: exact and near copies, leaks (across splits, or against another dataset) first',
+    query: duplicatesQuery,
+    success: json(200, 'Duplicates', 'The groups (409 HASHES_MISSING for a dataset never decoded)'),
+  },
+  {
+    method: 'post',
+    path: '/datasets/:id/hashes',
+    tag: 'datasets',
+    summary: 'Read the images of a dataset that have no hashes (ingested without thumbnails) for their hashes only',
+    success: json(202, 'JobAccepted', 'The job'),
+  },
+  {
+    method: 'get',
+    path: '/datasets/:id/checks',
+    tag: 'datasets',
+    summary: 'Annotation checks: each with its count and a few sample ids',
+    success: json(200, 'Checks', 'The checks'),
+  },
   {
     method: 'get',
     path: '/samples',

@@ -42,7 +42,7 @@ export const RESPONSE_SCHEMAS = {
   Job: object(
     {
       id: string,
-      kind: { type: 'string', enum: ['ingest', 'predictions', 'upload', 'evaluation'] },
+      kind: { type: 'string', enum: ['ingest', 'predictions', 'upload', 'evaluation', 'hash'] },
       dataset_id: integer,
       split: string,
       predictions: string,
@@ -134,5 +134,52 @@ export const RESPONSE_SCHEMAS = {
     ['splits'],
   ),
   ...EVALUATION_SCHEMAS,
+  Duplicates: object(
+    {
+      dataset_id: integer,
+      against: integer,
+      max_distance: integer,
+      hashed: integer,
+      unhashed: integer,
+      group_count: integer,
+      leak_count: integer,
+      groups: {
+        type: 'array',
+        description: 'Leaks (cross-split groups) first, then larger groups.',
+        items: object(
+          {
+            kind: { type: 'string', enum: ['exact', 'near'] },
+            cross_split: { type: 'boolean' },
+            samples: {
+              type: 'array',
+              items: object({ id: integer, dataset_id: integer, coco_id: integer, split: string, file_name: nullable(string), distance: integer }),
+            },
+          },
+          ['kind', 'cross_split', 'samples'],
+        ),
+      },
+    },
+    ['groups', 'max_distance'],
+  ),
+  Checks: object(
+    {
+      dataset_id: integer,
+      checks: {
+        type: 'array',
+        items: object(
+          {
+            name: string,
+            description: string,
+            unit: { type: 'string', enum: ['annotations', 'images', 'categories'] },
+            count: integer,
+            sample_ids: { type: 'array', items: integer },
+            ids: { type: 'array', items: integer },
+          },
+          ['name', 'count', 'sample_ids'],
+        ),
+      },
+    },
+    ['checks'],
+  ),
   Health: object({ status: string, workers: integer, jobs: integer, max_upload_bytes: integer, token_required: { type: 'boolean' } }, ['status']),
 } as const;

@@ -25,6 +25,8 @@ export function sampleRoutes(router: Router, service: Service): void {
       hasImageError: q.has_image_error,
       predictions: q.predictions,
       minScore: q.predictions === undefined ? undefined : q.min_score,
+      duplicates: q.duplicates,
+      check: q.check,
       offset: q.offset,
       limit: q.limit,
       evaluation: q.evaluation,

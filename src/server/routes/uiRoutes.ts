@@ -24,6 +24,7 @@ const FILES: Record<string, { name: string; type: string }> = {
   'upload.js': { name: 'ui/upload.js', type: JS },
   'dataset.js': { name: 'ui/dataset.js', type: JS },
   'stats.js': { name: 'ui/stats.js', type: JS },
+  'quality.js': { name: 'ui/quality.js', type: JS },
   'sample.js': { name: 'ui/sample.js', type: JS },
   'colours.js': { name: 'ui/colours.js', type: JS },
   'gridEvaluation.js': { name: 'ui/gridEvaluation.js', type: JS },

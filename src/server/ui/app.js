@@ -15,6 +15,7 @@ import { initIngestForm, loadDatasets, watchIngestingDatasets } from './home.js'
 import { showJob } from './job.js';
 import { initJobsPage } from './jobs.js';
 import { onJobs, startJobsPoll } from './jobsPoll.js';
+import { showQuality } from './quality.js';
 import { showSample } from './sample.js';
 import { initUploads } from './upload.js';
 
@@ -25,10 +26,12 @@ async function route() {
   const dataset = /^\/datasets\/(\d+)$/.exec(path);
   const evaluation = /^\/datasets\/(\d+)\/evaluations\/([^/]+)$/.exec(path);
   const comparison = /^\/datasets\/(\d+)\/compare$/.exec(path);
+  const quality = /^\/datasets\/(\d+)\/quality$/.exec(path);
   const jobs = path === '/jobs';
   // A job followed from the Jobs page: the home page, its card following it.
   const job = /^\/jobs\/([0-9a-f-]+)$/.exec(path);
-  $('#home').hidden = Boolean(sample || dataset || evaluation || comparison || jobs);
+  $('#home').hidden = Boolean(sample || dataset || evaluation || comparison || jobs || quality);
+  $('#quality').hidden = !quality;
   $('#dataset').hidden = !dataset;
   $('#evaluation').hidden = !evaluation;
   $('#comparison').hidden = !comparison;
@@ -39,6 +42,7 @@ async function route() {
     else if (dataset) await showDataset(Number(dataset[1]), params);
     else if (evaluation) await showEvaluation(Number(evaluation[1]), decodeURIComponent(evaluation[2]), params);
     else if (comparison) await showComparison(Number(comparison[1]), params.get('a') ?? '', params.get('b') ?? '');
+    else if (quality) await showQuality(Number(quality[1]));
     else if (jobs) return;
     else {
       if (job) showJob(job[1], params.get('kind') ?? 'ingest', loadDatasets);

@@ -48,6 +48,7 @@ export async function showDataset(id, params) {
   const exportQuery = new URLSearchParams({ split, category });
   for (const [key, value] of [...exportQuery]) if (value === '') exportQuery.delete(key);
   $('#dataset-export').href = `/datasets/${id}/export?${exportQuery}`;
+  $('#dataset-quality').href = `#/datasets/${id}/quality`;
   $('#dataset-delete').onclick = async () => {
     if (!confirm(`Delete ${dataset.name}: its rows, thumbnails and uploaded files?`)) return;
     try {
@@ -66,6 +67,8 @@ export async function showDataset(id, params) {
   const query = new URLSearchParams({ dataset_id: String(id), limit: String(PAGE), boxes: 'true' });
   if (category) query.set('category', category);
   if (split) query.set('split', split);
+  // From the Quality page: the samples a check names, or those with a duplicate.
+  for (const key of ['check', 'duplicates']) if (params.get(key)) query.set(key, params.get(key));
   for (const [key, value] of Object.entries(evaluationFilters)) query.set(key, value);
   gridState = {
     id,

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { DUPLICATE_DEFAULTS } from '../../src/quality/duplicateDefaults.js';
+import type { BenchContext } from '../BenchContext.js';
+import { measureChecks } from '../quality/measureChecks.js';
+import { measureDuplicateSearch } from '../quality/measureDuplicateSearch.js';
+import { measureEditDistances } from '../quality/measureEditDistances.js';
+import { measureHashCost } from '../quality/measureHashCost.js';
+import type { SectionResult } from '../reportModel.js';
+import { summarize } from '../stats.js';
+import { checkTarget, TARGETS } from '../targets.js';
+
+/** The service's DuckDB memory limit (DUCKDB_MEMORY_LIMIT's default): the searches run within it. */
+const MEMORY_LIMIT = '128MB';
+
+/**
+ * Duplicates and checks: what hashing costs the thumbnail function, the
+ * distances of edited copies on the pool's photos (which the default
+ * `max_distance` is chosen by), the duplicate search at 1M hashes, and the
+ * checks on a generated dataset.
+ */
+export async function qualityChecks(context: BenchContext): Promise<SectionResult> {
+  const { options } = context;
+  const photos = context.pool.photos.slice(0, options.quick ? 20 : 160);
+  const cost = await measureHashCost(photos, path.join(context.outputsDir, 'hash-cost'), options.quick ? 2 : Math.max(4, options.runs));
+  const plain = summarize(cost.plain).median;
+  const hashed = summarize(cost.hashed).median;
+  const costPercent = ((plain - hashed) / plain) * 100;
+  const { edits, distinct } = await measureEditDistances(photos);
+  const searchImages = options.quick ? 100_000 : 1_000_000;
+  const search = await measureDuplicateSearch(path.join(context.outputsDir, 'duplicates.duckdb'), searchImages, DUPLICATE_DEFAULTS.maxDistance, MEMORY_LIMIT);
+  const checkImages = options.quick ? 10_000 : 100_000;
+  const checks = await measureChecks(path.join(context.outputsDir, 'checks.duckdb'), checkImages, MEMORY_LIMIT);
+  const histogram = (values: number[]) => {
+    const counts = new Map<number, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return [...counts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([d, n]) => `${d}: ${n}`)
+      .join(', ');
+  };
+  const within = (values: number[]) => values.filter((v) => v <= DUPLICATE_DEFAULTS.maxDistance).length;
+  return {
+    title: `Duplicates and checks (${photos.length} photos; ${searchImages.toLocaleString('en-US')} hashes; ${checkImages.toLocaleString('en-US')} images of checks)`,
+    method:
+      `Hash cost: the service's thumbnail function (one 256 px WebP) over the same ${photos.length} photos, in one thread, with and without ` +
+      `hashes, alternating round by round. Distances: each photo's pHash against its edited copies' (made with sharp) and every two distinct ` +
+      `photos'. Search: \`DuplicateRepository.find\` at max_distance ${DUPLICATE_DEFAULTS.maxDistance} over random 64-bit hashes in a DuckDB file ` +
+      `(memory limit ${MEMORY_LIMIT}), one leak planted per 1,000 images. Checks: \`CheckRepository.run\` over a generated dataset, 7.5 polygon ` +
+      `annotations an image, same memory limit.`,
+    figures: [
+      { label: 'thumbnails without hashes', unit: 'images/s', values: cost.plain },
+      { label: 'thumbnails with hashes', unit: 'images/s', values: cost.hashed },
+    ],
+    targets: [
+      checkTarget(TARGETS.hashCost, costPercent, `${plain.toFixed(1)} img/s without, ${hashed.toFixed(1)} with`),
+      checkTarget(
+        TARGETS.duplicateSearch,
+        search.ms / 1000,
+        `${searchImages.toLocaleString('en-US')} hashes, ${search.leaks} of ${search.planted} planted leaks found`,
+      ),
+      checkTarget(
+        TARGETS.qualityChecks,
+        checks.ms / 1000,
+        `${checkImages.toLocaleString('en-US')} images, ${checks.annotations.toLocaleString('en-US')} annotations`,
+      ),
+    ],
+    tables: [
+      {
+        title: 'Hamming distances of edited copies and of distinct photos',
+        header: ['pair', `found at ${DUPLICATE_DEFAULTS.maxDistance}`, 'distances (distance: count)'],
+        rows: [
+          ...Object.entries(edits).map(([name, values]) => [name, `${within(values)} of ${values.length}`, histogram(values)]),
+          ['distinct photos', `${within(distinct)} of ${distinct.length}`, histogram(distinct.filter((d) => d <= 24)) + ' (up to 24 shown)'],
+        ],
+      },
+    ],
+  };
+}

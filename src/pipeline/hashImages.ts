@@ -1,0 +1,87 @@
+import { setMaxListeners } from 'node:events';
+import { HashRepository } from '../db/HashRepository.js';
+import { HashWriter } from '../db/HashWriter.js';
+import type { IngestJobSide, IngestOptions, IngestServices } from './IngestRequest.js';
+
+/** What the hash job is asked. */
+export interface HashRequest {
+  datasetId: number;
+  jobId: string;
+}
+
+/** The hash job's `complete` figures. */
+export interface HashSummary extends Record<string, unknown> {
+  dataset_id: number;
+  job_id: string;
+  /** Images read and hashed. */
+  hashed: number;
+  /** Images that could not be read or decoded (they stay without hashes). */
+  failed: number;
+  duration_ms: number;
+}
+
+/** Samples read from the database per page, and images handed to the pool at once. */
+const PAGE = 256;
+
+/**
+ * Reads the images of a dataset that have no hashes (ingested with
+ * `thumbnails: "none"`, or past a thumbnail limit) and computes them in the
+ * thumbnail workers (no thumbnail is written), then stores them all in one
+ * transaction with the job's row. Images that fail keep no hash and are
+ * counted; they are not recorded as image failures (the dataset's images were
+ * never promised to be readable).
+ */
+export async function hashImages(
+  request: HashRequest,
+  services: IngestServices,
+  job: Pick<IngestJobSide, 'commitRows'>,
+  options: IngestOptions,
+): Promise<HashSummary> {
+  const started = performance.now();
+  const { signal, onProgress } = options;
+  // A page's images all wait on the job's signal at once.
+  setMaxListeners(PAGE * 2 + 16, signal);
+  const reads = new HashRepository(services.db);
+  const total = await reads.countUnhashed(request.datasetId);
+  const writer = await HashWriter.begin(services.db, request.jobId);
+  try {
+    let hashed = 0;
+    let failed = 0;
+    let afterId = 0;
+    onProgress({ stage: 'hashes', current: 0, total, message: `0 of ${total} images hashed` });
+    for (;;) {
+      const page = await reads.unhashedAfter(request.datasetId, afterId, PAGE);
+      if (page.length === 0) break;
+      afterId = page.at(-1)!.id;
+      const results = await Promise.all(
+        page.map(async (sample) => {
+          // A backend that reads images itself (the queue's workers) is sent where they are, as the thumbnail stage does.
+          const source = services.pool.readsImages
+            ? { kind: 'stored' as const, imageDir: sample.image_dir, location: sample.location }
+            : await services.storage.imageSource(sample.image_dir, sample.location, { signal, maxPixels: services.maxPixels });
+          if ('ok' in source) return { sample, result: source };
+          const result = await services.pool.run(
+            { source, outputs: [], quality: services.quality, maxPixels: services.maxPixels, hashes: true },
+            { signal, jobId: request.jobId },
+          );
+          return { sample, result };
+        }),
+      );
+      signal.throwIfAborted();
+      for (const { sample, result } of results) {
+        if (result.ok && 'hashes' in result && result.hashes) {
+          writer.add(sample.id, result.hashes);
+          hashed++;
+        } else failed++;
+      }
+      onProgress({ stage: 'hashes', current: hashed + failed, total, message: `${hashed + failed} of ${total} images hashed` });
+    }
+    const summary: HashSummary = { dataset_id: request.datasetId, job_id: request.jobId, hashed, failed, duration_ms: 0 };
+    onProgress({ stage: 'hashes', current: hashed + failed, total, message: `${hashed} images hashed, ${failed} failed`, done: true });
+    summary.duration_ms = Math.round(performance.now() - started);
+    await writer.commit(job.commitRows(summary, { info: null, licenses: null }));
+    return summary;
+  } finally {
+    await writer.close();
+  }
+}
