@@ -31,7 +31,8 @@ describe('the Quality page of the browser view (headless Chromium)', function ()
 
   it('shows the duplicate groups side by side as thumbnails, leaks first', async () => {
     await page.goto(`${server.url}/#/datasets/${datasetId}`);
-    await page.click('#dataset-quality');
+    // The link is in the page from the start; it leads somewhere once the dataset's page has set it.
+    await page.click(`#dataset-quality[href="#/datasets/${datasetId}/quality"]`);
     await page.waitForSelector('#duplicates-summary');
     // These predicates run in the page; this project compiles without DOM types, hence `any`.
     await page.waitForFunction(() =>
