@@ -1,32 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EVALUATION_DIR, type EvaluationReference, readEvaluationJson } from './evaluationFixture.js';
 import { ingest, postPredictions } from './ingest.js';
 import { followJob, type ReceivedEvent, terminalOf } from './sse.js';
-import { REPO_ROOT, type TestServer } from './startTestServer.js';
+import type { TestServer } from './startTestServer.js';
 
-/** The evaluation fixtures eval-core committed, with pycocotools' numbers. */
-export const EVALUATION_DIR = path.join(REPO_ROOT, 'fixtures/evaluation');
+export { EVALUATION_DIR } from './evaluationFixture.js';
 
 /** pycocotools' figures for a fixture (`fixtures/evaluation/reference_<iouType>.json`, made by makeReference.py). */
-export interface Reference {
-  stats: number[];
-  lines: string[];
-  catIds: number[];
-  perCategory: { categoryId: number; AP: number; AP50: number; AP75: number; AR100: number; precision50: number[]; precision75: number[] }[];
-  evalImgs: {
-    imageId: number;
-    categoryId: number;
-    gtIds: number[];
-    dtIds: number[];
-    dtMatches: number[][];
-    gtMatches: number[][];
-    dtIgnore: number[][];
-    gtIgnore: number[];
-  }[];
-}
+export type Reference = EvaluationReference;
 
 export async function reference(iouType: string): Promise<Reference> {
-  return JSON.parse(await readFile(path.join(EVALUATION_DIR, `reference_${iouType}.json`), 'utf8')) as Reference;
+  return readEvaluationJson<Reference>(`reference_${iouType}.json`);
 }
 
 /** Ingests a fixture's ground truth (no thumbnails) as a new dataset and loads a results file beside it; returns the dataset id. */
