@@ -60,7 +60,7 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
       ),
       checkTarget(
         TARGETS.qualityChecks,
-        checks.ms / 1000,
+        checks.checksMs / 1000,
         `${checkImages.toLocaleString('en-US')} images, ${checks.annotations.toLocaleString('en-US')} annotations`,
       ),
     ],
