@@ -52,7 +52,13 @@ export const TARGETS = {
     threshold: 10,
     unit: 's',
   },
-  qualityChecks: { id: 'Q3', description: 'All annotation checks of a dataset (100K images; 10K with --quick)', op: '<=', threshold: 2, unit: 's' },
+  qualityChecks: {
+    id: 'Q3',
+    description: 'All annotation checks of a dataset, from what its commits kept (1M images; 100K with --quick)',
+    op: '<=',
+    threshold: 2,
+    unit: 's',
+  },
   thumbnailThroughput: {
     id: '1',
     description: 'Thumbnail ingest vs vipsthumbnail matched to it (effort 2, strip, one long-lived process per core; images/s ratio per round)',

@@ -1,20 +1,35 @@
 import { rm } from 'node:fs/promises';
 import { Database } from '../../src/db/Database.js';
 import { DuplicateRepository } from '../../src/db/DuplicateRepository.js';
+import { fillDuplicateMembersSql } from '../../src/db/duplicateMembersSql.js';
+import { SampleRepository } from '../../src/db/SampleRepository.js';
+
+/** What {@link measureDuplicateSearch} measured. */
+export interface DuplicateSearchMeasure {
+  /** `DuplicateRepository.find`. */
+  ms: number;
+  planted: number;
+  leaks: number;
+  /** Filling `duplicate_members` for the dataset: what a commit storing hashes adds. */
+  keepMs: number;
+  /** `GET /samples?duplicates=any` and `=cross_split`: first page and total, from the kept members. */
+  anyMs: number;
+  crossMs: number;
+  /** Their totals. */
+  anyTotal: number;
+  crossTotal: number;
+}
 
 /**
  * The duplicate search over `images` synthetic hashes in a real DuckDB file,
  * with the service's memory limit: uniformly random 64-bit hashes (DuckDB's
  * `hash()` of the row number), half train, half val, plus one planted leak in
  * every 1,000 images (a val copy of a train hash with two bits flipped). Times
- * the service's own `DuplicateRepository.find`, and counts the leaks it found.
+ * the service's own `DuplicateRepository.find`, and counts the leaks it found;
+ * then the filling of `duplicate_members` and the `duplicates=` filter's first
+ * page and total.
  */
-export async function measureDuplicateSearch(
-  file: string,
-  images: number,
-  maxDistance: number,
-  memoryLimit: string,
-): Promise<{ ms: number; planted: number; leaks: number }> {
+export async function measureDuplicateSearch(file: string, images: number, maxDistance: number, memoryLimit: string): Promise<DuplicateSearchMeasure> {
   await rm(file, { force: true });
   const db = await Database.open({ file, memoryLimit });
   try {
@@ -34,7 +49,18 @@ export async function measureDuplicateSearch(
     const started = performance.now();
     const answer = await new DuplicateRepository(db).find({ datasetId: 1, maxDistance });
     const ms = performance.now() - started;
-    return { ms, planted, leaks: answer.groups.filter((g) => g.cross_split).length };
+    const leaks = answer.groups.filter((g) => g.cross_split).length;
+    let at = performance.now();
+    await db.write(fillDuplicateMembersSql('= 1'));
+    const keepMs = performance.now() - at;
+    const samples = new SampleRepository(db);
+    at = performance.now();
+    const any = await samples.list({ datasetId: 1, offset: 0, limit: 100, duplicates: 'any' });
+    const anyMs = performance.now() - at;
+    at = performance.now();
+    const cross = await samples.list({ datasetId: 1, offset: 0, limit: 100, duplicates: 'cross_split' });
+    const crossMs = performance.now() - at;
+    return { ms, planted, leaks, keepMs, anyMs, crossMs, anyTotal: any.total ?? 0, crossTotal: cross.total ?? 0 };
   } finally {
     await db.close();
     await rm(file, { force: true });

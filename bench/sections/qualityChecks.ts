@@ -28,8 +28,13 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
   const { edits, distinct } = await measureEditDistances(photos);
   const searchImages = options.quick ? 100_000 : 1_000_000;
   const search = await measureDuplicateSearch(path.join(context.outputsDir, 'duplicates.duckdb'), searchImages, DUPLICATE_DEFAULTS.maxDistance, MEMORY_LIMIT);
-  const checkImages = options.quick ? 10_000 : 100_000;
+  const checkImages = options.quick ? 100_000 : 1_000_000;
   const checks = await measureChecks(path.join(context.outputsDir, 'checks.duckdb'), checkImages, MEMORY_LIMIT);
+  const sec = (ms: number) => (ms / 1000).toFixed(3);
+  const hits = (counts: Record<string, number>) =>
+    Object.values(counts)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString('en-US');
   const histogram = (values: number[]) => {
     const counts = new Map<number, number>();
     for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -45,8 +50,10 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
       `Hash cost: the service's thumbnail function (one 256 px WebP) over the same ${photos.length} photos, in one thread, with and without ` +
       `hashes, alternating round by round. Distances: each photo's pHash against its edited copies' (made with sharp) and every two distinct ` +
       `photos'. Search: \`DuplicateRepository.find\` at max_distance ${DUPLICATE_DEFAULTS.maxDistance} over random 64-bit hashes in a DuckDB file ` +
-      `(memory limit ${MEMORY_LIMIT}), one leak planted per 1,000 images. Checks: \`CheckRepository.run\` over a generated dataset, 7.5 polygon ` +
-      `annotations an image, same memory limit.`,
+      `(memory limit ${MEMORY_LIMIT}), one leak planted per 1,000 images; then \`duplicate_members\` filled (what a commit storing hashes adds) ` +
+      `and \`GET /samples?duplicates=\`'s first page and total. Checks: a generated split of 7.5 polygon annotations an image, about 1% of them ` +
+      `failing a check, same memory limit: the \`check_hits\` fill timed alone (the statement a commit of the split adds), then ` +
+      `\`CheckRepository.run\` and a \`check=\` page with its total.`,
     figures: [
       { label: 'thumbnails without hashes', unit: 'images/s', values: cost.plain },
       { label: 'thumbnails with hashes', unit: 'images/s', values: cost.hashed },
@@ -60,7 +67,7 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
       ),
       checkTarget(
         TARGETS.qualityChecks,
-        checks.ms / 1000,
+        checks.checksMs / 1000,
         `${checkImages.toLocaleString('en-US')} images, ${checks.annotations.toLocaleString('en-US')} annotations`,
       ),
     ],
@@ -71,6 +78,22 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
         rows: [
           ...Object.entries(edits).map(([name, values]) => [name, `${within(values)} of ${values.length}`, histogram(values)]),
           ['distinct photos', `${within(distinct)} of ${distinct.length}`, histogram(distinct.filter((d) => d <= 24)) + ' (up to 24 shown)'],
+        ],
+      },
+      {
+        title: 'Kept at commit, and read from what is kept',
+        header: ['step', 'time (s)', 'rows'],
+        rows: [
+          [
+            `check_hits fill, ${checkImages.toLocaleString('en-US')}-image split (commit cost)`,
+            sec(checks.fillMs),
+            `${hits(checks.counts)} problems found by all checks`,
+          ],
+          ['GET /datasets/{id}/checks (CheckRepository.run)', sec(checks.checksMs), ''],
+          ['GET /samples?check=box_outside_image, first page and total', sec(checks.filterMs), ''],
+          [`duplicate_members fill, ${searchImages.toLocaleString('en-US')} hashes (commit cost)`, sec(search.keepMs), ''],
+          ['GET /samples?duplicates=any, first page and total', sec(search.anyMs), `total ${search.anyTotal}`],
+          ['GET /samples?duplicates=cross_split, first page and total', sec(search.crossMs), `total ${search.crossTotal}`],
         ],
       },
     ],

@@ -31,7 +31,7 @@ export class CheckRepository {
     const [dataset] = await this.#db.query('SELECT 1 FROM datasets WHERE id = ?', [BigInt(datasetId)]);
     if (!dataset) throw notFound('dataset', datasetId);
     const results: CheckResult[] = [];
-    // One after the other: each parses the polygons it needs, and several at once at 1M images could exceed DUCKDB_MEMORY_LIMIT.
+    // Each reads what the commits kept (check_hits, the counter tables): no polygon is parsed here.
     for (const check of QUALITY_CHECKS) {
       const [row] = await this.#db.query(
         `WITH offending AS MATERIALIZED (${checkRowsSql(check, datasetId)})

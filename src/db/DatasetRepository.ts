@@ -287,6 +287,7 @@ const DATASET_TABLES = [
   'evaluation_ground_truths',
   'evaluation_images',
   'plugin_data',
+  'duplicate_members',
   'jobs',
 ] as const;
 

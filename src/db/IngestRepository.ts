@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fillCounterSql } from './counters/CounterTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
+import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
 
 /** What {@link IngestRepository} needs of a whole-file rule: the table of its rows and the query selecting the offending ones. */
@@ -71,12 +72,21 @@ export class IngestRepository {
    * hash job), in one UPDATE, and empties them from the staging table.
    */
   async moveHashesToSamples(jobId: string): Promise<void> {
+    const datasets = toPlainRows(
+      await this.#conn.runAndReadAll('SELECT DISTINCT s.dataset_id FROM sample_hashes h JOIN samples s ON s.id = h.sample_id WHERE h.job_id = $1', [jobId]),
+    );
     await this.#conn.run(
       `UPDATE samples s SET content_hash = h.content_hash, phash = h.phash
        FROM sample_hashes h WHERE h.job_id = $1 AND s.id = h.sample_id`,
       [jobId],
     );
     await this.#conn.run('DELETE FROM sample_hashes WHERE job_id = $1', [jobId]);
+    // The duplicates at the default distance, kept per dataset: new hashes can pair with any of the dataset's.
+    for (const { dataset_id } of datasets) {
+      const id = BigInt(dataset_id as bigint).toString();
+      await this.#conn.run(`DELETE FROM duplicate_members WHERE dataset_id = ${id}`);
+      await this.#conn.run(fillDuplicateMembersSql(`= ${id}`));
+    }
   }
 
   /** Marks the prediction set of this ingest `ready`, with its count. */

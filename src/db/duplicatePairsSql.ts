@@ -22,29 +22,52 @@ export interface DuplicateScope {
  */
 export function duplicatePairsSql(scope: DuplicateScope): string {
   const against = scope.againstId !== undefined;
-  const sides = against ? 'x.dataset_id = $1 AND y.dataset_id = $2' : 'x.id < y.id';
+  const sql = pairsSql({
+    hashedWhere: 'dataset_id IN ($1, $2)',
+    sides: against ? 'x.dataset_id = $1 AND y.dataset_id = $2' : 'x.id < y.id',
+    crossSplit: against ? 'true' : 'ha.split <> hb.split',
+    maxDistance: scope.maxDistance,
+  });
+  // Integers, written in: the statement has no parameters, so that it can sit inside the samples filter's.
+  return sql.replaceAll('$1', BigInt(scope.datasetId).toString()).replaceAll('$2', BigInt(scope.againstId ?? scope.datasetId).toString());
+}
+
+/**
+ * The pairs within each dataset whose id meets `datasetIs` (a condition
+ * written after a dataset id column), as {@link duplicatePairsSql} finds them
+ * for one, with `dataset_id`: what `duplicate_members` is made from.
+ */
+export function datasetPairsSql(datasetIs: string, maxDistance: number): string {
+  return pairsSql({
+    hashedWhere: `dataset_id ${datasetIs}`,
+    sides: 'x.dataset_id = y.dataset_id AND x.id < y.id',
+    crossSplit: 'ha.split <> hb.split',
+    maxDistance,
+    withDataset: true,
+  });
+}
+
+function pairsSql(p: { hashedWhere: string; sides: string; crossSplit: string; maxDistance: number; withDataset?: boolean }): string {
   // One hash join per band, each over the hashes alone: a band's hash table is a
   // quarter of one over every band at once, and stays within the memory limit.
-  const joins = hashBands(scope.maxDistance)
+  const joins = hashBands(p.maxDistance)
     .map((band) => {
       const mask = `${((1n << BigInt(band.width)) - 1n).toString()}::UBIGINT`;
       const value = (side: string) => `((${side}.phash >> ${band.offset}) & ${mask})`;
       return `SELECT x.id AS a, y.id AS b, bit_count(xor(x.phash, y.phash)) AS distance
   FROM hashed x JOIN hashed y ON ${value('x')} = ${value('y')}
-  WHERE ${sides} AND bit_count(xor(x.phash, y.phash)) <= ${Math.trunc(scope.maxDistance)}`;
+  WHERE ${p.sides} AND bit_count(xor(x.phash, y.phash)) <= ${Math.trunc(p.maxDistance)}`;
     })
     .join('\n  UNION\n  ');
-  const sql = `
+  return `
 WITH hashed AS (
   SELECT id, dataset_id, split, content_hash, phash FROM samples
-  WHERE dataset_id IN ($1, $2) AND phash IS NOT NULL
+  WHERE ${p.hashedWhere} AND phash IS NOT NULL
 ),
 near AS (
   ${joins}
 )
-SELECT n.a, n.b, n.distance, ha.content_hash = hb.content_hash AS exact,
-  ${against ? 'true' : 'ha.split <> hb.split'} AS cross_split
+SELECT ${p.withDataset ? 'ha.dataset_id, ' : ''}n.a, n.b, n.distance, ha.content_hash = hb.content_hash AS exact,
+  ${p.crossSplit} AS cross_split
 FROM near n JOIN hashed ha ON ha.id = n.a JOIN hashed hb ON hb.id = n.b`;
-  // Integers, written in: the statement has no parameters, so that it can sit inside the samples filter's.
-  return sql.replaceAll('$1', BigInt(scope.datasetId).toString()).replaceAll('$2', BigInt(scope.againstId ?? scope.datasetId).toString());
 }

@@ -1,16 +1,23 @@
 /** What a check counts. */
 export type CheckUnit = 'annotations' | 'images' | 'categories';
 
+/**
+ * How a check's offending rows are found and kept:
+ * - `annotation`: `sql` is a condition on one annotation's row of `facts`
+ *   ({@link CHECK_FACTS_SQL}); the commit keeps the failures in `check_hits`;
+ * - `pair`: `sql` selects `dataset_id`, `job_id`, `sample_id`, `row_id` of the
+ *   jobs whose id meets `$job`; the commit keeps them in `check_hits`;
+ * - `dataset`: `sql` selects `sample_id` (null for a category) and `row_id` of
+ *   one dataset (`$1`) from the counter tables, at each request.
+ */
+export type CheckKept = 'annotation' | 'pair' | 'dataset';
+
 /** One annotation check: SQL over stored rows, no second pass over the file. */
 export interface QualityCheck {
   name: string;
   description: string;
   unit: CheckUnit;
-  /**
-   * The offending rows of one dataset (`$1`), as `sample_id` (null for a
-   * category) and `row_id` (the annotation, sample or category), from the
-   * common table expressions of {@link CHECK_BASE_SQL}.
-   */
+  kept: CheckKept;
   sql: string;
 }
 
@@ -24,26 +31,40 @@ export const DUPLICATE_IOU = 0.95;
 export const AREA_MISMATCH_FRACTION = 0.5;
 
 /**
- * The rows the checks read: `ann` (a dataset's annotations with a box or a
- * segmentation, each with its sample's id and size), `polys` (the polygons of
- * the polygon annotations, parsed from the stored JSON text, with their point
- * counts, extents and shoelace areas). `$1` is the dataset id.
+ * The shoelace area of polygon `p` (a flat list of x, y, of at least one
+ * point): two dot products of its coordinates with their successors', which
+ * DuckDB runs vectorised (a lambda per point was slower).
  */
-export const CHECK_BASE_SQL = `
-ann AS (
-  SELECT a.id, a.category_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area, a.segmentation, a.keypoints,
-    a.job_id, a.image_coco_id, s.id AS sample_id, s.width, s.height
+const SHOELACE = `abs(
+  list_dot_product(list_slice(p, 1, len(p) // 2 * 2, 2), list_concat(list_slice(p, 4, len(p) // 2 * 2, 2), list_slice(p, 2, 2)))
+  - list_dot_product(list_concat(list_slice(p, 3, len(p) // 2 * 2, 2), list_slice(p, 1, 1)), list_slice(p, 2, len(p) // 2 * 2, 2))) / 2`;
+
+/**
+ * `facts`: one row per annotation of the jobs whose id meets `$job` (captions
+ * aside), with its sample's id and size, and what its segmentation says, each
+ * parsed once from the stored JSON: `polys` (a polygon annotation's polygons,
+ * crowds aside), `xs`/`ys` (the coordinates of those of at least one point),
+ * `poly_area` (the sum of their shoelace areas, null when none has a point), `mask_area` (an uncompressed
+ * RLE's pixels) and `kp` (the keypoints). One pass, no unnest and no join on
+ * itself: at commit this is what every ingest pays for.
+ */
+export const CHECK_FACTS_SQL = `
+parsed AS (
+  SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area,
+    s.dataset_id, s.id AS sample_id, s.width, s.height, json_type(a.segmentation) AS seg_type,
+    CASE WHEN json_type(a.segmentation) = 'ARRAY' AND NOT a.iscrowd THEN a.segmentation::DOUBLE[][] END AS polys,
+    CASE WHEN json_type(a.segmentation) = 'OBJECT' AND json_type(a.segmentation, '$.counts') = 'ARRAY'
+      THEN list_sum(list_filter((a.segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) END AS mask_area,
+    CASE WHEN a.keypoints IS NOT NULL THEN a.keypoints::DOUBLE[] END AS kp
   FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
-  WHERE a.dataset_id = $1 AND s.dataset_id = $1 AND a.caption IS NULL
+  WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL
 ),
-polys AS (
-  SELECT id, sample_id, bbox_x, bbox_y, bbox_w, bbox_h, area, p,
-    len(p) // 2 AS points,
-    list_min(list_slice(p, 1, len(p), 2)) AS min_x, list_max(list_slice(p, 1, len(p), 2)) AS max_x,
-    list_min(list_slice(p, 2, len(p), 2)) AS min_y, list_max(list_slice(p, 2, len(p), 2)) AS max_y,
-    abs(list_sum(list_transform(range(1, len(p) // 2 + 1),
-      lambda i: p[2 * i - 1] * p[((2 * i) % (2 * (len(p) // 2))) + 2] - p[((2 * i) % (2 * (len(p) // 2))) + 1] * p[2 * i]))) / 2 AS shoelace
-  FROM (SELECT *, unnest(segmentation::DOUBLE[][]) AS p FROM ann WHERE json_type(segmentation) = 'ARRAY' AND NOT iscrowd)
+facts AS (
+  SELECT *,
+    flatten(list_transform(list_filter(polys, lambda p: len(p) >= 2), lambda p: list_slice(p, 1, len(p), 2))) AS xs,
+    flatten(list_transform(list_filter(polys, lambda p: len(p) >= 2), lambda p: list_slice(p, 2, len(p), 2))) AS ys,
+    list_sum(list_transform(list_filter(polys, lambda p: len(p) >= 2), lambda p: ${SHOELACE})) AS poly_area
+  FROM parsed
 )`;
 
 const T = EDGE_TOLERANCE_PX;
@@ -54,80 +75,87 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
     name: 'box_outside_image',
     description: `boxes reaching more than ${T} px outside their image`,
     unit: 'annotations',
-    sql: `SELECT sample_id, id AS row_id FROM ann WHERE bbox_x IS NOT NULL AND width IS NOT NULL AND
+    kept: 'annotation',
+    sql: `bbox_x IS NOT NULL AND width IS NOT NULL AND
       (bbox_x < -${T} OR bbox_y < -${T} OR bbox_x + bbox_w > width + ${T} OR bbox_y + bbox_h > height + ${T})`,
   },
   {
     name: 'box_degenerate',
     description: 'boxes of zero or negative width or height',
     unit: 'annotations',
-    sql: 'SELECT sample_id, id AS row_id FROM ann WHERE bbox_w <= 0 OR bbox_h <= 0',
+    kept: 'annotation',
+    sql: 'bbox_w <= 0 OR bbox_h <= 0',
   },
   {
     name: 'box_not_containing_polygon',
     description: `boxes that do not contain their own polygon (by more than ${T} px)`,
     unit: 'annotations',
-    sql: `SELECT DISTINCT sample_id, id AS row_id FROM polys WHERE points > 0 AND bbox_x IS NOT NULL AND
-      (min_x < bbox_x - ${T} OR min_y < bbox_y - ${T} OR max_x > bbox_x + bbox_w + ${T} OR max_y > bbox_y + bbox_h + ${T})`,
+    kept: 'annotation',
+    sql: `bbox_x IS NOT NULL AND (list_min(xs) < bbox_x - ${T} OR list_min(ys) < bbox_y - ${T} OR
+      list_max(xs) > bbox_x + bbox_w + ${T} OR list_max(ys) > bbox_y + bbox_h + ${T})`,
   },
   {
     name: 'area_mismatch',
     description: `an area differing from its polygons' (shoelace) or its uncompressed mask's pixel area by more than ${AREA_MISMATCH_FRACTION * 100}% of the larger`,
     unit: 'annotations',
-    sql: `SELECT sample_id, id AS row_id FROM (
-        SELECT sample_id, id, any_value(area) AS area, sum(shoelace) AS measured FROM polys GROUP BY sample_id, id
-        UNION ALL
-        SELECT sample_id, id, area, list_sum(list_filter((segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) AS measured
-        FROM ann WHERE json_type(segmentation) = 'OBJECT' AND json_type(segmentation, '$.counts') = 'ARRAY'
-      ) WHERE area IS NOT NULL AND abs(area - measured) > ${AREA_MISMATCH_FRACTION} * greatest(area, measured)`,
+    kept: 'annotation',
+    sql: `area IS NOT NULL AND abs(area - coalesce(poly_area, mask_area)) > ${AREA_MISMATCH_FRACTION} * greatest(area, coalesce(poly_area, mask_area))`,
   },
   {
     name: 'polygon_too_few_points',
     description: 'polygons of fewer than 3 points',
     unit: 'annotations',
-    sql: 'SELECT DISTINCT sample_id, id AS row_id FROM polys WHERE len(p) < 6',
+    kept: 'annotation',
+    sql: 'len(list_filter(polys, lambda p: len(p) < 6)) > 0',
   },
   {
     name: 'duplicate_annotation',
     description: `the same object labelled twice: same image and category, boxes with IoU above ${DUPLICATE_IOU}`,
     unit: 'annotations',
-    sql: `SELECT y.sample_id, y.id AS row_id FROM ann x JOIN ann y
+    kept: 'pair',
+    // On the annotations alone, the samples joined to the few found: a join of the annotations with their samples on each side took seconds.
+    sql: `SELECT s.dataset_id, s.job_id, s.id AS sample_id, d.id AS row_id FROM (
+      SELECT y.id, y.job_id, y.image_coco_id FROM annotations x JOIN annotations y
       ON x.job_id = y.job_id AND x.image_coco_id = y.image_coco_id AND x.category_id = y.category_id AND x.id < y.id
-      WHERE x.bbox_w > 0 AND x.bbox_h > 0 AND y.bbox_w > 0 AND y.bbox_h > 0 AND
+      WHERE x.job_id $job AND y.job_id $job AND x.caption IS NULL AND y.caption IS NULL AND x.bbox_w > 0 AND x.bbox_h > 0 AND y.bbox_w > 0 AND y.bbox_h > 0 AND
       greatest(0, least(x.bbox_x + x.bbox_w, y.bbox_x + y.bbox_w) - greatest(x.bbox_x, y.bbox_x)) *
       greatest(0, least(x.bbox_y + x.bbox_h, y.bbox_y + y.bbox_h) - greatest(x.bbox_y, y.bbox_y))
       > ${DUPLICATE_IOU} * (x.bbox_w * x.bbox_h + y.bbox_w * y.bbox_h -
       greatest(0, least(x.bbox_x + x.bbox_w, y.bbox_x + y.bbox_w) - greatest(x.bbox_x, y.bbox_x)) *
-      greatest(0, least(x.bbox_y + x.bbox_h, y.bbox_y + y.bbox_h) - greatest(x.bbox_y, y.bbox_y)))`,
+      greatest(0, least(x.bbox_y + x.bbox_h, y.bbox_y + y.bbox_h) - greatest(x.bbox_y, y.bbox_y)))) d
+    JOIN samples s ON s.job_id = d.job_id AND s.coco_id = d.image_coco_id`,
   },
   {
     name: 'keypoints_outside_box',
     description: `labelled keypoints (v > 0) more than ${T} px outside their box`,
     unit: 'annotations',
-    sql: `SELECT sample_id, id AS row_id FROM (SELECT sample_id, id, bbox_x, bbox_y, bbox_w, bbox_h, keypoints::DOUBLE[] AS k
-        FROM ann WHERE keypoints IS NOT NULL AND bbox_x IS NOT NULL)
-      WHERE len(list_filter(range(0, len(k) // 3), lambda j: k[3 * j + 3] > 0 AND (
-        k[3 * j + 1] < bbox_x - ${T} OR k[3 * j + 1] > bbox_x + bbox_w + ${T} OR k[3 * j + 2] < bbox_y - ${T} OR k[3 * j + 2] > bbox_y + bbox_h + ${T}))) > 0`,
+    kept: 'annotation',
+    sql: `bbox_x IS NOT NULL AND len(list_filter(range(0, len(kp) // 3), lambda j: kp[3 * j + 3] > 0 AND (
+      kp[3 * j + 1] < bbox_x - ${T} OR kp[3 * j + 1] > bbox_x + bbox_w + ${T} OR kp[3 * j + 2] < bbox_y - ${T} OR kp[3 * j + 2] > bbox_y + bbox_h + ${T}))) > 0`,
   },
   {
     name: 'image_without_annotations',
     description: 'images with no annotation',
     unit: 'images',
-    sql: `SELECT id AS sample_id, id AS row_id FROM samples s WHERE dataset_id = $1
-      AND (job_id, coco_id) NOT IN (SELECT job_id, image_coco_id FROM annotations WHERE dataset_id = $1)`,
+    kept: 'dataset',
+    // sample_counts has a row per sample, zero when it has no annotation (captions included, as here).
+    sql: 'SELECT sample_id, sample_id AS row_id FROM sample_counts WHERE dataset_id = $1 AND annotations = 0',
   },
   {
     name: 'category_unused',
     description: 'categories no annotation uses',
     unit: 'categories',
+    kept: 'dataset',
+    // A category's use is the dataset's, not one split's: read from split_categories, which counts it per split.
     sql: `SELECT NULL::BIGINT AS sample_id, id AS row_id FROM categories WHERE dataset_id = $1
-      AND id NOT IN (SELECT category_id FROM annotations WHERE dataset_id = $1 AND category_id IS NOT NULL)`,
+      AND id NOT IN (SELECT category_id FROM split_categories WHERE dataset_id = $1 AND annotations > 0)`,
   },
   {
     name: 'crowd_polygon',
     description: 'crowd annotations (iscrowd 1) drawn as polygons instead of RLE',
     unit: 'annotations',
-    sql: `SELECT sample_id, id AS row_id FROM ann WHERE iscrowd AND json_type(segmentation) = 'ARRAY'`,
+    kept: 'annotation',
+    sql: `iscrowd AND seg_type = 'ARRAY'`,
   },
 ];
 
@@ -139,8 +167,30 @@ export function qualityCheck(name: string): QualityCheck | undefined {
 /**
  * A query selecting one check's offending rows (`sample_id`, `row_id`) of a
  * dataset, with no parameters (the id is an integer, written in), so that it
- * can sit inside the samples filter's statement, whose parameters are positional.
+ * can sit inside the samples filter's statement, whose parameters are
+ * positional. An `annotation` or `pair` check reads what the commits kept in `check_hits`.
  */
 export function checkRowsSql(check: QualityCheck, datasetId: number): string {
-  return `WITH ${CHECK_BASE_SQL} ${check.sql}`.replaceAll('$1', BigInt(datasetId).toString());
+  const id = BigInt(datasetId).toString();
+  if (check.kept === 'dataset') return check.sql.replaceAll('$1', id);
+  return `SELECT sample_id, row_id FROM check_hits WHERE dataset_id = ${id} AND check_name = '${check.name}'`;
+}
+
+/**
+ * The `annotation` and `pair` checks' offending rows of the jobs whose id
+ * meets `jobIs` (a condition written after a job id column), each with its
+ * check's name: what a commit keeps in `check_hits`. The annotation checks are
+ * conditions on one pass over `facts`, each failure unnested to a row.
+ */
+export function jobCheckRowsSql(jobIs: string): string {
+  const named = QUALITY_CHECKS.filter((c) => c.kept === 'annotation').map((c) => `CASE WHEN ${c.sql} THEN '${c.name}' END`);
+  const pairs = QUALITY_CHECKS.filter((c) => c.kept === 'pair').map(
+    (c) => `SELECT dataset_id, job_id, '${c.name}' AS check_name, sample_id, row_id FROM (${c.sql})`,
+  );
+  const sql = `WITH ${CHECK_FACTS_SQL}
+SELECT dataset_id, job_id, check_name, sample_id, id AS row_id FROM (
+  SELECT dataset_id, job_id, sample_id, id, unnest(list_filter([${named.join(',\n    ')}], lambda n: n IS NOT NULL)) AS check_name FROM facts
+)
+${pairs.map((p) => `UNION ALL\n${p}`).join('\n')}`;
+  return sql.replaceAll('$job', jobIs);
 }

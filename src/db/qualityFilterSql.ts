@@ -1,3 +1,4 @@
+import { KEPT_DUPLICATE_DISTANCE } from './duplicateMembersSql.js';
 import { duplicatePairsSql } from './duplicatePairsSql.js';
 import { checkRowsSql, qualityCheck } from './qualityChecks.js';
 
@@ -7,7 +8,8 @@ export type DuplicateFilter = 'any' | 'cross_split';
 /**
  * The samples filter's condition (on `samples s`) for `duplicates=` and
  * `check=`, or null when neither is asked. Duplicates are pairs at the default
- * distance (a sample with a copy in another split, for `cross_split`); a check
+ * distance (a sample with a copy in another split, for `cross_split`), read
+ * from `duplicate_members` (another distance searches the pairs); a check
  * keeps the samples it names. An unknown check keeps nothing (the route
  * refuses it before).
  */
@@ -17,9 +19,14 @@ export function qualityFilterSql(
 ): string | null {
   const conditions: string[] = [];
   if (f.duplicates !== undefined) {
-    const pairs = duplicatePairsSql({ datasetId: f.datasetId, maxDistance });
-    const where = f.duplicates === 'cross_split' ? ' WHERE cross_split' : '';
-    conditions.push(`s.id IN (SELECT unnest([a, b]) FROM (${pairs})${where})`);
+    const cross = f.duplicates === 'cross_split';
+    if (maxDistance === KEPT_DUPLICATE_DISTANCE) {
+      const id = BigInt(f.datasetId).toString();
+      conditions.push(`s.id IN (SELECT sample_id FROM duplicate_members WHERE dataset_id = ${id}${cross ? ' AND cross_split' : ''})`);
+    } else {
+      const pairs = duplicatePairsSql({ datasetId: f.datasetId, maxDistance });
+      conditions.push(`s.id IN (SELECT unnest([a, b]) FROM (${pairs})${cross ? ' WHERE cross_split' : ''})`);
+    }
   }
   if (f.check !== undefined) {
     const check = qualityCheck(f.check);

@@ -1,9 +1,11 @@
 import { fillCountersSql } from './counters/CounterTable.js';
+import { checkHitsTable } from './counters/checkHitsTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import { sampleCategoriesTable } from './counters/sampleCategoriesTable.js';
 import { sampleCountsTable } from './counters/sampleCountsTable.js';
 import { splitCategoriesTable } from './counters/splitCategoriesTable.js';
 import { splitStatsTable } from './counters/splitStatsTable.js';
+import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { evaluationGroundTruthsTable } from './tables/evaluationGroundTruthsTable.js';
@@ -32,7 +34,7 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
  * start-up marks as interrupted. The counter tables (`src/db/counters/`) are
  * filled in that same transaction.
  */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly TableMapping<never>[] = [
@@ -102,6 +104,13 @@ CREATE TABLE IF NOT EXISTS plugin_data (
   updated_at TIMESTAMP NOT NULL
 );
 
+-- Each sample with a duplicate at the default distance (duplicateMembersSql.ts), kept when hashes are stored.
+CREATE TABLE IF NOT EXISTS duplicate_members (
+  dataset_id BIGINT NOT NULL,
+  sample_id BIGINT NOT NULL,
+  cross_split BOOLEAN NOT NULL
+);
+
 ${MAPPED_TABLES.map(createTableSql).join('\n\n')}
 
 ${COUNTER_TABLES.map(createTableSql).join('\n\n')}
@@ -137,4 +146,6 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
 `,
   // The counter tables (SCHEMA_SQL has just made them, empty), filled for every split committed before them.
   5: fillCountersSql([sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable]),
+  // The annotation checks' failures and the duplicates at the default distance, kept instead of found at each request.
+  6: `${fillCountersSql([checkHitsTable])}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
 };

@@ -1,4 +1,5 @@
 import type { CounterTable } from './CounterTable.js';
+import { checkHitsTable } from './checkHitsTable.js';
 import { sampleCategoriesTable } from './sampleCategoriesTable.js';
 import { sampleCountsTable } from './sampleCountsTable.js';
 import { splitCategoriesTable } from './splitCategoriesTable.js';
@@ -12,4 +13,4 @@ export type { CounterTable } from './CounterTable.js';
  * kind; deleting a dataset, discarding an upload or deleting a prediction set
  * empties them with the rows they count.
  */
-export const COUNTER_TABLES: readonly CounterTable[] = [sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable];
+export const COUNTER_TABLES: readonly CounterTable[] = [sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable, checkHitsTable];
