@@ -39,6 +39,12 @@ export class JobScheduler {
   readonly #queue: Job[] = [];
   readonly #running = new Map<string, Promise<void>>();
   #closing = false;
+  /**
+   * The job being made, if any: jobs are made one at a time, so a kind's
+   * `prepare` (is this name free?) and its `created` (take the name) are never
+   * interleaved with another request's, and two requests for one name cannot both pass.
+   */
+  #making: Promise<unknown> = Promise.resolve();
 
   constructor(context: JobContext, options: JobSchedulerOptions = {}) {
     this.#context = context;
@@ -61,7 +67,9 @@ export class JobScheduler {
    */
   async create<R extends JobRequestBase, S extends JobSummaryBase, D>(kind: JobKind<R, S, D>, draft: D): Promise<Job<R>> {
     this.assertOpen();
-    const job = await createJob(kind, draft, this.#context.repo);
+    const made = this.#making.then(() => createJob(kind, draft, this.#context.repo));
+    this.#making = made.catch(() => undefined);
+    const job = await made;
     this.#jobs.set(job.id, job);
     return job;
   }

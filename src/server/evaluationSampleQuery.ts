@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** An evaluation's name (in a path, a query or a body). */
-export const evaluationNameQuery = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (e.g. "yolo-bbox")');
+export const evaluationNameQuery = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (e.g. "yolo-bbox")')
+  // `compare` is the route beside `{name}`: an evaluation of that name could not be fetched.
+  .refine((name) => name !== 'compare', 'must not be "compare"');
 
 const evaluationName = evaluationNameQuery;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { datasetWithPredictions, EVALUATION_DIR, evaluate, ingestable, postEvaluation, type Reference, reference } from '../helpers/evaluations.js';
 import { ingest, postPredictions } from '../helpers/ingest.js';
-import { getJson } from '../helpers/sse.js';
+import { followJob, getJson, terminalOf } from '../helpers/sse.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
 interface GroundTruth {
@@ -267,6 +267,38 @@ describe('browsing an evaluation: its figures, samples and annotations', () => {
     expect((await postEvaluation(server, datasetId, { predictions: 'model', iou_type: 'boxes' })).status).to.equal(400);
     expect((await getJson(`${server.url}/samples?dataset_id=${datasetId}&evaluation=nothing`)).status).to.equal(404);
     expect((await getJson(`${server.url}/samples?dataset_id=${datasetId}&outcome=tp`)).status).to.equal(400);
+  });
+
+  it('lets only one of two requests for the same new name at once through (202 and 409)', async () => {
+    const both = await Promise.all([
+      postEvaluation(server, datasetId, { predictions: 'model', iou_type: 'bbox', name: 'twice' }),
+      postEvaluation(server, datasetId, { predictions: 'model', iou_type: 'bbox', name: 'twice' }),
+    ]);
+    expect(both.map((r) => r.status).sort()).to.deep.equal([202, 409]);
+    const accepted = both.find((r) => r.status === 202)!;
+    expect(terminalOf(await followJob(server.url, String(accepted.body.job_id)))?.event).to.equal('complete');
+    const { body } = await getJson(`${server.url}/datasets/${datasetId}/evaluations/twice`);
+    // One evaluation's outcomes, not two: as many true positives at IoU 0.5 as pycocotools' matches.
+    const tp = body.per_category.reduce((n: number, c: any) => n + c.tp, 0);
+    const { body: model } = await getJson(`${server.url}/datasets/${datasetId}/evaluations/model-bbox`);
+    expect(tp).to.equal(model.per_category.reduce((n: number, c: any) => n + c.tp, 0));
+    expect((await fetch(`${server.url}/datasets/${datasetId}/evaluations/twice`, { method: 'DELETE' })).status).to.equal(204);
+  });
+
+  it('refuses a name the routes could not name again: "compare", or a long set\'s default name (400)', async () => {
+    const named = await postEvaluation(server, datasetId, { predictions: 'model', iou_type: 'bbox', name: 'compare' });
+    expect(named.status).to.equal(400);
+    const long = 'm'.repeat(64);
+    const loaded = await postPredictions(server, datasetId, {
+      annotation_path: path.join(EVALUATION_DIR, 'results_bbox.json'),
+      name: long,
+      on_invalid: 'skip',
+    });
+    expect(loaded.event).to.equal('complete');
+    const defaulted = await postEvaluation(server, datasetId, { predictions: long, iou_type: 'bbox' });
+    expect(defaulted.status).to.equal(400);
+    expect(defaulted.body.error.message).to.contain('name');
+    expect((await fetch(`${server.url}/datasets/${datasetId}/predictions/${long}`, { method: 'DELETE' })).status).to.equal(204);
   });
 
   it('deletes an evaluation with its outcomes (204), and its prediction set takes its evaluations with it', async () => {

@@ -7,6 +7,8 @@ import { type EvaluationSummary, evaluateSplit } from '../../pipeline/evaluateSp
 import { EVALUATION_STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
 
+/** The longest evaluation name the routes take (`GET /datasets/{id}/evaluations/{name}`). */
+const MAX_EVALUATION_NAME = 64;
 /** A COCO evaluation of a prediction set against a split of its dataset. */
 export interface EvaluationJobRequest extends JobRequestBase {
   kind: 'evaluation';
@@ -75,6 +77,15 @@ export const evaluationJob: JobKind<EvaluationJobRequest, EvaluationSummary, Eva
     }
     if (!split) throw notFound('split', draft.split ?? '');
     const name = draft.name ?? `${draft.predictions}-${draft.iouType}`;
+    // A name the routes could not name again: longer than theirs (a long set's default), or the compare route's.
+    if (name.length > MAX_EVALUATION_NAME || name === 'compare') {
+      throw invalidRequest(
+        `invalid request body: name: "${name}" cannot name an evaluation (at most ${MAX_EVALUATION_NAME} characters, not "compare"): give a name`,
+        {
+          fields: ['name'],
+        },
+      );
+    }
     if (await evaluations.exists(draft.datasetId, name)) {
       throw conflict(`dataset ${draft.datasetId} already has an evaluation named "${name}": delete it first or give another name`);
     }

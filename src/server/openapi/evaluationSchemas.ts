@@ -64,8 +64,20 @@ export const EVALUATION_SCHEMAS = {
     {
       a: string,
       b: string,
-      summary: { type: 'array', items: object({ name: string, a: number, b: number, diff: number }) },
-      per_category: { type: 'array', items: object({ category_id: integer, name: string, a: number, b: number, diff: number }) },
+      summary: {
+        type: 'array',
+        items: object({ name: string, a: number, b: number, diff: nullable({ ...number, description: 'b - a; null where either is -1' }) }),
+      },
+      per_category: {
+        type: 'array',
+        items: object({
+          category_id: integer,
+          name: string,
+          a: number,
+          b: number,
+          diff: nullable({ ...number, description: 'b - a; null where either is -1' }),
+        }),
+      },
     },
     ['a', 'b', 'summary', 'per_category'],
   ),

@@ -1,7 +1,7 @@
 import type { Row } from '../../db/toPlainRows.js';
 
-/** How far `b` is from `a`. */
-const difference = (a: number, b: number): number => b - a;
+/** How far `b` is from `a`; null when either is -1, pycocotools' "no ground truth", which is no number to subtract. */
+const difference = (a: number, b: number): number | null => (a === -1 || b === -1 ? null : b - a);
 
 /**
  * `GET /datasets/{id}/evaluations/compare`: each summary number and each
