@@ -1,4 +1,4 @@
-import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunkWriter } from '@duckdb/node-api';
 import type { TableMapping } from './TableMapping.js';
 
 /**
@@ -9,23 +9,15 @@ import type { TableMapping } from './TableMapping.js';
  */
 const APPENDER_FLUSH_ROWS = 8 * 2048;
 
-/** Rows of one data chunk: DuckDB's vector size. */
-const CHUNK_ROWS = 2048;
-
 /**
  * Appends rows of one mapped table through DuckDB's Appender, a data chunk
  * (2,048 rows) at a time, flushing into the open transaction every
- * {@link APPENDER_FLUSH_ROWS} rows. Rows are buffered column by column and
- * each chunk filled with `setColumns`: a third less time than buffering row
- * arrays (DuckDBDataChunkWriter copies each row, then transposes them), and
- * no per-row garbage.
+ * {@link APPENDER_FLUSH_ROWS} rows.
  */
 export class TableAppender<In> {
   readonly #mapping: TableMapping<In>;
   readonly #appender: DuckDBAppender;
-  readonly #types: DuckDBType[];
-  #columns: DuckDBValue[][];
-  #rows = 0;
+  readonly #chunks: DuckDBDataChunkWriter;
   #buffered = 0;
   #closed = false;
 
@@ -36,24 +28,14 @@ export class TableAppender<In> {
     if (types.length !== mapping.columns.length) {
       throw new Error(`table ${mapping.table} has ${types.length} columns, its mapping ${mapping.columns.length}`);
     }
-    this.#types = types;
-    this.#columns = types.map(() => []);
-  }
-
-  /** Moves the buffered rows into a data chunk, appended; into the transaction every {@link APPENDER_FLUSH_ROWS} rows. */
-  #emit(): void {
-    if (this.#rows === 0) return;
-    const columns = this.#columns;
-    this.#columns = this.#types.map(() => []);
-    this.#rows = 0;
-    const chunk = DuckDBDataChunk.create(this.#types);
-    chunk.setColumns(columns);
-    this.#appender.appendDataChunk(chunk);
-    this.#buffered += chunk.rowCount;
-    if (this.#buffered >= APPENDER_FLUSH_ROWS) {
-      this.#appender.flushSync();
-      this.#buffered = 0;
-    }
+    this.#chunks = new DuckDBDataChunkWriter(types, (chunk) => {
+      appender.appendDataChunk(chunk);
+      this.#buffered += chunk.rowCount;
+      if (this.#buffered >= APPENDER_FLUSH_ROWS) {
+        appender.flushSync();
+        this.#buffered = 0;
+      }
+    });
   }
 
   /** An appender into `mapping`'s table on `conn` (inside its transaction, if one is open). */
@@ -62,16 +44,13 @@ export class TableAppender<In> {
   }
 
   append(row: In): void {
-    const values = this.#mapping.values(row);
-    const columns = this.#columns;
-    for (let c = 0; c < columns.length; c++) columns[c]!.push(values[c] as DuckDBValue);
-    if (++this.#rows >= CHUNK_ROWS) this.#emit();
+    this.#chunks.appendRow(this.#mapping.values(row));
   }
 
   /** Moves every buffered row into the transaction (still uncommitted). */
   flush(): void {
     if (this.#closed) return;
-    this.#emit();
+    this.#chunks.flush();
     this.#appender.flushSync();
     this.#buffered = 0;
   }
