@@ -16,11 +16,12 @@ export const SECTION_NAMES = [
   'large',
   'queries',
   'evaluation',
+  'evaluation-large',
   'quality',
 ] as const;
 
-/** Sections a run without `--only` leaves out unless asked for: `large` and `queries` take minutes and 3.6 GB of disk (`--large`). */
-const ON_REQUEST: readonly SectionName[] = ['large', 'queries'];
+/** Sections a run without `--only` leaves out unless asked for: `large`, `queries` and `evaluation-large` take minutes and GBs of disk (`--large`). */
+const ON_REQUEST: readonly SectionName[] = ['large', 'queries', 'evaluation-large'];
 
 /** One section of the bench. */
 export type SectionName = (typeof SECTION_NAMES)[number];
@@ -59,6 +60,8 @@ export interface BenchOptions {
   coldSamples: number;
   /** Images of the evaluation section's input (val2017's 5,000). */
   evaluationImages: number;
+  /** `--evaluation-large-images`: images of the `evaluation-large` section's bbox evaluation (targets 13d, 13e). */
+  evaluationLargeImages: number;
   /** `--pycocotools`: a pycocotools build (cocoapi's PythonAPI folder) for the evaluation baseline; default `PYCOCOTOOLS_DIR`, else not measured. */
   pycocotools: string | undefined;
   /** Cores: the service's `WORKERS` and vipsthumbnail's process count, unless a section says otherwise. */
@@ -81,6 +84,7 @@ export const BENCH_DEFAULTS = {
   metadataSmallImages: 25_000,
   largeImages: 1_000_000,
   evaluationImages: 5000,
+  evaluationLargeImages: 1_000_000,
   thumbImages: 1000,
   loadSeconds: 10,
   warmupSeconds: 1,
@@ -99,6 +103,7 @@ export const QUICK_DEFAULTS = {
   metadataSmallImages: 500,
   largeImages: 20_000,
   evaluationImages: 500,
+  evaluationLargeImages: 20_000,
   thumbImages: 60,
   loadSeconds: 2,
 } as const;
@@ -110,7 +115,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --images <dir>       source photos, searched recursively for .jpg (default ${BENCH_DEFAULTS.imagesDir} from the repo)
   --out <file>         report file (default ${BENCH_DEFAULTS.out})
   --only <sections>    comma-separated subset of: ${SECTION_NAMES.join(', ')}
-  --large              also the large and queries sections: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
+  --large              also the large, queries and evaluation-large sections: a ${BENCH_DEFAULTS.largeImages.toLocaleString('en-US')}-image metadata ingest (minutes, 3.6 GB of disk)
+  --evaluation-large-images <n>  images of the evaluation-large section (default ${BENCH_DEFAULTS.evaluationLargeImages.toLocaleString('en-US')}, quick ${QUICK_DEFAULTS.evaluationLargeImages.toLocaleString('en-US')})
   --pycocotools <dir>  a pycocotools build (cocoapi/PythonAPI) for the evaluation baseline (default $PYCOCOTOOLS_DIR; else not measured)
   --thumb-images <n>   images of the thumbnail runs (default ${BENCH_DEFAULTS.thumbImages}, quick ${QUICK_DEFAULTS.thumbImages})
   --tasks-per-worker <list>  THUMBNAIL_TASKS_PER_WORKER values the scaling section sweeps (default ${BENCH_DEFAULTS.tasksPerWorker.join(',')})`;
@@ -131,6 +137,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       only: { type: 'string' },
       large: { type: 'boolean', default: false },
       'thumb-images': { type: 'string' },
+      'evaluation-large-images': { type: 'string' },
       'tasks-per-worker': { type: 'string' },
       pycocotools: { type: 'string' },
     },
@@ -153,6 +160,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     metadataSmallImages: sizes.metadataSmallImages,
     largeImages: sizes.largeImages,
     evaluationImages: sizes.evaluationImages,
+    evaluationLargeImages: positiveInt('--evaluation-large-images', values['evaluation-large-images'], sizes.evaluationLargeImages),
     pycocotools: values.pycocotools,
     thumbImages: positiveInt('--thumb-images', values['thumb-images'], sizes.thumbImages),
     loadSeconds: sizes.loadSeconds,

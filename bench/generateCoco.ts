@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { BufferedFileWriter } from './BufferedFileWriter.js';
 import { COCO_2017_INFO, COCO_2017_LICENSES } from './coco2017Header.js';
 import { COCO_2017_CATEGORIES, type CocoCategory } from './cocoCategories.js';
-import { ANNOTATION_SHAPE_DEFAULTS, type AnnotationShapeOptions, makeAnnotation } from './makeAnnotation.js';
+import { ANNOTATION_SHAPE_DEFAULTS, type AnnotationShapeOptions, type GeneratedAnnotation, makeAnnotation } from './makeAnnotation.js';
 import { makeImageRecord } from './makeImageRecord.js';
 import { type PoolPhoto, photoForImage } from './PoolPhoto.js';
 import { SeededRandom } from './SeededRandom.js';
@@ -25,6 +25,8 @@ export interface GenerateCocoOptions {
   shape?: AnnotationShapeOptions;
   /** Same seed, same bytes. Default 2017. */
   seed?: number;
+  /** Called with each annotation as it is written (e.g. to write results derived from it in the same pass). Default none. */
+  onAnnotation?: (annotation: GeneratedAnnotation & { imageId: number; categoryId: number; width: number; height: number }) => Promise<void> | void;
 }
 
 /** Defaults of {@link GenerateCocoOptions}. */
@@ -79,6 +81,7 @@ export async function generateCoco(file: string, options: GenerateCocoOptions): 
       const categoryId = annotationRandom.pick(categoryIds);
       const annotation = makeAnnotation(annotationRandom, { id: annotations + 1, imageId, categoryId, width, height }, shape);
       texts.push(annotations === 0 ? annotation.json : `,${annotation.json}`);
+      await o.onAnnotation?.({ ...annotation, imageId, categoryId, width, height });
       annotations++;
       if (annotation.crowd) crowdAnnotations++;
     }

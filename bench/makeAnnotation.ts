@@ -36,10 +36,11 @@ export interface AnnotationTarget {
   height: number;
 }
 
-/** A generated annotation as JSON text, and whether it is a crowd. */
+/** A generated annotation as JSON text, whether it is a crowd, and its box (for results derived from it). */
 export interface GeneratedAnnotation {
   json: string;
   crowd: boolean;
+  bbox: number[];
 }
 
 /**
@@ -55,7 +56,7 @@ export function makeAnnotation(random: SeededRandom, target: AnnotationTarget, s
   const json =
     `{"segmentation":${body.segmentation},"area":${body.area},"iscrowd":${crowd ? 1 : 0},"image_id":${target.imageId},` +
     `"bbox":[${body.bbox.join(',')}],"category_id":${target.categoryId},"id":${target.id}}`;
-  return { json, crowd };
+  return { json, crowd, bbox: body.bbox };
 }
 
 interface Shape {

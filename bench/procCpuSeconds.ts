@@ -3,11 +3,14 @@ import { readFile } from 'node:fs/promises';
 /** Linux's USER_HZ: `/proc/<pid>/stat` counts CPU time in 1/100 s on every mainstream kernel. */
 const TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system) a live process has used, in seconds, from `/proc/<pid>/stat`; null when it is gone. */
-export async function procCpuSeconds(pid: number): Promise<number | null> {
+/**
+ * CPU time (user + system) a live process has used, in seconds, from `/proc/<pid>/stat`
+ * (or one of its threads', `/proc/<pid>/task/<tid>/stat`: the main thread's is `tid = pid`); null when it is gone.
+ */
+export async function procCpuSeconds(pid: number, tid?: number): Promise<number | null> {
   let text: string;
   try {
-    text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    text = await readFile(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   } catch {
     return null;
   }

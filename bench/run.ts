@@ -9,6 +9,7 @@ import { log } from './log.js';
 import { machineInfo } from './machineInfo.js';
 import { REPO_ROOT } from './repoRoot.js';
 import type { SectionResult } from './reportModel.js';
+import { evaluationLarge } from './sections/evaluationLarge.js';
 import { evaluationSpeed } from './sections/evaluationSpeed.js';
 import { exportSpeed } from './sections/exportSpeed.js';
 import { gcsIngest } from './sections/gcsIngest.js';
@@ -39,6 +40,7 @@ const SECTIONS: Record<SectionName, (context: BenchContext) => Promise<SectionRe
   large: largeIngest,
   queries: queryLatency,
   evaluation: evaluationSpeed,
+  'evaluation-large': evaluationLarge,
   quality: qualityChecks,
 };
 

@@ -182,6 +182,20 @@ export const TARGETS = {
     threshold: 10,
     unit: 'x',
   },
+  evaluationLargeRss: {
+    id: '13d',
+    description: 'Server peak RSS during the bbox evaluation of 1M images, 7.5M annotations, ~8M predictions (sampled)',
+    op: '<=',
+    threshold: 1000,
+    unit: 'MB',
+  },
+  evaluationLargeRate: {
+    id: '13e',
+    description: 'Per-image rate of the 1M-image bbox evaluation vs the val2017-sized one (ratio per round)',
+    op: '>=',
+    threshold: 0.8,
+    unit: 'x',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 /**

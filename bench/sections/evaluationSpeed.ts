@@ -5,6 +5,7 @@ import { jobOverHttp } from '../evaluation/evaluateOverHttp.js';
 import { type EvaluationFiles, generateEvaluationFiles } from '../evaluation/generateEvaluationFiles.js';
 import { type PycocotoolsRun, pycocotoolsDir, runPycocotools } from '../evaluation/runPycocotools.js';
 import { log } from '../log.js';
+import { procCpuSeconds } from '../procCpuSeconds.js';
 import type { SectionResult } from '../reportModel.js';
 import { checkTarget, TARGETS } from '../targets.js';
 import { withService } from '../withService.js';
@@ -14,6 +15,11 @@ type IouType = (typeof IOU_TYPES)[number];
 
 /** The ground truth each IoU type is scored against: keypoints only on the persons' file, as COCO ships it. */
 const groundTruthOf = (files: EvaluationFiles, iouType: IouType) => (iouType === 'keypoints' ? files.personKeypoints : files.instances);
+
+/** The service's CPU seconds so far: its main thread's (the evaluation's bottleneck: reading, writing), the whole process's. */
+async function cpuSeconds(pid: number): Promise<[number, number]> {
+  return [(await procCpuSeconds(pid, pid)) ?? 0, (await procCpuSeconds(pid)) ?? 0];
+}
 
 /**
  * Targets 13a-13c: the whole evaluation job (POST to `complete`) on a
@@ -46,10 +52,12 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
       for (const iouType of IOU_TYPES) {
         const dataset = datasets[iouType === 'keypoints' ? 'keypoints' : 'instances']!;
         await jobOverHttp(`${s.url}/datasets/${dataset}/predictions`, { annotation_path: files.results[iouType], name: iouType, on_invalid: 'skip' });
+        const cpuBefore = await cpuSeconds(s.pid);
         const job = await jobOverHttp(`${s.url}/datasets/${dataset}/evaluations`, { predictions: iouType, iou_type: iouType });
+        const cpu = (await cpuSeconds(s.pid)).map((v, i) => (v - cpuBefore[i]!).toFixed(2));
         timings[iouType] = { ms: job.wallMs, stats: job.complete.summary as number[] };
         log(
-          `evaluation-run${round} ${iouType}: ${(job.wallMs / 1000).toFixed(2)} s, AP ${(job.complete.summary as number[])[0]}, ${JSON.stringify(job.complete.timings_ms)}`,
+          `evaluation-run${round} ${iouType}: ${(job.wallMs / 1000).toFixed(2)} s, AP ${(job.complete.summary as number[])[0]}, ${JSON.stringify(job.complete.timings_ms)}, CPU s main thread ${cpu[0]} / process ${cpu[1]}`,
         );
       }
       return { ...timings, peakRssBytes: await s.peakRss() };

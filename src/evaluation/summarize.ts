@@ -25,11 +25,13 @@ export function summarize(iouType: IouType, p: EvaluationParams, e: AccumulatedE
     const a = p.areaRanges.findIndex((range) => range.label === stat.area);
     const m = p.maxDets.indexOf(stat.maxDets);
     const ts = stat.iouThr === undefined ? [...p.iouThrs.keys()] : [...p.iouThrs.keys()].filter((t) => p.iouThrs[t] === stat.iouThr);
-    const selected: number[] = [];
+    // Preallocated: a stat selects up to T x R x K entries (80,800 for COCO's 80 classes).
+    const selected = new Float64Array(a >= 0 && m >= 0 ? ts.length * (stat.ap ? R * K : K) : 0);
+    let n = 0;
     if (a >= 0 && m >= 0) {
       for (const t of ts) {
-        if (stat.ap) for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) selected.push(e.precision[(((t * R + r) * K + k) * A + a) * M + m]!);
-        else for (let k = 0; k < K; k++) selected.push(e.recall[((t * K + k) * A + a) * M + m]!);
+        if (stat.ap) for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) selected[n++] = e.precision[(((t * R + r) * K + k) * A + a) * M + m]!;
+        else for (let k = 0; k < K; k++) selected[n++] = e.recall[((t * K + k) * A + a) * M + m]!;
       }
     }
     const value = meanOfDefined(selected);

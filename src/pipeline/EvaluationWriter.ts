@@ -58,11 +58,10 @@ export class EvaluationWriter {
   /** Appends one matched image's outcome rows and counts them. */
   add({ rows, result }: MatchedImage): void {
     const base = { datasetId: this.#datasetId, evaluation: this.#name, sampleId: rows.sampleId };
-    const dts = new Map(rows.dts.map((d) => [d.rowId, d]));
-    const gts = new Map(rows.gts.map((g) => [g.rowId, g]));
     const image = { tp: 0, fp: 0, fn: 0 };
-    for (const outcome of result.predictions) {
-      const dt = dts.get(outcome.rowId)!;
+    for (let i = 0; i < result.predictions.length; i++) {
+      const outcome = result.predictions[i]!;
+      const dt = rowOf(rows.dts, i, outcome.rowId);
       this.#predictions.append({ ...base, categoryId: dt.categoryId, score: dt.score, outcome });
       const counts = this.#of(dt.categoryId);
       counts.predictions++;
@@ -74,8 +73,9 @@ export class EvaluationWriter {
         image.fp++;
       }
     }
-    for (const outcome of result.groundTruths) {
-      const gt = gts.get(outcome.rowId)!;
+    for (let i = 0; i < result.groundTruths.length; i++) {
+      const outcome = result.groundTruths[i]!;
+      const gt = rowOf(rows.gts, i, outcome.rowId);
       this.#groundTruths.append({ ...base, categoryId: gt.categoryId, outcome });
       if (outcome.outcome50 === 'ignored') continue;
       const counts = this.#of(gt.categoryId);
@@ -111,4 +111,14 @@ export class EvaluationWriter {
   close(): Promise<void> {
     return this.#tx.close();
   }
+}
+
+/**
+ * The stored row an outcome is of: outcomes come in their rows' order, so the
+ * row at the same index (checked); else found by id. No map per image: the
+ * writer runs on the main thread, which is the evaluation's bottleneck.
+ */
+function rowOf<R extends { rowId: number }>(rows: readonly R[], index: number, rowId: number): R {
+  const same = rows[index];
+  return same !== undefined && same.rowId === rowId ? same : rows.find((r) => r.rowId === rowId)!;
 }
