@@ -109,7 +109,9 @@ export class EvaluationRowReader {
               ${this.#json('dt', 'segmentation', 'p.')}, ${this.#json('dt', 'keypoints', 'p.')}
        FROM predictions p
        WHERE p.dataset_id = ? AND p.set_name = ? AND p.image_coco_id BETWEEN ? AND ?
-         AND p.sample_id IN (SELECT id FROM samples WHERE job_id = ? AND coco_id BETWEEN ? AND ?)
+         -- By image id, as loadRes matches results: a prediction's sample_id names the first split with its image id,
+         -- and splits that restart their ids (Roboflow, CVAT exports) would lose theirs.
+         AND p.image_coco_id IN (SELECT coco_id FROM samples WHERE job_id = ? AND coco_id BETWEEN ? AND ?)
        ORDER BY p.image_coco_id, p.record_index`,
       [b(this.#source.datasetId), this.#source.predictions, b(low), b(high), this.#source.splitJobId, b(low), b(high)],
     );

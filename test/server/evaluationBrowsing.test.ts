@@ -329,5 +329,9 @@ describe('browsing an evaluation: its figures, samples and annotations', () => {
     const { terminal } = await evaluate(server, datasetId, { predictions: 'model', iou_type: 'bbox', name: 'on-val', split: 'val' });
     expect(terminal.data.split).to.equal('val');
     (terminal.data.summary as number[]).forEach((v, i) => expect(v).to.be.closeTo(ref.stats[i]!, 1e-9));
+    // The second split reuses the first's image ids (as Roboflow and CVAT exports do): the results are its too, by image id.
+    const other = await evaluate(server, datasetId, { predictions: 'model', iou_type: 'bbox', name: 'on-other', split: 'other' });
+    expect(other.terminal.data.split).to.equal('other');
+    (other.terminal.data.summary as number[]).forEach((v, i) => expect(v).to.be.closeTo(ref.stats[i]!, 1e-9));
   });
 });
