@@ -1,3 +1,4 @@
+import { EvaluationInputError } from './EvaluationInputError.js';
 import type { CategoryEvaluation } from './evaluateCategories.js';
 import type { EvalImageInput, GroundTruthOutcome, GroundTruthOutcomeRow, PredictionOutcome, PredictionOutcomeRow } from './evaluationTypes.js';
 import type { ImageGeometry } from './ImageGeometry.js';
@@ -80,7 +81,14 @@ function confusedWith(input: EvalImageInput, geometry: ImageGeometry, d: number)
   let best: { rowId: number; iou: number } | null = null;
   input.gts.forEach((gt, g) => {
     if (gt.iscrowd || gt.categoryId === categoryId) return;
-    const iou = geometry.iou(d, g);
+    let iou: number;
+    try {
+      iou = geometry.iou(d, g);
+    } catch (err) {
+      // A ground truth COCOeval never compares with this prediction (no box, mask or keypoints of the kind scored) is no confusion, not a failure.
+      if (err instanceof EvaluationInputError) return;
+      throw err;
+    }
     if (iou >= CONFUSION_IOU && (best === null || iou > best.iou)) best = { rowId: gt.rowId, iou };
   });
   return best;

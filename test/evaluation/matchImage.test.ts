@@ -117,6 +117,14 @@ describe('matchImage', () => {
     expect(row(14)).to.include({ outcome50: 'fp', confusedWith: null, confusedIou: null });
   });
 
+  it('passes over, as no confusion, a ground truth of another category that has no box to compare with', () => {
+    // A box evaluation compares no box-less ground truth with a prediction of another category; pycocotools never would either.
+    const boxless = { ...gt(5, 2, [0, 0, 1, 1]), bbox: null };
+    const alone: EvalImageInput = { imageId: 2, width: 100, height: 100, gts: [gt(6, 1, [10, 10, 40, 40]), boxless], dts: [dt(16, 1, 0.9, [60, 60, 10, 10])] };
+    const matched = matchImage(alone, { ...settings, catIds: [1, 3, 5] });
+    expect(matched.predictions[0]).to.include({ outcome50: 'fp', confusedWith: null, confusedIou: null });
+  });
+
   it('matches the dog box to the dog (IoU 1520/1680) and leaves a category outside catIds ignored', () => {
     expect(row(11)).to.include({ outcome50: 'tp', matched50: 4, iou50: 1520 / 1680, outcome75: 'tp', confusedWith: null });
     expect(row(15)).to.include({ outcome50: 'ignored', matched50: null });
