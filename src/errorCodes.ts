@@ -77,7 +77,7 @@ export const ERROR_CODES = {
   EVALUATION_SIGMAS_MISMATCH: shown(422),
   /** Input COCOeval itself would reject: a segmentation neither polygons nor RLE, keypoints that do not fit the sigmas, a prediction without the geometry the IoU type needs. */
   EVALUATION_INVALID: shown(422),
-  /** A prediction set that cannot be evaluated with the asked `iou_type` (captions, no results, no masks for `segm`...). */
+  /** A prediction set that cannot be evaluated with the asked `iou_type` (captions, no results, no keypoints for `keypoints`). */
   EVALUATION_UNSUITABLE: shown(422),
   /** Two evaluations compared that are not of the same split and `iou_type`. */
   EVALUATION_MISMATCH: shown(409),

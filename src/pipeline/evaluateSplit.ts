@@ -154,6 +154,13 @@ async function settingsFor(request: EvaluationRequest, reader: EvaluationRowRead
   } catch (err) {
     throw new AppError('EVALUATION_UNSUITABLE', `prediction set "${request.predictions}": ${(err as Error).message}`);
   }
+  // OKS needs the results' keypoints: a set without them (boxes alone) has nothing to score, said before any work.
+  if (request.iouType === 'keypoints' && first.keypoints === undefined) {
+    throw new AppError(
+      'EVALUATION_UNSUITABLE',
+      `prediction set "${request.predictions}" has no keypoints (its first result has none): it cannot be evaluated as keypoints`,
+    );
+  }
   const categories = await evaluations.categories(request.datasetId);
   const sigmas = request.sigmas ?? [...COCO_KEYPOINT_SIGMAS];
   if (request.iouType === 'keypoints') {

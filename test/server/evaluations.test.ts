@@ -89,6 +89,13 @@ describe('COCO evaluation over HTTP', () => {
     expect(body.items.map((e: { name: string; status: string }) => [e.name, e.status])).to.deep.equal([['said-bbox', 'failed']]);
   });
 
+  it('refuses to score boxes alone as keypoints, before matching anything', async () => {
+    const datasetId = await datasetWithPredictions(server, 'instances_gt.json', { boxes: 'results_bbox.json' });
+    const { terminal } = await evaluate(server, datasetId, { predictions: 'boxes', iou_type: 'keypoints' });
+    expect(terminal.data.code).to.equal('EVALUATION_UNSUITABLE');
+    expect(terminal.data.message).to.contain('keypoints');
+  });
+
   it('counts evaluations by iou_type and status, with their durations, in /metrics', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     const sample = (series: string) =>
@@ -102,7 +109,8 @@ describe('COCO evaluation over HTTP', () => {
     expect(sample('coco_ingest_evaluations_total{iou_type="bbox",status="complete"}')).to.equal(2);
     expect(sample('coco_ingest_evaluations_total{iou_type="segm",status="complete"}')).to.equal(1);
     expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="complete"}')).to.equal(2);
-    expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="failed"}')).to.equal(1);
+    // The sigmas that did not fit, and the boxes offered as keypoints.
+    expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="failed"}')).to.equal(2);
     expect(sample('coco_ingest_evaluations_total{iou_type="bbox",status="failed"}')).to.equal(1);
     expect(sample('coco_ingest_evaluation_duration_seconds_count{iou_type="segm",status="complete"}')).to.equal(1);
   });
