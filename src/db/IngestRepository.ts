@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { fillCounterSql } from './counters/CounterTable.js';
+import { fillCounterStatements } from './counters/CounterTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
@@ -101,7 +101,8 @@ export class IngestRepository {
    */
   async fillCounters(kind: string, jobId: string): Promise<void> {
     for (const counter of COUNTER_TABLES) {
-      if (counter.source === kind) await this.#conn.run(fillCounterSql(counter, '= $1'), [jobId]);
+      if (counter.source !== kind) continue;
+      for (const statement of fillCounterStatements(counter, '= $1')) await this.#conn.run(statement, [jobId]);
     }
   }
 }

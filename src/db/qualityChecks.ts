@@ -179,18 +179,19 @@ export function checkRowsSql(check: QualityCheck, datasetId: number): string {
 /**
  * The `annotation` and `pair` checks' offending rows of the jobs whose id
  * meets `jobIs` (a condition written after a job id column), each with its
- * check's name: what a commit keeps in `check_hits`. The annotation checks are
+ * check's name, one SELECT each (annotation checks, then each pair check): what a commit keeps in `check_hits`. The annotation checks are
  * conditions on one pass over `facts`, each failure unnested to a row.
  */
-export function jobCheckRowsSql(jobIs: string): string {
+export function jobCheckRowsSql(jobIs: string): string[] {
   const named = QUALITY_CHECKS.filter((c) => c.kept === 'annotation').map((c) => `CASE WHEN ${c.sql} THEN '${c.name}' END`);
   const pairs = QUALITY_CHECKS.filter((c) => c.kept === 'pair').map(
     (c) => `SELECT dataset_id, job_id, '${c.name}' AS check_name, sample_id, row_id FROM (${c.sql})`,
   );
-  const sql = `WITH ${CHECK_FACTS_SQL}
+  const annotations = `WITH ${CHECK_FACTS_SQL}
 SELECT dataset_id, job_id, check_name, sample_id, id AS row_id FROM (
   SELECT dataset_id, job_id, sample_id, id, unnest(list_filter([${named.join(',\n    ')}], lambda n: n IS NOT NULL)) AS check_name FROM facts
-)
-${pairs.map((p) => `UNION ALL\n${p}`).join('\n')}`;
-  return sql.replaceAll('$job', jobIs);
+)`;
+  // Each its own statement: as one UNION ALL, the parse of every polygon and the self-join of the
+  // annotations ran DuckDB out of 128 MB together inside a 1M-image ingest's transaction.
+  return [annotations, ...pairs].map((sql) => sql.replaceAll('$job', jobIs));
 }

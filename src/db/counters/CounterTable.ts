@@ -22,12 +22,24 @@ export interface CounterTable {
    * on a job id column written after it (`= $1`, or `IN (SELECT …)`). It may read
    * the counters listed before it in {@link COUNTER_TABLES}: they are filled first.
    */
-  select(jobIs: string): string;
+  select(jobIs: string): string | readonly string[];
 }
 
-/** The statement that fills `counter` for the jobs whose id meets `jobIs` (see {@link CounterTable.select}). */
+/**
+ * The statements that fill `counter` for the jobs whose id meets `jobIs` (see
+ * {@link CounterTable.select}), one per `SELECT`: a counter made of heavy parts
+ * gives each its own statement, since one `UNION ALL` of them ran DuckDB out
+ * of a 128 MB `memory_limit` inside a 1M-image ingest's transaction where each
+ * part alone did not.
+ */
+export function fillCounterStatements(counter: CounterTable, jobIs: string): string[] {
+  const selects = counter.select(jobIs);
+  return (typeof selects === 'string' ? [selects] : [...selects]).map((select) => `INSERT INTO ${counter.table} ${select};`);
+}
+
+/** {@link fillCounterStatements} as one script, for a migration. */
 export function fillCounterSql(counter: CounterTable, jobIs: string): string {
-  return `INSERT INTO ${counter.table} ${counter.select(jobIs)};`;
+  return fillCounterStatements(counter, jobIs).join('\n');
 }
 
 /**
