@@ -102,7 +102,12 @@ export class IngestRepository {
   async fillCounters(kind: string, jobId: string): Promise<void> {
     for (const counter of COUNTER_TABLES) {
       if (counter.source !== kind) continue;
-      for (const statement of fillCounterStatements(counter, '= $1')) await this.#conn.run(statement, [jobId]);
+      try {
+        for (const statement of fillCounterStatements(counter, '= $1')) await this.#conn.run(statement, [jobId]);
+      } catch (err) {
+        // Which counter: DuckDB's own message (an out-of-memory one, say) names no statement.
+        throw new Error(`filling the counter table ${counter.table}: ${(err as Error).message}`, { cause: err });
+      }
     }
   }
 }

@@ -56,8 +56,7 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
   }
   // `iscrowd` or `area` alone is a per-sample count (`sample_counts`, a row per sample); with a
   // category, or together, they must hold of one annotation (`sample_categories`). The semi-join
-  // on sample_categories without a category to narrow it took seconds at 1M: its rows are in
-  // category order, so only a category's filter skips most of them.
+  // on sample_categories without a category to narrow it took seconds at 1M.
   const alone = categoryId === null && (f.iscrowd === undefined || f.area === undefined);
   const onAnnotation: string[] = [];
   const annotationParams: (bigint | boolean | string)[] = [];

@@ -6,8 +6,8 @@ import type { CounterTable } from './CounterTable.js';
  * filter asks of one annotation: its category (NULL for none, e.g. captions),
  * `iscrowd` and COCO area class (NULL for no area). `category=dog&area=small`
  * keeps the samples with a row of both, one scan of ids instead of a scan of
- * the annotations. Rows are in category order within a split, so DuckDB's
- * zone maps skip most of a table a category's filter scans.
+ * the annotations. Its rows are not sorted by category: sorting 7.5M rows
+ * inside a 1M-image ingest's transaction ran DuckDB out of its 128 MB.
  */
 export const sampleCategoriesTable: CounterTable = {
   table: 'sample_categories',
@@ -25,6 +25,5 @@ export const sampleCategoriesTable: CounterTable = {
     SELECT s.dataset_id, s.job_id, s.id, a.category_id, a.iscrowd, ${areaClassSql('a.area')} AS area_class, count(*)
     FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
     WHERE a.job_id ${jobIs} AND s.job_id ${jobIs}
-    GROUP BY ALL
-    ORDER BY s.job_id, a.category_id, s.id`,
+    GROUP BY ALL`,
 };
