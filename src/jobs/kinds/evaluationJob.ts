@@ -3,24 +3,16 @@ import type { EvaluationRepository } from '../../db/EvaluationRepository.js';
 import { CHANNELS, type EvaluationEndedMessage } from '../../diagnostics/channels.js';
 import { AppError, conflict, invalidRequest, notFound } from '../../errors.js';
 import type { IouType } from '../../evaluation/evaluationTypes.js';
-import { type EvaluationSummary, evaluateSplit } from '../../pipeline/evaluateSplit.js';
+import { type EvaluationRequest, type EvaluationSummary, evaluateSplit } from '../../pipeline/evaluateSplit.js';
 import { EVALUATION_STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
 
 /** The longest evaluation name the routes take (`GET /datasets/{id}/evaluations/{name}`). */
 const MAX_EVALUATION_NAME = 64;
-/** A COCO evaluation of a prediction set against a split of its dataset. */
-export interface EvaluationJobRequest extends JobRequestBase {
+
+/** A COCO evaluation of a prediction set against a split of its dataset: the work's request, less the job id it gets when it runs. */
+export interface EvaluationJobRequest extends JobRequestBase, Omit<EvaluationRequest, 'jobId'> {
   kind: 'evaluation';
-  /** The evaluation's name, unique within the dataset. */
-  name: string;
-  predictions: string;
-  iouType: IouType;
-  split: string;
-  /** The split's ingest job. */
-  splitJobId: string;
-  /** OKS sigmas; null: COCO's 17. */
-  sigmas: number[] | null;
 }
 
 /** What `POST /datasets/{id}/evaluations` asks for: the split and name may be left to their defaults. */
