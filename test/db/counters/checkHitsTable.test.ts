@@ -4,8 +4,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Database } from '../../../src/db/Database.js';
 import { SCHEMA_VERSION } from '../../../src/db/schema.js';
-import { ingest } from '../../helpers/ingest.js';
-import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
+import { ingestProblemsDataset } from '../../helpers/problemsDataset.js';
+import { useTestServer } from '../../helpers/startTestServer.js';
 
 /** check_hits of a dataset as { check: [annotation coco ids] }, sorted. */
 async function hitsOf(db: Database, datasetId: number): Promise<Record<string, number[]>> {
@@ -34,13 +34,7 @@ describe('the check_hits counter', () => {
   let datasetId: number;
 
   before(async () => {
-    const done = await ingest(server, {
-      annotation_path: path.join(REPO_ROOT, 'fixtures/quality/instances_problems.json'),
-      image_dir: path.join(REPO_ROOT, 'fixtures/quality'),
-      thumbnails: 'none',
-    });
-    expect(done.event, JSON.stringify(done)).to.equal('complete');
-    datasetId = done.dataset_id;
+    datasetId = await ingestProblemsDataset(server);
   });
 
   it('holds, after the ingest of the problems fixture, exactly the annotations its README finds by hand', async () => {

@@ -6,8 +6,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { ingest } from '../../helpers/ingest.js';
 import { writeLeakyDataset } from '../../helpers/leakyDataset.js';
+import { ingestProblemsDataset } from '../../helpers/problemsDataset.js';
 import { followJob, terminalOf } from '../../helpers/sse.js';
-import { REPO_ROOT, useTestServer } from '../../helpers/startTestServer.js';
+import { useTestServer } from '../../helpers/startTestServer.js';
 
 const exec = promisify(execFile);
 
@@ -155,13 +156,7 @@ describe('the checks of a dataset with one of each annotation problem', () => {
   let datasetId: number;
 
   before(async () => {
-    const done = await ingest(server, {
-      annotation_path: path.join(REPO_ROOT, 'fixtures/quality/instances_problems.json'),
-      image_dir: path.join(REPO_ROOT, 'fixtures/quality'),
-      thumbnails: 'none',
-    });
-    expect(done.event, JSON.stringify(done)).to.equal('complete');
-    datasetId = done.dataset_id;
+    datasetId = await ingestProblemsDataset(server);
   });
 
   it('counts each problem as fixtures/quality/README.md works it out by hand', async () => {
