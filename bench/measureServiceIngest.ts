@@ -13,6 +13,8 @@ export interface MeasureServiceIngestOptions {
   label: string;
   dataset: PreparedDataset;
   thumbnails: 'all' | 'none';
+  /** The request's `hashes`. Default: left out (the service's default, true). */
+  hashes?: boolean;
   /** The service's `WORKERS`. */
   workers: number;
   /** SSE clients watching the job. Default: {@link ingestOverHttp}'s. */
@@ -72,6 +74,7 @@ export async function measureServiceIngest(context: BenchContext, options: Measu
         image_dir: options.source?.imageDir ?? dataset.imageDir,
         dataset_name: dataset.name,
         thumbnails: options.thumbnails,
+        ...(options.hashes === undefined ? {} : { hashes: options.hashes }),
       },
       { watchers: options.watchers },
     );

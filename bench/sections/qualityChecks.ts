@@ -6,7 +6,6 @@ import { measureDuplicateSearch } from '../quality/measureDuplicateSearch.js';
 import { measureEditDistances } from '../quality/measureEditDistances.js';
 import { measureHashCost } from '../quality/measureHashCost.js';
 import type { SectionResult } from '../reportModel.js';
-import { summarize } from '../stats.js';
 import { checkTarget, TARGETS } from '../targets.js';
 
 /** The service's DuckDB memory limit (DUCKDB_MEMORY_LIMIT's default): the searches run within it. */
@@ -22,9 +21,8 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
   const { options } = context;
   const photos = context.pool.photos.slice(0, options.quick ? 20 : 160);
   const cost = await measureHashCost(photos, path.join(context.outputsDir, 'hash-cost'), options.quick ? 2 : Math.max(4, options.runs));
-  const plain = summarize(cost.plain).median;
-  const hashed = summarize(cost.hashed).median;
-  const costPercent = ((plain - hashed) / plain) * 100;
+  // The function alone, one thread: a stricter view than target Q1's (measured on the whole stage, in the thumbnail section).
+  const functionCost = cost.hashed.map((rate, i) => (1 - rate / cost.plain[i]!) * 100);
   const { edits, distinct } = await measureEditDistances(photos);
   const searchImages = options.quick ? 100_000 : 1_000_000;
   const search = await measureDuplicateSearch(path.join(context.outputsDir, 'duplicates.duckdb'), searchImages, DUPLICATE_DEFAULTS.maxDistance, MEMORY_LIMIT);
@@ -47,7 +45,7 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
   return {
     title: `Duplicates and checks (${photos.length} photos; ${searchImages.toLocaleString('en-US')} hashes; ${checkImages.toLocaleString('en-US')} images of checks)`,
     method:
-      `Hash cost: the service's thumbnail function (one 256 px WebP) over the same ${photos.length} photos, in one thread, with and without ` +
+      `Hash cost (information; target Q1 is measured on the whole thumbnail stage in the thumbnail section): the service's thumbnail function (one 256 px WebP) over the same ${photos.length} photos, in one thread, with and without ` +
       `hashes, alternating round by round. Distances: each photo's pHash against its edited copies' (made with sharp) and every two distinct ` +
       `photos'. Search: \`DuplicateRepository.find\` at max_distance ${DUPLICATE_DEFAULTS.maxDistance} over random 64-bit hashes in a DuckDB file ` +
       `(memory limit ${MEMORY_LIMIT}), one leak planted per 1,000 images; then \`duplicate_members\` filled (what a commit storing hashes adds) ` +
@@ -57,9 +55,9 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
     figures: [
       { label: 'thumbnails without hashes', unit: 'images/s', values: cost.plain },
       { label: 'thumbnails with hashes', unit: 'images/s', values: cost.hashed },
+      { label: "hashing's cost to the function alone, per round (target Q1 is the stage's: see the thumbnail section)", unit: '%', values: functionCost },
     ],
     targets: [
-      checkTarget(TARGETS.hashCost, costPercent, `${plain.toFixed(1)} img/s without, ${hashed.toFixed(1)} with`),
       checkTarget(
         TARGETS.duplicateSearch,
         search.ms / 1000,

@@ -18,12 +18,13 @@ import { timingTable } from '../timingTable.js';
 const CEILING_IN_FLIGHT = [1, THUMBNAIL_POOL_DEFAULTS.tasksPerWorker] as const;
 
 /**
- * Targets 1 and 4: a full ingest with thumbnails against vipsthumbnail matched
+ * Targets 1, 4 and Q1: a full ingest with thumbnails against vipsthumbnail matched
  * to the service's thumbnails, and against the ceiling, the same sharp call in
  * one long-lived process per core, all over the same images. Rounds alternate
  * vipsthumbnail, the ceiling's shapes and the service, and each round's ratio
  * is a run of the target. Also the thumbnails' sizes, image data alone (both
- * sides strip metadata), since speed can be bought with size.
+ * sides strip metadata), since speed can be bought with size. Q1, hashing's
+ * cost, is the same ingest with `hashes: false` in the same rounds.
  */
 export async function thumbnailThroughput(context: BenchContext): Promise<SectionResult> {
   const { options } = context;
@@ -53,10 +54,16 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
     ceiling1: ceiling(CEILING_IN_FLIGHT[0]),
     ceilingN: ceiling(CEILING_IN_FLIGHT[1]),
     service: (round: number) => measureServiceIngest(context, { label: `thumbnails-run${round}`, dataset, thumbnails: 'all', workers: options.cores }),
+    // The same ingest keeping no hashes: what hashing costs the stage (target Q1), in the same rounds.
+    unhashed: (round: number) =>
+      measureServiceIngest(context, { label: `thumbnails-unhashed-run${round}`, dataset, thumbnails: 'all', workers: options.cores, hashes: false }),
   });
 
   const vipsRate = runs.vips.map((r) => (dataset.images / r.wallMs) * 1000);
   const serviceRate = runs.service.map((r) => (r.complete.thumbnails.generated / r.wallMs) * 1000);
+  const unhashedRate = runs.unhashed.map((r) => (r.complete.thumbnails.generated / r.wallMs) * 1000);
+  // Each round's cost: the share of the unhashed ingest's images/s that hashing takes away.
+  const hashCost = serviceRate.map((rate, i) => (1 - rate / unhashedRate[i]!) * 100);
   const ceilingRate = runs.ceiling1.map((r, i) => Math.max(r.imagesPerSecond, runs.ceilingN[i]!.imagesPerSecond));
   const serviceBytes = runs.service.map((r) => r.complete.thumbnails.bytes / Math.max(1, r.complete.thumbnails.generated));
   const vipsBytes = runs.vips.map((r) => r.bytes / r.files);
@@ -83,7 +90,7 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
       "service's own thumbnail function (src/workers/thumbnailWorker.ts, the same sharp call) over the same images in " +
       `${options.cores} long-lived processes of one thread, timed from the signal to start (after each has loaded sharp) to the last ` +
       `one's end, with ${CEILING_IN_FLIGHT.join(' or ')} images at once in each; the better of the two in each round. Rounds alternate ` +
-      "vipsthumbnail, the two ceiling shapes and the service; each target is checked on every round's ratio. The images are hard links " +
+      "vipsthumbnail, the two ceiling shapes, the service and the service with `hashes: false` (Q1); each target is checked on every round's ratio. The images are hard links " +
       'to the photo pool, so all read the same files (warm in the page cache).',
     figures: [
       { label: 'vipsthumbnail images/s', unit: 'images/s', values: vipsRate },
@@ -114,6 +121,12 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
       { label: 'service cores busy (CPU time ÷ wall)', unit: 'x', values: runs.service.map((r) => (r.cpuSeconds * 1000) / r.wallMs) },
       { label: 'service ingest client wall', unit: 's', values: runs.service.map((r) => r.wallMs / 1000) },
       { label: 'service images/s (client wall)', unit: 'images/s', values: serviceRate },
+      { label: 'service with `hashes: false`: images/s (client wall)', unit: 'images/s', values: unhashedRate },
+      {
+        label: 'service with `hashes: false`: CPU time per image',
+        unit: 'ms',
+        values: runs.unhashed.map((r) => (r.cpuSeconds * 1000) / Math.max(1, r.complete.thumbnails.generated)),
+      },
       { label: 'service thumbnails generated', unit: 'count', values: runs.service.map((r) => r.complete.thumbnails.generated) },
       {
         label: 'service image failures (complete event, all codes)',
@@ -127,6 +140,7 @@ export async function thumbnailThroughput(context: BenchContext): Promise<Sectio
     targets: [
       checkTarget(TARGETS.thumbnailThroughput, vsVips.values, "each round's service images/s ÷ the same round's vipsthumbnail images/s"),
       checkTarget(TARGETS.machineCeiling, vsCeiling.values, "each round's service images/s ÷ the same round's ceiling"),
+      checkTarget(TARGETS.hashCost, hashCost, "each round's 1 − service images/s ÷ the same round's images/s with `hashes: false`"),
     ],
     tables: [
       {

@@ -41,7 +41,7 @@ export class DuplicateRepository {
       if (coverage.hashed === 0 && coverage.samples > 0) {
         throw new AppError(
           'HASHES_MISSING',
-          `dataset ${id}: none of its ${coverage.samples} images has hashes (it was ingested without thumbnails, so its images were never read); ` +
+          `dataset ${id}: none of its ${coverage.samples} images has hashes (it was ingested without thumbnails or with "hashes": false, so none were kept); ` +
             `POST /datasets/${id}/hashes reads them for their hashes`,
         );
       }

@@ -29,6 +29,8 @@ export interface IngestRequest {
   thumbnails: ThumbnailMode;
   /** Default `fail`. */
   onInvalid?: OnInvalid;
+  /** Whether thumbnailed images' hashes are kept. Default true. */
+  hashes?: boolean;
 }
 
 /** The long-lived parts an ingest shares with every other. */

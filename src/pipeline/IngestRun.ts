@@ -6,6 +6,7 @@ import { ANNOTATION_FORMATS } from '../formats/formatRegistry.js';
 import { READ_ANNOTATION_DEFAULTS, readAnnotationFile } from '../formats/readAnnotationFile.js';
 import type { CocoEvent } from '../formats/records.js';
 import type { IngestWarning, StageOptions } from '../progress/StageProgress.js';
+import type { ImageHashes } from '../quality/ImageHashes.js';
 import { DatasetWriter, type InTransaction } from './DatasetWriter.js';
 import { ImageLocator } from './ImageLocator.js';
 import type { IngestJobSide, IngestOptions, IngestRequest, IngestServices } from './IngestRequest.js';
@@ -58,7 +59,7 @@ export class IngestRun {
     const stages: StageOptions = { signal: parts.signal, onProgress: options.onProgress };
     this.#thumbs = thumbnailStage(request, services, stages, {
       onFailure: (failure) => this.writer.addImageFailure(failure),
-      onHashes: (sampleId, hashes) => this.writer.addHashes(sampleId, hashes),
+      ...(request.hashes === false ? {} : { onHashes: (sampleId: number, hashes: ImageHashes) => this.writer.addHashes(sampleId, hashes) }),
     });
     this.#masks =
       request.maskDir === null

@@ -28,6 +28,8 @@ export const ingestBody = z
       })
       .optional(),
     on_invalid: z.enum(['fail', 'skip'], { error: 'must be "fail" or "skip"' }).optional(),
+    /** Default true: each thumbnailed image's content hash and perceptual hash are kept (what `/duplicates` needs). */
+    hashes: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .strict();
 

@@ -138,7 +138,7 @@ async function encode(image: Sharp, task: ThumbnailTask, name: string, source: D
     // each size rounds exactly as if it had been made from the original.
     const target = fitted(source, output.size);
     const resized = target.width === info.width && target.height === info.height ? sharp(data, raw) : sharp(data, raw).resize({ ...target, fit: 'fill' });
-    encoded.push({ output, webp: await decoding(name, () => toWebp(resized, webp)) });
+    encoded.push({ output, webp: await decoding(name, () => srgbToWebp(resized, webp)) });
   }
   return { encoded, pixels: { data, info: raw.raw } };
 }
@@ -170,7 +170,16 @@ const PROCESSING_TIMEOUT_S = 60;
 
 function toWebp(image: Sharp, settings: { quality: number; effort: number }) {
   // toColourspace: CMYK, 16-bit and greyscale inputs all come out as 8-bit sRGB.
-  return image.toColourspace('srgb').webp(settings).timeout({ seconds: PROCESSING_TIMEOUT_S }).toBuffer({ resolveWithObject: true });
+  return srgbToWebp(image.toColourspace('srgb'), settings);
+}
+
+/**
+ * The WebP of pixels already 8-bit sRGB (those {@link encode} decoded): no
+ * colour conversion asked for, since each operation in a pipeline is work
+ * libvips does per pixel even when it changes nothing.
+ */
+function srgbToWebp(image: Sharp, settings: { quality: number; effort: number }) {
+  return image.webp(settings).timeout({ seconds: PROCESSING_TIMEOUT_S }).toBuffer({ resolveWithObject: true });
 }
 
 /** Writes to a temporary name and renames, so readers never see a half-written file. */

@@ -18,6 +18,12 @@ export interface IngestJobRequest extends JobRequestBase {
   thumbnails: ThumbnailMode;
   /** What invalid records do: fail the job or get skipped and counted. */
   onInvalid: OnInvalid;
+  /**
+   * Whether the thumbnail workers keep each image's hashes (content and
+   * perceptual) for `/duplicates`. Default true; false saves their cost (a few
+   * percent of the thumbnail stage) for a dataset that will not be searched.
+   */
+  hashes?: boolean;
   /** The name of the dataset an ingest into no dataset makes; null when it goes into one. */
   datasetName: string | null;
   /** The upload job this ingest is one split of (it commits its rows but leaves the dataset's status to the upload); null for an ingest of its own. */
@@ -53,6 +59,7 @@ export const ingestJob: JobKind<IngestJobRequest, IngestSummary, IngestDraft> = 
     options: {
       thumbnails: r.thumbnails,
       on_invalid: r.onInvalid,
+      ...(r.hashes === false ? { hashes: false } : {}),
       ...(r.uploadJobId === null ? { dataset_name: r.datasetName } : { upload_job_id: r.uploadJobId }),
     },
   }),
@@ -66,6 +73,7 @@ export const ingestJob: JobKind<IngestJobRequest, IngestSummary, IngestDraft> = 
     maskDir: row.mask_dir,
     thumbnails: (row.options.thumbnails as ThumbnailMode | undefined) ?? 'all',
     onInvalid: (row.options.on_invalid as OnInvalid | undefined) ?? 'fail',
+    hashes: row.options.hashes !== false,
     datasetName: (row.options.dataset_name as string | null | undefined) ?? null,
     uploadJobId: (row.options.upload_job_id as string | undefined) ?? null,
   }),
@@ -77,6 +85,7 @@ export const ingestJob: JobKind<IngestJobRequest, IngestSummary, IngestDraft> = 
     ...(r.maskDir === null ? {} : { mask_dir: r.maskDir }),
     thumbnails: r.thumbnails,
     on_invalid: r.onInvalid,
+    hashes: r.hashes !== false,
     ...(r.uploadJobId === null ? {} : { upload_job_id: r.uploadJobId }),
   }),
 

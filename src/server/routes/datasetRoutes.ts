@@ -30,6 +30,7 @@ export function datasetRoutes(router: Router, service: Service): void {
       split: body.split ?? defaultSplit(annotationPath),
       thumbnails: body.thumbnails ?? 'all',
       onInvalid: body.on_invalid ?? 'fail',
+      hashes: body.hashes ?? true,
     });
     await answerJob(ctx, service, job, { split: job.request.split });
   });

@@ -125,6 +125,34 @@ describe('the duplicates of a dataset whose train split holds edited copies of v
   });
 });
 
+describe('a dataset ingested with thumbnails but "hashes": false', () => {
+  const server = useTestServer();
+
+  it('has its thumbnails but keeps no hash, and its duplicates say how to get them', async () => {
+    const { annotations, images } = await writeLeakyDataset(path.join(server.scratch, 'leaky'));
+    const val = await ingest(server, { annotation_path: annotations.val, image_dir: images.val, split: 'val', dataset_name: 'unhashed', hashes: false });
+    expect(val.event).to.equal('complete');
+    expect(val.image_count).to.be.greaterThan(0);
+    expect(val.thumbnails.generated).to.equal(val.image_count);
+    const job = await getJson(`${server.url}/jobs/${val.job_id}`);
+    expect(job.body).to.include({ hashes: false });
+    const duplicates = await getJson(`${server.url}/datasets/${val.dataset_id}/duplicates`);
+    expect(duplicates.status).to.equal(409);
+    expect(duplicates.body.error.code).to.equal('HASHES_MISSING');
+    expect(duplicates.body.error.message).to.include('"hashes": false');
+  });
+
+  it('refuses a hashes field that is not a boolean, naming it', async () => {
+    const response = await fetch(`${server.url}/datasets/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ annotation_path: 'x.json', hashes: 'no' }),
+    });
+    expect(response.status).to.equal(400);
+    expect(JSON.stringify(await response.json())).to.include('hashes');
+  });
+});
+
 describe('a dataset ingested without thumbnails', () => {
   const server = useTestServer();
 

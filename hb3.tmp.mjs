@@ -1,0 +1,17 @@
+import sharp from 'sharp';
+import { readFileSync, readdirSync } from 'node:fs';
+sharp.concurrency(1); sharp.cache(false);
+const dirs = ['/work/shared/data/coco-tiny/val2017','/work/shared/data/coco-tiny/train2017'];
+const bufs = dirs.flatMap(d => readdirSync(d).map(f => readFileSync(d+'/'+f)));
+const webp={quality:80,effort:2};
+const raws=[]; for (const b of bufs) raws.push(await sharp(b).resize({width:256,height:192,fit:'fill'}).raw().toBuffer({resolveWithObject:true}));
+const one = Buffer.alloc(3);
+const T = async (n, f, reps=3) => { const t=performance.now(); for (let k=0;k<reps;k++) for (const r of raws) await f(r); console.log(n, ((performance.now()-t)/raws.length/reps).toFixed(3),'ms'); };
+await T('trivial', r => sharp(one,{raw:{width:1,height:1,channels:3}}).raw().toBuffer());
+await T('raw->webp', r => sharp(r.data,{raw:{width:r.info.width,height:r.info.height,channels:3}}).webp(webp).toBuffer());
+await T('raw->webp effort0', r => sharp(r.data,{raw:{width:r.info.width,height:r.info.height,channels:3}}).webp({quality:80,effort:0}).toBuffer());
+await T('raw->png0', r => sharp(r.data,{raw:{width:r.info.width,height:r.info.height,channels:3}}).png({compressionLevel:0}).toBuffer());
+await T('raw->raw', r => sharp(r.data,{raw:{width:r.info.width,height:r.info.height,channels:3}}).raw().toBuffer());
+await T('jpeg-decode-256->raw', (r,i) => null);
+let i=0; await T('plain-webp-resize', async r => { const b=bufs[i++%bufs.length]; await sharp(b).resize({width:256,height:192,fit:'fill'}).webp(webp).toBuffer(); },1);
+i=0; await T('plain-raw-resize', async r => { const b=bufs[i++%bufs.length]; await sharp(b).resize({width:256,height:192,fit:'fill'}).raw().toBuffer(); },1);
