@@ -18,8 +18,8 @@ const b = (n: number): bigint => BigInt(n);
  * Every SQL statement an ingest's writers run inside their own transaction,
  * on its connection, before it commits: the dataset's categories, the
  * whole-file rules' violations (their queries are the formats' own, in each
- * format's `*RulesSql.ts`), prediction sets' samples and status, and the
- * counter tables of the job's kind.
+ * format's `*RulesSql.ts`), prediction sets' samples and status, the
+ * counter tables of the job's kind, and the hash job's hashes and failures.
  */
 export class IngestRepository {
   readonly #conn: DuckDBConnection;
@@ -50,6 +50,34 @@ export class IngestRepository {
   /** Deletes the image failures of this ingest whose sample is gone (a skipped duplicate image's). */
   async deleteOrphanFailures(jobId: string): Promise<void> {
     await this.#conn.run('DELETE FROM image_failures WHERE job_id = $1 AND sample_id NOT IN (SELECT id FROM samples WHERE job_id = $1)', [jobId]);
+  }
+
+  /**
+   * Leaves each sample the hash job `jobId` read at most one `image_failures`
+   * row: the samples' reads join that table on `sample_id`, and a second row
+   * would show the sample twice. A failure an earlier hash job recorded for an
+   * image this one read again is its verdict of then, and goes (the file may
+   * have been put back, or broken otherwise): this job's outcome replaces it. A
+   * failure the sample's ingest recorded (its thumbnail or its panoptic mask)
+   * stays, and this job adds none beside it. Call before
+   * {@link moveHashesToSamples}, which empties the staged hashes that say which
+   * images this job read.
+   */
+  async settleHashJobFailures(jobId: string, datasetId: number): Promise<void> {
+    await this.#conn.run(
+      `DELETE FROM image_failures
+       WHERE dataset_id = $2 AND job_id <> $1
+         AND job_id IN (SELECT id FROM jobs WHERE dataset_id = $2 AND kind = 'hash')
+         AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1
+                           UNION ALL SELECT sample_id FROM image_failures WHERE job_id = $1)`,
+      [jobId, b(datasetId)],
+    );
+    await this.#conn.run(
+      `DELETE FROM image_failures
+       WHERE job_id = $1
+         AND sample_id IN (SELECT sample_id FROM image_failures WHERE dataset_id = $2 AND job_id <> $1)`,
+      [jobId, b(datasetId)],
+    );
   }
 
   /**

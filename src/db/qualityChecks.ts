@@ -44,8 +44,8 @@ const SHOELACE = `abs(
  * aside), with its sample's id and size, and what its segmentation says, each
  * parsed once from the stored JSON: `polys` (a polygon annotation's polygons,
  * crowds aside), `xs`/`ys` (the coordinates of those of at least one point),
- * `poly_area` (the sum of their shoelace areas, null when none has a point), `mask_area` (an uncompressed
- * RLE's pixels) and `kp` (the keypoints). One pass, no unnest and no join on
+ * `poly_area` (the sum of their shoelace areas, null when none has a point), `mask_area` (an RLE's
+ * pixels, compressed or not, as the ingest kept them; from an uncompressed RLE's counts for rows stored before schema 8) and `kp` (the keypoints). One pass, no unnest and no join on
  * itself: at commit this is what every ingest pays for.
  */
 export const CHECK_FACTS_SQL = `
@@ -53,8 +53,8 @@ parsed AS (
   SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area,
     s.dataset_id, s.id AS sample_id, s.width, s.height, json_type(a.segmentation) AS seg_type,
     CASE WHEN json_type(a.segmentation) = 'ARRAY' AND NOT a.iscrowd THEN a.segmentation::DOUBLE[][] END AS polys,
-    CASE WHEN json_type(a.segmentation) = 'OBJECT' AND json_type(a.segmentation, '$.counts') = 'ARRAY'
-      THEN list_sum(list_filter((a.segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) END AS mask_area,
+    coalesce(a.mask_area, CASE WHEN json_type(a.segmentation) = 'OBJECT' AND json_type(a.segmentation, '$.counts') = 'ARRAY'
+      THEN list_sum(list_filter((a.segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) END) AS mask_area,
     CASE WHEN a.keypoints IS NOT NULL THEN a.keypoints::DOUBLE[] END AS kp
   FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
   WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL
@@ -96,7 +96,7 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
   },
   {
     name: 'area_mismatch',
-    description: `an area differing from its polygons' (shoelace) or its uncompressed mask's pixel area by more than ${AREA_MISMATCH_FRACTION * 100}% of the larger`,
+    description: `an area differing from its polygons' (shoelace) or its RLE mask's pixel area by more than ${AREA_MISMATCH_FRACTION * 100}% of the larger`,
     unit: 'annotations',
     kept: 'annotation',
     sql: `area IS NOT NULL AND abs(area - coalesce(poly_area, mask_area)) > ${AREA_MISMATCH_FRACTION} * greatest(area, coalesce(poly_area, mask_area))`,

@@ -34,7 +34,7 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
  * start-up marks as interrupted. The counter tables (`src/db/counters/`) are
  * filled in that same transaction.
  */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly TableMapping<never>[] = [
@@ -116,6 +116,9 @@ ${MAPPED_TABLES.map(createTableSql).join('\n\n')}
 ${COUNTER_TABLES.map(createTableSql).join('\n\n')}
 `;
 
+/** `annotations.mask_area` (schema 8); IF NOT EXISTS, as entries 6 and 7 both add it. */
+const ADD_MASK_AREA_SQL = 'ALTER TABLE annotations ADD COLUMN IF NOT EXISTS mask_area BIGINT;';
+
 /**
  * Statements that bring a database of an earlier schema version to this one,
  * by the version they start from. Columns are only ever added at the end, or
@@ -147,5 +150,9 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
   // The counter tables (SCHEMA_SQL has just made them, empty), filled for every split committed before them.
   5: fillCountersSql([sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable]),
   // The annotation checks' failures and the duplicates at the default distance, kept instead of found at each request.
-  6: `${fillCountersSql([checkHitsTable])}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
+  // The column comes first here too: the checks this entry runs read it (entry 7 then finds it there).
+  6: `${ADD_MASK_AREA_SQL}\n${fillCountersSql([checkHitsTable])}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
+  // An RLE's pixel area, for the area check. Rows stored before it keep null: the check then reads an
+  // uncompressed RLE's counts as before, and skips a compressed one (re-ingest to check it).
+  7: ADD_MASK_AREA_SQL,
 };

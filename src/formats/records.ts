@@ -40,6 +40,11 @@ export interface CocoAnnotation {
    * that the writer need not serialise it again (it is most of a file's bytes).
    */
   segmentationJson?: string | null;
+  /**
+   * An RLE segmentation's pixel area, compressed or not, worked out at ingest
+   * (see `maskPixelArea`); null or absent otherwise.
+   */
+  mask_area?: number | null;
   /** Flat `[x1, y1, v1, x2, y2, v2, ...]`. */
   keypoints: number[] | null;
   num_keypoints: number | null;

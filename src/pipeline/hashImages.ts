@@ -15,8 +15,10 @@ export interface HashSummary extends Record<string, unknown> {
   job_id: string;
   /** Images read and hashed. */
   hashed: number;
-  /** Images that could not be read or decoded (they stay without hashes). */
+  /** Images that could not be read or decoded (they stay without hashes, each with its failure in `image_failures`). */
   failed: number;
+  /** The failed images by code (`IMAGE_MISSING`, `IMAGE_UNSUPPORTED`, ...), as the ingest's `complete` event counts its own. */
+  failures: Record<string, number>;
   duration_ms: number;
 }
 
@@ -27,9 +29,10 @@ const PAGE = 256;
  * Reads the images of a dataset that have no hashes (ingested with
  * `thumbnails: "none"`, or past a thumbnail limit) and computes them in the
  * thumbnail workers (no thumbnail is written), then stores them all in one
- * transaction with the job's row. Images that fail keep no hash and are
- * counted; they are not recorded as image failures (the dataset's images were
- * never promised to be readable).
+ * transaction with the job's row. An image that fails keeps no hash, is
+ * counted by code, and gets its failure in `image_failures` as in an ingest,
+ * in the same transaction (see `IngestRepository.settleHashJobFailures` for a
+ * sample that already has one).
  */
 export async function hashImages(
   request: HashRequest,
@@ -43,10 +46,11 @@ export async function hashImages(
   setMaxListeners(PAGE * 2 + 16, signal);
   const reads = new HashRepository(services.db);
   const total = await reads.countUnhashed(request.datasetId);
-  const writer = await HashWriter.begin(services.db, request.jobId);
+  const writer = await HashWriter.begin(services.db, request);
   try {
     let hashed = 0;
     let failed = 0;
+    const failures: Record<string, number> = {};
     let afterId = 0;
     onProgress({ stage: 'hashes', current: 0, total, message: `0 of ${total} images hashed` });
     for (;;) {
@@ -72,11 +76,17 @@ export async function hashImages(
         if (result.ok && 'hashes' in result && result.hashes) {
           writer.add(sample.id, result.hashes);
           hashed++;
-        } else failed++;
+        } else {
+          // A decoded image always has hashes when asked for: one without them is a worker's fault, not the image's.
+          const failure = result.ok ? { code: 'WORKER_CRASHED', message: `${sample.location}: the worker returned no hashes` } : result;
+          writer.addFailure(sample.id, { code: failure.code, message: failure.message });
+          failures[failure.code] = (failures[failure.code] ?? 0) + 1;
+          failed++;
+        }
       }
       onProgress({ stage: 'hashes', current: hashed + failed, total, message: `${hashed + failed} of ${total} images hashed` });
     }
-    const summary: HashSummary = { dataset_id: request.datasetId, job_id: request.jobId, hashed, failed, duration_ms: 0 };
+    const summary: HashSummary = { dataset_id: request.datasetId, job_id: request.jobId, hashed, failed, failures, duration_ms: 0 };
     onProgress({ stage: 'hashes', current: hashed + failed, total, message: `${hashed} images hashed, ${failed} failed`, done: true });
     summary.duration_ms = Math.round(performance.now() - started);
     await writer.commit(job.commitRows(summary, { info: null, licenses: null }));

@@ -271,6 +271,7 @@ describe('readAnnotationFile', () => {
         num_keypoints: null,
         caption: 'A woman stands in the dining area at the table.',
         extra: null,
+        mask_area: null,
       },
       {
         id: 2,
@@ -284,6 +285,7 @@ describe('readAnnotationFile', () => {
         num_keypoints: null,
         caption: 'A big burly grizzly bear is show with grass in the background.',
         extra: null,
+        mask_area: null,
       },
     ]);
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -7,9 +8,12 @@ import { emulatorClient, uploadFolder } from '../../bench/harness/uploadFolder.j
 import { type LogLine, startWorker, type WorkerProcess } from '../../bench/harness/workerProcess.js';
 import { cocoCounts } from '../helpers/cocoCounts.js';
 import { expectRejection } from '../helpers/expectRejection.js';
+import { exportedHashes } from '../helpers/exportedHashes.js';
+import { runHashJob } from '../helpers/ingest.js';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, startTestServer, type TestServer } from '../helpers/startTestServer.js';
+import { UNREADABLE, writeUnreadableDataset } from '../helpers/unreadableDataset.js';
 
 /** The medium thumbnails of a job, by sample id. */
 async function thumbnailsOf(server: TestServer, datasetId: number, jobId: string): Promise<Map<string, Buffer>> {
@@ -91,6 +95,47 @@ describe('thumbnails through the queue (REDIS_URL, npm run worker)', function ()
     await workers[0]!.stop('SIGTERM');
     expect(workers[0]!.process.exitCode).to.equal(0);
     expect(workers[0]!.lines.some((l) => l.msg === 'stopped')).to.equal(true);
+  });
+
+  it('runs the hash job in worker processes: the SHA-256 of each file and the pHash the local pool stores reach the writer, failures with their codes', async () => {
+    const { server, workerEnv } = await startQueueServer();
+    workers.push(await startWorker(workerEnv), await startWorker(workerEnv));
+    // Ten distinct photos, a text file and a missing file: three chunks of four.
+    const dataset = await writeUnreadableDataset(path.join(server.scratch, 'd'), 10);
+    const ingested = await postIngest(server.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir, thumbnails: 'none' });
+    expect(terminalOf(await followJob(server.url, ingested.job_id))!.event).to.equal('complete');
+    const { jobId, events } = await runHashJob(server, ingested.dataset_id);
+    const complete = terminalOf(events)!;
+    expect(complete.event, JSON.stringify(complete.data)).to.equal('complete');
+    expect(complete.data).to.include({ hashed: 10, failed: 2 });
+    expect(complete.data.failures).to.deep.equal({ IMAGE_UNSUPPORTED: 1, IMAGE_MISSING: 1 });
+    // The images went to the workers, not to the service's own pool: three chunks, each made once.
+    const done = workers.flatMap((w) => w.lines.filter((l) => chunkDone(l) && l.jobId === jobId));
+    expect(new Set(done.map((l) => l.chunkId)).size).to.equal(3);
+    expect(done).to.have.lengthOf(3);
+
+    const hashes = await exportedHashes(server, ingested.dataset_id);
+    for (const name of dataset.photos) {
+      const bytes = await readFile(path.join(dataset.imageDir, name));
+      expect(hashes.get(name)!.content_hash, name).to.equal(createHash('sha256').update(bytes).digest('hex'));
+    }
+    for (const name of Object.keys(UNREADABLE)) expect(hashes.get(name), name).to.deep.equal({ content_hash: null, phash: null });
+    const failed = await getJson(`${server.url}/samples?dataset_id=${ingested.dataset_id}&has_image_error=true`);
+    expect(failed.body.items.map((s: any) => [s.file_name, s.image_error.code])).to.have.deep.members(Object.entries(UNREADABLE));
+
+    // The same files ingested with thumbnails by the service's own pool: the same pHash, from the same 256 px decode.
+    const local = await startTestServer({}, [server.scratch]);
+    try {
+      const pooled = await postIngest(local.url, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
+      expect(terminalOf(await followJob(local.url, pooled.job_id))!.event).to.equal('complete');
+      const expected = await exportedHashes(local, pooled.dataset_id);
+      for (const name of dataset.photos) {
+        expect(expected.get(name)!.phash, name).to.be.a('bigint');
+        expect(hashes.get(name), name).to.deep.equal(expected.get(name));
+      }
+    } finally {
+      await local.stop();
+    }
   });
 
   it('loses no image when a worker is killed with SIGKILL mid-chunk: the chunk runs again on another worker', async () => {

@@ -39,6 +39,8 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
     { name: 'num_keypoints', type: 'INTEGER' },
     { name: 'caption', type: 'VARCHAR' },
     { name: 'extra', type: 'JSON' },
+    // Last: added by schema 8, and a migration adds a column at the end.
+    { name: 'mask_area', type: 'BIGINT' },
   ],
   values: (a) => {
     const r = a.record;
@@ -62,6 +64,7 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
       r.num_keypoints,
       r.caption,
       json(r.extra),
+      bigOrNull(r.mask_area ?? null),
     ];
   },
   shape: shapeAnnotation,

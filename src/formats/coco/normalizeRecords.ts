@@ -1,3 +1,4 @@
+import { maskPixelArea } from '../maskPixelArea.js';
 import {
   addExtra,
   asRecord,
@@ -144,6 +145,7 @@ export function normalizeAnnotation(raw: unknown, index: number, file: string): 
     area: area as number | null,
     iscrowd: crowd,
     segmentation,
+    mask_area: maskPixelArea(segmentation),
     keypoints: keypoints as number[] | null,
     num_keypoints: numKeypoints as number | null,
     caption: caption as string | null,

@@ -1,3 +1,4 @@
+import { maskPixelArea } from '../maskPixelArea.js';
 import type { CocoAnnotation, PanopticRecord } from '../records.js';
 
 /** One segment's mask as COCO's compressed RLE: `size` is `[height, width]`. */
@@ -24,6 +25,7 @@ export function segmentAnnotations(record: PanopticRecord, masks: readonly (Segm
       iscrowd: segment.iscrowd,
       segmentation: mask,
       segmentationJson: mask === null ? null : `{"size":[${mask.size[0]},${mask.size[1]}],"counts":${JSON.stringify(mask.counts)}}`,
+      mask_area: maskPixelArea(mask),
       keypoints: null,
       num_keypoints: null,
       caption: null,

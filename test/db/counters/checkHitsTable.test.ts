@@ -22,7 +22,7 @@ const FIXTURE_HITS = {
   box_outside_image: [2],
   box_degenerate: [3],
   box_not_containing_polygon: [4],
-  area_mismatch: [5, 12],
+  area_mismatch: [5, 12, 13],
   polygon_too_few_points: [6],
   duplicate_annotation: [8],
   keypoints_outside_box: [9],

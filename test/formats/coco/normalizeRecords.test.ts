@@ -99,6 +99,7 @@ describe('normalizeAnnotation', () => {
       num_keypoints: null,
       caption: null,
       extra: null,
+      mask_area: null,
     });
     expect(ann.bbox).to.equal(raw.bbox);
     expect(ann.segmentation).to.equal(raw.segmentation);
@@ -108,6 +109,7 @@ describe('normalizeAnnotation', () => {
     const list = normalizeAnnotation({ id: 1, image_id: 1, category_id: 1, iscrowd: 1, segmentation: { size: [4, 5], counts: [3, 2, 15] } }, 0, FILE);
     expect(list.iscrowd).to.equal(true);
     expect(list.segmentation).to.deep.equal({ size: [4, 5], counts: [3, 2, 15] });
+    expect(list.mask_area, 'the odd runs of [3, 2, 15]').to.equal(2);
     const compressed = normalizeAnnotation(
       { id: 2, image_id: 1, category_id: 1, iscrowd: true, segmentation: { size: [427, 640], counts: 'e`S35Q<3M2N2' } },
       1,

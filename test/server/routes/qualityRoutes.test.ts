@@ -195,7 +195,7 @@ describe('the checks of a dataset with one of each annotation problem', () => {
       box_outside_image: 1,
       box_degenerate: 1,
       box_not_containing_polygon: 1,
-      area_mismatch: 2,
+      area_mismatch: 3,
       polygon_too_few_points: 1,
       duplicate_annotation: 1,
       keypoints_outside_box: 1,
@@ -204,13 +204,13 @@ describe('the checks of a dataset with one of each annotation problem', () => {
       crowd_polygon: 1,
     });
     const ids = Object.fromEntries(body.checks.map((c: any) => [c.name, c.ids]));
-    expect(ids).to.deep.include({ box_outside_image: [2], area_mismatch: [5, 12], duplicate_annotation: [8], category_unused: [4], crowd_polygon: [10] });
+    expect(ids).to.deep.include({ box_outside_image: [2], area_mismatch: [5, 12, 13], duplicate_annotation: [8], category_unused: [4], crowd_polygon: [10] });
   });
 
   it('filters the grid by check=', async () => {
     const cocoIds = async (check: string) =>
       (await getJson(`${server.url}/samples?dataset_id=${datasetId}&check=${check}`)).body.items.map((s: any) => s.coco_id).sort();
-    expect(await cocoIds('area_mismatch')).to.deep.equal([2]);
+    expect(await cocoIds('area_mismatch')).to.deep.equal([2, 3]);
     expect(await cocoIds('image_without_annotations')).to.deep.equal([4]);
     expect(await cocoIds('duplicate_annotation')).to.deep.equal([3]);
     const unknown = await getJson(`${server.url}/samples?dataset_id=${datasetId}&check=nonsense`);
