@@ -4,9 +4,9 @@ import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { THUMBNAIL_DEFAULTS } from '../../src/workers/thumbnailDefaults.js';
 
-// Child process of measureSharpCeiling: makes the service's 256 px WebP for
-// every image of a folder slice with the service's own worker function (the
-// same sharp call), in `threads` worker threads of this one process and no
+// Child process of measureSharpCeiling: makes the service's 256 px WebP, and
+// the image's hashes, for every image of a folder slice with the service's own
+// worker function (the same call a default ingest makes), in `threads` worker threads of this one process and no
 // pool, server or database. Start-up is kept out of the time: once its threads
 // have loaded sharp it prints `{"ready":true}` and waits for a line on stdin,
 // then works and prints `{"images":n,"elapsedMs":ms,"cpuMs":ms}`.
@@ -64,6 +64,8 @@ if (isMainThread) {
         quality: THUMBNAIL_DEFAULTS.quality,
         effort: THUMBNAIL_DEFAULTS.effort,
         maxPixels: THUMBNAIL_DEFAULTS.maxPixels,
+        // The call an ingest makes by default, hashes included: the ceiling does the service's work, no less.
+        hashes: true,
       });
       if (!result.ok) throw new Error(result.message);
     }
