@@ -96,7 +96,7 @@ export class PanopticMaskStage {
         index,
         segmentAnnotations(
           record,
-          result.masks.map((m) => ({ size, counts: m.counts })),
+          result.masks.map((m) => ({ size, counts: m.counts, area: m.area })),
         ),
       );
       const k = record.segments_info.findIndex((s, i) => s.area !== null && s.area !== result.masks[i]!.area);

@@ -140,3 +140,33 @@ describe('a database of schema version 3', () => {
     }
   });
 });
+
+describe('a database of schema version 7', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'schema-v7-'));
+    file = path.join(dir, 'coco-ingest.duckdb');
+    // Today's schema less what version 8 added: annotations without mask_area, and the version said 7.
+    const db = await Database.open({ file });
+    await db.write('ALTER TABLE annotations DROP COLUMN mask_area');
+    await db.write(`UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
+    await db.close();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gains annotations.mask_area, as their last column, when opened', async () => {
+    const db = await Database.open({ file });
+    try {
+      const [version] = await db.query(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      expect(version!.value).to.equal('8');
+      const columns = await db.query(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'annotations' ORDER BY column_index`);
+      expect(columns.at(-1)).to.deep.equal({ column_name: 'mask_area' });
+    } finally {
+      await db.close();
+    }
+  });
+});

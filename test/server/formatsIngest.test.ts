@@ -1,5 +1,7 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
@@ -49,8 +51,10 @@ describe('every COCO file people have, through the API', function () {
       expect(dataset.categories[0].color).to.deep.equal([220, 20, 60]);
       expect(dataset.categories.at(-1)).to.include({ name: 'wall-other-merged', isthing: 0 });
       const samples = (await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}`)).body.items;
+      const pixelCounts = new Map<string, number>();
       for (const record of file.annotations) {
         const png = await pngIds(path.join(PNG_DIR, record.file_name));
+        for (const id of png.ids) pixelCounts.set(`${record.image_id}:${id}`, (pixelCounts.get(`${record.image_id}:${id}`) ?? 0) + 1);
         const sample = samples.find((s: any) => s.coco_id === record.image_id);
         const { items } = (await getJson(`${server.url}/samples/${sample.id}/annotations`)).body;
         expect(items.map((a: any) => a.coco_id)).to.have.members(record.segments_info.map((s: any) => s.id));
@@ -69,6 +73,10 @@ describe('every COCO file people have, through the API', function () {
           expect(segment.bbox).to.deep.equal(info.bbox);
         }
       }
+      // Each segment's mask_area (what the area_mismatch check reads) is its pixel count in the PNG, counted here.
+      const stored = await exportedAnnotations(server.url, done.dataset_id, 'image_coco_id, coco_id, mask_area');
+      expect(stored).to.have.length(segments);
+      for (const row of stored) expect(Number(row.mask_area), `segment ${row.coco_id}`).to.equal(pixelCounts.get(`${row.image_coco_id}:${row.coco_id}`));
     });
 
     it('counts a segment whose pixels disagree with its area, a missing PNG and one of the wrong size per kind, listing the samples, and ingests the rest', async () => {
@@ -238,3 +246,20 @@ describe('every COCO file people have, through the API', function () {
     }
   });
 });
+
+/** The `annotations` table of a dataset, as its Parquet export holds it, read back with DuckDB. */
+async function exportedAnnotations(serverUrl: string, datasetId: number, columns: string): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${serverUrl}/datasets/${datasetId}/export?format=parquet&table=annotations`);
+  expect(response.status).to.equal(200);
+  const file = path.join(os.tmpdir(), `formats-ingest-${process.pid}.parquet`);
+  await writeFile(file, Buffer.from(await response.arrayBuffer()));
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    return (await conn.runAndReadAll(`SELECT ${columns} FROM read_parquet('${file}') ORDER BY id`)).getRowObjectsJS();
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    await rm(file, { force: true });
+  }
+}
