@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
+import { WINDOW_RATE_DEFAULTS } from '../../src/jobs/WindowRate.js';
 import { LoopbackFileServer } from '../helpers/LoopbackFileServer.js';
 import { makeDataset } from '../helpers/makeDataset.js';
 import { run } from '../helpers/runCli.js';
@@ -60,12 +61,21 @@ describe('the coco-ingest command', function () {
     let stdout = '';
     let code: number | null;
     let seen = '';
+    let firstThumbnails: number | undefined;
+    let released = false;
     try {
       const result = await run(
         ['ingest', big.annotationPath, `${web.url}/images`, '--server', held.url],
         (text) => {
           seen = (seen + text).slice(-4096);
-          if (new RegExp(`thumbnails\\s+\\|[█░]+\\| +\\d+% \\| ${images - 1}/${images}`).test(seen)) release();
+          firstThumbnails ??= /thumbnails\s+\|/.test(seen) ? performance.now() : undefined;
+          if (!released && new RegExp(`thumbnails\\s+\\|[█░]+\\| +\\d+% \\| ${images - 1}/${images}`).test(seen)) {
+            released = true;
+            // A stage's rate is given once its samples span WINDOW_RATE_DEFAULTS.minSpanMs, and the line
+            // drawn at the end must show one: the held image goes once the stage is at least that old.
+            const stageAge = performance.now() - firstThumbnails!;
+            setTimeout(release, Math.max(0, WINDOW_RATE_DEFAULTS.minSpanMs + 100 - stageAge));
+          }
         },
         { viaTerminal: true },
       );

@@ -282,6 +282,11 @@ describe('the browser view (headless Chromium)', function () {
         (text) => (globalThis as any).document.querySelector('[data-stage=thumbnails] .count')?.textContent === text,
         `${images - 1} / ${images}`,
       );
+      // The fills grow through a 0.2 s CSS transition from where they were drawn: wait for them to show.
+      const shown = (selector: string) =>
+        page.waitForFunction((s) => (globalThis as any).document.querySelector(s).getBoundingClientRect().width > 0, selector);
+      await shown('[data-stage=thumbnails] .fill');
+      await shown('#job-overall .fill');
       const meter = await widthOf('[data-stage=thumbnails] .meter');
       const midway = await widthOf('[data-stage=thumbnails] .fill');
       expect(midway).to.be.greaterThan(0).and.below(meter);
