@@ -1,5 +1,6 @@
 import { link, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { oneBoxEach } from './oneBoxEach.js';
 import { SAMPLE_DIR } from './startTestServer.js';
 
 /** The images of {@link writeUnreadableDataset} that cannot be hashed, and the failure code each must get. */
@@ -30,11 +31,7 @@ export async function writeUnreadableDataset(dir: string, photos: number): Promi
   for (const name of names) await link(path.join(SAMPLE_DIR, 'images/val', name), path.join(imageDir, name));
   await writeFile(path.join(imageDir, 'notes.jpg'), 'these are notes, not a photo\n');
   const files = [...names, ...Object.keys(UNREADABLE)];
-  const coco = {
-    images: files.map((file_name, i) => ({ id: i + 1, file_name, width: 640, height: 480 })),
-    annotations: files.map((_, i) => ({ id: i + 1, image_id: i + 1, category_id: 1, bbox: [1, 1, 10, 10], area: 100, iscrowd: 0 })),
-    categories: [{ id: 1, name: 'thing' }],
-  };
+  const coco = oneBoxEach(files, 640, 480);
   const annotationPath = path.join(dir, 'instances_unreadable.json');
   await writeFile(annotationPath, JSON.stringify(coco));
   return { annotationPath, imageDir, photos: names };

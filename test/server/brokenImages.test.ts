@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { bombPng } from '../helpers/bombPng.js';
+import { oneBoxEach } from '../helpers/oneBoxEach.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
@@ -45,11 +46,7 @@ describe('an ingest of broken images', function () {
     await writeFile(path.join(dir, 'notes.jpg'), 'these are notes, not a photo\n');
     await writeFile(path.join(dir, 'bomb.png'), bombPng(20_000, 20_000));
     const names = Object.keys(EXPECTED);
-    const coco = {
-      images: names.map((file_name, i) => ({ id: i + 1, file_name, width: 160, height: 120 })),
-      annotations: names.map((_, i) => ({ id: i + 1, image_id: i + 1, category_id: 1, bbox: [1, 1, 10, 10], area: 100, iscrowd: 0 })),
-      categories: [{ id: 1, name: 'thing' }],
-    };
+    const coco = oneBoxEach(names, 160, 120);
     const annotationPath = path.join(dir, 'instances_broken.json');
     await writeFile(annotationPath, JSON.stringify(coco));
     const job = await postIngest(server.url, { annotation_path: annotationPath, image_dir: dir });
