@@ -58,8 +58,11 @@ export class IngestRepository {
    * would show the sample twice. A failure an earlier hash job recorded for an
    * image this one read again is its verdict of then, and goes (the file may
    * have been put back, or broken otherwise): this job's outcome replaces it. A
-   * failure the sample's ingest recorded (its thumbnail or its panoptic mask)
-   * stays, and this job adds none beside it. Call before
+   * failure the sample's ingest recorded for its image goes too once this job
+   * has read the image (the thumbnail is then made on demand); one for its
+   * panoptic mask (`MASK_*`) stays, since this job does not read masks. When
+   * this job cannot read the image either, the ingest's failure stays and this
+   * job adds none beside it. Call before
    * {@link moveHashesToSamples}, which empties the staged hashes that say which
    * images this job read.
    */
@@ -67,9 +70,10 @@ export class IngestRepository {
     await this.#conn.run(
       `DELETE FROM image_failures
        WHERE dataset_id = $2 AND job_id <> $1
-         AND job_id IN (SELECT id FROM jobs WHERE dataset_id = $2 AND kind = 'hash')
-         AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1
-                           UNION ALL SELECT sample_id FROM image_failures WHERE job_id = $1)`,
+         AND ((job_id IN (SELECT id FROM jobs WHERE dataset_id = $2 AND kind = 'hash')
+               AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1
+                                 UNION ALL SELECT sample_id FROM image_failures WHERE job_id = $1))
+           OR (NOT starts_with(code, 'MASK_') AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1)))`,
       [jobId, b(datasetId)],
     );
     await this.#conn.run(

@@ -107,7 +107,7 @@ describe('the hash job of a dataset whose ingest with thumbnails recorded an ima
   this.timeout(60_000);
   const server = useTestServer();
 
-  it('reads the image again, counts its failure, and leaves the sample the one failure its ingest recorded', async () => {
+  it('reads the image again, counts its failure, and leaves the sample the one failure its ingest recorded, until the file reads', async () => {
     const dataset = await writeUnreadableDataset(path.join(server.scratch, 'd'), 1);
     const ingested = await ingest(server, { annotation_path: dataset.annotationPath, image_dir: dataset.imageDir });
     expect(ingested.event, JSON.stringify(ingested)).to.equal('complete');
@@ -124,5 +124,20 @@ describe('the hash job of a dataset whose ingest with thumbnails recorded an ima
       ['notes.jpg', 'IMAGE_UNSUPPORTED'],
       ['missing.jpg', 'IMAGE_MISSING'],
     ]);
+
+    // The files put right, the next hash job reads them: the ingest's failures go, and the thumbnails are made on demand.
+    await copyFile(path.join(dataset.imageDir, dataset.photos[0]!), path.join(dataset.imageDir, 'missing.jpg'));
+    await rm(path.join(dataset.imageDir, 'notes.jpg'));
+    await copyFile(path.join(dataset.imageDir, dataset.photos[0]!), path.join(dataset.imageDir, 'notes.jpg'));
+    const fixed = terminalOf((await runHashJob(server, datasetId)).events)!;
+    expect(fixed.data).to.include({ hashed: 2, failed: 0 });
+    const after = (await getJson(`${server.url}/samples?dataset_id=${datasetId}`)).body;
+    expect(after.items.map((s: Sample) => s.image_error)).to.deep.equal([null, null, null]);
+    expect((await getJson(`${server.url}/samples?dataset_id=${datasetId}&has_image_error=true`)).body.total).to.equal(0);
+    for (const sample of after.items as Sample[]) {
+      const thumbnail = await fetch(`${server.url}/images/${datasetId}/${sample.id}?size=medium`);
+      expect(thumbnail.status, sample.file_name).to.equal(200);
+      expect(thumbnail.headers.get('content-type'), sample.file_name).to.equal('image/webp');
+    }
   });
 });
