@@ -8,6 +8,7 @@ import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
+import { MAX_STORE_FAILURES_IN_ROW } from './storeFailureLimit.js';
 
 /** Options of {@link ThumbnailStage}. */
 export interface ThumbnailStageOptions extends StageOptions {
@@ -38,7 +39,8 @@ export interface ThumbnailStageOptions extends StageOptions {
   /**
    * Images in a row whose store failed (no answer, errors after retries, access
    * refused) before the ingest stops with `IMAGE_SOURCE_UNAVAILABLE` rather than
-   * recording every remaining image as unreadable, one timeout at a time. Default 32.
+   * recording every remaining image as unreadable, one timeout at a time.
+   * Default {@link MAX_STORE_FAILURES_IN_ROW} (32).
    */
   maxStoreFailuresInRow?: number;
 }
@@ -250,7 +252,7 @@ export class ThumbnailStage {
       this.#failed++;
       this.#failuresByCode[result.code] = (this.#failuresByCode[result.code] ?? 0) + 1;
       this.#options.onFailure({ sampleId: sample.id, code: result.code, message: result.message });
-      if (this.#storeFailuresInRow >= (this.#options.maxStoreFailuresInRow ?? 32)) {
+      if (this.#storeFailuresInRow >= (this.#options.maxStoreFailuresInRow ?? MAX_STORE_FAILURES_IN_ROW)) {
         this.#firstError ??= new AppError(
           'IMAGE_SOURCE_UNAVAILABLE',
           `${this.#storeFailuresInRow} images in a row could not be read from ${this.#options.imageDir}; the last: ${result.message}`,

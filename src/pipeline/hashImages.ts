@@ -1,7 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { HashRepository } from '../db/HashRepository.js';
 import { HashWriter } from '../db/HashWriter.js';
+import { AppError } from '../errors.js';
 import type { IngestJobSide, IngestOptions, IngestServices } from './IngestRequest.js';
+import { MAX_STORE_FAILURES_IN_ROW } from './storeFailureLimit.js';
 
 /** What the hash job is asked. */
 export interface HashRequest {
@@ -32,7 +34,9 @@ const PAGE = 256;
  * transaction with the job's row. An image that fails keeps no hash, is
  * counted by code, and gets its failure in `image_failures` as in an ingest,
  * in the same transaction (see `IngestRepository.settleHashJobFailures` for a
- * sample that already has one).
+ * sample that already has one). Images in a row whose store failed
+ * ({@link MAX_STORE_FAILURES_IN_ROW}) stop the job with
+ * `IMAGE_SOURCE_UNAVAILABLE`, as they stop an ingest, and nothing is stored.
  */
 export async function hashImages(
   request: HashRequest,
@@ -52,6 +56,7 @@ export async function hashImages(
     let failed = 0;
     const failures: Record<string, number> = {};
     let afterId = 0;
+    let storeFailuresInRow = 0;
     onProgress({ stage: 'hashes', current: 0, total, message: `0 of ${total} images hashed` });
     for (;;) {
       const page = await reads.unhashedAfter(request.datasetId, afterId, PAGE);
@@ -73,6 +78,14 @@ export async function hashImages(
       );
       signal.throwIfAborted();
       for (const { sample, result } of results) {
+        const storeFailed = !result.ok && 'storeFailed' in result && result.storeFailed === true;
+        storeFailuresInRow = storeFailed ? storeFailuresInRow + 1 : 0;
+        if (storeFailuresInRow >= MAX_STORE_FAILURES_IN_ROW && !result.ok) {
+          throw new AppError(
+            'IMAGE_SOURCE_UNAVAILABLE',
+            `${storeFailuresInRow} images in a row could not be read from ${sample.image_dir ?? 'their URLs'}; the last: ${result.message}`,
+          );
+        }
         if (result.ok && 'hashes' in result && result.hashes) {
           writer.add(sample.id, result.hashes);
           hashed++;

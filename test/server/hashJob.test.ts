@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { copyFile, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { MAX_STORE_FAILURES_IN_ROW } from '../../src/pipeline/storeFailureLimit.js';
 import { exportedHashes } from '../helpers/exportedHashes.js';
 import { ingest, runHashJob } from '../helpers/ingest.js';
+import { LoopbackFileServer } from '../helpers/LoopbackFileServer.js';
+import { makeDataset } from '../helpers/makeDataset.js';
 import { getJson, terminalOf } from '../helpers/sse.js';
-import { useTestServer } from '../helpers/startTestServer.js';
+import { startTestServer, type TestServer, useTestServer } from '../helpers/startTestServer.js';
 import { UNREADABLE, type UnreadableDataset, writeUnreadableDataset } from '../helpers/unreadableDataset.js';
 
 interface Sample {
@@ -139,5 +143,39 @@ describe('the hash job of a dataset whose ingest with thumbnails recorded an ima
       expect(thumbnail.status, sample.file_name).to.equal(200);
       expect(thumbnail.headers.get('content-type'), sample.file_name).to.equal('image/webp');
     }
+  });
+});
+
+describe('the hash job of a dataset whose images are behind a web server that stops answering', function () {
+  this.timeout(60_000);
+  const images = 40;
+  let dir: string;
+  let web: LoopbackFileServer;
+  let server: TestServer;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'coco-ingest-hash-store-'));
+    await makeDataset(dir, images);
+    web = await LoopbackFileServer.start(dir);
+    // No retries: each image fails at its first 503, so the test waits on nothing.
+    server = await startTestServer({ HTTP_MAX_RETRIES: '0' }, [dir, `${web.url}/images`]);
+  });
+  after(async () => {
+    await server?.stop();
+    await web?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it(`stops with IMAGE_SOURCE_UNAVAILABLE after ${MAX_STORE_FAILURES_IN_ROW} images in a row fail because the store does, storing nothing`, async () => {
+    const ingested = await ingest(server, { annotation_path: path.join(dir, 'instances_big.json'), image_dir: `${web.url}/images`, thumbnails: 'none' });
+    expect(ingested.event, JSON.stringify(ingested)).to.equal('complete');
+    web.fault(() => ({ status: 503 }));
+    const terminal = terminalOf((await runHashJob(server, ingested.dataset_id)).events)!;
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('failed');
+    expect(terminal.data.code).to.equal('IMAGE_SOURCE_UNAVAILABLE');
+    expect(terminal.data.message).to.match(new RegExp(`^${MAX_STORE_FAILURES_IN_ROW} images in a row could not be read from `));
+    // All or nothing: no failure is kept for the images it did try.
+    const failed = (await getJson(`${server.url}/samples?dataset_id=${ingested.dataset_id}&has_image_error=true`)).body;
+    expect(failed.total).to.equal(0);
   });
 });
