@@ -53,6 +53,22 @@ export class IngestRepository {
   }
 
   /**
+   * Leaves each sample of the ingest `jobId` at most one `image_failures` row
+   * (the samples' reads join that table on `sample_id`, and a second row would
+   * show the sample twice): a panoptic sample whose image and mask both failed
+   * keeps its image's failure, since without the image there is nothing to
+   * draw the mask over. The `complete` event still counts both.
+   */
+  async keepOneFailurePerSample(jobId: string): Promise<void> {
+    await this.#conn.run(
+      `DELETE FROM image_failures
+       WHERE job_id = $1 AND starts_with(code, 'MASK_')
+         AND sample_id IN (SELECT sample_id FROM image_failures WHERE job_id = $1 AND NOT starts_with(code, 'MASK_'))`,
+      [jobId],
+    );
+  }
+
+  /**
    * Leaves each sample the hash job `jobId` read at most one `image_failures`
    * row: the samples' reads join that table on `sample_id`, and a second row
    * would show the sample twice. A failure an earlier hash job recorded for an

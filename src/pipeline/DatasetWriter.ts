@@ -248,7 +248,9 @@ export class DatasetWriter {
   async commit(rules: readonly WholeFileRule[], inTransaction: InTransaction): Promise<void> {
     if (this.#checkedRules !== rules) await this.checkWholeFile(rules);
     this.flush();
-    await new IngestRepository(this.#tx.conn).moveHashesToSamples(this.target.jobId);
+    const repository = new IngestRepository(this.#tx.conn);
+    await repository.moveHashesToSamples(this.target.jobId);
+    await repository.keepOneFailurePerSample(this.target.jobId);
     const categories = await this.#tx.appender(categoriesTable);
     for (const { record } of this.#categories.values()) {
       if (!this.#existingCategories.has(record.id)) categories.append({ datasetId: this.target.datasetId, record });

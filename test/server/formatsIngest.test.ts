@@ -107,6 +107,26 @@ describe('every COCO file people have, through the API', function () {
       expect(mismatch).to.match(new RegExp(`segment ${json.annotations[0].segments_info[0].id} has \\d+ pixels, segments_info\\[0\\]\\.area says \\d+`));
     });
 
+    it('lists a sample whose image and PNG are both missing once, with its image failure, and counts both', async () => {
+      const images = path.join(server.scratch, 'panoptic-images');
+      await cp(path.join(SAMPLE_DIR, 'images/val'), images, { recursive: true });
+      let gone = '';
+      const file = await variant('panoptic-both-missing', async (json, pngDir) => {
+        gone = json.images.find((i: any) => i.id === json.annotations[1].image_id).file_name;
+        await rm(path.join(pngDir, json.annotations[1].file_name));
+      });
+      await rm(path.join(images, gone));
+      const done = await ingest(server, { annotation_path: file, image_dir: images });
+      expect(done).to.include({ event: 'complete', image_count: 12 });
+      expect(done.failures).to.deep.equal({ IMAGE_MISSING: 1, MASK_MISSING: 1 });
+      const { body } = await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}`);
+      expect(body.total).to.equal(12);
+      expect(new Set(body.items.map((s: any) => s.id)).size).to.equal(12);
+      const failed = body.items.filter((s: any) => s.image_error !== null);
+      expect(failed.map((s: any) => [s.file_name, s.image_error.code])).to.deep.equal([[gone, 'IMAGE_MISSING']]);
+      expect((await getJson(`${server.url}/samples?dataset_id=${done.dataset_id}&has_image_error=true`)).body.total).to.equal(1);
+    });
+
     it('fails a panoptic file without a PNG folder, saying so', async () => {
       const file = path.join(server.scratch, 'renamed.json');
       await writeFile(file, await readFile(PANOPTIC));
