@@ -47,7 +47,7 @@ describe('startServer', function () {
       });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = (await once(child, 'exit')) as [number];
+      const [code] = (await once(child, 'close')) as [number]; // 'close': stderr is read to its end
       expect(code).to.equal(1);
       expect(stderr).to.match(/coco-ingest could not start: the database .*coco-ingest\.duckdb is in use by another process/);
     } finally {
@@ -62,7 +62,7 @@ describe('startServer', function () {
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number];
+    const [code] = (await once(child, 'close')) as [number]; // 'close': stderr is read to its end
     expect(code).to.equal(1);
     expect(stderr).to.match(/PORT="http": PORT must be a whole number/);
     expect(stderr).to.match(/WORKERS="0"/);

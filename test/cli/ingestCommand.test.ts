@@ -113,7 +113,8 @@ describe('the coco-ingest command', function () {
     expect(bars.some((b) => b.stage === 'thumbnails' && !b.full && b.percentage !== undefined && Number(b.percentage) < 100)).to.equal(true);
     const final = new Map(bars.map((b) => [b.stage, b]));
     for (const stage of ['job', ...Object.keys(totals)]) expect(final.get(stage)?.full, stage).to.equal(true);
-    expect(stdout).to.match(/thumbnails\s+\|[█░]+\| \d+% \| \d+\/200 \| \d+\/s/);
+    const drawn = lines.filter((line) => line.includes('thumbnails')).join('\n');
+    expect(drawn, drawn).to.match(/thumbnails\s+\|[█░]+\| \d+% \| \d+\/200 \| \d+\/s/);
   });
 
   it('exits 1 with the failure on stderr, naming the file, record and field', async () => {

@@ -24,7 +24,8 @@ function start(argv: string[], onStdout: (text: string, child: ChildProcess) => 
     onStdout(d.toString(), child);
   });
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  // 'close', not 'exit': the command's last output may still be in the pipe when it exits.
+  const done = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
   return { child, done };
 }
 

@@ -13,7 +13,7 @@ async function ensure(env: Record<string, string>): Promise<{ code: number | nul
   const child = spawn(process.execPath, [SCRIPT], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const [code] = (await once(child, 'close')) as [number | null]; // 'close': stderr is read to its end
   return { code, stderr };
 }
 
