@@ -66,10 +66,25 @@ function formatLine(options: Options, params: Params, payload: BarPayload): stri
   );
 }
 
+/** A line's text beside its bar: the stage, the percentage, the counts, the rate and the time left (about 54 characters). */
+const TEXT_WIDTH = 56;
+/** The widest bar, in characters (cli-progress' default). */
+const MAX_BAR = 40;
+
+/**
+ * The bar's width on `stream`: 40 characters, or less on a narrow terminal so
+ * that the rate and the time left still fit. cli-progress cuts each line at the
+ * terminal's width (80 when it reports none), which cut the final frame's rate.
+ */
+function barSizeFor(stream: NodeJS.WriteStream): number {
+  const columns = stream.columns || 80;
+  return Math.max(10, Math.min(MAX_BAR, columns - TEXT_WIDTH));
+}
+
 /** Per-stage bars (cli-progress) on a terminal, under a bar for the whole job. */
 export function terminalProgress(stream: NodeJS.WriteStream): IngestProgress {
   const bars = new MultiBar(
-    { stream, format: formatLine as unknown as string, hideCursor: true, clearOnComplete: false, autopadding: true },
+    { stream, format: formatLine as unknown as string, hideCursor: true, clearOnComplete: false, autopadding: true, barsize: barSizeFor(stream) },
     Presets.shades_classic,
   );
   const byStage = new Map<string, SingleBar>();

@@ -113,8 +113,10 @@ describe('the coco-ingest command', function () {
     expect(bars.some((b) => b.stage === 'thumbnails' && !b.full && b.percentage !== undefined && Number(b.percentage) < 100)).to.equal(true);
     const final = new Map(bars.map((b) => [b.stage, b]));
     for (const stage of ['job', ...Object.keys(totals)]) expect(final.get(stage)?.full, stage).to.equal(true);
-    const drawn = lines.filter((line) => line.includes('thumbnails')).join('\n');
-    expect(drawn, drawn).to.match(/thumbnails\s+\|[█░]+\| \d+% \| \d+\/200 \| \d+\/s/);
+    // The last frame's thumbnails line, whole on the 80 columns the terminal reports (none: cli-progress' 80), with its rate.
+    const drawn = lines.filter((line) => /^ thumbnails\s+\|/.test(line));
+    expect(drawn.at(-1), drawn.join('\n')).to.match(/thumbnails\s+\|█+\| 100% \| 200\/200 \| \d+\/s \| +0s left$/);
+    for (const line of drawn) expect(line.length, line).to.be.at.most(80);
   });
 
   it('exits 1 with the failure on stderr, naming the file, record and field', async () => {
