@@ -7,8 +7,8 @@ import type { TableAppender } from '../db/tables/TableAppender.js';
 import type { GroundTruthOutcomeRow, PredictionOutcomeRow } from '../evaluation/evaluationTypes.js';
 import type { MatchedImage } from './MatchDispatcher.js';
 
-/** What the reused rows hold before their first fill (never appended). */
-const NO_PREDICTION: PredictionOutcomeRow = {
+/** What the reused rows hold before their first fill (never appended): every field of both kinds, ignored. */
+const UNFILLED = {
   rowId: 0,
   outcome50: 'ignored',
   matched50: null,
@@ -18,16 +18,7 @@ const NO_PREDICTION: PredictionOutcomeRow = {
   iou75: null,
   confusedWith: null,
   confusedIou: null,
-};
-const NO_GROUND_TRUTH: GroundTruthOutcomeRow = {
-  rowId: 0,
-  outcome50: 'ignored',
-  matched50: null,
-  iou50: null,
-  outcome75: 'ignored',
-  matched75: null,
-  iou75: null,
-};
+} as const satisfies PredictionOutcomeRow & GroundTruthOutcomeRow;
 
 /** One category's counts at IoU 0.5. */
 export interface CategoryCounts {
@@ -64,8 +55,8 @@ export class EvaluationWriter {
     this.#tx = tx;
     this.#datasetId = target.datasetId;
     this.#name = target.name;
-    this.#predictionRow = { datasetId: target.datasetId, evaluation: target.name, sampleId: 0, categoryId: 0, score: 0, outcome: NO_PREDICTION };
-    this.#groundTruthRow = { datasetId: target.datasetId, evaluation: target.name, sampleId: 0, categoryId: 0, outcome: NO_GROUND_TRUTH };
+    this.#predictionRow = { datasetId: target.datasetId, evaluation: target.name, sampleId: 0, categoryId: 0, score: 0, outcome: UNFILLED };
+    this.#groundTruthRow = { datasetId: target.datasetId, evaluation: target.name, sampleId: 0, categoryId: 0, outcome: UNFILLED };
     [this.#predictions, this.#groundTruths, this.#images] = appenders;
   }
 
