@@ -86,10 +86,11 @@ export class IngestRepository {
     await this.#conn.run(
       `DELETE FROM image_failures
        WHERE dataset_id = $2 AND job_id <> $1
-         AND ((job_id IN (SELECT id FROM jobs WHERE dataset_id = $2 AND kind = 'hash')
-               AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1
-                                 UNION ALL SELECT sample_id FROM image_failures WHERE job_id = $1))
-           OR (NOT starts_with(code, 'MASK_') AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1)))`,
+         -- An image's failure, whoever recorded it, once this job read the image (a hash job records no MASK_*),
+         AND ((NOT starts_with(code, 'MASK_') AND sample_id IN (SELECT sample_id FROM sample_hashes WHERE job_id = $1))
+           -- and an earlier hash job's failure of an image this job failed on too: this job's replaces it.
+           OR (job_id IN (SELECT id FROM jobs WHERE dataset_id = $2 AND kind = 'hash')
+               AND sample_id IN (SELECT sample_id FROM image_failures WHERE job_id = $1)))`,
       [jobId, b(datasetId)],
     );
     await this.#conn.run(

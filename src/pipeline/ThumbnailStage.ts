@@ -8,7 +8,7 @@ import type { ThumbnailResult, ThumbnailSource } from '../workers/messages.js';
 import type { ThumbnailBackend } from '../workers/ThumbnailBackend.js';
 import { THUMBNAIL_DEFAULTS } from '../workers/thumbnailDefaults.js';
 import type { ImageFailure, WrittenSample } from './DatasetWriter.js';
-import { MAX_STORE_FAILURES_IN_ROW } from './storeFailureLimit.js';
+import { MAX_STORE_FAILURES_IN_ROW, StoreFailureStreak } from './StoreFailureStreak.js';
 
 /** Options of {@link ThumbnailStage}. */
 export interface ThumbnailStageOptions extends StageOptions {
@@ -84,7 +84,7 @@ export class ThumbnailStage {
   readonly #slotWaiters = new Set<() => void>();
   #idle: (() => void) | null = null;
   #firstError: unknown = null;
-  #storeFailuresInRow = 0;
+  readonly #storeFailures: StoreFailureStreak;
   #firstSubmit = 0;
   #lastDone = 0;
 
@@ -95,6 +95,7 @@ export class ThumbnailStage {
     this.#maxReads = options.maxReads ?? THUMBNAIL_DEFAULTS.imageReads;
     // A backend that reads images itself is sent where they are, not their bytes.
     this.#fetches = !pool.readsImages && options.storage.fetchesImages(options.imageDir);
+    this.#storeFailures = new StoreFailureStreak(options.maxStoreFailuresInRow);
   }
 
   get submitted(): number {
@@ -239,8 +240,7 @@ export class ThumbnailStage {
   #settle(sample: WrittenSample, result: ThumbnailResult | ImageReadFailure): void {
     this.#done++;
     this.#lastDone = performance.now();
-    const storeFailed = !result.ok && 'storeFailed' in result && result.storeFailed === true;
-    this.#storeFailuresInRow = storeFailed ? this.#storeFailuresInRow + 1 : 0;
+    const unavailable = this.#storeFailures.record(result, this.#options.imageDir ?? 'their URLs');
     if (result.ok) {
       for (const output of result.outputs) this.#bytes += output.bytes;
       if (result.hashes) this.#options.onHashes?.(sample.id, result.hashes);
@@ -252,12 +252,7 @@ export class ThumbnailStage {
       this.#failed++;
       this.#failuresByCode[result.code] = (this.#failuresByCode[result.code] ?? 0) + 1;
       this.#options.onFailure({ sampleId: sample.id, code: result.code, message: result.message });
-      if (this.#storeFailuresInRow >= (this.#options.maxStoreFailuresInRow ?? MAX_STORE_FAILURES_IN_ROW)) {
-        this.#firstError ??= new AppError(
-          'IMAGE_SOURCE_UNAVAILABLE',
-          `${this.#storeFailuresInRow} images in a row could not be read from ${this.#options.imageDir}; the last: ${result.message}`,
-        );
-      }
+      if (unavailable) this.#firstError ??= unavailable;
     }
     this.#report();
   }

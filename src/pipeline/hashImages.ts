@@ -1,9 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { HashRepository } from '../db/HashRepository.js';
 import { HashWriter } from '../db/HashWriter.js';
-import { AppError } from '../errors.js';
 import type { IngestJobSide, IngestOptions, IngestServices } from './IngestRequest.js';
-import { MAX_STORE_FAILURES_IN_ROW } from './storeFailureLimit.js';
+import { MAX_STORE_FAILURES_IN_ROW, StoreFailureStreak } from './StoreFailureStreak.js';
 
 /** What the hash job is asked. */
 export interface HashRequest {
@@ -56,7 +55,7 @@ export async function hashImages(
     let failed = 0;
     const failures: Record<string, number> = {};
     let afterId = 0;
-    let storeFailuresInRow = 0;
+    const storeFailures = new StoreFailureStreak();
     onProgress({ stage: 'hashes', current: 0, total, message: `0 of ${total} images hashed` });
     for (;;) {
       const page = await reads.unhashedAfter(request.datasetId, afterId, PAGE);
@@ -78,14 +77,8 @@ export async function hashImages(
       );
       signal.throwIfAborted();
       for (const { sample, result } of results) {
-        const storeFailed = !result.ok && 'storeFailed' in result && result.storeFailed === true;
-        storeFailuresInRow = storeFailed ? storeFailuresInRow + 1 : 0;
-        if (storeFailuresInRow >= MAX_STORE_FAILURES_IN_ROW && !result.ok) {
-          throw new AppError(
-            'IMAGE_SOURCE_UNAVAILABLE',
-            `${storeFailuresInRow} images in a row could not be read from ${sample.image_dir ?? 'their URLs'}; the last: ${result.message}`,
-          );
-        }
+        const unavailable = storeFailures.record(result, sample.image_dir ?? 'their URLs');
+        if (unavailable) throw unavailable;
         if (result.ok && 'hashes' in result && result.hashes) {
           writer.add(sample.id, result.hashes);
           hashed++;

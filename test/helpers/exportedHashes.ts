@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { exportedRows } from './exportedRows.js';
 import type { TestServer } from './startTestServer.js';
 
 /** A sample's hashes as the service's Parquet export of `samples` has them. */
@@ -11,25 +8,8 @@ export interface ExportedHashes {
   phash: bigint | null;
 }
 
-/**
- * The hashes of a dataset's samples by `file_name`, read from
- * `GET /datasets/{id}/export?format=parquet&table=samples` by a DuckDB of the
- * test's own: what the service's one writer committed, without opening its
- * database file, which the running service holds.
- */
+/** The hashes of a dataset's samples by `file_name`, from its Parquet export. */
 export async function exportedHashes(server: TestServer, datasetId: number): Promise<Map<string, ExportedHashes>> {
-  const response = await fetch(`${server.url}/datasets/${datasetId}/export?format=parquet&table=samples`);
-  if (response.status !== 200) throw new Error(`the export answered ${response.status}: ${await response.text()}`);
-  const file = path.join(server.scratch, `samples-${randomUUID()}.parquet`);
-  await writeFile(file, Buffer.from(await response.arrayBuffer()));
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    const rows = (await conn.runAndReadAll(`SELECT file_name, content_hash, phash FROM read_parquet('${file}')`)).getRowObjectsJS();
-    return new Map(rows.map((r) => [String(r.file_name), { content_hash: r.content_hash as string | null, phash: r.phash as bigint | null }]));
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-    await rm(file, { force: true });
-  }
+  const rows = await exportedRows(server, datasetId, 'samples', 'file_name, content_hash, phash');
+  return new Map(rows.map((r) => [String(r.file_name), { content_hash: r.content_hash as string | null, phash: r.phash as bigint | null }]));
 }

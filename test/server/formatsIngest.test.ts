@@ -1,11 +1,10 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { decodeMask, rleFromString } from '../../src/formats/panoptic/rle.js';
 import { readEvaluationJson } from '../helpers/evaluationFixture.js';
+import { exportedRows } from '../helpers/exportedRows.js';
 import { ingest, postPredictions, runHashJob } from '../helpers/ingest.js';
 import { getJson, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, useTestServer } from '../helpers/startTestServer.js';
@@ -74,7 +73,7 @@ describe('every COCO file people have, through the API', function () {
         }
       }
       // Each segment's mask_area (what the area_mismatch check reads) is its pixel count in the PNG, counted here.
-      const stored = await exportedAnnotations(server.url, done.dataset_id, 'image_coco_id, coco_id, mask_area');
+      const stored = await exportedRows(server, done.dataset_id, 'annotations', 'image_coco_id, coco_id, mask_area', 'id');
       expect(stored).to.have.length(segments);
       for (const row of stored) expect(Number(row.mask_area), `segment ${row.coco_id}`).to.equal(pixelCounts.get(`${row.image_coco_id}:${row.coco_id}`));
     });
@@ -272,20 +271,3 @@ describe('every COCO file people have, through the API', function () {
     }
   });
 });
-
-/** The `annotations` table of a dataset, as its Parquet export holds it, read back with DuckDB. */
-async function exportedAnnotations(serverUrl: string, datasetId: number, columns: string): Promise<Record<string, unknown>[]> {
-  const response = await fetch(`${serverUrl}/datasets/${datasetId}/export?format=parquet&table=annotations`);
-  expect(response.status).to.equal(200);
-  const file = path.join(os.tmpdir(), `formats-ingest-${process.pid}.parquet`);
-  await writeFile(file, Buffer.from(await response.arrayBuffer()));
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    return (await conn.runAndReadAll(`SELECT ${columns} FROM read_parquet('${file}') ORDER BY id`)).getRowObjectsJS();
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-    await rm(file, { force: true });
-  }
-}

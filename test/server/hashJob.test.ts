@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { MAX_STORE_FAILURES_IN_ROW } from '../../src/pipeline/storeFailureLimit.js';
+import { MAX_STORE_FAILURES_IN_ROW } from '../../src/pipeline/StoreFailureStreak.js';
 import { exportedHashes } from '../helpers/exportedHashes.js';
 import { ingest, runHashJob } from '../helpers/ingest.js';
 import { LoopbackFileServer } from '../helpers/LoopbackFileServer.js';
