@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database, InTransaction } from './Database.js';
 import { TableAppender } from './tables/TableAppender.js';
-import type { TableMapping } from './tables/TableMapping.js';
+import type { ColumnarTableMapping, TableMapping } from './tables/TableMapping.js';
 
 export type { InTransaction } from './Database.js';
 
@@ -35,7 +35,7 @@ export class AppendTransaction {
   }
 
   /** An appender into `mapping`'s table, flushed, closed or discarded with the transaction. */
-  async appender<In>(mapping: TableMapping<In>): Promise<TableAppender<In>> {
+  async appender<In>(mapping: TableMapping<In> | ColumnarTableMapping<In>): Promise<TableAppender<In>> {
     const appender = await TableAppender.open(this.conn, mapping);
     this.#appenders.push(appender as TableAppender<never>);
     return appender;

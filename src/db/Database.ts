@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
+import { type NumericRows, readNumericRows } from './NumericRows.js';
 import { MAPPED_TABLES, MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { checkColumns } from './tables/TableMapping.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
@@ -117,6 +118,16 @@ export class Database {
     this.#assertOpen();
     const reader = this.#readers[this.#nextReader++ % this.#readers.length]!;
     return toPlainRows(await reader.runAndReadAll(sql, params)) as T[];
+  }
+
+  /**
+   * Runs a read-only query whose leading columns are DOUBLE and the rest
+   * VARCHAR, on a read connection, and returns them as {@link NumericRows}.
+   */
+  async queryNumeric(sql: string, params: Params = []): Promise<NumericRows> {
+    this.#assertOpen();
+    const reader = this.#readers[this.#nextReader++ % this.#readers.length]!;
+    return readNumericRows(await reader.run(sql, params));
   }
 
   /** Runs one auto-committed write statement on the control connection. */

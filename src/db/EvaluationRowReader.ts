@@ -1,8 +1,7 @@
-import type { Box } from '../evaluation/evaluationTypes.js';
+import { type BatchText, DT, type EvaluationBatch, GT, IMAGE } from '../evaluation/EvaluationBatch.js';
 import type { FirstResult } from '../evaluation/resultsBranch.js';
-import type { StoredDetection, StoredGroundTruth, StoredImageRows } from '../evaluation/storedImageRows.js';
 import type { Database } from './Database.js';
-import type { Row } from './toPlainRows.js';
+import type { NumericRows } from './NumericRows.js';
 
 const b = (n: number): bigint => BigInt(n);
 
@@ -27,12 +26,19 @@ export interface EvaluationRowSource {
   columns?: { gt: JsonColumns; dt: JsonColumns };
 }
 
+/** A chunk of a split's images with their rows, and each image's sample id (which stays on the main thread). */
+export interface EvaluationChunk {
+  batch: EvaluationBatch;
+  sampleIds: Float64Array;
+}
+
 /**
  * Reads the rows an evaluation matches, image by image in COCO id order, a
  * chunk of images at a time (keyset on the image id), so the main thread holds
  * one chunk's rows however large the split. Every image of the split comes,
  * those without annotations or predictions included (COCOeval evaluates every
- * ground-truth image). Segmentations and keypoints stay JSON text.
+ * ground-truth image). Rows come as numbers in columns, straight from
+ * DuckDB's vectors; segmentations and keypoints stay JSON text.
  */
 export class EvaluationRowReader {
   readonly #db: Database;
@@ -69,44 +75,56 @@ export class EvaluationRowReader {
   }
 
   /** The split's images with their rows, `chunkImages` images at a time, in COCO id order. */
-  async *chunks(chunkImages: number): AsyncGenerator<StoredImageRows[]> {
+  async *chunks(chunkImages: number): AsyncGenerator<EvaluationChunk> {
     let after = Number.MIN_SAFE_INTEGER;
     for (;;) {
-      const images = await this.#db.query('SELECT id, coco_id, width, height FROM samples WHERE job_id = ? AND coco_id > ? ORDER BY coco_id LIMIT ?', [
-        this.#source.splitJobId,
-        b(after),
-        b(chunkImages),
-      ]);
-      if (images.length === 0) return;
-      const low = Number(images[0]!.coco_id);
-      const high = Number(images.at(-1)!.coco_id);
+      const images = await this.#db.queryNumeric(
+        `SELECT CAST(id AS DOUBLE), CAST(coco_id AS DOUBLE), CAST(coalesce(width, 0) AS DOUBLE), CAST(coalesce(height, 0) AS DOUBLE)
+         FROM samples WHERE job_id = ? AND coco_id > ? ORDER BY coco_id LIMIT ?`,
+        [this.#source.splitJobId, b(after), b(chunkImages)],
+      );
+      if (images.rowCount === 0) return;
+      const low = images.values[1]!;
+      const high = images.values[(images.rowCount - 1) * images.stride + 1]!;
       after = high;
       const [gts, dts] = [await this.#groundTruths(low, high), await this.#detections(low, high)];
-      yield group(images, gts, dts);
-      if (images.length < chunkImages) return;
+      yield chunkOf(images, gts, dts, this.#wanted('gt'), this.#wanted('dt'));
+      if (images.rowCount < chunkImages) return;
     }
   }
 
-  /** A JSON column as text, or null when matching does not need it. */
-  #json(of: 'gt' | 'dt', column: keyof JsonColumns, prefix = ''): string {
-    const wanted = this.#source.columns?.[of][column] ?? true;
-    return wanted ? `CAST(${prefix}${column} AS VARCHAR) AS ${column}` : `NULL AS ${column}`;
+  /** Which JSON columns of a table are read. */
+  #wanted(of: 'gt' | 'dt'): JsonColumns {
+    return this.#source.columns?.[of] ?? { segmentation: true, keypoints: true };
   }
 
-  async #groundTruths(low: number, high: number): Promise<Row[]> {
-    return this.#db.query(
-      `SELECT image_coco_id, id, coco_id, category_id, iscrowd, area, bbox_x, bbox_y, bbox_w, bbox_h,
-              ${this.#json('gt', 'segmentation')}, ${this.#json('gt', 'keypoints')}, num_keypoints
+  /** The select list's JSON columns as text, those matching does not need left out. */
+  #json(of: 'gt' | 'dt', prefix = ''): string {
+    const wanted = this.#wanted(of);
+    return (['segmentation', 'keypoints'] as const)
+      .filter((column) => wanted[column])
+      .map((column) => `, CAST(${prefix}${column} AS VARCHAR)`)
+      .join('');
+  }
+
+  /** In {@link GT}'s order, then the JSON columns read. */
+  async #groundTruths(low: number, high: number): Promise<NumericRows> {
+    return this.#db.queryNumeric(
+      `SELECT CAST(image_coco_id AS DOUBLE), CAST(id AS DOUBLE), CAST(coco_id AS DOUBLE), CAST(category_id AS DOUBLE), CAST(iscrowd AS DOUBLE),
+              CAST(area AS DOUBLE), CAST(bbox_x AS DOUBLE), CAST(bbox_y AS DOUBLE), CAST(bbox_w AS DOUBLE), CAST(bbox_h AS DOUBLE),
+              CAST(num_keypoints AS DOUBLE)${this.#json('gt')}
        FROM annotations WHERE job_id = ? AND image_coco_id BETWEEN ? AND ? AND category_id IS NOT NULL
        ORDER BY image_coco_id, record_index`,
       [this.#source.splitJobId, b(low), b(high)],
     );
   }
 
-  async #detections(low: number, high: number): Promise<Row[]> {
-    return this.#db.query(
-      `SELECT p.image_coco_id, p.id, p.record_index, p.category_id, p.score, p.bbox_x, p.bbox_y, p.bbox_w, p.bbox_h, p.area,
-              ${this.#json('dt', 'segmentation', 'p.')}, ${this.#json('dt', 'keypoints', 'p.')}
+  /** In {@link DT}'s order (the result id is `loadRes`'s: the position in the file, plus one), then the JSON columns read. */
+  async #detections(low: number, high: number): Promise<NumericRows> {
+    return this.#db.queryNumeric(
+      `SELECT CAST(p.image_coco_id AS DOUBLE), CAST(p.id AS DOUBLE), CAST(p.record_index + 1 AS DOUBLE), CAST(p.category_id AS DOUBLE),
+              CAST(p.score AS DOUBLE), CAST(p.bbox_x AS DOUBLE), CAST(p.bbox_y AS DOUBLE), CAST(p.bbox_w AS DOUBLE), CAST(p.bbox_h AS DOUBLE),
+              CAST(p.area AS DOUBLE)${this.#json('dt', 'p.')}
        FROM predictions p
        WHERE p.dataset_id = ? AND p.set_name = ? AND p.image_coco_id BETWEEN ? AND ?
          -- By image id, as loadRes matches results: a prediction's sample_id names the first split with its image id,
@@ -118,46 +136,44 @@ export class EvaluationRowReader {
   }
 }
 
-/** The chunk's rows grouped under their images (both lists come sorted by image id). */
-function group(images: Row[], gts: Row[], dts: Row[]): StoredImageRows[] {
+/** The chunk's images with their rows counted under them (both tables come sorted by image id). */
+function chunkOf(images: NumericRows, gts: NumericRows, dts: NumericRows, gtJson: JsonColumns, dtJson: JsonColumns): EvaluationChunk {
+  const n = images.rowCount;
+  const sampleIds = new Float64Array(n);
+  const layout = new Float64Array(n * IMAGE.stride);
   let g = 0;
   let d = 0;
-  return images.map((image) => {
-    const imageId = Number(image.coco_id);
-    const rows: StoredImageRows = { sampleId: Number(image.id), imageId, width: Number(image.width ?? 0), height: Number(image.height ?? 0), gts: [], dts: [] };
-    while (g < gts.length && Number(gts[g]!.image_coco_id) === imageId) rows.gts.push(groundTruth(gts[g++]!));
-    while (d < dts.length && Number(dts[d]!.image_coco_id) === imageId) rows.dts.push(detection(dts[d++]!));
-    return rows;
-  });
-}
-
-function box(row: Row): Box | null {
-  return row.bbox_x === null ? null : [Number(row.bbox_x), Number(row.bbox_y), Number(row.bbox_w), Number(row.bbox_h)];
-}
-
-function groundTruth(row: Row): StoredGroundTruth {
+  for (let i = 0; i < n; i++) {
+    const imageId = images.values[i * images.stride + 1]!;
+    sampleIds[i] = images.values[i * images.stride]!;
+    const at = i * IMAGE.stride;
+    layout[at + IMAGE.id] = imageId;
+    layout[at + IMAGE.width] = images.values[i * images.stride + 2]!;
+    layout[at + IMAGE.height] = images.values[i * images.stride + 3]!;
+    const g0 = g;
+    const d0 = d;
+    while (g < gts.rowCount && gts.values[g * GT.stride + GT.imageId] === imageId) g++;
+    while (d < dts.rowCount && dts.values[d * DT.stride + DT.imageId] === imageId) d++;
+    layout[at + IMAGE.gts] = g - g0;
+    layout[at + IMAGE.dts] = d - d0;
+  }
   return {
-    rowId: Number(row.id),
-    id: Number(row.coco_id),
-    categoryId: Number(row.category_id),
-    iscrowd: row.iscrowd === true,
-    area: Number(row.area ?? 0),
-    bbox: box(row),
-    segmentation: (row.segmentation as string | null) ?? null,
-    keypoints: (row.keypoints as string | null) ?? null,
-    numKeypoints: row.num_keypoints === null ? null : Number(row.num_keypoints),
+    sampleIds,
+    batch: {
+      images: layout,
+      gts: gts.values,
+      dts: dts.values,
+      gtText: textOf(gts, gtJson),
+      dtText: textOf(dts, dtJson),
+    },
   };
 }
 
-function detection(row: Row): StoredDetection {
+/** The text columns read, in the select list's order, under their names. */
+function textOf(rows: NumericRows, read: JsonColumns): BatchText {
+  let next = 0;
   return {
-    rowId: Number(row.id),
-    resultId: Number(row.record_index) + 1,
-    categoryId: Number(row.category_id),
-    score: Number(row.score),
-    bbox: box(row),
-    area: row.area === null ? null : Number(row.area),
-    segmentation: (row.segmentation as string | null) ?? null,
-    keypoints: (row.keypoints as string | null) ?? null,
+    segmentation: read.segmentation ? rows.text[next++]! : null,
+    keypoints: read.keypoints ? rows.text[next++]! : null,
   };
 }

@@ -17,7 +17,7 @@ import { panopticRecordsTable } from './tables/panopticRecordsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
 import { sampleHashesTable } from './tables/sampleHashesTable.js';
 import { samplesTable } from './tables/samplesTable.js';
-import { createTableSql, type TableMapping } from './tables/TableMapping.js';
+import { createTableSql, type MappedTable } from './tables/TableMapping.js';
 
 /**
  * The DuckDB schema. No PRIMARY KEY or UNIQUE constraints on purpose: the main
@@ -37,7 +37,7 @@ import { createTableSql, type TableMapping } from './tables/TableMapping.js';
 export const SCHEMA_VERSION = 8;
 
 /** The tables whose rows go through a mapping. */
-export const MAPPED_TABLES: readonly TableMapping<never>[] = [
+export const MAPPED_TABLES: readonly MappedTable[] = [
   samplesTable,
   annotationsTable,
   categoriesTable,
@@ -49,7 +49,7 @@ export const MAPPED_TABLES: readonly TableMapping<never>[] = [
   evaluationGroundTruthsTable,
   evaluationImagesTable,
   sampleHashesTable,
-] as TableMapping<never>[];
+];
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL);

@@ -20,21 +20,27 @@ export class CategoryDetections {
     this.ignored = Array.from({ length: areas }, () => new Uint16Array(64));
   }
 
-  /** Appends one image's detections of the category (already in score order). */
-  add(scores: readonly number[], notIgnored: readonly number[], matched: readonly (readonly number[])[], ignored: readonly (readonly number[])[]): void {
-    for (let a = 0; a < this.notIgnored.length; a++) this.notIgnored[a]! += notIgnored[a]!;
-    const n = scores.length;
-    if (this.length + n > this.scores.length) this.#grow(this.length + n);
-    for (let d = 0; d < n; d++) {
+  /**
+   * Appends one image's detections of the category (already in score order):
+   * `count` of a batch's detections from `first`, whose bits are A matched
+   * masks then A ignored masks each (see `BatchMatches.bits`).
+   * @param notIgnored per area range, the image's ground truths of the category not ignored
+   */
+  add(scores: Float64Array, bits: Uint16Array, first: number, count: number, notIgnored: ArrayLike<number>): void {
+    const A = this.notIgnored.length;
+    for (let a = 0; a < A; a++) this.notIgnored[a]! += notIgnored[a]!;
+    if (this.length + count > this.scores.length) this.#grow(this.length + count);
+    for (let d = 0; d < count; d++) {
       const i = this.length + d;
-      this.scores[i] = scores[d]!;
+      this.scores[i] = scores[first + d]!;
       this.ranks[i] = d;
-      for (let a = 0; a < this.matched.length; a++) {
-        this.matched[a]![i] = matched[a]![d]!;
-        this.ignored[a]![i] = ignored[a]![d]!;
+      const at = (first + d) * 2 * A;
+      for (let a = 0; a < A; a++) {
+        this.matched[a]![i] = bits[at + a]!;
+        this.ignored[a]![i] = bits[at + A + a]!;
       }
     }
-    this.length += n;
+    this.length += count;
   }
 
   #grow(needed: number): void {

@@ -1,24 +1,18 @@
 import { AppendTransaction, type InTransaction } from '../db/AppendTransaction.js';
 import type { Database } from '../db/Database.js';
-import { type EvaluationGroundTruthRowIn, evaluationGroundTruthsTable } from '../db/tables/evaluationGroundTruthsTable.js';
-import { type EvaluationImageRowIn, evaluationImagesTable } from '../db/tables/evaluationImagesTable.js';
-import { type EvaluationPredictionRowIn, evaluationPredictionsTable } from '../db/tables/evaluationPredictionsTable.js';
+import { type EvaluationOutcomeBatch, IMAGE_COUNTS } from '../db/tables/EvaluationOutcomeBatch.js';
+import { evaluationGroundTruthsTable } from '../db/tables/evaluationGroundTruthsTable.js';
+import { evaluationImagesTable } from '../db/tables/evaluationImagesTable.js';
+import { evaluationPredictionsTable } from '../db/tables/evaluationPredictionsTable.js';
 import type { TableAppender } from '../db/tables/TableAppender.js';
-import type { GroundTruthOutcomeRow, PredictionOutcomeRow } from '../evaluation/evaluationTypes.js';
-import type { MatchedImage } from './MatchDispatcher.js';
+import { GROUND_TRUTH, GROUND_TRUTH_OUTCOMES, PREDICTION, PREDICTION_OUTCOMES } from '../evaluation/BatchMatches.js';
+import { DT, GT, IMAGE } from '../evaluation/EvaluationBatch.js';
+import type { MatchedBatch } from './MatchDispatcher.js';
 
-/** What the reused rows hold before their first fill (never appended): every field of both kinds, ignored. */
-const UNFILLED = {
-  rowId: 0,
-  outcome50: 'ignored',
-  matched50: null,
-  iou50: null,
-  outcome75: 'ignored',
-  matched75: null,
-  iou75: null,
-  confusedWith: null,
-  confusedIou: null,
-} as const satisfies PredictionOutcomeRow & GroundTruthOutcomeRow;
+const TP = PREDICTION_OUTCOMES.indexOf('tp');
+const FP = PREDICTION_OUTCOMES.indexOf('fp');
+const FN = GROUND_TRUTH_OUTCOMES.indexOf('fn');
+const GT_IGNORED = GROUND_TRUTH_OUTCOMES.indexOf('ignored');
 
 /** One category's counts at IoU 0.5. */
 export interface CategoryCounts {
@@ -39,25 +33,15 @@ export class EvaluationWriter {
   readonly #tx: AppendTransaction;
   readonly #datasetId: number;
   readonly #name: string;
-  readonly #predictions: TableAppender<EvaluationPredictionRowIn>;
-  readonly #groundTruths: TableAppender<EvaluationGroundTruthRowIn>;
-  readonly #images: TableAppender<EvaluationImageRowIn>;
-  readonly #predictionRow: EvaluationPredictionRowIn;
-  readonly #groundTruthRow: EvaluationGroundTruthRowIn;
+  readonly #appenders: TableAppender<EvaluationOutcomeBatch>[];
   /** By category id. */
   readonly counts = new Map<number, CategoryCounts>();
 
-  private constructor(
-    tx: AppendTransaction,
-    target: { datasetId: number; name: string },
-    appenders: [TableAppender<EvaluationPredictionRowIn>, TableAppender<EvaluationGroundTruthRowIn>, TableAppender<EvaluationImageRowIn>],
-  ) {
+  private constructor(tx: AppendTransaction, target: { datasetId: number; name: string }, appenders: TableAppender<EvaluationOutcomeBatch>[]) {
     this.#tx = tx;
     this.#datasetId = target.datasetId;
     this.#name = target.name;
-    this.#predictionRow = { datasetId: target.datasetId, evaluation: target.name, sampleId: 0, categoryId: 0, score: 0, outcome: UNFILLED };
-    this.#groundTruthRow = { datasetId: target.datasetId, evaluation: target.name, sampleId: 0, categoryId: 0, outcome: UNFILLED };
-    [this.#predictions, this.#groundTruths, this.#images] = appenders;
+    this.#appenders = appenders;
   }
 
   /** Opens a connection and a transaction. Call {@link close} in `finally`. */
@@ -73,50 +57,57 @@ export class EvaluationWriter {
     );
   }
 
-  /** Appends one matched image's outcome rows and counts them. */
-  add({ rows, result }: MatchedImage): void {
-    // One row object per table, refilled for each row: the appender copies its values at once, and a
-    // spread per row was a third of this function's time (the main thread is the evaluation's bottleneck).
-    const prediction = this.#predictionRow;
-    const groundTruth = this.#groundTruthRow;
-    prediction.sampleId = groundTruth.sampleId = rows.sampleId;
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < result.predictions.length; i++) {
-      const outcome = result.predictions[i]!;
-      const dt = rowOf(rows.dts, i, outcome.rowId);
-      prediction.categoryId = dt.categoryId;
-      prediction.score = dt.score;
-      prediction.outcome = outcome;
-      this.#predictions.append(prediction);
-      const counts = this.#of(dt.categoryId);
-      counts.predictions++;
-      if (outcome.outcome50 === 'tp') {
-        counts.tp++;
-        tp++;
-      } else if (outcome.outcome50 === 'fp') {
-        counts.fp++;
-        fp++;
+  /** Appends one matched batch's outcome rows, in columns, and counts them. */
+  add({ batch, sampleIds, matches }: MatchedBatch): void {
+    const images = sampleIds.length;
+    const gtSampleIds = new Float64Array(batch.gts.length / GT.stride);
+    const dtSampleIds = new Float64Array(batch.dts.length / DT.stride);
+    const imageCounts = new Float64Array(images * IMAGE_COUNTS.stride);
+    let g = 0;
+    let d = 0;
+    for (let i = 0; i < images; i++) {
+      const sampleId = sampleIds[i]!;
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      for (const end = d + batch.images[i * IMAGE.stride + IMAGE.dts]!; d < end; d++) {
+        dtSampleIds[d] = sampleId;
+        const counts = this.#of(batch.dts[d * DT.stride + DT.categoryId]!);
+        counts.predictions++;
+        const outcome = matches.predictions[d * PREDICTION.stride + PREDICTION.outcome50];
+        if (outcome === TP) {
+          counts.tp++;
+          tp++;
+        } else if (outcome === FP) {
+          counts.fp++;
+          fp++;
+        }
       }
-    }
-    for (let i = 0; i < result.groundTruths.length; i++) {
-      const outcome = result.groundTruths[i]!;
-      const gt = rowOf(rows.gts, i, outcome.rowId);
-      groundTruth.categoryId = gt.categoryId;
-      groundTruth.outcome = outcome;
-      this.#groundTruths.append(groundTruth);
-      if (outcome.outcome50 === 'ignored') continue;
-      const counts = this.#of(gt.categoryId);
-      counts.gt++;
-      if (outcome.outcome50 === 'fn') {
-        counts.fn++;
-        fn++;
+      for (const end = g + batch.images[i * IMAGE.stride + IMAGE.gts]!; g < end; g++) {
+        gtSampleIds[g] = sampleId;
+        const outcome = matches.groundTruths[g * GROUND_TRUTH.stride + GROUND_TRUTH.outcome50];
+        if (outcome === GT_IGNORED) continue;
+        const counts = this.#of(batch.gts[g * GT.stride + GT.categoryId]!);
+        counts.gt++;
+        if (outcome === FN) {
+          counts.fn++;
+          fn++;
+        }
       }
+      imageCounts.set([tp, fp, fn, fp + fn], i * IMAGE_COUNTS.stride);
     }
-    this.#images.append({ datasetId: this.#datasetId, evaluation: this.#name, sampleId: rows.sampleId, tp, fp, fn });
+    const rows: EvaluationOutcomeBatch = {
+      datasetId: this.#datasetId,
+      evaluation: this.#name,
+      batch,
+      matches,
+      imageSampleIds: sampleIds,
+      gtSampleIds,
+      dtSampleIds,
+      imageCounts,
+    };
+    for (const appender of this.#appenders) appender.appendColumns(rows);
   }
-
   #of(categoryId: number): CategoryCounts {
     let counts = this.counts.get(categoryId);
     if (!counts) {
@@ -140,14 +131,4 @@ export class EvaluationWriter {
   close(): Promise<void> {
     return this.#tx.close();
   }
-}
-
-/**
- * The stored row an outcome is of: outcomes come in their rows' order, so the
- * row at the same index (checked); else found by id. No map per image: the
- * writer runs on the main thread, which is the evaluation's bottleneck.
- */
-function rowOf<R extends { rowId: number }>(rows: readonly R[], index: number, rowId: number): R {
-  const same = rows[index];
-  return same !== undefined && same.rowId === rowId ? same : rows.find((r) => r.rowId === rowId)!;
 }

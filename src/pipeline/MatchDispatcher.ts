@@ -1,6 +1,7 @@
+import type { EvaluationChunk } from '../db/EvaluationRowReader.js';
 import { AppError } from '../errors.js';
-import type { EvalSettings, ImageMatchResult } from '../evaluation/evaluationTypes.js';
-import type { StoredImageRows } from '../evaluation/storedImageRows.js';
+import type { BatchMatches } from '../evaluation/BatchMatches.js';
+import type { EvalSettings } from '../evaluation/evaluationTypes.js';
 import type { MatchResult, MatchTask } from '../workers/matchMessages.js';
 import type { ThumbnailRunOptions } from '../workers/ThumbnailPool.js';
 
@@ -16,8 +17,8 @@ export interface MatchDispatcherOptions {
   signal: AbortSignal;
 }
 
-/** A batch's images with their results, in the order the images came. */
-export type MatchedImage = { rows: StoredImageRows; result: ImageMatchResult };
+/** A batch of images (with their sample ids) and its matches. */
+export type MatchedBatch = EvaluationChunk & { matches: BatchMatches };
 
 /**
  * Sends batches of images to the pool and hands their results back strictly in
@@ -31,7 +32,7 @@ export class MatchDispatcher {
   readonly #settings: EvalSettings;
   readonly #maxInFlight: number;
   readonly #signal: AbortSignal;
-  readonly #pending: { rows: StoredImageRows[]; result: Promise<MatchResult> }[] = [];
+  readonly #pending: { images: EvaluationChunk; result: Promise<MatchResult> }[] = [];
 
   constructor(matcher: ImageMatcher, settings: EvalSettings, options: MatchDispatcherOptions) {
     this.#matcher = matcher;
@@ -41,16 +42,16 @@ export class MatchDispatcher {
   }
 
   /** Sends one batch; first hands the oldest batch's results to `deliver` while the buffer is full. */
-  async send(rows: StoredImageRows[], deliver: (matched: MatchedImage[]) => void): Promise<void> {
+  async send(images: EvaluationChunk, deliver: (matched: MatchedBatch) => void): Promise<void> {
     while (this.#pending.length >= this.#maxInFlight) deliver(await this.#next());
-    const result = this.#matcher.runMatches({ settings: this.#settings, images: rows }, { signal: this.#signal });
+    const result = this.#matcher.runMatches({ settings: this.#settings, batch: images.batch }, { signal: this.#signal });
     // Handled when its turn comes; marked handled now so that an early rejection is not reported as unhandled.
     result.catch(() => undefined);
-    this.#pending.push({ rows, result });
+    this.#pending.push({ images, result });
   }
 
   /** Hands every batch still in flight to `deliver`, in order. */
-  async drain(deliver: (matched: MatchedImage[]) => void): Promise<void> {
+  async drain(deliver: (matched: MatchedBatch) => void): Promise<void> {
     while (this.#pending.length > 0) deliver(await this.#next());
   }
 
@@ -59,10 +60,10 @@ export class MatchDispatcher {
     await Promise.allSettled(this.#pending.splice(0).map((p) => p.result));
   }
 
-  async #next(): Promise<MatchedImage[]> {
-    const { rows, result } = this.#pending.shift()!;
+  async #next(): Promise<MatchedBatch> {
+    const { images, result } = this.#pending.shift()!;
     const answer = await result;
     if (!answer.ok) throw new AppError(answer.code as never, answer.message);
-    return rows.map((image, i) => ({ rows: image, result: answer.results[i]! }));
+    return { ...images, matches: answer.matches };
   }
 }

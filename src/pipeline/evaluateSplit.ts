@@ -1,18 +1,19 @@
 import type { Database } from '../db/Database.js';
 import type { EvaluationRepository } from '../db/EvaluationRepository.js';
-import { EvaluationRowReader } from '../db/EvaluationRowReader.js';
+import { type EvaluationChunk, EvaluationRowReader } from '../db/EvaluationRowReader.js';
 import { AppError } from '../errors.js';
 import { EvaluationAccumulator } from '../evaluation/EvaluationAccumulator.js';
+import { IMAGE, sliceBatch } from '../evaluation/EvaluationBatch.js';
 import { COCO_KEYPOINT_SIGMAS } from '../evaluation/evaluationParams.js';
 import type { EvalSettings, EvaluationFigures, IouType } from '../evaluation/evaluationTypes.js';
 import { resultsBranch } from '../evaluation/resultsBranch.js';
-import type { StoredImageRows } from '../evaluation/storedImageRows.js';
 import type { StageOptions } from '../progress/StageProgress.js';
+import { readAhead } from '../util/readAhead.js';
 import { EvaluationWriter } from './EvaluationWriter.js';
 import { EVALUATION_DEFAULTS } from './evaluationDefaults.js';
 import { evaluationRecord } from './evaluationRecord.js';
 import type { IngestJobSide } from './IngestRequest.js';
-import { type ImageMatcher, MatchDispatcher, type MatchedImage } from './MatchDispatcher.js';
+import { type ImageMatcher, MatchDispatcher, type MatchedBatch } from './MatchDispatcher.js';
 
 /** One evaluation to run. */
 export interface EvaluationRequest {
@@ -89,17 +90,16 @@ export async function evaluateSplit(
   });
   const accumulator = new EvaluationAccumulator(settings.iouType, settings.catIds);
   let matched = 0;
-  const deliver = (images: MatchedImage[]) => {
-    for (const image of images) {
-      accumulator.add(image.result);
-      writer.add(image);
-    }
-    matched += images.length;
+  const deliver = (batch: MatchedBatch) => {
+    accumulator.add(batch.matches);
+    writer.add(batch);
+    matched += batch.sampleIds.length;
     options.onProgress({ stage: 'matching', current: matched, total, message: `matched ${matched} of ${total} images` });
   };
   try {
     options.onProgress({ stage: 'matching', current: 0, total, message: `matching ${total} images` });
-    for await (const chunk of reader.chunks(EVALUATION_DEFAULTS.chunkImages)) {
+    // The next chunk is read while this one's batches are matched.
+    for await (const chunk of readAhead(reader.chunks(EVALUATION_DEFAULTS.chunkImages))) {
       options.signal.throwIfAborted();
       for (const batch of batches(chunk)) await dispatcher.send(batch, deliver);
     }
@@ -177,17 +177,25 @@ async function settingsFor(request: EvaluationRequest, reader: EvaluationRowRead
 }
 
 /** A chunk's images in batches of at most `batchImages` images or about `batchRows` rows. */
-function* batches(chunk: StoredImageRows[]): Generator<StoredImageRows[]> {
-  let batch: StoredImageRows[] = [];
-  let rows = 0;
-  for (const image of chunk) {
-    batch.push(image);
-    rows += image.gts.length + image.dts.length + 1;
-    if (batch.length >= EVALUATION_DEFAULTS.batchImages || rows >= EVALUATION_DEFAULTS.batchRows) {
-      yield batch;
-      batch = [];
-      rows = 0;
+function* batches(chunk: EvaluationChunk): Generator<EvaluationChunk> {
+  const { images } = chunk.batch;
+  const count = chunk.sampleIds.length;
+  let from = 0;
+  let gtStart = 0;
+  let dtStart = 0;
+  let gts = 0;
+  let dts = 0;
+  for (let i = 0; i < count; i++) {
+    gts += images[i * IMAGE.stride + IMAGE.gts]!;
+    dts += images[i * IMAGE.stride + IMAGE.dts]!;
+    const rows = gts + dts + (i + 1 - from);
+    if (i + 1 === count || i + 1 - from >= EVALUATION_DEFAULTS.batchImages || rows >= EVALUATION_DEFAULTS.batchRows) {
+      yield { batch: sliceBatch(chunk.batch, from, i + 1, gtStart, dtStart), sampleIds: chunk.sampleIds.slice(from, i + 1) };
+      from = i + 1;
+      gtStart += gts;
+      dtStart += dts;
+      gts = 0;
+      dts = 0;
     }
   }
-  if (batch.length > 0) yield batch;
 }

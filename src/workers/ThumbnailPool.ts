@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import 'sharp';
 import { CHANNELS, type ThumbnailSettledMessage } from '../diagnostics/channels.js';
 import { abortError, isAbortError } from '../errors.js';
+import { imageCount } from '../evaluation/EvaluationBatch.js';
 import type { MatchResult, MatchTask } from './matchMessages.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
@@ -303,7 +304,7 @@ function movable(task: ThumbnailTask | MaskTask | MatchTask): TransferListItem[]
 }
 
 function sourceName(task: ThumbnailTask | MaskTask | MatchTask): string {
-  if (!('source' in task)) return `a batch of ${task.images.length} evaluated images`;
+  if (!('source' in task)) return `a batch of ${imageCount(task.batch)} evaluated images`;
   const source = task.source as Partial<ThumbnailTask['source']> | undefined;
   if (source?.kind === 'path' && typeof source.path === 'string') return path.basename(source.path);
   if (source?.kind === 'bytes' && typeof source.name === 'string') return source.name;

@@ -1,15 +1,16 @@
-import type { EvalSettings, ImageMatchResult } from '../evaluation/evaluationTypes.js';
-import type { StoredImageRows } from '../evaluation/storedImageRows.js';
+import type { BatchMatches } from '../evaluation/BatchMatches.js';
+import type { EvaluationBatch } from '../evaluation/EvaluationBatch.js';
+import type { EvalSettings } from '../evaluation/evaluationTypes.js';
 
 /** Match a batch of consecutive images of one evaluation (a batch amortises the messaging; each image is matched alone). */
 export interface MatchTask {
   settings: EvalSettings;
-  images: StoredImageRows[];
+  batch: EvaluationBatch;
 }
 
 /**
- * The batch's results, in its images' order; or why it could not be matched
+ * The batch's matches, in its images' order; or why it could not be matched
  * (`EVALUATION_SIGMAS_MISMATCH`: keypoints of another count than the sigmas;
  * `EVALUATION_INVALID`: a stored row matching cannot read).
  */
-export type MatchResult = { ok: true; results: ImageMatchResult[] } | { ok: false; code: string; message: string };
+export type MatchResult = { ok: true; matches: BatchMatches } | { ok: false; code: string; message: string };

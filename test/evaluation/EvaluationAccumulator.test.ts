@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { encodeMatches } from '../../src/evaluation/BatchMatches.js';
 import { EvaluationAccumulator } from '../../src/evaluation/EvaluationAccumulator.js';
 import { matchImage } from '../../src/evaluation/matchImage.js';
 import { summaryStats } from '../../src/evaluation/summaryStats.js';
@@ -16,7 +17,16 @@ for (const name of EVALUATION_CASES) {
     const { settings, inputs, reference } = evaluationInputs(name);
     const { iouType } = settings;
     const accumulator = new EvaluationAccumulator(iouType, settings.catIds);
-    for (const input of inputs) accumulator.add(matchImage(input, settings));
+    // In batches of three images, as the workers send them, encoded for the trip back.
+    const areas = iouType === 'keypoints' ? 3 : 4;
+    for (let i = 0; i < inputs.length; i += 3) {
+      accumulator.add(
+        encodeMatches(
+          inputs.slice(i, i + 3).map((input) => matchImage(input, settings)),
+          areas,
+        ),
+      );
+    }
     const figures = accumulator.finish();
 
     it('gives COCOeval.stats, every one, named in stats order', () => {
@@ -45,8 +55,9 @@ for (const name of EVALUATION_CASES) {
 describe('EvaluationAccumulator', () => {
   it('refuses images out of ascending id order, which would change how equal scores sort', () => {
     const accumulator = new EvaluationAccumulator('bbox', [1]);
-    accumulator.add({ imageId: 5, categories: [], predictions: [], groundTruths: [] });
-    expect(() => accumulator.add({ imageId: 3, categories: [], predictions: [], groundTruths: [] })).to.throw(RangeError, /ascending/);
+    const image = (imageId: number) => encodeMatches([{ imageId, categories: [], predictions: [], groundTruths: [] }], 4);
+    accumulator.add(image(5));
+    expect(() => accumulator.add(image(3))).to.throw(RangeError, /ascending/);
   });
 
   it('gives -1 everywhere when nothing was added', () => {

@@ -1,11 +1,18 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Row } from '../toPlainRows.js';
+import type { ColumnSources } from './ColumnSource.js';
 
 /** One column of a mapped table. */
 export interface ColumnDef {
   name: string;
   /** DuckDB type with its constraint, e.g. `BIGINT NOT NULL`. */
   type: string;
+}
+
+/** A table and its columns in table order (the `CREATE TABLE` is generated from them). */
+export interface MappedTable {
+  readonly table: string;
+  readonly columns: readonly ColumnDef[];
 }
 
 /**
@@ -15,15 +22,23 @@ export interface ColumnDef {
  * it. The writer, the repositories and the exporters go through the mapping,
  * so no positional list of values can drift from the table it is appended to.
  */
-export interface TableMapping<In> {
-  readonly table: string;
-  readonly columns: readonly ColumnDef[];
+export interface TableMapping<In> extends MappedTable {
   /**
    * One row's values in {@link columns} order. Written as one array literal per
    * table, not a loop over column callbacks: it runs once per annotation, millions
    * of times an ingest.
    */
   values(row: In): DuckDBValue[];
+}
+
+/**
+ * How a table that a hot path fills a batch at a time maps to the batch: a
+ * source per column instead of an array of values per row, so that no row
+ * object or string is made per row (an evaluation writes millions).
+ */
+export interface ColumnarTableMapping<In> extends MappedTable {
+  /** The batch's rows as one source per column, in {@link columns} order. */
+  sources(batch: In): ColumnSources;
 }
 
 /** A mapping of a table the API reads: a stored row out, too. */
@@ -33,13 +48,13 @@ export interface ReadableTable<In, Out = Row> extends TableMapping<In> {
 }
 
 /** `CREATE TABLE IF NOT EXISTS` for a mapping's columns. */
-export function createTableSql(mapping: Pick<TableMapping<unknown>, 'table' | 'columns'>): string {
+export function createTableSql(mapping: MappedTable): string {
   const columns = mapping.columns.map((c) => `  ${c.name} ${c.type}`).join(',\n');
   return `CREATE TABLE IF NOT EXISTS ${mapping.table} (\n${columns}\n);`;
 }
 
 /** The mapping's column names, prefixed with a table alias, for a SELECT list. */
-export function selectList(mapping: Pick<TableMapping<unknown>, 'columns'>, alias: string, except: readonly string[] = []): string {
+export function selectList(mapping: Pick<MappedTable, 'columns'>, alias: string, except: readonly string[] = []): string {
   return mapping.columns
     .filter((c) => !except.includes(c.name))
     .map((c) => `${alias}.${c.name}`)
@@ -51,7 +66,7 @@ export function selectList(mapping: Pick<TableMapping<unknown>, 'columns'>, alia
  * mapping's order (appenders write by position).
  * @throws Error naming the first column that differs.
  */
-export function checkColumns(mapping: Pick<TableMapping<unknown>, 'table' | 'columns'>, actual: readonly string[]): void {
+export function checkColumns(mapping: MappedTable, actual: readonly string[]): void {
   const expected = mapping.columns.map((c) => c.name);
   for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
     if (expected[i] !== actual[i]) {

@@ -1,21 +1,15 @@
-import type { GroundTruthOutcomeRow } from '../../evaluation/evaluationTypes.js';
-import { big, bigOrNull, type TableMapping } from './TableMapping.js';
-
-/** A ground truth's outcome as the evaluation's writer appends it. */
-export interface EvaluationGroundTruthRowIn {
-  datasetId: number;
-  evaluation: string;
-  sampleId: number;
-  categoryId: number;
-  outcome: GroundTruthOutcomeRow;
-}
+import { GROUND_TRUTH, GROUND_TRUTH_OUTCOMES } from '../../evaluation/BatchMatches.js';
+import { GT } from '../../evaluation/EvaluationBatch.js';
+import { constant, names, numbers } from './ColumnSource.js';
+import type { EvaluationOutcomeBatch } from './EvaluationOutcomeBatch.js';
+import type { ColumnarTableMapping } from './TableMapping.js';
 
 /**
  * `evaluation_ground_truths`: each ground truth's outcome at IoU 0.5 and 0.75
  * (`tp`, `fn`, or `ignored` for crowd regions and ignored areas), with the
  * prediction that matched it and the IoU.
  */
-export const evaluationGroundTruthsTable: TableMapping<EvaluationGroundTruthRowIn> = {
+export const evaluationGroundTruthsTable: ColumnarTableMapping<EvaluationOutcomeBatch> = {
   table: 'evaluation_ground_truths',
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
@@ -30,20 +24,23 @@ export const evaluationGroundTruthsTable: TableMapping<EvaluationGroundTruthRowI
     { name: 'matched75', type: 'BIGINT' },
     { name: 'iou75', type: 'DOUBLE' },
   ],
-  values: (g) => {
-    const o = g.outcome;
-    return [
-      big(g.datasetId),
-      g.evaluation,
-      big(o.rowId),
-      big(g.sampleId),
-      big(g.categoryId),
-      o.outcome50,
-      bigOrNull(o.matched50),
-      o.iou50,
-      o.outcome75,
-      bigOrNull(o.matched75),
-      o.iou75,
-    ];
+  sources: ({ datasetId, evaluation, batch, matches, gtSampleIds }) => {
+    const outcome = (field: number) => numbers(matches.groundTruths, GROUND_TRUTH.stride, field);
+    return {
+      rowCount: gtSampleIds.length,
+      columns: [
+        constant(datasetId),
+        constant(evaluation),
+        numbers(batch.gts, GT.stride, GT.rowId),
+        numbers(gtSampleIds, 1, 0),
+        numbers(batch.gts, GT.stride, GT.categoryId),
+        names(matches.groundTruths, GROUND_TRUTH.stride, GROUND_TRUTH.outcome50, GROUND_TRUTH_OUTCOMES),
+        outcome(GROUND_TRUTH.matched50),
+        outcome(GROUND_TRUTH.iou50),
+        names(matches.groundTruths, GROUND_TRUTH.stride, GROUND_TRUTH.outcome75, GROUND_TRUTH_OUTCOMES),
+        outcome(GROUND_TRUTH.matched75),
+        outcome(GROUND_TRUTH.iou75),
+      ],
+    };
   },
 };

@@ -1,14 +1,6 @@
-import { big, type TableMapping } from './TableMapping.js';
-
-/** One evaluated image's counts at IoU 0.5. */
-export interface EvaluationImageRowIn {
-  datasetId: number;
-  evaluation: string;
-  sampleId: number;
-  tp: number;
-  fp: number;
-  fn: number;
-}
+import { constant, numbers } from './ColumnSource.js';
+import { type EvaluationOutcomeBatch, IMAGE_COUNTS } from './EvaluationOutcomeBatch.js';
+import type { ColumnarTableMapping } from './TableMapping.js';
 
 /**
  * `evaluation_images`: every evaluated image's true positives, false positives
@@ -16,7 +8,7 @@ export interface EvaluationImageRowIn {
  * counts are), so that `outcome=` and `sort=errors` read one small row per
  * image instead of grouping millions of outcomes on every page.
  */
-export const evaluationImagesTable: TableMapping<EvaluationImageRowIn> = {
+export const evaluationImagesTable: ColumnarTableMapping<EvaluationOutcomeBatch> = {
   table: 'evaluation_images',
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
@@ -27,5 +19,16 @@ export const evaluationImagesTable: TableMapping<EvaluationImageRowIn> = {
     { name: 'fn', type: 'INTEGER NOT NULL' },
     { name: 'errors', type: 'INTEGER NOT NULL' },
   ],
-  values: (i) => [big(i.datasetId), i.evaluation, big(i.sampleId), i.tp, i.fp, i.fn, i.fp + i.fn],
+  sources: ({ datasetId, evaluation, imageSampleIds, imageCounts }) => ({
+    rowCount: imageSampleIds.length,
+    columns: [
+      constant(datasetId),
+      constant(evaluation),
+      numbers(imageSampleIds, 1, 0),
+      numbers(imageCounts, IMAGE_COUNTS.stride, IMAGE_COUNTS.tp),
+      numbers(imageCounts, IMAGE_COUNTS.stride, IMAGE_COUNTS.fp),
+      numbers(imageCounts, IMAGE_COUNTS.stride, IMAGE_COUNTS.fn),
+      numbers(imageCounts, IMAGE_COUNTS.stride, IMAGE_COUNTS.errors),
+    ],
+  }),
 };

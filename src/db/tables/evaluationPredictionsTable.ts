@@ -1,15 +1,8 @@
-import type { PredictionOutcomeRow } from '../../evaluation/evaluationTypes.js';
-import { big, bigOrNull, type TableMapping } from './TableMapping.js';
-
-/** A prediction's outcome as the evaluation's writer appends it. */
-export interface EvaluationPredictionRowIn {
-  datasetId: number;
-  evaluation: string;
-  sampleId: number;
-  categoryId: number;
-  score: number;
-  outcome: PredictionOutcomeRow;
-}
+import { PREDICTION, PREDICTION_OUTCOMES } from '../../evaluation/BatchMatches.js';
+import { DT } from '../../evaluation/EvaluationBatch.js';
+import { constant, names, numbers } from './ColumnSource.js';
+import type { EvaluationOutcomeBatch } from './EvaluationOutcomeBatch.js';
+import type { ColumnarTableMapping } from './TableMapping.js';
 
 /**
  * `evaluation_predictions`: each evaluated prediction's outcome at IoU 0.5 and
@@ -18,7 +11,7 @@ export interface EvaluationPredictionRowIn {
  * matrix's). `sample_id`, `category_id` and `score` are copied from the
  * prediction so the sample filters and the matrix read one table.
  */
-export const evaluationPredictionsTable: TableMapping<EvaluationPredictionRowIn> = {
+export const evaluationPredictionsTable: ColumnarTableMapping<EvaluationOutcomeBatch> = {
   table: 'evaluation_predictions',
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
@@ -36,23 +29,27 @@ export const evaluationPredictionsTable: TableMapping<EvaluationPredictionRowIn>
     { name: 'confused_with', type: 'BIGINT' },
     { name: 'confused_iou', type: 'DOUBLE' },
   ],
-  values: (p) => {
-    const o = p.outcome;
-    return [
-      big(p.datasetId),
-      p.evaluation,
-      big(o.rowId),
-      big(p.sampleId),
-      big(p.categoryId),
-      p.score,
-      o.outcome50,
-      bigOrNull(o.matched50),
-      o.iou50,
-      o.outcome75,
-      bigOrNull(o.matched75),
-      o.iou75,
-      bigOrNull(o.confusedWith),
-      o.confusedIou,
-    ];
+  sources: ({ datasetId, evaluation, batch, matches, dtSampleIds }) => {
+    const dt = (field: number) => numbers(batch.dts, DT.stride, field);
+    const outcome = (field: number) => numbers(matches.predictions, PREDICTION.stride, field);
+    return {
+      rowCount: dtSampleIds.length,
+      columns: [
+        constant(datasetId),
+        constant(evaluation),
+        dt(DT.rowId),
+        numbers(dtSampleIds, 1, 0),
+        dt(DT.categoryId),
+        dt(DT.score),
+        names(matches.predictions, PREDICTION.stride, PREDICTION.outcome50, PREDICTION_OUTCOMES),
+        outcome(PREDICTION.matched50),
+        outcome(PREDICTION.iou50),
+        names(matches.predictions, PREDICTION.stride, PREDICTION.outcome75, PREDICTION_OUTCOMES),
+        outcome(PREDICTION.matched75),
+        outcome(PREDICTION.iou75),
+        outcome(PREDICTION.confusedWith),
+        outcome(PREDICTION.confusedIou),
+      ],
+    };
   },
 };

@@ -1,0 +1,114 @@
+import type { GroundTruthOutcome, ImageMatchResult, PredictionOutcome } from './evaluationTypes.js';
+
+/** A prediction's outcome as a number in {@link BatchMatches.predictions}. */
+export const PREDICTION_OUTCOMES: readonly PredictionOutcome[] = ['ignored', 'tp', 'fp'];
+/** A ground truth's outcome as a number in {@link BatchMatches.groundTruths}. */
+export const GROUND_TRUTH_OUTCOMES: readonly GroundTruthOutcome[] = ['ignored', 'tp', 'fn'];
+
+const PREDICTION_CODE = Object.fromEntries(PREDICTION_OUTCOMES.map((o, i) => [o, i])) as Record<PredictionOutcome, number>;
+const GROUND_TRUTH_CODE = Object.fromEntries(GROUND_TRUTH_OUTCOMES.map((o, i) => [o, i])) as Record<GroundTruthOutcome, number>;
+
+/** Where each prediction's outcome sits in {@link BatchMatches.predictions}: outcomes as indices of {@link PREDICTION_OUTCOMES}, NaN for NULL. */
+export const PREDICTION = { outcome50: 0, matched50: 1, iou50: 2, outcome75: 3, matched75: 4, iou75: 5, confusedWith: 6, confusedIou: 7, stride: 8 } as const;
+/** Where each ground truth's outcome sits in {@link BatchMatches.groundTruths}: outcomes as indices of {@link GROUND_TRUTH_OUTCOMES}. */
+export const GROUND_TRUTH = { outcome50: 0, matched50: 1, iou50: 2, outcome75: 3, matched75: 4, iou75: 5, stride: 6 } as const;
+
+/**
+ * A batch's matching, in columns, as the worker sends it back: each
+ * prediction's and ground truth's outcomes in the batch's row order, and what
+ * the accumulator needs of each (image, category), in image order. Typed
+ * arrays cross threads as one copy each, where an object per row cost the
+ * main thread, the evaluation's bottleneck, more than the matching.
+ */
+export interface BatchMatches {
+  /** Each image's COCO id, in order. */
+  imageIds: Float64Array;
+  /** {@link PREDICTION} numbers per prediction. */
+  predictions: Float64Array;
+  /** {@link GROUND_TRUTH} numbers per ground truth. */
+  groundTruths: Float64Array;
+  /** Area ranges (A): 4 for bbox and segm, 3 for keypoints. */
+  areas: number;
+  /** Per (image, category) with something evaluated: image index, category id, detections, then per area range the ground truths not ignored. */
+  entries: Float64Array;
+  /** The entries' detections' scores, in evaluated order, entry after entry. */
+  scores: Float64Array;
+  /** Per detection, A masks of the thresholds matched then A of those ignored (bit t: threshold t). */
+  bits: Uint16Array;
+}
+
+/** Numbers per entry of {@link BatchMatches.entries}. */
+export function entryStride(areas: number): number {
+  return 3 + areas;
+}
+
+/** Encodes a batch's per-image results (in the batch's image order) for the trip back. */
+export function encodeMatches(results: readonly ImageMatchResult[], areas: number): BatchMatches {
+  let dts = 0;
+  let gts = 0;
+  let entries = 0;
+  let detections = 0;
+  for (const r of results) {
+    dts += r.predictions.length;
+    gts += r.groundTruths.length;
+    entries += r.categories.length;
+    for (const c of r.categories) detections += c.scores.length;
+  }
+  const out: BatchMatches = {
+    imageIds: new Float64Array(results.length),
+    predictions: new Float64Array(dts * PREDICTION.stride),
+    groundTruths: new Float64Array(gts * GROUND_TRUTH.stride),
+    areas,
+    entries: new Float64Array(entries * entryStride(areas)),
+    scores: new Float64Array(detections),
+    bits: new Uint16Array(detections * 2 * areas),
+  };
+  const { predictions, groundTruths } = out;
+  const stride = entryStride(areas);
+  let p = 0;
+  let g = 0;
+  let e = 0;
+  let s = 0;
+  // Plain stores, no array per row: this runs for every prediction in the worker.
+  results.forEach((r, image) => {
+    out.imageIds[image] = r.imageId;
+    for (const o of r.predictions) {
+      predictions[p + PREDICTION.outcome50] = PREDICTION_CODE[o.outcome50];
+      predictions[p + PREDICTION.matched50] = o.matched50 ?? Number.NaN;
+      predictions[p + PREDICTION.iou50] = o.iou50 ?? Number.NaN;
+      predictions[p + PREDICTION.outcome75] = PREDICTION_CODE[o.outcome75];
+      predictions[p + PREDICTION.matched75] = o.matched75 ?? Number.NaN;
+      predictions[p + PREDICTION.iou75] = o.iou75 ?? Number.NaN;
+      predictions[p + PREDICTION.confusedWith] = o.confusedWith ?? Number.NaN;
+      predictions[p + PREDICTION.confusedIou] = o.confusedIou ?? Number.NaN;
+      p += PREDICTION.stride;
+    }
+    for (const o of r.groundTruths) {
+      groundTruths[g + GROUND_TRUTH.outcome50] = GROUND_TRUTH_CODE[o.outcome50];
+      groundTruths[g + GROUND_TRUTH.matched50] = o.matched50 ?? Number.NaN;
+      groundTruths[g + GROUND_TRUTH.iou50] = o.iou50 ?? Number.NaN;
+      groundTruths[g + GROUND_TRUTH.outcome75] = GROUND_TRUTH_CODE[o.outcome75];
+      groundTruths[g + GROUND_TRUTH.matched75] = o.matched75 ?? Number.NaN;
+      groundTruths[g + GROUND_TRUTH.iou75] = o.iou75 ?? Number.NaN;
+      g += GROUND_TRUTH.stride;
+    }
+    for (const c of r.categories) {
+      const n = c.scores.length;
+      out.entries[e] = image;
+      out.entries[e + 1] = c.categoryId;
+      out.entries[e + 2] = n;
+      for (let a = 0; a < areas; a++) out.entries[e + 3 + a] = c.notIgnored[a]!;
+      e += stride;
+      for (let d = 0; d < n; d++) {
+        out.scores[s + d] = c.scores[d]!;
+        const at = (s + d) * 2 * areas;
+        for (let a = 0; a < areas; a++) {
+          out.bits[at + a] = c.matched[a]![d]!;
+          out.bits[at + areas + a] = c.ignored[a]![d]!;
+        }
+      }
+      s += n;
+    }
+  });
+  return out;
+}
