@@ -1,5 +1,6 @@
 import type { CategoryDetections } from './CategoryDetections.js';
 import type { EvaluationParams } from './evaluationParams.js';
+import { orderByScore } from './orderByScore.js';
 
 /** Receives one (threshold, area range, maxDets) cell: its recall and 101-point precision. */
 export type AccumulatedCell = (t: number, a: number, m: number, recall: number, precision: Float64Array) => void;
@@ -23,43 +24,42 @@ export type AccumulatedCell = (t: number, a: number, m: number, recall: number, 
  */
 export function accumulateCategory(det: CategoryDetections, p: EvaluationParams, report: AccumulatedCell): void {
   const N = det.length;
-  const { scores, ranks } = det;
-  // Array.prototype.sort is stable (TimSort), so equal scores keep the order added, as numpy's mergesort;
-  // it is also much faster with a comparator than a typed array's sort.
-  const order = Array.from({ length: N }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  // Stable, so equal scores keep the order added, as numpy's mergesort.
+  const order = orderByScore(det.scores());
+  // In score order, so that every pass below reads memory front to back.
+  const { ranks, bits } = det.inOrder(order);
+  const A = p.areaRanges.length;
+  const stride = 2 * A;
   const T = p.iouThrs.length;
   const R = p.recThrs.length;
+  const ALL = (1 << T) - 1;
   const tp = new Float64Array(T);
   const fp = new Float64Array(T);
   const recall = new Float64Array(T);
   const envelope = new Float64Array(T);
   const next = new Int32Array(T);
   const q = Array.from({ length: T }, () => new Float64Array(R));
+  const active = new Int32Array(N);
+  const tally = new MaskTally(T);
   p.maxDets.forEach((maxDet, m) => {
-    const kept = order.every((i) => ranks[i]! < maxDet) ? order : order.filter((i) => ranks[i]! < maxDet);
-    const nd = kept.length;
-    p.areaRanges.forEach((_, a) => {
+    let nd = 0;
+    for (let i = 0; i < N; i++) if (ranks[i]! < maxDet) nd++;
+    for (let a = 0; a < A; a++) {
       const npig = det.notIgnored[a]!;
-      if (npig === 0) return;
-      const matched = det.matched[a]!;
-      const ignored = det.ignored[a]!;
-      // Detections ignored at every threshold (outside the area range, unmatched) count nowhere: left out of both passes.
-      const all = (1 << T) - 1;
-      const active: number[] = [];
-      for (let i = 0; i < nd; i++) if ((ignored[kept[i]!]! & all) !== all) active.push(kept[i]!);
-      tp.fill(0);
-      fp.fill(0);
-      for (const j of active) {
-        const counted = ~ignored[j]!;
-        const hit = matched[j]!;
-        for (let t = 0; t < T; t++) {
-          const bit = 1 << t;
-          if (counted & bit) {
-            if (hit & bit) tp[t]!++;
-            else fp[t]!++;
-          }
-        }
+      if (npig === 0) continue;
+      // Kept by maxDets and counted at some threshold: detections ignored at every one (outside the area range,
+      // unmatched) count nowhere and are left out of both passes.
+      let n = 0;
+      for (let i = 0; i < N; i++) if (ranks[i]! < maxDet && (bits[i * stride + A + a]! & ALL) !== ALL) active[n++] = i;
+      // The totals: each distinct mask of thresholds counted true (or false) positive is counted, then spread over its bits.
+      tally.clear();
+      for (let k = 0; k < n; k++) {
+        const at = active[k]! * stride;
+        const counted = ~bits[at + A + a]! & ALL;
+        const hit = bits[at + a]!;
+        tally.count(counted & hit, counted & ~hit);
       }
+      tally.spread(tp, fp);
       for (let t = 0; t < T; t++) {
         q[t]!.fill(0);
         envelope[t] = 0;
@@ -71,15 +71,21 @@ export function accumulateCategory(det: CategoryDetections, p: EvaluationParams,
       }
       // The precision only rises at a true positive (a false positive lowers it, an ignored detection keeps it), so the
       // envelope at a detection is the largest precision at the true positives from it on: only those are divided.
-      for (let i = active.length - 1; i >= 0; i--) {
-        const j = active[i]!;
-        const counted = ~ignored[j]!;
-        const hit = matched[j]!;
-        for (let t = 0; t < T; t++) {
-          const bit = 1 << t;
-          if (!(counted & bit) || next[t]! < 0) continue;
-          if (hit & bit) {
-            const precision = tp[t]! / (fp[t]! + tp[t]! + Number.EPSILON);
+      // A detection false at every threshold (the commonest) only lowers every false-positive count: counted once, in `allFalse`.
+      let allFalse = 0;
+      for (let k = n - 1; k >= 0; k--) {
+        const at = active[k]! * stride;
+        const counted = ~bits[at + A + a]! & ALL;
+        const hit = bits[at + a]!;
+        if ((counted & ~hit) === ALL) {
+          allFalse++;
+          continue;
+        }
+        for (let left = counted; left !== 0; left &= left - 1) {
+          const t = 31 - Math.clz32(left & -left);
+          if (next[t]! < 0) continue;
+          if (hit & (1 << t)) {
+            const precision = tp[t]! / (fp[t]! - allFalse + tp[t]! + Number.EPSILON);
             if (precision > envelope[t]!) envelope[t] = precision;
             tp[t]!--;
             // This detection is the first to reach every threshold above the recall before it.
@@ -93,6 +99,49 @@ export function accumulateCategory(det: CategoryDetections, p: EvaluationParams,
       // The first detection reaches every threshold still unassigned (searchsorted gives index 0).
       for (let t = 0; t < T; t++) for (let r = next[t]!; r >= 0 && nd > 0; r--) q[t]![r] = envelope[t]!;
       for (let t = 0; t < T; t++) report(t, a, m, recall[t]!, q[t]!);
-    });
+    }
   });
+}
+
+/** Counts of masks of thresholds, spread over their bits at the end: one count per detection instead of one per threshold. */
+class MaskTally {
+  readonly #T: number;
+  readonly #tp: Int32Array;
+  readonly #fp: Int32Array;
+  /** The masks seen, so that spreading and clearing touch only those. */
+  readonly #seen: number[] = [];
+
+  constructor(T: number) {
+    this.#T = T;
+    this.#tp = new Int32Array(1 << T);
+    this.#fp = new Int32Array(1 << T);
+  }
+
+  count(tpMask: number, fpMask: number): void {
+    if (this.#tp[tpMask] === 0 && this.#fp[tpMask] === 0) this.#seen.push(tpMask);
+    this.#tp[tpMask]!++;
+    if (this.#tp[fpMask] === 0 && this.#fp[fpMask] === 0) this.#seen.push(fpMask);
+    this.#fp[fpMask]!++;
+  }
+
+  /** Sets each threshold's totals. */
+  spread(tp: Float64Array, fp: Float64Array): void {
+    tp.fill(0);
+    fp.fill(0);
+    for (const mask of this.#seen) {
+      for (let t = 0; t < this.#T; t++) {
+        if (!(mask & (1 << t))) continue;
+        tp[t]! += this.#tp[mask]!;
+        fp[t]! += this.#fp[mask]!;
+      }
+    }
+  }
+
+  clear(): void {
+    for (const mask of this.#seen) {
+      this.#tp[mask] = 0;
+      this.#fp[mask] = 0;
+    }
+    this.#seen.length = 0;
+  }
 }
