@@ -6,6 +6,7 @@ import { annToRle } from './mask/annToRle.js';
 import { bbIou } from './mask/bbIou.js';
 import type { Rle } from './mask/Rle.js';
 import { rleIou } from './mask/rleIou.js';
+import { rleToBbox } from './mask/rleToBbox.js';
 
 /**
  * One image's shapes as the IoU type compares them, each derived once and
@@ -20,6 +21,9 @@ export class ImageGeometry {
   readonly #dtFields: (DetectionFields | undefined)[] = [];
   readonly #gtRles: (Rle | undefined)[] = [];
   readonly #dtRles: (Rle | undefined)[] = [];
+  /** Each mask's box, walked once: every category's IoUs and every confusion check compare the boxes first. */
+  readonly #gtMaskBoxes: (Box | undefined)[] = [];
+  readonly #dtMaskBoxes: (Box | undefined)[] = [];
 
   constructor(input: EvalImageInput, settings: EvalSettings, vars: Float64Array | null) {
     this.#input = input;
@@ -53,6 +57,7 @@ export class ImageGeometry {
           dts.map((d) => this.#dtRle(d)),
           gts.map((g) => this.#gtRle(g)),
           crowd,
+          { dt: dts.map((d) => this.#dtMaskBox(d)), gt: gts.map((g) => this.#gtMaskBox(g)) },
         );
       default:
         return computeOks(
@@ -69,7 +74,7 @@ export class ImageGeometry {
       case 'bbox':
         return bbIou([this.#dtBox(d)], [this.#gtBox(g)], [0])[0]!;
       case 'segm':
-        return rleIou([this.#dtRle(d)], [this.#gtRle(g)], [0])[0]!;
+        return rleIou([this.#dtRle(d)], [this.#gtRle(g)], [0], { dt: [this.#dtMaskBox(d)], gt: [this.#gtMaskBox(g)] })[0]!;
       default: {
         const kps = this.#input.gts[g]!.keypoints;
         if (kps === null || kps.length !== this.#vars!.length * 3) return 0;
@@ -98,6 +103,16 @@ export class ImageGeometry {
       this.#gtRles[g] = rle;
     }
     return rle;
+  }
+
+  #gtMaskBox(g: number): Box {
+    this.#gtMaskBoxes[g] ??= rleToBbox(this.#gtRle(g));
+    return this.#gtMaskBoxes[g];
+  }
+
+  #dtMaskBox(d: number): Box {
+    this.#dtMaskBoxes[d] ??= rleToBbox(this.#dtRle(d));
+    return this.#dtMaskBoxes[d];
   }
 
   #gtOks(g: number): OksGroundTruth {

@@ -7,8 +7,9 @@ import { rleToBbox } from './mask/rleToBbox.js';
 
 /** A prediction's fields as `COCO.loadRes` leaves them, which is what COCOeval compares. */
 export interface DetectionFields {
-  area: number;
-  bbox: Box | null;
+  readonly area: number;
+  /** In the segm branch derived when first read: only a bbox evaluation of masks reads it, and it walks the whole mask. */
+  readonly bbox: Box | null;
   /** The segmentation (the box's polygon in the bbox branch when the result had none). */
   segmentation: unknown;
   /** Its mask, when the branch already needed it (segm). */
@@ -39,7 +40,16 @@ export function detectionFields(dt: EvalDetection, branch: ResultsBranch, height
       throw new EvaluationInputError(`${what}: the results are masks (the first has a segmentation) but this one has none`);
     }
     const rle = annToRle(dt.segmentation, height, width, what);
-    return { area: rleArea(rle), bbox: dt.bbox ?? rleToBbox(rle), segmentation: dt.segmentation, rle };
+    let bbox = dt.bbox;
+    return {
+      area: rleArea(rle),
+      get bbox() {
+        bbox ??= rleToBbox(rle);
+        return bbox;
+      },
+      segmentation: dt.segmentation,
+      rle,
+    };
   }
   const kps = dt.keypoints;
   if (kps === null || kps.length === 0) throw new EvaluationInputError(`${what}: the results are keypoints but this one has none`);

@@ -1,3 +1,4 @@
+import type { Box } from '../evaluationTypes.js';
 import { bbIou } from './bbIou.js';
 import type { Rle } from './Rle.js';
 import { rleArea } from './rleArea.js';
@@ -8,11 +9,12 @@ import { rleToBbox } from './rleToBbox.js';
  * `rleIou`): boxes first, and the runs are walked only where the boxes
  * overlap; a crowd's union is the detection's area; masks of different sizes
  * give -1.
+ * @param boxes the masks' boxes (`rleToBbox`), when the caller keeps them: walking a mask for its box costs as much as an IoU
  * @returns `D x G`, row-major (`[d * G + g]`)
  */
-export function rleIou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number>): number[] {
+export function rleIou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number>, boxes?: { dt: readonly Box[]; gt: readonly Box[] }): number[] {
   const G = gt.length;
-  const o = bbIou(dt.map(rleToBbox), gt.map(rleToBbox), iscrowd);
+  const o = bbIou(boxes?.dt ?? dt.map(rleToBbox), boxes?.gt ?? gt.map(rleToBbox), iscrowd);
   for (let g = 0; g < G; g++) {
     for (let d = 0; d < dt.length; d++) {
       if (!(o[d * G + g]! > 0)) continue;
