@@ -115,9 +115,7 @@ export class Database {
 
   /** Runs a read-only query on a read connection and returns plain rows (BIGINTs as numbers). */
   async query<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
-    this.#assertOpen();
-    const reader = this.#readers[this.#nextReader++ % this.#readers.length]!;
-    return toPlainRows(await reader.runAndReadAll(sql, params)) as T[];
+    return toPlainRows(await this.#reader().runAndReadAll(sql, params)) as T[];
   }
 
   /**
@@ -125,9 +123,13 @@ export class Database {
    * VARCHAR, on a read connection, and returns them as {@link NumericRows}.
    */
   async queryNumeric(sql: string, params: Params = []): Promise<NumericRows> {
+    return readNumericRows(await this.#reader().run(sql, params));
+  }
+
+  /** The next read connection, in turn. */
+  #reader(): DuckDBConnection {
     this.#assertOpen();
-    const reader = this.#readers[this.#nextReader++ % this.#readers.length]!;
-    return readNumericRows(await reader.run(sql, params));
+    return this.#readers[this.#nextReader++ % this.#readers.length]!;
   }
 
   /** Runs one auto-committed write statement on the control connection. */

@@ -35,7 +35,7 @@ export interface EvaluationChunk {
 /**
  * Reads the rows an evaluation matches, image by image in COCO id order, a
  * chunk of images at a time (keyset on the image id), so the main thread holds
- * one chunk's rows however large the split. Every image of the split comes,
+ * a chunk's rows (two while the next is read ahead) however large the split. Every image of the split comes,
  * those without annotations or predictions included (COCOeval evaluates every
  * ground-truth image). Rows come as numbers in columns, straight from
  * DuckDB's vectors; segmentations and keypoints stay JSON text.
@@ -113,9 +113,12 @@ export class EvaluationRowReader {
       `SELECT CAST(image_coco_id AS DOUBLE), CAST(id AS DOUBLE), CAST(coco_id AS DOUBLE), CAST(category_id AS DOUBLE), CAST(iscrowd AS DOUBLE),
               CAST(area AS DOUBLE), CAST(bbox_x AS DOUBLE), CAST(bbox_y AS DOUBLE), CAST(bbox_w AS DOUBLE), CAST(bbox_h AS DOUBLE),
               CAST(num_keypoints AS DOUBLE)${this.#json('gt')}
-       FROM annotations WHERE job_id = ? AND image_coco_id BETWEEN ? AND ? AND category_id IS NOT NULL
+       FROM annotations
+       WHERE job_id = ? AND image_coco_id BETWEEN ? AND ? AND category_id IS NOT NULL
+         -- Of the split's images only, as COCOeval takes a split's annotations (getAnnIds(imgIds=...)).
+         AND image_coco_id IN (SELECT coco_id FROM samples WHERE job_id = ? AND coco_id BETWEEN ? AND ?)
        ORDER BY image_coco_id, record_index`,
-      [this.#source.splitJobId, b(low), b(high)],
+      [this.#source.splitJobId, b(low), b(high), this.#source.splitJobId, b(low), b(high)],
     );
   }
 
@@ -127,6 +130,8 @@ export class EvaluationRowReader {
               CAST(p.area AS DOUBLE)${this.#json('dt', 'p.')}
        FROM predictions p
        WHERE p.dataset_id = ? AND p.set_name = ? AND p.image_coco_id BETWEEN ? AND ?
+         -- A caption result (no category, no score) is no detection: loadRes would fail on it, COCOeval never scores it.
+         AND p.category_id IS NOT NULL AND p.score IS NOT NULL
          -- By image id, as loadRes matches results: a prediction's sample_id names the first split with its image id,
          -- and splits that restart their ids (Roboflow, CVAT exports) would lose theirs.
          AND p.image_coco_id IN (SELECT coco_id FROM samples WHERE job_id = ? AND coco_id BETWEEN ? AND ?)
@@ -156,6 +161,11 @@ function chunkOf(images: NumericRows, gts: NumericRows, dts: NumericRows, gtJson
     while (d < dts.rowCount && dts.values[d * DT.stride + DT.imageId] === imageId) d++;
     layout[at + IMAGE.gts] = g - g0;
     layout[at + IMAGE.dts] = d - d0;
+  }
+  // Both queries keep the chunk's images' rows only, so every row has found its image; a row left over would shift
+  // every later image's rows.
+  if (g !== gts.rowCount || d !== dts.rowCount) {
+    throw new Error(`evaluation rows out of step with their images: ${gts.rowCount - g} ground truths and ${dts.rowCount - d} predictions left over`);
   }
   return {
     sampleIds,

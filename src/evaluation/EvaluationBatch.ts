@@ -36,29 +36,26 @@ export function imageCount(batch: EvaluationBatch): number {
   return batch.images.length / IMAGE.stride;
 }
 
-/**
- * Images `from` to `to` (exclusive) of a batch, with their rows, in arrays of
- * their own.
- * @param gtStart the index of image `from`'s first ground truth
- * @param dtStart the index of its first prediction
- */
-export function sliceBatch(batch: EvaluationBatch, from: number, to: number, gtStart: number, dtStart: number): EvaluationBatch {
-  let gtEnd = gtStart;
-  let dtEnd = dtStart;
-  for (let i = from; i < to; i++) {
-    gtEnd += batch.images[i * IMAGE.stride + IMAGE.gts]!;
-    dtEnd += batch.images[i * IMAGE.stride + IMAGE.dts]!;
-  }
+/** Where a run of images' rows start and end in a batch's tables (ground truths and predictions). */
+export interface RowRange {
+  gtStart: number;
+  gtEnd: number;
+  dtStart: number;
+  dtEnd: number;
+}
+
+/** Images `from` to `to` (exclusive) of a batch, with their rows (`rows`, which the caller has counted), in arrays of their own. */
+export function sliceBatch(batch: EvaluationBatch, from: number, to: number, rows: RowRange): EvaluationBatch {
   const text = (t: BatchText, start: number, end: number): BatchText => ({
     segmentation: t.segmentation?.slice(start, end) ?? null,
     keypoints: t.keypoints?.slice(start, end) ?? null,
   });
   return {
     images: batch.images.slice(from * IMAGE.stride, to * IMAGE.stride),
-    gts: batch.gts.slice(gtStart * GT.stride, gtEnd * GT.stride),
-    dts: batch.dts.slice(dtStart * DT.stride, dtEnd * DT.stride),
-    gtText: text(batch.gtText, gtStart, gtEnd),
-    dtText: text(batch.dtText, dtStart, dtEnd),
+    gts: batch.gts.slice(rows.gtStart * GT.stride, rows.gtEnd * GT.stride),
+    dts: batch.dts.slice(rows.dtStart * DT.stride, rows.dtEnd * DT.stride),
+    gtText: text(batch.gtText, rows.gtStart, rows.gtEnd),
+    dtText: text(batch.dtText, rows.dtStart, rows.dtEnd),
   };
 }
 

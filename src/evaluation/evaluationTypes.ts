@@ -1,8 +1,8 @@
 /**
- * The values COCO evaluation passes between the main thread, which reads the
- * rows from DuckDB in image order and accumulates per category, and the worker
- * pool, which matches one image at a time. Only plain, structured-clonable data:
- * they cross threads (and, past one machine, a queue).
+ * The values of COCO evaluation's matching, one image at a time, as the worker
+ * that matches it sees them: its rows (decoded from an `EvaluationBatch`) and
+ * its results (encoded into `BatchMatches` for the trip back to the main
+ * thread, which accumulates per category and writes the outcomes).
  */
 
 /** What is scored: boxes, masks or keypoints (COCOeval's `iouType`). */
@@ -123,7 +123,7 @@ export interface CategoryImageMatch {
   ignored: number[][];
 }
 
-/** The worker's answer for one image. */
+/** One image's matching, before `encodeMatches` packs a batch of them; outcomes in the order of the image's rows. */
 export interface ImageMatchResult {
   imageId: number;
   categories: CategoryImageMatch[];

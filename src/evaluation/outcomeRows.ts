@@ -20,6 +20,8 @@ interface Outcome<O> {
  * evaluated), `tp` when matched (dtMatches != 0), else `fp`; a ground truth is
  * `ignored` (crowd), `tp` or `fn`. An fp at the first threshold also gets the
  * non-crowd ground truth of another category it overlaps most, if at least 0.5.
+ * Both lists come in the order of `input.dts` and `input.gts`: the writer
+ * pairs outcome i with row i of the batch.
  * @param thresholds two indices into `iouThrs`: the `50` and `75` columns
  */
 export function outcomeRows(

@@ -62,6 +62,17 @@ export class EvaluationWriter {
     const images = sampleIds.length;
     const gtSampleIds = new Float64Array(batch.gts.length / GT.stride);
     const dtSampleIds = new Float64Array(batch.dts.length / DT.stride);
+    // Outcome i is row i's: the worker answers each row in the order it was sent. Checked, since a slip would write
+    // every later outcome against the wrong row.
+    if (
+      matches.imageIds.length !== images ||
+      matches.predictions.length / PREDICTION.stride !== dtSampleIds.length ||
+      matches.groundTruths.length / GROUND_TRUTH.stride !== gtSampleIds.length
+    ) {
+      throw new Error(
+        `a batch's matches do not line up with its rows (${images} images, ${dtSampleIds.length} predictions, ${gtSampleIds.length} ground truths)`,
+      );
+    }
     const imageCounts = new Float64Array(images * IMAGE_COUNTS.stride);
     let g = 0;
     let d = 0;
@@ -94,7 +105,11 @@ export class EvaluationWriter {
           fn++;
         }
       }
-      imageCounts.set([tp, fp, fn, fp + fn], i * IMAGE_COUNTS.stride);
+      const at = i * IMAGE_COUNTS.stride;
+      imageCounts[at + IMAGE_COUNTS.tp] = tp;
+      imageCounts[at + IMAGE_COUNTS.fp] = fp;
+      imageCounts[at + IMAGE_COUNTS.fn] = fn;
+      imageCounts[at + IMAGE_COUNTS.errors] = fp + fn;
     }
     const rows: EvaluationOutcomeBatch = {
       datasetId: this.#datasetId,

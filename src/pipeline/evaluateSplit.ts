@@ -38,6 +38,8 @@ export interface EvaluationServices {
   matcher: ImageMatcher;
   /** Worker threads of the pool, for the number of batches in flight. */
   workers: number;
+  /** Images read from DuckDB per query; default `EVALUATION_DEFAULTS.chunkImages` (1,024). */
+  chunkImages?: number;
 }
 
 /** The `complete` event's data of an evaluation. */
@@ -99,7 +101,7 @@ export async function evaluateSplit(
   try {
     options.onProgress({ stage: 'matching', current: 0, total, message: `matching ${total} images` });
     // The next chunk is read while this one's batches are matched.
-    for await (const chunk of readAhead(reader.chunks(EVALUATION_DEFAULTS.chunkImages))) {
+    for await (const chunk of readAhead(reader.chunks(services.chunkImages ?? EVALUATION_DEFAULTS.chunkImages))) {
       options.signal.throwIfAborted();
       for (const batch of batches(chunk)) await dispatcher.send(batch, deliver);
     }
@@ -190,7 +192,8 @@ function* batches(chunk: EvaluationChunk): Generator<EvaluationChunk> {
     dts += images[i * IMAGE.stride + IMAGE.dts]!;
     const rows = gts + dts + (i + 1 - from);
     if (i + 1 === count || i + 1 - from >= EVALUATION_DEFAULTS.batchImages || rows >= EVALUATION_DEFAULTS.batchRows) {
-      yield { batch: sliceBatch(chunk.batch, from, i + 1, gtStart, dtStart), sampleIds: chunk.sampleIds.slice(from, i + 1) };
+      const rows = { gtStart, gtEnd: gtStart + gts, dtStart, dtEnd: dtStart + dts };
+      yield { batch: sliceBatch(chunk.batch, from, i + 1, rows), sampleIds: chunk.sampleIds.slice(from, i + 1) };
       from = i + 1;
       gtStart += gts;
       dtStart += dts;

@@ -98,8 +98,35 @@ describe('evaluateSplit', () => {
     ]);
   });
 
+  it('stores the same outcomes read two images at a time (each chunk read while the one before is matched) as in one chunk', async () => {
+    await repo.evaluations.open({ datasetId, name: 'pairs', jobId: 'job-pairs', predictions: 'model', iouType: 'bbox', split: 'val', params: {} });
+    const summary = await evaluateSplit(request('pairs'), { db, evaluations: repo.evaluations, matcher: pool, workers: 2, chunkImages: 2 }, noJobRows, {
+      signal: new AbortController().signal,
+      onProgress: () => undefined,
+    });
+    const ref = await reference('bbox');
+    summary.summary.forEach((v, i) => expect(v).to.be.closeTo(ref.stats[i]!, 1e-9));
+    const outcomes = (name: string) =>
+      db.query(
+        `SELECT prediction_id, sample_id, category_id, score, outcome50, matched50, iou50, outcome75, matched75, iou75, confused_with, confused_iou
+         FROM evaluation_predictions WHERE evaluation = ? ORDER BY prediction_id`,
+        [name],
+      );
+    const truths = (name: string) =>
+      db.query(
+        `SELECT annotation_id, sample_id, category_id, outcome50, matched50, iou50, outcome75, matched75, iou75
+         FROM evaluation_ground_truths WHERE evaluation = ? ORDER BY annotation_id`,
+        [name],
+      );
+    const images = (name: string) => db.query('SELECT sample_id, tp, fp, fn, errors FROM evaluation_images WHERE evaluation = ? ORDER BY sample_id', [name]);
+    expect(await outcomes('pairs')).to.deep.equal(await outcomes('whole'));
+    expect(await truths('pairs')).to.deep.equal(await truths('whole'));
+    expect(await images('pairs')).to.deep.equal(await images('whole'));
+  });
+
   it("removes a dataset's evaluations and their outcomes with it", async () => {
     await repo.deleteDataset(datasetId);
     expect(await rowsOf('whole')).to.deep.equal([0, 0, 0, 0]);
+    expect(await rowsOf('pairs')).to.deep.equal([0, 0, 0, 0]);
   });
 });

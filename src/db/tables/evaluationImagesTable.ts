@@ -4,8 +4,8 @@ import type { ColumnarTableMapping } from './TableMapping.js';
 
 /**
  * `evaluation_images`: every evaluated image's true positives, false positives
- * and misses at IoU 0.5, counted when the evaluation commits (as a dataset's
- * counts are), so that `outcome=` and `sort=errors` read one small row per
+ * and misses at IoU 0.5, counted as its images are matched and committed with
+ * the evaluation (as a dataset's counts are), so that `outcome=` and `sort=errors` read one small row per
  * image instead of grouping millions of outcomes on every page.
  */
 export const evaluationImagesTable: ColumnarTableMapping<EvaluationOutcomeBatch> = {

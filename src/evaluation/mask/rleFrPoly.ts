@@ -135,13 +135,15 @@ function runsFromBoundary(u: Int32Array, v: Int32Array, k: number, h: number, w:
 
 /**
  * The crossings' positions `x * h + y` in ascending order (C's qsort of them):
- * counted into their columns (the outline visits the columns in runs), then
- * an insertion pass orders each column's few crossings by y. Linear in the
- * crossings and the columns spanned, where a comparison sort was a fifth of
- * the rasterisation.
+ * counted into their columns (a position in column x is at most (x + 1) * h,
+ * so columns in order are positions in order), then each column's crossings
+ * ordered by y: a few, by insertion; many (an outline that meets the column
+ * again and again), by a typed-array sort. Linear in the crossings and the
+ * columns spanned, where one comparison sort was a fifth of the rasterisation.
  */
 function sortedEnds(xs: Int32Array, ys: Int32Array, m: number, lo: number, hi: number, h: number): Uint32Array {
   const a = scratchA;
+  if (m === 0) return a;
   const span = hi - lo + 1;
   if (scratchCount.length < span + 1) scratchCount = new Int32Array(2 * (span + 1));
   const count = scratchCount;
@@ -149,14 +151,23 @@ function sortedEnds(xs: Int32Array, ys: Int32Array, m: number, lo: number, hi: n
   for (let i = 0; i < m; i++) count[xs[i]! - lo + 1]!++;
   for (let c = 1; c <= span; c++) count[c]! += count[c - 1]!;
   for (let i = 0; i < m; i++) a[count[xs[i]! - lo]!++] = xs[i]! * h + ys[i]!;
-  for (let i = 1; i < m; i++) {
-    const value = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > value) {
-      a[j + 1] = a[j]!;
-      j--;
+  // Each column now ends where count says.
+  let start = 0;
+  for (let c = 0; c < span; c++) {
+    const end = count[c]!;
+    if (end - start > 16) a.subarray(start, end).sort();
+    else {
+      for (let i = start + 1; i < end; i++) {
+        const value = a[i]!;
+        let j = i - 1;
+        while (j >= start && a[j]! > value) {
+          a[j + 1] = a[j]!;
+          j--;
+        }
+        a[j + 1] = value;
+      }
     }
-    a[j + 1] = value;
+    start = end;
   }
   return a;
 }
