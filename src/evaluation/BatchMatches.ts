@@ -8,10 +8,13 @@ export const GROUND_TRUTH_OUTCOMES: readonly GroundTruthOutcome[] = ['ignored', 
 const PREDICTION_CODE = Object.fromEntries(PREDICTION_OUTCOMES.map((o, i) => [o, i])) as Record<PredictionOutcome, number>;
 const GROUND_TRUTH_CODE = Object.fromEntries(GROUND_TRUTH_OUTCOMES.map((o, i) => [o, i])) as Record<GroundTruthOutcome, number>;
 
+/** The fields a prediction's and a ground truth's outcomes both start with: each threshold's outcome code, match and IoU. */
+export const OUTCOME_FIELDS = { outcome50: 0, matched50: 1, iou50: 2, outcome75: 3, matched75: 4, iou75: 5 } as const;
+
 /** Where each prediction's outcome sits in {@link BatchMatches.predictions}: outcomes as indices of {@link PREDICTION_OUTCOMES}, NaN for NULL. */
-export const PREDICTION = { outcome50: 0, matched50: 1, iou50: 2, outcome75: 3, matched75: 4, iou75: 5, confusedWith: 6, confusedIou: 7, stride: 8 } as const;
-/** Where each ground truth's outcome sits in {@link BatchMatches.groundTruths}: outcomes as indices of {@link GROUND_TRUTH_OUTCOMES}. */
-export const GROUND_TRUTH = { outcome50: 0, matched50: 1, iou50: 2, outcome75: 3, matched75: 4, iou75: 5, stride: 6 } as const;
+export const PREDICTION = { ...OUTCOME_FIELDS, confusedWith: 6, confusedIou: 7, stride: 8 } as const;
+/** Where each ground truth's outcome sits in {@link BatchMatches.groundTruths}: outcomes as indices of {@link GROUND_TRUTH_OUTCOMES} */
+export const GROUND_TRUTH = { ...OUTCOME_FIELDS, stride: 6 } as const;
 
 /**
  * A batch's matching, in columns, as the worker sends it back: each
@@ -73,23 +76,13 @@ export function encodeMatches(results: readonly ImageMatchResult[], areas: numbe
   results.forEach((r, image) => {
     out.imageIds[image] = r.imageId;
     for (const o of r.predictions) {
-      predictions[p + PREDICTION.outcome50] = PREDICTION_CODE[o.outcome50];
-      predictions[p + PREDICTION.matched50] = o.matched50 ?? Number.NaN;
-      predictions[p + PREDICTION.iou50] = o.iou50 ?? Number.NaN;
-      predictions[p + PREDICTION.outcome75] = PREDICTION_CODE[o.outcome75];
-      predictions[p + PREDICTION.matched75] = o.matched75 ?? Number.NaN;
-      predictions[p + PREDICTION.iou75] = o.iou75 ?? Number.NaN;
+      writeOutcome(predictions, p, PREDICTION_CODE[o.outcome50], PREDICTION_CODE[o.outcome75], o);
       predictions[p + PREDICTION.confusedWith] = o.confusedWith ?? Number.NaN;
       predictions[p + PREDICTION.confusedIou] = o.confusedIou ?? Number.NaN;
       p += PREDICTION.stride;
     }
     for (const o of r.groundTruths) {
-      groundTruths[g + GROUND_TRUTH.outcome50] = GROUND_TRUTH_CODE[o.outcome50];
-      groundTruths[g + GROUND_TRUTH.matched50] = o.matched50 ?? Number.NaN;
-      groundTruths[g + GROUND_TRUTH.iou50] = o.iou50 ?? Number.NaN;
-      groundTruths[g + GROUND_TRUTH.outcome75] = GROUND_TRUTH_CODE[o.outcome75];
-      groundTruths[g + GROUND_TRUTH.matched75] = o.matched75 ?? Number.NaN;
-      groundTruths[g + GROUND_TRUTH.iou75] = o.iou75 ?? Number.NaN;
+      writeOutcome(groundTruths, g, GROUND_TRUTH_CODE[o.outcome50], GROUND_TRUTH_CODE[o.outcome75], o);
       g += GROUND_TRUTH.stride;
     }
     for (const c of r.categories) {
@@ -111,4 +104,20 @@ export function encodeMatches(results: readonly ImageMatchResult[], areas: numbe
     }
   });
   return out;
+}
+
+/** Writes the {@link OUTCOME_FIELDS} of one row. */
+function writeOutcome(
+  out: Float64Array,
+  at: number,
+  code50: number,
+  code75: number,
+  o: { matched50: number | null; iou50: number | null; matched75: number | null; iou75: number | null },
+): void {
+  out[at + OUTCOME_FIELDS.outcome50] = code50;
+  out[at + OUTCOME_FIELDS.matched50] = o.matched50 ?? Number.NaN;
+  out[at + OUTCOME_FIELDS.iou50] = o.iou50 ?? Number.NaN;
+  out[at + OUTCOME_FIELDS.outcome75] = code75;
+  out[at + OUTCOME_FIELDS.matched75] = o.matched75 ?? Number.NaN;
+  out[at + OUTCOME_FIELDS.iou75] = o.iou75 ?? Number.NaN;
 }

@@ -1,7 +1,7 @@
 import { GROUND_TRUTH, GROUND_TRUTH_OUTCOMES } from '../../evaluation/BatchMatches.js';
 import { GT } from '../../evaluation/EvaluationBatch.js';
-import { constant, names, numbers } from './ColumnSource.js';
-import type { EvaluationOutcomeBatch } from './EvaluationOutcomeBatch.js';
+import { constant, numbers } from './ColumnSource.js';
+import { type EvaluationOutcomeBatch, outcomeColumns } from './EvaluationOutcomeBatch.js';
 import type { ColumnarTableMapping } from './TableMapping.js';
 
 /**
@@ -24,23 +24,15 @@ export const evaluationGroundTruthsTable: ColumnarTableMapping<EvaluationOutcome
     { name: 'matched75', type: 'BIGINT' },
     { name: 'iou75', type: 'DOUBLE' },
   ],
-  sources: ({ datasetId, evaluation, batch, matches, gtSampleIds }) => {
-    const outcome = (field: number) => numbers(matches.groundTruths, GROUND_TRUTH.stride, field);
-    return {
-      rowCount: gtSampleIds.length,
-      columns: [
-        constant(datasetId),
-        constant(evaluation),
-        numbers(batch.gts, GT.stride, GT.rowId),
-        numbers(gtSampleIds, 1, 0),
-        numbers(batch.gts, GT.stride, GT.categoryId),
-        names(matches.groundTruths, GROUND_TRUTH.stride, GROUND_TRUTH.outcome50, GROUND_TRUTH_OUTCOMES),
-        outcome(GROUND_TRUTH.matched50),
-        outcome(GROUND_TRUTH.iou50),
-        names(matches.groundTruths, GROUND_TRUTH.stride, GROUND_TRUTH.outcome75, GROUND_TRUTH_OUTCOMES),
-        outcome(GROUND_TRUTH.matched75),
-        outcome(GROUND_TRUTH.iou75),
-      ],
-    };
-  },
+  sources: ({ datasetId, evaluation, batch, matches, gtSampleIds }) => ({
+    rowCount: gtSampleIds.length,
+    columns: [
+      constant(datasetId),
+      constant(evaluation),
+      numbers(batch.gts, GT.stride, GT.rowId),
+      numbers(gtSampleIds, 1, 0),
+      numbers(batch.gts, GT.stride, GT.categoryId),
+      ...outcomeColumns(matches.groundTruths, GROUND_TRUTH.stride, GROUND_TRUTH_OUTCOMES),
+    ],
+  }),
 };

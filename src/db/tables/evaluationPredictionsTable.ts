@@ -1,7 +1,7 @@
 import { PREDICTION, PREDICTION_OUTCOMES } from '../../evaluation/BatchMatches.js';
 import { DT } from '../../evaluation/EvaluationBatch.js';
-import { constant, names, numbers } from './ColumnSource.js';
-import type { EvaluationOutcomeBatch } from './EvaluationOutcomeBatch.js';
+import { constant, numbers } from './ColumnSource.js';
+import { type EvaluationOutcomeBatch, outcomeColumns } from './EvaluationOutcomeBatch.js';
 import type { ColumnarTableMapping } from './TableMapping.js';
 
 /**
@@ -31,7 +31,6 @@ export const evaluationPredictionsTable: ColumnarTableMapping<EvaluationOutcomeB
   ],
   sources: ({ datasetId, evaluation, batch, matches, dtSampleIds }) => {
     const dt = (field: number) => numbers(batch.dts, DT.stride, field);
-    const outcome = (field: number) => numbers(matches.predictions, PREDICTION.stride, field);
     return {
       rowCount: dtSampleIds.length,
       columns: [
@@ -41,14 +40,9 @@ export const evaluationPredictionsTable: ColumnarTableMapping<EvaluationOutcomeB
         numbers(dtSampleIds, 1, 0),
         dt(DT.categoryId),
         dt(DT.score),
-        names(matches.predictions, PREDICTION.stride, PREDICTION.outcome50, PREDICTION_OUTCOMES),
-        outcome(PREDICTION.matched50),
-        outcome(PREDICTION.iou50),
-        names(matches.predictions, PREDICTION.stride, PREDICTION.outcome75, PREDICTION_OUTCOMES),
-        outcome(PREDICTION.matched75),
-        outcome(PREDICTION.iou75),
-        outcome(PREDICTION.confusedWith),
-        outcome(PREDICTION.confusedIou),
+        ...outcomeColumns(matches.predictions, PREDICTION.stride, PREDICTION_OUTCOMES),
+        numbers(matches.predictions, PREDICTION.stride, PREDICTION.confusedWith),
+        numbers(matches.predictions, PREDICTION.stride, PREDICTION.confusedIou),
       ],
     };
   },
