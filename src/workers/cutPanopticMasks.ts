@@ -1,5 +1,6 @@
-import sharp, { type OutputInfo } from 'sharp';
+import type { OutputInfo } from 'sharp';
 import { encodeSegments, rleToString } from '../formats/panoptic/rle.js';
+import { loadSharp } from './loadSharp.js';
 import type { MaskResult, MaskTask } from './messages.js';
 import { ImageFailure, readSource, sourceName } from './readSource.js';
 
@@ -20,6 +21,7 @@ export async function cutPanopticMasks(task: MaskTask): Promise<MaskResult> {
     if (err.code === 'IMAGE_REFUSED' || err.code === 'IMAGE_TOO_LARGE') return { ok: false, code: err.code, message: err.message };
     return { ok: false, code: 'MASK_UNDECODABLE', message: err.message };
   }
+  const sharp = await loadSharp();
   let data: Buffer;
   let info: OutputInfo;
   try {

@@ -10,22 +10,17 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type sharpModule from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
-import sharp from 'sharp';
 import { contentHash } from '../quality/contentHash.js';
 import type { ImageHashes } from '../quality/ImageHashes.js';
 import { HASH_SOURCE_SIZE, hashPixels, type RawPixels } from './hashPixels.js';
+import { loadSharp } from './loadSharp.js';
 import { DEFAULT_WEBP_EFFORT, type ThumbnailOutput, type ThumbnailResult, type ThumbnailTask } from './messages.js';
 import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
 export { cutPanopticMasks } from './cutPanopticMasks.js';
 export { matchImages } from './matchImages.js';
-
-// Parallelism comes from the pool (one image per worker); libvips' own thread
-// pool in every worker would oversubscribe the cores. The cache only helps when
-// the same image is processed again, which we never do.
-sharp.concurrency(1);
-sharp.cache(false);
 
 /**
  * Raster formats we decode. Everything else sharp could open (SVG, PDF, raw
@@ -46,6 +41,7 @@ const DECODED_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'gi
 export default async function makeThumbnails(task: ThumbnailTask): Promise<ThumbnailResult> {
   const name = sourceName(task.source);
   try {
+    const sharp = await loadSharp();
     const input = await readSource(task.source, name, task.maxPixels);
     const image = sharp(input, {
       limitInputPixels: task.maxPixels,
@@ -64,7 +60,7 @@ export default async function makeThumbnails(task: ThumbnailTask): Promise<Thumb
       throw new ImageFailure('IMAGE_UNSUPPORTED', `${name}: ${meta.format} images are not supported`);
     }
     const outputs: ThumbnailOutput[] = [];
-    const { encoded, pixels } = await encode(image, task, name, meta.autoOrient);
+    const { encoded, pixels } = await encode(sharp, image, task, name, meta.autoOrient);
     for (const { output, webp } of encoded) {
       const made = { ...output, bytes: webp.info.size, width: webp.info.width, height: webp.info.height };
       if (output.path === null) {
@@ -113,7 +109,13 @@ interface Encoded {
  * largest size asked for (or {@link HASH_SOURCE_SIZE} for hashes alone), and
  * every output, and the hash, is cut from those pixels.
  */
-async function encode(image: Sharp, task: ThumbnailTask, name: string, source: Dimensions): Promise<{ encoded: Encoded[]; pixels?: RawPixels }> {
+async function encode(
+  sharp: typeof sharpModule,
+  image: Sharp,
+  task: ThumbnailTask,
+  name: string,
+  source: Dimensions,
+): Promise<{ encoded: Encoded[]; pixels?: RawPixels }> {
   const { outputs } = task;
   const webp = { quality: task.quality, effort: task.effort ?? DEFAULT_WEBP_EFFORT };
   if (outputs.length === 0 && !task.hashes) return { encoded: [] };
