@@ -73,8 +73,13 @@ export class ImageGeometry {
     switch (this.#settings.iouType) {
       case 'bbox':
         return bbIou([this.#dtBox(d)], [this.#gtBox(g)], [0])[0]!;
-      case 'segm':
+      case 'segm': {
+        // Most ground truths of other categories lie elsewhere in the image: a polygon's extent rules them out
+        // without rasterising it.
+        const extent = this.#gtMaskBoxes[g] ?? polygonExtent(this.#input.gts[g]!.segmentation);
+        if (extent !== null && !boxesMeet(this.#dtMaskBox(d), extent)) return 0;
         return rleIou([this.#dtRle(d)], [this.#gtRle(g)], [0], { dt: [this.#dtMaskBox(d)], gt: [this.#gtMaskBox(g)] })[0]!;
+      }
       default: {
         const kps = this.#input.gts[g]!.keypoints;
         if (kps === null || kps.length !== this.#vars!.length * 3) return 0;
@@ -155,4 +160,36 @@ export class ImageGeometry {
     }
     return dt.keypoints;
   }
+}
+
+/**
+ * The box `[x, y, w, h]` that holds a polygon segmentation's mask, with a
+ * margin of two pixels for the rasterisation's rounding; null for an RLE or
+ * anything else (its mask must be decoded to know).
+ */
+function polygonExtent(segmentation: unknown): Box | null {
+  if (!Array.isArray(segmentation) || segmentation.length === 0) return null;
+  let x0 = Number.POSITIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const polygon of segmentation) {
+    if (!Array.isArray(polygon)) return null;
+    for (let i = 0; i + 1 < polygon.length; i += 2) {
+      const px = polygon[i];
+      const py = polygon[i + 1];
+      if (typeof px !== 'number' || typeof py !== 'number' || !Number.isFinite(px) || !Number.isFinite(py)) return null;
+      if (px < x0) x0 = px;
+      if (px > x1) x1 = px;
+      if (py < y0) y0 = py;
+      if (py > y1) y1 = py;
+    }
+  }
+  if (x0 > x1) return null;
+  return [x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4];
+}
+
+/** Whether two `[x, y, w, h]` boxes share any area (or touch). */
+function boxesMeet(a: Box, b: Box): boolean {
+  return a[0] <= b[0] + b[2] && b[0] <= a[0] + a[2] && a[1] <= b[1] + b[3] && b[1] <= a[1] + a[3];
 }

@@ -117,6 +117,27 @@ describe('matchImage', () => {
     expect(row(14)).to.include({ outcome50: 'fp', confusedWith: null, confusedIou: null });
   });
 
+  it('names, for a false positive mask, the polygon of another category under it, and passes over those elsewhere in the image', () => {
+    const square = (x: number, y: number, size: number) => [[x, y, x + size, y, x + size, y + size, x, y + size]];
+    const masked = (row: ReturnType<typeof gt>, segmentation: number[][]) => ({ ...row, segmentation });
+    const scene: EvalImageInput = {
+      imageId: 3,
+      width: 100,
+      height: 100,
+      gts: [masked(gt(21, 1, [10, 10, 30, 30]), square(10, 10, 30)), masked(gt(22, 2, [70, 70, 20, 20]), square(70, 70, 20))],
+      dts: [
+        { ...dt(31, 3, 0.9, [10, 10, 30, 30]), segmentation: square(10, 10, 30) },
+        { ...dt(32, 3, 0.8, [45, 5, 10, 10]), segmentation: square(45, 5, 10) },
+      ],
+    };
+    const matched = matchImage(scene, { ...settings, iouType: 'segm', branch: 'segm', catIds: [1, 2, 3] });
+    const fate = (rowId: number) => matched.predictions.find((p) => p.rowId === rowId)!;
+    // The same polygon rasterised twice: IoU 1, whatever the rasterisation's rounding.
+    expect(fate(31)).to.include({ outcome50: 'fp', confusedWith: 21, confusedIou: 1 });
+    // Nothing of another category under it (the nearest square is 5 pixels away).
+    expect(fate(32)).to.include({ outcome50: 'fp', confusedWith: null, confusedIou: null });
+  });
+
   it('passes over, as no confusion, a ground truth of another category that has no box to compare with', () => {
     // A box evaluation compares no box-less ground truth with a prediction of another category; pycocotools never would either.
     const boxless = { ...gt(5, 2, [0, 0, 1, 1]), bbox: null };
