@@ -87,7 +87,8 @@ export class EvaluationRowReader {
       const low = images.values[1]!;
       const high = images.values[(images.rowCount - 1) * images.stride + 1]!;
       after = high;
-      const [gts, dts] = [await this.#groundTruths(low, high), await this.#detections(low, high)];
+      // On two read connections at once.
+      const [gts, dts] = await Promise.all([this.#groundTruths(low, high), this.#detections(low, high)]);
       yield chunkOf(images, gts, dts, this.#wanted('gt'), this.#wanted('dt'));
       if (images.rowCount < chunkImages) return;
     }

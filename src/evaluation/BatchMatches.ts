@@ -67,7 +67,6 @@ export function encodeMatches(results: readonly ImageMatchResult[], areas: numbe
     bits: new Uint16Array(detections * 2 * areas),
   };
   const { predictions, groundTruths } = out;
-  const stride = entryStride(areas);
   let p = 0;
   let g = 0;
   let e = 0;
@@ -90,16 +89,28 @@ export function encodeMatches(results: readonly ImageMatchResult[], areas: numbe
       out.entries[e] = image;
       out.entries[e + 1] = c.categoryId;
       out.entries[e + 2] = n;
-      for (let a = 0; a < areas; a++) out.entries[e + 3 + a] = c.notIgnored[a]!;
-      e += stride;
-      for (let d = 0; d < n; d++) {
-        out.scores[s + d] = c.scores[d]!;
-        const at = (s + d) * 2 * areas;
-        for (let a = 0; a < areas; a++) {
-          out.bits[at + a] = c.matched[a]![d]!;
-          out.bits[at + areas + a] = c.ignored[a]![d]!;
+      e += 3;
+      c.byArea.forEach((area, a) => {
+        let notIgnored = 0;
+        for (const ignored of area.gtIgnore) if (ignored === 0) notIgnored++;
+        out.entries[e + a] = notIgnored;
+        // Per detection, bit t of its masks: matched at threshold t (dtMatches != 0, so a gt with COCO id 0 reads as
+        // unmatched, as in `accumulate`), ignored at threshold t (dtIgnore).
+        const T = n === 0 ? 0 : area.dtMatches.length / n;
+        for (let d = 0; d < n; d++) {
+          let matched = 0;
+          let ignored = 0;
+          for (let t = 0; t < T; t++) {
+            if (area.dtMatches[t * n + d] !== 0) matched |= 1 << t;
+            if (area.dtIgnore[t * n + d]) ignored |= 1 << t;
+          }
+          const at = (s + d) * 2 * areas;
+          out.bits[at + a] = matched;
+          out.bits[at + areas + a] = ignored;
         }
-      }
+      });
+      e += areas;
+      for (let d = 0; d < n; d++) out.scores[s + d] = c.scores[d]!;
       s += n;
     }
   });

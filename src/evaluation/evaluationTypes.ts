@@ -107,20 +107,15 @@ export interface GroundTruthOutcomeRow {
 }
 
 /**
- * One (image, category) of COCOeval's `evalImgs`, compacted for accumulation:
- * the detections in evaluated order (score, stable, capped at the last maxDets)
- * and, for each area range, which are matched and which ignored at each IoU
- * threshold (bit t of a mask is threshold t).
+ * One (image, category) of COCOeval's `evalImgs` as the accumulator reads it:
+ * the detections' scores in evaluated order (score, stable, capped at the last
+ * maxDets) and, for each area range, `evaluateImg`'s `T x D` dtMatches and
+ * dtIgnore and the ground truths' ignore flags. `encodeMatches` packs them into bits.
  */
 export interface CategoryImageMatch {
   categoryId: number;
-  scores: number[];
-  /** Per area range: the ground truths not ignored (`npig`'s part). */
-  notIgnored: number[];
-  /** Per area range, per detection: bit t set when matched at threshold t (dtm != 0). */
-  matched: number[][];
-  /** Per area range, per detection: bit t set when ignored at threshold t (dtIgnore). */
-  ignored: number[][];
+  scores: readonly number[];
+  byArea: readonly { dtMatches: readonly number[]; dtIgnore: readonly number[]; gtIgnore: readonly number[] }[];
 }
 
 /** One image's matching, before `encodeMatches` packs a batch of them; outcomes in the order of the image's rows. */

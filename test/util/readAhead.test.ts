@@ -67,9 +67,13 @@ describe('readAhead', () => {
       }
       expect(seen).to.deep.equal([1]);
       expect((caught as Error).message).to.equal('item 1 failed');
-      // A consumer that stops while the failing read is in flight settles it too.
+      // A consumer still busy with an item when the read ahead of it fails, then stopping, leaves nothing unhandled.
       const second = recordingSource([1, 2, 3], 1);
-      for await (const _ of readAhead(second.source)) break;
+      for await (const _ of readAhead(second.source)) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setImmediate(resolve));
+        break;
+      }
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).to.deep.equal([]);
     } finally {
