@@ -1,3 +1,7 @@
+import { ANNOTATION_CHECK_FLAGS, AREA_MISMATCH_FRACTION, EDGE_TOLERANCE_PX, type FlaggedCheck } from '../quality/annotationCheckFlags.js';
+
+export { AREA_MISMATCH_FRACTION, EDGE_TOLERANCE_PX } from '../quality/annotationCheckFlags.js';
+
 /** What a check counts. */
 export type CheckUnit = 'annotations' | 'images' | 'categories';
 
@@ -21,14 +25,29 @@ export interface QualityCheck {
   sql: string;
 }
 
-/** Pixels a box or a point may lie past an edge: COCO's float coordinates round a little out. */
-export const EDGE_TOLERANCE_PX = 1;
-
 /** A `duplicate_annotation` is two boxes of one category in one image whose IoU is above this. */
 export const DUPLICATE_IOU = 0.95;
 
-/** `area_mismatch`: the stored area and the polygon's or mask's differ by more than this fraction of the larger. */
-export const AREA_MISMATCH_FRACTION = 0.5;
+/**
+ * `facts`: one row per annotation of the jobs whose id meets `$job` (captions
+ * aside), with its sample's id and size, its box and area, and `check_flags`,
+ * the checks the ingest found it failing alone (`annotationCheckFlags`). Numbers
+ * only: no JSON is parsed at commit.
+ */
+export const CHECK_FACTS_SQL = `
+facts AS (
+  SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area, a.check_flags,
+    s.dataset_id, s.id AS sample_id, s.width, s.height
+  FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
+  WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL
+)`;
+
+/** The condition that an annotation's `check_flags` has `check`'s bit. */
+function flagged(check: FlaggedCheck): string {
+  return `(check_flags & ${ANNOTATION_CHECK_FLAGS[check]}) <> 0`;
+}
+
+const T = EDGE_TOLERANCE_PX;
 
 /**
  * The shoelace area of polygon `p` (a flat list of x, y, of at least one
@@ -39,35 +58,42 @@ const SHOELACE = `abs(
   list_dot_product(list_slice(p, 1, len(p) // 2 * 2, 2), list_concat(list_slice(p, 4, len(p) // 2 * 2, 2), list_slice(p, 2, 2)))
   - list_dot_product(list_concat(list_slice(p, 3, len(p) // 2 * 2, 2), list_slice(p, 1, 1)), list_slice(p, 2, len(p) // 2 * 2, 2))) / 2`;
 
-/**
- * `facts`: one row per annotation of the jobs whose id meets `$job` (captions
- * aside), with its sample's id and size, and what its segmentation says, each
- * parsed once from the stored JSON: `polys` (a polygon annotation's polygons,
- * crowds aside), `xs`/`ys` (the coordinates of those of at least one point),
- * `poly_area` (the sum of their shoelace areas, null when none has a point), `mask_area` (an RLE's
- * pixels, compressed or not, as the ingest kept them; from an uncompressed RLE's counts for rows stored before schema 8) and `kp` (the keypoints). One pass, no unnest and no join on
- * itself: at commit this is what every ingest pays for.
- */
-export const CHECK_FACTS_SQL = `
-parsed AS (
-  SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area,
-    s.dataset_id, s.id AS sample_id, s.width, s.height, json_type(a.segmentation) AS seg_type,
-    CASE WHEN json_type(a.segmentation) = 'ARRAY' AND NOT a.iscrowd THEN a.segmentation::DOUBLE[][] END AS polys,
-    coalesce(a.mask_area, CASE WHEN json_type(a.segmentation) = 'OBJECT' AND json_type(a.segmentation, '$.counts') = 'ARRAY'
-      THEN list_sum(list_filter((a.segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) END) AS mask_area,
-    CASE WHEN a.keypoints IS NOT NULL THEN a.keypoints::DOUBLE[] END AS kp
-  FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
-  WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL
-),
-facts AS (
-  SELECT *,
-    flatten(list_transform(list_filter(polys, lambda p: len(p) >= 2), lambda p: list_slice(p, 1, len(p), 2))) AS xs,
-    flatten(list_transform(list_filter(polys, lambda p: len(p) >= 2), lambda p: list_slice(p, 2, len(p), 2))) AS ys,
-    list_sum(list_transform(list_filter(polys, lambda p: len(p) >= 2), lambda p: ${SHOELACE})) AS poly_area
-  FROM parsed
-)`;
+/** A non-crowd polygon annotation's polygons, parsed from its JSON. */
+const POLYS = `(CASE WHEN json_type(segmentation) = 'ARRAY' AND NOT iscrowd THEN segmentation::DOUBLE[][] END)`;
+/** Those of at least one point. */
+const SHAPES = `list_filter(${POLYS}, lambda p: len(p) >= 2)`;
+const XS = `flatten(list_transform(${SHAPES}, lambda p: list_slice(p, 1, len(p), 2)))`;
+const YS = `flatten(list_transform(${SHAPES}, lambda p: list_slice(p, 2, len(p), 2)))`;
+/** The polygons' area, else an RLE's pixels (from an uncompressed RLE's counts for rows stored before `mask_area`). */
+const SHAPE_AREA = `coalesce(list_sum(list_transform(${SHAPES}, lambda p: ${SHOELACE})), mask_area,
+  CASE WHEN json_type(segmentation) = 'OBJECT' AND json_type(segmentation, '$.counts') = 'ARRAY'
+  THEN list_sum(list_filter((segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) END)`;
+const KP = `(CASE WHEN keypoints IS NOT NULL THEN keypoints::DOUBLE[] END)`;
 
-const T = EDGE_TOLERANCE_PX;
+/**
+ * Each flagged check's rule in SQL over an annotation's stored columns, its
+ * segmentation and keypoints parsed from their JSON: what the ingest's
+ * `annotationCheckFlags` decides from the parsed record, for rows stored
+ * before `check_flags` existed (the migration to schema 9). A test holds the two equal.
+ */
+const FLAG_RULES_FROM_JSON: Readonly<Record<FlaggedCheck, string>> = {
+  box_degenerate: 'bbox_w <= 0 OR bbox_h <= 0',
+  box_not_containing_polygon: `bbox_x IS NOT NULL AND (list_min(${XS}) < bbox_x - ${T} OR list_min(${YS}) < bbox_y - ${T} OR
+      list_max(${XS}) > bbox_x + bbox_w + ${T} OR list_max(${YS}) > bbox_y + bbox_h + ${T})`,
+  area_mismatch: `area IS NOT NULL AND abs(area - ${SHAPE_AREA}) > ${AREA_MISMATCH_FRACTION} * greatest(area, ${SHAPE_AREA})`,
+  polygon_too_few_points: `len(list_filter(${POLYS}, lambda p: len(p) < 6)) > 0`,
+  keypoints_outside_box: `bbox_x IS NOT NULL AND len(list_filter(range(0, len(${KP}) // 3), lambda j: ${KP}[3 * j + 3] > 0 AND (
+      ${KP}[3 * j + 1] < bbox_x - ${T} OR ${KP}[3 * j + 1] > bbox_x + bbox_w + ${T} OR ${KP}[3 * j + 2] < bbox_y - ${T} OR ${KP}[3 * j + 2] > bbox_y + bbox_h + ${T}))) > 0`,
+  crowd_polygon: `iscrowd AND json_type(segmentation) = 'ARRAY'`,
+};
+
+/**
+ * An annotation row's `check_flags` worked out in SQL from its stored columns
+ * (0 for a caption): an expression over the `annotations` table's columns.
+ */
+export const CHECK_FLAGS_FROM_JSON_SQL = `CASE WHEN caption IS NOT NULL THEN 0 ELSE ${Object.entries(FLAG_RULES_FROM_JSON)
+  .map(([check, rule]) => `(CASE WHEN ${rule} THEN ${ANNOTATION_CHECK_FLAGS[check as FlaggedCheck]} ELSE 0 END)`)
+  .join('\n  + ')} END`;
 
 /** The checks, in the order they are shown. */
 export const QUALITY_CHECKS: readonly QualityCheck[] = [
@@ -84,29 +110,28 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
     description: 'boxes of zero or negative width or height',
     unit: 'annotations',
     kept: 'annotation',
-    sql: 'bbox_w <= 0 OR bbox_h <= 0',
+    sql: flagged('box_degenerate'),
   },
   {
     name: 'box_not_containing_polygon',
     description: `boxes that do not contain their own polygon (by more than ${T} px)`,
     unit: 'annotations',
     kept: 'annotation',
-    sql: `bbox_x IS NOT NULL AND (list_min(xs) < bbox_x - ${T} OR list_min(ys) < bbox_y - ${T} OR
-      list_max(xs) > bbox_x + bbox_w + ${T} OR list_max(ys) > bbox_y + bbox_h + ${T})`,
+    sql: flagged('box_not_containing_polygon'),
   },
   {
     name: 'area_mismatch',
     description: `an area differing from its polygons' (shoelace) or its RLE mask's pixel area by more than ${AREA_MISMATCH_FRACTION * 100}% of the larger`,
     unit: 'annotations',
     kept: 'annotation',
-    sql: `area IS NOT NULL AND abs(area - coalesce(poly_area, mask_area)) > ${AREA_MISMATCH_FRACTION} * greatest(area, coalesce(poly_area, mask_area))`,
+    sql: flagged('area_mismatch'),
   },
   {
     name: 'polygon_too_few_points',
     description: 'polygons of fewer than 3 points',
     unit: 'annotations',
     kept: 'annotation',
-    sql: 'len(list_filter(polys, lambda p: len(p) < 6)) > 0',
+    sql: flagged('polygon_too_few_points'),
   },
   {
     name: 'duplicate_annotation',
@@ -130,8 +155,7 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
     description: `labelled keypoints (v > 0) more than ${T} px outside their box`,
     unit: 'annotations',
     kept: 'annotation',
-    sql: `bbox_x IS NOT NULL AND len(list_filter(range(0, len(kp) // 3), lambda j: kp[3 * j + 3] > 0 AND (
-      kp[3 * j + 1] < bbox_x - ${T} OR kp[3 * j + 1] > bbox_x + bbox_w + ${T} OR kp[3 * j + 2] < bbox_y - ${T} OR kp[3 * j + 2] > bbox_y + bbox_h + ${T}))) > 0`,
+    sql: flagged('keypoints_outside_box'),
   },
   {
     name: 'image_without_annotations',
@@ -155,7 +179,7 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
     description: 'crowd annotations (iscrowd 1) drawn as polygons instead of RLE',
     unit: 'annotations',
     kept: 'annotation',
-    sql: `iscrowd AND seg_type = 'ARRAY'`,
+    sql: flagged('crowd_polygon'),
   },
 ];
 
@@ -183,15 +207,17 @@ export function checkRowsSql(check: QualityCheck, datasetId: number): string {
  * conditions on one pass over `facts`, each failure unnested to a row.
  */
 export function jobCheckRowsSql(jobIs: string): string[] {
-  const named = QUALITY_CHECKS.filter((c) => c.kept === 'annotation').map((c) => `CASE WHEN ${c.sql} THEN '${c.name}' END`);
+  const annotationChecks = QUALITY_CHECKS.filter((c) => c.kept === 'annotation');
+  const named = annotationChecks.map((c) => `CASE WHEN ${c.sql} THEN '${c.name}' END`);
   const pairs = QUALITY_CHECKS.filter((c) => c.kept === 'pair').map(
     (c) => `SELECT dataset_id, job_id, '${c.name}' AS check_name, sample_id, row_id FROM (${c.sql})`,
   );
   const annotations = `WITH ${CHECK_FACTS_SQL}
 SELECT dataset_id, job_id, check_name, sample_id, id AS row_id FROM (
   SELECT dataset_id, job_id, sample_id, id, unnest(list_filter([${named.join(',\n    ')}], lambda n: n IS NOT NULL)) AS check_name FROM facts
+  WHERE ${annotationChecks.map((c) => `coalesce(${c.sql}, false)`).join(' OR ')}
 )`;
-  // Each its own statement: as one UNION ALL, the parse of every polygon and the self-join of the
-  // annotations ran DuckDB out of 128 MB together inside a 1M-image ingest's transaction.
+  // Each its own statement: as one UNION ALL, the annotations' facts and their self-join ran DuckDB out of 128 MB
+  // together inside a 1M-image ingest's transaction.
   return [annotations, ...pairs].map((sql) => sql.replaceAll('$job', jobIs));
 }

@@ -6,6 +6,7 @@ import { sampleCountsTable } from './counters/sampleCountsTable.js';
 import { splitCategoriesTable } from './counters/splitCategoriesTable.js';
 import { splitStatsTable } from './counters/splitStatsTable.js';
 import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
+import { CHECK_FLAGS_FROM_JSON_SQL } from './qualityChecks.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { evaluationGroundTruthsTable } from './tables/evaluationGroundTruthsTable.js';
@@ -34,7 +35,7 @@ import { createTableSql, type MappedTable } from './tables/TableMapping.js';
  * start-up marks as interrupted. The counter tables (`src/db/counters/`) are
  * filled in that same transaction.
  */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly MappedTable[] = [
@@ -149,10 +150,18 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
 `,
   // The counter tables (SCHEMA_SQL has just made them, empty), filled for every split committed before them.
   5: fillCountersSql([sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable]),
-  // The annotation checks' failures and the duplicates at the default distance, kept instead of found at each request.
-  // The column comes first here too: the checks this entry runs read it (entry 7 then finds it there).
-  6: `${ADD_MASK_AREA_SQL}\n${fillCountersSql([checkHitsTable])}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
+  // The duplicates at the default distance, kept instead of found at each request (the annotation checks'
+  // failures, kept since this entry too, are filled by entry 8, which first works out what they read).
+  6: `${ADD_MASK_AREA_SQL}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
   // An RLE's pixel area, for the area check. Rows stored before it keep null: the check then reads an
   // uncompressed RLE's counts as before, and skips a compressed one (re-ingest to check it).
   7: ADD_MASK_AREA_SQL,
+  // The checks each annotation fails alone, which the ingest now works out from the parsed record: here, from the
+  // stored JSON, once; then every split's check_hits again from them.
+  8: `
+ALTER TABLE annotations ADD COLUMN IF NOT EXISTS check_flags UTINYINT;
+UPDATE annotations SET check_flags = ${CHECK_FLAGS_FROM_JSON_SQL};
+DELETE FROM check_hits;
+${fillCountersSql([checkHitsTable])}
+`,
 };

@@ -45,6 +45,12 @@ export interface CocoAnnotation {
    * (see `maskPixelArea`); null or absent otherwise.
    */
   mask_area?: number | null;
+  /**
+   * The annotation checks it fails alone (`annotationCheckFlags`), when worked
+   * out before its parsed segmentation was dropped (a parse worker does); absent
+   * otherwise, and then worked out as it is stored.
+   */
+  check_flags?: number;
   /** Flat `[x1, y1, v1, x2, y2, v2, ...]`. */
   keypoints: number[] | null;
   num_keypoints: number | null;

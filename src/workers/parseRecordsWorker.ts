@@ -3,6 +3,7 @@ import type { RecordReader } from '../formats/AnnotationFormat.js';
 import { ANNOTATION_FORMATS } from '../formats/formatRegistry.js';
 import { parseRecordRun } from '../formats/parseRecordRun.js';
 import type { RecordRunOutcome, RecordRunTask } from '../formats/RecordRunParser.js';
+import { annotationCheckFlags } from '../quality/annotationCheckFlags.js';
 
 /**
  * The parse worker (piscina's default export): parses and normalises one run of
@@ -29,6 +30,7 @@ export default function parseRecords(task: RecordRunTask): RecordRunOutcome {
   try {
     const parsed = parseRecordRun(run, task.file, (): RecordReader => reader, task.skipping);
     for (const event of parsed.events) {
+      if (event.kind === 'annotation') event.record.check_flags = annotationCheckFlags(event.record);
       if ((event.kind === 'annotation' || event.kind === 'result') && event.record.segmentationJson != null) event.record.segmentation = null;
     }
     return { ok: true, events: parsed.events, invalid: parsed.invalid.map((e) => ({ code: e.code, message: e.message })) };

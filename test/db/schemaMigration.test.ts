@@ -148,8 +148,9 @@ describe('a database of schema version 7', () => {
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'schema-v7-'));
     file = path.join(dir, 'coco-ingest.duckdb');
-    // Today's schema less what version 8 added: annotations without mask_area, and the version said 7.
+    // Today's schema less what versions 8 and 9 added: annotations without mask_area and check_flags, and the version said 7.
     const db = await Database.open({ file });
+    await db.write('ALTER TABLE annotations DROP COLUMN check_flags');
     await db.write('ALTER TABLE annotations DROP COLUMN mask_area');
     await db.write(`UPDATE meta SET value = '7' WHERE key = 'schema_version'`);
     await db.close();
@@ -158,13 +159,13 @@ describe('a database of schema version 7', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('gains annotations.mask_area, as their last column, when opened', async () => {
+  it('gains annotations.mask_area and then check_flags, as their last columns, when opened', async () => {
     const db = await Database.open({ file });
     try {
       const [version] = await db.query(`SELECT value FROM meta WHERE key = 'schema_version'`);
-      expect(version!.value).to.equal('8');
+      expect(version!.value).to.equal('9');
       const columns = await db.query(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'annotations' ORDER BY column_index`);
-      expect(columns.at(-1)).to.deep.equal({ column_name: 'mask_area' });
+      expect(columns.slice(-2)).to.deep.equal([{ column_name: 'mask_area' }, { column_name: 'check_flags' }]);
     } finally {
       await db.close();
     }

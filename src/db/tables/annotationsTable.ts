@@ -1,4 +1,5 @@
 import type { CocoAnnotation } from '../../formats/records.js';
+import { annotationCheckFlags } from '../../quality/annotationCheckFlags.js';
 import type { Row } from '../toPlainRows.js';
 import { big, bigOrNull, json, type ReadableTable } from './TableMapping.js';
 
@@ -41,6 +42,8 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
     { name: 'extra', type: 'JSON' },
     // Last: added by schema 8, and a migration adds a column at the end.
     { name: 'mask_area', type: 'BIGINT' },
+    // The checks it fails alone, as ANNOTATION_CHECK_FLAGS' bits (schema 9); 0 for a caption.
+    { name: 'check_flags', type: 'UTINYINT' },
   ],
   values: (a) => {
     const r = a.record;
@@ -65,6 +68,7 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
       r.caption,
       json(r.extra),
       bigOrNull(r.mask_area ?? null),
+      r.check_flags ?? annotationCheckFlags(r),
     ];
   },
   shape: shapeAnnotation,
