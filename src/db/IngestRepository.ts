@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { fillCounterStatements } from './counters/CounterTable.js';
+import { fillCounterStatements, type ImageSlice, imageSlices, SLICE_IMAGES } from './counters/CounterTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
@@ -149,14 +149,28 @@ export class IngestRepository {
    * the counts commit with what they count.
    */
   async fillCounters(kind: string, jobId: string): Promise<void> {
+    const slices = await this.#imageSlices(jobId);
     for (const counter of COUNTER_TABLES) {
       if (counter.source !== kind) continue;
       try {
-        for (const statement of fillCounterStatements(counter, '= $1')) await this.#conn.run(statement, [jobId]);
+        for (const statement of fillCounterStatements(counter, '= $1', slices)) await this.#conn.run(statement, [jobId]);
       } catch (err) {
         // Which counter: DuckDB's own message (an out-of-memory one, say) names no statement.
         throw new Error(`filling the counter table ${counter.table}: ${(err as Error).message}`, { cause: err });
       }
     }
+  }
+
+  /** The job's images in slices of about {@link SLICE_IMAGES}, by the quantiles of their ids (one slice for a smaller split). */
+  async #imageSlices(jobId: string): Promise<ImageSlice[]> {
+    const [count] = toPlainRows(await this.#conn.runAndReadAll('SELECT count(*) AS n FROM samples WHERE job_id = $1', [jobId]));
+    const slices = Math.ceil(Number(count!.n) / SLICE_IMAGES);
+    if (slices <= 1) return imageSlices([]);
+    const quantiles = Array.from({ length: slices - 1 }, (_, i) => (i + 1) / slices);
+    const [row] = toPlainRows(
+      await this.#conn.runAndReadAll(`SELECT quantile_disc(coco_id, [${quantiles.join(', ')}]) AS bounds FROM samples WHERE job_id = $1`, [jobId]),
+    );
+    // Distinct bounds only: ids repeated past a quantile (a file's duplicate ids, refused later) would make empty slices.
+    return imageSlices([...new Set((row!.bounds as unknown[]).map(Number))]);
   }
 }

@@ -1,4 +1,5 @@
 import { ANNOTATION_CHECK_FLAGS, AREA_MISMATCH_FRACTION, EDGE_TOLERANCE_PX, type FlaggedCheck } from '../quality/annotationCheckFlags.js';
+import type { ImageSlice } from './counters/CounterTable.js';
 
 export { AREA_MISMATCH_FRACTION, EDGE_TOLERANCE_PX } from '../quality/annotationCheckFlags.js';
 
@@ -10,7 +11,8 @@ export type CheckUnit = 'annotations' | 'images' | 'categories';
  * - `annotation`: `sql` is a condition on one annotation's row of `facts`
  *   ({@link CHECK_FACTS_SQL}); the commit keeps the failures in `check_hits`;
  * - `pair`: `sql` selects `dataset_id`, `job_id`, `sample_id`, `row_id` of the
- *   jobs whose id meets `$job`; the commit keeps them in `check_hits`;
+ *   jobs whose id meets `$job` and of the images `$images{column}` keeps (a
+ *   condition on that image id column); the commit keeps them in `check_hits`;
  * - `dataset`: `sql` selects `sample_id` (null for a category) and `row_id` of
  *   one dataset (`$1`) from the counter tables, at each request.
  */
@@ -29,8 +31,8 @@ export interface QualityCheck {
 export const DUPLICATE_IOU = 0.95;
 
 /**
- * `facts`: one row per annotation of the jobs whose id meets `$job` (captions
- * aside), with its sample's id and size, its box and area, and `check_flags`,
+ * `facts`: one row per annotation of the jobs whose id meets `$job` and of the
+ * images `$images{…}` keeps (captions aside), with its sample's id and size, its box and area, and `check_flags`,
  * the checks the ingest found it failing alone (`annotationCheckFlags`). Numbers
  * only: no JSON is parsed at commit.
  */
@@ -39,7 +41,7 @@ facts AS (
   SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area, a.check_flags,
     s.dataset_id, s.id AS sample_id, s.width, s.height
   FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
-  WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL
+  WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL AND $images{a.image_coco_id} AND $images{s.coco_id}
 )`;
 
 /** The condition that an annotation's `check_flags` has `check`'s bit. */
@@ -142,7 +144,7 @@ export const QUALITY_CHECKS: readonly QualityCheck[] = [
     sql: `SELECT s.dataset_id, s.job_id, s.id AS sample_id, d.id AS row_id FROM (
       SELECT y.id, y.job_id, y.image_coco_id FROM annotations x JOIN annotations y
       ON x.job_id = y.job_id AND x.image_coco_id = y.image_coco_id AND x.category_id = y.category_id AND x.id < y.id
-      WHERE x.job_id $job AND y.job_id $job AND x.caption IS NULL AND y.caption IS NULL AND x.bbox_w > 0 AND x.bbox_h > 0 AND y.bbox_w > 0 AND y.bbox_h > 0 AND
+      WHERE x.job_id $job AND y.job_id $job AND $images{x.image_coco_id} AND $images{y.image_coco_id} AND x.caption IS NULL AND y.caption IS NULL AND x.bbox_w > 0 AND x.bbox_h > 0 AND y.bbox_w > 0 AND y.bbox_h > 0 AND
       greatest(0, least(x.bbox_x + x.bbox_w, y.bbox_x + y.bbox_w) - greatest(x.bbox_x, y.bbox_x)) *
       greatest(0, least(x.bbox_y + x.bbox_h, y.bbox_y + y.bbox_h) - greatest(x.bbox_y, y.bbox_y))
       > ${DUPLICATE_IOU} * (x.bbox_w * x.bbox_h + y.bbox_w * y.bbox_h -
@@ -206,7 +208,7 @@ export function checkRowsSql(check: QualityCheck, datasetId: number): string {
  * check's name, one SELECT each (annotation checks, then each pair check): what a commit keeps in `check_hits`. The annotation checks are
  * conditions on one pass over `facts`, each failure unnested to a row.
  */
-export function jobCheckRowsSql(jobIs: string): string[] {
+export function jobCheckRowsSql(jobIs: string, images: ImageSlice): string[] {
   const annotationChecks = QUALITY_CHECKS.filter((c) => c.kept === 'annotation');
   const named = annotationChecks.map((c) => `CASE WHEN ${c.sql} THEN '${c.name}' END`);
   const pairs = QUALITY_CHECKS.filter((c) => c.kept === 'pair').map(
@@ -219,5 +221,5 @@ SELECT dataset_id, job_id, check_name, sample_id, id AS row_id FROM (
 )`;
   // Each its own statement: as one UNION ALL, the annotations' facts and their self-join ran DuckDB out of 128 MB
   // together inside a 1M-image ingest's transaction.
-  return [annotations, ...pairs].map((sql) => sql.replaceAll('$job', jobIs));
+  return [annotations, ...pairs].map((sql) => sql.replaceAll('$job', jobIs).replace(/\$images\{([^}]+)\}/g, (_, column: string) => images(column)));
 }

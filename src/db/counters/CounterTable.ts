@@ -18,11 +18,47 @@ export interface CounterTable {
   /** The kind of job whose commit fills it (`ingest`: a split of ground truth; `predictions`: a prediction set). */
   readonly source: string;
   /**
-   * The `SELECT` of its rows for the jobs whose id meets `jobIs`, a condition
-   * on a job id column written after it (`= $1`, or `IN (SELECT …)`). It may read
-   * the counters listed before it in {@link COUNTER_TABLES}: they are filled first.
+   * Whether it can be filled a slice of a split's images at a time: each of its
+   * rows counts what one image has (see {@link ImageSlice}).
    */
-  select(jobIs: string): string | readonly string[];
+  readonly sliced: boolean;
+  /**
+   * The `SELECT` of its rows for the jobs whose id meets `jobIs`, a condition
+   * on a job id column written after it (`= $1`, or `IN (SELECT …)`), and, for a
+   * sliced counter, for the images `images` keeps. It may read the counters
+   * listed before it in {@link COUNTER_TABLES}: they are filled first.
+   */
+  select(jobIs: string, images: ImageSlice): string | readonly string[];
+}
+
+/**
+ * A condition on an image id column (`a.image_coco_id`) that keeps one slice
+ * of a split's images. A commit fills the sliced counters slice by slice:
+ * their groupings and the annotations' self-join then fit DuckDB's 128 MB
+ * `memory_limit` instead of spilling. At 1M images, 20 slices took
+ * `sample_categories` from 5.7 s to 2.2 s and the duplicate pairs from 4.1 s to 1.0 s.
+ */
+export type ImageSlice = (column: string) => string;
+
+/** Every image: the one slice of a counter that is not sliced, and of a migration. */
+export const ALL_IMAGES: ImageSlice = () => 'true';
+
+/** Images a slice holds at most, about: the slices of a split are its images' id quantiles. */
+export const SLICE_IMAGES = 50_000;
+
+/**
+ * The slices between sorted image ids `bounds`: ids up to the first bound,
+ * then each bound (exclusive) to the next (inclusive), then past the last.
+ */
+export function imageSlices(bounds: readonly number[]): ImageSlice[] {
+  const slices: ImageSlice[] = [];
+  for (let i = 0; i <= bounds.length; i++) {
+    const low = i === 0 ? null : bounds[i - 1]!;
+    const high = i === bounds.length ? null : bounds[i]!;
+    if (low === null && high === null) return [ALL_IMAGES];
+    slices.push((column) => [low === null ? null : `${column} > ${low}`, high === null ? null : `${column} <= ${high}`].filter(Boolean).join(' AND '));
+  }
+  return slices;
 }
 
 /**
@@ -32,9 +68,11 @@ export interface CounterTable {
  * of a 128 MB `memory_limit` inside a 1M-image ingest's transaction where each
  * part alone did not.
  */
-export function fillCounterStatements(counter: CounterTable, jobIs: string): string[] {
-  const selects = counter.select(jobIs);
-  return (typeof selects === 'string' ? [selects] : [...selects]).map((select) => `INSERT INTO ${counter.table} ${select};`);
+export function fillCounterStatements(counter: CounterTable, jobIs: string, slices: readonly ImageSlice[] = [ALL_IMAGES]): string[] {
+  return (counter.sliced ? slices : [ALL_IMAGES]).flatMap((images) => {
+    const selects = counter.select(jobIs, images);
+    return (typeof selects === 'string' ? [selects] : [...selects]).map((select) => `INSERT INTO ${counter.table} ${select};`);
+  });
 }
 
 /** {@link fillCounterStatements} as one script, for a migration. */

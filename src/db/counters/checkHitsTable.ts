@@ -12,6 +12,7 @@ import type { CounterTable } from './CounterTable.js';
 export const checkHitsTable: CounterTable = {
   table: 'check_hits',
   source: 'ingest',
+  sliced: true,
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },
@@ -19,5 +20,5 @@ export const checkHitsTable: CounterTable = {
     { name: 'sample_id', type: 'BIGINT NOT NULL' },
     { name: 'row_id', type: 'BIGINT NOT NULL' },
   ],
-  select: (jobIs) => jobCheckRowsSql(jobIs),
+  select: (jobIs, images) => jobCheckRowsSql(jobIs, images),
 };

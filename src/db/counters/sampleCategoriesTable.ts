@@ -12,6 +12,7 @@ import type { CounterTable } from './CounterTable.js';
 export const sampleCategoriesTable: CounterTable = {
   table: 'sample_categories',
   source: 'ingest',
+  sliced: true,
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },
@@ -21,9 +22,9 @@ export const sampleCategoriesTable: CounterTable = {
     { name: 'area_class', type: 'VARCHAR' },
     { name: 'annotations', type: 'INTEGER NOT NULL' },
   ],
-  select: (jobIs) => `
+  select: (jobIs, images) => `
     SELECT s.dataset_id, s.job_id, s.id, a.category_id, a.iscrowd, ${areaClassSql('a.area')} AS area_class, count(*)
     FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
-    WHERE a.job_id ${jobIs} AND s.job_id ${jobIs}
+    WHERE a.job_id ${jobIs} AND s.job_id ${jobIs} AND ${images('a.image_coco_id')} AND ${images('s.coco_id')}
     GROUP BY ALL`,
 };

@@ -11,6 +11,7 @@ import type { CounterTable } from './CounterTable.js';
 export const sampleCountsTable: CounterTable = {
   table: 'sample_counts',
   source: 'ingest',
+  sliced: true,
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },
@@ -21,13 +22,13 @@ export const sampleCountsTable: CounterTable = {
     { name: 'medium', type: 'INTEGER NOT NULL' },
     { name: 'large', type: 'INTEGER NOT NULL' },
   ],
-  select: (jobIs) => `
+  select: (jobIs, images) => `
     SELECT s.dataset_id, s.job_id, s.id, coalesce(n.annotations, 0), coalesce(n.crowd, 0),
            coalesce(n.small, 0), coalesce(n.medium, 0), coalesce(n.large, 0)
     FROM samples s LEFT JOIN (
       SELECT job_id, image_coco_id, count(*) AS annotations, count(*) FILTER (WHERE iscrowd) AS crowd, ${areaClassCountsSql('area')}
-      FROM annotations WHERE job_id ${jobIs} GROUP BY job_id, image_coco_id
+      FROM annotations WHERE job_id ${jobIs} AND ${images('image_coco_id')} GROUP BY job_id, image_coco_id
     ) n ON n.job_id = s.job_id AND n.image_coco_id = s.coco_id
-    WHERE s.job_id ${jobIs}
+    WHERE s.job_id ${jobIs} AND ${images('s.coco_id')}
     ORDER BY s.id`,
 };

@@ -8,6 +8,7 @@ import type { CounterTable } from './CounterTable.js';
 export const splitCategoriesTable: CounterTable = {
   table: 'split_categories',
   source: 'ingest',
+  sliced: false,
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },

@@ -12,6 +12,7 @@ export const PER_IMAGE_BUCKETS = [0, 1, 2, 3, 6, 11, 21, 51] as const;
 export const splitStatsTable: CounterTable = {
   table: 'split_stats',
   source: 'ingest',
+  sliced: false,
   columns: [
     { name: 'dataset_id', type: 'BIGINT NOT NULL' },
     { name: 'job_id', type: 'VARCHAR NOT NULL' },
