@@ -157,10 +157,11 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
   // uncompressed RLE's counts as before, and skips a compressed one (re-ingest to check it).
   7: ADD_MASK_AREA_SQL,
   // The checks each annotation fails alone, which the ingest now works out from the parsed record: here, from the
-  // stored JSON, once; then every split's check_hits again from them.
+  // stored JSON, once; then every split's check_hits again from them. Only the rows that fail a check are updated
+  // (an UPDATE of every row is held in memory until the commit); the others keep NULL, which reads as no check failed.
   8: `
 ALTER TABLE annotations ADD COLUMN IF NOT EXISTS check_flags UTINYINT;
-UPDATE annotations SET check_flags = ${CHECK_FLAGS_FROM_JSON_SQL};
+UPDATE annotations SET check_flags = ${CHECK_FLAGS_FROM_JSON_SQL} WHERE (${CHECK_FLAGS_FROM_JSON_SQL}) <> 0;
 DELETE FROM check_hits;
 ${fillCountersSql([checkHitsTable])}
 `,
