@@ -9,7 +9,7 @@ export type CheckUnit = 'annotations' | 'images' | 'categories';
 /**
  * How a check's offending rows are found and kept:
  * - `annotation`: `sql` is a condition on one annotation's row of `facts`
- *   ({@link CHECK_FACTS_SQL}); the commit keeps the failures in `check_hits`;
+ *   (`checkFactsSql`); the commit keeps the failures in `check_hits`;
  * - `pair`: `sql` selects `dataset_id`, `job_id`, `sample_id`, `row_id` of the
  *   jobs whose id meets `$job` and of the images `$images{column}` keeps (a
  *   condition on that image id column); the commit keeps them in `check_hits`;
@@ -32,17 +32,21 @@ export const DUPLICATE_IOU = 0.95;
 
 /**
  * `facts`: one row per annotation of the jobs whose id meets `$job` and of the
- * images `$images{…}` keeps (captions aside), with its sample's id and size, its box and area, and `check_flags`,
- * the checks the ingest found it failing alone (`annotationCheckFlags`). Numbers
- * only: no JSON is parsed at commit.
+ * images `$images{…}` keeps (captions aside), with its sample's id and size,
+ * its box and area, and `check_flags`, the checks it fails alone: `flags`, an
+ * expression over the annotation's columns. The commit reads the column the
+ * ingest filled (`annotationCheckFlags`), so no JSON is parsed; a migration
+ * works them out from the stored JSON ({@link CHECK_FLAGS_FROM_JSON_SQL}).
  */
-export const CHECK_FACTS_SQL = `
+function checkFactsSql(flags: string): string {
+  return `
 facts AS (
-  SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area, a.check_flags,
+  SELECT a.id, a.job_id, a.iscrowd, a.bbox_x, a.bbox_y, a.bbox_w, a.bbox_h, a.area, ${flags} AS check_flags,
     s.dataset_id, s.id AS sample_id, s.width, s.height
   FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
   WHERE a.job_id $job AND s.job_id $job AND a.caption IS NULL AND $images{a.image_coco_id} AND $images{s.coco_id}
 )`;
+}
 
 /** The condition that an annotation's `check_flags` has `check`'s bit. */
 function flagged(check: FlaggedCheck): string {
@@ -69,14 +73,14 @@ const YS = `flatten(list_transform(${SHAPES}, lambda p: list_slice(p, 2, len(p),
 /** The polygons' area, else an RLE's pixels (from an uncompressed RLE's counts for rows stored before `mask_area`). */
 const SHAPE_AREA = `coalesce(list_sum(list_transform(${SHAPES}, lambda p: ${SHOELACE})), mask_area,
   CASE WHEN json_type(segmentation) = 'OBJECT' AND json_type(segmentation, '$.counts') = 'ARRAY'
-  THEN list_sum(list_filter((segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)) END)`;
+  THEN coalesce(list_sum(list_filter((segmentation->'counts')::BIGINT[], lambda x, i: i % 2 = 0)), 0) END)`;
 const KP = `(CASE WHEN keypoints IS NOT NULL THEN keypoints::DOUBLE[] END)`;
 
 /**
  * Each flagged check's rule in SQL over an annotation's stored columns, its
  * segmentation and keypoints parsed from their JSON: what the ingest's
  * `annotationCheckFlags` decides from the parsed record, for rows stored
- * before `check_flags` existed (the migration to schema 9). A test holds the two equal.
+ * before `check_flags` existed (what a migration fills `check_hits` from). A test holds the two equal.
  */
 const FLAG_RULES_FROM_JSON: Readonly<Record<FlaggedCheck, string>> = {
   box_degenerate: 'bbox_w <= 0 OR bbox_h <= 0',
@@ -204,17 +208,20 @@ export function checkRowsSql(check: QualityCheck, datasetId: number): string {
 
 /**
  * The `annotation` and `pair` checks' offending rows of the jobs whose id
- * meets `jobIs` (a condition written after a job id column), each with its
- * check's name, one SELECT each (annotation checks, then each pair check): what a commit keeps in `check_hits`. The annotation checks are
- * conditions on one pass over `facts`, each failure unnested to a row.
+ * meets `jobIs` (a condition written after a job id column) and of the images
+ * `images` keeps, each with its check's name, one SELECT each (annotation
+ * checks, then each pair check): what a commit keeps in `check_hits`. The
+ * annotation checks are conditions on one pass over `facts`, each failure
+ * unnested to a row; `flags` is where their `check_flags` come from (default
+ * the column; {@link CHECK_FLAGS_FROM_JSON_SQL} for rows stored before it).
  */
-export function jobCheckRowsSql(jobIs: string, images: ImageSlice): string[] {
+export function jobCheckRowsSql(jobIs: string, images: ImageSlice, flags = 'a.check_flags'): string[] {
   const annotationChecks = QUALITY_CHECKS.filter((c) => c.kept === 'annotation');
   const named = annotationChecks.map((c) => `CASE WHEN ${c.sql} THEN '${c.name}' END`);
   const pairs = QUALITY_CHECKS.filter((c) => c.kept === 'pair').map(
     (c) => `SELECT dataset_id, job_id, '${c.name}' AS check_name, sample_id, row_id FROM (${c.sql})`,
   );
-  const annotations = `WITH ${CHECK_FACTS_SQL}
+  const annotations = `WITH ${checkFactsSql(flags)}
 SELECT dataset_id, job_id, check_name, sample_id, id AS row_id FROM (
   SELECT dataset_id, job_id, sample_id, id, unnest(list_filter([${named.join(',\n    ')}], lambda n: n IS NOT NULL)) AS check_name FROM facts
   WHERE ${annotationChecks.map((c) => `coalesce(${c.sql}, false)`).join(' OR ')}

@@ -1,12 +1,11 @@
 import { fillCountersSql } from './counters/CounterTable.js';
-import { checkHitsTable } from './counters/checkHitsTable.js';
+import { checkHitsFromJsonTable } from './counters/checkHitsTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import { sampleCategoriesTable } from './counters/sampleCategoriesTable.js';
 import { sampleCountsTable } from './counters/sampleCountsTable.js';
 import { splitCategoriesTable } from './counters/splitCategoriesTable.js';
 import { splitStatsTable } from './counters/splitStatsTable.js';
 import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
-import { CHECK_FLAGS_FROM_JSON_SQL } from './qualityChecks.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { evaluationGroundTruthsTable } from './tables/evaluationGroundTruthsTable.js';
@@ -150,19 +149,13 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
 `,
   // The counter tables (SCHEMA_SQL has just made them, empty), filled for every split committed before them.
   5: fillCountersSql([sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable]),
-  // The duplicates at the default distance, kept instead of found at each request (the annotation checks'
-  // failures, kept since this entry too, are filled by entry 8, which first works out what they read).
-  6: `${ADD_MASK_AREA_SQL}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
+  // The annotation checks' failures and the duplicates at the default distance, kept instead of found at each request.
+  // The column comes first here too: the checks this entry runs read it (entry 7 then finds it there).
+  6: `${ADD_MASK_AREA_SQL}\n${fillCountersSql([checkHitsFromJsonTable])}\n${fillDuplicateMembersSql('IS NOT NULL')}`,
   // An RLE's pixel area, for the area check. Rows stored before it keep null: the check then reads an
   // uncompressed RLE's counts as before, and skips a compressed one (re-ingest to check it).
   7: ADD_MASK_AREA_SQL,
-  // The checks each annotation fails alone, which the ingest now works out from the parsed record: here, from the
-  // stored JSON, once; then every split's check_hits again from them. Only the rows that fail a check are updated
-  // (an UPDATE of every row is held in memory until the commit); the others keep NULL, which reads as no check failed.
-  8: `
-ALTER TABLE annotations ADD COLUMN IF NOT EXISTS check_flags UTINYINT;
-UPDATE annotations SET check_flags = ${CHECK_FLAGS_FROM_JSON_SQL} WHERE (${CHECK_FLAGS_FROM_JSON_SQL}) <> 0;
-DELETE FROM check_hits;
-${fillCountersSql([checkHitsTable])}
-`,
+  // The checks each annotation fails alone, which the ingest now works out from the parsed record. Rows stored before
+  // keep NULL: their check_hits were filled (at their commit, or by entry 6) from their JSON.
+  8: 'ALTER TABLE annotations ADD COLUMN IF NOT EXISTS check_flags UTINYINT;',
 };

@@ -1,4 +1,4 @@
-import { jobCheckRowsSql } from '../qualityChecks.js';
+import { CHECK_FLAGS_FROM_JSON_SQL, jobCheckRowsSql } from '../qualityChecks.js';
 import type { CounterTable } from './CounterTable.js';
 
 /**
@@ -21,4 +21,16 @@ export const checkHitsTable: CounterTable = {
     { name: 'row_id', type: 'BIGINT NOT NULL' },
   ],
   select: (jobIs, images) => jobCheckRowsSql(jobIs, images),
+};
+
+/**
+ * `check_hits` as a migration fills it for splits stored before
+ * `annotations.check_flags`: the same checks, with what each annotation fails
+ * alone worked out from its stored JSON. Their rows keep a NULL `check_flags`
+ * (an UPDATE of millions of rows ran DuckDB out of its 128 MB), and nothing
+ * fills their `check_hits` again.
+ */
+export const checkHitsFromJsonTable: CounterTable = {
+  ...checkHitsTable,
+  select: (jobIs, images) => jobCheckRowsSql(jobIs, images, `(${CHECK_FLAGS_FROM_JSON_SQL})`),
 };

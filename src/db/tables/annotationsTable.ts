@@ -42,8 +42,8 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
     { name: 'extra', type: 'JSON' },
     // Last: added by schema 8, and a migration adds a column at the end.
     { name: 'mask_area', type: 'BIGINT' },
-    // The checks it fails alone, as ANNOTATION_CHECK_FLAGS' bits (schema 9); 0 for a caption. NULL: stored before
-    // schema 9 and failing no check.
+    // The checks it fails alone, as ANNOTATION_CHECK_FLAGS' bits (schema 9); 0 for a caption; NULL for a row stored
+    // before schema 9, whose check_hits were filled from its JSON.
     { name: 'check_flags', type: 'UTINYINT' },
   ],
   values: (a) => {

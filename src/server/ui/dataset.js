@@ -134,6 +134,13 @@ async function fillToEnd(state) {
     while (state === gridState && !state.done && $('#grid-end').getBoundingClientRect().top <= innerHeight) await loadMore(state);
   } finally {
     state.filling = false;
+    // The loop may stop on a layout not settled yet (tiles taller before their thumbnails load or fail) while the
+    // end is back in view once it settles: the observer, which saw it in view all along, would not call again.
+    // Observed anew, it reports where the end is at the next frame.
+    if (state === gridState && !state.done && gridObserver) {
+      gridObserver.unobserve($('#grid-end'));
+      gridObserver.observe($('#grid-end'));
+    }
   }
 }
 
