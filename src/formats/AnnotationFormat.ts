@@ -81,6 +81,13 @@ export interface RuleScope {
   knownCategories: ReadonlySet<number>;
   /** Categories this file itself holds. */
   fileCategories: number;
+  /**
+   * The tables whose rows' COCO ids rose strictly in file order as they were
+   * stored: none of them can have a duplicate id, so their duplicate-id rule
+   * has nothing to look for (its grouping of every id took 2 s at 7.5M
+   * annotations). Absent: none known.
+   */
+  risingIds?: ReadonlySet<'samples' | 'annotations'>;
 }
 
 /**

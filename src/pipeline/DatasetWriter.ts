@@ -91,6 +91,10 @@ export class DatasetWriter {
   readonly #sampleRow: SampleRowIn;
   #imageCount = 0;
   #annotationCount = 0;
+  /** The last COCO id stored of each table, and whether each rose strictly so far (see `RuleScope.risingIds`). */
+  #lastImageId = Number.NEGATIVE_INFINITY;
+  #lastAnnotationId = Number.NEGATIVE_INFINITY;
+  readonly #risingIds = new Set<'samples' | 'annotations'>(['samples', 'annotations']);
 
   private constructor(tx: AppendTransaction, target: WriteTarget, ids: IdSequences, appenders: Appenders) {
     this.#tx = tx;
@@ -161,6 +165,8 @@ export class DatasetWriter {
     row.record = stored;
     this.#samples.append(row);
     this.#imageCount++;
+    if (record.id <= this.#lastImageId) this.#risingIds.delete('samples');
+    this.#lastImageId = record.id;
     return { id, cocoId: record.id, location, fileName: record.file_name, width: record.width, height: record.height };
   }
 
@@ -174,6 +180,8 @@ export class DatasetWriter {
     row.record = record;
     this.#annotations.append(row);
     this.#annotationCount++;
+    if (record.id <= this.#lastAnnotationId) this.#risingIds.delete('annotations');
+    this.#lastAnnotationId = record.id;
   }
 
   /**
@@ -230,7 +238,12 @@ export class DatasetWriter {
       repository,
       t.jobId,
       [duplicateImageId, ...rules],
-      { file: t.file, knownCategories: new Set([...existing, ...this.#categories.keys()]), fileCategories: this.#categories.size },
+      {
+        file: t.file,
+        knownCategories: new Set([...existing, ...this.#categories.keys()]),
+        fileCategories: this.#categories.size,
+        risingIds: this.#risingIds,
+      },
       this.#onSkip,
     );
     // A skipped duplicate's image may have failed: its failure goes with it.

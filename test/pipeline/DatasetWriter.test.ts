@@ -144,6 +144,22 @@ describe('DatasetWriter (real DuckDB file)', () => {
     }, /annotations\[1\]\.id: duplicate annotation id 10 \(first at annotations\[0\]\)/);
   });
 
+  it('fails the commit for an annotation id repeated after a higher one (ids that stop rising are searched for duplicates)', async () => {
+    await commitFails((w) => {
+      w.addImage(image(1), 0);
+      w.addImage(image(3), 1);
+      w.addImage(image(2), 2);
+      w.addImage(image(3), 3);
+      w.addAnnotation(annotation(10, 1, null), 0);
+    }, /images\[3\]\.id: duplicate image id 3 \(first at images\[1\]\)/);
+    await commitFails((w) => {
+      w.addImage(image(1), 0);
+      w.addAnnotation(annotation(10, 1, null), 0);
+      w.addAnnotation(annotation(20, 1, null), 1);
+      w.addAnnotation(annotation(10, 1, null), 2);
+    }, /annotations\[2\]\.id: duplicate annotation id 10 \(first at annotations\[0\]\)/);
+  });
+
   it('fails the commit for an annotation of an unknown category', async () => {
     await commitFails((w) => {
       w.addImage(image(1), 0);
