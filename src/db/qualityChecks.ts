@@ -1,8 +1,6 @@
 import { ANNOTATION_CHECK_FLAGS, AREA_MISMATCH_FRACTION, EDGE_TOLERANCE_PX, type FlaggedCheck } from '../quality/annotationCheckFlags.js';
 import type { ImageSlice } from './counters/CounterTable.js';
 
-export { AREA_MISMATCH_FRACTION, EDGE_TOLERANCE_PX } from '../quality/annotationCheckFlags.js';
-
 /** What a check counts. */
 export type CheckUnit = 'annotations' | 'images' | 'categories';
 
