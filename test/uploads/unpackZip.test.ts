@@ -125,7 +125,12 @@ describe('unpackZip', () => {
     const err = await expectRejection(unpackZip(file, out));
     expect(err.code).to.equal('UPLOAD_REJECTED');
     expect(err.message).to.match(/^uploaded archive: zeros\.bin: cannot be unpacked \(too many bytes in the stream\. expected 1000\. got at least \d+\)$/);
-    expect((await stat(path.join(out, 'zeros.bin'))).size).to.be.at.most(1000);
+    // The entry's file may not have been opened yet when yauzl stops the stream: then nothing was written.
+    const written = await stat(path.join(out, 'zeros.bin')).then(
+      (s) => s.size,
+      (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? 0 : Promise.reject(e)),
+    );
+    expect(written).to.be.at.most(1000);
   });
 
   it('refuses more entries than its bound, and a file that is not a zip', async () => {
