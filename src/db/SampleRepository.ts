@@ -1,5 +1,6 @@
 import { notFound } from '../errors.js';
 import { splitKind } from '../formats/formatRegistry.js';
+import { counterTotalSql } from './counters/counterTotalSql.js';
 import type { Database } from './Database.js';
 import { EvaluationRepository } from './EvaluationRepository.js';
 import { withOutcomes } from './evaluationOutcomes.js';
@@ -55,6 +56,21 @@ export interface SampleLocation {
 
 const b = (n: number): bigint => BigInt(n);
 
+/** A page query without the fields that choose no samples: its filter. */
+function filterOf(q: SampleQuery): SampleFilter {
+  const {
+    offset: _offset,
+    limit: _limit,
+    afterId: _afterId,
+    sort: _sort,
+    afterErrors: _afterErrors,
+    withTotal: _withTotal,
+    withBoxes: _withBoxes,
+    ...filter
+  } = q;
+  return filter;
+}
+
 const SAMPLE_COLUMNS = `${selectList(samplesTable, 's', ['job_id', 'image_ref'])},
   f.code AS failure_code, f.message AS failure_message`;
 
@@ -79,7 +95,8 @@ export class SampleRepository {
   async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null; nextErrors: number | null }> {
     await this.#assertDataset(q.datasetId);
     await checkEvaluationFilter(this.#evaluations, q);
-    const { where, params } = sampleFilterSql(q, await this.#categoryId(q.datasetId, q.category));
+    const categoryId = await this.#categoryId(q.datasetId, q.category);
+    const { where, params } = sampleFilterSql(q, categoryId);
     const order = sampleOrderSql(q);
     // One after the other: each builds the filter's sets, and two at once at 1M
     // images could need more than DUCKDB_MEMORY_LIMIT between them.
@@ -89,7 +106,14 @@ export class SampleRepository {
        WHERE ${where}${order.after} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
       [...order.joinParams, ...params, ...order.afterParams, b(q.limit + 1), b(q.offset)],
     );
-    const count = q.withTotal === false ? null : await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params);
+    // The split counters answer the common filters' totals; any other is counted.
+    const counted = counterTotalSql(filterOf(q), categoryId);
+    const count =
+      q.withTotal === false
+        ? null
+        : counted === null
+          ? await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params)
+          : await this.#db.query(counted.sql, counted.params);
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
     const shaped = page.map((row) => (order.select === '' ? samplesTable.shape(row) : { ...samplesTable.shape(row), errors: row.errors }));

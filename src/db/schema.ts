@@ -3,7 +3,8 @@ import { checkHitsFromJsonTable } from './counters/checkHitsTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import { sampleCategoriesTable } from './counters/sampleCategoriesTable.js';
 import { sampleCountsTable } from './counters/sampleCountsTable.js';
-import { splitCategoriesTable } from './counters/splitCategoriesTable.js';
+import { splitAnnotationCountsTable } from './counters/splitAnnotationCountsTable.js';
+import { splitCategoriesFromGroupsTable, splitCategoriesTable } from './counters/splitCategoriesTable.js';
 import { splitStatsTable } from './counters/splitStatsTable.js';
 import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
 import { annotationsTable } from './tables/annotationsTable.js';
@@ -34,7 +35,7 @@ import { createTableSql, type MappedTable } from './tables/TableMapping.js';
  * start-up marks as interrupted. The counter tables (`src/db/counters/`) are
  * filled in that same transaction.
  */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /** The tables whose rows go through a mapping. */
 export const MAPPED_TABLES: readonly MappedTable[] = [
@@ -158,4 +159,18 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
   // The checks each annotation fails alone, which the ingest now works out from the parsed record. Rows stored before
   // keep NULL: their check_hits were filled (at their commit, or by entry 6) from their JSON.
   8: 'ALTER TABLE annotations ADD COLUMN IF NOT EXISTS check_flags UTINYINT;',
+  // The images each lone filter keeps, so a page's total is read instead of counted (counterTotalSql.ts): the split
+  // counters gain columns and a table. They are small (a row per split, or per split and category) and made from the
+  // per-sample counters, so they are made again rather than altered; SCHEMA_SQL has just made the new table, empty.
+  // sample_categories gains category_flags, which commits from now on fill; its rows stored before keep NULL, so
+  // split_categories is made from their groups here (IF NOT EXISTS: a database older than schema 5 got the table,
+  // with the column, from SCHEMA_SQL).
+  9: `
+ALTER TABLE sample_categories ADD COLUMN IF NOT EXISTS category_flags UTINYINT;
+DROP TABLE split_stats;
+DROP TABLE split_categories;
+${createTableSql(splitStatsTable)}
+${createTableSql(splitCategoriesTable)}
+${fillCountersSql([splitStatsTable, splitAnnotationCountsTable, splitCategoriesFromGroupsTable])}
+`,
 };

@@ -163,9 +163,95 @@ describe('a database of schema version 7', () => {
     const db = await Database.open({ file });
     try {
       const [version] = await db.query(`SELECT value FROM meta WHERE key = 'schema_version'`);
-      expect(version!.value).to.equal('9');
+      expect(version!.value).to.equal(String(SCHEMA_VERSION));
       const columns = await db.query(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'annotations' ORDER BY column_index`);
       expect(columns.slice(-2)).to.deep.equal([{ column_name: 'mask_area' }, { column_name: 'check_flags' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('a database of schema version 9', () => {
+  let dir: string;
+  let file: string;
+  /** The split counters as today's commit made them, before the database was taken back to version 9. */
+  let committed: Record<string, Record<string, unknown>[]>;
+  const SPLIT_COUNTERS = { split_stats: 'job_id', split_categories: 'category_id', split_annotation_counts: 'annotations' } as const;
+  const ADDED_COLUMNS = ['crowd_images', 'noncrowd_images', 'small_images', 'medium_images', 'large_images'];
+
+  async function splitCounters(db: Database): Promise<Record<string, Record<string, unknown>[]>> {
+    const rows: Record<string, Record<string, unknown>[]> = {};
+    for (const [table, order] of Object.entries(SPLIT_COUNTERS)) rows[table] = await db.query(`SELECT * FROM ${table} ORDER BY ${order}`);
+    return rows;
+  }
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'schema-v9-'));
+    file = path.join(dir, 'coco-ingest.duckdb');
+    // One split ingested today (image 1: a crowd and a small person; image 2: nothing), then split_stats and
+    // split_categories without the columns version 10 added, sample_categories without its flags, split_annotation_counts
+    // empty, and the version said 9.
+    const db = await Database.open({ file });
+    const datasets = new DatasetRepository(db);
+    const datasetId = await datasets.createDataset('old');
+    await datasets.createJob({ id: 'job-1', kind: 'ingest', datasetId, split: 'val', annotationPath: '/a.json', imageDir: null, maskDir: null, options: {} });
+    const ids = { samples: new IdSequence(0), annotations: new IdSequence(0), predictions: new IdSequence(0) };
+    const writer = await DatasetWriter.begin(db, { datasetId, jobId: 'job-1', split: 'val', file: 'a.json' }, ids);
+    try {
+      writer.addImage({ id: 1, file_name: '1.jpg', width: 100, height: 100, license: null, image_ref: null, extra: null }, 0);
+      writer.addImage({ id: 2, file_name: '2.jpg', width: 100, height: 100, license: null, image_ref: null, extra: null }, 1);
+      const annotation = {
+        image_id: 1,
+        category_id: 1,
+        bbox: [0, 0, 10, 10] as [number, number, number, number],
+        segmentation: null,
+        keypoints: null,
+        num_keypoints: null,
+        caption: null,
+        extra: null,
+      };
+      writer.addAnnotation({ ...annotation, id: 1, area: 5000, iscrowd: true }, 0);
+      writer.addAnnotation({ ...annotation, id: 2, area: 100, iscrowd: false }, 1);
+      writer.addCategory({ id: 1, name: 'person', supercategory: null, keypoints: null, skeleton: null, extra: null }, 0);
+      await writer.commit(
+        cocoFormat.rules,
+        datasets.completeJobInTransaction('job-1', { format: 'instances', image_count: 2, annotation_count: 2 }, { info: null, licenses: null }, datasetId),
+      );
+    } finally {
+      await writer.close();
+    }
+    committed = await splitCounters(db);
+    for (const column of ADDED_COLUMNS) {
+      await db.write(`ALTER TABLE split_stats DROP COLUMN ${column}`);
+      await db.write(`ALTER TABLE split_categories DROP COLUMN ${column}`);
+    }
+    await db.write('ALTER TABLE sample_categories DROP COLUMN category_flags');
+    await db.write('DELETE FROM split_annotation_counts');
+    await db.write(`UPDATE meta SET value = '9' WHERE key = 'schema_version'`);
+    await db.close();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('has its split counters made again from the per-sample ones, as a commit makes them, when opened', async () => {
+    expect(committed.split_stats![0]).to.include({ images: 2, crowd_images: 1, noncrowd_images: 1, small_images: 1, medium_images: 1, large_images: 0 });
+    expect(committed.split_categories![0]).to.include({ images: 1, crowd_images: 1, noncrowd_images: 1, small_images: 1, medium_images: 1, large_images: 0 });
+    expect(committed.split_annotation_counts!.map((r) => [r.annotations, r.images])).to.deep.equal([
+      [0, 1],
+      [2, 1],
+    ]);
+    const db = await Database.open({ file });
+    try {
+      const [version] = await db.query(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      expect(version!.value).to.equal(String(SCHEMA_VERSION));
+      // split_categories is made from sample_categories' groups here, from their flags at a commit: the same rows.
+      expect(await splitCounters(db)).to.deep.equal(committed);
+      const [flags] = await db.query('SELECT count(*) AS rows, count(category_flags) AS flagged FROM sample_categories');
+      expect(flags).to.deep.equal({ rows: 2, flagged: 0 });
+      const { total } = await new SampleRepository(db).list({ datasetId: 1, iscrowd: true, offset: 0, limit: 10 });
+      expect(total).to.equal(1);
     } finally {
       await db.close();
     }

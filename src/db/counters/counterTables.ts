@@ -2,6 +2,7 @@ import type { CounterTable } from './CounterTable.js';
 import { checkHitsTable } from './checkHitsTable.js';
 import { sampleCategoriesTable } from './sampleCategoriesTable.js';
 import { sampleCountsTable } from './sampleCountsTable.js';
+import { splitAnnotationCountsTable } from './splitAnnotationCountsTable.js';
 import { splitCategoriesTable } from './splitCategoriesTable.js';
 import { splitStatsTable } from './splitStatsTable.js';
 
@@ -13,4 +14,11 @@ export type { CounterTable } from './CounterTable.js';
  * kind; deleting a dataset, discarding an upload or deleting a prediction set
  * empties them with the rows they count.
  */
-export const COUNTER_TABLES: readonly CounterTable[] = [sampleCountsTable, sampleCategoriesTable, splitStatsTable, splitCategoriesTable, checkHitsTable];
+export const COUNTER_TABLES: readonly CounterTable[] = [
+  sampleCountsTable,
+  sampleCategoriesTable,
+  splitStatsTable,
+  splitAnnotationCountsTable,
+  splitCategoriesTable,
+  checkHitsTable,
+];

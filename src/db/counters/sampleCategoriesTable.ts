@@ -1,5 +1,18 @@
+import { AREA_CLASSES, type AreaClass } from '../SampleFilter.js';
 import { areaClassSql } from './areaClassSql.js';
 import type { CounterTable } from './CounterTable.js';
+
+/**
+ * The bits of `sample_categories.category_flags`: what a sample's annotations
+ * of one category are, together (a crowd among them, one that is not, one of
+ * each area class).
+ */
+export const CATEGORY_FLAGS: Readonly<Record<'crowd' | 'noncrowd' | AreaClass, number>> = { crowd: 1, noncrowd: 2, small: 4, medium: 8, large: 16 };
+
+/** One row's bits of {@link CATEGORY_FLAGS}, from its `iscrowd` and `area_class`. */
+const rowFlagsSql = `(CASE WHEN iscrowd THEN ${CATEGORY_FLAGS.crowd} ELSE ${CATEGORY_FLAGS.noncrowd} END) | (CASE area_class ${Object.keys(AREA_CLASSES)
+  .map((name) => `WHEN '${name}' THEN ${CATEGORY_FLAGS[name as AreaClass]}`)
+  .join(' ')} ELSE 0 END)`;
 
 /**
  * `sample_categories`: a sample's ground-truth annotations grouped by what a
@@ -8,6 +21,13 @@ import type { CounterTable } from './CounterTable.js';
  * keeps the samples with a row of both, one scan of ids instead of a scan of
  * the annotations. Its rows are not sorted by category: sorting 7.5M rows
  * inside a 1M-image ingest's transaction ran DuckDB out of its 128 MB.
+ *
+ * One row of each sample and category (its first by `iscrowd`, then area class) has `category_flags`, the
+ * {@link CATEGORY_FLAGS} of all its rows; the others have NULL. So
+ * `split_categories` counts a category's images, and those with a crowd or a
+ * small one, in one small grouping by category, where grouping by sample and
+ * category first took 3-3.7 s of a 1M-image commit. Rows stored before schema
+ * 10 have NULL in every row.
  */
 export const sampleCategoriesTable: CounterTable = {
   table: 'sample_categories',
@@ -21,10 +41,16 @@ export const sampleCategoriesTable: CounterTable = {
     { name: 'iscrowd', type: 'BOOLEAN NOT NULL' },
     { name: 'area_class', type: 'VARCHAR' },
     { name: 'annotations', type: 'INTEGER NOT NULL' },
+    { name: 'category_flags', type: 'UTINYINT' },
   ],
+  // The flags go on the first row by (iscrowd, area_class), so a sample's rows are the same whichever slice made them.
+  // A slice's rows are few enough (about 400,000 for 50,000 images) for the window to sort them in memory.
   select: (jobIs, images) => `
-    SELECT s.dataset_id, s.job_id, s.id, a.category_id, a.iscrowd, ${areaClassSql('a.area')} AS area_class, count(*)
-    FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
-    WHERE a.job_id ${jobIs} AND s.job_id ${jobIs} AND ${images('a.image_coco_id')} AND ${images('s.coco_id')}
-    GROUP BY ALL`,
+    SELECT dataset_id, job_id, sample_id, category_id, iscrowd, area_class, annotations,
+           CASE WHEN row_number() OVER (w ORDER BY iscrowd, area_class) = 1 THEN CAST(bit_or(${rowFlagsSql}) OVER w AS UTINYINT) END
+    FROM (SELECT s.dataset_id, s.job_id, s.id AS sample_id, a.category_id, a.iscrowd, ${areaClassSql('a.area')} AS area_class, count(*) AS annotations
+          FROM annotations a JOIN samples s ON s.job_id = a.job_id AND s.coco_id = a.image_coco_id
+          WHERE a.job_id ${jobIs} AND s.job_id ${jobIs} AND ${images('a.image_coco_id')} AND ${images('s.coco_id')}
+          GROUP BY ALL)
+    WINDOW w AS (PARTITION BY sample_id, category_id)`,
 };

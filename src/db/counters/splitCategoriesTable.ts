@@ -1,25 +1,60 @@
+import type { ColumnDef } from '../tables/TableMapping.js';
 import type { CounterTable } from './CounterTable.js';
+import { CATEGORY_FLAGS } from './sampleCategoriesTable.js';
+
+const COLUMNS: readonly ColumnDef[] = [
+  { name: 'dataset_id', type: 'BIGINT NOT NULL' },
+  { name: 'job_id', type: 'VARCHAR NOT NULL' },
+  { name: 'category_id', type: 'BIGINT NOT NULL' },
+  { name: 'annotations', type: 'BIGINT NOT NULL' },
+  { name: 'images', type: 'BIGINT NOT NULL' },
+  { name: 'crowd_images', type: 'BIGINT NOT NULL' },
+  { name: 'noncrowd_images', type: 'BIGINT NOT NULL' },
+  { name: 'small_images', type: 'BIGINT NOT NULL' },
+  { name: 'medium_images', type: 'BIGINT NOT NULL' },
+  { name: 'large_images', type: 'BIGINT NOT NULL' },
+];
+
+/** The images columns after `images`, in table order, by their bit in `category_flags`. */
+const FLAGGED = [CATEGORY_FLAGS.crowd, CATEGORY_FLAGS.noncrowd, CATEGORY_FLAGS.small, CATEGORY_FLAGS.medium, CATEGORY_FLAGS.large];
 
 /**
  * `split_categories`: per split and category, its annotations and the images
  * that have at least one (what the dataset's categories and its `/stats`
- * show). Made from `sample_categories`, filled before it.
+ * show), then the images with one that is a crowd, one that is not, and one of
+ * each area class: what `category=` with `iscrowd=` or `area=` keeps, so such a
+ * page's `total` is read here instead of counted (`counterTotalSql`). Made
+ * from `sample_categories`, filled before it: each image of a category has one
+ * row there with its `category_flags`, so this is one grouping by category.
  */
 export const splitCategoriesTable: CounterTable = {
   table: 'split_categories',
   source: 'ingest',
   sliced: false,
-  columns: [
-    { name: 'dataset_id', type: 'BIGINT NOT NULL' },
-    { name: 'job_id', type: 'VARCHAR NOT NULL' },
-    { name: 'category_id', type: 'BIGINT NOT NULL' },
-    { name: 'annotations', type: 'BIGINT NOT NULL' },
-    { name: 'images', type: 'BIGINT NOT NULL' },
-  ],
-  // Two plain groupings, not count(DISTINCT sample_id): DuckDB's distinct aggregates do not spill, and ran out of a 128 MB memory_limit at 1M images.
+  columns: COLUMNS,
   select: (jobIs) => `
-    SELECT any_value(dataset_id), job_id, category_id, sum(annotations), count(*)
-    FROM (SELECT any_value(dataset_id) AS dataset_id, job_id, category_id, sample_id, sum(annotations) AS annotations
+    SELECT any_value(dataset_id), job_id, category_id, sum(annotations), count(category_flags),
+           ${FLAGGED.map((bit) => `count(*) FILTER (WHERE category_flags & ${bit} <> 0)`).join(', ')}
+    FROM sample_categories WHERE job_id ${jobIs} AND category_id IS NOT NULL
+    GROUP BY job_id, category_id`,
+};
+
+/**
+ * The same rows made from `sample_categories` rows without `category_flags`
+ * (stored before schema 10), by grouping them by sample and category first:
+ * what the migration to schema 10 fills the table with. Two plain groupings,
+ * not count(DISTINCT sample_id): DuckDB's distinct aggregates do not spill, and
+ * ran out of a 128 MB memory_limit at 1M images.
+ */
+export const splitCategoriesFromGroupsTable: CounterTable = {
+  ...splitCategoriesTable,
+  select: (jobIs) => `
+    SELECT any_value(dataset_id), job_id, category_id, sum(annotations), count(*),
+           count(*) FILTER (WHERE crowd), count(*) FILTER (WHERE noncrowd),
+           count(*) FILTER (WHERE small), count(*) FILTER (WHERE medium), count(*) FILTER (WHERE large)
+    FROM (SELECT any_value(dataset_id) AS dataset_id, job_id, category_id, sample_id, sum(annotations) AS annotations,
+                 bool_or(iscrowd) AS crowd, bool_or(NOT iscrowd) AS noncrowd, bool_or(area_class = 'small') AS small,
+                 bool_or(area_class = 'medium') AS medium, bool_or(area_class = 'large') AS large
           FROM sample_categories WHERE job_id ${jobIs} AND category_id IS NOT NULL
           GROUP BY job_id, category_id, sample_id)
     GROUP BY job_id, category_id`,

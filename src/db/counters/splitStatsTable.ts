@@ -7,7 +7,10 @@ export const PER_IMAGE_BUCKETS = [0, 1, 2, 3, 6, 11, 21, 51] as const;
  * `split_stats`: one row per split, what `GET /datasets/{id}` and its `/stats`
  * show of it: images and annotations, annotations per image (mean, median,
  * max and the {@link PER_IMAGE_BUCKETS} histogram) and annotations per COCO
- * area class. Made from `sample_counts`, filled before it.
+ * area class. Then the images a lone `iscrowd` or `area` filter keeps (with a
+ * crowd annotation, with one that is not, with one of each area class), so
+ * such a page's `total` is read here instead of counted (`counterTotalSql`).
+ * Made from `sample_counts`, filled before it.
  */
 export const splitStatsTable: CounterTable = {
   table: 'split_stats',
@@ -25,13 +28,21 @@ export const splitStatsTable: CounterTable = {
     { name: 'small', type: 'BIGINT NOT NULL' },
     { name: 'medium', type: 'BIGINT NOT NULL' },
     { name: 'large', type: 'BIGINT NOT NULL' },
+    { name: 'crowd_images', type: 'BIGINT NOT NULL' },
+    { name: 'noncrowd_images', type: 'BIGINT NOT NULL' },
+    { name: 'small_images', type: 'BIGINT NOT NULL' },
+    { name: 'medium_images', type: 'BIGINT NOT NULL' },
+    { name: 'large_images', type: 'BIGINT NOT NULL' },
   ],
+  // The *_images columns are sample_counts' own conditions for iscrowd and area alone (SampleFilter.ts).
   select: (jobIs) => `
     SELECT any_value(dataset_id), job_id, count(*), sum(annotations), avg(annotations), median(annotations), max(annotations),
            [${PER_IMAGE_BUCKETS.map((low, i) => {
              const high = PER_IMAGE_BUCKETS[i + 1];
              return `count(*) FILTER (WHERE annotations >= ${low}${high === undefined ? '' : ` AND annotations < ${high}`})`;
            }).join(', ')}],
-           sum(small), sum(medium), sum(large)
+           sum(small), sum(medium), sum(large),
+           count(*) FILTER (WHERE crowd > 0), count(*) FILTER (WHERE annotations > crowd),
+           count(*) FILTER (WHERE small > 0), count(*) FILTER (WHERE medium > 0), count(*) FILTER (WHERE large > 0)
     FROM sample_counts WHERE job_id ${jobIs} GROUP BY job_id`,
 };

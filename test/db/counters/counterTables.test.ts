@@ -42,10 +42,41 @@ const VAL_SAMPLE_CATEGORIES = [
   { sample_id: 1, category_id: 2, iscrowd: true, area_class: 'large', annotations: 1 },
   { sample_id: 2, category_id: 2, iscrowd: false, area_class: 'small', annotations: 2 },
 ];
-const VAL_SPLIT_STATS = { images: 3, annotations: 5, mean: 5 / 3, median: 2, max: 3, histogram: [1, 0, 1, 1, 0, 0, 0, 0], small: 3, medium: 1, large: 1 };
+const VAL_SPLIT_STATS = {
+  images: 3,
+  annotations: 5,
+  mean: 5 / 3,
+  median: 2,
+  max: 3,
+  histogram: [1, 0, 1, 1, 0, 0, 0, 0],
+  small: 3,
+  medium: 1,
+  large: 1,
+  // Images with a crowd (1), with an annotation that is not one (1, 2), with a small (1, 2), medium (1) and large (1) one.
+  crowd_images: 1,
+  noncrowd_images: 2,
+  small_images: 2,
+  medium_images: 1,
+  large_images: 1,
+};
+// One row of each sample and category has its flags (crowd 1, not a crowd 2, small 4, medium 8, large 16): image 1's
+// persons are small and medium and not crowds (2 | 4 | 8), its dogs a large crowd (1 | 16); image 2's dogs small, not crowds (2 | 4).
+const VAL_CATEGORY_FLAGS = [
+  { sample_id: 1, category_id: 1, flagged: 1, flags: 14 },
+  { sample_id: 1, category_id: 2, flagged: 1, flags: 17 },
+  { sample_id: 2, category_id: 2, flagged: 1, flags: 6 },
+];
+// Images 3, 2 and 1 have 0, 2 and 3 annotations.
+const VAL_ANNOTATION_COUNTS = [
+  { annotations: 0, images: 1 },
+  { annotations: 2, images: 1 },
+  { annotations: 3, images: 1 },
+];
 const VAL_SPLIT_CATEGORIES = [
-  { category_id: 1, annotations: 2, images: 1 },
-  { category_id: 2, annotations: 3, images: 2 },
+  // Persons: image 1's small and medium ones.
+  { category_id: 1, annotations: 2, images: 1, crowd_images: 0, noncrowd_images: 1, small_images: 1, medium_images: 1, large_images: 0 },
+  // Dogs: image 1's large crowd, image 2's two small ones.
+  { category_id: 2, annotations: 3, images: 2, crowd_images: 1, noncrowd_images: 1, small_images: 1, medium_images: 0, large_images: 1 },
 ];
 
 function annotation([id, imageId, categoryId, area, iscrowd]: Ann): CocoAnnotation {
@@ -93,10 +124,10 @@ async function fromScratch(db: Database, jobId: string): Promise<{ counts: Recor
 async function expectCountersOf(
   db: Database,
   jobId: string,
-  expected: { counts: unknown[]; categories: unknown[]; split: unknown; splitCategories: unknown[] },
+  expected: { counts: unknown[]; categories: unknown[]; split: unknown; splitCategories: unknown[]; annotationCounts: unknown[]; categoryFlags: unknown[] },
 ) {
   const counts = await rowsOf(db, 'sample_counts', jobId, 'sample_id');
-  const categories = await rowsOf(db, 'sample_categories', jobId, 'sample_id, category_id, iscrowd, area_class');
+  const categories = (await rowsOf(db, 'sample_categories', jobId, 'sample_id, category_id, iscrowd, area_class')).map(({ category_flags: _, ...row }) => row);
   expect(counts).to.deep.equal(expected.counts);
   expect(categories).to.deep.equal(expected.categories);
   const scratch = await fromScratch(db, jobId);
@@ -104,11 +135,23 @@ async function expectCountersOf(
   expect(categories).to.deep.equal(scratch.categories);
   expect(await rowsOf(db, 'split_stats', jobId, 'images')).to.deep.equal([expected.split]);
   expect(await rowsOf(db, 'split_categories', jobId, 'category_id')).to.deep.equal(expected.splitCategories);
+  expect(await rowsOf(db, 'split_annotation_counts', jobId, 'annotations')).to.deep.equal(expected.annotationCounts);
+  expect(await categoryFlags(db, jobId)).to.deep.equal(expected.categoryFlags);
+}
+
+/** Per sample and category of a job: how many of its sample_categories rows have flags, and the flags. */
+async function categoryFlags(db: Database, jobId: string): Promise<Record<string, unknown>[]> {
+  return db.query(
+    `SELECT sample_id, category_id, CAST(count(category_flags) AS INTEGER) AS flagged, CAST(max(category_flags) AS INTEGER) AS flags
+     FROM sample_categories WHERE job_id = ? GROUP BY ALL ORDER BY ALL`,
+    [jobId],
+  );
 }
 
 async function counterRows(db: Database): Promise<number> {
   const [row] = await db.query(
-    `SELECT (SELECT count(*) FROM sample_counts) + (SELECT count(*) FROM sample_categories) + (SELECT count(*) FROM split_stats) + (SELECT count(*) FROM split_categories) AS n`,
+    `SELECT (SELECT count(*) FROM sample_counts) + (SELECT count(*) FROM sample_categories) + (SELECT count(*) FROM split_stats) + (SELECT count(*) FROM split_categories) +
+            (SELECT count(*) FROM split_annotation_counts) AS n`,
   );
   return Number(row!.n);
 }
@@ -159,6 +202,8 @@ describe('the counter tables', () => {
       categories: VAL_SAMPLE_CATEGORIES,
       split: VAL_SPLIT_STATS,
       splitCategories: VAL_SPLIT_CATEGORIES,
+      annotationCounts: VAL_ANNOTATION_COUNTS,
+      categoryFlags: VAL_CATEGORY_FLAGS,
     });
   });
 
@@ -170,12 +215,32 @@ describe('the counter tables', () => {
       categories: VAL_SAMPLE_CATEGORIES,
       split: VAL_SPLIT_STATS,
       splitCategories: VAL_SPLIT_CATEGORIES,
+      annotationCounts: VAL_ANNOTATION_COUNTS,
+      categoryFlags: VAL_CATEGORY_FLAGS,
     });
     await expectCountersOf(db, 'job-train', {
       counts: [{ sample_id: 4, annotations: 1, crowd: 0, small: 1, medium: 0, large: 0 }],
       categories: [{ sample_id: 4, category_id: 1, iscrowd: false, area_class: 'small', annotations: 1 }],
-      split: { images: 1, annotations: 1, mean: 1, median: 1, max: 1, histogram: [0, 1, 0, 0, 0, 0, 0, 0], small: 1, medium: 0, large: 0 },
-      splitCategories: [{ category_id: 1, annotations: 1, images: 1 }],
+      split: {
+        images: 1,
+        annotations: 1,
+        mean: 1,
+        median: 1,
+        max: 1,
+        histogram: [0, 1, 0, 0, 0, 0, 0, 0],
+        small: 1,
+        medium: 0,
+        large: 0,
+        crowd_images: 0,
+        noncrowd_images: 1,
+        small_images: 1,
+        medium_images: 0,
+        large_images: 0,
+      },
+      splitCategories: [{ category_id: 1, annotations: 1, images: 1, crowd_images: 0, noncrowd_images: 1, small_images: 1, medium_images: 0, large_images: 0 }],
+      annotationCounts: [{ annotations: 1, images: 1 }],
+      // A small person that is not a crowd: 2 | 4.
+      categoryFlags: [{ sample_id: 4, category_id: 1, flagged: 1, flags: 6 }],
     });
     const dataset = await repo.getDataset(datasetId);
     expect(dataset).to.include({ image_count: 4, annotation_count: 6, category_count: 2 });
@@ -213,10 +278,45 @@ describe('the counter tables', () => {
     expect(stats.splits[0]!.annotations_per_image).to.deep.include({ mean: 5 / 3, median: 2, max: 3 });
   });
 
+  it('give each page the total of the samples it keeps, read from the split counters where they count it', async () => {
+    await ingest('job-val', 'val', VAL);
+    await ingest('job-train', 'train', TRAIN);
+    const samples = new SampleRepository(db);
+    // Val's images 1-3 are samples 1-3, train's image 10 is sample 4; each total is counted by hand from VAL and TRAIN above.
+    const cases: [Record<string, unknown>, number[]][] = [
+      [{}, [1, 2, 3, 4]],
+      [{ split: 'val' }, [1, 2, 3]],
+      [{ iscrowd: true }, [1]],
+      [{ iscrowd: false }, [1, 2, 4]],
+      [{ area: 'small' }, [1, 2, 4]],
+      [{ area: 'medium', split: 'train' }, []],
+      [{ area: 'large' }, [1]],
+      [{ category: 'person' }, [1, 4]],
+      [{ category: 'person', split: 'train' }, [4]],
+      [{ category: 'dog' }, [1, 2]],
+      [{ category: 'dog', iscrowd: true }, [1]],
+      [{ category: 'dog', iscrowd: false }, [2]],
+      [{ category: 'person', iscrowd: true }, []],
+      [{ category: 'dog', area: 'small' }, [2]],
+      [{ category: 'person', area: 'small' }, [1, 4]],
+      [{ category: 'cat' }, []],
+      [{ minAnnotations: 2 }, [1, 2]],
+      [{ maxAnnotations: 0 }, [3]],
+      [{ minAnnotations: 1, maxAnnotations: 2, split: 'train' }, [4]],
+      // Not counted by the counters: counted from the samples.
+      [{ iscrowd: false, area: 'small' }, [1, 2, 4]],
+      [{ category: 'dog', minAnnotations: 3 }, [1]],
+    ];
+    for (const [filter, ids] of cases) {
+      const page = await samples.list({ datasetId, offset: 0, limit: 10, ...filter });
+      expect({ filter, ids: page.items.map((s) => s.id), total: page.total }).to.deep.equal({ filter, ids, total: ids.length });
+    }
+  });
+
   it('are emptied with the dataset they count, in its deletion', async () => {
     await ingest('job-val', 'val', VAL);
     await ingest('job-train', 'train', TRAIN);
-    expect(await counterRows(db)).to.equal(3 + 4 + 1 + 2 + 1 + 1 + 1 + 1);
+    expect(await counterRows(db)).to.equal(3 + 4 + 1 + 2 + 3 + 1 + 1 + 1 + 1 + 1);
     await repo.deleteDataset(datasetId);
     expect(await counterRows(db)).to.equal(0);
   });
@@ -272,6 +372,8 @@ describe('a database of schema version 4', () => {
         categories: VAL_SAMPLE_CATEGORIES,
         split: VAL_SPLIT_STATS,
         splitCategories: VAL_SPLIT_CATEGORIES,
+        annotationCounts: VAL_ANNOTATION_COUNTS,
+        categoryFlags: VAL_CATEGORY_FLAGS,
       });
       expect(await new DatasetRepository(db).getDataset(1)).to.include({ image_count: 3, annotation_count: 5 });
     } finally {
