@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
+import { COUNTER_TABLES } from './counters/counterTables.js';
 import { type NumericRows, readNumericRows } from './NumericRows.js';
 import { MAPPED_TABLES, MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { checkColumns } from './tables/TableMapping.js';
@@ -96,7 +97,8 @@ export class Database {
         await control.run(`BEGIN TRANSACTION; ${MIGRATIONS[found]!} UPDATE meta SET value = '${found + 1}' WHERE key = 'schema_version'; COMMIT;`);
       }
     }
-    for (const mapping of MAPPED_TABLES) {
+    // Counter tables too: they are filled by a positional INSERT … SELECT, which a column out of place would misfill silently.
+    for (const mapping of [...MAPPED_TABLES, ...COUNTER_TABLES]) {
       const columns = toPlainRows(
         await control.runAndReadAll(
           `SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' AND database_name = '${CATALOG}' ORDER BY column_index`,

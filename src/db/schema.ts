@@ -162,9 +162,9 @@ ALTER TABLE samples ADD COLUMN phash UBIGINT;
   // The images each lone filter keeps, so a page's total is read instead of counted (counterTotalSql.ts): the split
   // counters gain columns and a table. They are small (a row per split, or per split and category) and made from the
   // per-sample counters, so they are made again rather than altered; SCHEMA_SQL has just made the new table, empty.
-  // sample_categories gains category_flags, which commits from now on fill; its rows stored before keep NULL, so
-  // split_categories is made from their groups here (IF NOT EXISTS: a database older than schema 5 got the table,
-  // with the column, from SCHEMA_SQL).
+  // sample_categories gains category_flags, which commits from now on fill; rows stored since schema 5 keep NULL
+  // (a database at schema 4 or older had the table made by SCHEMA_SQL and filled by entry 5, flags and all: hence
+  // IF NOT EXISTS), so split_categories is made from their groups here, which reads no flags.
   9: `
 ALTER TABLE sample_categories ADD COLUMN IF NOT EXISTS category_flags UTINYINT;
 DROP TABLE split_stats;

@@ -190,8 +190,8 @@ describe('a database of schema version 9', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'schema-v9-'));
     file = path.join(dir, 'coco-ingest.duckdb');
     // One split ingested today (image 1: a crowd and a small person; image 2: nothing), then split_stats and
-    // split_categories without the columns version 10 added, sample_categories without its flags, split_annotation_counts
-    // empty, and the version said 9.
+    // split_categories without the columns version 10 added, sample_categories without its flags, no
+    // split_annotation_counts, and the version said 9.
     const db = await Database.open({ file });
     const datasets = new DatasetRepository(db);
     const datasetId = await datasets.createDataset('old');
@@ -227,7 +227,7 @@ describe('a database of schema version 9', () => {
       await db.write(`ALTER TABLE split_categories DROP COLUMN ${column}`);
     }
     await db.write('ALTER TABLE sample_categories DROP COLUMN category_flags');
-    await db.write('DELETE FROM split_annotation_counts');
+    await db.write('DROP TABLE split_annotation_counts');
     await db.write(`UPDATE meta SET value = '9' WHERE key = 'schema_version'`);
     await db.close();
   });

@@ -29,6 +29,8 @@ const IMAGES_COLUMN: Record<'crowd' | 'noncrowd' | AreaClass, string> = {
 export function counterTotalSql(filter: object, categoryId: number | null): { sql: string; params: (bigint | string)[] } | null {
   for (const [field, value] of Object.entries(filter)) if (value !== undefined && !COUNTED_FIELDS.has(field)) return null;
   const f = filter as SampleFilter;
+  // A category asked but not resolved (or the reverse) is not a filter this can read.
+  if ((f.category === undefined) !== (categoryId === null)) return null;
   const params: (bigint | string)[] = [BigInt(f.datasetId)];
   const conditions = ['n.dataset_id = ?'];
   if (f.split !== undefined) {

@@ -26,8 +26,10 @@ const rowFlagsSql = `(CASE WHEN iscrowd THEN ${CATEGORY_FLAGS.crowd} ELSE ${CATE
  * {@link CATEGORY_FLAGS} of all its rows; the others have NULL. So
  * `split_categories` counts a category's images, and those with a crowd or a
  * small one, in one small grouping by category, where grouping by sample and
- * category first took 3-3.7 s of a 1M-image commit. Rows stored before schema
- * 10 have NULL in every row.
+ * category first took 3-3.7 s of a 1M-image commit. Rows committed between
+ * schemas 5 and 10 have NULL flags: `split_categories` must never be made again
+ * from them with its own select, which would count them as no images, but with
+ * `splitCategoriesFromGroupsTable`, as the migration to schema 10 does.
  */
 export const sampleCategoriesTable: CounterTable = {
   table: 'sample_categories',

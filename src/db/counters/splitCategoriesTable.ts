@@ -26,6 +26,9 @@ const FLAGGED = [CATEGORY_FLAGS.crowd, CATEGORY_FLAGS.noncrowd, CATEGORY_FLAGS.s
  * page's `total` is read here instead of counted (`counterTotalSql`). Made
  * from `sample_categories`, filled before it: each image of a category has one
  * row there with its `category_flags`, so this is one grouping by category.
+ * Rows committed before schema 10 have no flags, and this would count them as
+ * no images: a migration that fills this table for jobs already committed
+ * uses {@link splitCategoriesFromGroupsTable}.
  */
 export const splitCategoriesTable: CounterTable = {
   table: 'split_categories',

@@ -66,7 +66,7 @@ export function selectList(mapping: Pick<MappedTable, 'columns'>, alias: string,
  * mapping's order (appenders write by position).
  * @throws Error naming the first column that differs.
  */
-export function checkColumns(mapping: MappedTable, actual: readonly string[]): void {
+export function checkColumns(mapping: Pick<MappedTable, 'table' | 'columns'>, actual: readonly string[]): void {
   const expected = mapping.columns.map((c) => c.name);
   for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
     if (expected[i] !== actual[i]) {

@@ -311,6 +311,15 @@ describe('the counter tables', () => {
       const page = await samples.list({ datasetId, offset: 0, limit: 10, ...filter });
       expect({ filter, ids: page.items.map((s) => s.id), total: page.total }).to.deep.equal({ filter, ids, total: ids.length });
     }
+    // Read, not counted: a counter changed by hand changes the total (and only the total) of the filters it counts.
+    await db.write(`UPDATE split_stats SET crowd_images = 99 WHERE job_id = 'job-val'`);
+    await db.write(`UPDATE split_categories SET small_images = 40 WHERE job_id = 'job-val' AND category_id = 2`);
+    await db.write(`UPDATE split_annotation_counts SET images = 7 WHERE job_id = 'job-val' AND annotations = 0`);
+    const totalOf = async (filter: Record<string, unknown>) => (await samples.list({ datasetId, offset: 0, limit: 10, ...filter })).total;
+    expect(await totalOf({ iscrowd: true })).to.equal(99);
+    expect(await totalOf({ category: 'dog', area: 'small' })).to.equal(40);
+    expect(await totalOf({ maxAnnotations: 0 })).to.equal(7);
+    expect(await totalOf({ iscrowd: false, area: 'small' })).to.equal(3);
   });
 
   it('are emptied with the dataset they count, in its deletion', async () => {

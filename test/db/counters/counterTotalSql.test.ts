@@ -24,6 +24,9 @@ describe('counterTotalSql', () => {
     expect(tableOf({ predictions: 'p', minScore: 0 })).to.equal(null);
     expect(tableOf({ duplicates: 'any' })).to.equal(null);
     expect(tableOf({ someFilterAddedLater: 1 })).to.equal(null);
+    // A category not resolved to an id, or an id without its category: not a filter it can read.
+    expect(tableOf({ category: 'dog' }, null)).to.equal(null);
+    expect(tableOf({}, 2)).to.equal(null);
   });
 
   it('ignores fields left undefined, as the route passes every query field', () => {
