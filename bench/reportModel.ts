@@ -56,5 +56,7 @@ export interface BenchReport {
   machine: MachineInfo;
   /** Inputs and settings, as label/value rows. */
   settings: [string, string][];
+  /** What makes some figures not what they claim to measure, said above the targets (e.g. photos generated, not real). */
+  warnings: string[];
   sections: SectionResult[];
 }

@@ -65,6 +65,14 @@ log(`bench ${options.quick ? '(quick) ' : ''}sections ${options.only.join(', ')}
 const machine = await machineInfo(REPO_ROOT);
 const pool = await loadImagePool(options.imagesDir, options.workDir);
 log(`photo pool: ${pool.photos.length} ${pool.origin} photos from ${pool.dir}`);
+// Generated photos decode faster than real ones: the image figures then flatter the service. Said loudly, in the log and above the targets.
+const warnings =
+  pool.origin === 'generated'
+    ? [
+        `no JPEGs under ${path.resolve(options.imagesDir)}, so the images are ${pool.photos.length} generated photos, which decode faster than real ones: the figures of every section that makes thumbnails or hashes are not comparable with a run on real photos (\`--images <dir>\`).`,
+      ]
+    : [];
+for (const warning of warnings) log(`WARNING: ${warning}`);
 const categories = await loadCategories(options.imagesDir);
 const context = new BenchContext(options, REPO_ROOT, pool, categories, machine);
 await context.init();
@@ -98,6 +106,7 @@ await writeReport(options.out, {
     ['Service logging', 'default LOG_LEVEL (info), stdout drained to bench/.work/logs'],
     ['Load average (1, 5, 15 min) at start / end', `${formatLoad(loadAtStart)} / ${formatLoad(loadavg())}`],
   ],
+  warnings,
   sections,
 });
 log(`report written to ${options.out}`);

@@ -25,6 +25,7 @@ export function renderReport(report: BenchReport): string {
     '',
     '## Targets',
     '',
+    ...report.warnings.map((warning) => `**Warning:** ${warning}\n`),
     table(['#', 'Target', 'Median', 'Runs', 'Goal', 'Result'], targets.map(targetRow)),
     '',
     '## Machine and software',
