@@ -106,14 +106,7 @@ export class SampleRepository {
        WHERE ${where}${order.after} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
       [...order.joinParams, ...params, ...order.afterParams, b(q.limit + 1), b(q.offset)],
     );
-    // The split counters answer the common filters' totals; any other is counted.
-    const counted = counterTotalSql(filterOf(q), categoryId);
-    const count =
-      q.withTotal === false
-        ? null
-        : counted === null
-          ? await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params)
-          : await this.#db.query(counted.sql, counted.params);
+    const count = q.withTotal === false ? null : await this.#total(filterOf(q), categoryId, where, params);
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
     const shaped = page.map((row) => (order.select === '' ? samplesTable.shape(row) : { ...samplesTable.shape(row), errors: row.errors }));
@@ -124,6 +117,12 @@ export class SampleRepository {
       nextAfterId: more ? Number(page.at(-1)!.id) : null,
       nextErrors: more && order.select !== '' ? Number(page.at(-1)!.errors) : null,
     };
+  }
+
+  /** How many samples the filter keeps: read from the split counters when they count it (`counterTotalSql`), else counted. */
+  async #total(filter: SampleFilter, categoryId: number | null, where: string, params: ReturnType<typeof sampleFilterSql>['params']): Promise<Row[]> {
+    const counted = counterTotalSql(filter, categoryId);
+    return counted === null ? this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params) : this.#db.query(counted.sql, counted.params);
   }
 
   /** Adds each sample's boxes, in one query for the page. */

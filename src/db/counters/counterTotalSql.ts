@@ -1,23 +1,14 @@
-import type { AreaClass, SampleFilter } from '../SampleFilter.js';
+import type { SampleFilter } from '../SampleFilter.js';
+import { imagesColumn } from './imagesColumns.js';
 
 /** The filter fields a split counter can answer together; a page query's other fields choose no samples. */
 const COUNTED_FIELDS: ReadonlySet<string> = new Set(['datasetId', 'split', 'category', 'iscrowd', 'area', 'minAnnotations', 'maxAnnotations']);
 
-/** The column of images kept by `iscrowd` (true, false) or an area class, in `split_stats` and `split_categories` alike. */
-const IMAGES_COLUMN: Record<'crowd' | 'noncrowd' | AreaClass, string> = {
-  crowd: 'crowd_images',
-  noncrowd: 'noncrowd_images',
-  small: 'small_images',
-  medium: 'medium_images',
-  large: 'large_images',
-};
-
 /**
  * The query (one row, `n`) that reads how many samples `filter` keeps from the
  * split counters kept at commit, or null when it asks something they do not
- * count: then the total is a count of the samples. At 1M images the count
- * built the filter's set a second time, after the page had built it once,
- * about half of a cold page's time. What is counted: no condition
+ * count: then the total is a count of the samples, which builds the filter's
+ * set a second time, after the page has built it once. What is counted: no condition
  * (`split_stats.images`); `iscrowd` or `area` alone (`split_stats`); a
  * category, alone or with `iscrowd` or `area` (`split_categories`);
  * `min_annotations`/`max_annotations` alone (`split_annotation_counts`); each
@@ -51,7 +42,7 @@ export function counterTotalSql(filter: object, categoryId: number | null): { sq
   }
   // iscrowd with area means one annotation that is both: no counter keeps that.
   if (f.iscrowd !== undefined && f.area !== undefined) return null;
-  const column = f.iscrowd !== undefined ? IMAGES_COLUMN[f.iscrowd ? 'crowd' : 'noncrowd'] : f.area !== undefined ? IMAGES_COLUMN[f.area] : 'images';
+  const column = f.iscrowd !== undefined ? imagesColumn(f.iscrowd ? 'crowd' : 'noncrowd') : f.area !== undefined ? imagesColumn(f.area) : 'images';
   if (categoryId === null) return read('split_stats', column);
   conditions.push('n.category_id = ?');
   params.push(BigInt(categoryId));

@@ -1,13 +1,14 @@
 import { AREA_CLASSES, type AreaClass } from '../SampleFilter.js';
 import { areaClassSql } from './areaClassSql.js';
 import type { CounterTable } from './CounterTable.js';
+import type { ImagesKey } from './imagesColumns.js';
 
 /**
  * The bits of `sample_categories.category_flags`: what a sample's annotations
  * of one category are, together (a crowd among them, one that is not, one of
  * each area class).
  */
-export const CATEGORY_FLAGS: Readonly<Record<'crowd' | 'noncrowd' | AreaClass, number>> = { crowd: 1, noncrowd: 2, small: 4, medium: 8, large: 16 };
+export const CATEGORY_FLAGS: Readonly<Record<ImagesKey, number>> = { crowd: 1, noncrowd: 2, small: 4, medium: 8, large: 16 };
 
 /** One row's bits of {@link CATEGORY_FLAGS}, from its `iscrowd` and `area_class`. */
 const rowFlagsSql = `(CASE WHEN iscrowd THEN ${CATEGORY_FLAGS.crowd} ELSE ${CATEGORY_FLAGS.noncrowd} END) | (CASE area_class ${Object.keys(AREA_CLASSES)
@@ -19,8 +20,9 @@ const rowFlagsSql = `(CASE WHEN iscrowd THEN ${CATEGORY_FLAGS.crowd} ELSE ${CATE
  * filter asks of one annotation: its category (NULL for none, e.g. captions),
  * `iscrowd` and COCO area class (NULL for no area). `category=dog&area=small`
  * keeps the samples with a row of both, one scan of ids instead of a scan of
- * the annotations. Its rows are not sorted by category: sorting 7.5M rows
- * inside a 1M-image ingest's transaction ran DuckDB out of its 128 MB.
+ * the annotations. Its rows are sorted by category within each slice of
+ * images, not across the split: sorting 7.5M rows at once inside a 1M-image
+ * ingest's transaction ran DuckDB out of its 128 MB.
  *
  * One row of each sample and category (its first by `iscrowd`, then area class) has `category_flags`, the
  * {@link CATEGORY_FLAGS} of all its rows; the others have NULL. So

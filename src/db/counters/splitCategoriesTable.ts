@@ -1,22 +1,6 @@
-import type { ColumnDef } from '../tables/TableMapping.js';
 import type { CounterTable } from './CounterTable.js';
+import { IMAGES_COLUMNS, IMAGES_KEYS } from './imagesColumns.js';
 import { CATEGORY_FLAGS } from './sampleCategoriesTable.js';
-
-const COLUMNS: readonly ColumnDef[] = [
-  { name: 'dataset_id', type: 'BIGINT NOT NULL' },
-  { name: 'job_id', type: 'VARCHAR NOT NULL' },
-  { name: 'category_id', type: 'BIGINT NOT NULL' },
-  { name: 'annotations', type: 'BIGINT NOT NULL' },
-  { name: 'images', type: 'BIGINT NOT NULL' },
-  { name: 'crowd_images', type: 'BIGINT NOT NULL' },
-  { name: 'noncrowd_images', type: 'BIGINT NOT NULL' },
-  { name: 'small_images', type: 'BIGINT NOT NULL' },
-  { name: 'medium_images', type: 'BIGINT NOT NULL' },
-  { name: 'large_images', type: 'BIGINT NOT NULL' },
-];
-
-/** The images columns after `images`, in table order, by their bit in `category_flags`. */
-const FLAGGED = [CATEGORY_FLAGS.crowd, CATEGORY_FLAGS.noncrowd, CATEGORY_FLAGS.small, CATEGORY_FLAGS.medium, CATEGORY_FLAGS.large];
 
 /**
  * `split_categories`: per split and category, its annotations and the images
@@ -34,10 +18,17 @@ export const splitCategoriesTable: CounterTable = {
   table: 'split_categories',
   source: 'ingest',
   sliced: false,
-  columns: COLUMNS,
+  columns: [
+    { name: 'dataset_id', type: 'BIGINT NOT NULL' },
+    { name: 'job_id', type: 'VARCHAR NOT NULL' },
+    { name: 'category_id', type: 'BIGINT NOT NULL' },
+    { name: 'annotations', type: 'BIGINT NOT NULL' },
+    { name: 'images', type: 'BIGINT NOT NULL' },
+    ...IMAGES_COLUMNS,
+  ],
   select: (jobIs) => `
     SELECT any_value(dataset_id), job_id, category_id, sum(annotations), count(category_flags),
-           ${FLAGGED.map((bit) => `count(*) FILTER (WHERE category_flags & ${bit} <> 0)`).join(', ')}
+           ${IMAGES_KEYS.map((key) => `count(*) FILTER (WHERE category_flags & ${CATEGORY_FLAGS[key]} <> 0)`).join(', ')}
     FROM sample_categories WHERE job_id ${jobIs} AND category_id IS NOT NULL
     GROUP BY job_id, category_id`,
 };

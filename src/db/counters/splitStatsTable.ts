@@ -1,4 +1,5 @@
 import type { CounterTable } from './CounterTable.js';
+import { IMAGES_COLUMNS } from './imagesColumns.js';
 
 /** Buckets of the annotations-per-image histogram: inclusive lower bounds, the last open-ended. */
 export const PER_IMAGE_BUCKETS = [0, 1, 2, 3, 6, 11, 21, 51] as const;
@@ -28,13 +29,9 @@ export const splitStatsTable: CounterTable = {
     { name: 'small', type: 'BIGINT NOT NULL' },
     { name: 'medium', type: 'BIGINT NOT NULL' },
     { name: 'large', type: 'BIGINT NOT NULL' },
-    { name: 'crowd_images', type: 'BIGINT NOT NULL' },
-    { name: 'noncrowd_images', type: 'BIGINT NOT NULL' },
-    { name: 'small_images', type: 'BIGINT NOT NULL' },
-    { name: 'medium_images', type: 'BIGINT NOT NULL' },
-    { name: 'large_images', type: 'BIGINT NOT NULL' },
+    ...IMAGES_COLUMNS,
   ],
-  // The *_images columns are sample_counts' own conditions for iscrowd and area alone (SampleFilter.ts).
+  // The *_images columns, in IMAGES_KEYS order, are sample_counts' own conditions for iscrowd and area alone (SampleFilter.ts).
   select: (jobIs) => `
     SELECT any_value(dataset_id), job_id, count(*), sum(annotations), avg(annotations), median(annotations), max(annotations),
            [${PER_IMAGE_BUCKETS.map((low, i) => {
