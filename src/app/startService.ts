@@ -30,7 +30,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
   const cleanup: (() => Promise<void>)[] = [() => db.close()];
   try {
     const datasets = new DatasetRepository(db);
-    const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker });
+    const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker, warm: true });
     cleanup.unshift(() => pool.close());
     const parser = config.parseWorkers > 0 ? new RecordParsePool({ threads: config.parseWorkers }) : null;
     if (parser) cleanup.unshift(() => parser.close());

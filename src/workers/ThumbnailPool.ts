@@ -15,6 +15,7 @@ import type { MatchResult, MatchTask } from './matchMessages.js';
 import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './messages.js';
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
+import type { ThumbnailWorkerData } from './thumbnailWorker.js';
 
 export { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
 
@@ -35,7 +36,15 @@ export interface ThumbnailPoolOptions {
    * for the producer to hand it the next image.
    */
   maxQueue?: number;
-  /** Milliseconds an idle worker stays alive before it exits. Default 30 000. */
+  /**
+   * Start every worker with the pool and keep them while idle, each loading
+   * sharp as it starts: the first job after a service starts then pays neither
+   * thread start nor sharp's load (about 0.1 s each thread). Default false:
+   * threads start on demand, load sharp on their first image, and stop after
+   * {@link idleTimeout}.
+   */
+  warm?: boolean;
+  /** Milliseconds an idle worker above the warm ones stays alive before it exits. Default 30 000. */
   idleTimeout?: number;
   /**
    * The worker module, as a path or a `file:` URL. Default `thumbnailWorker.js`
@@ -119,8 +128,9 @@ export class ThumbnailPool implements ThumbnailBackend {
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
     this.#piscina = new Piscina<ThumbnailTask | MaskTask | MatchTask, ThumbnailResult | MaskResult | MatchResult>({
       filename: filename instanceof URL ? filename.href : filename,
-      // No threads while idle: one starts on demand (about 0.1 s, loading sharp).
-      minThreads: 0,
+      // Cold, no threads while idle: one starts on demand (about 0.1 s, loading sharp).
+      minThreads: options.warm === true ? workers : 0,
+      workerData: { preloadSharp: options.warm === true } satisfies ThumbnailWorkerData,
       maxThreads: workers,
       concurrentTasksPerWorker: tasksPerWorker,
       idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { workerData } from 'node:worker_threads';
 import type sharpModule from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
 import { contentHash } from '../quality/contentHash.js';
@@ -21,6 +22,15 @@ import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js
 
 export { cutPanopticMasks } from './cutPanopticMasks.js';
 export { matchImages } from './matchImages.js';
+
+/** What the pool tells each of its threads. */
+export interface ThumbnailWorkerData {
+  /** Load sharp now, not on the first image: a warm pool's threads start before any job needs them. */
+  preloadSharp: boolean;
+}
+
+// A failed load is reported by the first image that needs sharp, as any other time.
+if ((workerData as Partial<ThumbnailWorkerData> | null)?.preloadSharp === true) loadSharp().catch(() => undefined);
 
 /**
  * Raster formats we decode. Everything else sharp could open (SVG, PDF, raw

@@ -204,6 +204,20 @@ describe('ThumbnailPool', function () {
     expect(pool.stats.workers).to.be.within(1, 2);
   });
 
+  it('starts every worker with a warm pool, before any task, and a cold pool none', async function () {
+    const warm = new ThumbnailPool({ workers: 2, warm: true });
+    const cold = new ThumbnailPool({ workers: 2 });
+    try {
+      expect(warm.stats.workers).to.equal(2);
+      expect(cold.stats.workers).to.equal(0);
+      expectSuccess(await warm.run(task('photo.jpg')));
+      expect(warm.stats.workers).to.equal(2);
+    } finally {
+      await warm.close();
+      await cold.close();
+    }
+  });
+
   describe('with a worker that dies', function () {
     let dying: ThumbnailPool;
 
