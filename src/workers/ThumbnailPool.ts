@@ -128,7 +128,7 @@ export class ThumbnailPool implements ThumbnailBackend {
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
     this.#piscina = new Piscina<ThumbnailTask | MaskTask | MatchTask, ThumbnailResult | MaskResult | MatchResult>({
       filename: filename instanceof URL ? filename.href : filename,
-      // Cold, no threads while idle: one starts on demand (about 0.1 s, loading sharp).
+      // Warm: every thread from the start, kept while idle. Cold: none while idle, one starts on demand (about 0.1 s, loading sharp).
       minThreads: options.warm === true ? workers : 0,
       workerData: { preloadSharp: options.warm === true } satisfies ThumbnailWorkerData,
       maxThreads: workers,
