@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { BenchContext } from './BenchContext.js';
 import { type BenchOptions, parseBenchOptions, type SectionName, USAGE } from './benchOptions.js';
+import { firstTouchCost, formatFirstTouch } from './firstTouchCost.js';
 import { formatWithUnit } from './formatValue.js';
 import { loadCategories } from './loadCategories.js';
 import { loadImagePool } from './loadImagePool.js';
@@ -61,6 +62,8 @@ const startedAt = new Date();
 const started = performance.now();
 // The machine may be shared: its load around the run tells how noisy the figures can be.
 const loadAtStart = loadavg();
+// So is what a page fault costs it, which moves the floor of target 2 (see firstTouchCost).
+const touchAtStart = await firstTouchCost();
 log(`bench ${options.quick ? '(quick) ' : ''}sections ${options.only.join(', ')}, ${options.runs} runs each; work dir ${options.workDir}`);
 const machine = await machineInfo(REPO_ROOT);
 const pool = await loadImagePool(options.imagesDir, options.workDir);
@@ -105,6 +108,10 @@ await writeReport(options.out, {
     ['Cold thumbnail samples', String(options.coldSamples)],
     ['Service logging', 'default LOG_LEVEL (info), stdout drained to bench/.work/logs'],
     ['Load average (1, 5, 15 min) at start / end', `${formatLoad(loadAtStart)} / ${formatLoad(loadavg())}`],
+    [
+      'First write into 512 MiB of new memory (page-fault cost) at start / end',
+      `${formatFirstTouch(touchAtStart)} / ${formatFirstTouch(await firstTouchCost())}`,
+    ],
   ],
   warnings,
   sections,

@@ -81,7 +81,7 @@ export async function metadataIngest(context: BenchContext): Promise<SectionResu
       'pick({filter: /^(images|annotations|categories)\\.\\d+$/}), streamValues()])` assembling every record of the large file, in a ' +
       'child process, timed inside it from opening the file to the end of the stream; it is also run with `parser({streamValues: false})` ' +
       `(packed tokens only, all that \`streamValues()\` reads). The floor: \`JSON.parse(readFileSync(file, 'utf8'))\` of the large file in a ` +
-      `child process, timed inside it from the read to the parsed object. Rounds alternate JSON.parse, stream-json, stream-json packed-only, ` +
+      `child process, timed inside it from the read to the parsed object; it grows a heap about three times the file, so its time moves with what a page fault costs the machine (the settings give it at the start and end of the run), far more than the ingest's, which reuses a few hundred MB. Rounds alternate JSON.parse, stream-json, stream-json packed-only, ` +
       `${large.name}, ${small.name}; every ratio is the service's wall of a round against the baseline of the same round. The event-loop ` +
       "delay is the service's own `perf_hooks.monitorEventLoopDelay` (prom-client's `nodejs_eventloop_lag_*` gauges on `GET /metrics`, " +
       'reset by a scrape just before the POST and read by one just after `complete`).',
