@@ -62,7 +62,7 @@ const startedAt = new Date();
 const started = performance.now();
 // The machine may be shared: its load around the run tells how noisy the figures can be.
 const loadAtStart = loadavg();
-// So is what a page fault costs it, which moves the floor of target 2 (see firstTouchCost).
+// And what a page fault costs it: the floor of target 2 moves with that (see firstTouchCost).
 const touchAtStart = await firstTouchCost();
 log(`bench ${options.quick ? '(quick) ' : ''}sections ${options.only.join(', ')}, ${options.runs} runs each; work dir ${options.workDir}`);
 const machine = await machineInfo(REPO_ROOT);
