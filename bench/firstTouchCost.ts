@@ -22,8 +22,8 @@ const probe = (bytes: number) =>
 /**
  * Times the first write into `bytes` (default {@link FIRST_TOUCH_BYTES}, 512 MiB) of new memory, in a child process. On a
  * virtual machine whose host backs guest memory lazily, or takes freed pages
- * back (free page reporting), each such page fault can cost tens of
- * microseconds instead of a fraction of one. The floor of target 2,
+ * back (free page reporting), each such page fault can cost ten
+ * microseconds or more instead of a fraction of one (10-16 µs measured here). The floor of target 2,
  * `JSON.parse` of a 355 MB file, grows a heap of about 1 GB and pays that cost
  * in full, while the streaming ingest reuses a few hundred MB: the report gives
  * this figure at the start and end of the run so that a floor that moved

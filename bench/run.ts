@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { BenchContext } from './BenchContext.js';
 import { type BenchOptions, parseBenchOptions, type SectionName, USAGE } from './benchOptions.js';
-import { firstTouchCost, formatFirstTouch } from './firstTouchCost.js';
+import { FIRST_TOUCH_BYTES, firstTouchCost, formatFirstTouch } from './firstTouchCost.js';
 import { formatWithUnit } from './formatValue.js';
 import { loadCategories } from './loadCategories.js';
 import { loadImagePool } from './loadImagePool.js';
@@ -109,7 +109,7 @@ await writeReport(options.out, {
     ['Service logging', 'default LOG_LEVEL (info), stdout drained to bench/.work/logs'],
     ['Load average (1, 5, 15 min) at start / end', `${formatLoad(loadAtStart)} / ${formatLoad(loadavg())}`],
     [
-      'First write into 512 MiB of new memory (page-fault cost) at start / end',
+      `First write into ${FIRST_TOUCH_BYTES / 2 ** 20} MiB of new memory (page-fault cost) at start / end`,
       `${formatFirstTouch(touchAtStart)} / ${formatFirstTouch(await firstTouchCost())}`,
     ],
   ],
