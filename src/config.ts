@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { EVALUATION_DEFAULTS } from './pipeline/evaluationDefaults.js';
 import { QUEUE_DEFAULTS } from './queue/queueDefaults.js';
 import { parseGsUrl } from './storage/gsUrl.js';
 import { rootSchemeOf } from './storage/storageBackends.js';
@@ -44,6 +45,8 @@ export const SETTINGS = z.object({
   PLUGIN_DIR: z.string().trim().min(1).default('./plugins'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_CONCURRENT_JOBS: int('MAX_CONCURRENT_JOBS', 1, 64, 1),
+  /** Synthetic images per IoU type evaluated at start to compile the evaluation's code (0: none). */
+  EVALUATION_WARM_UP_IMAGES: int('EVALUATION_WARM_UP_IMAGES', 0, 100_000, EVALUATION_DEFAULTS.warmUpImages),
   // DuckDB keeps the blocks an ingest writes cached up to this limit, so the
   // server's peak grew with the dataset: a 100K-image ingest peaked at 720-750 MB
   // RSS at 512MB, 525-580 MB at 200MB, 435-455 MB at 128MB, no slower.
@@ -153,6 +156,7 @@ function fromSettings(e: Settings, cwd: string, roots: string[]) {
     pluginDir: path.resolve(cwd, e.PLUGIN_DIR),
     logLevel: e.LOG_LEVEL,
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
+    evaluationWarmUpImages: e.EVALUATION_WARM_UP_IMAGES,
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     thumbnailQuality: e.THUMBNAIL_QUALITY,
     thumbnailEffort: e.THUMBNAIL_EFFORT,

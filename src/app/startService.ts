@@ -20,6 +20,7 @@ import { RecordParsePool } from '../workers/RecordParsePool.js';
 import { ThumbnailPool } from '../workers/ThumbnailPool.js';
 import { datasetStorageFor } from './datasetStorageFor.js';
 import { thumbnailPlaceFor } from './thumbnailPlaceFor.js';
+import { warmUpEvaluation } from './warmUpEvaluation.js';
 
 /**
  * Opens the database (failing fast if another process holds it), recovers jobs a
@@ -32,6 +33,8 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const datasets = new DatasetRepository(db);
     const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker, warm: true });
     cleanup.unshift(() => pool.close());
+    const warmUp = warmUpEvaluation(pool, config.evaluationWarmUpImages, log);
+    cleanup.unshift(warmUp.stop);
     const parser = config.parseWorkers > 0 ? new RecordParsePool({ threads: config.parseWorkers }) : null;
     if (parser) cleanup.unshift(() => parser.close());
     // With REDIS_URL, an ingest's thumbnails go to the queue's worker processes;

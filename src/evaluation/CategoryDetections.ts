@@ -1,5 +1,12 @@
-/** Detections per block: blocks are filled one after another, so nothing is copied as a category grows. */
+/** Detections per block: blocks are filled one after another, so nothing is copied as a category grows past one block. */
 const BLOCK = 1 << 14;
+/**
+ * The first block's size to start with; it doubles up to {@link BLOCK}. Most
+ * categories hold a few hundred detections: a full block each (416 KB for
+ * bbox) made a fresh service's first 80-category evaluation spend tens of
+ * milliseconds faulting in pages it never used.
+ */
+const FIRST_BLOCK = 256;
 
 /**
  * One category's evaluated detections across images, in the order they were
@@ -8,7 +15,8 @@ const BLOCK = 1 << 14;
  * the bits of the thresholds at which it is matched and then those at which it
  * is ignored. 8 + 2 + 4·A bytes a detection (26 for bbox and segm), in blocks
  * of 16,384 detections: no array doubles as the category grows, and at most
- * one block is partly empty.
+ * one block is partly empty. The first block alone starts small and doubles
+ * while it fills, so a small category holds little more than its detections.
  */
 export class CategoryDetections {
   length = 0;
@@ -29,27 +37,50 @@ export class CategoryDetections {
    * Appends one image's detections of the category (already in score order):
    * `count` of a batch's detections from `first`, whose bits are A matched
    * masks then A ignored masks each (see `BatchMatches.bits`).
-   * @param notIgnored per area range, the image's ground truths of the category not ignored
+   * @param notIgnored per area range, the image's ground truths of the category not ignored: A numbers from `notIgnoredAt`
    */
-  add(scores: Float64Array, bits: Uint16Array, first: number, count: number, notIgnored: ArrayLike<number>): void {
+  add(scores: Float64Array, bits: Uint16Array, first: number, count: number, notIgnored: Float64Array, notIgnoredAt: number): void {
     const stride = 2 * this.#areas;
-    for (let a = 0; a < this.#areas; a++) this.notIgnored[a]! += notIgnored[a]!;
+    for (let a = 0; a < this.#areas; a++) this.notIgnored[a]! += notIgnored[notIgnoredAt + a]!;
+    // Loops, not set(subarray()): an image has a few detections of a category, and a view each costs more than copying them.
     for (let d = 0; d < count; ) {
       const at = this.length % BLOCK;
       if (at === 0) {
-        this.#scores.push(new Float64Array(BLOCK));
-        this.#ranks.push(new Uint16Array(BLOCK));
-        this.#bits.push(new Uint16Array(BLOCK * stride));
+        const size = this.length === 0 ? FIRST_BLOCK : BLOCK;
+        this.#scores.push(new Float64Array(size));
+        this.#ranks.push(new Uint16Array(size));
+        this.#bits.push(new Uint16Array(size * stride));
       }
       const block = this.#scores.length - 1;
-      const n = Math.min(count - d, BLOCK - at);
-      this.#scores[block]!.set(scores.subarray(first + d, first + d + n), at);
-      this.#bits[block]!.set(bits.subarray((first + d) * stride, (first + d + n) * stride), at * stride);
-      const ranks = this.#ranks[block]!;
-      for (let k = 0; k < n; k++) ranks[at + k] = d + k;
+      if (block === 0 && at === this.#scores[0]!.length) this.#growFirstBlock(stride);
+      const n = Math.min(count - d, this.#scores[block]!.length - at);
+      const toScores = this.#scores[block]!;
+      const toRanks = this.#ranks[block]!;
+      const toBits = this.#bits[block]!;
+      for (let k = 0; k < n; k++) {
+        toScores[at + k] = scores[first + d + k]!;
+        toRanks[at + k] = d + k;
+      }
+      const from = (first + d) * stride;
+      const to = at * stride;
+      for (let k = 0; k < n * stride; k++) toBits[to + k] = bits[from + k]!;
       d += n;
       this.length += n;
     }
+  }
+
+  /** Doubles the first block (up to {@link BLOCK}), keeping what it holds. */
+  #growFirstBlock(stride: number): void {
+    const size = Math.min(BLOCK, this.#scores[0]!.length * 2);
+    const scores = new Float64Array(size);
+    scores.set(this.#scores[0]!);
+    this.#scores[0] = scores;
+    const ranks = new Uint16Array(size);
+    ranks.set(this.#ranks[0]!);
+    this.#ranks[0] = ranks;
+    const bits = new Uint16Array(size * stride);
+    bits.set(this.#bits[0]!);
+    this.#bits[0] = bits;
   }
 
   /** Every detection's score, in the order added, in one array. */

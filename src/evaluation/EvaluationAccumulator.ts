@@ -49,7 +49,7 @@ export class EvaluationAccumulator {
     let first = 0;
     for (let e = 0; e < entries.length; e += stride) {
       const count = entries[e + 2]!;
-      this.#byCategory.get(entries[e + 1]!)?.add(scores, bits, first, count, entries.subarray(e + 3, e + 3 + A));
+      this.#byCategory.get(entries[e + 1]!)?.add(scores, bits, first, count, entries, e + 3);
       first += count;
     }
   }

@@ -11,6 +11,14 @@ import { REPO_ROOT, startTestServer } from '../helpers/startTestServer.js';
 describe('startServer', function () {
   this.timeout(60_000);
 
+  it('ends its evaluation warm-up when it closes, instead of waiting for it', async () => {
+    // 100,000 synthetic images of each IoU type take minutes to match; the test's timeout is one.
+    const server = await startTestServer({ EVALUATION_WARM_UP_IMAGES: '100000' });
+    const health = await getJson(`${server.url}/healthz`);
+    expect(health.status).to.equal(200);
+    await server.stop();
+  });
+
   it('shuts down gracefully: running jobs end cancelled, watchers get the terminal event, and a restart sees it', async () => {
     const server = await startTestServer({ WORKERS: '1' });
     const big = await makeDataset(path.join(server.scratch, 'big'), 1500);

@@ -88,7 +88,7 @@ describe('accumulateCategory', () => {
         for (const dets of images) {
           const scores = new Float64Array(dets.map((d) => d.score));
           const bits = new Uint16Array(dets.flatMap((d) => [...d.matched, ...d.ignored]));
-          det.add(scores, bits, 0, dets.length, new Array<number>(A).fill(0));
+          det.add(scores, bits, 0, dets.length, new Float64Array(A), 0);
         }
         det.notIgnored.set(npig);
         const expected = pycocotoolsCells(images, npig);

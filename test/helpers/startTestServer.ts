@@ -40,6 +40,8 @@ export async function startTestServer(env: Record<string, string> = {}, extraRoo
       WORKERS: '2',
       PLUGIN_DIR: path.join(REPO_ROOT, 'plugins'),
       LOG_LEVEL: 'silent',
+      // Tests that time nothing need no compiled evaluation code; the warm-up has tests of its own.
+      EVALUATION_WARM_UP_IMAGES: '0',
       ...env,
     },
     REPO_ROOT,

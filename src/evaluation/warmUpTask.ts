@@ -1,0 +1,72 @@
+import { rleToString } from '../formats/panoptic/rle.js';
+import { DT, type EvaluationBatch, GT, IMAGE } from './EvaluationBatch.js';
+import { COCO_KEYPOINT_SIGMAS } from './evaluationParams.js';
+import type { EvalSettings, IouType } from './evaluationTypes.js';
+import { rleFrPoly } from './mask/rleFrPoly.js';
+
+/** What the warm-up generates per image: enough rows of each kind (crowds, misses, other classes) to take every branch of matching. */
+const WARM_UP = { width: 96, height: 72, gtsPerImage: 6, dtsPerImage: 7, categories: 4, keypoints: COCO_KEYPOINT_SIGMAS.length } as const;
+
+/**
+ * A synthetic evaluation batch of `images` images, their ids from `firstImage + 1` on, and the settings to match it
+ * with, for one IoU type: boxes; polygons, crowd RLEs with counts lists and
+ * predictions as compressed RLE strings; or 17 keypoints. Deterministic (a
+ * linear congruential sequence seeded by `firstImage`), so every warm-up does the same work.
+ * Matching it once compiles the matching code a first real job would
+ * otherwise run interpreted (see `warmEvaluation`).
+ */
+export function warmUpTask(iouType: IouType, firstImage: number, images: number): { settings: EvalSettings; batch: EvaluationBatch } {
+  let seed = firstImage + 1;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const { width, height, gtsPerImage, dtsPerImage } = WARM_UP;
+  const imageRows = new Float64Array(images * IMAGE.stride);
+  const gts = new Float64Array(images * gtsPerImage * GT.stride);
+  const dts = new Float64Array(images * dtsPerImage * DT.stride);
+  const gtText = { segmentation: iouType === 'segm' ? ([] as string[]) : null, keypoints: iouType === 'keypoints' ? ([] as string[]) : null };
+  const dtText = { segmentation: iouType === 'segm' ? ([] as string[]) : null, keypoints: iouType === 'keypoints' ? ([] as string[]) : null };
+  let g = 0;
+  let d = 0;
+  for (let i = 0; i < images; i++) {
+    const imageId = firstImage + i + 1;
+    imageRows.set([imageId, width, height, gtsPerImage, dtsPerImage], i * IMAGE.stride);
+    const boxes: number[][] = [];
+    for (let k = 0; k < gtsPerImage; k++, g++) {
+      const box = [random() * 60, random() * 40, 8 + random() * 30, 8 + random() * 30];
+      boxes.push(box);
+      const crowd = k === gtsPerImage - 1 && i % 3 === 0;
+      const category = 1 + (k % WARM_UP.categories);
+      gts.set([imageId, g + 1, g + 1, category, crowd ? 1 : 0, box[2]! * box[3]!, ...box, WARM_UP.keypoints], g * GT.stride);
+      if (gtText.segmentation) gtText.segmentation.push(crowd ? JSON.stringify({ size: [height, width], counts: rleOf(box) }) : JSON.stringify([polygon(box)]));
+      if (gtText.keypoints) gtText.keypoints.push(JSON.stringify(keypoints(box, random, k === 0 ? 0 : 2)));
+    }
+    for (let k = 0; k < dtsPerImage; k++, d++) {
+      const near = boxes[k % gtsPerImage]!;
+      const box = k === dtsPerImage - 1 ? [random() * 60, random() * 40, 10, 10] : near.map((v) => v + (random() - 0.5) * 4);
+      const category = 1 + ((k + (k === 2 ? 1 : 0)) % WARM_UP.categories);
+      dts.set([imageId, d + 1, d + 1, category, random(), ...box, box[2]! * box[3]!], d * DT.stride);
+      if (dtText.segmentation) dtText.segmentation.push(JSON.stringify({ size: [height, width], counts: rleToString(rleOf(box)) }));
+      if (dtText.keypoints) dtText.keypoints.push(JSON.stringify(keypoints(box, random, 1)));
+    }
+  }
+  const settings: EvalSettings = { iouType, branch: iouType, catIds: [1, 2, 3, 4], sigmas: [...COCO_KEYPOINT_SIGMAS] };
+  return { settings, batch: { images: imageRows, gts, dts, gtText, dtText } };
+}
+
+/** A box's outline as an eight-point polygon. */
+function polygon([x, y, w, h]: number[]): number[] {
+  return [x!, y!, x! + w! / 2, y!, x! + w!, y!, x! + w!, y! + h! / 2, x! + w!, y! + h!, x! + w! / 2, y! + h!, x!, y! + h!, x!, y! + h! / 2];
+}
+
+function rleOf(box: number[]): number[] {
+  return Array.from(rleFrPoly(polygon(box), WARM_UP.height, WARM_UP.width).counts);
+}
+
+/** Keypoints inside a box, each with visibility `v` (0: none visible, the case OKS treats apart). */
+function keypoints([x, y, w, h]: number[], random: () => number, v: number): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < WARM_UP.keypoints; k++) out.push(x! + random() * w!, y! + random() * h!, v);
+  return out;
+}
