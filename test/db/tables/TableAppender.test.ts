@@ -68,4 +68,44 @@ describe('TableAppender in columns', () => {
       instance.closeSync();
     }
   });
+
+  it('keeps BIGINTs exact across their range, INTEGERs, and a constant that changes within a data chunk', async () => {
+    const mixed: ColumnarTableMapping<{ run: string; ids: Float64Array }> = {
+      table: 'mixed_rows',
+      columns: [
+        { name: 'run', type: 'VARCHAR NOT NULL' },
+        { name: 'id', type: 'BIGINT' },
+        { name: 'count', type: 'INTEGER' },
+      ],
+      sources: ({ run, ids }) => ({
+        rowCount: ids.length,
+        columns: [
+          constant(run),
+          numbers(ids, 1, 0),
+          numbers(
+            ids.map((v) => (Number.isNaN(v) ? v : v % 1000)),
+            1,
+            0,
+          ),
+        ],
+      }),
+    };
+    const ids = [0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 32 + 7, -(2 ** 32) - 7, 2 ** 53 - 1, -(2 ** 53) + 1, 900_100_581_904, Number.NaN];
+    const instance = await DuckDBInstance.create(path.join(dir, 'mixed.duckdb'));
+    const conn = await instance.connect();
+    try {
+      await conn.run(createTableSql(mixed));
+      const appender = await TableAppender.open(conn, mixed);
+      appender.appendColumns({ run: 'a', ids: Float64Array.from(ids) });
+      appender.appendColumns({ run: 'bb', ids: Float64Array.from(ids) });
+      expect(() => appender.appendColumns({ run: 'c', ids: Float64Array.of(1.5) })).to.throw(RangeError, /1.5/);
+      appender.close();
+      const rows = (await conn.runAndReadAll('SELECT run, id, count FROM mixed_rows ORDER BY rowid')).getRows();
+      const expected = ['a', 'bb'].flatMap((run) => ids.map((v) => [run, Number.isNaN(v) ? null : BigInt(v), Number.isNaN(v) ? null : v % 1000]));
+      expect(rows).to.deep.equal(expected);
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
 });
