@@ -33,7 +33,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const datasets = new DatasetRepository(db);
     const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker, warm: true });
     cleanup.unshift(() => pool.close());
-    const warmUp = warmUpEvaluation(pool, config.evaluationWarmUpImages, log);
+    const warmUp = warmUpEvaluation({ matcher: pool, db }, config.evaluationWarmUpImages, log);
     cleanup.unshift(warmUp.stop);
     const parser = config.parseWorkers > 0 ? new RecordParsePool({ threads: config.parseWorkers }) : null;
     if (parser) cleanup.unshift(() => parser.close());

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { ImageMatcher } from '../pipeline/MatchDispatcher.js';
-import { warmEvaluation } from '../pipeline/warmEvaluation.js';
+import { type WarmEvaluationServices, warmEvaluation } from '../pipeline/warmEvaluation.js';
 
 /** A warm-up running in the background, and how to end it. */
 export interface WarmUpHandle {
@@ -16,10 +15,10 @@ export interface WarmUpHandle {
  * job that comes meanwhile shares the pool with it. Its failure is logged,
  * not thrown: a warm-up only saves time. `images` 0 starts nothing.
  */
-export function warmUpEvaluation(matcher: ImageMatcher, images: number, log: Logger): WarmUpHandle {
+export function warmUpEvaluation(services: WarmEvaluationServices, images: number, log: Logger): WarmUpHandle {
   if (images === 0) return { stop: async () => undefined, done: Promise.resolve() };
   const controller = new AbortController();
-  const done = warmEvaluation(matcher, { signal: controller.signal, images }).then(
+  const done = warmEvaluation(services, { signal: controller.signal, images }).then(
     (ms) => log.info({ images, ms: Math.round(ms) }, `evaluation code compiled on ${images} synthetic images per IoU type`),
     (err: unknown) => {
       if (!controller.signal.aborted) log.warn({ err }, 'evaluation warm-up failed');

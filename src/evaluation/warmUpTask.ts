@@ -4,8 +4,8 @@ import { COCO_KEYPOINT_SIGMAS } from './evaluationParams.js';
 import type { EvalSettings, IouType } from './evaluationTypes.js';
 import { rleFrPoly } from './mask/rleFrPoly.js';
 
-/** What the warm-up generates per image: enough rows of each kind (crowds, misses, other classes) to take every branch of matching. */
-const WARM_UP = { width: 96, height: 72, gtsPerImage: 6, dtsPerImage: 7, categories: 4, keypoints: COCO_KEYPOINT_SIGMAS.length } as const;
+/** What the warm-up generates per image: enough rows of each kind (crowds, misses, other classes) to take every branch of matching; COCO's 80 categories (one for keypoints), so accumulation runs per category as often as in a real job. */
+const WARM_UP = { width: 96, height: 72, gtsPerImage: 6, dtsPerImage: 7, categories: 80, keypoints: COCO_KEYPOINT_SIGMAS.length } as const;
 
 /**
  * A synthetic evaluation batch of `images` images, their ids from `firstImage + 1` on, and the settings to match it
@@ -22,6 +22,8 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
     return seed / 2147483648;
   };
   const { width, height, gtsPerImage, dtsPerImage } = WARM_UP;
+  const categories = iouType === 'keypoints' ? 1 : WARM_UP.categories;
+  const categoryOf = (image: number, k: number) => 1 + ((image * gtsPerImage + k) % categories);
   const imageRows = new Float64Array(images * IMAGE.stride);
   const gts = new Float64Array(images * gtsPerImage * GT.stride);
   const dts = new Float64Array(images * dtsPerImage * DT.stride);
@@ -34,24 +36,31 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
     imageRows.set([imageId, width, height, gtsPerImage, dtsPerImage], i * IMAGE.stride);
     const boxes: number[][] = [];
     for (let k = 0; k < gtsPerImage; k++, g++) {
-      const box = [random() * 60, random() * 40, 8 + random() * 30, 8 + random() * 30];
+      // Whole and fractional numbers, small ids and ids past 2^31 (COCO's crowd ids): V8 compiles for the kinds of
+      // number it has seen, and a kind first seen in a real job sends the compiled code back to the interpreter.
+      const box = [random() * 60, random() * 40, 8 + random() * 30, 8 + random() * 30].map((v) => (k % 2 === 0 ? Math.round(v) : v));
       boxes.push(box);
       const crowd = k === gtsPerImage - 1 && i % 3 === 0;
-      const category = 1 + (k % WARM_UP.categories);
-      gts.set([imageId, g + 1, g + 1, category, crowd ? 1 : 0, box[2]! * box[3]!, ...box, WARM_UP.keypoints], g * GT.stride);
+      const category = categoryOf(i, k);
+      const id = crowd ? 900_100_000_000 + g : g + 1;
+      // NULLs (NaN) too: a field seen only as a number and then as null is compiled again.
+      const numKeypoints = k % 3 === 0 ? Number.NaN : WARM_UP.keypoints;
+      gts.set([imageId, g + 1, id, category, crowd ? 1 : 0, box[2]! * box[3]!, ...box, numKeypoints], g * GT.stride);
       if (gtText.segmentation) gtText.segmentation.push(crowd ? JSON.stringify({ size: [height, width], counts: rleOf(box) }) : JSON.stringify([polygon(box)]));
       if (gtText.keypoints) gtText.keypoints.push(JSON.stringify(keypoints(box, random, k === 0 ? 0 : 2)));
     }
     for (let k = 0; k < dtsPerImage; k++, d++) {
       const near = boxes[k % gtsPerImage]!;
       const box = k === dtsPerImage - 1 ? [random() * 60, random() * 40, 10, 10] : near.map((v) => v + (random() - 0.5) * 4);
-      const category = 1 + ((k + (k === 2 ? 1 : 0)) % WARM_UP.categories);
-      dts.set([imageId, d + 1, d + 1, category, random(), ...box, box[2]! * box[3]!], d * DT.stride);
+      // One prediction of another class than the ground truth it overlaps (where there is another class).
+      const category = k === 2 ? (categoryOf(i, k % gtsPerImage) % categories) + 1 : categoryOf(i, k % gtsPerImage);
+      const score = k === 0 ? 1 : Math.round(random() * 1000) / 1000;
+      dts.set([imageId, d + 1, d + 1, category, score, ...box, k % 2 === 0 ? Number.NaN : box[2]! * box[3]!], d * DT.stride);
       if (dtText.segmentation) dtText.segmentation.push(JSON.stringify({ size: [height, width], counts: rleToString(rleOf(box)) }));
       if (dtText.keypoints) dtText.keypoints.push(JSON.stringify(keypoints(box, random, 1)));
     }
   }
-  const settings: EvalSettings = { iouType, branch: iouType, catIds: [1, 2, 3, 4], sigmas: [...COCO_KEYPOINT_SIGMAS] };
+  const settings: EvalSettings = { iouType, branch: iouType, catIds: Array.from({ length: categories }, (_, c) => c + 1), sigmas: [...COCO_KEYPOINT_SIGMAS] };
   return { settings, batch: { images: imageRows, gts, dts, gtText, dtText } };
 }
 

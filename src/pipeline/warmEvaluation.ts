@@ -1,8 +1,17 @@
+import type { Database } from '../db/Database.js';
 import { EvaluationAccumulator } from '../evaluation/EvaluationAccumulator.js';
+import { IMAGE } from '../evaluation/EvaluationBatch.js';
 import type { IouType } from '../evaluation/evaluationTypes.js';
 import { warmUpTask } from '../evaluation/warmUpTask.js';
+import { EvaluationWriter } from './EvaluationWriter.js';
 import { EVALUATION_DEFAULTS } from './evaluationDefaults.js';
-import { type ImageMatcher, MatchDispatcher } from './MatchDispatcher.js';
+import { type ImageMatcher, MatchDispatcher, type MatchedBatch } from './MatchDispatcher.js';
+
+/** What the warm-up runs on: the pool that matches, the database the outcome rows are appended to (and rolled back). */
+export interface WarmEvaluationServices {
+  matcher: ImageMatcher;
+  db: Database;
+}
 
 /** Options of {@link warmEvaluation}. */
 export interface WarmEvaluationOptions {
@@ -13,8 +22,9 @@ export interface WarmEvaluationOptions {
 }
 
 /**
- * Runs a synthetic evaluation of each IoU type through the pool and the
- * accumulation, as a real one runs (`evaluateSplit` without the database),
+ * Runs a synthetic evaluation of each IoU type through the pool, the
+ * accumulation and the outcome tables' appenders, as a real one runs
+ * (`evaluateSplit` but reading, and with its transaction rolled back),
  * so that the worker threads' matching and the main thread's dispatch and
  * accumulation are compiled before a real job needs them. Fresh, V8 runs them
  * interpreted at first: a fresh service's first 5,000-image bbox evaluation
@@ -22,26 +32,34 @@ export interface WarmEvaluationOptions {
  * @returns the milliseconds it took
  * @throws the signal's reason when aborted; an error when the synthetic input does not match (a bug)
  */
-export async function warmEvaluation(matcher: ImageMatcher, options: WarmEvaluationOptions): Promise<number> {
+export async function warmEvaluation(services: WarmEvaluationServices, options: WarmEvaluationOptions): Promise<number> {
   const started = performance.now();
   const images = options.images ?? EVALUATION_DEFAULTS.warmUpImages;
   const per = EVALUATION_DEFAULTS.batchImages;
   for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
     const { settings } = warmUpTask(iouType, 0, 1);
     const accumulator = new EvaluationAccumulator(iouType, settings.catIds);
-    const dispatcher = new MatchDispatcher(matcher, settings, { signal: options.signal, maxInFlight: 4 });
-    const deliver = ({ matches }: { matches: Parameters<EvaluationAccumulator['add']>[0] }) => accumulator.add(matches);
+    const dispatcher = new MatchDispatcher(services.matcher, settings, { signal: options.signal, maxInFlight: 4 });
+    // The outcome rows are appended as a real job's are, in a transaction that is rolled back: no row is ever seen.
+    const writer = await EvaluationWriter.begin(services.db, { datasetId: -1, name: '(warm-up)' });
+    const deliver = (matched: MatchedBatch) => {
+      accumulator.add(matched.matches);
+      writer.add(matched);
+    };
     try {
       for (let from = 0; from < images; from += per) {
         options.signal.throwIfAborted();
         const { batch } = warmUpTask(iouType, from, Math.min(per, images - from));
-        await dispatcher.send({ batch, sampleIds: new Float64Array(0) }, deliver);
+        const sampleIds = new Float64Array(batch.images.length / IMAGE.stride).map((_, i) => from + i + 1);
+        await dispatcher.send({ batch, sampleIds }, deliver);
       }
       await dispatcher.drain(deliver);
+      accumulator.finish();
     } finally {
       await dispatcher.settle();
+      await writer.rollback();
+      await writer.close();
     }
-    accumulator.finish();
   }
   return performance.now() - started;
 }

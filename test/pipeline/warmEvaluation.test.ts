@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import { Database } from '../../src/db/Database.js';
 import type { IouType } from '../../src/evaluation/evaluationTypes.js';
 import type { ImageMatcher } from '../../src/pipeline/MatchDispatcher.js';
 import { warmEvaluation } from '../../src/pipeline/warmEvaluation.js';
@@ -8,11 +12,17 @@ import { expectRejection } from '../helpers/expectRejection.js';
 
 describe('warmEvaluation', () => {
   let pool: ThumbnailPool;
-  before(() => {
+  let dir: string;
+  let db: Database;
+  before(async () => {
     pool = new ThumbnailPool({ workers: 2 });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'warm-evaluation-'));
+    db = await Database.open({ file: path.join(dir, 'warm.duckdb') });
   });
   after(async () => {
     await pool.close();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   /** The real pool, with each task's IoU type, images and answer noted. */
@@ -30,12 +40,17 @@ describe('warmEvaluation', () => {
 
   it('matches the synthetic images of each IoU type in the worker pool, every batch without an error', async () => {
     const { matcher, seen } = recording();
-    await warmEvaluation(matcher, { signal: new AbortController().signal, images: 150 });
+    await warmEvaluation({ matcher, db }, { signal: new AbortController().signal, images: 150 });
     for (const iouType of ['bbox', 'segm', 'keypoints'] as const) {
       const of = seen.filter((s) => s.iouType === iouType);
       // 150 images in batches of 64: 64, 64 and 22.
       expect(of.map((s) => s.images).sort((a, b) => b - a)).to.deep.equal([64, 64, 22]);
       expect(of.every((s) => s.ok)).to.equal(true);
+    }
+    // Its outcome rows were appended in a transaction that was rolled back.
+    for (const table of ['evaluation_predictions', 'evaluation_ground_truths', 'evaluation_images']) {
+      const [row] = await db.query(`SELECT count(*) AS n FROM ${table}`);
+      expect(Number(row!.n), table).to.equal(0);
     }
   });
 
@@ -43,7 +58,7 @@ describe('warmEvaluation', () => {
     const { matcher, seen } = recording();
     const controller = new AbortController();
     controller.abort(new Error('service closing'));
-    await expectRejection(warmEvaluation(matcher, { signal: controller.signal, images: 150 }), /service closing/);
+    await expectRejection(warmEvaluation({ matcher, db }, { signal: controller.signal, images: 150 }), /service closing/);
     expect(seen).to.deep.equal([]);
   });
 });
