@@ -5,7 +5,7 @@ import type { EvalSettings, IouType } from './evaluationTypes.js';
 import { rleFrPoly } from './mask/rleFrPoly.js';
 
 /** What the warm-up generates per image: enough rows of each kind (crowds, misses, other classes) to take every branch of matching; COCO's 80 categories (one for keypoints), so accumulation runs per category as often as in a real job. */
-const WARM_UP = { width: 96, height: 72, gtsPerImage: 6, dtsPerImage: 7, categories: 80, keypoints: COCO_KEYPOINT_SIGMAS.length } as const;
+const WARM_UP = { width: 640, height: 480, gtsPerImage: 6, dtsPerImage: 7, categories: 80, keypoints: COCO_KEYPOINT_SIGMAS.length } as const;
 
 /**
  * A synthetic evaluation batch of `images` images, their ids from `firstImage + 1` on, and the settings to match it
@@ -38,7 +38,7 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
     for (let k = 0; k < gtsPerImage; k++, g++) {
       // Whole and fractional numbers, small ids and ids past 2^31 (COCO's crowd ids): V8 compiles for the kinds of
       // number it has seen, and a kind first seen in a real job sends the compiled code back to the interpreter.
-      const box = [random() * 60, random() * 40, 8 + random() * 30, 8 + random() * 30].map((v) => (k % 2 === 0 ? Math.round(v) : v));
+      const box = [random() * 480, random() * 320, 16 + random() * 140, 16 + random() * 140].map((v) => (k % 2 === 0 ? Math.round(v) : v));
       boxes.push(box);
       const crowd = k === gtsPerImage - 1 && i % 3 === 0;
       const category = categoryOf(i, k);
@@ -51,7 +51,7 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
     }
     for (let k = 0; k < dtsPerImage; k++, d++) {
       const near = boxes[k % gtsPerImage]!;
-      const box = k === dtsPerImage - 1 ? [random() * 60, random() * 40, 10, 10] : near.map((v) => v + (random() - 0.5) * 4);
+      const box = k === dtsPerImage - 1 ? [random() * 600, random() * 440, 30, 30] : near.map((v) => v + (random() - 0.5) * 10);
       // One prediction of another class than the ground truth it overlaps (where there is another class).
       const category = k === 2 ? (categoryOf(i, k % gtsPerImage) % categories) + 1 : categoryOf(i, k % gtsPerImage);
       const score = k === 0 ? 1 : Math.round(random() * 1000) / 1000;
@@ -64,9 +64,14 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
   return { settings, batch: { images: imageRows, gts, dts, gtText, dtText } };
 }
 
-/** A box's outline as an eight-point polygon. */
+/** The ellipse a box holds, as a 24-point polygon (COCO's polygons have tens of points, and real photos' size). */
 function polygon([x, y, w, h]: number[]): number[] {
-  return [x!, y!, x! + w! / 2, y!, x! + w!, y!, x! + w!, y! + h! / 2, x! + w!, y! + h!, x! + w! / 2, y! + h!, x!, y! + h!, x!, y! + h! / 2];
+  const out: number[] = [];
+  for (let p = 0; p < 24; p++) {
+    const angle = (2 * Math.PI * p) / 24;
+    out.push(x! + (w! / 2) * (1 + Math.cos(angle)), y! + (h! / 2) * (1 + Math.sin(angle)));
+  }
+  return out;
 }
 
 function rleOf(box: number[]): number[] {
