@@ -7,19 +7,15 @@ const SCALE = 5;
  * a time per thread): allocating and zeroing thousands of outline points per
  * polygon cost more than rasterising them.
  */
-let scratchU = new Int32Array(4096);
-let scratchV = new Int32Array(4096);
 let scratchA = new Uint32Array(4096);
 let scratchX = new Int32Array(4096);
 let scratchY = new Int32Array(4096);
 let scratchCount = new Int32Array(1024);
 
 function ensureScratch(size: number): void {
-  if (scratchU.length >= size) return;
-  let n = scratchU.length;
+  if (scratchX.length >= size) return;
+  let n = scratchX.length;
   while (n < size) n *= 2;
-  scratchU = new Int32Array(n);
-  scratchV = new Int32Array(n);
   scratchA = new Uint32Array(n);
   scratchX = new Int32Array(n);
   scratchY = new Int32Array(n);
@@ -44,9 +40,12 @@ export function rleFrPoly(xy: ArrayLike<number>, h: number, w: number): Rle {
   let m = 0;
   for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
   ensureScratch(m + 1);
-  const u = scratchU;
-  const v = scratchV;
-  m = 0;
+  const crossings = new Crossings(h, w);
+  // The outline is C's sequence of upsampled points, edge after edge; a crossing is a pair of consecutive points in
+  // different columns. It is found edge by edge without storing the points: within an edge from the columns it spans,
+  // and between two edges from the one's last point and the next one's first.
+  let lastU = 0;
+  let lastV = 0;
   for (let j = 0; j < k; j++) {
     let xs = x[j]!;
     let xe = x[j + 1]!;
@@ -64,73 +63,145 @@ export function rleFrPoly(xy: ArrayLike<number>, h: number, w: number): Rle {
       ye = y0;
     }
     const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy;
-    if (dx >= dy) {
-      for (let d = 0; d <= dx; d++) {
-        const t = flip ? dx - d : d;
-        u[m] = t + xs;
-        v[m] = Math.trunc(ys + s * t + 0.5);
-        m++;
-      }
-    } else {
-      for (let d = 0; d <= dy; d++) {
-        const t = flip ? dy - d : d;
-        v[m] = t + ys;
-        u[m] = Math.trunc(xs + s * t + 0.5);
-        m++;
-      }
-    }
+    const n = dx >= dy ? dx : dy;
+    // The walk's first and last points (C walks t from n down to 0 when it flipped the edge). `| 0` is C's (int) cast
+    // as the Int32Array of the points' first version stored it: toward zero, NaN (a repeated point's 0/0) as 0.
+    const firstT = flip ? n : 0;
+    const endT = flip ? 0 : n;
+    const firstU = dx >= dy ? firstT + xs : (xs + s * firstT + 0.5) | 0;
+    const firstV = dx >= dy ? (ys + s * firstT + 0.5) | 0 : firstT + ys;
+    if (j > 0) crossings.pair(lastU, lastV, firstU, firstV);
+    if (dx >= dy) crossings.alongX(xs, ys, s, dx);
+    else crossings.alongY(xs, ys, s, dy);
+    lastU = dx >= dy ? endT + xs : (xs + s * endT + 0.5) | 0;
+    lastV = dx >= dy ? (ys + s * endT + 0.5) | 0 : endT + ys;
   }
-  return runsFromBoundary(u, v, m, h, w);
+  return runsFromCrossings(crossings, h, w);
 }
 
-/** maskApi.c's second half: the column crossings, downsampled, become sorted run ends. */
-function runsFromBoundary(u: Int32Array, v: Int32Array, k: number, h: number, w: number): Rle {
-  const xs = scratchX;
-  const ys = scratchY;
-  let m = 0;
-  let lo = w;
-  let hi = -1;
-  for (let j = 1; j < k; j++) {
-    const uj = u[j]!;
-    const ui = u[j - 1]!;
-    if (uj === ui) continue;
-    // C: xd = (xd + .5) / 5 - .5, kept when whole: exactly when xd = 5n + 2 (the other residues are 0.2 or more from a
-    // whole number), giving n. Integers here, so no division per outline point.
-    const r = (uj < ui ? uj : uj - 1) - 2;
-    if (r < 0 || r % SCALE !== 0) continue;
-    const xd = r / SCALE;
-    if (xd > w - 1) continue;
-    // C: yd = (yd + .5) / 5 - .5, clamped to [0, h], then ceil: the same as ceil((yd - 2) / 5) clamped.
-    let yd = Math.ceil((Math.min(v[j]!, v[j - 1]!) - 2) / SCALE);
-    if (yd < 0) yd = 0;
-    else if (yd > h) yd = h;
-    xs[m] = xd;
-    ys[m] = yd;
-    m++;
-    if (xd < lo) lo = xd;
-    if (xd > hi) hi = xd;
+/**
+ * The outline's column crossings, downsampled (maskApi.c's `xd`, `yd`), in
+ * the scratch arrays. C keeps a pair of consecutive points in columns u and
+ * u + 1 (either way round) when `(u + .5) / 5 - .5` is whole, exactly when
+ * u = 5n + 2, giving column n; and its row from the pair's upper point,
+ * `ceil((v + .5) / 5 - .5)` clamped to [0, h]. The order they are found in
+ * does not matter: they are sorted.
+ */
+class Crossings {
+  count = 0;
+  lo: number;
+  hi = -1;
+  readonly #h: number;
+  readonly #w: number;
+  /** The scratch arrays, held here: the module's may be replaced by a larger pair between polygons. */
+  readonly #xs: Int32Array;
+  readonly #ys: Int32Array;
+
+  constructor(h: number, w: number) {
+    this.#h = h;
+    this.#w = w;
+    this.lo = w;
+    this.#xs = scratchX;
+    this.#ys = scratchY;
   }
-  const ends = sortedEnds(xs, ys, m, lo, hi, h);
-  // The image's end closes the last run: (uint)(x*(int)h + y) never exceeds it.
-  ends[m++] = h * w;
-  const b = new Uint32Array(m);
-  let previous = 0;
-  for (let j = 0; j < m; j++) {
-    const t = ends[j]!;
-    ends[j] = t - previous;
-    previous = t;
+
+  /** Two consecutive points of the walk, in its order (C's `xd = u[j] < u[j-1] ? u[j] : u[j]-1`). */
+  pair(ui: number, vi: number, uj: number, vj: number): void {
+    if (ui === uj) return;
+    const u = uj < ui ? uj : uj - 1;
+    if (u >= 2 && (u - 2) % SCALE === 0) this.#add(u, vi < vj ? vi : vj);
   }
-  let n = 0;
-  let j = 0;
-  b[n++] = ends[j++]!;
-  while (j < m) {
-    if (ends[j]! > 0) b[n++] = ends[j++]!;
-    else {
-      j++;
-      if (j < m) b[n - 1] += ends[j++]!;
+
+  /** An edge walked along x (`dx >= dy`): its points are u = xs + t, v = (int)(ys + s·t + .5) for t in [0, dx], so only the columns u = 5n + 2 it spans (with u + 1) are crossings. */
+  alongX(xs: number, ys: number, s: number, dx: number): void {
+    // The first u = 5n + 2 at or after max(xs, 2), up to the edge's last pair and the image's last column.
+    const from = Math.max(xs, 2);
+    let u = from + ((((2 - from) % SCALE) + SCALE) % SCALE);
+    const last = Math.min(xs + dx - 1, SCALE * (this.#w - 1) + 2);
+    for (; u <= last; u += SCALE) {
+      const t = u - xs;
+      const v0 = (ys + s * t + 0.5) | 0;
+      const v1 = (ys + s * (t + 1) + 0.5) | 0;
+      this.#add(u, v0 < v1 ? v0 : v1);
     }
   }
-  return { h, w, counts: b.slice(0, n) };
+
+  /**
+   * An edge walked along y (`dx < dy`): v = ys + t rises by one a step and
+   * u = (int)(xs + s·t + .5) moves monotonically, by at most one a step. Each
+   * step is computed, and the next column u = 5n + 2 to pass is kept, so a
+   * step that crosses nothing costs a comparison.
+   */
+  alongY(xs: number, ys: number, s: number, dy: number): void {
+    let previous = (xs + 0.5) | 0;
+    const last = SCALE * (this.#w - 1) + 2;
+    if (s >= 0) {
+      // Rising u: the pair (c, c + 1) crosses, for the first c = 5n + 2 at or after max(u, 2).
+      const from = Math.max(previous, 2);
+      let target = from + ((((2 - from) % SCALE) + SCALE) % SCALE);
+      for (let t = 1; t <= dy && target <= last; t++) {
+        const u = (xs + s * t + 0.5) | 0;
+        if (u !== previous && previous === target) {
+          this.#add(target, ys + t - 1);
+          target += SCALE;
+        }
+        previous = u;
+      }
+    } else {
+      // Falling u: the pair (c + 1, c) crosses, for the last c = 5n + 2 below u.
+      const below = previous - 1;
+      let target = below - ((((below - 2) % SCALE) + SCALE) % SCALE);
+      if (target > last) target -= SCALE * Math.ceil((target - last) / SCALE);
+      for (let t = 1; t <= dy && target >= 2; t++) {
+        const u = (xs + s * t + 0.5) | 0;
+        if (u !== previous && u === target) {
+          this.#add(target, ys + t - 1);
+          target -= SCALE;
+        }
+        previous = u;
+      }
+    }
+  }
+
+  /** A crossing between columns u and u + 1 of the upsampled outline (u = 5n + 2, n >= 0), whose upper point is at row v: kept when n is a column of the image. */
+  #add(u: number, v: number): void {
+    const xd = (u - 2) / SCALE;
+    if (xd > this.#w - 1) return;
+    let yd = Math.ceil((v - 2) / SCALE);
+    if (yd < 0) yd = 0;
+    else if (yd > this.#h) yd = this.#h;
+    this.#xs[this.count] = xd;
+    this.#ys[this.count] = yd;
+    this.count++;
+    if (xd < this.lo) this.lo = xd;
+    if (xd > this.hi) this.hi = xd;
+  }
+}
+
+/** maskApi.c's second half: the crossings, sorted, become run lengths. */
+function runsFromCrossings(crossings: Crossings, h: number, w: number): Rle {
+  let m = crossings.count;
+  const ends = sortedEnds(scratchX, scratchY, m, crossings.lo, crossings.hi, h);
+  // The image's end closes the last run: (uint)(x*(int)h + y) never exceeds it.
+  ends[m++] = h * w;
+  // Differences of the sorted ends are the runs; an empty run merges its neighbours. In place, from the front:
+  // a run is written at or before the end it was read from.
+  let previous = 0;
+  let n = 0;
+  let j = 0;
+  const next = () => {
+    const t = ends[j++]!;
+    const run = t - previous;
+    previous = t;
+    return run;
+  };
+  ends[n++] = next();
+  while (j < m) {
+    const run = next();
+    if (run > 0) ends[n++] = run;
+    else if (j < m) ends[n - 1] += next();
+  }
+  return { h, w, counts: ends.slice(0, n) };
 }
 
 /**
