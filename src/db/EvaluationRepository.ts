@@ -16,6 +16,14 @@ export interface SplitRef {
   jobId: string;
 }
 
+/** A category as an evaluation reads it: its keypoint count decides whether the sigmas fit. */
+export interface EvaluationCategory {
+  id: number;
+  name: string;
+  /** Keypoints the category names; null when it names none. */
+  keypointCount: number | null;
+}
+
 /** What the commit of an evaluation sets on its row. */
 export interface EvaluationFiguresRow {
   summary: number[];
@@ -131,7 +139,7 @@ export class EvaluationRepository {
   }
 
   /** The dataset's categories, by id. */
-  async categories(datasetId: number): Promise<{ id: number; name: string; keypointCount: number | null }[]> {
+  async categories(datasetId: number): Promise<EvaluationCategory[]> {
     const rows = await this.#db.query(`SELECT id, name, json_array_length(keypoints) AS k FROM categories WHERE dataset_id = ? ORDER BY id`, [b(datasetId)]);
     return rows.map((r) => ({ id: Number(r.id), name: String(r.name), keypointCount: r.k === null ? null : Number(r.k) }));
   }

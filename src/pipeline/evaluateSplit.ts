@@ -1,5 +1,5 @@
 import type { Database } from '../db/Database.js';
-import type { EvaluationRepository } from '../db/EvaluationRepository.js';
+import type { EvaluationCategory, EvaluationRepository } from '../db/EvaluationRepository.js';
 import { type EvaluationChunk, EvaluationRowReader } from '../db/EvaluationRowReader.js';
 import { AppError } from '../errors.js';
 import { EvaluationAccumulator } from '../evaluation/EvaluationAccumulator.js';
@@ -73,7 +73,8 @@ export async function evaluateSplit(
 ): Promise<EvaluationSummary> {
   const started = performance.now();
   const source = { datasetId: request.datasetId, splitJobId: request.splitJobId, predictions: request.predictions };
-  const settings = await settingsFor(request, new EvaluationRowReader(services.db, source), services.evaluations);
+  const categories = await services.evaluations.categories(request.datasetId);
+  const settings = await settingsFor(request, new EvaluationRowReader(services.db, source), categories);
   // Only what matching reads: the ground truth's masks or keypoints for their IoU type; the
   // results' also when loadRes derives their boxes from them (their branch).
   const { iouType, branch } = settings;
@@ -128,7 +129,7 @@ export async function evaluateSplit(
     };
     const committing = performance.now();
     summary.duration_ms = Math.round(committing - started);
-    const categories = await services.evaluations.categories(request.datasetId);
+    // The categories read at the start, which the accumulation's catIds came from.
     const record = evaluationRecord(figures, categories, writer.counts, summary.duration_ms);
     await writer.commit(async (conn) => {
       await services.evaluations.readyInTransaction(request.jobId, record)(conn);
@@ -147,7 +148,7 @@ export async function evaluateSplit(
 }
 
 /** What every image is matched with: the ground truth's categories, the set's `loadRes` branch, the sigmas. */
-async function settingsFor(request: EvaluationRequest, reader: EvaluationRowReader, evaluations: EvaluationRepository): Promise<EvalSettings> {
+async function settingsFor(request: EvaluationRequest, reader: EvaluationRowReader, categories: EvaluationCategory[]): Promise<EvalSettings> {
   const first = await reader.firstResult();
   if (first === null) throw new AppError('EVALUATION_UNSUITABLE', `prediction set "${request.predictions}" has no results to evaluate`);
   let branch: EvalSettings['branch'];
@@ -163,7 +164,6 @@ async function settingsFor(request: EvaluationRequest, reader: EvaluationRowRead
       `prediction set "${request.predictions}" has no keypoints (its first result has none): it cannot be evaluated as keypoints`,
     );
   }
-  const categories = await evaluations.categories(request.datasetId);
   const sigmas = request.sigmas ?? [...COCO_KEYPOINT_SIGMAS];
   if (request.iouType === 'keypoints') {
     const odd = categories.find((c) => c.keypointCount !== null && c.keypointCount > 0 && c.keypointCount !== sigmas.length);
