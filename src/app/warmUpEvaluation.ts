@@ -5,8 +5,6 @@ import { type WarmEvaluationServices, warmEvaluation } from '../pipeline/warmEva
 export interface WarmUpHandle {
   /** Aborts the warm-up if it still runs and waits for it to end. Never rejects. */
   stop(): Promise<void>;
-  /** Settles when the warm-up has ended, however it ended. */
-  done: Promise<void>;
 }
 
 /**
@@ -16,7 +14,7 @@ export interface WarmUpHandle {
  * not thrown: a warm-up only saves time. `images` 0 starts nothing.
  */
 export function warmUpEvaluation(services: WarmEvaluationServices, images: number, log: Logger): WarmUpHandle {
-  if (images === 0) return { stop: async () => undefined, done: Promise.resolve() };
+  if (images === 0) return { stop: async () => undefined };
   const controller = new AbortController();
   const done = warmEvaluation(services, { signal: controller.signal, images }).then(
     (ms) => log.info({ images, ms: Math.round(ms) }, `evaluation code compiled on ${images} synthetic images per IoU type`),
@@ -25,7 +23,6 @@ export function warmUpEvaluation(services: WarmEvaluationServices, images: numbe
     },
   );
   return {
-    done,
     async stop() {
       controller.abort();
       await done;
