@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RecordRunOutcome, RecordRunParser, RecordRunTask } from '../formats/RecordRunParser.js';
+import { workerExecArgv } from './workerExecArgv.js';
 
 /** Options of {@link RecordParsePool}. */
 export interface RecordParsePoolOptions {
@@ -27,6 +28,7 @@ export class RecordParsePool implements RecordRunParser {
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a positive integer, got ${this.threads}`);
     this.#piscina = new Piscina<RecordRunTask, RecordRunOutcome>({
       filename: new URL('./parseRecordsWorker.js', import.meta.url).href,
+      execArgv: workerExecArgv(),
       minThreads: 0,
       maxThreads: this.threads,
       idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS,

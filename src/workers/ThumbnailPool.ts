@@ -16,6 +16,7 @@ import type { MaskResult, MaskTask, ThumbnailResult, ThumbnailTask } from './mes
 import type { ThumbnailBackend } from './ThumbnailBackend.js';
 import { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
 import type { ThumbnailWorkerData } from './thumbnailWorker.js';
+import { workerExecArgv } from './workerExecArgv.js';
 
 export { THUMBNAIL_POOL_DEFAULTS } from './thumbnailPoolDefaults.js';
 
@@ -128,6 +129,7 @@ export class ThumbnailPool implements ThumbnailBackend {
     const filename = options.filename ?? new URL('./thumbnailWorker.js', import.meta.url);
     this.#piscina = new Piscina<ThumbnailTask | MaskTask | MatchTask, ThumbnailResult | MaskResult | MatchResult>({
       filename: filename instanceof URL ? filename.href : filename,
+      execArgv: workerExecArgv(),
       // Warm: every thread from the start, kept while idle. Cold: none while idle, one starts on demand (about 0.1 s, loading sharp).
       minThreads: options.warm === true ? workers : 0,
       workerData: { preloadSharp: options.warm === true } satisfies ThumbnailWorkerData,
