@@ -11,6 +11,8 @@ import { checkTarget, TARGETS } from '../targets.js';
 import { withService } from '../withService.js';
 
 const IOU_TYPES = ['bbox', 'segm', 'keypoints'] as const;
+/** The warm-up the section's services run with (the service's default is none: it costs an idle service about 170 MB). */
+const EVALUATION_WARM_UP_IMAGES = 2000;
 type IouType = (typeof IOU_TYPES)[number];
 
 /** The ground truth each IoU type is scored against: keypoints only on the persons' file, as COCO ships it. */
@@ -33,43 +35,49 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
   const files = await generateEvaluationFiles(path.join(context.inputsDir, `evaluation-${options.evaluationImages}`), options.evaluationImages);
   const pycocotools = await pycocotoolsDir(options.pycocotools);
   const service = (round: number) =>
-    withService(context, `evaluation-run${round}`, options.cores, async (s) => {
-      const datasets: Record<string, number> = {};
-      for (const [label, gt] of [
-        ['instances', files.instances],
-        ['keypoints', files.personKeypoints],
-      ] as const) {
-        const ingest = await jobOverHttp(`${s.url}/datasets/ingest`, {
-          annotation_path: gt,
-          image_dir: files.dir,
-          dataset_name: label,
-          thumbnails: 'none',
-          split: 'val',
-        });
-        datasets[label] = Number(ingest.complete.dataset_id);
-      }
-      const timings = {} as Record<IouType, { ms: number; stats: number[] }>;
-      for (const iouType of IOU_TYPES) {
-        const dataset = datasets[iouType === 'keypoints' ? 'keypoints' : 'instances']!;
-        await jobOverHttp(`${s.url}/datasets/${dataset}/predictions`, { annotation_path: files.results[iouType], name: iouType, on_invalid: 'skip' });
-        const cpuBefore = await cpuSeconds(s.pid);
-        const job = await jobOverHttp(`${s.url}/datasets/${dataset}/evaluations`, { predictions: iouType, iou_type: iouType });
-        const cpu = (await cpuSeconds(s.pid)).map((v, i) => (v - cpuBefore[i]!).toFixed(2));
-        timings[iouType] = { ms: job.wallMs, stats: job.complete.summary as number[] };
-        log(
-          `evaluation-run${round} ${iouType}: ${(job.wallMs / 1000).toFixed(2)} s, AP ${(job.complete.summary as number[])[0]}, ${JSON.stringify(job.complete.timings_ms)}, CPU s main thread ${cpu[0]} / process ${cpu[1]}`,
-        );
-      }
-      // Each job once more on the same service, its code now compiled: what a service that has evaluated before gives.
-      const again = {} as Record<IouType, number>;
-      for (const iouType of IOU_TYPES) {
-        const dataset = datasets[iouType === 'keypoints' ? 'keypoints' : 'instances']!;
-        const job = await jobOverHttp(`${s.url}/datasets/${dataset}/evaluations`, { predictions: iouType, iou_type: iouType, name: `${iouType}-again` });
-        again[iouType] = job.wallMs;
-        log(`evaluation-run${round} ${iouType} again: ${(job.wallMs / 1000).toFixed(2)} s, ${JSON.stringify(job.complete.timings_ms)}`);
-      }
-      return { ...timings, again, peakRssBytes: await s.peakRss() };
-    });
+    withService(
+      context,
+      `evaluation-run${round}`,
+      options.cores,
+      async (s) => {
+        const datasets: Record<string, number> = {};
+        for (const [label, gt] of [
+          ['instances', files.instances],
+          ['keypoints', files.personKeypoints],
+        ] as const) {
+          const ingest = await jobOverHttp(`${s.url}/datasets/ingest`, {
+            annotation_path: gt,
+            image_dir: files.dir,
+            dataset_name: label,
+            thumbnails: 'none',
+            split: 'val',
+          });
+          datasets[label] = Number(ingest.complete.dataset_id);
+        }
+        const timings = {} as Record<IouType, { ms: number; stats: number[] }>;
+        for (const iouType of IOU_TYPES) {
+          const dataset = datasets[iouType === 'keypoints' ? 'keypoints' : 'instances']!;
+          await jobOverHttp(`${s.url}/datasets/${dataset}/predictions`, { annotation_path: files.results[iouType], name: iouType, on_invalid: 'skip' });
+          const cpuBefore = await cpuSeconds(s.pid);
+          const job = await jobOverHttp(`${s.url}/datasets/${dataset}/evaluations`, { predictions: iouType, iou_type: iouType });
+          const cpu = (await cpuSeconds(s.pid)).map((v, i) => (v - cpuBefore[i]!).toFixed(2));
+          timings[iouType] = { ms: job.wallMs, stats: job.complete.summary as number[] };
+          log(
+            `evaluation-run${round} ${iouType}: ${(job.wallMs / 1000).toFixed(2)} s, AP ${(job.complete.summary as number[])[0]}, ${JSON.stringify(job.complete.timings_ms)}, CPU s main thread ${cpu[0]} / process ${cpu[1]}`,
+          );
+        }
+        // Each job once more on the same service, its code now compiled: what a service that has evaluated before gives.
+        const again = {} as Record<IouType, number>;
+        for (const iouType of IOU_TYPES) {
+          const dataset = datasets[iouType === 'keypoints' ? 'keypoints' : 'instances']!;
+          const job = await jobOverHttp(`${s.url}/datasets/${dataset}/evaluations`, { predictions: iouType, iou_type: iouType, name: `${iouType}-again` });
+          again[iouType] = job.wallMs;
+          log(`evaluation-run${round} ${iouType} again: ${(job.wallMs / 1000).toFixed(2)} s, ${JSON.stringify(job.complete.timings_ms)}`);
+        }
+        return { ...timings, again, peakRssBytes: await s.peakRss() };
+      },
+      { env: { EVALUATION_WARM_UP_IMAGES: String(EVALUATION_WARM_UP_IMAGES) } },
+    );
   const baseline = async (round: number) => {
     if (pycocotools === null) return null;
     const runs = {} as Record<IouType, PycocotoolsRun>;
@@ -94,7 +102,7 @@ export async function evaluationSpeed(context: BenchContext): Promise<SectionRes
     method:
       `Generated val2017-sized input (${input}; \`bench/evaluation/generateEvaluationFiles.ts\`, seeded). Fresh service per round (\`WORKERS=${options.cores}\`): ` +
       'the ground truth and each results file loaded (not timed), then each evaluation timed from its POST to its `complete` event, ' +
-      "bbox, segm, keypoints; the targets are these first jobs of the process, on files it has not read before (the service compiles its evaluation code when it starts, on synthetic images, `EVALUATION_WARM_UP_IMAGES`; the bench starts every service's work once that has ended). " +
+      'bbox, segm, keypoints; the targets are these first jobs of the process, on files it has not read before (its services run with `EVALUATION_WARM_UP_IMAGES=2000`, off by default: they compile the evaluation code when they start, on synthetic images, and the bench starts their work once that has ended). ' +
       'Then each job once more under another name on the same service (information: a service that has evaluated before). ' +
       (measured
         ? `Baseline: pycocotools (${pycocotools}) \`evaluate()\` + \`accumulate()\` on the same files with /usr/bin/python3, alternated with the service round by round; ` +

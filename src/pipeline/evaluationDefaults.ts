@@ -8,6 +8,4 @@ export const EVALUATION_DEFAULTS = {
   batchRows: 1000,
   /** Batches in flight per worker thread: one running, one waiting, so a worker never idles. */
   batchesPerWorker: 2,
-  /** Synthetic images per IoU type matched when the service starts, to compile the evaluation's code before a real job (`warmEvaluation`). */
-  warmUpImages: 2000,
 } as const;

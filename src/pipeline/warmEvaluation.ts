@@ -17,8 +17,8 @@ export interface WarmEvaluationServices {
 export interface WarmEvaluationOptions {
   /** Ends the warm-up early (the service closing). */
   signal: AbortSignal;
-  /** Synthetic images per IoU type. Default `EVALUATION_DEFAULTS.warmUpImages` (2,000). */
-  images?: number;
+  /** Synthetic images per IoU type (`EVALUATION_WARM_UP_IMAGES`; the benchmark's evaluation section uses 2,000). */
+  images: number;
 }
 
 /**
@@ -34,7 +34,7 @@ export interface WarmEvaluationOptions {
  */
 export async function warmEvaluation(services: WarmEvaluationServices, options: WarmEvaluationOptions): Promise<number> {
   const started = performance.now();
-  const images = options.images ?? EVALUATION_DEFAULTS.warmUpImages;
+  const { images } = options;
   const per = EVALUATION_DEFAULTS.batchImages;
   for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
     const { settings } = warmUpTask(iouType, 0, 1);
