@@ -67,7 +67,7 @@ export class ServiceProcess {
     this.#stopTimeoutMs = stopTimeoutMs;
   }
 
-  /** Spawns the service and resolves once it listens and has ended its evaluation warm-up (unless `EVALUATION_WARM_UP_IMAGES` is 0). */
+  /** Spawns the service and resolves once it listens and has ended its evaluation warm-up (when `EVALUATION_WARM_UP_IMAGES` asks for one). */
   static async start(options: ServiceProcessOptions): Promise<ServiceProcess> {
     const o = { ...SERVICE_PROCESS_DEFAULTS, ...options };
     const env: NodeJS.ProcessEnv = {
@@ -98,8 +98,9 @@ export class ServiceProcess {
     // Ready means warmed up too: the warm-up takes both cores for a few seconds, which would otherwise land in
     // whatever a section times first (a cold query, an export, an ingest, the first evaluation). Waited for from
     // the start, so its line is not missed however soon it comes.
+    // The service's default is no warm-up: only a count above 0 logs the line.
     const warmedUp =
-      env.EVALUATION_WARM_UP_IMAGES === '0'
+      Number(env.EVALUATION_WARM_UP_IMAGES ?? '0') === 0
         ? Promise.resolve(true)
         : output.waitForJsonLine((line) => (typeof line.msg === 'string' && line.msg.startsWith(WARMED_UP) ? true : undefined), failed, o.startTimeoutMs);
     warmedUp.catch(() => undefined);

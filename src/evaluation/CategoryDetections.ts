@@ -72,15 +72,9 @@ export class CategoryDetections {
   /** Doubles the first block (up to {@link BLOCK}), keeping what it holds. */
   #growFirstBlock(stride: number): void {
     const size = Math.min(BLOCK, this.#scores[0]!.length * 2);
-    const scores = new Float64Array(size);
-    scores.set(this.#scores[0]!);
-    this.#scores[0] = scores;
-    const ranks = new Uint16Array(size);
-    ranks.set(this.#ranks[0]!);
-    this.#ranks[0] = ranks;
-    const bits = new Uint16Array(size * stride);
-    bits.set(this.#bits[0]!);
-    this.#bits[0] = bits;
+    this.#scores[0] = enlarged(this.#scores[0]!, new Float64Array(size));
+    this.#ranks[0] = enlarged(this.#ranks[0]!, new Uint16Array(size));
+    this.#bits[0] = enlarged(this.#bits[0]!, new Uint16Array(size * stride));
   }
 
   /** Every detection's score, in the order added, in one array. */
@@ -109,4 +103,10 @@ export class CategoryDetections {
     }
     return { ranks, bits };
   }
+}
+
+/** `to`, holding `from` at its start. */
+function enlarged<T extends Float64Array | Uint16Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

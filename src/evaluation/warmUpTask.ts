@@ -22,7 +22,8 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
     return seed / 2147483648;
   };
   const { width, height, gtsPerImage, dtsPerImage } = WARM_UP;
-  const categories = iouType === 'keypoints' ? 1 : WARM_UP.categories;
+  const settings = warmUpSettings(iouType);
+  const categories = settings.catIds.length;
   const categoryOf = (image: number, k: number) => 1 + ((image * gtsPerImage + k) % categories);
   const imageRows = new Float64Array(images * IMAGE.stride);
   const gts = new Float64Array(images * gtsPerImage * GT.stride);
@@ -60,8 +61,13 @@ export function warmUpTask(iouType: IouType, firstImage: number, images: number)
       if (dtText.keypoints) dtText.keypoints.push(JSON.stringify(keypoints(box, random, 1)));
     }
   }
-  const settings: EvalSettings = { iouType, branch: iouType, catIds: Array.from({ length: categories }, (_, c) => c + 1), sigmas: [...COCO_KEYPOINT_SIGMAS] };
   return { settings, batch: { images: imageRows, gts, dts, gtText, dtText } };
+}
+
+/** What {@link warmUpTask}'s batches of an IoU type are matched with: its categories, its own `loadRes` branch, COCO's sigmas. */
+export function warmUpSettings(iouType: IouType): EvalSettings {
+  const categories = iouType === 'keypoints' ? 1 : WARM_UP.categories;
+  return { iouType, branch: iouType, catIds: Array.from({ length: categories }, (_, c) => c + 1), sigmas: [...COCO_KEYPOINT_SIGMAS] };
 }
 
 /** The ellipse a box holds, as a 24-point polygon (COCO's polygons have tens of points, and real photos' size). */

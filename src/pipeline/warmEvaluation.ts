@@ -2,7 +2,7 @@ import type { Database } from '../db/Database.js';
 import { EvaluationAccumulator } from '../evaluation/EvaluationAccumulator.js';
 import { IMAGE } from '../evaluation/EvaluationBatch.js';
 import type { IouType } from '../evaluation/evaluationTypes.js';
-import { warmUpTask } from '../evaluation/warmUpTask.js';
+import { warmUpSettings, warmUpTask } from '../evaluation/warmUpTask.js';
 import { EvaluationWriter } from './EvaluationWriter.js';
 import { EVALUATION_DEFAULTS } from './evaluationDefaults.js';
 import { type ImageMatcher, MatchDispatcher, type MatchedBatch } from './MatchDispatcher.js';
@@ -37,7 +37,7 @@ export async function warmEvaluation(services: WarmEvaluationServices, options: 
   const { images } = options;
   const per = EVALUATION_DEFAULTS.batchImages;
   for (const iouType of ['bbox', 'segm', 'keypoints'] as IouType[]) {
-    const { settings } = warmUpTask(iouType, 0, 1);
+    const settings = warmUpSettings(iouType);
     const accumulator = new EvaluationAccumulator(iouType, settings.catIds);
     const dispatcher = new MatchDispatcher(services.matcher, settings, { signal: options.signal, maxInFlight: 4 });
     // The outcome rows are appended as a real job's are, in a transaction that is rolled back: no row is ever seen.
