@@ -75,7 +75,7 @@ export async function qualityChecks(context: BenchContext): Promise<SectionResul
         header: ['pair', `found at ${DUPLICATE_DEFAULTS.maxDistance}`, 'distances (distance: count)'],
         rows: [
           ...Object.entries(edits).map(([name, values]) => [name, `${within(values)} of ${values.length}`, histogram(values)]),
-          ['distinct photos', `${within(distinct)} of ${distinct.length}`, histogram(distinct.filter((d) => d <= 24)) + ' (up to 24 shown)'],
+          ['distinct photos', `${within(distinct)} of ${distinct.length}`, `${histogram(distinct.filter((d) => d <= 24))} (up to 24 shown)`],
         ],
       },
       {

@@ -33,6 +33,6 @@ describe('maskPixelArea', () => {
     expect(maskPixelArea([[0, 0, 10, 0, 10, 10]])).to.equal(null);
     expect(maskPixelArea(null)).to.equal(null);
     expect(maskPixelArea({ size: [10, 10], counts: 'bad string ~' })).to.equal(null);
-    expect(maskPixelArea({ size: [10, 10], counts: '0' + String.fromCharCode(48 + 32) })).to.equal(null);
+    expect(maskPixelArea({ size: [10, 10], counts: `0${String.fromCharCode(48 + 32)}` })).to.equal(null);
   });
 });

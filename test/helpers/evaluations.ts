@@ -14,7 +14,7 @@ export async function reference(iouType: string): Promise<Reference> {
   return readEvaluationJson<Reference>(`reference_${iouType}.json`);
 }
 
-/** Ingests a fixture's ground truth (no thumbnails) as a new dataset and loads a results file beside it; returns the dataset id. */
+/** Ingests a ground truth (a fixture's name, or a path; no thumbnails) as a new dataset and loads results files beside it; returns the dataset id. */
 export async function datasetWithPredictions(server: TestServer, gt: string, results: Record<string, string>, split = 'val'): Promise<number> {
   const done = await ingest(server, { annotation_path: await ingestable(server, gt, split), thumbnails: 'none', split });
   if (done.event !== 'complete') throw new Error(`ingest ended ${done.event}: ${JSON.stringify(done)}`);
@@ -33,9 +33,9 @@ export async function datasetWithPredictions(server: TestServer, gt: string, res
  * server's scratch folder. Nothing COCOeval reads changes.
  */
 export async function ingestable(server: TestServer, gt: string, split = 'val'): Promise<string> {
-  const file = JSON.parse(await readFile(path.join(EVALUATION_DIR, gt), 'utf8')) as { images: Record<string, unknown>[] };
+  const file = JSON.parse(await readFile(path.resolve(EVALUATION_DIR, gt), 'utf8')) as { images: Record<string, unknown>[] };
   for (const image of file.images) image.file_name ??= `${String(image.id).padStart(12, '0')}.jpg`;
-  const target = path.join(server.scratch, `${split}-${gt}`);
+  const target = path.join(server.scratch, `${split}-${path.basename(gt)}`);
   await writeFile(target, JSON.stringify(file));
   return target;
 }

@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect } from 'chai';
-import { datasetWithPredictions, evaluate, reference } from '../helpers/evaluations.js';
+import { datasetWithPredictions, EVALUATION_DIR, evaluate, reference } from '../helpers/evaluations.js';
 import { postPredictions } from '../helpers/ingest.js';
 import { getJson, readEventStream, terminalOf } from '../helpers/sse.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
@@ -76,6 +77,18 @@ describe('COCO evaluation over HTTP', () => {
     const retried = await evaluate(server, datasetId, { predictions: 'poses', iou_type: 'keypoints' });
     expect(retried.terminal.event).to.equal('complete');
     expectClose(retried.terminal.data.summary as number[], (await reference('keypoints')).stats);
+  });
+
+  it('fails a segm evaluation whose crowd RLE falls short of its size (COCOeval would loop for ever on it), naming the annotation', async () => {
+    const gt = JSON.parse(await readFile(path.join(EVALUATION_DIR, 'instances_gt.json'), 'utf8')) as { annotations: Record<string, any>[] };
+    const crowd = gt.annotations.find((a) => a.id === 900100000001)!;
+    crowd.segmentation.counts = crowd.segmentation.counts.slice(0, -1);
+    await writeFile(path.join(server.scratch, 'short_rle_gt.json'), JSON.stringify(gt));
+    const datasetId = await datasetWithPredictions(server, path.join(server.scratch, 'short_rle_gt.json'), { masks: 'results_segm.json' });
+    const { terminal } = await evaluate(server, datasetId, { predictions: 'masks', iou_type: 'segm' });
+    expect(terminal.event).to.equal('failed');
+    expect(terminal.data.code).to.equal('EVALUATION_INVALID');
+    expect(terminal.data.message).to.match(/ground truth 900100000001 .*counts add up to \d+ pixels, not the 307200 of its size \[480, 640\]/);
   });
 
   it('refuses a set of captions, which COCOeval does not score', async () => {

@@ -1,7 +1,7 @@
-import { rleFromString } from '../../formats/panoptic/rle.js';
 import { EvaluationInputError } from '../EvaluationInputError.js';
 import type { Rle } from './Rle.js';
 import { rleFrPoly } from './rleFrPoly.js';
+import { rleFrString } from './rleFrString.js';
 import { rleMerge } from './rleMerge.js';
 
 /**
@@ -21,6 +21,8 @@ export function annToRle(segmentation: unknown, h: number, w: number, what: stri
     if (first.length === 4) {
       throw new EvaluationInputError(`${what}: segmentation's first polygon has 4 numbers, which pycocotools reads as boxes and then fails on`);
     }
+    // One polygon's mask is the merge's result already; rleMerge would copy it.
+    if (segmentation.length === 1) return rleFrPoly(first as ArrayLike<number>, h, w);
     return rleMerge((segmentation as ArrayLike<number>[]).map((p) => rleFrPoly(p, h, w)));
   }
   const rle = segmentation as { counts?: unknown; size?: unknown } | null;
@@ -29,7 +31,26 @@ export function annToRle(segmentation: unknown, h: number, w: number, what: stri
     throw new EvaluationInputError(`${what}: segmentation must be a list of polygons or an RLE with a size`);
   }
   const [rh, rw] = size as [number, number];
-  if (Array.isArray(rle.counts)) return { h: rh, w: rw, counts: Uint32Array.from(rle.counts as number[]) };
-  if (typeof rle.counts === 'string') return { h: rh, w: rw, counts: Uint32Array.from(rleFromString(rle.counts)) };
-  throw new EvaluationInputError(`${what}: segmentation RLE counts must be a list or a string`);
+  let counts: Uint32Array | null;
+  if (Array.isArray(rle.counts)) counts = Uint32Array.from(rle.counts as number[]);
+  else if (typeof rle.counts === 'string') {
+    counts = rleFrString(rle.counts);
+    if (counts === null)
+      throw new EvaluationInputError(`${what}: segmentation RLE counts is not a compressed RLE string (characters 0-o, ending on a whole count)`);
+  } else throw new EvaluationInputError(`${what}: segmentation RLE counts must be a list or a string`);
+  checkCovers(counts, rh, rw, what);
+  return { h: rh, w: rw, counts };
+}
+
+/**
+ * Refuses runs that do not cover the mask exactly. maskApi.c's `rleIou` and
+ * `rleMerge` walk two masks' runs until both end, and when one ends short the
+ * walk never does: COCOeval hangs on such a mask, and a worker would too.
+ */
+function checkCovers(counts: Uint32Array, h: number, w: number, what: string): void {
+  let pixels = 0;
+  for (let j = 0; j < counts.length; j++) pixels += counts[j]!;
+  if (pixels !== h * w) {
+    throw new EvaluationInputError(`${what}: segmentation RLE counts add up to ${pixels} pixels, not the ${h * w} of its size [${h}, ${w}]`);
+  }
 }

@@ -63,7 +63,7 @@ export function rleFrPoly(xy: ArrayLike<number>, h: number, w: number): Rle {
       ye = y0;
     }
     const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy;
-    const n = dx >= dy ? dx : dy;
+    const n = Math.max(dx, dy);
     // The walk's first and last points (C walks t from n down to 0 when it flipped the edge). `| 0` is C's (int) cast
     // as the Int32Array of the points' first version stored it: toward zero, NaN (a repeated point's 0/0) as 0.
     const firstT = flip ? n : 0;
@@ -109,7 +109,7 @@ class Crossings {
   pair(ui: number, vi: number, uj: number, vj: number): void {
     if (ui === uj) return;
     const u = uj < ui ? uj : uj - 1;
-    if (u >= 2 && (u - 2) % SCALE === 0) this.#add(u, vi < vj ? vi : vj);
+    if (u >= 2 && (u - 2) % SCALE === 0) this.#add(u, Math.min(vi, vj));
   }
 
   /** An edge walked along x (`dx >= dy`): its points are u = xs + t, v = (int)(ys + s·t + .5) for t in [0, dx], so only the columns u = 5n + 2 it spans (with u + 1) are crossings. */
@@ -122,7 +122,7 @@ class Crossings {
       const t = u - xs;
       const v0 = (ys + s * t + 0.5) | 0;
       const v1 = (ys + s * (t + 1) + 0.5) | 0;
-      this.#add(u, v0 < v1 ? v0 : v1);
+      this.#add(u, Math.min(v0, v1));
     }
   }
 

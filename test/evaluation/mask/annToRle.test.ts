@@ -46,4 +46,26 @@ describe("annToRle (COCO.annToRLE's rules)", () => {
     expect(() => annToRle({ counts: 'a' }, 10, 10, 'annotation 8')).to.throw(EvaluationInputError, /annotation 8/);
     expect(() => annToRle([5, 6], 10, 10, 'annotation 9')).to.throw(EvaluationInputError, /annotation 9/);
   });
+
+  it('refuses an RLE whose runs do not cover its size, which would send the IoU walk into an endless loop, naming the record and the sums', () => {
+    expect(() => annToRle({ size: [10, 10], counts: [5, 10] }, 10, 10, 'annotation 10')).to.throw(
+      EvaluationInputError,
+      /annotation 10: segmentation RLE counts add up to 15 pixels, not the 100 of its size \[10, 10\]/,
+    );
+    // "42" is the runs 4 and 2: 6 pixels of a 3x3 mask.
+    expect(() => annToRle({ size: [3, 3], counts: '42' }, 3, 3, 'prediction 11')).to.throw(EvaluationInputError, /prediction 11: .*6 pixels, not the 9/);
+    expect([...annToRle({ size: [3, 3], counts: [4, 2, 3] }, 3, 3, 'annotation 12').counts]).to.deep.equal([4, 2, 3]);
+  });
+
+  it('refuses a compressed RLE string with a character pycocotools never writes, or cut in the middle of a count', () => {
+    expect(() => annToRle({ size: [3, 3], counts: '4 2' }, 3, 3, 'prediction 13')).to.throw(
+      EvaluationInputError,
+      /prediction 13: .*not a compressed RLE string/,
+    );
+    // "P" (80) has the continuation bit (0x20) set: a count that never ends.
+    expect(() => annToRle({ size: [3, 3], counts: '42P' }, 3, 3, 'prediction 14')).to.throw(
+      EvaluationInputError,
+      /prediction 14: .*not a compressed RLE string/,
+    );
+  });
 });
