@@ -37,9 +37,12 @@ export function rleFrPoly(xy: ArrayLike<number>, h: number, w: number): Rle {
   x[k] = x[0]!;
   for (let j = 0; j < k; j++) y[j] = Math.trunc(SCALE * xy[j * 2 + 1]! + 0.5);
   y[k] = y[0]!;
+  // The crossings, and the run end the image adds. C stores every upsampled point, as many as the outline is long
+  // (a polygon with a far-off point asks for gigabytes); only the crossings are kept here, at most one per image
+  // column an edge spans and one where two edges meet.
   let m = 0;
   for (let j = 0; j < k; j++) m += Math.max(Math.abs(x[j]! - x[j + 1]!), Math.abs(y[j]! - y[j + 1]!)) + 1;
-  ensureScratch(m + 1);
+  ensureScratch(Math.min(m, k * (w + 1)) + 1);
   const crossings = new Crossings(h, w);
   // The outline is C's sequence of upsampled points, edge after edge; a crossing is a pair of consecutive points in
   // different columns. It is found edge by edge without storing the points: within an edge from the columns it spans,
@@ -128,37 +131,40 @@ class Crossings {
 
   /**
    * An edge walked along y (`dx < dy`): v = ys + t rises by one a step and
-   * u = (int)(xs + s·t + .5) moves monotonically, by at most one a step. Each
-   * step is computed, and the next column u = 5n + 2 to pass is kept, so a
-   * step that crosses nothing costs a comparison.
+   * u = (int)(xs + s·t + .5) moves monotonically, by at most one a step. The
+   * pair (c, c + 1) is a crossing at the step where u leaves c: rising, the
+   * first t with u(t) > c; falling, where u reaches c, the first t with
+   * u(t) <= c. Short edges are walked step by step, a comparison a step; a
+   * long one (a point far off the image) is searched for each column it
+   * crosses, so its length costs a logarithm and not a loop of billions.
    */
   alongY(xs: number, ys: number, s: number, dy: number): void {
-    let previous = (xs + 0.5) | 0;
+    const u0 = (xs + 0.5) | 0;
     const last = SCALE * (this.#w - 1) + 2;
     if (s >= 0) {
-      // Rising u: the pair (c, c + 1) crosses, for the first c = 5n + 2 at or after max(u, 2).
-      const from = Math.max(previous, 2);
+      // Rising u: the first c = 5n + 2 at or after max(u, 2).
+      const from = Math.max(u0, 2);
       let target = from + ((((2 - from) % SCALE) + SCALE) % SCALE);
-      for (let t = 1; t <= dy && target <= last; t++) {
-        const u = (xs + s * t + 0.5) | 0;
-        if (u !== previous && previous === target) {
-          this.#add(target, ys + t - 1);
-          target += SCALE;
-        }
-        previous = u;
+      let t = 1;
+      while (target <= last) {
+        t = firstStep(xs, s, t, dy, target, true);
+        if (t > dy) return;
+        this.#add(target, ys + t - 1);
+        target += SCALE;
+        t++;
       }
     } else {
-      // Falling u: the pair (c + 1, c) crosses, for the last c = 5n + 2 below u.
-      const below = previous - 1;
+      // Falling u: the last c = 5n + 2 below u, and none past the image's last column.
+      const below = u0 - 1;
       let target = below - ((((below - 2) % SCALE) + SCALE) % SCALE);
       if (target > last) target -= SCALE * Math.ceil((target - last) / SCALE);
-      for (let t = 1; t <= dy && target >= 2; t++) {
-        const u = (xs + s * t + 0.5) | 0;
-        if (u !== previous && u === target) {
-          this.#add(target, ys + t - 1);
-          target -= SCALE;
-        }
-        previous = u;
+      let t = 1;
+      while (target >= 2) {
+        t = firstStep(xs, s, t, dy, target, false);
+        if (t > dy) return;
+        this.#add(target, ys + t - 1);
+        target -= SCALE;
+        t++;
       }
     }
   }
@@ -176,6 +182,32 @@ class Crossings {
     if (xd < this.lo) this.lo = xd;
     if (xd > this.hi) this.hi = xd;
   }
+}
+
+/** Steps an edge walks one by one before it searches instead: a few dozen is a polygon's usual edge. */
+const LINEAR_STEPS = 64;
+
+/**
+ * The first step t in [from, dy] at which u(t) = (int)(xs + s·t + .5) is past
+ * `target`: above it when `rising`, at or below it otherwise; dy + 1 when no
+ * step is. u is monotone in t (a product and sums rounded to nearest, then
+ * truncated), so a binary search finds what the walk would.
+ */
+function firstStep(xs: number, s: number, from: number, dy: number, target: number, rising: boolean): number {
+  const past = (t: number) => {
+    const u = (xs + s * t + 0.5) | 0;
+    return rising ? u > target : u <= target;
+  };
+  const linearEnd = Math.min(dy, from + LINEAR_STEPS);
+  for (let t = from; t <= linearEnd; t++) if (past(t)) return t;
+  let lo = linearEnd + 1;
+  let hi = dy + 1;
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (past(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** maskApi.c's second half: the crossings, sorted, become run lengths. */

@@ -68,4 +68,19 @@ describe("annToRle (COCO.annToRLE's rules)", () => {
       /prediction 14: .*not a compressed RLE string/,
     );
   });
+
+  it('refuses a mask of 2^32 pixels or more, whose 32-bit run lengths would wrap (two polygons of such an image never finished merging)', () => {
+    const square = (x: number) => [x, 10, x + 10, 10, x + 10, 20, x, 20];
+    expect(() => annToRle([square(10), square(40)], 65536, 65537, 'annotation 15')).to.throw(
+      EvaluationInputError,
+      /annotation 15: a 65536 x 65537 mask has 2\^32 pixels or more/,
+    );
+    expect(() => annToRle({ size: [65536, 65536], counts: [4294967296] }, 1, 1, 'annotation 16')).to.throw(EvaluationInputError, /annotation 16/);
+    // A count past 2^32 is refused by its sum, before a typed array could wrap it into one that adds up to the size.
+    expect(() => annToRle({ size: [2, 2], counts: [4294967296 + 2, 2] }, 2, 2, 'annotation 17')).to.throw(
+      EvaluationInputError,
+      /annotation 17: .*4294967300 pixels, not the 4/,
+    );
+    expect(annToRle([square(10), square(40)], 65535, 65537, 'annotation 18').h).to.equal(65535);
+  });
 });

@@ -54,6 +54,30 @@ describe("rleFrPoly (maskApi.c's polygon rasterisation)", () => {
       { numRuns: 2000 },
     );
   });
+  it('rasterises polygons with points far off the image exactly as maskApi.c does, in memory bounded by the image (long edges are searched, not walked)', () => {
+    const far = fc.oneof(
+      fc.double({ min: -4000, max: 4000, noNaN: true }),
+      fc.integer({ min: -8000, max: 8000 }).map((n) => n / 2),
+    );
+    const polygon = fc.record({
+      h: fc.integer({ min: 1, max: 40 }),
+      w: fc.integer({ min: 1, max: 40 }),
+      xy: fc.array(fc.tuple(far, far), { minLength: 3, maxLength: 8 }).map((points) => points.flat()),
+    });
+    fc.assert(
+      fc.property(polygon, ({ xy, h, w }) => {
+        expect([...rleFrPoly(xy, h, w).counts], JSON.stringify({ xy, h, w })).to.deep.equal(maskApiRleFrPoly(xy, h, w));
+      }),
+      { numRuns: 150 },
+    );
+    // C would store 10^8 upsampled points for this triangle's long edges. In the image its left edge is within
+    // 0.0003 px of x = 0, so its mask is the box [0, 0, 10, 480]'s: ten whole columns.
+    const arrays = process.memoryUsage().arrayBuffers;
+    const mask = rleFrPoly([0, 0, 10, 2e7, 10, 0], 480, 640);
+    expect(process.memoryUsage().arrayBuffers - arrays).to.be.below(10e6);
+    expect([...mask.counts]).to.deep.equal([...rleFrBbox([0, 0, 10, 480], 480, 640).counts]);
+    expect(rleArea(mask)).to.equal(4800);
+  });
 });
 
 /** A comb whose teeth cross the same columns again and again, top to bottom or (each column's crossings in falling order) bottom to top. */
