@@ -27,8 +27,22 @@ export function addExtra(extra: RawRecord | null, key: string, value: unknown): 
   return target;
 }
 
-export function isPositiveInteger(v: unknown): boolean {
-  return Number.isSafeInteger(v) && (v as number) > 0;
+/**
+ * The largest value of a DuckDB `INTEGER` (32 bits, signed), the columns that
+ * keep an image's width and height and an annotation's `num_keypoints`: a
+ * larger one failed the whole ingest at the database's append, where no record
+ * is named.
+ */
+export const INT32_MAX = 2 ** 31 - 1;
+
+/** An integer in 1 to {@link INT32_MAX}. */
+export function isPositiveInt32(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) > 0 && (v as number) <= INT32_MAX;
+}
+
+/** An integer in 0 to {@link INT32_MAX}. */
+export function isNonNegativeInt32(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= INT32_MAX;
 }
 
 export function isNonNegativeInteger(v: unknown): boolean {

@@ -7,8 +7,9 @@ import {
   fail,
   failInteger,
   failMissing,
-  isNonNegativeInteger,
-  isPositiveInteger,
+  INT32_MAX,
+  isNonNegativeInt32,
+  isPositiveInt32,
   type RawRecord,
 } from '../recordChecks.js';
 import type { CocoAnnotation, CocoCategory, CocoImage } from '../records.js';
@@ -42,11 +43,11 @@ export function normalizeImage(raw: unknown, index: number, file: string): CocoI
     if (fileName === undefined) failMissing(file, 'images', index, 'file_name');
     fail(file, 'images', index, 'file_name', `expected a non-empty string, got ${describe(fileName)}`);
   }
-  if (width !== null && !isPositiveInteger(width)) {
-    fail(file, 'images', index, 'width', `expected a positive integer, got ${describe(width)}`);
+  if (width !== null && !isPositiveInt32(width)) {
+    fail(file, 'images', index, 'width', `expected a positive integer up to ${INT32_MAX}, got ${describe(width)}`);
   }
-  if (height !== null && !isPositiveInteger(height)) {
-    fail(file, 'images', index, 'height', `expected a positive integer, got ${describe(height)}`);
+  if (height !== null && !isPositiveInt32(height)) {
+    fail(file, 'images', index, 'height', `expected a positive integer up to ${INT32_MAX}, got ${describe(height)}`);
   }
   if (license !== null && !Number.isSafeInteger(license)) failInteger(file, 'images', index, 'license', license);
 
@@ -115,8 +116,8 @@ export function normalizeAnnotation(raw: unknown, index: number, file: string): 
   if (iscrowd === 0 || iscrowd === false) crowd = false;
   else if (iscrowd === 1 || iscrowd === true) crowd = true;
   else fail(file, 'annotations', index, 'iscrowd', `expected 0, 1 or a boolean, got ${describe(iscrowd)}`);
-  if (numKeypoints !== null && !isNonNegativeInteger(numKeypoints)) {
-    fail(file, 'annotations', index, 'num_keypoints', `expected an integer >= 0, got ${describe(numKeypoints)}`);
+  if (numKeypoints !== null && !isNonNegativeInt32(numKeypoints)) {
+    fail(file, 'annotations', index, 'num_keypoints', `expected an integer from 0 to ${INT32_MAX}, got ${describe(numKeypoints)}`);
   }
 
   let extra: RawRecord | null = null;

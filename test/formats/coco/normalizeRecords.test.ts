@@ -54,11 +54,28 @@ describe('normalizeImage', () => {
     );
     expect(failure(() => normalizeImage({ id: 1 }, 7, FILE))).to.equal('instances_val2017.json: images[7]: missing required field file_name');
     expect(failure(() => normalizeImage({ id: 1, file_name: '' }, 0, FILE))).to.match(/images\[0\]\.file_name: expected a non-empty string/);
-    expect(failure(() => normalizeImage({ id: 1, file_name: 'a', width: 0 }, 0, FILE))).to.match(/images\[0\]\.width: expected a positive integer, got 0/);
+    expect(failure(() => normalizeImage({ id: 1, file_name: 'a', width: 0 }, 0, FILE))).to.match(
+      /images\[0\]\.width: expected a positive integer up to 2147483647, got 0/,
+    );
     expect(failure(() => normalizeImage({ id: 1, file_name: 'a', height: -3 }, 0, FILE))).to.match(/images\[0\]\.height:/);
     expect(failure(() => normalizeImage({ id: 1, file_name: 'a', license: 'cc' }, 0, FILE))).to.match(/images\[0\]\.license: expected an integer/);
     expect(failure(() => normalizeImage([1, 2], 4, FILE))).to.equal('instances_val2017.json: images[4]: expected an object, got [1,2]');
     expect(failure(() => normalizeImage(null, 4, FILE))).to.equal('instances_val2017.json: images[4]: expected an object, got null');
+  });
+
+  it("refuses a width, height or num_keypoints past 2^31 - 1, which the database's 32-bit columns cannot hold, naming the field", () => {
+    expect(normalizeImage({ id: 1, file_name: 'a', width: 2 ** 31 - 1, height: 2 ** 31 - 1 }, 0, FILE)).to.include({ width: 2147483647, height: 2147483647 });
+    expect(failure(() => normalizeImage({ id: 1, file_name: 'a', width: 2 ** 31 }, 2, FILE))).to.equal(
+      'instances_val2017.json: images[2].width: expected a positive integer up to 2147483647, got 2147483648',
+    );
+    expect(failure(() => normalizeImage({ id: 1, file_name: 'a', height: 2 ** 32 }, 0, FILE))).to.match(
+      /images\[0\]\.height: expected a positive integer up to 2147483647/,
+    );
+    const annotation = { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 1, 1], keypoints: [1, 1, 2] };
+    expect(normalizeAnnotation({ ...annotation, num_keypoints: 2 ** 31 - 1 }, 0, FILE).num_keypoints).to.equal(2147483647);
+    expect(failure(() => normalizeAnnotation({ ...annotation, num_keypoints: 2 ** 31 }, 5, FILE))).to.equal(
+      'instances_val2017.json: annotations[5].num_keypoints: expected an integer from 0 to 2147483647, got 2147483648',
+    );
   });
 
   it('rejects integers too large to be exact', () => {
@@ -160,7 +177,7 @@ describe('normalizeAnnotation', () => {
       [{ ...base, segmentation: { size: [2, 2] } }, /annotations\[17\]\.segmentation\.counts: expected a list of run lengths or a compressed RLE string/],
       [{ ...base, keypoints: [1, 2] }, /annotations\[17\]\.keypoints: expected a list of numbers .* multiple of 3/],
       [{ ...base, keypoints: [1, 2, 'v'] }, /annotations\[17\]\.keypoints:/],
-      [{ ...base, num_keypoints: -1 }, /annotations\[17\]\.num_keypoints: expected an integer >= 0/],
+      [{ ...base, num_keypoints: -1 }, /annotations\[17\]\.num_keypoints: expected an integer from 0 to 2147483647, got -1/],
       [{ ...base, caption: 5 }, /annotations\[17\]\.caption: expected a string, got 5/],
     ];
     for (const [raw, expected] of cases) {
