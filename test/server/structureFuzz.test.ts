@@ -54,6 +54,7 @@ const EXTREMES: Record<string, () => string> = {
   'an array of 10,000 numbers': () => `[${numbers(10_000)}]`,
   'a 10 MB string': () => `"${'x'.repeat(10 * 1024 * 1024)}"`,
   'a huge number': () => '1e400',
+  'an integer past 2^32': () => '4294967296',
   'negative zero': () => '-0',
   'a lone surrogate': () => '"\\ud800"',
   'a NUL character': () => '"a\\u0000b"',
