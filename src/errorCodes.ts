@@ -94,6 +94,10 @@ export const ERROR_CODES = {
   DATABASE_LOCKED: shown(500),
   DATABASE_OPEN_FAILED: shown(500),
   DATABASE_SCHEMA_MISMATCH: shown(500),
+  /** A checkpoint failed and invalidated the database, which is being attached again (every commit kept): retry. */
+  DATABASE_RECOVERING: shown(503),
+  /** DuckDB ran out of its `memory_limit` (several jobs holding large records at once); nothing was written. */
+  DATABASE_OUT_OF_MEMORY: shown(503),
   PLUGIN_LOAD_FAILED: shown(500),
   PLUGIN_INVALID: shown(500),
   INTERNAL: hidden(500),

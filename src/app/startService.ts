@@ -27,7 +27,11 @@ import { warmUpEvaluation } from './warmUpEvaluation.js';
  * previous process left unfinished, loads the plugins and starts the pool.
  */
 export async function startService(config: Config, log: Logger): Promise<Service> {
-  const db = await Database.open({ file: path.join(config.dataDir, 'coco-ingest.duckdb'), memoryLimit: config.duckdbMemoryLimit });
+  const db = await Database.open({
+    file: path.join(config.dataDir, 'coco-ingest.duckdb'),
+    memoryLimit: config.duckdbMemoryLimit,
+    onCheckpointTrouble: (message, err) => log.warn({ err }, message),
+  });
   const cleanup: (() => Promise<void>)[] = [() => db.close()];
   try {
     const datasets = new DatasetRepository(db);

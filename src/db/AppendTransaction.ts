@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database, InTransaction } from './Database.js';
+import { recoveringError } from './databaseErrors.js';
 import { TableAppender } from './tables/TableAppender.js';
 import type { ColumnarTableMapping, TableMapping } from './tables/TableMapping.js';
 
@@ -12,10 +13,12 @@ export type { InTransaction } from './Database.js';
  */
 export class AppendTransaction {
   readonly conn: DuckDBConnection;
+  readonly #db: Database;
   readonly #appenders: TableAppender<never>[] = [];
   #open = true;
 
-  private constructor(conn: DuckDBConnection) {
+  private constructor(db: Database, conn: DuckDBConnection) {
+    this.#db = db;
     this.conn = conn;
   }
 
@@ -24,7 +27,7 @@ export class AppendTransaction {
    * if that fails, nothing is left open. Call {@link close} in `finally`.
    */
   static async begin<T>(db: Database, prepare: (tx: AppendTransaction) => Promise<T>): Promise<T> {
-    const tx = new AppendTransaction(await db.connect());
+    const tx = new AppendTransaction(db, await db.connect());
     try {
       await tx.conn.run('BEGIN TRANSACTION');
       return await prepare(tx);
@@ -49,9 +52,15 @@ export class AppendTransaction {
   /** Closes the appenders, runs `inTransaction` and commits. */
   async commit(inTransaction: InTransaction): Promise<void> {
     for (const appender of this.#appenders) appender.close();
-    await inTransaction(this.conn);
-    await this.conn.run('COMMIT');
+    try {
+      await inTransaction(this.conn);
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      if (await this.#db.recover(err)) throw recoveringError(err);
+      throw err;
+    }
     this.#open = false;
+    await this.#db.afterCommit();
   }
 
   /** Discards everything appended. Safe to call more than once. */
@@ -59,7 +68,13 @@ export class AppendTransaction {
     if (!this.#open) return;
     this.#open = false;
     for (const appender of this.#appenders) appender.discard();
-    await this.conn.run('ROLLBACK');
+    try {
+      await this.conn.run('ROLLBACK');
+    } catch (err) {
+      // A COMMIT that failed (out of memory, say) has already ended the transaction: nothing is left to roll back, and
+      // this error would hide the one that failed the job.
+      if (!/no transaction is active/i.test(err instanceof Error ? err.message : String(err))) throw err;
+    }
   }
 
   /** Rolls back if still open, then releases the connection. Call in `finally`. */

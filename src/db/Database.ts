@@ -2,7 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
+import { Checkpointer } from './Checkpointer.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
+import { recoveringError } from './databaseErrors.js';
 import { type NumericRows, readNumericRows } from './NumericRows.js';
 import { MAPPED_TABLES, MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { checkColumns } from './tables/TableMapping.js';
@@ -18,6 +20,8 @@ export interface DatabaseOptions {
   threads?: number;
   /** Read connections kept open for API queries; default 4. */
   readConnections?: number;
+  /** Told when a checkpoint fails and what was done about it ({@link Checkpointer}). Default: nothing. */
+  onCheckpointTrouble?: (message: string, err: unknown) => void;
 }
 
 /** Parameters bound to `?` placeholders, in order. */
@@ -37,14 +41,16 @@ export class Database {
   readonly #instance: DuckDBInstance;
   readonly #control: DuckDBConnection;
   readonly #readers: DuckDBConnection[];
+  readonly #checkpointer: Checkpointer;
   #nextReader = 0;
   #closed = false;
 
-  private constructor(file: string, instance: DuckDBInstance, control: DuckDBConnection, readers: DuckDBConnection[]) {
+  private constructor(file: string, instance: DuckDBInstance, control: DuckDBConnection, readers: DuckDBConnection[], checkpointer: Checkpointer) {
     this.file = file;
     this.#instance = instance;
     this.#control = control;
     this.#readers = readers;
+    this.#checkpointer = checkpointer;
   }
 
   /**
@@ -54,7 +60,9 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     const file = options.file;
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
-    const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '128MB' };
+    const memoryLimit = options.memoryLimit ?? '128MB';
+    // No automatic checkpoint inside a COMMIT: the Checkpointer runs it after the commit and repairs what a failed one breaks.
+    const config: Record<string, string> = { memory_limit: memoryLimit, checkpoint_threshold: '1TB' };
     if (options.threads !== undefined) config.threads = String(options.threads);
     // Where queries larger than memory_limit spill. An instance opened on a file
     // gets `<file>.tmp` by default; ours is in memory with the file attached, so it is said here.
@@ -64,9 +72,7 @@ export class Database {
     const instance = await DuckDBInstance.create(':memory:', config);
     const control = await instance.connect();
     try {
-      if (file !== ':memory:') await control.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
-      else await control.run(`ATTACH ':memory:' AS ${CATALOG}`);
-      await control.run(`USE ${CATALOG}`);
+      await attach(control, file);
     } catch (err) {
       control.closeSync();
       instance.closeSync();
@@ -112,12 +118,20 @@ export class Database {
     }
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (options.readConnections ?? 4); i++) readers.push(await connectTo(instance));
-    return new Database(file, instance, control, readers);
+    const checkpointer = new Checkpointer(control, {
+      file,
+      catalog: CATALOG,
+      attach: (conn) => attach(conn, file),
+      connect: () => instance.connect(),
+      memoryLimit,
+      ...(options.onCheckpointTrouble ? { onTrouble: options.onCheckpointTrouble } : {}),
+    });
+    return new Database(file, instance, control, readers, checkpointer);
   }
 
   /** Runs a read-only query on a read connection and returns plain rows (BIGINTs as numbers). */
   async query<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
-    return toPlainRows(await this.#reader().runAndReadAll(sql, params)) as T[];
+    return this.#read(async () => toPlainRows(await this.#reader().runAndReadAll(sql, params)) as T[]);
   }
 
   /**
@@ -125,7 +139,28 @@ export class Database {
    * VARCHAR, on a read connection, and returns them as {@link NumericRows}.
    */
   async queryNumeric(sql: string, params: Params = []): Promise<NumericRows> {
-    return readNumericRows(await this.#reader().run(sql, params));
+    return this.#read(async () => readNumericRows(await this.#reader().run(sql, params)));
+  }
+
+  /**
+   * Runs a statement; when it failed because the database was out of use
+   * (invalidated, or being attached again), waits for the repair and runs it
+   * once more: such a statement did nothing. Reads and single auto-committed
+   * writes only, never a transaction's work.
+   * @throws AppError `DATABASE_RECOVERING` when it fails so again
+   */
+  async #read<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(await this.#checkpointer.recover(err))) throw err;
+    }
+    try {
+      return await read();
+    } catch (err) {
+      if (await this.#checkpointer.recover(err)) throw recoveringError(err);
+      throw err;
+    }
   }
 
   /** The next read connection, in turn. */
@@ -137,13 +172,14 @@ export class Database {
   /** Runs one auto-committed write statement on the control connection. */
   async write(sql: string, params: Params = []): Promise<void> {
     this.#assertOpen();
-    await this.#control.run(sql, params);
+    await this.#read(() => this.#control.run(sql, params));
+    await this.#checkpointer.afterCommit();
   }
 
   /** Reads on the control connection: used where a read must see the control connection's own writes. */
   async queryOnWriter<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
     this.#assertOpen();
-    return toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[];
+    return this.#read(async () => toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[]);
   }
 
   /**
@@ -157,13 +193,25 @@ export class Database {
       await conn.run('BEGIN TRANSACTION');
       const result = await work(conn);
       await conn.run('COMMIT');
+      await this.#checkpointer.afterCommit();
       return result;
     } catch (err) {
       await conn.run('ROLLBACK').catch(() => undefined);
+      if (await this.#checkpointer.recover(err)) throw recoveringError(err);
       throw err;
     } finally {
       conn.closeSync();
     }
+  }
+
+  /** After a transaction of {@link connect}'s connection committed: checkpoints when the write-ahead log has grown ({@link Checkpointer}). */
+  afterCommit(): Promise<void> {
+    return this.#checkpointer.afterCommit();
+  }
+
+  /** When `err` says the database was out of use, waits until it is attached again, so that the next statements work; resolves whether it was such an error. */
+  recover(err: unknown): Promise<boolean> {
+    return this.#checkpointer.recover(err);
   }
 
   /** A new connection for one ingest's transaction; the caller closes it. */
@@ -176,11 +224,8 @@ export class Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      await this.#control.run('CHECKPOINT');
-    } catch {
-      // A checkpoint can fail while another connection is mid-transaction; the WAL still has everything.
-    }
+    // A checkpoint can fail while another connection is mid-transaction; the WAL still has everything.
+    await this.#checkpointer.checkpoint();
     for (const reader of this.#readers) reader.closeSync();
     this.#control.closeSync();
     this.#instance.closeSync();
@@ -201,6 +246,13 @@ const CATALOG = 'coco';
  * size that held the event loop for up to 250 ms during a 1M-image ingest.
  */
 const ROW_GROUP_ROWS = 30_720;
+
+/** Attaches the file (or a fresh in-memory database for `:memory:`) as {@link CATALOG} and makes it the connection's default. */
+async function attach(conn: DuckDBConnection, file: string): Promise<void> {
+  if (file !== ':memory:') await conn.run(`ATTACH '${file.replaceAll("'", "''")}' AS ${CATALOG} (ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
+  else await conn.run(`ATTACH ':memory:' AS ${CATALOG}`);
+  await conn.run(`USE ${CATALOG}`);
+}
 
 /** A connection whose default database is the attached file. */
 async function connectTo(instance: DuckDBInstance): Promise<DuckDBConnection> {

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { fromDatabase } from '../db/databaseErrors.js';
 import type { ErrorCode } from '../errorCodes.js';
 import { AppError, toAppError } from '../errors.js';
 
@@ -17,7 +18,7 @@ export function errorHandler(log: Logger): Middleware {
         throw new AppError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
       }
     } catch (err) {
-      const error = fromKoa(err) ?? toAppError(err);
+      const error = fromKoa(err) ?? fromDatabase(err) ?? toAppError(err);
       if (error.status >= 500) log.error({ err, path: ctx.path }, error.message);
       if (ctx.headerSent || !ctx.writable) return;
       ctx.status = error.status;
