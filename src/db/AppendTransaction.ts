@@ -54,12 +54,14 @@ export class AppendTransaction {
     for (const appender of this.#appenders) appender.close();
     try {
       await inTransaction(this.conn);
+      // Nothing to roll back once the COMMIT is sent: a failed one (out of memory, say) has ended the transaction, and a
+      // ROLLBACK threw "no transaction is active", hiding the COMMIT's own error. Closing the connection ends whatever is left.
+      this.#open = false;
       await this.conn.run('COMMIT');
     } catch (err) {
       if (await this.#db.recover(err)) throw recoveringError(err);
       throw err;
     }
-    this.#open = false;
     await this.#db.afterCommit();
   }
 
@@ -68,13 +70,7 @@ export class AppendTransaction {
     if (!this.#open) return;
     this.#open = false;
     for (const appender of this.#appenders) appender.discard();
-    try {
-      await this.conn.run('ROLLBACK');
-    } catch (err) {
-      // A COMMIT that failed (out of memory, say) has already ended the transaction: nothing is left to roll back, and
-      // this error would hide the one that failed the job.
-      if (!/no transaction is active/i.test(err instanceof Error ? err.message : String(err))) throw err;
-    }
+    await this.conn.run('ROLLBACK');
   }
 
   /** Rolls back if still open, then releases the connection. Call in `finally`. */

@@ -131,7 +131,7 @@ export class Database {
 
   /** Runs a read-only query on a read connection and returns plain rows (BIGINTs as numbers). */
   async query<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
-    return this.#read(async () => toPlainRows(await this.#reader().runAndReadAll(sql, params)) as T[]);
+    return this.#withRepair(async () => toPlainRows(await this.#reader().runAndReadAll(sql, params)) as T[]);
   }
 
   /**
@@ -139,7 +139,7 @@ export class Database {
    * VARCHAR, on a read connection, and returns them as {@link NumericRows}.
    */
   async queryNumeric(sql: string, params: Params = []): Promise<NumericRows> {
-    return this.#read(async () => readNumericRows(await this.#reader().run(sql, params)));
+    return this.#withRepair(async () => readNumericRows(await this.#reader().run(sql, params)));
   }
 
   /**
@@ -149,14 +149,14 @@ export class Database {
    * writes only, never a transaction's work.
    * @throws AppError `DATABASE_RECOVERING` when it fails so again
    */
-  async #read<T>(read: () => Promise<T>): Promise<T> {
+  async #withRepair<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await read();
+      return await run();
     } catch (err) {
       if (!(await this.#checkpointer.recover(err))) throw err;
     }
     try {
-      return await read();
+      return await run();
     } catch (err) {
       if (await this.#checkpointer.recover(err)) throw recoveringError(err);
       throw err;
@@ -172,14 +172,14 @@ export class Database {
   /** Runs one auto-committed write statement on the control connection. */
   async write(sql: string, params: Params = []): Promise<void> {
     this.#assertOpen();
-    await this.#read(() => this.#control.run(sql, params));
+    await this.#withRepair(() => this.#control.run(sql, params));
     await this.#checkpointer.afterCommit();
   }
 
   /** Reads on the control connection: used where a read must see the control connection's own writes. */
   async queryOnWriter<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
     this.#assertOpen();
-    return this.#read(async () => toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[]);
+    return this.#withRepair(async () => toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[]);
   }
 
   /**

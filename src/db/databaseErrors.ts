@@ -8,10 +8,12 @@ import { AppError } from '../errors.js';
  * and attaching on such an instance is not safe.
  */
 export function isInvalidated(err: unknown): boolean {
-  const message = err instanceof Error ? err.message : String(err);
-  if (/FATAL Error|must be restarted/i.test(message)) return false;
-  return /checkpoint(ing)? failed|autocheckpoint failed|Catalog "[^"]*" does not exist/i.test(message);
+  const message = messageOf(err);
+  return !FATAL.test(message) && /checkpoint(ing)? failed|autocheckpoint failed|Catalog "[^"]*" does not exist/i.test(message);
 }
+
+/** DuckDB's word for an error that ended the whole instance: nothing but a restart mends it. */
+const FATAL = /FATAL Error|must be restarted/i;
 
 /** The error a request or a job gets when it met the database while it was out of use: 503, worth retrying. */
 export function recoveringError(cause: unknown): AppError {
@@ -36,10 +38,12 @@ const OUT_OF_MEMORY = /(?:Out of Memory Error: |Failed to commit: )((?:failed to
  * any other error.
  */
 export function fromDatabase(err: unknown): AppError | null {
-  if (isInvalidated(err)) return recoveringError(err);
-  const message = err instanceof Error ? err.message : String(err);
+  // Already the service's own error, whatever its message quotes.
+  if (err instanceof AppError) return null;
+  const message = messageOf(err);
   // A FATAL error ended the whole instance: no retry works until the service restarts, so it stays an internal error.
-  if (/FATAL Error/.test(message)) return null;
+  if (FATAL.test(message)) return null;
+  if (isInvalidated(err)) return recoveringError(err);
   const memory = OUT_OF_MEMORY.exec(message);
   if (memory !== null) {
     return new AppError(
@@ -49,4 +53,8 @@ export function fromDatabase(err: unknown): AppError | null {
     );
   }
   return null;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

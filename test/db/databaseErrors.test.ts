@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { fromDatabase, isInvalidated } from '../../src/db/databaseErrors.js';
+import { AppError } from '../../src/errors.js';
 
 // DuckDB's own messages, as the service logged them under a 128 MB memory_limit.
 const CHECKPOINT_INVALIDATED =
@@ -23,6 +24,8 @@ describe('databaseErrors', () => {
     expect([FATAL, OUT_OF_MEMORY, 'Constraint Error: Duplicate key'].map((m) => isInvalidated(new Error(m)))).to.deep.equal([false, false, false]);
     expect(fromDatabase(new Error(FATAL))).to.equal(null);
     expect(fromDatabase(new Error('Constraint Error: Duplicate key'))).to.equal(null);
+    // The service's own error stays as it is, whatever its message quotes.
+    expect(fromDatabase(new AppError('EVALUATION_INVALID', `a record: ${OUT_OF_MEMORY}`))).to.equal(null);
   });
 
   it('answers 503 DATABASE_RECOVERING, retry after a second, while the database is attached again', () => {

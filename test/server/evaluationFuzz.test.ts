@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { EVALUATION_DIR, evaluate, ingestable, postEvaluation, reference } from '../helpers/evaluations.js';
+import { forEachAtOnce } from '../helpers/forEachAtOnce.js';
 import { ingest, postPredictions } from '../helpers/ingest.js';
 import { followJob, getJson, terminalOf } from '../helpers/sse.js';
 import { useTestServer } from '../helpers/startTestServer.js';
@@ -219,25 +220,20 @@ describe('fuzzing evaluations with odd ground truths and results (seeded)', func
   it('ends every evaluation of odd shapes, boxes, keypoints, sizes and scores with figures or a failure that names the record, never a crash', async () => {
     const all = [...FIXED, ...fc.sample(sampled, { seed: SEED, numRuns: RUNS })];
     const failures: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < all.length) {
-        const n = next++;
-        let timer: NodeJS.Timeout | undefined;
-        const limit = new Promise<string>((resolve) => {
-          timer = setTimeout(() => resolve(`${label(all[n]!)}: did not end within ${CASE_LIMIT_MS} ms`), CASE_LIMIT_MS);
-        });
-        try {
-          const wrong = await Promise.race([check(all[n]!, n), limit]);
-          if (wrong !== null) failures.push(wrong);
-        } catch (err) {
-          failures.push(`${label(all[n]!)}: ${(err as Error).message.slice(0, 400)}`);
-        } finally {
-          clearTimeout(timer);
-        }
+    await forEachAtOnce(all, 3, async (fuzz, n) => {
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`${label(fuzz)}: did not end within ${CASE_LIMIT_MS} ms`), CASE_LIMIT_MS);
+      });
+      try {
+        const wrong = await Promise.race([check(fuzz, n), limit]);
+        if (wrong !== null) failures.push(wrong);
+      } catch (err) {
+        failures.push(`${label(fuzz)}: ${(err as Error).message.slice(0, 400)}`);
+      } finally {
+        clearTimeout(timer);
       }
-    };
-    await Promise.all([worker(), worker(), worker()]);
+    });
     expect(failures, failures.join('\n')).to.deep.equal([]);
     // The fixed cases alone store a dozen RLEs whose runs miss their size and masks past 2^32 pixels, which only the
     // matching can refuse, and far-off polygons, zero boxes and keypoints that it must score.

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { forEachAtOnce } from '../helpers/forEachAtOnce.js';
 import { postPredictions } from '../helpers/ingest.js';
 import { followJob, getJson, postIngest, terminalOf } from '../helpers/sse.js';
 import { SAMPLE_DIR, useTestServer } from '../helpers/startTestServer.js';
@@ -183,19 +184,13 @@ describe('fuzzing annotation and results files with structural extremes (seeded)
     ]);
     const all = [...fixed, ...fc.sample(cases, { seed: SEED, numRuns: RUNS })];
     const failures: string[] = [];
-    // A few at a time: most of a case's time is its job's start and commit, not the machine's cores.
-    let next = 0;
-    const worker = async () => {
-      while (next < all.length) {
-        const n = next++;
-        try {
-          await check(all[n]!, n);
-        } catch (err) {
-          failures.push((err as Error).message.slice(0, 600));
-        }
+    await forEachAtOnce(all, 3, async (fuzz, n) => {
+      try {
+        await check(fuzz, n);
+      } catch (err) {
+        failures.push((err as Error).message.slice(0, 600));
       }
-    };
-    await Promise.all([worker(), worker(), worker()]);
+    });
     expect(failures, failures.join('\n')).to.deep.equal([]);
     expect((await fetch(`${server.url}/healthz`)).status).to.equal(200);
   });
