@@ -37,6 +37,8 @@ export async function startService(config: Config, log: Logger): Promise<Service
     const datasets = new DatasetRepository(db);
     const pool = new ThumbnailPool({ workers: config.workers, tasksPerWorker: config.tasksPerWorker, warm: true });
     cleanup.unshift(() => pool.close());
+    // Listening only once the threads have loaded sharp: requests that came before waited behind that loading.
+    await pool.started();
     const warmUp = warmUpEvaluation({ matcher: pool, db }, config.evaluationWarmUpImages, log);
     cleanup.unshift(warmUp.stop);
     const parser = config.parseWorkers > 0 ? new RecordParsePool({ threads: config.parseWorkers }) : null;

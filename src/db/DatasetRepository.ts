@@ -1,6 +1,7 @@
 import { notFound } from '../errors.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import type { Database, InTransaction } from './Database.js';
+import { datasetSummaries } from './datasetSummaries.js';
 import { deleteEvaluationsOfSet, EvaluationRepository } from './EvaluationRepository.js';
 import { categoriesTable } from './tables/categoriesTable.js';
 import { selectList } from './tables/TableMapping.js';
@@ -223,14 +224,14 @@ export class DatasetRepository {
 
   /** The datasets with their live counts, newest first. */
   async listDatasets(): Promise<Row[]> {
-    return this.#db.query(`${DATASET_SELECT} ORDER BY d.id DESC`);
+    return datasetSummaries(this.#db);
   }
 
   /** One dataset with counts, splits, categories and plugin data. */
   async getDataset(id: number): Promise<Row> {
-    const [dataset] = await this.#db.query(`${DATASET_SELECT} WHERE d.id = ?`, [b(id)]);
+    const [dataset] = await datasetSummaries(this.#db, id);
     if (!dataset) throw notFound('dataset', id);
-    const [splits, categories, plugins, predictionSets] = await Promise.all([
+    const [splits, categories, categoryCounts, plugins, predictionSets] = await Promise.all([
       this.#db.query(
         // A split's counts are its job's final ones (its complete event's), not counted again at every read.
         `SELECT j.split AS name, j.id AS job_id, j.status, j.result->>'format' AS format, j.annotation_path, j.image_dir,
@@ -240,21 +241,17 @@ export class DatasetRepository {
          FROM jobs j WHERE j.dataset_id = ? AND j.status = 'complete' AND j.kind = 'ingest' ORDER BY j.finished_at`,
         [b(id)],
       ),
-      this.#db.query(
-        // Each category's count is its splits' (split_categories, kept at commit): counting them was a grouped scan of the annotations.
-        `SELECT ${selectList(categoriesTable, 'c')}, CAST(coalesce(n.annotation_count, 0) AS BIGINT) AS annotation_count
-         FROM categories c LEFT JOIN (SELECT category_id, sum(annotations) AS annotation_count FROM split_categories WHERE dataset_id = ? GROUP BY category_id) n
-           ON n.category_id = c.id
-         WHERE c.dataset_id = ? ORDER BY c.id`,
-        [b(id), b(id)],
-      ),
+      this.#db.query(`SELECT ${selectList(categoriesTable, 'c')} FROM categories c WHERE c.dataset_id = ? ORDER BY c.id`, [b(id)]),
+      // Each category's count is its splits' (split_categories, kept at commit): counting them was a grouped scan of the
+      // annotations. Summed here, not in a grouped join, for the reason datasetSummaries gives.
+      this.#db.query('SELECT category_id, annotations FROM split_categories WHERE dataset_id = ?', [b(id)]),
       this.#db.query('SELECT plugin, data FROM plugin_data WHERE dataset_id = ? ORDER BY plugin', [b(id)]),
       this.#db.query(`SELECT name, prediction_count, status, created_at, error FROM prediction_sets WHERE dataset_id = ? ORDER BY created_at, name`, [b(id)]),
     ]);
     return {
       ...dataset,
       splits: splits.map((s) => (s.mask_dir === null ? (({ mask_dir: _m, ...rest }) => rest)(s) : s)),
-      categories: categories.map((c) => categoriesTable.shape(c)),
+      categories: withAnnotationCounts(categories, categoryCounts).map((c) => categoriesTable.shape(c)),
       prediction_sets: predictionSets,
       plugins: Object.fromEntries(plugins.map((p) => [p.plugin, p.data])),
     };
@@ -294,11 +291,9 @@ const DATASET_TABLES = [
 /** The counter tables (`src/db/counters/`): emptied with the rows they count. */
 const COUNTER_TABLE_NAMES = COUNTER_TABLES.map((c) => c.table);
 
-// The counts are the splits' (split_stats, kept at commit): a count of the samples and annotations took a scan of each.
-const DATASET_SELECT = `
-  SELECT d.id, d.name, d.status, d.error, d.created_at, d.updated_at,
-    (SELECT CAST(coalesce(sum(images), 0) AS BIGINT) FROM split_stats n WHERE n.dataset_id = d.id) AS image_count,
-    (SELECT CAST(coalesce(sum(annotations), 0) AS BIGINT) FROM split_stats n WHERE n.dataset_id = d.id) AS annotation_count,
-    (SELECT count(*) FROM categories c WHERE c.dataset_id = d.id) AS category_count,
-    coalesce((SELECT list(DISTINCT j.split ORDER BY j.split) FROM jobs j WHERE j.dataset_id = d.id AND j.status = 'complete' AND j.kind = 'ingest'), []::VARCHAR[]) AS split_names
-  FROM datasets d`;
+/** Each category with `annotation_count`, the sum of its splits' counts. */
+function withAnnotationCounts(categories: Row[], splitCounts: Row[]): Row[] {
+  const sums = new Map<number, number>();
+  for (const row of splitCounts) sums.set(Number(row.category_id), (sums.get(Number(row.category_id)) ?? 0) + Number(row.annotations ?? 0));
+  return categories.map((c) => ({ ...c, annotation_count: sums.get(Number(c.id)) ?? 0 }));
+}

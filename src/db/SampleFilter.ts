@@ -35,6 +35,28 @@ export interface SampleFilter extends EvaluationSampleFilter {
   check?: string | undefined;
 }
 
+/** A value bound to a `?`. */
+export type SqlParam = bigint | string | number | boolean | null;
+
+/** A set of sample ids kept at commit: a select of `sample_id` from a counter table, which may name a sample more than once. */
+export interface IdSet {
+  select: string;
+  params: SqlParam[];
+}
+
+/** A filter as SQL: see {@link sampleFilterSql}. */
+export interface SampleFilterSql {
+  /** The condition on `samples s`. */
+  where: string;
+  params: SqlParam[];
+  /**
+   * When the filter is one counter-table set and nothing more (a category, a
+   * category and an area class, `iscrowd`, `min_annotations`...), that set: a
+   * page in id order can then be read from it alone ({@link pageIdsOfSet}).
+   */
+  only: IdSet | null;
+}
+
 /**
  * The SQL condition (on `samples s`) and its parameters for a filter whose
  * category is resolved to `categoryId` (null: none asked; -1: no such
@@ -46,10 +68,17 @@ export interface SampleFilter extends EvaluationSampleFilter {
  * `category=dog&area=small` means a small dog, not a dog and something small),
  * `sample_counts` for how many a sample has.
  */
-export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { where: string; params: (bigint | string | number | boolean | null)[] } {
+export function sampleFilterSql(f: SampleFilter, categoryId: number | null): SampleFilterSql {
   const dataset = BigInt(f.datasetId);
   const where = ['s.dataset_id = ?'];
-  const params: (bigint | string | number | boolean | null)[] = [dataset];
+  const params: SqlParam[] = [dataset];
+  // The counter-table sets asked for, each also a condition in `where`.
+  const sets: IdSet[] = [];
+  const addSet = (set: IdSet) => {
+    sets.push(set);
+    where.push(`s.id IN (${set.select})`);
+    params.push(...set.params);
+  };
   if (f.split !== undefined) {
     where.push('s.split = ?');
     params.push(f.split);
@@ -73,21 +102,23 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
     annotationParams.push(f.area);
   }
   if (onAnnotation.length > 0) {
-    where.push(`s.id IN (SELECT sample_id FROM sample_categories WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')})`);
-    params.push(dataset, ...annotationParams);
+    addSet({
+      select: `SELECT sample_id FROM sample_categories WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')}`,
+      params: [dataset, ...annotationParams],
+    });
   }
   if (f.iscrowd !== undefined && alone) {
-    where.push(`s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${f.iscrowd ? 'crowd > 0' : 'annotations > crowd'})`);
-    params.push(dataset);
+    addSet({ select: `SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${f.iscrowd ? 'crowd > 0' : 'annotations > crowd'}`, params: [dataset] });
   }
   if (f.area !== undefined && alone) {
-    where.push(`s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${AREA_COUNT_COLUMNS[f.area]} > 0)`);
-    params.push(dataset);
+    addSet({ select: `SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${AREA_COUNT_COLUMNS[f.area]} > 0`, params: [dataset] });
   }
   if (f.minAnnotations !== undefined || f.maxAnnotations !== undefined) {
     // Every sample has a row, with 0 when it has no annotation.
-    where.push('s.id IN (SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND annotations BETWEEN ? AND ?)');
-    params.push(dataset, BigInt(f.minAnnotations ?? 0), BigInt(f.maxAnnotations ?? Number.MAX_SAFE_INTEGER));
+    addSet({
+      select: 'SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND annotations BETWEEN ? AND ?',
+      params: [dataset, BigInt(f.minAnnotations ?? 0), BigInt(f.maxAnnotations ?? Number.MAX_SAFE_INTEGER)],
+    });
   }
   if (f.hasImageError !== undefined) {
     where.push(`s.id ${f.hasImageError ? '' : 'NOT '}IN (SELECT sample_id FROM image_failures WHERE dataset_id = ? AND sample_id IS NOT NULL)`);
@@ -101,6 +132,9 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): { w
   outcomeFilterSql(f, categoryId, dataset, where, params);
   regressedFilterSql(f, dataset, where, params);
   confusionFilterSql(f, dataset, where, params);
-  where.push(qualityFilterSql(f, DUPLICATE_DEFAULTS.maxDistance) ?? 'true');
-  return { where: where.join(' AND '), params };
+  const quality = qualityFilterSql(f, DUPLICATE_DEFAULTS.maxDistance);
+  where.push(quality ?? 'true');
+  // The dataset's condition, the set's and the quality placeholder, and nothing else.
+  const only = sets.length === 1 && quality === null && where.length === 3 ? sets[0]! : null;
+  return { where: where.join(' AND '), params, only };
 }

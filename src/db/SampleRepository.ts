@@ -5,6 +5,7 @@ import type { Database } from './Database.js';
 import { EvaluationRepository } from './EvaluationRepository.js';
 import { withOutcomes } from './evaluationOutcomes.js';
 import { checkEvaluationFilter, sampleOrderSql } from './evaluationSampleOrder.js';
+import { pageIdsOfSet } from './pageIdsOfSet.js';
 import { type SampleFilter, sampleFilterSql } from './SampleFilter.js';
 import { annotationsTable } from './tables/annotationsTable.js';
 import { predictionsTable } from './tables/predictionsTable.js';
@@ -96,16 +97,19 @@ export class SampleRepository {
     await this.#assertDataset(q.datasetId);
     await checkEvaluationFilter(this.#evaluations, q);
     const categoryId = await this.#categoryId(q.datasetId, q.category);
-    const { where, params } = sampleFilterSql(q, categoryId);
+    const { where, params, only } = sampleFilterSql(q, categoryId);
     const order = sampleOrderSql(q);
     // One after the other: each builds the filter's sets, and two at once at 1M
     // images could need more than DUCKDB_MEMORY_LIMIT between them.
-    const items = await this.#db.query(
-      `SELECT ${SAMPLE_COLUMNS}${order.select}
-       FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id ${order.join}
-       WHERE ${where}${order.after} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
-      [...order.joinParams, ...params, ...order.afterParams, b(q.limit + 1), b(q.offset)],
-    );
+    const items =
+      only !== null && order.select === '' && q.offset === 0
+        ? await this.#byIds(q.datasetId, await pageIdsOfSet(this.#db, only, q.afterId, q.limit + 1))
+        : await this.#db.query(
+            `SELECT ${SAMPLE_COLUMNS}${order.select}
+             FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id ${order.join}
+             WHERE ${where}${order.after} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
+            [...order.joinParams, ...params, ...order.afterParams, b(q.limit + 1), b(q.offset)],
+          );
     const count = q.withTotal === false ? null : await this.#total(filterOf(q), categoryId, where, params);
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
@@ -117,6 +121,17 @@ export class SampleRepository {
       nextAfterId: more ? Number(page.at(-1)!.id) : null,
       nextErrors: more && order.select !== '' ? Number(page.at(-1)!.errors) : null,
     };
+  }
+
+  /** The samples of `ids` (ascending), in id order, as {@link list} reads them. */
+  async #byIds(datasetId: number, ids: number[]): Promise<Row[]> {
+    if (ids.length === 0) return [];
+    // The range first, so that DuckDB reads only the row groups between the first id and the last.
+    return this.#db.query(
+      `SELECT ${SAMPLE_COLUMNS} FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id
+       WHERE s.dataset_id = ? AND s.id BETWEEN ? AND ? AND s.id IN (${ids.map(() => '?').join(', ')}) ORDER BY s.id`,
+      [b(datasetId), b(ids[0]!), b(ids.at(-1)!), ...ids.map(b)],
+    );
   }
 
   /** How many samples the filter keeps: read from the split counters when they count it (`counterTotalSql`), else counted. */

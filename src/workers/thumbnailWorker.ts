@@ -30,7 +30,16 @@ export interface ThumbnailWorkerData {
 }
 
 // A failed load is reported by the first image that needs sharp, as any other time.
-if ((workerData as Partial<ThumbnailWorkerData> | null)?.preloadSharp === true) loadSharp().catch(() => undefined);
+const preloading = (workerData as Partial<ThumbnailWorkerData> | null)?.preloadSharp === true ? loadSharp().catch(() => undefined) : null;
+
+/**
+ * The pool's start-up task (`ThumbnailPool.started`): answers once this thread
+ * has loaded its modules and, when preloading, sharp.
+ */
+export async function threadReady(): Promise<true> {
+  await preloading;
+  return true;
+}
 
 /**
  * Raster formats we decode. Everything else sharp could open (SVG, PDF, raw

@@ -81,6 +81,34 @@ describe('browsing samples: cursors, filters and statistics', function () {
     expect(bad.body.error.message).to.include('area').and.include('iscrowd');
   });
 
+  it('walks a filtered list by cursor a page at a time, giving what the offset pages and the file give', async () => {
+    const medium = (a: any) => a.area >= 32 ** 2 && a.area < 96 ** 2;
+    const category = coco.categories.find((c: any) => coco.annotations.filter((a: any) => a.category_id === c.id).length >= 3);
+    const cases: [string, (as: any[]) => boolean][] = [
+      // iscrowd and area together, with no category: several rows of each sample in sample_categories.
+      ['iscrowd=false&area=medium', (as) => as.some((a) => a.iscrowd === 0 && medium(a))],
+      ['min_annotations=2', (as) => as.length >= 2],
+      [`category=${encodeURIComponent(category.name)}`, (as) => as.some((a) => a.category_id === category.id)],
+    ];
+    for (const [filter, keep] of cases) {
+      const want = expected(keep);
+      expect(want.length, filter).to.be.above(2);
+      for (const limit of [1, 2]) {
+        const walked: number[] = [];
+        let page = await list(`${filter}&limit=${limit}`);
+        for (;;) {
+          walked.push(...page.items.map((s: any) => s.coco_id));
+          if (page.next_cursor === null) break;
+          page = await list(`${filter}&limit=${limit}&cursor=${page.next_cursor}`);
+        }
+        expect(walked, `${filter}, pages of ${limit}`).to.deep.equal(want);
+      }
+      const byOffset: number[] = [];
+      for (let offset = 0; offset <= want.length; offset++) byOffset.push(...(await cocoIds(`${filter}&limit=1&offset=${offset}`)));
+      expect(byOffset, `${filter}, by offset`).to.deep.equal(want);
+    }
+  });
+
   it('filters by image errors, and by a prediction set above a score', async () => {
     expect(await cocoIds('has_image_error=false')).to.have.length(coco.images.length);
     expect(await cocoIds('has_image_error=true')).to.deep.equal([]);

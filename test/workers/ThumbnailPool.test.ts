@@ -235,6 +235,21 @@ describe('ThumbnailPool', function () {
     }
   });
 
+  it("resolves started() once a warm pool's threads are up, and a cold pool's at once without starting one", async function () {
+    const warm = new ThumbnailPool({ workers: 2, warm: true });
+    const cold = new ThumbnailPool({ workers: 2 });
+    try {
+      await Promise.all([warm.started(), cold.started()]);
+      expect(warm.stats.workers).to.equal(2);
+      expect(cold.stats.workers).to.equal(0);
+      expect(warm.stats).to.include({ queued: 0, running: 0, completed: 0 });
+      expectSuccess(await warm.run(task('photo.jpg')));
+    } finally {
+      await warm.close();
+      await cold.close();
+    }
+  });
+
   describe('with a worker that dies', function () {
     let dying: ThumbnailPool;
 

@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Database } from '../../src/db/Database.js';
+import { pageIdsOfSet } from '../../src/db/pageIdsOfSet.js';
+
+describe('pageIdsOfSet', function () {
+  let dir: string;
+  let db: Database;
+  // Sample 7 has 12 rows (three times a round of two ids' 8 rows), as a sample of many categories has in
+  // `sample_categories` when only iscrowd and area are asked; rows of dataset 2 and a NULL must never come.
+  const rows: [number, number | null][] = [
+    ...Array.from({ length: 12 }, (): [number, number] => [1, 7]),
+    [1, 3],
+    [1, 3],
+    [2, 5],
+    [1, 9],
+    [1, 12],
+    [1, 12],
+    [1, null],
+    [1, 20],
+  ];
+  const set = { select: 'SELECT sample_id FROM ids_fixture WHERE dataset_id = ?', params: [1n] };
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'page-ids-'));
+    db = await Database.open({ file: path.join(dir, 'page.duckdb') });
+    await db.write('CREATE TABLE ids_fixture (dataset_id BIGINT, sample_id BIGINT)');
+    for (const [dataset, sample] of rows) await db.write('INSERT INTO ids_fixture VALUES (?, ?)', [BigInt(dataset), sample === null ? null : BigInt(sample)]);
+  });
+  after(async () => {
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives each sample of the set once, in id order, across rounds that one sample fills', async () => {
+    expect(await pageIdsOfSet(db, set, undefined, 2)).to.deep.equal([3, 7]);
+    expect(await pageIdsOfSet(db, set, undefined, 3)).to.deep.equal([3, 7, 9]);
+    expect(await pageIdsOfSet(db, set, undefined, 10)).to.deep.equal([3, 7, 9, 12, 20]);
+  });
+
+  it('starts after the cursor id and stops at the end of the set', async () => {
+    expect(await pageIdsOfSet(db, set, 3, 2)).to.deep.equal([7, 9]);
+    expect(await pageIdsOfSet(db, set, 7, 2)).to.deep.equal([9, 12]);
+    expect(await pageIdsOfSet(db, set, 12, 2)).to.deep.equal([20]);
+    expect(await pageIdsOfSet(db, set, 20, 2)).to.deep.equal([]);
+  });
+
+  it('asks nothing for an empty page', async () => {
+    expect(await pageIdsOfSet(db, set, undefined, 0)).to.deep.equal([]);
+  });
+});
