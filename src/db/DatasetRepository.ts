@@ -229,9 +229,9 @@ export class DatasetRepository {
 
   /** One dataset with counts, splits, categories and plugin data. */
   async getDataset(id: number): Promise<Row> {
-    const [dataset] = await datasetSummaries(this.#db, id);
-    if (!dataset) throw notFound('dataset', id);
-    const [splits, categories, categoryCounts, plugins, predictionSets] = await Promise.all([
+    // All at once, the dataset's own row among them: one round of reads instead of two.
+    const [[dataset], splits, categories, categoryCounts, plugins, predictionSets] = await Promise.all([
+      datasetSummaries(this.#db, id),
       this.#db.query(
         // A split's counts are its job's final ones (its complete event's), not counted again at every read.
         `SELECT j.split AS name, j.id AS job_id, j.status, j.result->>'format' AS format, j.annotation_path, j.image_dir,
@@ -248,6 +248,7 @@ export class DatasetRepository {
       this.#db.query('SELECT plugin, data FROM plugin_data WHERE dataset_id = ? ORDER BY plugin', [b(id)]),
       this.#db.query(`SELECT name, prediction_count, status, created_at, error FROM prediction_sets WHERE dataset_id = ? ORDER BY created_at, name`, [b(id)]),
     ]);
+    if (!dataset) throw notFound('dataset', id);
     return {
       ...dataset,
       splits: splits.map((s) => (s.mask_dir === null ? (({ mask_dir: _m, ...rest }) => rest)(s) : s)),
