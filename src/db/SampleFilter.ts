@@ -42,7 +42,15 @@ export type SqlParam = bigint | string | number | boolean | null;
 export interface IdSet {
   select: string;
   params: SqlParam[];
+  /** The most rows the select has of one sample; null when unbounded (as many as the sample has categories). */
+  rowsPerSample: number | null;
 }
+
+/**
+ * `sample_categories`' most rows of one sample and category: one per `iscrowd`
+ * (true, false, NULL) and area class (small, medium, large, NULL).
+ */
+const ROWS_PER_SAMPLE_AND_CATEGORY = 3 * 4;
 
 /** A filter as SQL: see {@link sampleFilterSql}. */
 export interface SampleFilterSql {
@@ -51,8 +59,9 @@ export interface SampleFilterSql {
   params: SqlParam[];
   /**
    * When the filter is one counter-table set and nothing more (a category, a
-   * category and an area class, `iscrowd`, `min_annotations`...), that set: a
-   * page in id order can then be read from it alone ({@link pageIdsOfSet}).
+   * category and an area class, `iscrowd`, `min_annotations`...), with a few
+   * rows of a sample at most, that set: a page in id order can then be read
+   * from it alone (`pageIdsOfSet`).
    */
   only: IdSet | null;
 }
@@ -105,19 +114,25 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): Sam
     addSet({
       select: `SELECT sample_id FROM sample_categories WHERE dataset_id = ? AND ${onAnnotation.join(' AND ')}`,
       params: [dataset, ...annotationParams],
+      rowsPerSample: onAnnotation[0] === 'category_id = ?' ? ROWS_PER_SAMPLE_AND_CATEGORY : null,
     });
   }
   if (f.iscrowd !== undefined && alone) {
-    addSet({ select: `SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${f.iscrowd ? 'crowd > 0' : 'annotations > crowd'}`, params: [dataset] });
+    addSet({
+      select: `SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${f.iscrowd ? 'crowd > 0' : 'annotations > crowd'}`,
+      params: [dataset],
+      rowsPerSample: 1,
+    });
   }
   if (f.area !== undefined && alone) {
-    addSet({ select: `SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${AREA_COUNT_COLUMNS[f.area]} > 0`, params: [dataset] });
+    addSet({ select: `SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND ${AREA_COUNT_COLUMNS[f.area]} > 0`, params: [dataset], rowsPerSample: 1 });
   }
   if (f.minAnnotations !== undefined || f.maxAnnotations !== undefined) {
     // Every sample has a row, with 0 when it has no annotation.
     addSet({
       select: 'SELECT sample_id FROM sample_counts WHERE dataset_id = ? AND annotations BETWEEN ? AND ?',
       params: [dataset, BigInt(f.minAnnotations ?? 0), BigInt(f.maxAnnotations ?? Number.MAX_SAFE_INTEGER)],
+      rowsPerSample: 1,
     });
   }
   if (f.hasImageError !== undefined) {
@@ -134,7 +149,9 @@ export function sampleFilterSql(f: SampleFilter, categoryId: number | null): Sam
   confusionFilterSql(f, dataset, where, params);
   const quality = qualityFilterSql(f, DUPLICATE_DEFAULTS.maxDistance);
   where.push(quality ?? 'true');
-  // The dataset's condition, the set's and the quality placeholder, and nothing else.
-  const only = sets.length === 1 && quality === null && where.length === 3 ? sets[0]! : null;
+  // The dataset's condition, the set's and the quality placeholder, and nothing else; and a set with a few rows of a
+  // sample at most (without a category, sample_categories has one per category of the sample: a page could take a
+  // scan of the set a round).
+  const only = sets.length === 1 && sets[0]!.rowsPerSample !== null && quality === null && where.length === 3 ? sets[0]! : null;
   return { where: where.join(' AND '), params, only };
 }

@@ -6,22 +6,26 @@ import type { Row } from './toPlainRows.js';
  * `split_stats`), categories, and the names of their complete splits; one
  * dataset's or, newest first, every one's.
  *
- * Plain scans of these small tables, summed here, rather than one query with
- * a correlated subquery per count: DuckDB sets up a hash table of megabytes
- * for each grouped aggregate, join or `DISTINCT`, however few the rows, and a
+ * The rows of these small tables are read in one statement (one snapshot, so
+ * a split committing meanwhile is counted everywhere or nowhere), one table
+ * after another with `UNION ALL`, and summed here, rather than counted by a
+ * correlated subquery per count: DuckDB sets up a hash table of megabytes for
+ * each grouped aggregate, join or `DISTINCT`, however few the rows, and a
  * process that has just started faults every one of those pages in (12-14 µs
- * a page on the benchmark's machine). That one query took 40-60 ms as a
- * restarted service's first request at 1M images; the scans take a few.
+ * a page on the benchmark's machine). That query took 40-60 ms as a restarted
+ * service's first request at 1M images; the scans take a few.
  */
 export async function datasetSummaries(db: Database, id?: number): Promise<Row[]> {
-  const one = id === undefined ? [] : [BigInt(id)];
   const ofDataset = id === undefined ? '' : ' AND dataset_id = ?';
-  const [datasets, splitStats, categories, splits] = await Promise.all([
-    db.query(`SELECT id, name, status, error, created_at, updated_at FROM datasets WHERE true${id === undefined ? '' : ' AND id = ?'}`, one),
-    db.query(`SELECT dataset_id, images, annotations FROM split_stats WHERE true${ofDataset}`, one),
-    db.query(`SELECT dataset_id FROM categories WHERE true${ofDataset}`, one),
-    db.query(`SELECT dataset_id, split FROM jobs WHERE status = 'complete' AND kind = 'ingest'${ofDataset}`, one),
-  ]);
+  const one = id === undefined ? [] : [BigInt(id)];
+  const rows = await db.query(
+    `SELECT 'dataset' AS kind, id AS dataset_id, name, status, error, created_at, updated_at, NULL::BIGINT AS images, NULL::BIGINT AS annotations
+       FROM datasets WHERE true${id === undefined ? '' : ' AND id = ?'}
+     UNION ALL SELECT 'split', dataset_id, NULL, NULL, NULL, NULL, NULL, images, annotations FROM split_stats WHERE true${ofDataset}
+     UNION ALL SELECT 'category', dataset_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM categories WHERE true${ofDataset}
+     UNION ALL SELECT 'job', dataset_id, split, NULL, NULL, NULL, NULL, NULL, NULL FROM jobs WHERE status = 'complete' AND kind = 'ingest'${ofDataset}`,
+    [...one, ...one, ...one, ...one],
+  );
   const counts = new Map<unknown, { images: number; annotations: number; categories: number; splits: Set<string> }>();
   const of = (datasetId: unknown) => {
     const known = counts.get(datasetId);
@@ -30,19 +34,31 @@ export async function datasetSummaries(db: Database, id?: number): Promise<Row[]
     counts.set(datasetId, c);
     return c;
   };
-  for (const s of splitStats) {
-    const c = of(s.dataset_id);
-    c.images += Number(s.images ?? 0);
-    c.annotations += Number(s.annotations ?? 0);
+  const datasets: Row[] = [];
+  for (const row of rows) {
+    const c = of(row.dataset_id);
+    if (row.kind === 'dataset') {
+      datasets.push(row);
+    } else if (row.kind === 'split') {
+      c.images += Number(row.images ?? 0);
+      c.annotations += Number(row.annotations ?? 0);
+    } else if (row.kind === 'category') {
+      c.categories++;
+    } else {
+      c.splits.add(String(row.name));
+    }
   }
-  for (const category of categories) of(category.dataset_id).categories++;
-  for (const split of splits) of(split.dataset_id).splits.add(String(split.split));
   return datasets
-    .sort((a, b) => Number(b.id) - Number(a.id))
-    .map((d) => {
-      const c = of(d.id);
+    .sort((a, b) => Number(b.dataset_id) - Number(a.dataset_id))
+    .map(({ dataset_id, name, status, error, created_at, updated_at }) => {
+      const c = of(dataset_id);
       return {
-        ...d,
+        id: dataset_id,
+        name,
+        status,
+        error,
+        created_at,
+        updated_at,
         image_count: c.images,
         annotation_count: c.annotations,
         category_count: c.categories,

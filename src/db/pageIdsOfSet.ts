@@ -1,25 +1,24 @@
 import type { Database } from './Database.js';
 import type { IdSet } from './SampleFilter.js';
 
-/** Rows read per round, per id wanted: a sample has a few rows of a category in `sample_categories` (one per `iscrowd` and area class). */
-const ROWS_PER_ID = 4;
-
 /**
  * The first `count` distinct sample ids of `set` after `afterId`, in order:
- * the ids of a filtered page, read from the counter table alone, a round of
- * `count × 4` rows at a time until `count` distinct ids are found or the set
- * ends.
+ * the ids of a filtered page, read from the counter table alone, in rounds of
+ * `count` times the set's most rows of a sample (so that one round finds them
+ * all) until `count` distinct ids are found or the set ends.
  *
  * Why not `samples s WHERE s.id IN (set) ORDER BY s.id LIMIT n`, the general
  * page query: DuckDB builds a hash table of every id in the set for that
  * (a category's 100,000 samples at 1M images), and a service just restarted
  * faults in its memory page by page, 60-100 ms for the first such page. Read
- * in id order with a limit, the set needs a heap of `count × 4` ids.
+ * in id order with a limit, the set needs a heap of a round's ids.
+ * @throws TypeError for a set with no bound on a sample's rows, whose rounds could each scan it whole
  */
 export async function pageIdsOfSet(db: Database, set: IdSet, afterId: number | undefined, count: number): Promise<number[]> {
   const ids: number[] = [];
+  if (set.rowsPerSample === null) throw new TypeError('pageIdsOfSet takes a set with a bound on the rows of a sample');
   if (count <= 0) return ids;
-  const round = count * ROWS_PER_ID;
+  const round = count * set.rowsPerSample;
   let after = afterId;
   for (;;) {
     const rows = await db.query(

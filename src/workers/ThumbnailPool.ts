@@ -1,6 +1,7 @@
 import { EventEmitter, once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 // Loaded here for its side effect: with sharp's libraries held by the main
@@ -40,7 +41,7 @@ export interface ThumbnailPoolOptions {
   /**
    * Start every worker with the pool and keep them while idle, each loading
    * sharp as it starts: the first job after a service starts then pays neither
-   * thread start nor sharp's load (about 0.1 s each thread). Default false:
+   * thread start nor the load of its modules and sharp (about 0.3 s of CPU each thread). Default false:
    * threads start on demand, load sharp on their first image, and stop after
    * {@link idleTimeout}.
    */
@@ -150,14 +151,29 @@ export class ThumbnailPool implements ThumbnailBackend {
   /**
    * Resolves once the pool's threads have started and loaded what they preload
    * (one start-up task each, sent together: piscina hands each to the least busy
-   * thread). A warm pool's threads load sharp for about a tenth of a second of
-   * CPU apiece; a service that listened before that made its first requests
-   * wait behind them on a small machine. Never rejects: a thread that fails to
-   * start is reported by the tasks that need it, as at any other time.
+   * thread), or once a thread fails to start, or after `timeoutMs`. A warm
+   * pool's threads load their modules and sharp, about 0.3 s of CPU apiece on
+   * the benchmark's 2-core machine; a service that listened before that made
+   * its first requests wait behind them. Never rejects, and never waits on a
+   * thread that cannot start (piscina queues the tasks for a thread that never
+   * comes): such a thread is reported by the tasks that need it, as at any
+   * other time.
+   * @param timeoutMs default {@link THUMBNAIL_POOL_DEFAULTS}.startTimeoutMs (30 000)
    */
-  async started(): Promise<void> {
+  async started(timeoutMs: number = THUMBNAIL_POOL_DEFAULTS.startTimeoutMs): Promise<void> {
     const threads = this.#piscina.options.minThreads;
-    await Promise.allSettled(Array.from({ length: threads }, () => this.#piscina.run(null as never, { name: 'threadReady' }) /* takes nothing */));
+    if (threads === 0) return;
+    const stop = new AbortController();
+    const ready = Promise.allSettled(Array.from({ length: threads }, () => this.#piscina.run(null as never, { name: 'threadReady' }) /* takes nothing */));
+    try {
+      await Promise.race([
+        ready,
+        once(this.#piscina, 'error', { signal: stop.signal }).catch(() => undefined),
+        sleep(timeoutMs, undefined, { signal: stop.signal }).catch(() => undefined),
+      ]);
+    } finally {
+      stop.abort();
+    }
   }
 
   /**

@@ -12,4 +12,11 @@ export const THUMBNAIL_POOL_DEFAULTS = {
   tasksPerWorker: 4,
   /** Tasks waiting per task slot. */
   queuePerSlot: 4,
+  /**
+   * Longest wait, ms, for a warm pool's threads to start (`ThumbnailPool.started`)
+   * before the service listens anyway: they take a fraction of a second, but a
+   * machine swapping or a thread stuck in its module must not keep the service
+   * from answering.
+   */
+  startTimeoutMs: 30_000,
 } as const;

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Database } from '../../src/db/Database.js';
 import { pageIdsOfSet } from '../../src/db/pageIdsOfSet.js';
+import { expectRejection } from '../helpers/expectRejection.js';
 
 describe('pageIdsOfSet', function () {
   let dir: string;
   let db: Database;
-  // Sample 7 has 12 rows (three times a round of two ids' 8 rows), as a sample of many categories has in
-  // `sample_categories` when only iscrowd and area are asked; rows of dataset 2 and a NULL must never come.
+  // Said to have at most 4 rows a sample (rounds of 4 × count rows), sample 7 has 12: a round of one or two ids can
+  // hold nothing but sample 7, and the next round must go on after it. Rows of dataset 2 and a NULL never come.
   const rows: [number, number | null][] = [
     ...Array.from({ length: 12 }, (): [number, number] => [1, 7]),
     [1, 3],
@@ -21,7 +22,7 @@ describe('pageIdsOfSet', function () {
     [1, null],
     [1, 20],
   ];
-  const set = { select: 'SELECT sample_id FROM ids_fixture WHERE dataset_id = ?', params: [1n] };
+  const set = { select: 'SELECT sample_id FROM ids_fixture WHERE dataset_id = ?', params: [1n], rowsPerSample: 4 };
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'page-ids-'));
@@ -49,5 +50,10 @@ describe('pageIdsOfSet', function () {
 
   it('asks nothing for an empty page', async () => {
     expect(await pageIdsOfSet(db, set, undefined, 0)).to.deep.equal([]);
+  });
+
+  it('refuses a set with no bound on the rows of a sample', async () => {
+    const err = await expectRejection(pageIdsOfSet(db, { ...set, rowsPerSample: null }, undefined, 2), /bound on the rows of a sample/);
+    expect(err).to.be.instanceOf(TypeError);
   });
 });

@@ -53,8 +53,22 @@ describe('listing datasets: counts summed over their splits', function () {
     );
   });
 
-  it('answers 404 for a dataset that does not exist', async () => {
-    const missing = await getJson(`${server.url}/datasets/987654`);
-    expect(missing.status).to.equal(404);
+  it('answers 404 NOT_FOUND naming a dataset that does not exist, to reads, deletes and loads of predictions alike', async () => {
+    const url = `${server.url}/datasets/987654`;
+    const answers = [
+      await getJson(url),
+      await getJson(`${url}/evaluations`),
+      await fetch(url, { method: 'DELETE' }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+      await fetch(`${url}/predictions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ annotation_path: INSTANCES, name: 'p' }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any })),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).to.equal(404);
+      expect(answer.body.error.code).to.equal('NOT_FOUND');
+      expect(answer.body.error.message).to.include('987654');
+    }
   });
 });

@@ -85,7 +85,8 @@ describe('browsing samples: cursors, filters and statistics', function () {
     const medium = (a: any) => a.area >= 32 ** 2 && a.area < 96 ** 2;
     const category = coco.categories.find((c: any) => coco.annotations.filter((a: any) => a.category_id === c.id).length >= 3);
     const cases: [string, (as: any[]) => boolean][] = [
-      // iscrowd and area together, with no category: several rows of each sample in sample_categories.
+      // iscrowd and area together, with no category: a row per category of each sample in sample_categories, so the
+      // general page query; the next two read their pages from the counter table alone (pageIdsOfSet).
       ['iscrowd=false&area=medium', (as) => as.some((a) => a.iscrowd === 0 && medium(a))],
       ['min_annotations=2', (as) => as.length >= 2],
       [`category=${encodeURIComponent(category.name)}`, (as) => as.some((a) => a.category_id === category.id)],

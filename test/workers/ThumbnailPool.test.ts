@@ -235,19 +235,64 @@ describe('ThumbnailPool', function () {
     }
   });
 
-  it("resolves started() once a warm pool's threads are up, and a cold pool's at once without starting one", async function () {
-    const warm = new ThumbnailPool({ workers: 2, warm: true });
-    const cold = new ThumbnailPool({ workers: 2 });
-    try {
-      await Promise.all([warm.started(), cold.started()]);
-      expect(warm.stats.workers).to.equal(2);
-      expect(cold.stats.workers).to.equal(0);
-      expect(warm.stats).to.include({ queued: 0, running: 0, completed: 0 });
-      expectSuccess(await warm.run(task('photo.jpg')));
-    } finally {
-      await warm.close();
-      await cold.close();
-    }
+  describe('started()', function () {
+    /** A worker module written for the test: `body` is its source. */
+    const moduleWith = async (name: string, body: string) => {
+      const file = path.join(dir, name);
+      await writeFile(file, body);
+      return file;
+    };
+
+    it('resolves once every thread of a warm pool has answered its start-up task, one each', async function () {
+      const log = path.join(dir, 'ready.log');
+      const file = await moduleWith(
+        'loggingWorker.mjs',
+        `import { appendFileSync } from 'node:fs';\nimport { threadId } from 'node:worker_threads';\n` +
+          `export default () => null;\nexport function threadReady() { appendFileSync(${JSON.stringify(log)}, threadId + '\\n'); return true; }\n`,
+      );
+      const pool = new ThumbnailPool({ workers: 2, warm: true, filename: file });
+      try {
+        await pool.started();
+        const threads = (await readFile(log, 'utf8')).trim().split('\n');
+        expect(threads).to.have.length(2);
+        expect(new Set(threads).size).to.equal(2);
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('resolves at once for a cold pool, starting no thread', async function () {
+      const cold = new ThumbnailPool({ workers: 2 });
+      try {
+        await cold.started();
+        expect(cold.stats.workers).to.equal(0);
+      } finally {
+        await cold.close();
+      }
+    });
+
+    it('resolves when its threads cannot start, instead of waiting for them for ever', async function () {
+      const file = await moduleWith('brokenWorker.mjs', `throw new Error('this worker cannot load');\n`);
+      // piscina rejects the start-up tasks with the module's error: started() settles them and resolves, where a
+      // rejection would have stopped the service from starting (mocha's timeout is the guard against a hang).
+      const pool = new ThumbnailPool({ workers: 2, warm: true, filename: file, onError: () => undefined });
+      try {
+        expect(await pool.started().then(() => 'resolved')).to.equal('resolved');
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('resolves after its time limit when a thread never answers', async function () {
+      const file = await moduleWith('stuckWorker.mjs', `export default () => null;\nexport function threadReady() { return new Promise(() => {}); }\n`);
+      const pool = new ThumbnailPool({ workers: 1, warm: true, filename: file });
+      try {
+        await pool.started(100);
+        expect(pool.stats.workers).to.equal(1);
+      } finally {
+        await pool.close();
+      }
+    });
   });
 
   describe('with a worker that dies', function () {
