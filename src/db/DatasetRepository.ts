@@ -84,9 +84,13 @@ export class DatasetRepository {
     await this.setDatasetStatus(id, Number(row!.n) > 0 ? 'ready' : status, error);
   }
 
-  async datasetExists(id: number): Promise<boolean> {
+  /**
+   * Checks that the dataset exists, without reading more of it.
+   * @throws AppError `NOT_FOUND` naming it when it does not
+   */
+  async assertDatasetExists(id: number): Promise<void> {
     const rows = await this.#db.queryOnWriter('SELECT 1 FROM datasets WHERE id = ?', [b(id)]);
-    return rows.length > 0;
+    if (rows.length === 0) throw notFound('dataset', id);
   }
 
   /** True when the dataset already has this split, complete or on its way. */

@@ -1,6 +1,7 @@
 import { DUPLICATE_DEFAULTS } from '../quality/duplicateDefaults.js';
 import { confusionFilterSql, type EvaluationSampleFilter, outcomeFilterSql, regressedFilterSql } from './evaluationSampleFilters.js';
 import { type DuplicateFilter, qualityFilterSql } from './qualityFilterSql.js';
+import type { SqlParam } from './SqlParam.js';
 
 /** COCO's area classes: small below 32², medium below 96², large from 96² up (cocoapi's `areaRng`). */
 export const AREA_CLASSES = { small: [0, 32 ** 2], medium: [32 ** 2, 96 ** 2], large: [96 ** 2, 1e10] } as const;
@@ -34,9 +35,6 @@ export interface SampleFilter extends EvaluationSampleFilter {
   duplicates?: DuplicateFilter | undefined;
   check?: string | undefined;
 }
-
-/** A value bound to a `?`. */
-export type SqlParam = bigint | string | number | boolean | null;
 
 /** A set of sample ids kept at commit: a select of `sample_id` from a counter table, which may name a sample more than once. */
 export interface IdSet {

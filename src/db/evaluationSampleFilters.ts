@@ -1,4 +1,5 @@
 import { CONFUSION_CELLS_SQL, confusionCellsParams } from './evaluationConfusionSql.js';
+import type { SqlParam } from './SqlParam.js';
 
 /** What `GET /samples` may ask of an evaluation. */
 export interface EvaluationSampleFilter {
@@ -14,7 +15,7 @@ export interface EvaluationSampleFilter {
   confusionMinScore?: number | undefined;
 }
 
-type Params = (bigint | string | number | boolean | null)[];
+type Params = SqlParam[];
 
 /**
  * `outcome=`: a semi-join on the evaluation's per-image counters (one small

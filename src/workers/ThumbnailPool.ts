@@ -149,15 +149,13 @@ export class ThumbnailPool implements ThumbnailBackend {
   }
 
   /**
-   * Resolves once the pool's threads have started and loaded what they preload
-   * (one start-up task each, sent together: piscina hands each to the least busy
-   * thread), or once a thread fails to start, or after `timeoutMs`. A warm
-   * pool's threads load their modules and sharp, about 0.3 s of CPU apiece on
-   * the benchmark's 2-core machine; a service that listened before that made
-   * its first requests wait behind them. Never rejects, and never waits on a
-   * thread that cannot start (piscina queues the tasks for a thread that never
-   * comes): such a thread is reported by the tasks that need it, as at any
-   * other time.
+   * Resolves once each of the pool's threads has answered a start-up task
+   * (sent together: piscina hands each to the least busy thread), having
+   * loaded its modules and, warm, sharp: about 0.3 s of CPU apiece on the
+   * benchmark's 2-core machine, which a service that listened before it made
+   * its first requests wait behind. A thread whose module fails fails its task
+   * (reported by the tasks that need it later, as at any other time); one
+   * stuck is given up after `timeoutMs`. Never rejects.
    * @param timeoutMs default {@link THUMBNAIL_POOL_DEFAULTS}.startTimeoutMs (30 000)
    */
   async started(timeoutMs: number = THUMBNAIL_POOL_DEFAULTS.startTimeoutMs): Promise<void> {
@@ -166,11 +164,7 @@ export class ThumbnailPool implements ThumbnailBackend {
     const stop = new AbortController();
     const ready = Promise.allSettled(Array.from({ length: threads }, () => this.#piscina.run(null as never, { name: 'threadReady' }) /* takes nothing */));
     try {
-      await Promise.race([
-        ready,
-        once(this.#piscina, 'error', { signal: stop.signal }).catch(() => undefined),
-        sleep(timeoutMs, undefined, { signal: stop.signal }).catch(() => undefined),
-      ]);
+      await Promise.race([ready, sleep(timeoutMs, undefined, { signal: stop.signal }).catch(() => undefined)]);
     } finally {
       stop.abort();
     }

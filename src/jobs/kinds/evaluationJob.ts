@@ -50,7 +50,7 @@ export const evaluationJob: JobKind<EvaluationJobRequest, EvaluationSummary, Eva
   }),
 
   async prepare(draft, repo) {
-    if (!(await repo.datasetExists(draft.datasetId))) throw notFound('dataset', draft.datasetId);
+    await repo.assertDatasetExists(draft.datasetId);
     const evaluations = repo.evaluations;
     if (!(await evaluations.predictionSetReady(draft.datasetId, draft.predictions))) throw notFound('prediction set', draft.predictions);
     const splits = await evaluations.splits(draft.datasetId);

@@ -1,4 +1,3 @@
-import { notFound } from '../../errors.js';
 import { type HashSummary, hashImages } from '../../pipeline/hashImages.js';
 import { HASH_STAGES } from '../../progress/StageProgress.js';
 import type { JobKind, JobRequestBase } from '../JobKind.js';
@@ -16,7 +15,7 @@ export const hashJob: JobKind<HashJobRequest, HashSummary, { datasetId: number }
   progressPlan: () => ({ parts: [{ stages: ['hashes'], measure: 'count', weight: 1 }] }),
 
   async prepare(draft, repo) {
-    if (!(await repo.datasetExists(draft.datasetId))) throw notFound('dataset', draft.datasetId);
+    await repo.assertDatasetExists(draft.datasetId);
     return { kind: 'hash', ...draft };
   },
 

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../../errors.js';
+import { conflict } from '../../errors.js';
 import type { IngestSummary, OnInvalid, ThumbnailMode } from '../../pipeline/IngestRequest.js';
 import { ingestDataset } from '../../pipeline/ingestDataset.js';
 import { STAGES } from '../../progress/StageProgress.js';
@@ -46,7 +46,7 @@ export const ingestJob: JobKind<IngestJobRequest, IngestSummary, IngestDraft> = 
       const datasetId = await repo.createDataset(draft.datasetName ?? draft.split);
       return { kind: 'ingest', ...rest, datasetId, uploadJobId };
     }
-    if (!(await repo.datasetExists(given))) throw notFound('dataset', given);
+    await repo.assertDatasetExists(given);
     if (await repo.hasSplit(given, draft.split)) throw conflict(`dataset ${given} already has a split named "${draft.split}": give another split`);
     return { kind: 'ingest', ...rest, datasetId: given, datasetName: null, uploadJobId };
   },

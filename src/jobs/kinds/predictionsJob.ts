@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../../errors.js';
+import { conflict } from '../../errors.js';
 import type { OnInvalid } from '../../pipeline/IngestRequest.js';
 import { loadPredictions, type PredictionsSummary } from '../../pipeline/loadPredictions.js';
 import { STAGES } from '../../progress/StageProgress.js';
@@ -22,7 +22,7 @@ export const predictionsJob: JobKind<PredictionsJobRequest, PredictionsSummary, 
   progressPlan: () => ({ parts: [{ stages: ['results'], measure: 'bytes', weight: 1 }] }),
 
   async prepare(draft, repo) {
-    if (!(await repo.datasetExists(draft.datasetId))) throw notFound('dataset', draft.datasetId);
+    await repo.assertDatasetExists(draft.datasetId);
     if (await repo.hasPredictionSet(draft.datasetId, draft.name)) {
       throw conflict(`dataset ${draft.datasetId} already has a prediction set named "${draft.name}": delete it first or give another name`);
     }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type Router from '@koa/router';
 import { datasetStats } from '../../db/datasetStats.js';
-import { conflict, notFound } from '../../errors.js';
+import { conflict } from '../../errors.js';
 import { ingestJob } from '../../jobs/kinds/ingestJob.js';
 import { type PredictionsJobRequest, predictionsJob } from '../../jobs/kinds/predictionsJob.js';
 import { withArchivePaths } from '../../uploads/withArchivePaths.js';
@@ -38,7 +38,7 @@ export function datasetRoutes(router: Router, service: Service): void {
   router.post('/datasets/:id/predictions', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'dataset id');
     const body = validate(predictionsBody, ctx.request.body, 'request body');
-    if (!(await service.datasets.datasetExists(id))) throw notFound('dataset', id);
+    await service.datasets.assertDatasetExists(id);
     const annotationPath = await service.storage.resolve('annotation_path', body.annotation_path, 'file');
     const job = await service.jobs.submit(predictionsJob, { annotationPath, datasetId: id, name: body.name, onInvalid: body.on_invalid ?? 'fail' });
     await answerJob(ctx, service, job, { predictions: body.name });
@@ -73,7 +73,7 @@ export function datasetRoutes(router: Router, service: Service): void {
 
   router.delete('/datasets/:id', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'dataset id');
-    if (!(await service.datasets.datasetExists(id))) throw notFound('dataset', id);
+    await service.datasets.assertDatasetExists(id);
     for (const job of service.jobs.activeFor(id)) {
       await service.jobs.cancel(job.id, `cancelled: dataset ${id} is being deleted`).catch(() => undefined);
     }

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import { assertComparable } from '../../db/evaluationSampleOrder.js';
-import { notFound } from '../../errors.js';
 import { type EvaluationJobRequest, evaluationJob } from '../../jobs/kinds/evaluationJob.js';
 import { compareQuery, evaluationBody, evaluationParam, evaluationQuery } from '../evaluationSchemas.js';
 import type { Service } from '../Service.js';
@@ -33,7 +32,7 @@ export function evaluationRoutes(router: Router, service: Service): void {
 
   router.get('/datasets/:id/evaluations', async (ctx) => {
     const id = validate(idParam, ctx.params.id, 'dataset id');
-    if (!(await service.datasets.datasetExists(id))) throw notFound('dataset', id);
+    await service.datasets.assertDatasetExists(id);
     ctx.body = { items: await evaluations.list(id) };
   });
 
