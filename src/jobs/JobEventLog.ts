@@ -49,6 +49,11 @@ export class JobEventLog {
     return this.#terminal;
   }
 
+  /** Listeners handed each new event: the job's watchers. */
+  get subscriberCount(): number {
+    return this.#listeners.size;
+  }
+
   get lastId(): number {
     return this.#nextId - 1;
   }

@@ -8,6 +8,7 @@ import type { CompleteFigures, JobContext, JobFailure, JobKind, JobRequestBase, 
 import { JobLifecycle } from './JobLifecycle.js';
 import { jobFailure } from './jobFailure.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
+import { type ProgressIntervalOptions, progressIntervalFor } from './progressIntervalFor.js';
 
 /** Options of {@link JobScheduler}. */
 export interface JobSchedulerOptions {
@@ -17,10 +18,16 @@ export interface JobSchedulerOptions {
   keepFinished?: number;
   /** Least ms between two progress events of one stage; default 200 (see `ProgressThrottle`). */
   progressIntervalMs?: number;
+  /**
+   * Socket writes a second one stage's progress may cost across the job's
+   * watchers; default 250. Past `progressIntervalMs` allows, the interval
+   * stretches with the audience (see `progressIntervalFor`).
+   */
+  progressWritesPerSecond?: number;
 }
 
 /** The defaults of {@link JobSchedulerOptions}. */
-export const JOB_SCHEDULER_DEFAULTS = { maxConcurrentJobs: 1, keepFinished: 100, progressIntervalMs: 200 } as const;
+export const JOB_SCHEDULER_DEFAULTS = { maxConcurrentJobs: 1, keepFinished: 100, progressIntervalMs: 200, progressWritesPerSecond: 250 } as const;
 
 /**
  * Runs jobs of every kind in arrival order, `maxConcurrentJobs` at a time,
@@ -34,7 +41,7 @@ export class JobScheduler {
   readonly #log: Logger;
   readonly #max: number;
   readonly #keepFinished: number;
-  readonly #intervalMs: number;
+  readonly #interval: ProgressIntervalOptions;
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];
   readonly #running = new Map<string, Promise<void>>();
@@ -51,7 +58,10 @@ export class JobScheduler {
     this.#log = context.log;
     this.#max = options.maxConcurrentJobs ?? JOB_SCHEDULER_DEFAULTS.maxConcurrentJobs;
     this.#keepFinished = options.keepFinished ?? JOB_SCHEDULER_DEFAULTS.keepFinished;
-    this.#intervalMs = options.progressIntervalMs ?? JOB_SCHEDULER_DEFAULTS.progressIntervalMs;
+    this.#interval = {
+      intervalMs: options.progressIntervalMs ?? JOB_SCHEDULER_DEFAULTS.progressIntervalMs,
+      writesPerSecond: options.progressWritesPerSecond ?? JOB_SCHEDULER_DEFAULTS.progressWritesPerSecond,
+    };
   }
 
   /** Makes a job of `kind` (its dataset too, if the kind makes one), records it and queues it. */
@@ -141,10 +151,14 @@ export class JobScheduler {
     return this.#running.size;
   }
 
-  /** Progress to the job's events, a stage's updates thinned to one per interval and given the job's figures (`JobProgress`), and into its counts. */
+  /**
+   * Progress to the job's events, a stage's updates thinned to one per interval
+   * (longer while many watch: `progressIntervalFor`) and given the job's figures
+   * (`JobProgress`), and into its counts.
+   */
   progressFor(job: Job): Pick<ProgressThrottle, 'push' | 'flush' | 'close'> {
     const throttle = new ProgressThrottle((p) => job.events.append('progress', this.#shown(job, { ...p, ...job.progress.figures(p) })), {
-      intervalMs: this.#intervalMs,
+      intervalMs: () => progressIntervalFor(job.events.subscriberCount, this.#interval),
     });
     return {
       push: (p: StageProgress) => {

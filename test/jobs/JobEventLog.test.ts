@@ -57,4 +57,16 @@ describe('JobEventLog', () => {
     log.subscribe((e) => late.push(e.event))();
     expect(late).to.deep.equal(['failed']);
   });
+
+  it('counts its live subscribers: one less for each that unsubscribes, none after the terminal event', () => {
+    const log = new JobEventLog();
+    const first = log.subscribe(() => undefined);
+    log.subscribe(() => undefined);
+    log.subscribe(() => undefined);
+    expect(log.subscriberCount).to.equal(3);
+    first();
+    expect(log.subscriberCount).to.equal(2);
+    log.append('complete', { stage: 'complete', current: 1, total: 1, message: 'done' });
+    expect(log.subscriberCount).to.equal(0);
+  });
 });

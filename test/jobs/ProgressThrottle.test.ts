@@ -46,4 +46,18 @@ describe('ProgressThrottle', () => {
     expect(sent).to.deep.equal(['images:1', 'thumbnails:1', 'images:2']);
     throttle.close();
   });
+
+  it('asks a function interval at every update, so a longer one holds updates and a shorter one lets them through', () => {
+    const sent: number[] = [];
+    let interval = 60_000;
+    const throttle = new ProgressThrottle((p) => sent.push(p.current), { intervalMs: () => interval });
+    throttle.push(update(1));
+    throttle.push(update(2));
+    expect(sent).to.deep.equal([1]);
+    throttle.close();
+    interval = 0;
+    throttle.push(update(3));
+    expect(sent).to.deep.equal([1, 3]);
+    throttle.close();
+  });
 });
