@@ -29,6 +29,8 @@ const TERMINAL = new Set(['complete', 'failed', 'cancelled']);
 export async function followJobEvents(url: string, onEvent?: (name: string, data: Record<string, unknown>, at: number) => void): Promise<FollowedJob> {
   const request = get(url, { headers: { accept: 'text/event-stream' } });
   const [response] = (await once(request, 'response')) as [IncomingMessage];
+  // After the response, a reset connection is the request's 'error': reject this watcher rather than crash the bench.
+  request.on('error', (err) => response.destroy(err));
   response.setEncoding('utf8');
   if (response.statusCode !== 200) {
     let text = '';

@@ -58,10 +58,11 @@ export class JobScheduler {
     this.#log = context.log;
     this.#max = options.maxConcurrentJobs ?? JOB_SCHEDULER_DEFAULTS.maxConcurrentJobs;
     this.#keepFinished = options.keepFinished ?? JOB_SCHEDULER_DEFAULTS.keepFinished;
-    this.#interval = {
-      intervalMs: options.progressIntervalMs ?? JOB_SCHEDULER_DEFAULTS.progressIntervalMs,
-      writesPerSecond: options.progressWritesPerSecond ?? JOB_SCHEDULER_DEFAULTS.progressWritesPerSecond,
-    };
+    const writesPerSecond = options.progressWritesPerSecond ?? JOB_SCHEDULER_DEFAULTS.progressWritesPerSecond;
+    if (!(Number.isFinite(writesPerSecond) && writesPerSecond > 0)) {
+      throw new RangeError(`progressWritesPerSecond must be a positive number, got ${writesPerSecond}`);
+    }
+    this.#interval = { intervalMs: options.progressIntervalMs ?? JOB_SCHEDULER_DEFAULTS.progressIntervalMs, writesPerSecond };
   }
 
   /** Makes a job of `kind` (its dataset too, if the kind makes one), records it and queues it. */

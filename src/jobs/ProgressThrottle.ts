@@ -22,7 +22,8 @@ export class ProgressThrottle {
   readonly #interval: () => number;
   readonly #last = new Map<string, number>();
   readonly #pending = new Map<string, StageProgress>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Each stage's timer for its held update, and when it fires (`performance.now()` time). */
+  readonly #timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
   readonly #done = new Set<string>();
 
   constructor(emit: (progress: StageProgress) => void, options: ProgressThrottleOptions = {}) {
@@ -40,25 +41,28 @@ export class ProgressThrottle {
       this.#send(progress);
       return;
     }
-    const wait = (this.#last.get(stage) ?? -Infinity) + this.#interval() - performance.now();
-    if (wait <= 0 && !this.#timers.has(stage)) {
+    const now = performance.now();
+    const due = (this.#last.get(stage) ?? -Infinity) + this.#interval();
+    const held = this.#timers.get(stage);
+    if (due <= now && !held) {
       this.#send(progress);
       return;
     }
     this.#pending.set(stage, progress);
-    if (!this.#timers.has(stage)) {
-      const timer = setTimeout(
-        () => {
-          this.#timers.delete(stage);
-          const held = this.#pending.get(stage);
-          this.#pending.delete(stage);
-          if (held) this.#send(held);
-        },
-        Math.max(0, wait),
-      );
-      timer.unref();
-      this.#timers.set(stage, timer);
-    }
+    // A held update goes out when its interval ends; an interval that has shrunk since (watchers left) ends sooner.
+    if (held && held.due <= due) return;
+    if (held) clearTimeout(held.timer);
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(stage);
+        const newest = this.#pending.get(stage);
+        this.#pending.delete(stage);
+        if (newest) this.#send(newest);
+      },
+      Math.max(0, due - now),
+    );
+    timer.unref();
+    this.#timers.set(stage, { timer, due });
   }
 
   /** Sends every held update now (before a terminal event). */
@@ -75,8 +79,8 @@ export class ProgressThrottle {
   }
 
   #cancel(stage: string): void {
-    const timer = this.#timers.get(stage);
-    if (timer) clearTimeout(timer);
+    const held = this.#timers.get(stage);
+    if (held) clearTimeout(held.timer);
     this.#timers.delete(stage);
     this.#pending.delete(stage);
   }

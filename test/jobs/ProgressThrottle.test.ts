@@ -47,16 +47,25 @@ describe('ProgressThrottle', () => {
     throttle.close();
   });
 
-  it('asks a function interval at every update, so a longer one holds updates and a shorter one lets them through', () => {
+  it('asks a function interval at every update: a longer one holds updates, and one that shrinks sends the held update sooner', async () => {
     const sent: number[] = [];
-    let interval = 60_000;
-    const throttle = new ProgressThrottle((p) => sent.push(p.current), { intervalMs: () => interval });
+    let onThird!: () => void;
+    const third = new Promise<void>((resolve) => (onThird = resolve));
+    let interval = 3_600_000;
+    const throttle = new ProgressThrottle(
+      (p) => {
+        sent.push(p.current);
+        if (p.current === 3) onThird();
+      },
+      { intervalMs: () => interval },
+    );
     throttle.push(update(1));
     throttle.push(update(2));
     expect(sent).to.deep.equal([1]);
-    throttle.close();
+    // The watchers left: the update held for an hour goes out now, the newest one in place of 2.
     interval = 0;
     throttle.push(update(3));
+    await third;
     expect(sent).to.deep.equal([1, 3]);
     throttle.close();
   });
