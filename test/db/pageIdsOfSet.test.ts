@@ -48,7 +48,7 @@ describe('pageIdsOfSet', function () {
     expect(await pageIdsOfSet(db, set, 20, 2)).to.deep.equal([]);
   });
 
-  it('asks nothing for an empty page', async () => {
+  it('gives an empty page at once when asked for none (a round of no rows would never end)', async () => {
     expect(await pageIdsOfSet(db, set, undefined, 0)).to.deep.equal([]);
   });
 
