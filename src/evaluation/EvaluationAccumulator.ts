@@ -62,12 +62,13 @@ export class EvaluationAccumulator {
     const K = this.#catIds.length;
     const A = p.areaRanges.length;
     const M = p.maxDets.length;
-    const precision = new Float64Array(T * R * K * A * M).fill(-1);
+    const precision = new Float64Array(A * T * R * K).fill(-1);
     const recall = new Float64Array(T * K * A * M).fill(-1);
     this.#catIds.forEach((id, k) => {
+      // In summarize's order: see AccumulatedEval.
       accumulateCategory(this.#byCategory.get(id)!, p, (t, a, m, rc, q) => {
-        recall[((t * K + k) * A + a) * M + m] = rc;
-        for (let r = 0; r < R; r++) precision[(((t * R + r) * K + k) * A + a) * M + m] = q[r]!;
+        recall[((a * M + m) * T + t) * K + k] = rc;
+        if (q !== null) for (let r = 0; r < R; r++) precision[((a * T + t) * R + r) * K + k] = q[r]!;
       });
     });
     const { summary, stats } = summarize(this.iouType, p, { precision, recall, K });
@@ -79,13 +80,13 @@ export class EvaluationAccumulator {
 function categoryFigures(categoryId: number, k: number, p: EvaluationParams, precision: Float64Array, recall: Float64Array, K: number): CategoryFigures {
   const T = p.iouThrs.length;
   const R = p.recThrs.length;
-  const A = p.areaRanges.length;
   const M = p.maxDets.length;
-  const at = (t: number, r: number) => precision[(((t * R + r) * K + k) * A + 0) * M + (M - 1)]!;
+  // Area all (index 0), the last maxDets, in summarize's order: see AccumulatedEval.
+  const at = (t: number, r: number) => precision[(t * R + r) * K + k]!;
   const curve = (t: number) => Array.from({ length: R }, (_, r) => at(t, r));
   const all: number[] = [];
   for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) all.push(at(t, r));
-  const rec = Array.from({ length: T }, (_, t) => recall[((t * K + k) * A + 0) * M + (M - 1)]!);
+  const rec = Array.from({ length: T }, (_, t) => recall[((M - 1) * T + t) * K + k]!);
   const precision50 = curve(IOU50_INDEX);
   const precision75 = curve(IOU75_INDEX);
   return {
