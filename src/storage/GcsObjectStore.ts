@@ -1,5 +1,7 @@
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bucket, type GetFilesResponse, IdempotencyStrategy, Storage } from '@google-cloud/storage';
+import { request } from 'undici';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
 import { type GsUrl, parseGsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
@@ -132,38 +134,64 @@ export class GcsObjectStore extends ResumableObjectStore {
   }
 
   /**
-   * The object's bytes (or `range`'s) as they arrive. A response cut off or
-   * silent for `timeoutMs` is resumed from the next byte, from the same
-   * generation; `maxRetries` attempts in a row that bring no byte give up.
+   * The object's bytes (or `range`'s) as they arrive: ranged `GET`s of the
+   * JSON API's media link (`alt=media`), the request the client's
+   * `createReadStream` sends, made with undici. Through the client each object
+   * cost the service 2-2.5 ms of CPU (node-fetch, retry-request, its stream
+   * plumbing), against about 0.5 ms this way (320 COCO photos from the
+   * emulator, three alternated rounds); on an ingest from a bucket that was a
+   * sixth of the two cores. The client still answers everything else (stat,
+   * list, write, delete), and its credentials sign these reads.
+   *
+   * A response of 408, 429 or 5xx, or a connection that fails before one, is
+   * retried with exponential backoff, as the client's own retries did. A body
+   * cut off or silent for `stallTimeoutMs` is resumed from the next byte, from
+   * the same generation; `maxRetries` attempts in a row that bring no byte give up.
    */
   protected async *resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
     const at = gs(url);
     let offset = range?.start ?? 0;
     let generation: number | undefined;
     let fruitless = 0;
+    let refused = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const file = this.#bucket(at.bucket).file(at.name, generation === undefined ? {} : { generation });
-      // An explicit start makes every request ranged, so a resumed one and the first look alike.
-      const source = file.createReadStream({ start: offset, ...(range ? { end: range.end } : {}), validation: false });
-      let responded = false;
-      source.once('response', (res: { headers: Record<string, string | string[] | undefined> }) => {
-        responded = true;
-        generation ??= numberHeader(res.headers['x-goog-generation']) ?? undefined;
-        state.total ??= totalSize(res.headers, offset);
-      });
+      const attempt = new AbortController();
+      const onAbort = () => attempt.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
       // Silence counts only while we wait for bytes, not while our consumer holds a chunk (the parser may wait on the pool).
       let consuming = false;
       const timer = setTimeout(() => {
         if (consuming) timer.refresh();
-        else source.destroy(new StallError(this.#stallTimeoutMs));
+        else attempt.abort(new StallError(this.#stallTimeoutMs));
       }, this.#stallTimeoutMs);
-      const onAbort = () => source.destroy(signal?.reason as Error);
-      signal?.addEventListener('abort', onAbort, { once: true });
       const before = offset;
+      let body: Readable | null = null;
       let ended = false;
       try {
-        for await (const chunk of source as AsyncIterable<Buffer>) {
+        const response = await request(this.#mediaUrl(at, generation), {
+          // An explicit start makes every request ranged, so a resumed one and the first look alike.
+          headers: { ...(await this.#authorization()), range: `bytes=${offset}-${range ? range.end : ''}` },
+          signal: attempt.signal,
+          headersTimeout: this.#timeoutMs,
+          // The stall timer above watches the body, pausing while our consumer holds a chunk.
+          bodyTimeout: 0,
+        });
+        body = response.body;
+        if (response.statusCode !== 200 && response.statusCode !== 206) {
+          // Read off (an error's few bytes), so that the connection serves the next request.
+          await response.body.dump().catch(() => undefined);
+          throw new StatusError(response.statusCode);
+        }
+        const answered = numberHeader(response.headers['x-goog-generation']) ?? undefined;
+        // The pin holds on Cloud Storage; an emulator that ignores it still names the generation it sent.
+        if (generation !== undefined && answered !== undefined && answered !== generation) {
+          await response.body.dump().catch(() => undefined);
+          throw objectReadFailed(url, 'the object was replaced while it was read');
+        }
+        generation ??= answered;
+        state.total ??= totalSize(response.headers, offset);
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
           offset += chunk.length;
           consuming = true;
           yield chunk;
@@ -172,20 +200,45 @@ export class GcsObjectStore extends ResumableObjectStore {
         }
         ended = true;
         return;
-      } catch (err) {
+      } catch (caught) {
         if (signal?.aborted) throw signal.reason;
+        const err = attempt.signal.aborted ? attempt.signal.reason : caught;
         if (offset > before) fruitless = 0;
-        // Failures before a response were already retried by the client; ours resume bodies cut off.
-        if (!(responded || err instanceof StallError) || !resumable(err) || ++fruitless > this.#maxRetries) throw objectError(url, err);
-        await sleep(this.#retryDelayMs * 2 ** (fruitless - 1), undefined, signal ? { signal } : {}).catch(() => {
+        if (err instanceof StatusError || (body === null && !(err instanceof StallError))) {
+          // No body yet: what the client retried on its own.
+          if (!refusedAgain(err) || ++refused > this.#maxRetries) throw objectError(url, err);
+        } else if (!resumable(err) || ++fruitless > this.#maxRetries) {
+          throw objectError(url, err);
+        }
+        await sleep(this.#retryDelayMs * 2 ** (Math.max(refused, fruitless) - 1), undefined, signal ? { signal } : {}).catch(() => {
           throw signal?.reason;
         });
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        if (!ended) source.destroy();
+        if (!ended && body !== null) {
+          // undici's body reports being destroyed before its end as an error: nobody is left to hear it.
+          body.on('error', () => undefined);
+          body.destroy();
+        }
       }
     }
+  }
+
+  /** The JSON API's media link of an object, pinned to `generation` once a first response told it. */
+  #mediaUrl(at: GsUrl, generation: number | undefined): string {
+    const endpoint = this.#storage.apiEndpoint.replace(/\/+$/, '');
+    const pinned = generation === undefined ? '' : `&generation=${generation}`;
+    return `${endpoint}/storage/v1/b/${encodeURIComponent(at.bucket)}/o/${encodeURIComponent(at.name)}?alt=media${pinned}`;
+  }
+
+  /**
+   * The credentials' headers, as the client signs its own requests; none for a
+   * custom endpoint (an emulator), where the client sends none either.
+   */
+  async #authorization(): Promise<Record<string, string>> {
+    if (this.#storage.customEndpoint) return {};
+    return (await this.#storage.authClient.getRequestHeaders()) as Record<string, string>;
   }
 
   #bucket(name: string): Bucket {
@@ -218,7 +271,23 @@ function totalSize(headers: Record<string, string | string[] | undefined>, offse
   return length === null ? null : length + offset;
 }
 
-/** A connection lost or silent mid-body; not an HTTP status, which the client's own retries handled. */
+/** An answer to a read that is not its bytes; `code` is the status, as the client's errors carry it. */
+class StatusError extends Error {
+  readonly code: number;
+  constructor(status: number) {
+    super(`Cloud Storage answered ${status}`);
+    this.name = 'StatusError';
+    this.code = status;
+  }
+}
+
+/** What is retried before a body: 408, 429 and 5xx answers, and connections that fail (not a timeout's abort). */
+function refusedAgain(err: unknown): boolean {
+  if (err instanceof StatusError) return err.code === 408 || err.code === 429 || err.code >= 500;
+  return resumable(err);
+}
+
+/** A connection lost or silent mid-body; not an HTTP status, which is retried before the body or not at all. */
 function resumable(err: unknown): boolean {
   if (err instanceof StallError) return true;
   const code = (err as { code?: unknown } | null)?.code;

@@ -60,6 +60,39 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect(proxy.faults).to.equal(1);
   });
 
+  it('never splices an object replaced part way through a read: the resumed read fails, naming the object', async () => {
+    const file = emulatorClient(emulator).bucket(BUCKET).file('replaced.bin');
+    await file.save(data, { resumable: false });
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ cutAfterBytes: 700_000 }) });
+    const received: Buffer[] = [];
+    let error: unknown;
+    try {
+      for await (const chunk of through(proxy).read(`gs://${BUCKET}/replaced.bin`)) {
+        // Replaced once the first bytes are in, before the cut-off response is resumed.
+        if (received.length === 0) await file.save(randomBytes(data.length), { resumable: false });
+        received.push(chunk as Buffer);
+      }
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.include({ code: 'OBJECT_READ_FAILED', message: `gs://${BUCKET}/replaced.bin: the object was replaced while it was read` });
+    const bytes = Buffer.concat(received);
+    expect(bytes.length).to.be.below(data.length);
+    expect(bytes.equals(data.subarray(0, bytes.length))).to.equal(true);
+  });
+
+  it('does not retry a read answered 403, and names the object in OBJECT_FORBIDDEN', async () => {
+    proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ status: 403 }) });
+    let error: unknown;
+    try {
+      await through(proxy).readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.include({ code: 'OBJECT_FORBIDDEN', status: 403, message: `${BIG}: access denied by Cloud Storage` });
+    expect(proxy.requests).to.equal(1);
+  });
+
   it('gives up after its retries when no attempt brings a byte, naming the object', async () => {
     proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ stallAfterBytes: 0 }) });
     let error: unknown;
@@ -73,7 +106,7 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect((error as AppError).message).to.match(new RegExp(`^${BIG}: `));
   });
 
-  it('retries a download answered 503 or 429, with the client’s backoff, and gets the object', async () => {
+  it('retries a download answered 503 or 429, with backoff, and gets the object', async () => {
     proxy = await LoopbackProxy.start(emulator.endpoint, {
       fault: ({ index }) => (index === 0 ? { status: 503 } : index === 1 ? { status: 429 } : null),
     });
@@ -82,7 +115,7 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect(proxy.requests).to.equal(3);
   });
 
-  it('does not retry a 403, and names the object in OBJECT_FORBIDDEN', async () => {
+  it('does not retry a stat answered 403, and names the object in OBJECT_FORBIDDEN', async () => {
     proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ status: 403 }) });
     let error: unknown;
     try {

@@ -7,7 +7,7 @@ import { GcsObjectStore } from '../../src/storage/GcsObjectStore.js';
 
 const BUCKET = 'coco-bucket';
 
-describe('GcsObjectStore (official client, Cloud Storage emulator over HTTP)', function () {
+describe('GcsObjectStore (Cloud Storage emulator over HTTP)', function () {
   this.timeout(30_000);
   let emulator: StorageEmulatorHandle;
   let store: GcsObjectStore;
