@@ -1,4 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Dispatcher, request } from 'undici';
 import { AppError, forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
@@ -25,7 +27,7 @@ const RETRIED = new Set([408, 429, 500, 502, 503, 504]);
 
 /**
  * Files behind http(s) URLs (images by `coco_url`, a dataset on a web server),
- * read with the platform's fetch: `HEAD` for size, ranged `GET`s for originals,
+ * read with undici: `HEAD` for size, ranged `GET`s for originals,
  * retries with backoff for what fails before a response, a body cut off or
  * silent for `stallTimeoutMs` resumed from the byte it reached (`Range` with
  * `If-Range`, so a changed file is never spliced), and a deadline per image.
@@ -53,16 +55,17 @@ export class HttpObjectStore extends ResumableObjectStore {
 
   async stat(url: string): Promise<ObjectStat> {
     let response = await this.#request(url, { method: 'HEAD', pass: [405, 501] });
-    if (response.status === 405 || response.status === 501) {
+    if (response.statusCode === 405 || response.statusCode === 501) {
+      await response.body.dump().catch(() => undefined);
       // No HEAD: the first byte tells the size in its Content-Range.
       response = await this.#request(url, { method: 'GET', headers: { range: 'bytes=0-0' } });
-      await response.body?.cancel();
     }
-    const size = totalSize(response.headers, 0, response.status === 206) ?? 0;
-    const modified = Date.parse(response.headers.get('last-modified') ?? '');
+    await response.body.dump().catch(() => undefined);
+    const size = totalSize(response.headers, 0, response.statusCode === 206) ?? 0;
+    const modified = Date.parse(header(response.headers, 'last-modified') ?? '');
     return {
       size,
-      etag: response.headers.get('etag') ?? `"${size.toString(16)}-${Number.isFinite(modified) ? modified.toString(16) : '0'}"`,
+      etag: header(response.headers, 'etag') ?? `"${size.toString(16)}-${Number.isFinite(modified) ? modified.toString(16) : '0'}"`,
       mtimeMs: Number.isFinite(modified) ? modified : null,
     };
   }
@@ -99,21 +102,18 @@ export class HttpObjectStore extends ResumableObjectStore {
       }, this.#stallTimeoutMs);
       try {
         const response = await this.#request(url, { method: 'GET', headers, signal: controller.signal });
-        const partial = response.status === 206;
-        // A whole file where a range was asked: it changed since (If-Range), or the server ignores ranges.
-        if (!partial && etag !== null && response.headers.get('etag') !== etag) throw objectReadFailed(url, 'the file changed while it was read');
-        etag ??= response.headers.get('etag');
-        state.total ??= totalSize(response.headers, offset, partial);
-        // Ranges ignored: the bytes before `offset` come again and are dropped.
-        let skip = partial ? 0 : offset;
-        const reader = response.body?.getReader();
-        if (!reader) return;
+        const { body } = response;
+        let ended = false;
         try {
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) return;
+          const partial = response.statusCode === 206;
+          // A whole file where a range was asked: it changed since (If-Range), or the server ignores ranges.
+          if (!partial && etag !== null && header(response.headers, 'etag') !== etag) throw objectReadFailed(url, 'the file changed while it was read');
+          etag ??= header(response.headers, 'etag');
+          state.total ??= totalSize(response.headers, offset, partial);
+          // Ranges ignored: the bytes before `offset` come again and are dropped.
+          let skip = partial ? 0 : offset;
+          for await (let chunk of body as AsyncIterable<Buffer>) {
             timer.refresh();
-            let chunk = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
             if (skip > 0) {
               const dropped = Math.min(skip, chunk.length);
               skip -= dropped;
@@ -127,9 +127,14 @@ export class HttpObjectStore extends ResumableObjectStore {
             consuming = false;
             if (range && offset > range.end) return;
           }
+          ended = true;
+          return;
         } finally {
-          reader.releaseLock();
-          await response.body?.cancel().catch(() => undefined);
+          if (!ended) {
+            // undici's body reports being destroyed before its end as an error: nobody is left to hear it.
+            body.on('error', () => undefined);
+            body.destroy();
+          }
         }
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
@@ -152,7 +157,7 @@ export class HttpObjectStore extends ResumableObjectStore {
   async #request(
     url: string,
     init: { method: 'GET' | 'HEAD'; headers?: Record<string, string>; signal?: AbortSignal; pass?: readonly number[] },
-  ): Promise<Response> {
+  ): Promise<Dispatcher.ResponseData> {
     let target = url;
     let redirects = 0;
     for (let attempt = 0; ; attempt++) {
@@ -162,9 +167,11 @@ export class HttpObjectStore extends ResumableObjectStore {
       const onAbort = () => controller.abort(init.signal?.reason);
       init.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => controller.abort(new StallError(this.#timeoutMs)), this.#timeoutMs);
-      let response: Response;
+      let response: Dispatcher.ResponseData;
       try {
-        response = await fetch(target, { method: init.method, headers: init.headers ?? {}, redirect: 'manual', signal: controller.signal });
+        // undici's request rather than fetch: about half the CPU per image (0.5 against 1.0 ms, measured against the
+        // Cloud Storage emulator), and it follows no redirect on its own.
+        response = await request(target, { method: init.method, headers: init.headers ?? {}, signal: controller.signal, bodyTimeout: 0 });
       } catch (err) {
         init.signal?.removeEventListener('abort', onAbort);
         if (init.signal?.aborted) throw init.signal.reason;
@@ -174,22 +181,23 @@ export class HttpObjectStore extends ResumableObjectStore {
       } finally {
         clearTimeout(timer);
       }
-      if (response.ok || init.pass?.includes(response.status)) return response;
+      const status = response.statusCode;
+      if ((status >= 200 && status < 300) || init.pass?.includes(status)) return response;
       init.signal?.removeEventListener('abort', onAbort);
-      if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
-        await response.body?.cancel();
-        const next = new URL(response.headers.get('location')!, target).href;
+      await response.body.dump().catch(() => undefined);
+      const location = header(response.headers, 'location');
+      if (status >= 300 && status < 400 && location !== null) {
+        const next = new URL(location, target).href;
         if (!this.#admits(next)) throw forbiddenPath(`${url}: redirected to ${next}, outside INGEST_ROOTS`);
         if (++redirects > MAX_REDIRECTS) throw objectReadFailed(url, `more than ${MAX_REDIRECTS} redirects`);
         target = next;
         attempt--;
         continue;
       }
-      await response.body?.cancel();
-      if (response.status === 404 || response.status === 410) throw objectNotFound(url);
-      if (response.status === 401 || response.status === 403) throw objectForbidden(url, `the server answered ${response.status}`);
-      if (!RETRIED.has(response.status) || attempt >= this.#maxRetries) {
-        throw objectReadFailed(url, `the server answered ${response.status} ${response.statusText}`.trim());
+      if (status === 404 || status === 410) throw objectNotFound(url);
+      if (status === 401 || status === 403) throw objectForbidden(url, `the server answered ${status}`);
+      if (!RETRIED.has(status) || attempt >= this.#maxRetries) {
+        throw objectReadFailed(url, `the server answered ${status} ${STATUS_CODES[status] ?? ''}`.trim());
       }
       await this.#backoff(attempt + 1, init.signal, retryAfterMs(response.headers));
     }
@@ -203,22 +211,30 @@ export class HttpObjectStore extends ResumableObjectStore {
   }
 }
 
+type ResponseHeaders = Dispatcher.ResponseData['headers'];
+
+/** A response header's value (the first, if repeated); null when absent. */
+function header(headers: ResponseHeaders, name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
 /** The whole file's size: `Content-Range: bytes a-b/total`, or the length of a whole-file answer. */
-function totalSize(headers: Headers, offset: number, partial: boolean): number | null {
-  const total = /\/(\d+)$/.exec(headers.get('content-range') ?? '')?.[1];
+function totalSize(headers: ResponseHeaders, offset: number, partial: boolean): number | null {
+  const total = /\/(\d+)$/.exec(header(headers, 'content-range') ?? '')?.[1];
   if (total !== undefined) return Number(total);
-  const length = Number(headers.get('content-length') ?? NaN);
+  const length = Number(header(headers, 'content-length') ?? NaN);
   if (!Number.isSafeInteger(length) || length < 0) return null;
   return partial ? length + offset : length;
 }
 
 /** `Retry-After` in ms (seconds only; capped at 10 s so a hostile server cannot park a read). */
-function retryAfterMs(headers: Headers): number {
-  const seconds = Number(headers.get('retry-after'));
+function retryAfterMs(headers: ResponseHeaders): number {
+  const seconds = Number(header(headers, 'retry-after'));
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 10) * 1000 : 0;
 }
 
-/** Why a fetch failed, from undici's error and its cause, in one line. */
+/** Why a request failed, from undici's error and its cause, in one line. */
 function describe(err: unknown): string {
   const cause = (err as { cause?: unknown } | null)?.cause;
   const text = [err, cause]
