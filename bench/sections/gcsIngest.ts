@@ -52,7 +52,7 @@ export async function gcsIngest(context: BenchContext): Promise<SectionResult> {
       title: `Thumbnail ingest from Cloud Storage vs local disk (${dataset.images.toLocaleString('en-US')} images)`,
       method:
         `The same generated dataset, once as local files and once uploaded to Google's Cloud Storage emulator (firebase-tools). ` +
-        `The service reads the bucket through the official client, via a loopback TCP proxy that holds every request back ` +
+        `The service reads the bucket (the official client for metadata, undici for the bytes), via a loopback TCP proxy that holds every request back ` +
         `${ADDED_LATENCY_MS} ms; emulator and proxy run together in a process of their own. Fresh service per run, ` +
         `\`WORKERS=${options.cores}\`, \`thumbnails: "all"\`, default \`IMAGE_READ_CONCURRENCY\`; images/s = images ÷ client wall ` +
         `time (POST to \`complete\`). On this 2-core machine the emulator and the proxy take CPU from the service's workers, ` +

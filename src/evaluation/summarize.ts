@@ -36,7 +36,7 @@ export function summarize(iouType: IouType, p: EvaluationParams, e: AccumulatedE
     // Preallocated: a stat selects up to T x R x K entries (80,800 for COCO's 80 classes).
     const selected = new Float64Array(a >= 0 && m >= 0 ? ts.length * (stat.ap ? R * K : K) : 0);
     let n = 0;
-    if (stat.ap && a >= 0 && m !== M - 1) throw new RangeError(`${stat.name}: precision is kept at the last maxDets only, not at ${stat.maxDets}`);
+    if (stat.ap && a >= 0 && m >= 0 && m !== M - 1) throw new RangeError(`${stat.name}: precision is kept at the last maxDets only, not at ${stat.maxDets}`);
     // Selected in pycocotools' order (threshold, recall point, category), which its mean's summation follows.
     if (a >= 0 && m >= 0) {
       for (const t of ts) {

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bucket, type GetFilesResponse, IdempotencyStrategy, Storage } from '@google-cloud/storage';
-import { request } from 'undici';
+import { EnvHttpProxyAgent, request } from 'undici';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { discardBody } from './discardBody.js';
 import { type GsUrl, parseGsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
@@ -28,6 +29,12 @@ export interface GcsObjectStoreOptions {
   /** First backoff in ms, doubled at each retry. Default 250. */
   retryDelayMs?: number;
 }
+
+/**
+ * The proxy the environment names (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), as
+ * the client's own requests use it; null without one (undici's own agent).
+ */
+const proxy = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((name) => process.env[name]) ? new EnvHttpProxyAgent() : null;
 
 /** Defaults of {@link GcsObjectStoreOptions}. */
 export const GCS_DEFAULTS = { timeoutMs: 30_000, stallTimeoutMs: 10_000, maxRetries: 4, retryDelayMs: 250 } as const;
@@ -134,19 +141,22 @@ export class GcsObjectStore extends ResumableObjectStore {
   }
 
   /**
-   * The object's bytes (or `range`'s) as they arrive: ranged `GET`s of the
-   * JSON API's media link (`alt=media`), the request the client's
-   * `createReadStream` sends, made with undici. Through the client each object
-   * cost the service 2-2.5 ms of CPU (node-fetch, retry-request, its stream
-   * plumbing), against about 0.5 ms this way (320 COCO photos from the
-   * emulator, three alternated rounds); on an ingest from a bucket that was a
-   * sixth of the two cores. The client still answers everything else (stat,
-   * list, write, delete), and its credentials sign these reads.
+   * The object's bytes (or `range`'s) as they arrive: `GET`s of the JSON API's
+   * media link (`alt=media`), the request the client's `createReadStream`
+   * sends, made with undici. Through the client each object cost the service
+   * 2-2.5 ms of CPU (node-fetch, retry-request, its stream plumbing), against
+   * about 0.5 ms this way (320 COCO photos from the emulator, three alternated
+   * rounds); on an ingest from a bucket that was a sixth of the two cores. The
+   * client still answers everything else (stat, list, write, delete), and its
+   * credentials sign these reads. No `Accept-Encoding` is sent, so an object
+   * stored gzip-encoded comes decompressed, as the client gave it.
    *
-   * A response of 408, 429 or 5xx, or a connection that fails before one, is
-   * retried with exponential backoff, as the client's own retries did. A body
-   * cut off or silent for `stallTimeoutMs` is resumed from the next byte, from
-   * the same generation; `maxRetries` attempts in a row that bring no byte give up.
+   * An answer of 408, 429, 500, 502, 503 or 504, or a connection that fails
+   * before an answer, is retried with exponential backoff: the client's own
+   * retry rule. A body cut off or silent for `stallTimeoutMs` is resumed from
+   * the next byte, pinned to the generation of the first answer; `maxRetries`
+   * attempts in a row that bring nothing give up. An answer of another
+   * generation fails the read, so two objects are never spliced.
    */
   protected async *resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
     const at = gs(url);
@@ -156,6 +166,7 @@ export class GcsObjectStore extends ResumableObjectStore {
     let refused = 0;
     for (;;) {
       signal?.throwIfAborted();
+      const before = offset;
       const attempt = new AbortController();
       const onAbort = () => attempt.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -165,63 +176,73 @@ export class GcsObjectStore extends ResumableObjectStore {
         if (consuming) timer.refresh();
         else attempt.abort(new StallError(this.#stallTimeoutMs));
       }, this.#stallTimeoutMs);
-      const before = offset;
       let body: Readable | null = null;
-      let ended = false;
+      let failure: unknown;
       try {
+        const headers = await this.#authorization();
+        // The first read of a whole object asks for no range: an empty object answers any range with 416.
+        if (offset > 0 || range) headers.range = `bytes=${offset}-${range ? range.end : ''}`;
         const response = await request(this.#mediaUrl(at, generation), {
-          // An explicit start makes every request ranged, so a resumed one and the first look alike.
-          headers: { ...(await this.#authorization()), range: `bytes=${offset}-${range ? range.end : ''}` },
+          headers,
           signal: attempt.signal,
           headersTimeout: this.#timeoutMs,
           // The stall timer above watches the body, pausing while our consumer holds a chunk.
           bodyTimeout: 0,
+          ...(proxy === null ? {} : { dispatcher: proxy }),
         });
         body = response.body;
-        if (response.statusCode !== 200 && response.statusCode !== 206) {
-          // Read off (an error's few bytes), so that the connection serves the next request.
-          await response.body.dump().catch(() => undefined);
-          throw new StatusError(response.statusCode);
-        }
+        // Cut off after its last byte, a read asks for the range past the end: nothing is left.
+        if (response.statusCode === 416 && offset > 0 && unsatisfiable(response.headers) === offset) return;
+        if (response.statusCode !== 200 && response.statusCode !== 206) throw new StatusError(response.statusCode);
+        refused = 0;
         const answered = numberHeader(response.headers['x-goog-generation']) ?? undefined;
-        // The pin holds on Cloud Storage; an emulator that ignores it still names the generation it sent.
+        // The pin holds on Cloud Storage (a replaced object's old generation is gone: 404); the emulator ignores it but
+        // still names the generation it sent.
         if (generation !== undefined && answered !== undefined && answered !== generation) {
-          await response.body.dump().catch(() => undefined);
           throw objectReadFailed(url, 'the object was replaced while it was read');
         }
         generation ??= answered;
-        state.total ??= totalSize(response.headers, offset);
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        const partial = response.statusCode === 206;
+        state.total ??= totalSize(response.headers, offset, partial);
+        // A whole object where a range was asked (one stored gzip-encoded is served decompressed, its ranges ignored):
+        // the bytes before `offset` come again and are dropped.
+        let skip = partial ? 0 : offset;
+        for await (let chunk of body as AsyncIterable<Buffer>) {
+          timer.refresh();
+          if (skip > 0) {
+            const dropped = Math.min(skip, chunk.length);
+            skip -= dropped;
+            chunk = chunk.subarray(dropped);
+            if (chunk.length === 0) continue;
+          }
+          if (range && offset + chunk.length > range.end + 1) chunk = chunk.subarray(0, range.end + 1 - offset);
           offset += chunk.length;
           consuming = true;
           yield chunk;
           consuming = false;
-          timer.refresh();
+          if (range && offset > range.end) return;
         }
-        ended = true;
         return;
       } catch (caught) {
-        if (signal?.aborted) throw signal.reason;
-        const err = attempt.signal.aborted ? attempt.signal.reason : caught;
-        if (offset > before) fruitless = 0;
-        if (err instanceof StatusError || (body === null && !(err instanceof StallError))) {
-          // No body yet: what the client retried on its own.
-          if (!refusedAgain(err) || ++refused > this.#maxRetries) throw objectError(url, err);
-        } else if (!resumable(err) || ++fruitless > this.#maxRetries) {
-          throw objectError(url, err);
-        }
-        await sleep(this.#retryDelayMs * 2 ** (Math.max(refused, fruitless) - 1), undefined, signal ? { signal } : {}).catch(() => {
-          throw signal?.reason;
-        });
+        // An abort of this attempt (the stall timer) surfaces as undici's own error: its reason says why.
+        failure = caught instanceof StatusError || caught instanceof AppError || !attempt.signal.aborted ? caught : attempt.signal.reason;
       } finally {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        if (!ended && body !== null) {
-          // undici's body reports being destroyed before its end as an error: nobody is left to hear it.
-          body.on('error', () => undefined);
-          body.destroy();
-        }
+        if (body !== null) discardBody(body);
       }
+      if (signal?.aborted) throw signal.reason;
+      if (failure instanceof AppError) throw failure;
+      if (offset > before) fruitless = 0;
+      if (failure instanceof StatusError || (body === null && !(failure instanceof StallError))) {
+        // Nothing came: what the client retried on its own.
+        if (!refusedAgain(failure) || ++refused > this.#maxRetries) throw objectError(url, failure);
+      } else if (!resumable(failure) || ++fruitless > this.#maxRetries) {
+        throw objectError(url, failure);
+      }
+      await sleep(this.#retryDelayMs * 2 ** (Math.max(refused, fruitless) - 1), undefined, signal ? { signal } : {}).catch(() => {
+        throw signal?.reason;
+      });
     }
   }
 
@@ -238,7 +259,9 @@ export class GcsObjectStore extends ResumableObjectStore {
    */
   async #authorization(): Promise<Record<string, string>> {
     if (this.#storage.customEndpoint) return {};
-    return (await this.#storage.authClient.getRequestHeaders()) as Record<string, string>;
+    // A plain object from google-auth-library 9, a Headers from 10: spreading a Headers would drop every header.
+    const headers: unknown = await this.#storage.authClient.getRequestHeaders();
+    return headers instanceof Headers ? Object.fromEntries(headers) : { ...(headers as Record<string, string>) };
   }
 
   #bucket(name: string): Bucket {
@@ -263,12 +286,12 @@ function numberHeader(value: string | string[] | undefined): number | null {
 }
 
 /** The whole object's size: `Content-Range: bytes a-b/total`, or the length of a whole-object answer. */
-function totalSize(headers: Record<string, string | string[] | undefined>, offset: number): number | null {
+function totalSize(headers: Record<string, string | string[] | undefined>, offset: number, partial: boolean): number | null {
   const range = headers['content-range'];
   const total = typeof range === 'string' ? /\/(\d+)$/.exec(range)?.[1] : undefined;
   if (total !== undefined) return Number(total);
   const length = numberHeader(headers['content-length']);
-  return length === null ? null : length + offset;
+  return length === null ? null : partial ? length + offset : length;
 }
 
 /** An answer to a read that is not its bytes; `code` is the status, as the client's errors carry it. */
@@ -281,9 +304,19 @@ class StatusError extends Error {
   }
 }
 
-/** What is retried before a body: 408, 429 and 5xx answers, and connections that fail (not a timeout's abort). */
+/** The object's size from a 416's `Content-Range: bytes *\/size`; null without one. */
+function unsatisfiable(headers: Record<string, string | string[] | undefined>): number | null {
+  const range = headers['content-range'];
+  const size = typeof range === 'string' ? /^bytes \*\/(\d+)$/.exec(range)?.[1] : undefined;
+  return size === undefined ? null : Number(size);
+}
+
+/** The answers the client's own retry rule retries. */
+const RETRIED_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** What is retried before a body: the answers the client retries, and connections that fail. */
 function refusedAgain(err: unknown): boolean {
-  if (err instanceof StatusError) return err.code === 408 || err.code === 429 || err.code >= 500;
+  if (err instanceof StatusError) return RETRIED_STATUSES.has(err.code);
   return resumable(err);
 }
 
@@ -293,7 +326,10 @@ function resumable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'number') return false;
   const text = `${typeof code === 'string' ? code : ''} ${err instanceof Error ? err.message : ''}`.toLowerCase();
-  return /econnreset|econnrefused|epipe|etimedout|socket hang up|aborted|premature close|terminated|other side closed|unexpected end/.test(text);
+  // The client's own list (DNS lookups that failed for now, resets, connection timeouts) and undici's words for them.
+  return /eai_again|econnreset|econnrefused|epipe|etimedout|und_err_connect_timeout|und_err_socket|socket hang up|aborted|premature close|terminated|other side closed|unexpected end/.test(
+    text,
+  );
 }
 
 /** Maps the client's errors to ours, naming the object. */

@@ -1,7 +1,10 @@
 import { STATUS_CODES } from 'node:http';
+import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
 import { AppError, forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { decoderFor } from './decoderFor.js';
+import { discardBody } from './discardBody.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
 
@@ -56,11 +59,11 @@ export class HttpObjectStore extends ResumableObjectStore {
   async stat(url: string): Promise<ObjectStat> {
     let response = await this.#request(url, { method: 'HEAD', pass: [405, 501] });
     if (response.statusCode === 405 || response.statusCode === 501) {
-      await response.body.dump().catch(() => undefined);
+      discardBody(response.body);
       // No HEAD: the first byte tells the size in its Content-Range.
       response = await this.#request(url, { method: 'GET', headers: { range: 'bytes=0-0' } });
     }
-    await response.body.dump().catch(() => undefined);
+    discardBody(response.body);
     const size = totalSize(response.headers, 0, response.statusCode === 206) ?? 0;
     const modified = Date.parse(header(response.headers, 'last-modified') ?? '');
     return {
@@ -85,13 +88,16 @@ export class HttpObjectStore extends ResumableObjectStore {
     let offset = range?.start ?? 0;
     let etag: string | null = null;
     let fruitless = 0;
+    // Once an answer came content-encoded (gzip unasked, as a file stored so is served), its ranges would be of the
+    // encoded bytes: a resume reads it whole again and drops what already came.
+    let whole = false;
     for (;;) {
       signal?.throwIfAborted();
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       const headers: Record<string, string> = {};
-      if (offset > 0 || range) headers.range = `bytes=${offset}-${range ? range.end : ''}`;
+      if ((offset > 0 || range) && !whole) headers.range = `bytes=${offset}-${range ? range.end : ''}`;
       if (etag !== null && !etag.startsWith('W/')) headers['if-range'] = etag;
       const before = offset;
       // Silence counts only while we wait for bytes, not while our consumer holds a chunk.
@@ -103,16 +109,19 @@ export class HttpObjectStore extends ResumableObjectStore {
       try {
         const response = await this.#request(url, { method: 'GET', headers, signal: controller.signal });
         const { body } = response;
-        let ended = false;
         try {
-          const partial = response.statusCode === 206;
+          const decoder = decoderFor(header(response.headers, 'content-encoding'), url);
+          if (decoder !== null && range) throw objectReadFailed(url, 'the server sent the range content-encoded, which cannot be cut to the bytes asked for');
+          whole ||= decoder !== null;
+          const partial = response.statusCode === 206 && decoder === null;
           // A whole file where a range was asked: it changed since (If-Range), or the server ignores ranges.
           if (!partial && etag !== null && header(response.headers, 'etag') !== etag) throw objectReadFailed(url, 'the file changed while it was read');
           etag ??= header(response.headers, 'etag');
-          state.total ??= totalSize(response.headers, offset, partial);
+          // An encoded answer's length is not the file's.
+          if (decoder === null) state.total ??= totalSize(response.headers, offset, partial);
           // Ranges ignored: the bytes before `offset` come again and are dropped.
           let skip = partial ? 0 : offset;
-          for await (let chunk of body as AsyncIterable<Buffer>) {
+          for await (let chunk of (decoder === null ? body : pipeline(body, decoder, () => undefined)) as AsyncIterable<Buffer>) {
             timer.refresh();
             if (skip > 0) {
               const dropped = Math.min(skip, chunk.length);
@@ -127,14 +136,9 @@ export class HttpObjectStore extends ResumableObjectStore {
             consuming = false;
             if (range && offset > range.end) return;
           }
-          ended = true;
           return;
         } finally {
-          if (!ended) {
-            // undici's body reports being destroyed before its end as an error: nobody is left to hear it.
-            body.on('error', () => undefined);
-            body.destroy();
-          }
+          discardBody(body);
         }
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
@@ -184,7 +188,7 @@ export class HttpObjectStore extends ResumableObjectStore {
       const status = response.statusCode;
       if ((status >= 200 && status < 300) || init.pass?.includes(status)) return response;
       init.signal?.removeEventListener('abort', onAbort);
-      await response.body.dump().catch(() => undefined);
+      discardBody(response.body);
       const location = header(response.headers, 'location');
       if (status >= 300 && status < 400 && location !== null) {
         const next = new URL(location, target).href;

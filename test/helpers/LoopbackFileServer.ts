@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 /** What the server does to one request instead of answering it plainly. */
 export interface FileFault {
@@ -18,6 +19,8 @@ export interface FileFault {
   until?: Promise<unknown>;
   /** Redirects (302) to this URL. */
   redirectTo?: string;
+  /** Sends the whole file gzip-encoded (`Content-Encoding: gzip`, unasked, as a server storing it so does), ignoring any range. */
+  gzip?: boolean;
 }
 
 /** One request as the server saw it. */
@@ -101,9 +104,9 @@ export class LoopbackFileServer {
     if (!file.startsWith(this.#root + path.sep) || !(await stat(file).catch(() => null))?.isFile()) {
       return void res.writeHead(404, { 'content-length': '0' }).end();
     }
-    const bytes = await readFile(file);
+    const bytes = fault?.gzip ? gzipSync(await readFile(file)) : await readFile(file);
     const etag = `"${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}"`;
-    const range = /^bytes=(\d+)-(\d*)$/.exec(seen.range ?? '');
+    const range = fault?.gzip ? null : /^bytes=(\d+)-(\d*)$/.exec(seen.range ?? '');
     const useRange = range !== null && (seen.ifRange === null || seen.ifRange === etag);
     const start = useRange ? Number(range[1]) : 0;
     const end = useRange && range[2] !== '' ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1;
@@ -115,6 +118,7 @@ export class LoopbackFileServer {
       'accept-ranges': 'bytes',
       etag,
       ...(useRange ? { 'content-range': `bytes ${start}-${end}/${bytes.length}` } : {}),
+      ...(fault?.gzip ? { 'content-encoding': 'gzip' } : {}),
     });
     if (seen.method === 'HEAD') return void res.end();
     const cut = fault?.cutAfterBytes ?? fault?.stallAfterBytes;

@@ -81,6 +81,23 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect(bytes.equals(data.subarray(0, bytes.length))).to.equal(true);
   });
 
+  it('counts the answers it retries in a row: a long read may meet more of them than its retries, apart', async () => {
+    // 503, then most of the object, then 503 again: two answers retried, one retry allowed in a row.
+    proxy = await LoopbackProxy.start(emulator.endpoint, {
+      fault: ({ index }) => (index === 0 || index === 2 ? { status: 503 } : index === 1 ? { cutAfterBytes: 2_000_000 } : null),
+    });
+    const bytes = await through(proxy, 1).readBytes(BIG, { maxBytes: 10 * 1024 * 1024 });
+    expect(Buffer.from(bytes).equals(data)).to.equal(true);
+    expect(proxy.requests).to.equal(4);
+  });
+
+  it('reads an empty object as no bytes (no range asked of it, which Cloud Storage answers 416)', async () => {
+    await emulatorClient(emulator).bucket(BUCKET).file('empty.bin').save(Buffer.alloc(0), { resumable: false });
+    proxy = await LoopbackProxy.start(emulator.endpoint);
+    const bytes = await through(proxy).readBytes(`gs://${BUCKET}/empty.bin`, { maxBytes: 1024 });
+    expect(bytes.length).to.equal(0);
+  });
+
   it('does not retry a read answered 403, and names the object in OBJECT_FORBIDDEN', async () => {
     proxy = await LoopbackProxy.start(emulator.endpoint, { fault: () => ({ status: 403 }) });
     let error: unknown;

@@ -53,6 +53,23 @@ describe('HttpObjectStore (against a loopback file server with faults)', functio
     expect(server.requestsFor('/images/val/000000000285.jpg')).to.have.length(3);
   });
 
+  it('decodes a file the server sends gzip-encoded unasked, and resumes it cut off by reading it whole again', async () => {
+    server.fault((r, i) => (r.path === PHOTO ? { gzip: true, ...(i === 0 ? { cutAfterBytes: 5000 } : {}) } : null));
+    const bytes = await store().readBytes(`${server.url}${PHOTO}`, { maxBytes: 1e6 });
+    expect(Buffer.from(bytes).equals(photo)).to.equal(true);
+    const [first, again] = server.requestsFor(PHOTO);
+    expect(first).to.include({ range: null });
+    // The encoded bytes' ranges are not the file's: the resume asks for the whole answer again.
+    expect(again).to.include({ range: null });
+  });
+
+  it('refuses a range the server sends gzip-encoded, naming the URL', async () => {
+    server.fault((r) => (r.path === PHOTO ? { gzip: true } : null));
+    const err = await expectRejection(buffer(store().read(`${server.url}${PHOTO}`, { start: 10, end: 99 })));
+    expect(err).to.include({ code: 'OBJECT_READ_FAILED' });
+    expect(err.message).to.equal(`${server.url}${PHOTO}: the server sent the range content-encoded, which cannot be cut to the bytes asked for`);
+  });
+
   it('resumes a body cut off part way from the byte it reached, pinned to the same file', async () => {
     server.fault((r, i) => (r.path === PHOTO && i === 0 ? { cutAfterBytes: 1000 } : null));
     const bytes = await store().readBytes(`${server.url}${PHOTO}`, { maxBytes: 1e6 });
