@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bucket, type GetFilesResponse, IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { EnvHttpProxyAgent, request } from 'undici';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { answerBytes } from './answerBytes.js';
 import { discardBody } from './discardBody.js';
 import { type GsUrl, parseGsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
@@ -206,21 +207,17 @@ export class GcsObjectStore extends ResumableObjectStore {
         state.total ??= totalSize(response.headers, offset, partial);
         // A whole object where a range was asked (one stored gzip-encoded is served decompressed, its ranges ignored):
         // the bytes before `offset` come again and are dropped.
-        let skip = partial ? 0 : offset;
-        for await (let chunk of body as AsyncIterable<Buffer>) {
-          timer.refresh();
-          if (skip > 0) {
-            const dropped = Math.min(skip, chunk.length);
-            skip -= dropped;
-            chunk = chunk.subarray(dropped);
-            if (chunk.length === 0) continue;
-          }
-          if (range && offset + chunk.length > range.end + 1) chunk = chunk.subarray(0, range.end + 1 - offset);
+        const chunks = answerBytes(body as AsyncIterable<Buffer>, {
+          skip: partial ? 0 : offset,
+          offset,
+          end: range ? range.end : null,
+          onArrival: () => timer.refresh(),
+        });
+        for await (const chunk of chunks) {
           offset += chunk.length;
           consuming = true;
           yield chunk;
           consuming = false;
-          if (range && offset > range.end) return;
         }
         return;
       } catch (caught) {

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
 import { AppError, forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { answerBytes } from './answerBytes.js';
 import { decoderFor } from './decoderFor.js';
 import { discardBody } from './discardBody.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
@@ -120,21 +121,17 @@ export class HttpObjectStore extends ResumableObjectStore {
           // An encoded answer's length is not the file's.
           if (decoder === null) state.total ??= totalSize(response.headers, offset, partial);
           // Ranges ignored: the bytes before `offset` come again and are dropped.
-          let skip = partial ? 0 : offset;
-          for await (let chunk of (decoder === null ? body : pipeline(body, decoder, () => undefined)) as AsyncIterable<Buffer>) {
-            timer.refresh();
-            if (skip > 0) {
-              const dropped = Math.min(skip, chunk.length);
-              skip -= dropped;
-              chunk = chunk.subarray(dropped);
-              if (chunk.length === 0) continue;
-            }
-            if (range && offset + chunk.length > range.end + 1) chunk = chunk.subarray(0, range.end + 1 - offset);
+          const chunks = answerBytes((decoder === null ? body : pipeline(body, decoder, () => undefined)) as AsyncIterable<Buffer>, {
+            skip: partial ? 0 : offset,
+            offset,
+            end: range ? range.end : null,
+            onArrival: () => timer.refresh(),
+          });
+          for await (const chunk of chunks) {
             offset += chunk.length;
             consuming = true;
             yield chunk;
             consuming = false;
-            if (range && offset > range.end) return;
           }
           return;
         } finally {
