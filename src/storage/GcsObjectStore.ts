@@ -8,6 +8,7 @@ import { discardBody } from './discardBody.js';
 import { type GsUrl, parseGsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
+import { header, type ResponseHeaders, totalSize } from './responseHeaders.js';
 
 /** Options of {@link GcsObjectStore}. */
 export interface GcsObjectStoreOptions {
@@ -196,7 +197,7 @@ export class GcsObjectStore extends ResumableObjectStore {
         if (response.statusCode === 416 && offset > 0 && unsatisfiable(response.headers) === offset) return;
         if (response.statusCode !== 200 && response.statusCode !== 206) throw new StatusError(response.statusCode);
         refused = 0;
-        const answered = numberHeader(response.headers['x-goog-generation']) ?? undefined;
+        const answered = numberHeader(response.headers, 'x-goog-generation') ?? undefined;
         // The pin holds on Cloud Storage (a replaced object's old generation is gone: 404); the emulator ignores it but
         // still names the generation it sent.
         if (generation !== undefined && answered !== undefined && answered !== generation) {
@@ -277,18 +278,9 @@ function gs(url: string): GsUrl {
   return at;
 }
 
-function numberHeader(value: string | string[] | undefined): number | null {
-  const n = Number(Array.isArray(value) ? value[0] : value);
+function numberHeader(headers: ResponseHeaders, name: string): number | null {
+  const n = Number(header(headers, name) ?? NaN);
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
-}
-
-/** The whole object's size: `Content-Range: bytes a-b/total`, or the length of a whole-object answer. */
-function totalSize(headers: Record<string, string | string[] | undefined>, offset: number, partial: boolean): number | null {
-  const range = headers['content-range'];
-  const total = typeof range === 'string' ? /\/(\d+)$/.exec(range)?.[1] : undefined;
-  if (total !== undefined) return Number(total);
-  const length = numberHeader(headers['content-length']);
-  return length === null ? null : partial ? length + offset : length;
 }
 
 /** An answer to a read that is not its bytes; `code` is the status, as the client's errors carry it. */
@@ -302,9 +294,8 @@ class StatusError extends Error {
 }
 
 /** The object's size from a 416's `Content-Range: bytes *\/size`; null without one. */
-function unsatisfiable(headers: Record<string, string | string[] | undefined>): number | null {
-  const range = headers['content-range'];
-  const size = typeof range === 'string' ? /^bytes \*\/(\d+)$/.exec(range)?.[1] : undefined;
+function unsatisfiable(headers: ResponseHeaders): number | null {
+  const size = /^bytes \*\/(\d+)$/.exec(header(headers, 'content-range') ?? '')?.[1];
   return size === undefined ? null : Number(size);
 }
 

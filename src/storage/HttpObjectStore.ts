@@ -8,6 +8,7 @@ import { decoderFor } from './decoderFor.js';
 import { discardBody } from './discardBody.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
 import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
+import { header, type ResponseHeaders, totalSize } from './responseHeaders.js';
 
 /** Options of {@link HttpObjectStore}. */
 export interface HttpObjectStoreOptions {
@@ -210,23 +211,6 @@ export class HttpObjectStore extends ResumableObjectStore {
       throw signal?.reason;
     });
   }
-}
-
-type ResponseHeaders = Dispatcher.ResponseData['headers'];
-
-/** A response header's value (the first, if repeated); null when absent. */
-function header(headers: ResponseHeaders, name: string): string | null {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? null;
-}
-
-/** The whole file's size: `Content-Range: bytes a-b/total`, or the length of a whole-file answer. */
-function totalSize(headers: ResponseHeaders, offset: number, partial: boolean): number | null {
-  const total = /\/(\d+)$/.exec(header(headers, 'content-range') ?? '')?.[1];
-  if (total !== undefined) return Number(total);
-  const length = Number(header(headers, 'content-length') ?? NaN);
-  if (!Number.isSafeInteger(length) || length < 0) return null;
-  return partial ? length + offset : length;
 }
 
 /** `Retry-After` in ms (seconds only; capped at 10 s so a hostile server cannot park a read). */

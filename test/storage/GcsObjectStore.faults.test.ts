@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { expect } from 'chai';
 import { LoopbackProxy } from '../../bench/harness/LoopbackProxy.js';
@@ -91,11 +94,28 @@ describe('GcsObjectStore on a network that fails (a loopback proxy in front of t
     expect(proxy.requests).to.equal(4);
   });
 
-  it('reads an empty object as no bytes (no range asked of it, which Cloud Storage answers 416)', async () => {
+  it('reads an empty object as no bytes, asking no range of it (Cloud Storage answers a range of one 416)', async () => {
     await emulatorClient(emulator).bucket(BUCKET).file('empty.bin').save(Buffer.alloc(0), { resumable: false });
     proxy = await LoopbackProxy.start(emulator.endpoint);
     const bytes = await through(proxy).readBytes(`gs://${BUCKET}/empty.bin`, { maxBytes: 1024 });
     expect(bytes.length).to.equal(0);
+    // The emulator serves a range of an empty object; Cloud Storage does not. A stand-in answers as Cloud Storage does.
+    const ranges: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      ranges.push(req.headers.range);
+      if (req.headers.range) res.writeHead(416, { 'content-range': 'bytes */0', 'content-length': '0' }).end();
+      else res.writeHead(200, { 'content-length': '0', 'x-goog-generation': '1' }).end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const store = new GcsObjectStore({ apiEndpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxRetries: 0 });
+      expect((await store.readBytes(`gs://${BUCKET}/empty.bin`, { maxBytes: 1024 })).length).to.equal(0);
+      expect(ranges).to.deep.equal([undefined]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('does not retry a read answered 403, and names the object in OBJECT_FORBIDDEN', async () => {
