@@ -64,7 +64,6 @@ export class MatchDispatcher {
     const { images, result } = this.#pending.shift()!;
     const answer = await result;
     if (!answer.ok) throw new AppError(answer.code as never, answer.message);
-    // The tables went to the worker and came back with the matches (the ones sent are detached).
-    return { sampleIds: images.sampleIds, batch: { ...images.batch, ...answer.rows }, matches: answer.matches };
+    return { ...images, matches: answer.matches };
   }
 }

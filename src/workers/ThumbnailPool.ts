@@ -64,7 +64,7 @@ export interface ThumbnailPoolOptions {
 export interface ThumbnailRunOptions {
   /** Aborting drops the task if queued, or terminates its worker if running. */
   signal?: AbortSignal;
-  /** Extra objects to move to the worker. A `bytes` source's buffer and a match batch's tables are added automatically. */
+  /** Extra objects to move to the worker. A `bytes` source's buffer is added automatically. */
   transferList?: readonly TransferListItem[];
 }
 
@@ -191,9 +191,7 @@ export class ThumbnailPool implements ThumbnailBackend {
 
   /**
    * Matches a batch of an evaluation's images (COCOeval's per-image matching),
-   * in the same workers and under the same bound as thumbnails. The batch's
-   * numeric tables (those whole in their buffers) are moved to the worker, not
-   * copied: the caller's arrays are detached, and the result's `rows` are them.
+   * in the same workers and under the same bound as thumbnails.
    * @throws an `AbortError` when `options.signal` aborts or the pool is closed.
    */
   async runMatches(task: MatchTask, options: ThumbnailRunOptions = {}): Promise<MatchResult> {
@@ -333,21 +331,11 @@ export class ThumbnailPool implements ThumbnailBackend {
  * one), so those are copied instead.
  */
 function movable(task: ThumbnailTask | MaskTask | MatchTask): TransferListItem[] {
-  // A batch's numeric tables move to the worker (it hands them back with its matches).
-  if ('batch' in task) return wholeBuffers([task.batch.images, task.batch.gts, task.batch.dts]);
   const source = ('source' in task ? task.source : undefined) as ThumbnailTask['source'] | undefined;
   if (source?.kind !== 'bytes' || !(source.bytes instanceof Uint8Array)) return [];
-  return wholeBuffers([source.bytes]);
-}
-
-/** The buffers the views cover whole, each once: a view of part of a buffer is copied, so that the rest stays usable. */
-function wholeBuffers(views: readonly ArrayBufferView[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const view of views) {
-    const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-    if (whole && view.buffer instanceof ArrayBuffer) buffers.add(view.buffer);
-  }
-  return [...buffers];
+  const { bytes } = source;
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
 }
 
 function sourceName(task: ThumbnailTask | MaskTask | MatchTask): string {

@@ -9,7 +9,7 @@ import type { MatchResult, MatchTask } from './matchMessages.js';
 /**
  * The pool's evaluation task: parses each image's stored JSON and matches it
  * (COCOeval's `evaluateImg` per category), and sends the batch's matches back
- * in columns, with the batch's numeric tables handed back. An error carrying one of the service's codes (a keypoint count
+ * in columns. An error carrying one of the service's codes (a keypoint count
  * the sigmas do not fit) comes back as `{ ok: false, code, message }`;
  * anything else rejects, which the pool reports as `WORKER_CRASHED`.
  */
@@ -31,6 +31,5 @@ export function matchImages(task: MatchTask): MatchResult {
       throw err;
     }
   }
-  const { images: imageRows, gts, dts } = task.batch;
-  return { ok: true, matches: encodeMatches(results, paramsFor(task.settings).areaRanges.length), rows: { images: imageRows, gts, dts } };
+  return { ok: true, matches: encodeMatches(results, paramsFor(task.settings).areaRanges.length) };
 }

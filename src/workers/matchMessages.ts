@@ -13,11 +13,4 @@ export interface MatchTask {
  * (`EVALUATION_SIGMAS_MISMATCH`: keypoints of another count than the sigmas;
  * `EVALUATION_INVALID`: a stored row matching cannot read).
  */
-export type MatchResult = { ok: true; matches: BatchMatches; rows: BatchRows } | { ok: false; code: string; message: string };
-
-/**
- * The task's numeric tables, handed back with its matches: the pool moves
- * them to the worker and back rather than copying them each way (the main
- * thread writes the outcome rows from them).
- */
-export type BatchRows = Pick<EvaluationBatch, 'images' | 'gts' | 'dts'>;
+export type MatchResult = { ok: true; matches: BatchMatches } | { ok: false; code: string; message: string };

@@ -17,13 +17,11 @@ import { contentHash } from '../quality/contentHash.js';
 import type { ImageHashes } from '../quality/ImageHashes.js';
 import { HASH_SOURCE_SIZE, hashPixels, type RawPixels } from './hashPixels.js';
 import { loadSharp } from './loadSharp.js';
-import { matchImages as match } from './matchImages.js';
-import type { MatchTask } from './matchMessages.js';
 import { DEFAULT_WEBP_EFFORT, type ThumbnailOutput, type ThumbnailResult, type ThumbnailTask } from './messages.js';
-import { moveMatchResult } from './moveMatchResult.js';
 import { errnoCode, ImageFailure, readSource, sourceName } from './readSource.js';
 
 export { cutPanopticMasks } from './cutPanopticMasks.js';
+export { matchImages } from './matchImages.js';
 
 /** What the pool tells each of its threads. */
 export interface ThumbnailWorkerData {
@@ -226,9 +224,4 @@ async function writeThumbnail(name: string, target: string, data: Buffer): Promi
     }
     throw new ImageFailure('THUMBNAIL_WRITE_FAILED', `${name}: cannot write thumbnail ${path.basename(target)} (${errnoCode(err) ?? 'unknown error'})`);
   }
-}
-
-/** The pool's evaluation task: {@link match}, its result's arrays moved back to the main thread rather than copied. */
-export function matchImages(task: MatchTask): unknown {
-  return moveMatchResult(match(task));
 }

@@ -30,10 +30,8 @@ describe('warmEvaluation', () => {
     const seen: { iouType: IouType; images: number; ok: boolean }[] = [];
     const matcher: ImageMatcher = {
       async runMatches(task: MatchTask, options) {
-        // Counted before the call: the pool moves the batch's tables to the worker, detaching the ones sent.
-        const images = task.batch.images.length / 5;
         const result = await pool.runMatches(task, options);
-        seen.push({ iouType: task.settings.iouType, images, ok: result.ok });
+        seen.push({ iouType: task.settings.iouType, images: task.batch.images.length / 5, ok: result.ok });
         return result;
       },
     };

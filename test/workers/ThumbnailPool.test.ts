@@ -166,28 +166,6 @@ describe('ThumbnailPool', function () {
     expect(bytes.byteLength, 'the caller’s buffer was transferred').to.equal(0);
   });
 
-  it('moves a batch of evaluated images to the worker and back, its tables returned with the matches', async function () {
-    // Two images: one box each, and one prediction on the first that overlaps it by 0.8 (IoU 80/100).
-    const images = Float64Array.of(1, 640, 480, 1, 1, 2, 640, 480, 1, 0);
-    const gts = Float64Array.of(1, 11, 101, 1, 0, 100, 0, 0, 10, 10, NaN, 2, 12, 102, 1, 0, 100, 50, 50, 10, 10, NaN);
-    const dts = Float64Array.of(1, 21, 1, 1, 0.9, 0, 0, 10, 8, NaN);
-    const sent = { images: images.slice(), gts: gts.slice(), dts: dts.slice() };
-    const settings = { iouType: 'bbox' as const, branch: 'bbox' as const, catIds: [1], sigmas: [] };
-    const result = await pool.runMatches({
-      settings,
-      batch: { ...sent, gtText: { segmentation: null, keypoints: null }, dtText: { segmentation: null, keypoints: null } },
-    });
-    expect(result.ok, JSON.stringify(result)).to.equal(true);
-    if (!result.ok) throw new Error('unreachable');
-    expect([sent.images.byteLength, sent.gts.byteLength, sent.dts.byteLength], 'the tables sent were moved, not copied').to.deep.equal([0, 0, 0]);
-    expect([...result.rows.images]).to.deep.equal([...images]);
-    expect([...result.rows.gts]).to.deep.equal([...gts]);
-    expect([...result.rows.dts]).to.deep.equal([...dts]);
-    // The prediction matched the first image's box at IoU 0.8: a true positive at 0.5 and at 0.75, matched to its row (11).
-    expect([...result.matches.imageIds]).to.deep.equal([1, 2]);
-    expect([...result.matches.predictions.subarray(0, 6)]).to.deep.equal([1, 11, 0.8, 1, 11, 0.8]);
-  });
-
   for (const [name, code, says] of [
     ['missing.jpg', 'IMAGE_MISSING', /not found/],
     ['folder.jpg', 'IMAGE_UNREADABLE', /directory/],
