@@ -1,6 +1,7 @@
 import { DuckDBDataChunk, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import type { ColumnSource } from './ColumnSource.js';
+import { inlineStrings } from './inlineStrings.js';
 
 /** Rows in a data chunk (DuckDB's vector size). */
 export const CHUNK_ROWS = 2048;
@@ -96,13 +97,18 @@ export class ColumnarChunk {
   }
 }
 
-/** A VARCHAR column: one constant vector when every row holds the same string, else a string per row. */
+/** A VARCHAR column: one constant vector when every row holds the same string, one copy when all are short codes ({@link inlineStrings}), else a string per row. */
 function copyStrings(vector: ReturnType<typeof bindings.data_chunk_get_vector>, values: readonly (string | null)[], rows: number): void {
   const first = values[0];
   let same = typeof first === 'string';
   for (let r = 1; same && r < rows; r++) same = values[r] === first;
   if (same && rows > 0) {
     bindings.vector_reference_value(vector, bindings.create_varchar(first!));
+    return;
+  }
+  const inline = inlineStrings(values, rows);
+  if (inline !== null) {
+    bindings.copy_data_to_vector(vector, 0, inline.buffer as ArrayBuffer, inline.byteOffset, inline.byteLength);
     return;
   }
   for (let r = 0; r < rows; r++) {

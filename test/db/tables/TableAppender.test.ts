@@ -69,6 +69,49 @@ describe('TableAppender in columns', () => {
     }
   });
 
+  it('writes short labels in one copy that DuckDB compares, groups and joins as strings it stored itself, and long or accented ones row by row', async () => {
+    const instance = await DuckDBInstance.create(path.join(dir, 'labels.duckdb'));
+    const conn = await instance.connect();
+    const words = ['tp', 'fp', 'ignored', 'twelve-chars', 'thirteen-char', 'déjà'];
+    const labelled: ColumnarTableMapping<{ codes: Float64Array }> = {
+      table: 'labelled',
+      columns: [{ name: 'label', type: 'VARCHAR' }],
+      sources: ({ codes }) => ({ rowCount: codes.length, columns: [names(codes, 1, 0, words)] }),
+    };
+    try {
+      await conn.run(createTableSql(labelled));
+      await conn.run(`CREATE TABLE expected AS SELECT * FROM (VALUES ${words.map((w) => `('${w}')`).join(', ')}) t(label)`);
+      const appender = await TableAppender.open(conn, labelled);
+      // A chunk of the first four only (inline, one copy; NULLs among them), then one with a 13-character label and
+      // one with an accented one (both row by row).
+      const chunk = (pick: (r: number) => number) => Float64Array.from({ length: 2048 }, (_, r) => (r % 10 === 9 ? Number.NaN : pick(r)));
+      appender.appendColumns({ codes: chunk((r) => r % 4) });
+      appender.appendColumns({ codes: chunk((r) => (r % 2 === 0 ? 4 : r % 4)) });
+      appender.appendColumns({ codes: chunk((r) => (r % 2 === 0 ? 5 : r % 4)) });
+      appender.close();
+      const rows = (
+        await conn.runAndReadAll(
+          `SELECT l.label, length(l.label) AS n, count(*) AS rows, count(e.label) AS joined FROM labelled l LEFT JOIN expected e ON e.label = l.label
+           GROUP BY ALL ORDER BY l.label NULLS LAST`,
+        )
+      ).getRowObjects();
+      const count = (chunks: ((r: number) => number)[], code: number) =>
+        chunks.reduce((n, pick) => n + Array.from({ length: 2048 }, (_, r) => r).filter((r) => r % 10 !== 9 && pick(r) === code).length, 0);
+      const picks = [(r: number) => r % 4, (r: number) => (r % 2 === 0 ? 4 : r % 4), (r: number) => (r % 2 === 0 ? 5 : r % 4)];
+      const expectedRows = [...words]
+        .map((w, code) => ({ label: w, n: BigInt(w.length), rows: BigInt(count(picks, code)), joined: BigInt(count(picks, code)) }))
+        .sort((a, b) => (a.label < b.label ? -1 : 1));
+      const nulls = BigInt(3 * Array.from({ length: 2048 }, (_, r) => r).filter((r) => r % 10 === 9).length);
+      expect(rows).to.deep.equal([...expectedRows, { label: null, n: null, rows: nulls, joined: 0n }]);
+      // Equality with a literal, as the outcome filters ask (`outcome50 = 'tp'`).
+      const [tp] = (await conn.runAndReadAll(`SELECT count(*) AS n FROM labelled WHERE label = 'tp'`)).getRowObjects();
+      expect(tp!.n).to.equal(BigInt(count(picks, 0)));
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it('keeps BIGINTs exact across their range, INTEGERs, and a constant that changes within a data chunk', async () => {
     const mixed: ColumnarTableMapping<{ run: string; ids: Float64Array }> = {
       table: 'mixed_rows',
