@@ -52,6 +52,22 @@ export class ColumnarChunk {
     });
   }
 
+  /**
+   * Empties the chunk for the next rows, its buffers kept: a chunk made anew
+   * per 2,048 rows was about 230 KB of new memory each time for an outcome
+   * table, paid for in page faults and collections (call it once
+   * {@link toDataChunk} has copied the rows out).
+   */
+  reset(): void {
+    const words = Math.ceil(this.rows / 32);
+    for (const column of this.#columns) {
+      column.validity.fill(0xffffffff, 0, words);
+      column.nulls = 0;
+      if (column.kind === 'varchar') column.data.fill(null, 0, this.rows);
+    }
+    this.rows = 0;
+  }
+
   /** Rows the chunk can still take. */
   get room(): number {
     return CHUNK_ROWS - this.rows;

@@ -21,8 +21,8 @@ export class TableAppender<In> {
   readonly #appender: DuckDBAppender;
   readonly #types: DuckDBType[];
   readonly #chunks: DuckDBDataChunkWriter;
-  /** The rows {@link appendColumns} is gathering into the next data chunk. */
-  #filling: ColumnarChunk | null = null;
+  /** Where {@link appendColumns} gathers the next data chunk's rows: one for the appender's life, emptied after each chunk. */
+  #gathering: ColumnarChunk | null = null;
   #buffered = 0;
   #closed = false;
 
@@ -61,21 +61,24 @@ export class TableAppender<In> {
       throw new Error(`table ${this.#mapping.table}: ${columns.length} column sources for ${this.#types.length} columns`);
     }
     this.#chunks.flush();
+    this.#gathering ??= new ColumnarChunk(this.#types);
+    const gathering = this.#gathering;
     for (let start = 0; start < rowCount; ) {
-      this.#filling ??= new ColumnarChunk(this.#types);
-      const count = Math.min(this.#filling.room, rowCount - start);
-      this.#filling.fill(columns, start, count);
+      const count = Math.min(gathering.room, rowCount - start);
+      gathering.fill(columns, start, count);
       start += count;
-      if (this.#filling.room === 0) this.#emitFilling();
+      if (gathering.room === 0) this.#emitFilling();
     }
   }
 
   /** Appends the chunk {@link appendColumns} was filling, if any. */
   #emitFilling(): void {
-    const filling = this.#filling;
-    if (filling === null) return;
-    this.#filling = null;
-    this.#appendChunk(filling.toDataChunk());
+    const gathering = this.#gathering;
+    if (gathering === null || gathering.rows === 0) return;
+    const chunk = gathering.toDataChunk();
+    // The rows are DuckDB's now (copied into its vectors): the buffers take the next ones.
+    gathering.reset();
+    this.#appendChunk(chunk);
   }
 
   #appendChunk(chunk: DuckDBDataChunk): void {
@@ -108,7 +111,7 @@ export class TableAppender<In> {
   discard(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#filling = null;
+    this.#gathering = null;
     try {
       this.#appender.closeSync();
     } catch {
