@@ -79,7 +79,8 @@ export async function showDataset(id, params) {
     colours,
     cursor: null,
     done: false,
-    loading: false,
+    /** The page in flight, if any. */
+    loading: null,
     filling: false,
     loaded: 0,
     total: null,
@@ -89,31 +90,39 @@ export async function showDataset(id, params) {
   watchGridEnd();
 }
 
-/** Appends the next page of the grid (by cursor), unless it is at its end or already loading. */
-async function loadMore(state) {
-  if (state.done || state.loading || state !== gridState) return;
-  state.loading = true;
-  try {
-    const query = new URLSearchParams(state.query);
-    if (state.cursor) query.set('cursor', state.cursor);
-    const page = await api(`/samples?${query}`);
-    if (state !== gridState) return;
-    if (page.total !== undefined) state.total = page.total;
-    state.cursor = page.next_cursor;
-    const items = state.errorsOnly ? page.items.filter((s) => s.errors > 0) : page.items;
-    state.done = page.next_cursor === null || items.length < page.items.length;
-    state.loaded += items.length;
-    $('#grid').append(...items.map((s) => tile(state, s)));
-    if (state.errorsOnly) {
-      $('#page-info').textContent = `${state.loaded} image(s) with errors${state.done ? '' : ' so far'}`;
-      $('#grid-end').textContent = state.done ? (state.loaded === 0 ? '' : 'end of the images with errors') : 'loading more as you scroll…';
-      return;
-    }
-    $('#page-info').textContent = state.total === 0 ? 'no samples' : `${state.loaded} of ${state.total}`;
-    $('#grid-end').textContent = state.done ? (state.total === 0 ? '' : 'end of the dataset') : 'loading more as you scroll…';
-  } finally {
-    state.loading = false;
+/**
+ * Appends the next page of the grid (by cursor), unless it is at its end; while a page is loading,
+ * resolves when that one has. A caller looping until the end is out of view must wait for the page in
+ * flight: returning at once let `fillToEnd` spin in microtasks, the page it waited for never arriving,
+ * and froze the tab (an observer's call for a new grid whose first page was still on its way).
+ */
+function loadMore(state) {
+  if (state.done || state !== gridState) return Promise.resolve();
+  state.loading ??= loadPage(state).finally(() => {
+    state.loading = null;
+  });
+  return state.loading;
+}
+
+/** Fetches and appends the grid's next page. */
+async function loadPage(state) {
+  const query = new URLSearchParams(state.query);
+  if (state.cursor) query.set('cursor', state.cursor);
+  const page = await api(`/samples?${query}`);
+  if (state !== gridState) return;
+  if (page.total !== undefined) state.total = page.total;
+  state.cursor = page.next_cursor;
+  const items = state.errorsOnly ? page.items.filter((s) => s.errors > 0) : page.items;
+  state.done = page.next_cursor === null || items.length < page.items.length;
+  state.loaded += items.length;
+  $('#grid').append(...items.map((s) => tile(state, s)));
+  if (state.errorsOnly) {
+    $('#page-info').textContent = `${state.loaded} image(s) with errors${state.done ? '' : ' so far'}`;
+    $('#grid-end').textContent = state.done ? (state.loaded === 0 ? '' : 'end of the images with errors') : 'loading more as you scroll…';
+    return;
   }
+  $('#page-info').textContent = state.total === 0 ? 'no samples' : `${state.loaded} of ${state.total}`;
+  $('#grid-end').textContent = state.done ? (state.total === 0 ? '' : 'end of the dataset') : 'loading more as you scroll…';
 }
 
 /** Loads the next page whenever the end of the grid comes into view, and again while it stays there. */

@@ -26,7 +26,8 @@ describe('the browser view (headless Chromium)', function () {
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      // Where: a resource's failure names no URL in its text.
+      if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
     });
   });
   after(async () => {
@@ -86,10 +87,13 @@ describe('the browser view (headless Chromium)', function () {
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
 
+  let scrolling: number;
+
   it('scrolls a large grid without pages, fetching each next page by cursor as the end comes into view', async () => {
     const big = await makeDataset(path.join(server.scratch, 'scrolling'), 120);
     const job = await postIngest(server.url, { annotation_path: big.annotationPath, image_dir: big.imageDir, thumbnails: 'none', dataset_name: 'scrolling' });
     expect(terminalOf(await followJob(server.url, job.job_id))!.event).to.equal('complete');
+    scrolling = job.dataset_id;
     const cursors: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
@@ -111,6 +115,49 @@ describe('the browser view (headless Chromium)', function () {
     expect(await page.locator('#grid a').count()).to.equal(120);
     expect(await page.textContent('#page-info')).to.equal('120 of 120');
     expect(new Set(cursors).size).to.be.greaterThanOrEqual(2);
+    expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+
+  it("keeps answering when a new grid's end comes into view while its first page is still on its way", async () => {
+    await page.goto(`${server.url}/#/datasets/${scrolling}`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#grid a').length >= 48);
+    // The next grid's first page is held until the page has shown it can still draw.
+    let arrived!: () => void;
+    const holding = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(
+      (url) => url.pathname === '/samples',
+      async (route) => {
+        arrived();
+        await held;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    const category = await page.$eval('#filter-category option:nth-child(2)', (o: any) => o.value);
+    await page.selectOption('#filter-category', category);
+    await holding;
+    // The emptied grid brings its end into view, and the observer asks the new grid for more while its first page
+    // is held: the page must keep drawing frames (it froze, spinning on the page in flight).
+    await page.waitForFunction(
+      () => {
+        const w = globalThis as any;
+        w.framesSeen = (w.framesSeen ?? 0) + 1;
+        return w.framesSeen > 5;
+      },
+      undefined,
+      { polling: 'raf', timeout: 10_000 },
+    );
+    release();
+    await page.waitForFunction(() => /^\d+ of \d+$/.test((globalThis as any).document.querySelector('#page-info').textContent));
+    const [shown, total] = (await page.textContent('#page-info'))!.split(' of ').map(Number);
+    expect(shown).to.be.greaterThan(0);
+    expect(shown).to.be.at.most(total!);
     expect(errors, errors.slice(0, 3).join('\n')).to.deep.equal([]);
   });
 

@@ -25,7 +25,8 @@ describe('the evaluation in the browser view (headless Chromium)', function () {
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      // Where: a resource's failure names no URL in its text.
+      if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
     });
   });
   after(async () => {
