@@ -84,10 +84,9 @@ describe('TableAppender in columns', () => {
       const appender = await TableAppender.open(conn, labelled);
       // A chunk of the first four only (inline, one copy; NULLs among them), then one with a 13-character label and
       // one with an accented one (both row by row).
+      const picks = [(r: number) => r % 4, (r: number) => (r % 2 === 0 ? 4 : r % 4), (r: number) => (r % 2 === 0 ? 5 : r % 4)];
       const chunk = (pick: (r: number) => number) => Float64Array.from({ length: 2048 }, (_, r) => (r % 10 === 9 ? Number.NaN : pick(r)));
-      appender.appendColumns({ codes: chunk((r) => r % 4) });
-      appender.appendColumns({ codes: chunk((r) => (r % 2 === 0 ? 4 : r % 4)) });
-      appender.appendColumns({ codes: chunk((r) => (r % 2 === 0 ? 5 : r % 4)) });
+      for (const pick of picks) appender.appendColumns({ codes: chunk(pick) });
       appender.close();
       const rows = (
         await conn.runAndReadAll(
@@ -97,7 +96,6 @@ describe('TableAppender in columns', () => {
       ).getRowObjects();
       const count = (chunks: ((r: number) => number)[], code: number) =>
         chunks.reduce((n, pick) => n + Array.from({ length: 2048 }, (_, r) => r).filter((r) => r % 10 !== 9 && pick(r) === code).length, 0);
-      const picks = [(r: number) => r % 4, (r: number) => (r % 2 === 0 ? 4 : r % 4), (r: number) => (r % 2 === 0 ? 5 : r % 4)];
       const expectedRows = [...words]
         .map((w, code) => ({ label: w, n: BigInt(w.length), rows: BigInt(count(picks, code)), joined: BigInt(count(picks, code)) }))
         .sort((a, b) => (a.label < b.label ? -1 : 1));
