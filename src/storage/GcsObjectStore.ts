@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bucket, type GetFilesResponse, IdempotencyStrategy, Storage } from '@google-cloud/storage';
 import { EnvHttpProxyAgent, request } from 'undici';
 import { AppError, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
@@ -7,8 +5,10 @@ import { answerBytes } from './answerBytes.js';
 import { discardBody } from './discardBody.js';
 import { type GsUrl, parseGsUrl } from './gsUrl.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
-import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
+import { type ReadPlan, type ReadState, ResumableObjectStore } from './ResumableObjectStore.js';
 import { header, type ResponseHeaders, totalSize } from './responseHeaders.js';
+import type { ReadAttempt } from './resumeReads.js';
+import { StallError } from './StallError.js';
 
 /** Options of {@link GcsObjectStore}. */
 export interface GcsObjectStoreOptions {
@@ -54,18 +54,14 @@ export const GCS_DEFAULTS = { timeoutMs: 30_000, stallTimeoutMs: 10_000, maxRetr
 export class GcsObjectStore extends ResumableObjectStore {
   readonly #storage: Storage;
   readonly #timeoutMs: number;
-  protected get deadlineMs(): number {
-    return this.#timeoutMs;
-  }
-  readonly #stallTimeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #buckets = new Map<string, Bucket>();
 
   constructor(options: GcsObjectStoreOptions = {}) {
-    super();
-    this.#timeoutMs = options.timeoutMs ?? GCS_DEFAULTS.timeoutMs;
-    this.#stallTimeoutMs = options.stallTimeoutMs ?? GCS_DEFAULTS.stallTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? GCS_DEFAULTS.timeoutMs;
+    super({ deadlineMs: timeoutMs, stallTimeoutMs: options.stallTimeoutMs ?? GCS_DEFAULTS.stallTimeoutMs });
+    this.#timeoutMs = timeoutMs;
     this.#maxRetries = options.maxRetries ?? GCS_DEFAULTS.maxRetries;
     this.#retryDelayMs = options.retryDelayMs ?? GCS_DEFAULTS.retryDelayMs;
     this.#storage = new Storage({
@@ -143,7 +139,7 @@ export class GcsObjectStore extends ResumableObjectStore {
   }
 
   /**
-   * The object's bytes (or `range`'s) as they arrive: `GET`s of the JSON API's
+   * A read of the object's bytes (or `range`'s): `GET`s of the JSON API's
    * media link (`alt=media`), the request the client's `createReadStream`
    * sends, made with undici. Through the client each object cost the service
    * 2-2.5 ms of CPU (node-fetch, retry-request, its stream plumbing), against
@@ -160,87 +156,62 @@ export class GcsObjectStore extends ResumableObjectStore {
    * attempts in a row that bring nothing give up. An answer of another
    * generation fails the read, so two objects are never spliced.
    */
-  protected async *resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
-    const at = gs(url);
-    let offset = range?.start ?? 0;
-    let generation: number | undefined;
+  protected plan(url: string, range: ByteRange | null, state: ReadState): ReadPlan {
+    const read: GcsRead = { url, object: gs(url), range, state, generation: undefined, answered: false };
     let fruitless = 0;
     let refused = 0;
-    for (;;) {
-      signal?.throwIfAborted();
-      const before = offset;
-      const attempt = new AbortController();
-      const onAbort = () => attempt.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      // Silence counts only while we wait for bytes, not while our consumer holds a chunk (the parser may wait on the pool).
-      let consuming = false;
-      const timer = setTimeout(() => {
-        if (consuming) timer.refresh();
-        else attempt.abort(new StallError(this.#stallTimeoutMs));
-      }, this.#stallTimeoutMs);
-      let body: Readable | null = null;
-      let failure: unknown;
-      try {
-        const headers = await this.#authorization();
-        // The first read of a whole object asks for no range: an empty object answers any range with 416.
-        if (offset > 0 || range) headers.range = `bytes=${offset}-${range ? range.end : ''}`;
-        const response = await request(this.#mediaUrl(at, generation), {
-          headers,
-          signal: attempt.signal,
-          headersTimeout: this.#timeoutMs,
-          // The stall timer above watches the body, pausing while our consumer holds a chunk.
-          bodyTimeout: 0,
-          ...(proxy === null ? {} : { dispatcher: proxy }),
-        });
-        body = response.body;
-        // Cut off after its last byte, a read asks for the range past the end: nothing is left.
-        if (response.statusCode === 416 && offset > 0 && unsatisfiable(response.headers) === offset) return;
-        if (response.statusCode !== 200 && response.statusCode !== 206) throw new StatusError(response.statusCode);
-        refused = 0;
-        const answered = numberHeader(response.headers, 'x-goog-generation') ?? undefined;
-        // The pin holds on Cloud Storage (a replaced object's old generation is gone: 404); the emulator ignores it but
-        // still names the generation it sent.
-        if (generation !== undefined && answered !== undefined && answered !== generation) {
-          throw objectReadFailed(url, 'the object was replaced while it was read');
+    return {
+      attempt: (at) => this.#attempt(read, at),
+      recover: (failure, progressed) => {
+        if (progressed) fruitless = 0;
+        // An answer that was no refusal ends a run of refusals.
+        if (read.answered && !(failure instanceof StatusError)) refused = 0;
+        if (failure instanceof StatusError || (!read.answered && !(failure instanceof StallError))) {
+          // Nothing came: what the client retried on its own.
+          if (!refusedAgain(failure) || ++refused > this.#maxRetries) throw objectError(url, failure);
+        } else if (!resumable(failure) || ++fruitless > this.#maxRetries) {
+          throw objectError(url, failure);
         }
-        generation ??= answered;
-        const partial = response.statusCode === 206;
-        state.total ??= totalSize(response.headers, offset, partial);
-        // A whole object where a range was asked (one stored gzip-encoded is served decompressed, its ranges ignored):
-        // the bytes before `offset` come again and are dropped.
-        const chunks = answerBytes(body as AsyncIterable<Buffer>, {
-          skip: partial ? 0 : offset,
-          offset,
-          end: range ? range.end : null,
-          onArrival: () => timer.refresh(),
-        });
-        for await (const chunk of chunks) {
-          offset += chunk.length;
-          consuming = true;
-          yield chunk;
-          consuming = false;
-        }
-        return;
-      } catch (caught) {
-        // An abort of this attempt (the stall timer) surfaces as undici's own error: its reason says why.
-        failure = caught instanceof StatusError || caught instanceof AppError || !attempt.signal.aborted ? caught : attempt.signal.reason;
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (body !== null) discardBody(body);
+        return this.#retryDelayMs * 2 ** (Math.max(refused, fruitless) - 1);
+      },
+    };
+  }
+
+  /** One GET of the object's bytes from `at.offset`, pinned to the generation of the first answer. */
+  async *#attempt(read: GcsRead, at: ReadAttempt): AsyncGenerator<Buffer, void, undefined> {
+    const { url, range, state } = read;
+    read.answered = false;
+    const headers = await this.#authorization();
+    // The first read of a whole object asks for no range: an empty object answers any range with 416.
+    if (at.offset > 0 || range) headers.range = `bytes=${at.offset}-${range ? range.end : ''}`;
+    const response = await request(this.#mediaUrl(read.object, read.generation), {
+      headers,
+      signal: at.signal,
+      headersTimeout: this.#timeoutMs,
+      // The read's stall timer watches the body, pausing while our consumer holds a chunk.
+      bodyTimeout: 0,
+      ...(proxy === null ? {} : { dispatcher: proxy }),
+    });
+    const { body } = response;
+    try {
+      read.answered = true;
+      // Cut off after its last byte, a read asks for the range past the end: nothing is left.
+      if (response.statusCode === 416 && at.offset > 0 && unsatisfiable(response.headers) === at.offset) return;
+      if (response.statusCode !== 200 && response.statusCode !== 206) throw new StatusError(response.statusCode);
+      const answered = numberHeader(response.headers, 'x-goog-generation') ?? undefined;
+      // The pin holds on Cloud Storage (a replaced object's old generation is gone: 404); the emulator ignores it but
+      // still names the generation it sent.
+      if (read.generation !== undefined && answered !== undefined && answered !== read.generation) {
+        throw objectReadFailed(url, 'the object was replaced while it was read');
       }
-      if (signal?.aborted) throw signal.reason;
-      if (failure instanceof AppError) throw failure;
-      if (offset > before) fruitless = 0;
-      if (failure instanceof StatusError || (body === null && !(failure instanceof StallError))) {
-        // Nothing came: what the client retried on its own.
-        if (!refusedAgain(failure) || ++refused > this.#maxRetries) throw objectError(url, failure);
-      } else if (!resumable(failure) || ++fruitless > this.#maxRetries) {
-        throw objectError(url, failure);
-      }
-      await sleep(this.#retryDelayMs * 2 ** (Math.max(refused, fruitless) - 1), undefined, signal ? { signal } : {}).catch(() => {
-        throw signal?.reason;
-      });
+      read.generation ??= answered;
+      const partial = response.statusCode === 206;
+      state.total ??= totalSize(response.headers, at.offset, partial);
+      // A whole object where a range was asked (one stored gzip-encoded is served decompressed, its ranges ignored):
+      // the bytes before `offset` come again and are dropped.
+      yield* answerBytes(body as AsyncIterable<Buffer>, at, { partial, end: range ? range.end : null });
+    } finally {
+      discardBody(body);
     }
   }
 
@@ -328,4 +299,17 @@ function objectError(url: string, err: unknown): AppError {
   if (code === 401 || code === 403) return objectForbidden(url, 'access denied by Cloud Storage');
   const message = err instanceof Error ? err.message.split('\n', 1)[0]! : String(err);
   return objectReadFailed(url, message.slice(0, 300), err);
+}
+
+/** One read's state across its attempts. */
+interface GcsRead {
+  url: string;
+  /** The object's bucket and name. */
+  object: GsUrl;
+  range: ByteRange | null;
+  state: ReadState;
+  /** The object's generation, from the first answer: later attempts are pinned to it. */
+  generation: number | undefined;
+  /** Whether the last attempt got an answer (headers): a failure before one is what the client's retry rule covers. */
+  answered: boolean;
 }

@@ -2,13 +2,15 @@ import { STATUS_CODES } from 'node:http';
 import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Dispatcher, request } from 'undici';
-import { AppError, forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
+import { forbiddenPath, objectForbidden, objectNotFound, objectReadFailed } from '../errors.js';
 import { answerBytes } from './answerBytes.js';
 import { decoderFor } from './decoderFor.js';
 import { discardBody } from './discardBody.js';
 import type { ByteRange, ListedObject, ObjectStat } from './ObjectStore.js';
-import { type ReadState, ResumableObjectStore, StallError } from './ResumableObjectStore.js';
+import { type ReadPlan, type ReadState, ResumableObjectStore } from './ResumableObjectStore.js';
 import { header, type ResponseHeaders, totalSize } from './responseHeaders.js';
+import type { ReadAttempt } from './resumeReads.js';
+import { StallError } from './StallError.js';
 
 /** Options of {@link HttpObjectStore}. */
 export interface HttpObjectStoreOptions {
@@ -41,18 +43,14 @@ const RETRIED = new Set([408, 429, 500, 502, 503, 504]);
  */
 export class HttpObjectStore extends ResumableObjectStore {
   readonly #timeoutMs: number;
-  protected get deadlineMs(): number {
-    return this.#timeoutMs;
-  }
-  readonly #stallTimeoutMs: number;
   readonly #maxRetries: number;
   readonly #retryDelayMs: number;
   readonly #admits: (url: string) => boolean;
 
   constructor(options: HttpObjectStoreOptions = {}) {
-    super();
-    this.#timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
-    this.#stallTimeoutMs = options.stallTimeoutMs ?? HTTP_DEFAULTS.stallTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
+    super({ deadlineMs: timeoutMs, stallTimeoutMs: options.stallTimeoutMs ?? HTTP_DEFAULTS.stallTimeoutMs });
+    this.#timeoutMs = timeoutMs;
     this.#maxRetries = options.maxRetries ?? HTTP_DEFAULTS.maxRetries;
     this.#retryDelayMs = options.retryDelayMs ?? HTTP_DEFAULTS.retryDelayMs;
     this.#admits = options.admits ?? (() => false);
@@ -82,72 +80,46 @@ export class HttpObjectStore extends ResumableObjectStore {
   }
 
   /**
-   * The file's bytes (or `range`'s) as they arrive. A body cut off or silent
-   * for `stallTimeoutMs` is resumed from the next byte; `maxRetries` attempts in
-   * a row that bring no byte give up.
+   * A read of the file's bytes (or `range`'s): a body cut off or silent for
+   * `stallTimeoutMs` is resumed from the next byte; `maxRetries` attempts in a
+   * row that bring no byte give up.
    */
-  protected async *resumable(url: string, range: ByteRange | null, signal: AbortSignal | undefined, state: ReadState): AsyncGenerator<Buffer, void, undefined> {
-    let offset = range?.start ?? 0;
-    let etag: string | null = null;
+  protected plan(url: string, range: ByteRange | null, state: ReadState): ReadPlan {
+    const read: HttpRead = { url, range, state, etag: null, whole: false };
     let fruitless = 0;
-    // Once an answer came content-encoded (gzip unasked, as a file stored so is served), its ranges would be of the
-    // encoded bytes: a resume reads it whole again and drops what already came.
-    let whole = false;
-    for (;;) {
-      signal?.throwIfAborted();
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const headers: Record<string, string> = {};
-      if ((offset > 0 || range) && !whole) headers.range = `bytes=${offset}-${range ? range.end : ''}`;
-      if (etag !== null && !etag.startsWith('W/')) headers['if-range'] = etag;
-      const before = offset;
-      // Silence counts only while we wait for bytes, not while our consumer holds a chunk.
-      let consuming = false;
-      const timer = setTimeout(() => {
-        if (consuming) timer.refresh();
-        else controller.abort(new StallError(this.#stallTimeoutMs));
-      }, this.#stallTimeoutMs);
-      try {
-        const response = await this.#request(url, { method: 'GET', headers, signal: controller.signal });
-        const { body } = response;
-        try {
-          const decoder = decoderFor(header(response.headers, 'content-encoding'), url);
-          if (decoder !== null && range) throw objectReadFailed(url, 'the server sent the range content-encoded, which cannot be cut to the bytes asked for');
-          whole ||= decoder !== null;
-          const partial = response.statusCode === 206 && decoder === null;
-          // A whole file where a range was asked: it changed since (If-Range), or the server ignores ranges.
-          if (!partial && etag !== null && header(response.headers, 'etag') !== etag) throw objectReadFailed(url, 'the file changed while it was read');
-          etag ??= header(response.headers, 'etag');
-          // An encoded answer's length is not the file's.
-          if (decoder === null) state.total ??= totalSize(response.headers, offset, partial);
-          // Ranges ignored: the bytes before `offset` come again and are dropped.
-          const chunks = answerBytes((decoder === null ? body : pipeline(body, decoder, () => undefined)) as AsyncIterable<Buffer>, {
-            skip: partial ? 0 : offset,
-            offset,
-            end: range ? range.end : null,
-            onArrival: () => timer.refresh(),
-          });
-          for await (const chunk of chunks) {
-            offset += chunk.length;
-            consuming = true;
-            yield chunk;
-            consuming = false;
-          }
-          return;
-        } finally {
-          discardBody(body);
-        }
-      } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (err instanceof AppError) throw err;
-        if (offset > before) fruitless = 0;
-        if (++fruitless > this.#maxRetries) throw objectReadFailed(url, describe(err), err);
-        await this.#backoff(fruitless, signal);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      }
+    return {
+      attempt: (at) => this.#attempt(read, at),
+      recover: (failure, progressed) => {
+        if (progressed) fruitless = 0;
+        if (++fruitless > this.#maxRetries) throw objectReadFailed(url, describe(failure), failure);
+        return this.#retryDelayMs * 2 ** (fruitless - 1);
+      },
+    };
+  }
+
+  /** One GET of the read's bytes from `at.offset`: ranged with `If-Range` once the file's ETag is known. */
+  async *#attempt(read: HttpRead, at: ReadAttempt): AsyncGenerator<Buffer, void, undefined> {
+    const { url, range, state } = read;
+    const headers: Record<string, string> = {};
+    if ((at.offset > 0 || range) && !read.whole) headers.range = `bytes=${at.offset}-${range ? range.end : ''}`;
+    if (read.etag !== null && !read.etag.startsWith('W/')) headers['if-range'] = read.etag;
+    const response = await this.#request(url, { method: 'GET', headers, signal: at.signal });
+    const { body } = response;
+    try {
+      const decoder = decoderFor(header(response.headers, 'content-encoding'), url);
+      if (decoder !== null && range) throw objectReadFailed(url, 'the server sent the range content-encoded, which cannot be cut to the bytes asked for');
+      read.whole ||= decoder !== null;
+      const partial = response.statusCode === 206 && decoder === null;
+      // A whole file where a range was asked: it changed since (If-Range), or the server ignores ranges.
+      if (!partial && read.etag !== null && header(response.headers, 'etag') !== read.etag) throw objectReadFailed(url, 'the file changed while it was read');
+      read.etag ??= header(response.headers, 'etag');
+      // An encoded answer's length is not the file's.
+      if (decoder === null) state.total ??= totalSize(response.headers, at.offset, partial);
+      // Ranges ignored: the bytes before `offset` come again and are dropped.
+      const bytes = (decoder === null ? body : pipeline(body, decoder, () => undefined)) as AsyncIterable<Buffer>;
+      yield* answerBytes(bytes, at, { partial, end: range ? range.end : null });
+    } finally {
+      discardBody(body);
     }
   }
 
@@ -227,4 +199,19 @@ function describe(err: unknown): string {
     .map((e) => `${(e as { code?: string }).code ?? ''} ${e.message}`.trim())
     .join(': ');
   return (text || String(err)).split('\n', 1)[0]!.slice(0, 300);
+}
+
+/** One read's state across its attempts. */
+interface HttpRead {
+  url: string;
+  range: ByteRange | null;
+  state: ReadState;
+  /** The file's ETag, from the first answer: later attempts ask `If-Range` on it. */
+  etag: string | null;
+  /**
+   * Once an answer came content-encoded (gzip unasked, as a file stored so is
+   * served), its ranges would be of the encoded bytes: a resume reads it whole
+   * again and drops what already came.
+   */
+  whole: boolean;
 }

@@ -1,22 +1,32 @@
-/** Where an answer's bytes fall in the read they continue. */
-export interface AnswerPosition {
-  /** Bytes that come again before the ones wanted (a whole answer to a ranged request): dropped. */
-  skip: number;
-  /** The read's offset when the answer starts giving wanted bytes. */
-  offset: number;
-  /** The last byte wanted (inclusive), or null for the object's end. */
+import type { ReadAttempt } from './resumeReads.js';
+
+/** What kind of answer came to an attempt of a read. */
+export interface AnswerKind {
+  /**
+   * Whether it is the range asked for (206). A whole answer to a ranged
+   * request (a server that ignores ranges, or a stored encoding) starts at byte
+   * 0: the bytes before the attempt's offset come again, and are dropped.
+   */
+  partial: boolean;
+  /** The last byte the read wants (inclusive), or null for the object's end. */
   end: number | null;
-  /** Called as each chunk arrives, dropped ones included: the caller's stall timer. */
-  onArrival: () => void;
 }
 
 /**
  * The wanted bytes of one answer of a resumable read: what comes again is
  * dropped, and the answer is cut at the range's end (a server that ignores
- * ranges sends the whole object), for Cloud Storage and the web alike.
+ * ranges sends the whole object), for Cloud Storage and the web alike. Every
+ * chunk that arrives, dropped ones included, is told to the attempt's
+ * `onArrival` (its stall timer).
  */
-export async function* answerBytes(chunks: AsyncIterable<Buffer>, at: AnswerPosition): AsyncGenerator<Buffer, void, undefined> {
-  let { skip, offset } = at;
+export async function* answerBytes(
+  chunks: AsyncIterable<Buffer>,
+  at: Pick<ReadAttempt, 'offset' | 'onArrival'>,
+  answer: AnswerKind,
+): AsyncGenerator<Buffer, void, undefined> {
+  const { end } = answer;
+  let offset = at.offset;
+  let skip = answer.partial ? 0 : offset;
   for await (let chunk of chunks) {
     at.onArrival();
     if (skip > 0) {
@@ -25,9 +35,9 @@ export async function* answerBytes(chunks: AsyncIterable<Buffer>, at: AnswerPosi
       chunk = chunk.subarray(dropped);
       if (chunk.length === 0) continue;
     }
-    if (at.end !== null && offset + chunk.length > at.end + 1) chunk = chunk.subarray(0, at.end + 1 - offset);
+    if (end !== null && offset + chunk.length > end + 1) chunk = chunk.subarray(0, end + 1 - offset);
     offset += chunk.length;
     yield chunk;
-    if (at.end !== null && offset > at.end) return;
+    if (end !== null && offset > end) return;
   }
 }
