@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { fillCounterStatements, type ImageSlice, imageSlices, SLICE_IMAGES } from './counters/CounterTable.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
 import { fillDuplicateMembersSql } from './duplicateMembersSql.js';
+import { type NumericRows, readNumericRows } from './NumericRows.js';
 import { type Row, toPlainRows } from './toPlainRows.js';
 
 /** What {@link IngestRepository} needs of a whole-file rule: the table of its rows and the query selecting the offending ones. */
@@ -102,16 +103,15 @@ export class IngestRepository {
   }
 
   /**
-   * Resolves each prediction of this ingest to its sample by image id. A
-   * dataset's splits may reuse an image id: the first sample with it (in id
-   * order) is taken. A prediction naming no image keeps a null `sample_id`.
+   * The dataset's samples by image id, in image id order: each image id with the
+   * first sample (in id order) that has it, as a dataset's splits may reuse an
+   * image id. What a prediction set resolves its results' `image_id`s against.
    */
-  async resolvePredictionSamples(jobId: string, datasetId: number): Promise<void> {
-    await this.#conn.run(
-      `UPDATE predictions p SET sample_id = s.sample_id
-       FROM (SELECT coco_id, min(id) AS sample_id FROM samples WHERE dataset_id = $2 GROUP BY coco_id) s
-       WHERE p.job_id = $1 AND s.coco_id = p.image_coco_id`,
-      [jobId, b(datasetId)],
+  async samplesByImage(datasetId: number): Promise<NumericRows> {
+    return readNumericRows(
+      await this.#conn.run(`SELECT CAST(coco_id AS DOUBLE), CAST(min(id) AS DOUBLE) FROM samples WHERE dataset_id = ? GROUP BY coco_id ORDER BY coco_id`, [
+        b(datasetId),
+      ]),
     );
   }
 

@@ -7,6 +7,7 @@ import type { WholeFileRule } from '../formats/AnnotationFormat.js';
 import type { CocoResult } from '../formats/records.js';
 import { applyWholeFileRules, type SkipHandler } from './applyWholeFileRules.js';
 import type { IdSequences } from './DatasetWriter.js';
+import { SamplesByImage } from './SamplesByImage.js';
 
 /** Where one prediction set is written. */
 export interface PredictionTarget {
@@ -20,7 +21,7 @@ export interface PredictionTarget {
 
 /**
  * The writer of one prediction set: appends results inside one transaction,
- * resolves each to the dataset's sample with its `image_id`, applies the
+ * each with the dataset's sample of its `image_id`, applies the
  * results format's rules, and commits the set whole (or not at all). The
  * ground truth is only read.
  */
@@ -29,19 +30,25 @@ export class PredictionWriter {
   readonly #target: PredictionTarget;
   readonly #ids: IdSequences;
   readonly #rows: TableAppender<PredictionRowIn>;
+  readonly #samples: SamplesByImage;
   #onSkip: SkipHandler | null = null;
   #count = 0;
 
-  private constructor(tx: AppendTransaction, target: PredictionTarget, ids: IdSequences, rows: TableAppender<PredictionRowIn>) {
+  private constructor(tx: AppendTransaction, target: PredictionTarget, ids: IdSequences, rows: TableAppender<PredictionRowIn>, samples: SamplesByImage) {
     this.#tx = tx;
     this.#target = target;
     this.#ids = ids;
     this.#rows = rows;
+    this.#samples = samples;
   }
 
   /** Opens a connection and a transaction. Call {@link close} in `finally`. */
   static async begin(db: Database, target: PredictionTarget, ids: IdSequences): Promise<PredictionWriter> {
-    return AppendTransaction.begin(db, async (tx) => new PredictionWriter(tx, target, ids, await tx.appender(predictionsTable)));
+    return AppendTransaction.begin(db, async (tx) => {
+      // Read in the set's transaction: the samples its results resolve to are those of the snapshot it commits on.
+      const samples = new SamplesByImage(await new IngestRepository(tx.conn).samplesByImage(target.datasetId));
+      return new PredictionWriter(tx, target, ids, await tx.appender(predictionsTable), samples);
+    });
   }
 
   /** Skips results that break a rule instead of failing; each goes to `onSkip`. */
@@ -55,16 +62,16 @@ export class PredictionWriter {
 
   add(record: CocoResult, index: number): void {
     const t = this.#target;
-    this.#rows.append({ id: this.#ids.predictions.next(), datasetId: t.datasetId, jobId: t.jobId, setName: t.name, recordIndex: index, record });
+    const sampleId = this.#samples.sampleOf(record.image_id);
+    this.#rows.append({ id: this.#ids.predictions.next(), datasetId: t.datasetId, jobId: t.jobId, setName: t.name, sampleId, recordIndex: index, record });
     this.#count++;
   }
 
-  /** Resolves every result's sample and applies `rules`; call before {@link commit} to read the final count. */
+  /** Applies `rules` (a result whose image the dataset lacks has no sample); call before {@link commit} to read the final count. */
   async check(rules: readonly WholeFileRule[]): Promise<void> {
     this.#rows.flush();
     const t = this.#target;
     const repository = new IngestRepository(this.#tx.conn);
-    await repository.resolvePredictionSamples(t.jobId, t.datasetId);
     const known = new Set(await repository.categoryIds(t.datasetId));
     const removed = await applyWholeFileRules(repository, t.jobId, rules, { file: t.file, knownCategories: known, fileCategories: 0 }, this.#onSkip);
     this.#count -= removed.predictions ?? 0;

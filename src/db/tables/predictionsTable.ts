@@ -9,6 +9,8 @@ export interface PredictionRowIn {
   jobId: string;
   /** The prediction set's name. */
   setName: string;
+  /** The dataset's sample with the result's `image_id` (the first by id); null when it has none. */
+  sampleId: number | null;
   recordIndex: number;
   record: CocoResult;
 }
@@ -17,8 +19,9 @@ export interface PredictionRowIn {
  * `predictions`: the results of a model (COCO results format), one row per
  * detection, caption or keypoint set, in named sets kept apart from the ground
  * truth. `coco_id` is the result's own `id` when it has one. `sample_id` is
- * resolved from `image_coco_id` before the set commits; a result naming no
- * image of the dataset fails (or is skipped) then.
+ * the dataset's sample with `image_coco_id`, looked up as the result is
+ * appended; a result naming no image of the dataset fails (or is skipped)
+ * before the set commits.
  */
 export const predictionsTable: ReadableTable<PredictionRowIn> = {
   table: 'predictions',
@@ -51,8 +54,7 @@ export const predictionsTable: ReadableTable<PredictionRowIn> = {
       big(p.datasetId),
       p.jobId,
       p.setName,
-      // Appended unresolved: the writer's check sets each result's sample from its image id, in SQL.
-      null,
+      bigOrNull(p.sampleId),
       big(r.image_id),
       p.recordIndex,
       bigOrNull(r.id),
