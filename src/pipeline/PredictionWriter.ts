@@ -42,7 +42,11 @@ export class PredictionWriter {
     this.#samples = samples;
   }
 
-  /** Opens a connection and a transaction. Call {@link close} in `finally`. */
+  /**
+   * Opens a connection and a transaction, and reads the dataset's samples by
+   * image id in it (16 bytes an image, held until {@link close}). Call
+   * {@link close} in `finally`.
+   */
   static async begin(db: Database, target: PredictionTarget, ids: IdSequences): Promise<PredictionWriter> {
     return AppendTransaction.begin(db, async (tx) => {
       // Read in the set's transaction: the samples its results resolve to are those of the snapshot it commits on.

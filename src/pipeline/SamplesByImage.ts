@@ -3,10 +3,11 @@ import type { NumericRows } from '../db/NumericRows.js';
 /**
  * A dataset's sample for each image id, looked up as a prediction set's
  * results are appended: two sorted typed arrays (16 bytes an image, 16 MB at
- * 1M images) searched by halves. It replaced an `UPDATE` of every result's
- * `sample_id` before the commit, which at 8M results kept DuckDB's update
- * records of the whole set and spilled and re-read its blocks for 40 s to
- * more than ten minutes under the 128 MB `memory_limit`.
+ * 1M images) searched by halves. Not an `UPDATE` of every result's
+ * `sample_id` before the commit: at millions of results DuckDB keeps update
+ * records of each row inside the transaction, which outgrow its
+ * `memory_limit` and spill (see docs/performance.md, "Loading a large
+ * prediction set").
  */
 export class SamplesByImage {
   readonly #imageIds: Float64Array;

@@ -334,4 +334,27 @@ describe('browsing an evaluation: its figures, samples and annotations', () => {
     expect(other.terminal.data.split).to.equal('other');
     (other.terminal.data.summary as number[]).forEach((v, i) => expect(v).to.be.closeTo(ref.stats[i]!, 1e-9));
   });
+
+  it('gives a set loaded once two splits share image ids the first split’s samples, as the one loaded before', async () => {
+    const loaded = await postPredictions(server, datasetId, {
+      annotation_path: path.join(EVALUATION_DIR, 'results_bbox.json'),
+      name: 'later',
+      on_invalid: 'skip',
+    });
+    expect(loaded.event).to.equal('complete');
+    const results = JSON.parse(await readFile(path.join(EVALUATION_DIR, 'results_bbox.json'), 'utf8')) as { image_id: number }[];
+    const imageId = results[0]!.image_id;
+    const inSplit = async (split: string) =>
+      ((await getJson(`${server.url}/samples?dataset_id=${datasetId}&split=${split}&limit=200`)).body.items as { id: number; coco_id: number }[]).find(
+        (s) => s.coco_id === imageId,
+      )!;
+    const [first, second] = [await inSplit('val'), await inSplit('other')];
+    expect(second.id).to.not.equal(first.id);
+    const scores = async (sampleId: number, set: string) =>
+      ((await getJson(`${server.url}/samples/${sampleId}/annotations?predictions=${set}`)).body.items as { score: number }[]).map((p) => p.score);
+    const before = await scores(first.id, 'model');
+    expect(before.length).to.be.greaterThan(0);
+    expect(await scores(first.id, 'later')).to.deep.equal(before);
+    expect(await scores(second.id, 'later')).to.deep.equal([]);
+  });
 });
