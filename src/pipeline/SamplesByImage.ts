@@ -20,7 +20,7 @@ export class SamplesByImage {
     for (let i = 1; i < rows.rowCount; i++) {
       if (!(pairs[2 * i]! > pairs[2 * i - 2]!)) throw new Error(`samples by image must come in increasing image id order (row ${i})`);
     }
-    this.#pairs = pairs.subarray(0, 2 * rows.rowCount);
+    this.#pairs = pairs;
   }
 
   /** The sample with image id `imageId`; null when the dataset has none. */

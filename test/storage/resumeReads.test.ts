@@ -24,6 +24,23 @@ const never = (failure: unknown): number => {
   throw new Error(`recover was asked about ${String(failure)}`);
 };
 
+/** An attempt that fails before its answer, with the error `make` gives. */
+function failing(make: () => unknown): () => AsyncGenerator<Buffer> {
+  // biome-ignore lint/correctness/useYield: an attempt that fails before its answer.
+  return async function* () {
+    throw make();
+  };
+}
+
+/** An attempt that answers "ab" then "cd", counting its calls. */
+function answering(calls: { n: number }): () => AsyncGenerator<Buffer> {
+  return async function* () {
+    calls.n++;
+    yield Buffer.from('ab');
+    yield Buffer.from('cd');
+  };
+}
+
 describe('resumeReads', () => {
   it('starts each attempt at the byte the last one reached, and tells recover whether it brought any', async () => {
     const offsets: number[] = [];
@@ -79,15 +96,11 @@ describe('resumeReads', () => {
   });
 
   it('does not count the time its consumer holds a chunk as silence', async () => {
-    let attempts = 0;
+    const attempts = { n: 0 };
     const read = resumeReads({
       start: 0,
       stallTimeoutMs: 20,
-      attempt: async function* () {
-        attempts++;
-        yield Buffer.from('ab');
-        yield Buffer.from('cd');
-      },
+      attempt: answering(attempts),
       recover: never,
     });
     let text = '';
@@ -97,7 +110,7 @@ describe('resumeReads', () => {
       await holdFor(100);
     }
     expect(text).to.equal('abcd');
-    expect(attempts).to.equal(1);
+    expect(attempts.n).to.equal(1);
   });
 
   it('ends the read with the error recover throws, and with an AppError from an attempt without asking recover', async () => {
@@ -105,10 +118,7 @@ describe('resumeReads', () => {
     const tries = resumeReads({
       start: 0,
       stallTimeoutMs: 5_000,
-      // biome-ignore lint/correctness/useYield: an attempt that fails before its answer.
-      attempt: async function* () {
-        throw reset();
-      },
+      attempt: failing(() => reset()),
       recover: () => {
         throw givenUp;
       },
@@ -119,10 +129,7 @@ describe('resumeReads', () => {
     const read = resumeReads({
       start: 0,
       stallTimeoutMs: 5_000,
-      // biome-ignore lint/correctness/useYield: an attempt that fails before its answer.
-      attempt: async function* () {
-        throw refused;
-      },
+      attempt: failing(() => refused),
       recover: never,
     });
     expect(await collect(read).catch((err: unknown) => err)).to.equal(refused);
@@ -153,10 +160,7 @@ describe('resumeReads', () => {
       start: 0,
       stallTimeoutMs: 5_000,
       signal: caller.signal,
-      // biome-ignore lint/correctness/useYield: an attempt that fails before its answer.
-      attempt: async function* () {
-        throw reset();
-      },
+      attempt: failing(() => reset()),
       recover: () => {
         waits++;
         queueMicrotask(() => caller.abort(reason));
@@ -185,10 +189,7 @@ describe('resumeReads', () => {
       start: 0,
       stallTimeoutMs: 5_000,
       signal,
-      // biome-ignore lint/correctness/useYield: an attempt that fails before its answer.
-      attempt: async function* () {
-        throw reset();
-      },
+      attempt: failing(() => reset()),
       recover: () => {
         throw new Error('gave up');
       },
@@ -210,21 +211,17 @@ describe('resumeReads', () => {
   });
 
   it('ends at once with an error its consumer throws in, without another attempt', async () => {
-    let attempts = 0;
+    const attempts = { n: 0 };
     const read = resumeReads({
       start: 0,
       stallTimeoutMs: 5_000,
-      attempt: async function* () {
-        attempts++;
-        yield Buffer.from('ab');
-        yield Buffer.from('cd');
-      },
+      attempt: answering(attempts),
       recover: () => 0,
     });
     await read.next();
     // What `Readable.from` does when its stream is destroyed with an error.
     const destroyed = new Error('stream destroyed');
     expect(await read.throw(destroyed).catch((err: unknown) => err)).to.equal(destroyed);
-    expect(attempts).to.equal(1);
+    expect(attempts.n).to.equal(1);
   });
 });
