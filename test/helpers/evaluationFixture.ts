@@ -15,6 +15,8 @@ export interface EvaluationReference {
   recThrs: number[];
   catIds: number[];
   stats: number[];
+  /** The OKS sigmas pycocotools was given (`kpt_oks_sigmas`), when not COCO's 17. */
+  sigmas?: number[];
   lines: string[];
   perCategory: { categoryId: number; AP: number; AP50: number; AP75: number; AR100: number; precision50: number[]; precision75: number[] }[];
   evalImgs: {

@@ -92,9 +92,11 @@ describe('browsing an evaluation: its figures, samples and annotations', () => {
     expect(first.duration_ms).to.be.a('number');
   });
 
-  it("gives each category's counts at IoU 0.5 as pycocotools' matches say", async () => {
+  it("gives each category's counts at IoU 0.5 as pycocotools' matches say, and its predictions as the results file has them", async () => {
     const { body } = await getJson(`${server.url}/datasets/${datasetId}/evaluations/model-bbox`);
+    const results = JSON.parse(await readFile(path.join(EVALUATION_DIR, 'results_bbox.json'), 'utf8')) as { category_id: number }[];
     for (const category of body.per_category) {
+      expect(category.predictions, category.name).to.equal(results.filter((r) => r.category_id === category.category_id).length);
       const entries = ref.evalImgs.filter((e) => e.categoryId === category.category_id);
       const tp = entries.reduce((n, e) => n + e.dtIds.filter((_, i) => !e.dtIgnore[0]![i] && e.dtMatches[0]![i]).length, 0);
       const fp = entries.reduce((n, e) => n + e.dtIds.filter((_, i) => !e.dtIgnore[0]![i] && !e.dtMatches[0]![i]).length, 0);
@@ -224,6 +226,60 @@ describe('browsing an evaluation: its figures, samples and annotations', () => {
         expect(item.eval.outcome, `result ${dtId}`).to.equal(expected);
       });
     }
+  });
+
+  it("gives each outcome the match and IoU pycocotools' matches and IoUs say, for ground truths and predictions, at IoU 0.5 and 0.75", async () => {
+    const results = JSON.parse(await readFile(path.join(EVALUATION_DIR, 'results_bbox.json'), 'utf8')) as { score: number; bbox: number[] }[];
+    let checked = 0;
+    for (const e of ref.evalImgs) {
+      const sample = samples.get(e.imageId)!;
+      // COCOeval's IoUs: a row per detection in evalImgs' order, a column per ground truth of the image and category in file order.
+      const fileOrder = gts.filter((g) => g.image_id === e.imageId && g.category_id === e.categoryId).map((g) => g.id);
+      const iouOf = (dt: number, gt: number) => (e.ious as unknown as number[][])[e.dtIds.indexOf(dt)]![fileOrder.indexOf(gt)]!;
+      for (const [iou, t] of [
+        ['0.5', 0],
+        ['0.75', 5],
+      ] as const) {
+        const annotations = (await getJson(`${server.url}/samples/${sample}/annotations?evaluation=model-bbox&eval_iou=${iou}`)).body.items as any[];
+        const predictions = (await getJson(`${server.url}/samples/${sample}/annotations?evaluation=model-bbox&predictions=model&eval_iou=${iou}`)).body
+          .items as any[];
+        // A result's rows: those of its score and box (the fixtures' duplicates share them).
+        const rowsOf = (dtId: number) =>
+          predictions.filter((p) => p.score === results[dtId - 1]!.score && p.bbox.every((v: number, k: number) => v === results[dtId - 1]!.bbox[k]));
+        e.dtIds.forEach((dtId, i) => {
+          // dtMatches holds the ground truth's COCO id, 0 for none, so the fixture's ground truth of id 0 reads as no match
+          // there; gtMatches still names the result it took.
+          const taken = e.gtIds.find((_, j) => e.gtMatches[t]![j] === dtId);
+          const gtId = e.dtMatches[t]![i]! !== 0 ? e.dtMatches[t]![i]! : (taken ?? null);
+          for (const row of rowsOf(dtId)) {
+            if (gtId === null) {
+              expect(row.eval.matched_id, `result ${dtId} at ${iou}`).to.equal(null);
+              continue;
+            }
+            expect(row.eval.matched_id, `result ${dtId} at ${iou}`).to.equal(annotations.find((a) => a.coco_id === gtId).id);
+            expect(row.eval.iou, `result ${dtId} at ${iou}`).to.be.closeTo(iouOf(dtId, gtId), 1e-9);
+            checked++;
+          }
+        });
+        e.gtIds.forEach((gtId, i) => {
+          const item = annotations.find((a) => a.coco_id === gtId);
+          const dtId = e.gtMatches[t]![i]!;
+          if (dtId === 0) {
+            expect(item.eval.matched_id, `gt ${gtId} at ${iou}`).to.equal(null);
+            expect(item.eval.iou, `gt ${gtId} at ${iou}`).to.equal(null);
+            return;
+          }
+          expect(
+            rowsOf(dtId).map((p) => p.id),
+            `gt ${gtId} at ${iou}`,
+          ).to.include(item.eval.matched_id);
+          expect(item.eval.iou, `gt ${gtId} at ${iou}`).to.be.closeTo(iouOf(dtId, gtId), 1e-9);
+          checked++;
+        });
+      }
+    }
+    // The matched pairs checked, not none: the fixture has 78 of them at the two thresholds.
+    expect(checked).to.be.greaterThan(50);
   });
 
   it('compares two evaluations of the same split and IoU type, and refuses two that differ', async () => {

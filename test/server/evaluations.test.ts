@@ -12,6 +12,12 @@ const FIXTURES = {
   keypoints: { gt: 'person_keypoints_gt.json', results: 'results_keypoints.json' },
 } as const;
 
+/** `stats`' names, in pycocotools' `stats` order (its summary lines: AP at IoU .50:.95, .50, .75, by area, then AR). */
+const STAT_NAMES = {
+  bbox: ['AP', 'AP50', 'AP75', 'AP_small', 'AP_medium', 'AP_large', 'AR1', 'AR10', 'AR100', 'AR_small', 'AR_medium', 'AR_large'],
+  keypoints: ['AP', 'AP50', 'AP75', 'AP_medium', 'AP_large', 'AR', 'AR50', 'AR75', 'AR_medium', 'AR_large'],
+} as const;
+
 describe('COCO evaluation over HTTP', () => {
   let server: TestServer;
   before(async () => {
@@ -33,6 +39,12 @@ describe('COCO evaluation over HTTP', () => {
       const { status, body } = await getJson(`${server.url}/datasets/${datasetId}/evaluations/model-${iouType}`);
       expect(status).to.equal(200);
       expectClose(body.summary, expected.stats);
+      const names = STAT_NAMES[iouType === 'keypoints' ? 'keypoints' : 'bbox'];
+      expect(Object.keys(body.stats)).to.deep.equal(names);
+      expectClose(
+        names.map((name) => body.stats[name]),
+        expected.stats,
+      );
       expect(body.per_category.map((c: { category_id: number }) => c.category_id)).to.deep.equal(expected.catIds);
       for (const [k, mine] of (body.per_category as Record<string, number>[]).entries()) {
         const theirs = expected.perCategory[k]!;
@@ -61,6 +73,22 @@ describe('COCO evaluation over HTTP', () => {
     expectClose(terminal.data.summary as number[], (await reference('bbox')).stats);
     const job = await getJson(`${server.url}/jobs/${String(terminal.data.job_id)}`);
     expect(job.body).to.include({ kind: 'evaluation', status: 'complete', evaluation: 'streamed' });
+  });
+
+  it("scores a category of 5 keypoints with the request's own sigmas as pycocotools does with them, and refuses it without them", async () => {
+    const datasetId = await datasetWithPredictions(server, 'face_keypoints_gt.json', { faces: 'results_face_keypoints.json' });
+    const expected = await reference('face_keypoints');
+    const refused = await evaluate(server, datasetId, { predictions: 'faces', iou_type: 'keypoints' });
+    expect(refused.terminal.event).to.equal('failed');
+    expect(refused.terminal.data.code).to.equal('EVALUATION_SIGMAS_MISMATCH');
+    expect(refused.terminal.data.message).to.match(/category 7 \("face"\) has 5 keypoints and the evaluation 17 OKS sigmas \(COCO's\)/);
+    const { terminal } = await evaluate(server, datasetId, { predictions: 'faces', iou_type: 'keypoints', sigmas: expected.sigmas, name: 'faces' });
+    expect(terminal.event, JSON.stringify(terminal.data)).to.equal('complete');
+    expectClose(terminal.data.summary as number[], expected.stats);
+    const { body } = await getJson(`${server.url}/datasets/${datasetId}/evaluations/faces`);
+    const [face] = body.per_category as Record<string, number>[];
+    const [theirs] = expected.perCategory;
+    expectClose([face!.AP!, face!.AP50!, face!.AP75!, face!.AR100!], [theirs!.AP, theirs!.AP50, theirs!.AP75, theirs!.AR100]);
   });
 
   it('fails a keypoints evaluation whose sigmas do not fit the categories, saying so, and keeps nothing but the failure', async () => {
@@ -118,12 +146,12 @@ describe('COCO evaluation over HTTP', () => {
           .find((l) => l.startsWith(`${series} `))
           ?.slice(series.length + 1),
       );
-    // Every complete evaluation this suite ran: one per iou type, the streamed one, the retried keypoints one.
+    // Every complete evaluation this suite ran: one per iou type, the streamed one, the faces, the retried keypoints one.
     expect(sample('coco_ingest_evaluations_total{iou_type="bbox",status="complete"}')).to.equal(2);
     expect(sample('coco_ingest_evaluations_total{iou_type="segm",status="complete"}')).to.equal(1);
-    expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="complete"}')).to.equal(2);
-    // The sigmas that did not fit, and the boxes offered as keypoints.
-    expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="failed"}')).to.equal(2);
+    expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="complete"}')).to.equal(3);
+    // The faces without their sigmas, the sigmas that did not fit, and the boxes offered as keypoints.
+    expect(sample('coco_ingest_evaluations_total{iou_type="keypoints",status="failed"}')).to.equal(3);
     expect(sample('coco_ingest_evaluations_total{iou_type="bbox",status="failed"}')).to.equal(1);
     expect(sample('coco_ingest_evaluation_duration_seconds_count{iou_type="segm",status="complete"}')).to.equal(1);
   });
