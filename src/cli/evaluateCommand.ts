@@ -10,6 +10,8 @@ export interface EvaluateCommandOptions {
   iouType: string;
   split?: string | undefined;
   name?: string | undefined;
+  /** OKS sigmas, one per keypoint, for keypoints of another skeleton than COCO's 17; default COCO's. */
+  sigmas?: number[] | undefined;
 }
 
 /**
@@ -21,6 +23,7 @@ export async function evaluateCommand(client: ServiceClient, options: EvaluateCo
   const body: Record<string, unknown> = { predictions: options.predictions, iou_type: options.iouType };
   if (options.split !== undefined) body.split = options.split;
   if (options.name !== undefined) body.name = options.name;
+  if (options.sigmas !== undefined) body.sigmas = options.sigmas;
   const job = await client.post(`/datasets/${options.datasetId}/evaluations`, body);
   const code = await followJobCommand(client, job, io, undefined, { quiet: true });
   if (code !== EXIT.complete) return code;

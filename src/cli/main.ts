@@ -30,6 +30,13 @@ const positiveInt = (value: string) => {
   return Number(value);
 };
 
+/** `0.025,0.025,0.026`: positive numbers, comma-separated (the service checks their count against the categories). */
+const sigmaList = (value: string) => {
+  const sigmas = value.split(',').map((part) => Number(part.trim()));
+  if (sigmas.some((s) => !Number.isFinite(s) || s <= 0)) throw new InvalidArgumentError('must be positive numbers separated by commas');
+  return sigmas;
+};
+
 program
   .command('serve')
   .description('run the service (what npm start runs); configured by its environment variables')
@@ -112,11 +119,19 @@ program
   .requiredOption('--iou-type <type>', 'bbox, segm or keypoints')
   .option('--split <split>', 'the split (needed when the dataset has several)')
   .option('--name <name>', "the evaluation's name (default <set>-<iou-type>)")
+  .option('--sigmas <list>', "keypoints: OKS sigmas, one per keypoint, comma-separated (default COCO's 17)", sigmaList)
   .option(...serverOption)
   .action(async (dataset: number, options: CommandOptions) => {
     process.exitCode = await evaluateCommand(
       client(options.server),
-      { datasetId: dataset, predictions: options.predictions, iouType: options.iouType, split: options.split, name: options.name },
+      {
+        datasetId: dataset,
+        predictions: options.predictions,
+        iouType: options.iouType,
+        split: options.split,
+        name: options.name,
+        sigmas: options.sigmas,
+      },
       { stdout: process.stdout, stderr: process.stderr },
     );
   });

@@ -7,10 +7,12 @@ describe('coco-ingest evaluate', function () {
   this.timeout(60_000);
   let server: TestServer;
   let datasetId: number;
+  let faces: number;
 
   before(async () => {
     server = await startTestServer();
     datasetId = await datasetWithPredictions(server, 'instances_gt.json', { model: 'results_bbox.json' });
+    faces = await datasetWithPredictions(server, 'face_keypoints_gt.json', { faces: 'results_face_keypoints.json' });
   });
   after(async () => {
     await server?.stop();
@@ -34,6 +36,55 @@ describe('coco-ingest evaluate', function () {
       expect(row[0]).to.equal(names[k]);
       expect(row.slice(1, 5)).to.deep.equal([c.AP, c.AP50, c.AP75, c.AR100].map((v) => v.toFixed(3)));
     });
+  });
+
+  it("scores keypoints with the sigmas given in --sigmas, printing pycocotools' ten keypoints lines and the category's counts", async () => {
+    const ref = await reference('face_keypoints');
+    const { code, stdout, stderr } = await run([
+      'evaluate',
+      String(faces),
+      '--predictions',
+      'faces',
+      '--iou-type',
+      'keypoints',
+      '--sigmas',
+      ref.sigmas!.join(','),
+      '--server',
+      server.url,
+    ]);
+    expect(code, stderr).to.equal(0);
+    const lines = stdout.split('\n');
+    const first = lines.indexOf(ref.lines[0]!);
+    expect(first, stdout).to.be.greaterThan(-1);
+    expect(lines.slice(first, first + 10)).to.deep.equal(ref.lines);
+    const header = lines.findIndex((l) => /^category\s+AP\s+AP50/.test(l));
+    // The counts at OKS 0.5 as pycocotools' evalImgs say (threshold 0): 12 predictions, 5 found, 6 false positives, none
+    // missed (the face without keypoints is ignored); the ground truths are the found and the missed.
+    const row = lines[header + 1]!.split(/\s+/);
+    const [theirs] = ref.perCategory;
+    expect(row.slice(0, 5)).to.deep.equal(['face', ...[theirs!.AP, theirs!.AP50, theirs!.AP75, theirs!.AR100].map((v) => v.toFixed(3))]);
+    const dts = ref.evalImgs.flatMap((e) => e.dtIds.map((_, i) => ({ ignored: e.dtIgnore[0]![i], matched: e.dtMatches[0]![i] !== 0 })));
+    const tp = dts.filter((d) => !d.ignored && d.matched).length;
+    const fp = dts.filter((d) => !d.ignored && !d.matched).length;
+    const fn = ref.evalImgs.reduce((n, e) => n + e.gtIds.filter((_, i) => !e.gtIgnore[i] && !e.gtMatches[0]![i]).length, 0);
+    expect(row.slice(5).map(Number)).to.deep.equal([tp + fn, dts.length, tp, fp, fn]);
+  });
+
+  it('refuses --sigmas that are not positive numbers, before asking the service', async () => {
+    const { code, stderr } = await run([
+      'evaluate',
+      String(faces),
+      '--predictions',
+      'faces',
+      '--iou-type',
+      'keypoints',
+      '--sigmas',
+      '0.1,x',
+      '--server',
+      server.url,
+    ]);
+    expect(code).to.not.equal(0);
+    expect(stderr).to.match(/--sigmas.*must be positive numbers separated by commas/);
   });
 
   it('says why in one line and exits 1 when the service refuses', async () => {
