@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect } from 'chai';
-import { datasetWithPredictions, reference } from '../helpers/evaluations.js';
+import { datasetWithPredictions, EVALUATION_DIR, reference } from '../helpers/evaluations.js';
 import { run } from '../helpers/runCli.js';
 import { startTestServer, type TestServer } from '../helpers/startTestServer.js';
 
@@ -31,10 +33,23 @@ describe('coco-ingest evaluate', function () {
     const header = lines.findIndex((l) => /^category\s+AP\s+AP50\s+AP75\s+AR100\s+gt\s+predictions\s+tp\s+fp\s+fn$/.test(l));
     expect(header, stdout).to.be.greaterThan(first);
     const names = ['person', 'car', 'dog', 'cat', 'bird'];
+    const results = JSON.parse(await readFile(path.join(EVALUATION_DIR, 'results_bbox.json'), 'utf8')) as { category_id: number }[];
+    const gts = (
+      JSON.parse(await readFile(path.join(EVALUATION_DIR, 'instances_gt.json'), 'utf8')) as { annotations: { category_id: number; iscrowd: number }[] }
+    ).annotations;
     ref.perCategory.forEach((c, k) => {
       const row = lines[header + 1 + k]!.split(/\s+/);
       expect(row[0]).to.equal(names[k]);
       expect(row.slice(1, 5)).to.deep.equal([c.AP, c.AP50, c.AP75, c.AR100].map((v) => v.toFixed(3)));
+      // Counts at IoU 0.5 from pycocotools' evalImgs of the category; the ground truths (crowds aside) and predictions are
+      // the files' of the category.
+      const entries = ref.evalImgs.filter((e) => e.categoryId === c.categoryId);
+      const tp = entries.reduce((n, e) => n + e.dtIds.filter((_, i) => !e.dtIgnore[0]![i] && e.dtMatches[0]![i]).length, 0);
+      const fp = entries.reduce((n, e) => n + e.dtIds.filter((_, i) => !e.dtIgnore[0]![i] && !e.dtMatches[0]![i]).length, 0);
+      const fn = entries.reduce((n, e) => n + e.gtIds.filter((_, i) => !e.gtIgnore[i] && !e.gtMatches[0]![i]).length, 0);
+      const predictions = results.filter((r) => r.category_id === c.categoryId).length;
+      const gt = gts.filter((g) => g.category_id === c.categoryId && !g.iscrowd).length;
+      expect(row.slice(5).map(Number), names[k]).to.deep.equal([gt, predictions, tp, fp, fn]);
     });
   });
 
