@@ -36,7 +36,7 @@ interface ProbeStats {
  * Its peak memory, its per-image rate against the same round's 100K one, how
  * the API answers meanwhile, and the service's event-loop delay. The API is
  * probed open-loop: `GET /samples` of another dataset, and of the dataset
- * being ingested, each on a fixed 50 ms schedule whatever the answers, each
+ * being ingested, each on a fixed 100 ms schedule whatever the answers, each
  * latency counted from its scheduled send time.
  */
 export async function largeIngest(context: BenchContext): Promise<SectionResult> {
