@@ -3,6 +3,7 @@ import type { BenchContext } from '../BenchContext.js';
 import { ingestOverHttp } from '../ingestOverHttp.js';
 import { log } from '../log.js';
 import type { SectionResult } from '../reportModel.js';
+import { sameRecords } from '../sameRecords.js';
 import { roundRatios } from '../stats.js';
 import { checkTarget, TARGETS } from '../targets.js';
 import { withService } from '../withService.js';
@@ -22,7 +23,8 @@ interface ExportRead {
  * ingest, warm (right after the ingest) and cold (the first request after a
  * restart), and the server's memory while it streams out. The warm export's
  * content is checked: its images, annotations and categories must be the
- * dataset's, and the cold one must be as long.
+ * ingested file's, record for record and field for field ({@link sameRecords}),
+ * and the cold one must be as long.
  */
 export async function exportSpeed(context: BenchContext): Promise<SectionResult> {
   const { options } = context;
@@ -40,7 +42,7 @@ export async function exportSpeed(context: BenchContext): Promise<SectionResult>
       const warm = await readExport(`${first.url}${route}`, true);
       const exportRssBytes = first.rss.samples.maxBytes;
       const peakRssBytes = await first.peakRss();
-      checkContent(warm.body!, dataset);
+      sameRecords(warm.body!, dataset.annotationPath);
       const restarted = await service.restart();
       const cold = await readExport(`${restarted.url}${route}`, false);
       if (cold.bytes !== warm.bytes) throw new Error(`the export after a restart has ${cold.bytes} bytes, the one before ${warm.bytes}`);
@@ -58,7 +60,8 @@ export async function exportSpeed(context: BenchContext): Promise<SectionResult>
       `Fresh service per run (\`WORKERS=${options.cores}\`, empty \`DATA_DIR\`): a metadata-only ingest of ${dataset.name} (POST to \`complete\`), ` +
       'then `GET /datasets/{id}/export` read to its last byte by the client (warm), then the service restarted (SIGTERM, a new process ' +
       'on the same `DATA_DIR`) and the same export as its first request (cold). The warm export is parsed and its images, annotations ' +
-      'and categories counted against the dataset; the cold one must have as many bytes. RSS while exporting is the largest of the ' +
+      "and categories compared with the ingested file's, record by record in order and field by field (keys in any order); " +
+      'the cold one must have as many bytes. RSS while exporting is the largest of the ' +
       "server's resident set sampled every 100 ms during the warm export; VmHWM is the peak over the process's life, the ingest included.",
     figures: [
       { label: 'ingest, client wall', unit: 's', values: ingestMs.map((ms) => ms / 1000) },
@@ -107,13 +110,4 @@ async function readExport(url: string, keep: boolean): Promise<ExportRead> {
     if (keep) chunks.push(chunk);
   }
   return { ms: performance.now() - started, bytes, body: keep ? Buffer.concat(chunks) : null };
-}
-
-/** @throws unless the exported COCO JSON has the dataset's images, annotations and categories. */
-function checkContent(body: Buffer, expected: { images: number; annotations: number; categories: number }): void {
-  const exported = JSON.parse(body.toString('utf8')) as Record<string, unknown[]>;
-  for (const key of ['images', 'annotations', 'categories'] as const) {
-    const count = exported[key]?.length ?? 0;
-    if (count !== expected[key]) throw new Error(`the export has ${count} ${key}, the dataset ${expected[key]}`);
-  }
 }
