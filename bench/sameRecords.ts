@@ -13,21 +13,27 @@ const SECTIONS = ['images', 'annotations', 'categories'] as const;
  * @throws Error naming the section, the record's position and both records, at the first difference
  */
 export function sameRecords(exported: Buffer, ingestedPath: string): void {
-  const theirs = digests(JSON.parse(exported.toString('utf8')) as Record<string, unknown>);
-  const ingested = JSON.parse(readFileSync(ingestedPath, 'utf8')) as Record<string, unknown>;
-  const ours = digests(ingested);
+  const ours = digests(readJson(ingestedPath));
+  let file: Record<string, unknown> | null = JSON.parse(exported.toString('utf8')) as Record<string, unknown>;
+  const theirs = digests(file);
   for (const section of SECTIONS) {
     const a = ours[section]!;
     const b = theirs[section]!;
     const length = Math.min(a.length, b.length);
     for (let i = 0; i < length; i++) {
       if (a[i] === b[i]) continue;
-      const original = canonical((ingested[section] as unknown[])[i]).slice(0, 300);
-      const back = canonical((JSON.parse(exported.toString('utf8')) as Record<string, unknown[]>)[section]![i]).slice(0, 300);
+      // Both records for the message, one parsed file at a time: the export's is let go before the ingested file is read again.
+      const back = canonical((file[section] as unknown[])[i]).slice(0, 300);
+      file = null;
+      const original = canonical((readJson(ingestedPath)[section] as unknown[])[i]).slice(0, 300);
       throw new Error(`the export's ${section}[${i}] differs from the ingested file's: ${back} against ${original}`);
     }
     if (a.length !== b.length) throw new Error(`the export has ${b.length} ${section}, the ingested file ${a.length}`);
   }
+}
+
+function readJson(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
 function digests(file: Record<string, unknown>): Record<(typeof SECTIONS)[number], string[]> {

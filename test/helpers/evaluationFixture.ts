@@ -37,14 +37,16 @@ export function readEvaluationJson<T = any>(name: string): T {
 }
 
 /** The reference runs: an IoU type over a results file (`segm_of_boxes`: the box results scored as masks). */
-export const EVALUATION_CASES = ['bbox', 'segm', 'keypoints', 'segm_of_boxes'] as const;
+export const EVALUATION_CASES = ['bbox', 'segm', 'keypoints', 'segm_of_boxes', 'face_keypoints'] as const;
 export type EvaluationCase = (typeof EVALUATION_CASES)[number];
 
-const CASES: Record<EvaluationCase, { iouType: IouType; results: string }> = {
-  bbox: { iouType: 'bbox', results: 'results_bbox.json' },
-  segm: { iouType: 'segm', results: 'results_segm.json' },
-  keypoints: { iouType: 'keypoints', results: 'results_keypoints.json' },
-  segm_of_boxes: { iouType: 'segm', results: 'results_bbox.json' },
+const CASES: Record<EvaluationCase, { iouType: IouType; gt: string; results: string }> = {
+  bbox: { iouType: 'bbox', gt: 'instances_gt.json', results: 'results_bbox.json' },
+  segm: { iouType: 'segm', gt: 'instances_gt.json', results: 'results_segm.json' },
+  keypoints: { iouType: 'keypoints', gt: 'person_keypoints_gt.json', results: 'results_keypoints.json' },
+  segm_of_boxes: { iouType: 'segm', gt: 'instances_gt.json', results: 'results_bbox.json' },
+  // 5 keypoints, scored with the sigmas its reference holds (pycocotools' kpt_oks_sigmas).
+  face_keypoints: { iouType: 'keypoints', gt: 'face_keypoints_gt.json', results: 'results_face_keypoints.json' },
 };
 
 /**
@@ -53,8 +55,9 @@ const CASES: Record<EvaluationCase, { iouType: IouType; results: string }> = {
  * `resultId` = file position + 1, images by ascending id.
  */
 export function evaluationInputs(name: EvaluationCase): { settings: EvalSettings; inputs: EvalImageInput[]; reference: EvaluationReference } {
-  const { iouType, results: resultsFile } = CASES[name];
-  const gt = readEvaluationJson(iouType === 'keypoints' ? 'person_keypoints_gt.json' : 'instances_gt.json');
+  const { iouType, gt: gtFile, results: resultsFile } = CASES[name];
+  const gt = readEvaluationJson(gtFile);
+  const reference: EvaluationReference = readEvaluationJson(`reference_${name}.json`);
   const results: any[] = readEvaluationJson(resultsFile);
   const inputs: EvalImageInput[] = [...gt.images]
     .sort((a: any, b: any) => a.id - b.id)
@@ -88,6 +91,6 @@ export function evaluationInputs(name: EvaluationCase): { settings: EvalSettings
     byId.get(r.image_id)!.dts.push(row);
   });
   const catIds = gt.categories.map((c: any) => c.id).sort((a: number, b: number) => a - b);
-  const settings: EvalSettings = { iouType, branch: resultsBranch(results[0]), catIds, sigmas: [...COCO_KEYPOINT_SIGMAS] };
-  return { settings, inputs, reference: readEvaluationJson(`reference_${name}.json`) };
+  const settings: EvalSettings = { iouType, branch: resultsBranch(results[0]), catIds, sigmas: reference.sigmas ?? [...COCO_KEYPOINT_SIGMAS] };
+  return { settings, inputs, reference };
 }
