@@ -23,18 +23,27 @@ export async function* streamJsonRows(conn: DuckDBConnection, sql: string): Asyn
     const chunk = await result.fetchChunk();
     if (chunk === null || chunk.rowCount === 0) return;
     const values = chunk.getColumnValues(0) as (string | null)[];
-    let start = 0;
-    let chars = 0;
-    for (let i = 0; i <= values.length; i++) {
-      const length = i < values.length ? (values[i]?.length ?? 0) + 1 : Number.POSITIVE_INFINITY;
-      if (i > start && chars + length > PIECE_CHARS) {
-        const text = values.slice(start, i).join(',');
-        yield first ? text : `,${text}`;
-        first = false;
-        start = i;
-        chars = 0;
-      }
-      chars += length;
+    for (const [from, to] of pieceRanges(values)) {
+      const text = values.slice(from, to).join(',');
+      yield first ? text : `,${text}`;
+      first = false;
     }
   }
+}
+
+/** Where a chunk's pieces start and end (end exclusive): as many rows as fit in {@link PIECE_CHARS}, at least one. */
+function* pieceRanges(values: readonly (string | null)[]): Generator<[number, number]> {
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < values.length; i++) {
+    // The row and the comma after it.
+    const length = (values[i]?.length ?? 0) + 1;
+    if (i > start && chars + length > PIECE_CHARS) {
+      yield [start, i];
+      start = i;
+      chars = 0;
+    }
+    chars += length;
+  }
+  if (start < values.length) yield [start, values.length];
 }
