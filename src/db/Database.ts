@@ -62,7 +62,11 @@ export class Database {
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
     const memoryLimit = options.memoryLimit ?? '128MB';
     // No automatic checkpoint inside a COMMIT: the Checkpointer runs it after the commit and repairs what a failed one breaks.
-    const config: Record<string, string> = { memory_limit: memoryLimit, checkpoint_threshold: '1TB' };
+    const config: Record<string, string> = {
+      memory_limit: memoryLimit,
+      checkpoint_threshold: '1TB',
+      write_buffer_row_group_count: String(WRITE_BUFFER_ROW_GROUPS),
+    };
     if (options.threads !== undefined) config.threads = String(options.threads);
     // Where queries larger than memory_limit spill. An instance opened on a file
     // gets `<file>.tmp` by default; ours is in memory with the file attached, so it is said here.
@@ -240,12 +244,22 @@ export class Database {
 const CATALOG = 'coco';
 
 /**
- * Rows per row group: a quarter of DuckDB's default 122,880. An ingest appends
+ * Rows per row group: an eighth of DuckDB's default 122,880, and the appender's
+ * flush (16,384 rows), so each flush fills at most one. An ingest appends
  * inside one transaction, and DuckDB compresses and writes each full row group
- * inside the appender's synchronous flush, on the main thread; at the default
- * size that held the event loop for up to 250 ms during a 1M-image ingest.
+ * inside the appender's synchronous flush, on the main thread: at 30,720 rows a
+ * `samples` group held the event loop about 75 ms, at the default about 250.
  */
-const ROW_GROUP_ROWS = 30_720;
+const ROW_GROUP_ROWS = 16_384;
+
+/**
+ * Full row groups DuckDB gathers before writing them (`write_buffer_row_group_count`,
+ * its default 5; it also writes once they pass `memory_limit` / 5 / (threads + 1),
+ * 8 MiB at 128 MB). Gathered groups are written together in one appender flush:
+ * two or three `samples` groups at once held the event loop 105-190 ms during a
+ * 1M-image ingest. One at a time, the longest flush measured 77 ms.
+ */
+const WRITE_BUFFER_ROW_GROUPS = 1;
 
 /** Attaches the file (or a fresh in-memory database for `:memory:`) as {@link CATALOG} and makes it the connection's default. */
 async function attach(conn: DuckDBConnection, file: string): Promise<void> {

@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Database } from '../../src/db/Database.js';
+
+describe('Database', () => {
+  let dir: string;
+  let db: Database;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'database-'));
+    db = await Database.open({ file: path.join(dir, 'coco-ingest.duckdb') });
+  });
+  afterEach(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes each full row group of an open transaction on its own, not five at once', async () => {
+    // DuckDB's default (5) batches the optimistic writes of five row groups into one appender flush, which
+    // held the event loop twice as long during a large ingest.
+    const rows = await db.query<{ n: string }>(`SELECT current_setting('write_buffer_row_group_count')::VARCHAR AS n`);
+    expect(rows).to.deep.equal([{ n: '1' }]);
+  });
+
+  it('stores a table of 40,000 rows in row groups of 16,384 rows', async () => {
+    await db.transaction(async (conn) => {
+      await conn.run('CREATE TABLE numbers AS SELECT range AS n FROM range(40000)');
+    });
+    const groups = await db.query<{ rows: number }>(
+      `SELECT CAST(max(count) AS INTEGER) AS rows FROM pragma_storage_info('numbers') WHERE column_id = 0 GROUP BY row_group_id ORDER BY row_group_id`,
+    );
+    expect(groups.map((g) => g.rows)).to.deep.equal([16384, 16384, 7232]);
+  });
+});
