@@ -135,7 +135,7 @@ export class Database {
 
   /** Runs a read-only query on a read connection and returns plain rows (BIGINTs as numbers). */
   async query<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
-    return this.#withRepair(async () => toPlainRows(await this.#reader().runAndReadAll(sql, params)) as T[]);
+    return this.#withRepair(async () => (await readRows(this.#reader(), sql, params)) as T[]);
   }
 
   /**
@@ -183,7 +183,7 @@ export class Database {
   /** Reads on the control connection: used where a read must see the control connection's own writes. */
   async queryOnWriter<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
     this.#assertOpen();
-    return this.#withRepair(async () => toPlainRows(await this.#control.runAndReadAll(sql, params)) as T[]);
+    return this.#withRepair(async () => (await readRows(this.#control, sql, params)) as T[]);
   }
 
   /**
@@ -273,4 +273,22 @@ async function connectTo(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const conn = await instance.connect();
   await conn.run(`USE ${CATALOG}`);
   return conn;
+}
+
+/**
+ * Runs one statement and converts its materialized result. Each await is a turn
+ * of the event loop, and during a large ingest every turn can wait behind an
+ * appender flush: `runAndReadAll` takes five (extract the statements, prepare,
+ * run, a fetch per chunk and one more to learn there is none), this two
+ * (prepare, run; a materialized result's chunks are read synchronously).
+ */
+async function readRows(conn: DuckDBConnection, sql: string, params: Params): Promise<Row[]> {
+  if (params.length === 0) return toPlainRows(await conn.run(sql));
+  const prepared = await conn.prepare(sql);
+  try {
+    prepared.bind(params);
+    return toPlainRows(await prepared.run());
+  } finally {
+    prepared.destroySync();
+  }
 }

@@ -94,23 +94,34 @@ export class SampleRepository {
    * full page (more may follow), null at the end.
    */
   async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null; nextErrors: number | null }> {
-    await this.#assertDataset(q.datasetId);
-    await checkEvaluationFilter(this.#evaluations, q);
-    const categoryId = await this.#categoryId(q.datasetId, q.category);
+    // The checks at once, and a total the counters keep beside the page: each
+    // await is a turn of the event loop, which a large ingest's appender flushes
+    // can hold up. The dataset's absence is told first, as when they ran in turn.
+    const [dataset, evaluation, category] = await Promise.allSettled([
+      this.#assertDataset(q.datasetId),
+      checkEvaluationFilter(this.#evaluations, q),
+      this.#categoryId(q.datasetId, q.category),
+    ]);
+    for (const check of [dataset, evaluation, category]) if (check.status === 'rejected') throw check.reason;
+    const categoryId = (category as PromiseFulfilledResult<number | null>).value;
     const { where, params, only } = sampleFilterSql(q, categoryId);
     const order = sampleOrderSql(q);
-    // One after the other: each builds the filter's sets, and two at once at 1M
-    // images could need more than DUCKDB_MEMORY_LIMIT between them.
-    const items =
+    const counted = q.withTotal === false ? null : counterTotalSql(filterOf(q), categoryId);
+    const [items, countedTotal] = await Promise.all([
       only !== null && order.select === '' && q.offset === 0
-        ? await this.#byIds(q.datasetId, await pageIdsOfSet(this.#db, only, q.afterId, q.limit + 1))
-        : await this.#db.query(
+        ? pageIdsOfSet(this.#db, only, q.afterId, q.limit + 1).then((ids) => this.#byIds(q.datasetId, ids))
+        : this.#db.query(
             `SELECT ${SAMPLE_COLUMNS}${order.select}
              FROM samples s LEFT JOIN image_failures f ON f.sample_id = s.id ${order.join}
              WHERE ${where}${order.after} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
             [...order.joinParams, ...params, ...order.afterParams, b(q.limit + 1), b(q.offset)],
-          );
-    const count = q.withTotal === false ? null : await this.#total(filterOf(q), categoryId, where, params);
+          ),
+      counted === null ? null : this.#db.query(counted.sql, counted.params),
+    ]);
+    // A total the counters do not keep is counted after the page, not beside it: each
+    // builds the filter's sets, and two at once at 1M images could need more than
+    // DUCKDB_MEMORY_LIMIT between them.
+    const count = countedTotal ?? (q.withTotal === false ? null : await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params));
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
     const shaped = page.map((row) => (order.select === '' ? samplesTable.shape(row) : { ...samplesTable.shape(row), errors: row.errors }));
@@ -132,12 +143,6 @@ export class SampleRepository {
        WHERE s.dataset_id = ? AND s.id BETWEEN ? AND ? AND s.id IN (${ids.map(() => '?').join(', ')}) ORDER BY s.id`,
       [b(datasetId), b(ids[0]!), b(ids.at(-1)!), ...ids.map(b)],
     );
-  }
-
-  /** How many samples the filter keeps: read from the split counters when they count it (`counterTotalSql`), else counted. */
-  async #total(filter: SampleFilter, categoryId: number | null, where: string, params: ReturnType<typeof sampleFilterSql>['params']): Promise<Row[]> {
-    const counted = counterTotalSql(filter, categoryId);
-    return counted === null ? this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params) : this.#db.query(counted.sql, counted.params);
   }
 
   /** Adds each sample's boxes, in one query for the page. */

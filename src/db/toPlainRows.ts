@@ -1,4 +1,4 @@
-import type { DuckDBResultReader } from '@duckdb/node-api';
+import { DuckDBMaterializedResult, type DuckDBResultReader, JSDuckDBValueConverter } from '@duckdb/node-api';
 
 /** A row as the API layer sees it: JSON-ready values. */
 export type Row = Record<string, unknown>;
@@ -6,17 +6,17 @@ export type Row = Record<string, unknown>;
 /**
  * Converts DuckDB's row objects to JSON-ready ones: BIGINT ids become numbers
  * (COCO ids and ours stay far below 2^53), timestamps ISO strings, and JSON
- * columns parsed objects.
+ * columns parsed objects. Reads a {@link DuckDBResultReader} that has read its
+ * rows, or a materialized result's chunks, which are already in memory.
  */
-export function toPlainRows(reader: DuckDBResultReader): Row[] {
-  const names = reader.columnNames();
+export function toPlainRows(result: DuckDBResultReader | DuckDBMaterializedResult): Row[] {
+  const names = result.columnNames();
   const jsonColumns = new Set<number>();
-  reader.columnTypes().forEach((type, index) => {
+  result.columnTypes().forEach((type, index) => {
     if (type.alias === 'JSON') jsonColumns.add(index);
   });
   const rows: Row[] = [];
-  const rowsJs = reader.getRowsJS();
-  for (const values of rowsJs) {
+  for (const values of valuesOf(result)) {
     const row: Row = {};
     for (let i = 0; i < names.length; i++) {
       row[names[i]!] = plain(values[i], jsonColumns.has(i));
@@ -24,6 +24,14 @@ export function toPlainRows(reader: DuckDBResultReader): Row[] {
     rows.push(row);
   }
   return rows;
+}
+
+function* valuesOf(result: DuckDBResultReader | DuckDBMaterializedResult): Iterable<unknown[]> {
+  if (!(result instanceof DuckDBMaterializedResult)) {
+    yield* result.getRowsJS();
+    return;
+  }
+  for (let i = 0; i < result.chunkCount; i++) yield* result.getChunk(i).convertRows(JSDuckDBValueConverter);
 }
 
 function plain(value: unknown, isJson: boolean): unknown {

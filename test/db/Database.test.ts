@@ -24,6 +24,18 @@ describe('Database', () => {
     expect(rows).to.deep.equal([{ n: '1' }]);
   });
 
+  it('reads a result of several data chunks whole, with and without parameters, as JSON-ready rows', async () => {
+    const sql = `SELECT range AS id, CAST(range AS VARCHAR) AS label, '{"a": 1}'::JSON AS extra, TIMESTAMP '2026-01-02 03:04:05' AS at FROM range(5000)`;
+    const plain = await db.query(`${sql} ORDER BY id`);
+    const bound = await db.query(`${sql} WHERE range >= ? ORDER BY id`, [0n]);
+    for (const rows of [plain, bound]) {
+      expect(rows).to.have.length(5000);
+      expect(rows[0]).to.deep.equal({ id: 0, label: '0', extra: { a: 1 }, at: '2026-01-02T03:04:05.000Z' });
+      expect(rows[4999]).to.deep.equal({ id: 4999, label: '4999', extra: { a: 1 }, at: '2026-01-02T03:04:05.000Z' });
+      expect(rows.map((r) => r.id)).to.deep.equal(Array.from({ length: 5000 }, (_, i) => i));
+    }
+  });
+
   it('stores a table of 40,000 rows in row groups of 16,384 rows', async () => {
     await db.transaction(async (conn) => {
       await conn.run('CREATE TABLE numbers AS SELECT range AS n FROM range(40000)');

@@ -323,6 +323,10 @@ describe('browsing an evaluation: its figures, samples and annotations', () => {
     expect((await postEvaluation(server, datasetId, { predictions: 'model', iou_type: 'boxes' })).status).to.equal(400);
     expect((await getJson(`${server.url}/samples?dataset_id=${datasetId}&evaluation=nothing`)).status).to.equal(404);
     expect((await getJson(`${server.url}/samples?dataset_id=${datasetId}&outcome=tp`)).status).to.equal(400);
+    // Both missing: the dataset is named, not the evaluation, though the two are looked up at once.
+    const neither = await getJson(`${server.url}/samples?dataset_id=999999&evaluation=nothing&category=nothing`);
+    expect(neither.status).to.equal(404);
+    expect(neither.body.error.message).to.equal('dataset 999999 not found');
   });
 
   it('lets only one of two requests for the same new name at once through (202 and 409)', async () => {
