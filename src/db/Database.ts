@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { Checkpointer } from './Checkpointer.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
@@ -244,8 +244,8 @@ export class Database {
 const CATALOG = 'coco';
 
 /**
- * Rows per row group: an eighth of DuckDB's default 122,880, and the appender's
- * flush (16,384 rows), so each flush fills at most one. An ingest appends
+ * Rows per row group: the appender's flush (16,384 rows), so each flush fills at
+ * most one; DuckDB's default is 122,880. An ingest appends
  * inside one transaction, and DuckDB compresses and writes each full row group
  * inside the appender's synchronous flush, on the main thread: at 30,720 rows a
  * `samples` group held the event loop about 75 ms, at the default about 250.
@@ -276,15 +276,23 @@ async function connectTo(instance: DuckDBInstance): Promise<DuckDBConnection> {
 }
 
 /**
- * Runs one statement and converts its materialized result. Each await is a turn
- * of the event loop, and during a large ingest every turn can wait behind an
- * appender flush: `runAndReadAll` takes five (extract the statements, prepare,
- * run, a fetch per chunk and one more to learn there is none), this two
- * (prepare, run; a materialized result's chunks are read synchronously).
+ * Runs SQL and converts its materialized result. Each await is a turn of the
+ * event loop, and during a large ingest every turn can wait behind an appender
+ * flush: `runAndReadAll` takes five for a query with parameters (extract the
+ * statements, prepare, run, a fetch per chunk and one more to learn there is
+ * none); this takes two (prepare, run) and one without parameters, reading the
+ * chunks synchronously. DuckDB prepares only one statement at a time, so SQL of
+ * several with parameters (a plugin's, say) takes the long way, as before.
  */
 async function readRows(conn: DuckDBConnection, sql: string, params: Params): Promise<Row[]> {
   if (params.length === 0) return toPlainRows(await conn.run(sql));
-  const prepared = await conn.prepare(sql);
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await conn.prepare(sql);
+  } catch (err) {
+    if (err instanceof Error && /multiple statements/i.test(err.message)) return toPlainRows(await conn.runAndReadAll(sql, params));
+    throw err;
+  }
   try {
     prepared.bind(params);
     return toPlainRows(await prepared.run());

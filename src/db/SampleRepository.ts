@@ -1,5 +1,6 @@
 import { notFound } from '../errors.js';
 import { splitKind } from '../formats/formatRegistry.js';
+import { allInOrder } from '../util/allInOrder.js';
 import { counterTotalSql } from './counters/counterTotalSql.js';
 import type { Database } from './Database.js';
 import { EvaluationRepository } from './EvaluationRepository.js';
@@ -96,18 +97,16 @@ export class SampleRepository {
   async list(q: SampleQuery): Promise<{ items: Row[]; total: number | null; nextAfterId: number | null; nextErrors: number | null }> {
     // The checks at once, and a total the counters keep beside the page: each
     // await is a turn of the event loop, which a large ingest's appender flushes
-    // can hold up. The dataset's absence is told first, as when they ran in turn.
-    const [dataset, evaluation, category] = await Promise.allSettled([
+    // can hold up. Errors are told in the order the steps used to run in turn.
+    const [, , categoryId] = await allInOrder([
       this.#assertDataset(q.datasetId),
       checkEvaluationFilter(this.#evaluations, q),
       this.#categoryId(q.datasetId, q.category),
     ]);
-    for (const check of [dataset, evaluation, category]) if (check.status === 'rejected') throw check.reason;
-    const categoryId = (category as PromiseFulfilledResult<number | null>).value;
     const { where, params, only } = sampleFilterSql(q, categoryId);
     const order = sampleOrderSql(q);
     const counted = q.withTotal === false ? null : counterTotalSql(filterOf(q), categoryId);
-    const [items, countedTotal] = await Promise.all([
+    const [items, countedTotal] = await allInOrder([
       only !== null && order.select === '' && q.offset === 0
         ? pageIdsOfSet(this.#db, only, q.afterId, q.limit + 1).then((ids) => this.#byIds(q.datasetId, ids))
         : this.#db.query(

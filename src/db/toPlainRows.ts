@@ -31,7 +31,10 @@ function* valuesOf(result: DuckDBResultReader | DuckDBMaterializedResult): Itera
     yield* result.getRowsJS();
     return;
   }
-  for (let i = 0; i < result.chunkCount; i++) yield* result.getChunk(i).convertRows(JSDuckDBValueConverter);
+  // A materialized result's chunks are in memory: read through DuckDB's chunk-count and get-chunk
+  // calls, which its C API marks deprecated (a DuckDB upgrade must keep them, or this reads otherwise).
+  const chunks = result.chunkCount;
+  for (let i = 0; i < chunks; i++) yield* result.getChunk(i).convertRows(JSDuckDBValueConverter);
 }
 
 function plain(value: unknown, isJson: boolean): unknown {

@@ -17,7 +17,7 @@ describe('Database', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('writes each full row group of an open transaction on its own, not five at once', async () => {
+  it('opens DuckDB with write_buffer_row_group_count 1, so each full row group is written on its own', async () => {
     // DuckDB's default (5) batches the optimistic writes of five row groups into one appender flush, which
     // held the event loop twice as long during a large ingest.
     const rows = await db.query<{ n: string }>(`SELECT current_setting('write_buffer_row_group_count')::VARCHAR AS n`);
@@ -34,6 +34,15 @@ describe('Database', () => {
       expect(rows[4999]).to.deep.equal({ id: 4999, label: '4999', extra: { a: 1 }, at: '2026-01-02T03:04:05.000Z' });
       expect(rows.map((r) => r.id)).to.deep.equal(Array.from({ length: 5000 }, (_, i) => i));
     }
+  });
+
+  it('reads NULLs, an empty result, $1 parameters and SQL of several statements with parameters', async () => {
+    expect(await db.query('SELECT NULL::BIGINT AS id, NULL::JSON AS extra')).to.deep.equal([{ id: null, extra: null }]);
+    expect(await db.query('SELECT range AS id FROM range(3) WHERE range > ?', [5n])).to.deep.equal([]);
+    expect(await db.query('SELECT $1::INTEGER + $2::INTEGER AS sum', [2, 3])).to.deep.equal([{ sum: 5 }]);
+    // DuckDB prepares one statement at a time: several with parameters take the long way.
+    expect(await db.query('SELECT 1 AS one; SELECT ?::VARCHAR AS label', ['last'])).to.deep.equal([{ label: 'last' }]);
+    expect(await db.queryOnWriter('SELECT ?::BIGINT AS id', [7n])).to.deep.equal([{ id: 7 }]);
   });
 
   it('stores a table of 40,000 rows in row groups of 16,384 rows', async () => {
