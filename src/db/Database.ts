@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBMaterializedResult, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../errors.js';
 import { Checkpointer } from './Checkpointer.js';
 import { COUNTER_TABLES } from './counters/counterTables.js';
@@ -135,7 +135,7 @@ export class Database {
 
   /** Runs a read-only query on a read connection and returns plain rows (BIGINTs as numbers). */
   async query<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
-    return this.#withRepair(async () => (await readRows(this.#reader(), sql, params)) as T[]);
+    return this.#withRepair(async () => toPlainRows(await runMaterialized(this.#reader(), sql, params)) as T[]);
   }
 
   /**
@@ -143,7 +143,7 @@ export class Database {
    * VARCHAR, on a read connection, and returns them as {@link NumericRows}.
    */
   async queryNumeric(sql: string, params: Params = []): Promise<NumericRows> {
-    return this.#withRepair(async () => readNumericRows(await this.#reader().run(sql, params)));
+    return this.#withRepair(async () => readNumericRows(await runMaterialized(this.#reader(), sql, params)));
   }
 
   /**
@@ -183,7 +183,7 @@ export class Database {
   /** Reads on the control connection: used where a read must see the control connection's own writes. */
   async queryOnWriter<T extends Row = Row>(sql: string, params: Params = []): Promise<T[]> {
     this.#assertOpen();
-    return this.#withRepair(async () => (await readRows(this.#control, sql, params)) as T[]);
+    return this.#withRepair(async () => toPlainRows(await runMaterialized(this.#control, sql, params)) as T[]);
   }
 
   /**
@@ -276,26 +276,26 @@ async function connectTo(instance: DuckDBInstance): Promise<DuckDBConnection> {
 }
 
 /**
- * Runs SQL and converts its materialized result. Each await is a turn of the
- * event loop, and during a large ingest every turn can wait behind an appender
- * flush: `runAndReadAll` takes five for a query with parameters (extract the
- * statements, prepare, run, a fetch per chunk and one more to learn there is
- * none); this takes two (prepare, run) and one without parameters, reading the
- * chunks synchronously. DuckDB prepares only one statement at a time, so SQL of
- * several with parameters (a plugin's, say) takes the long way, as before.
+ * Runs SQL and returns its materialized result, whose chunks are then read
+ * synchronously. Each await is a turn of the event loop, and during a large
+ * ingest every turn can wait behind an appender flush: node-api's `run` with
+ * parameters takes three (extract the statements, prepare, run), and
+ * `runAndReadAll` a fetch per chunk and one more on top; this takes two
+ * (prepare, run), one without parameters. DuckDB prepares one statement at a
+ * time, so SQL of several with parameters (a plugin's, say) takes `run`'s way.
  */
-async function readRows(conn: DuckDBConnection, sql: string, params: Params): Promise<Row[]> {
-  if (params.length === 0) return toPlainRows(await conn.run(sql));
+async function runMaterialized(conn: DuckDBConnection, sql: string, params: Params): Promise<DuckDBMaterializedResult> {
+  if (params.length === 0) return conn.run(sql);
   let prepared: DuckDBPreparedStatement;
   try {
     prepared = await conn.prepare(sql);
   } catch (err) {
-    if (err instanceof Error && /multiple statements/i.test(err.message)) return toPlainRows(await conn.runAndReadAll(sql, params));
+    if (err instanceof Error && /multiple statements/i.test(err.message)) return conn.run(sql, params);
     throw err;
   }
   try {
     prepared.bind(params);
-    return toPlainRows(await prepared.run());
+    return await prepared.run();
   } finally {
     prepared.destroySync();
   }

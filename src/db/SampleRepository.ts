@@ -120,7 +120,7 @@ export class SampleRepository {
     // A total the counters do not keep is counted after the page, not beside it: each
     // builds the filter's sets, and two at once at 1M images could need more than
     // DUCKDB_MEMORY_LIMIT between them.
-    const count = countedTotal ?? (q.withTotal === false ? null : await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params));
+    const count = q.withTotal === false ? null : (countedTotal ?? (await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params)));
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
     const shaped = page.map((row) => (order.select === '' ? samplesTable.shape(row) : { ...samplesTable.shape(row), errors: row.errors }));
