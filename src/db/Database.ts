@@ -66,6 +66,7 @@ export class Database {
       memory_limit: memoryLimit,
       checkpoint_threshold: '1TB',
       write_buffer_row_group_count: String(WRITE_BUFFER_ROW_GROUPS),
+      block_allocator_memory: memoryLimit,
     };
     if (options.threads !== undefined) config.threads = String(options.threads);
     // Where queries larger than memory_limit spill. An instance opened on a file
@@ -260,6 +261,16 @@ const ROW_GROUP_ROWS = 16_384;
  * 1M-image ingest. One at a time, the longest flush measured 77 ms.
  */
 const WRITE_BUFFER_ROW_GROUPS = 1;
+
+/*
+ * `block_allocator_memory` is set to the memory limit. DuckDB's default (0) gives
+ * every freed block's pages back to the kernel, so each new block faults its pages
+ * in again, and a first write to a page costs about 11 µs on this machine's guest
+ * (BENCHMARKS.md). Appending 1M annotation rows, the appender's flushes took 2,400
+ * page faults each and 49 ms at the median; with the blocks kept, 520 and 28 ms,
+ * and 1.8 s of flushing against 3.1 s. The cost: up to the memory limit, once
+ * DuckDB has used it, stays resident until the process ends.
+ */
 
 /** Attaches the file (or a fresh in-memory database for `:memory:`) as {@link CATALOG} and makes it the connection's default. */
 async function attach(conn: DuckDBConnection, file: string): Promise<void> {

@@ -24,6 +24,14 @@ describe('Database', () => {
     expect(rows).to.deep.equal([{ n: '1' }]);
   });
 
+  it('keeps as much block memory as its memory limit, so new blocks do not fault their pages in again', async () => {
+    // 128 MB (the default limit) is 122.0 MiB as DuckDB prints it.
+    const rows = await db.query<{ limit: string; kept: string }>(
+      `SELECT current_setting('memory_limit')::VARCHAR AS limit, current_setting('block_allocator_memory')::VARCHAR AS kept`,
+    );
+    expect(rows).to.deep.equal([{ limit: '122.0 MiB', kept: '122.0 MiB' }]);
+  });
+
   it('reads a result of several data chunks whole, with and without parameters, as JSON-ready rows', async () => {
     const sql = `SELECT range AS id, CAST(range AS VARCHAR) AS label, '{"a": 1}'::JSON AS extra, TIMESTAMP '2026-01-02 03:04:05' AS at FROM range(5000)`;
     const plain = await db.query(`${sql} ORDER BY id`);
