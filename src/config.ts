@@ -57,6 +57,16 @@ export const SETTINGS = z.object({
     .trim()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB')
     .default('128MB'),
+  // DuckDB's default (0) gives each freed block's pages back to the kernel, and
+  // every new block faults them in again (about 11 µs a page on this machine's
+  // guest). Appending 1M annotation rows, the flushes took 2,400 page faults and
+  // 49 ms each at the median, against 1,860 and 43 ms at 16MB, 860 and 33 ms at
+  // 32MB, 560 and 31 ms at 64MB; what is kept stays resident until the process ends.
+  DUCKDB_BLOCK_MEMORY: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_BLOCK_MEMORY must look like 32MB or 1GB')
+    .default('32MB'),
   THUMBNAIL_QUALITY: int('THUMBNAIL_QUALITY', 1, 100, THUMBNAIL_DEFAULTS.quality),
   /** WebP effort 0-6: lower is faster, for larger files. */
   THUMBNAIL_EFFORT: int('THUMBNAIL_EFFORT', 0, 6, THUMBNAIL_DEFAULTS.effort),
@@ -160,6 +170,7 @@ function fromSettings(e: Settings, cwd: string, roots: string[]) {
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
     evaluationWarmUpImages: e.EVALUATION_WARM_UP_IMAGES,
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
+    duckdbBlockMemory: e.DUCKDB_BLOCK_MEMORY,
     thumbnailQuality: e.THUMBNAIL_QUALITY,
     thumbnailEffort: e.THUMBNAIL_EFFORT,
     maxImagePixels: e.MAX_IMAGE_PIXELS,

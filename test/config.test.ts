@@ -35,6 +35,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps 32MB of DuckDB block memory by default, and refuses a size without a unit', () => {
+    expect(loadConfig({}, '/srv/app').duckdbBlockMemory).to.equal('32MB');
+    expect(loadConfig({ DUCKDB_BLOCK_MEMORY: '64MB' }, '/srv/app').duckdbBlockMemory).to.equal('64MB');
+    expect(() => loadConfig({ DUCKDB_BLOCK_MEMORY: '64' }, '/srv/app')).to.throw(
+      ConfigError,
+      /DUCKDB_BLOCK_MEMORY="64": DUCKDB_BLOCK_MEMORY must look like 32MB or 1GB/,
+    );
+  });
+
   it('keeps gs:// ingest roots as they are, next to local ones', () => {
     const config = loadConfig({ INGEST_ROOTS: 'datasets,gs://my-bucket/coco' }, '/srv/app');
     expect(config.ingestRoots).to.deep.equal([path.resolve('/srv/app/datasets'), 'gs://my-bucket/coco']);

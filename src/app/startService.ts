@@ -30,6 +30,7 @@ export async function startService(config: Config, log: Logger): Promise<Service
   const db = await Database.open({
     file: path.join(config.dataDir, 'coco-ingest.duckdb'),
     memoryLimit: config.duckdbMemoryLimit,
+    blockMemory: config.duckdbBlockMemory,
     onCheckpointTrouble: (message, err) => log.warn({ err }, message),
   });
   const cleanup: (() => Promise<void>)[] = [() => db.close()];

@@ -16,6 +16,12 @@ export interface DatabaseOptions {
   file: string;
   /** DuckDB `memory_limit`; default `128MB` (the service's own default, `DUCKDB_MEMORY_LIMIT` in `config.ts`). */
   memoryLimit?: string;
+  /**
+   * DuckDB `block_allocator_memory`: block memory kept resident once used, so new
+   * blocks reuse pages instead of faulting fresh ones in; default `32MB`
+   * (`DUCKDB_BLOCK_MEMORY` in `config.ts`, where the measurements are).
+   */
+  blockMemory?: string;
   /** DuckDB `threads`; default DuckDB's own (the machine's cores). */
   threads?: number;
   /** Read connections kept open for API queries; default 4. */
@@ -66,7 +72,7 @@ export class Database {
       memory_limit: memoryLimit,
       checkpoint_threshold: '1TB',
       write_buffer_row_group_count: String(WRITE_BUFFER_ROW_GROUPS),
-      block_allocator_memory: memoryLimit,
+      block_allocator_memory: options.blockMemory ?? '32MB',
     };
     if (options.threads !== undefined) config.threads = String(options.threads);
     // Where queries larger than memory_limit spill. An instance opened on a file
@@ -261,16 +267,6 @@ const ROW_GROUP_ROWS = 16_384;
  * 1M-image ingest. One at a time, the longest flush measured 77 ms.
  */
 const WRITE_BUFFER_ROW_GROUPS = 1;
-
-/*
- * `block_allocator_memory` is set to the memory limit. DuckDB's default (0) gives
- * every freed block's pages back to the kernel, so each new block faults its pages
- * in again, and a first write to a page costs about 11 µs on this machine's guest
- * (BENCHMARKS.md). Appending 1M annotation rows, the appender's flushes took 2,400
- * page faults each and 49 ms at the median; with the blocks kept, 520 and 28 ms,
- * and 1.8 s of flushing against 3.1 s. The cost: up to the memory limit, once
- * DuckDB has used it, stays resident until the process ends.
- */
 
 /** Attaches the file (or a fresh in-memory database for `:memory:`) as {@link CATALOG} and makes it the connection's default. */
 async function attach(conn: DuckDBConnection, file: string): Promise<void> {
