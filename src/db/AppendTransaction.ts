@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database, InTransaction } from './Database.js';
 import { recoveringError } from './databaseErrors.js';
@@ -5,6 +6,15 @@ import { TableAppender } from './tables/TableAppender.js';
 import type { ColumnarTableMapping, TableMapping } from './tables/TableMapping.js';
 
 export type { InTransaction } from './Database.js';
+
+/** Options of {@link AppendTransaction.begin}. */
+export interface AppendTransactionOptions {
+  /**
+   * Flush a row group's worth of rows only when {@link AppendTransaction.flushDue}
+   * is called (between batches), not inside the append that fills it; default false.
+   */
+  deferFlushes?: boolean;
+}
 
 /**
  * One ingest's transaction: a connection of its own, the appenders of the
@@ -15,19 +25,21 @@ export class AppendTransaction {
   readonly conn: DuckDBConnection;
   readonly #db: Database;
   readonly #appenders: TableAppender<never>[] = [];
+  readonly #deferFlushes: boolean;
   #open = true;
 
-  private constructor(db: Database, conn: DuckDBConnection) {
+  private constructor(db: Database, conn: DuckDBConnection, options: AppendTransactionOptions) {
     this.#db = db;
     this.conn = conn;
+    this.#deferFlushes = options.deferFlushes ?? false;
   }
 
   /**
    * Opens a connection and a transaction, and `prepare`s it (its appenders);
    * if that fails, nothing is left open. Call {@link close} in `finally`.
    */
-  static async begin<T>(db: Database, prepare: (tx: AppendTransaction) => Promise<T>): Promise<T> {
-    const tx = new AppendTransaction(db, await db.connect());
+  static async begin<T>(db: Database, prepare: (tx: AppendTransaction) => Promise<T>, options: AppendTransactionOptions = {}): Promise<T> {
+    const tx = new AppendTransaction(db, await db.connect(), options);
     try {
       await tx.conn.run('BEGIN TRANSACTION');
       return await prepare(tx);
@@ -37,20 +49,43 @@ export class AppendTransaction {
     }
   }
 
-  /** An appender into `mapping`'s table, flushed, closed or discarded with the transaction. */
+  /**
+   * An appender into `mapping`'s table, flushed, closed or discarded with the
+   * transaction; with {@link AppendTransactionOptions.deferFlushes}, its flushes
+   * wait for {@link flushDue}.
+   */
   async appender<In>(mapping: TableMapping<In> | ColumnarTableMapping<In>): Promise<TableAppender<In>> {
     const appender = await TableAppender.open(this.conn, mapping);
+    if (this.#deferFlushes) appender.deferFlushes();
     this.#appenders.push(appender as TableAppender<never>);
     return appender;
   }
 
-  /** Moves every appender's buffered rows into the transaction (still uncommitted). */
-  flush(): void {
-    for (const appender of this.#appenders) appender.flush();
+  /**
+   * Flushes each appender that holds a row group's worth of rows, each on a
+   * turn of the event loop of its own, so that no slice of the main thread holds
+   * more than one DuckDB row-group write. Call it between batches, with no
+   * other statement running on the connection.
+   */
+  async flushDue(): Promise<void> {
+    for (const appender of this.#appenders) {
+      if (!appender.due) continue;
+      await nextTurn();
+      appender.flushIfDue();
+    }
+  }
+
+  /** Moves every appender's buffered rows into the transaction (still uncommitted), each on a turn of its own. */
+  async flush(): Promise<void> {
+    for (const appender of this.#appenders) {
+      await nextTurn();
+      appender.flush();
+    }
   }
 
   /** Closes the appenders, runs `inTransaction` and commits. */
   async commit(inTransaction: InTransaction): Promise<void> {
+    await this.flush();
     for (const appender of this.#appenders) appender.close();
     try {
       await inTransaction(this.conn);

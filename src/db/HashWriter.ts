@@ -63,7 +63,7 @@ export class HashWriter {
    * samples, runs `inTransaction` (the job's rows) and commits.
    */
   async commit(inTransaction: Parameters<AppendTransaction['commit']>[0]): Promise<void> {
-    this.#tx.flush();
+    await this.#tx.flush();
     const repository = new IngestRepository(this.#tx.conn);
     // Before the hashes move: which samples this job read is told by its staged hashes.
     await repository.settleHashJobFailures(this.#target.jobId, this.#target.datasetId);

@@ -111,16 +111,20 @@ export class DatasetWriter {
 
   /** Opens a connection and a transaction for one ingest. Call {@link close} in `finally`. */
   static async begin(db: Database, target: WriteTarget, ids: IdSequences): Promise<DatasetWriter> {
-    return AppendTransaction.begin(db, async (tx) => {
-      const appenders: Appenders = {
-        samples: await tx.appender(samplesTable),
-        annotations: await tx.appender(annotationsTable),
-        failures: await tx.appender(imageFailuresTable),
-        panoptic: await tx.appender(panopticRecordsTable),
-        hashes: await tx.appender(sampleHashesTable),
-      };
-      return new DatasetWriter(tx, target, ids, appenders);
-    });
+    return AppendTransaction.begin(
+      db,
+      async (tx) => {
+        const appenders: Appenders = {
+          samples: await tx.appender(samplesTable),
+          annotations: await tx.appender(annotationsTable),
+          failures: await tx.appender(imageFailuresTable),
+          panoptic: await tx.appender(panopticRecordsTable),
+          hashes: await tx.appender(sampleHashesTable),
+        };
+        return new DatasetWriter(tx, target, ids, appenders);
+      },
+      { deferFlushes: true },
+    );
   }
 
   /** Skips records that break a rule (duplicate ids, unknown references) instead of failing; each goes to `onSkip`. */
@@ -216,9 +220,14 @@ export class DatasetWriter {
     this.#hashes.append({ sampleId, jobId: this.target.jobId, ...hashes });
   }
 
+  /** Flushes the tables that hold a row group's worth of rows, each on a turn of the event loop of its own; call between batches. */
+  flushDue(): Promise<void> {
+    return this.#tx.flushDue();
+  }
+
   /** Pushes buffered rows to DuckDB (still uncommitted). */
-  flush(): void {
-    this.#tx.flush();
+  flush(): Promise<void> {
+    return this.#tx.flush();
   }
 
   /**
@@ -229,7 +238,7 @@ export class DatasetWriter {
    * @throws AppError `INVALID_ANNOTATION_FILE` naming the first offending record.
    */
   async checkWholeFile(rules: readonly WholeFileRule[]): Promise<void> {
-    this.flush();
+    await this.flush();
     const t = this.target;
     const repository = new IngestRepository(this.#tx.conn);
     const existing = await repository.categoryIds(t.datasetId);
@@ -260,7 +269,7 @@ export class DatasetWriter {
    */
   async commit(rules: readonly WholeFileRule[], inTransaction: InTransaction): Promise<void> {
     if (this.#checkedRules !== rules) await this.checkWholeFile(rules);
-    this.flush();
+    await this.flush();
     const repository = new IngestRepository(this.#tx.conn);
     await repository.moveHashesToSamples(this.target.jobId);
     await repository.keepOneFailurePerSample(this.target.jobId);

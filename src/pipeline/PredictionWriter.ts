@@ -48,11 +48,15 @@ export class PredictionWriter {
    * {@link close} in `finally`.
    */
   static async begin(db: Database, target: PredictionTarget, ids: IdSequences): Promise<PredictionWriter> {
-    return AppendTransaction.begin(db, async (tx) => {
-      // Read in the set's transaction: the samples its results resolve to are those of the snapshot it commits on.
-      const samples = new SamplesByImage(await new IngestRepository(tx.conn).samplesByImage(target.datasetId));
-      return new PredictionWriter(tx, target, ids, await tx.appender(predictionsTable), samples);
-    });
+    return AppendTransaction.begin(
+      db,
+      async (tx) => {
+        // Read in the set's transaction: the samples its results resolve to are those of the snapshot it commits on.
+        const samples = new SamplesByImage(await new IngestRepository(tx.conn).samplesByImage(target.datasetId));
+        return new PredictionWriter(tx, target, ids, await tx.appender(predictionsTable), samples);
+      },
+      { deferFlushes: true },
+    );
   }
 
   /** Skips results that break a rule instead of failing; each goes to `onSkip`. */
@@ -71,9 +75,14 @@ export class PredictionWriter {
     this.#count++;
   }
 
+  /** Flushes a row group's worth of results on a turn of the event loop of its own; call between batches. */
+  flushDue(): Promise<void> {
+    return this.#tx.flushDue();
+  }
+
   /** Applies `rules` (a result whose image the dataset lacks has no sample); call before {@link commit} to read the final count. */
   async check(rules: readonly WholeFileRule[]): Promise<void> {
-    this.#rows.flush();
+    await this.#tx.flush();
     const t = this.#target;
     const repository = new IngestRepository(this.#tx.conn);
     const known = new Set(await repository.categoryIds(t.datasetId));

@@ -88,6 +88,7 @@ export class RecordRouter {
       }
     }
     progress.batchEnd((section: CocoSection) => (section === 'images' ? writer.imageCount : writer.annotationCount));
+    await writer.flushDue();
     await plugins.maybeFlush();
     return waited;
   }

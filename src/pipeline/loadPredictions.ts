@@ -79,6 +79,7 @@ export async function loadPredictions(
         }
         progress.inSection('results');
         progress.batchEnd(() => writer.count);
+        await writer.flushDue();
         return 0;
       });
     }

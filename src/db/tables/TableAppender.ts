@@ -11,6 +11,13 @@ import type { ColumnarTableMapping, TableMapping } from './TableMapping.js';
 const APPENDER_FLUSH_ROWS = 8 * 2048;
 
 /**
+ * With flushes deferred ({@link TableAppender.deferFlushes}), the rows at which
+ * an append flushes anyway, for a caller that has not yet called
+ * {@link TableAppender.flushIfDue}: memory stays bounded whatever the caller does.
+ */
+const DEFERRED_FLUSH_BACKSTOP_ROWS = 4 * APPENDER_FLUSH_ROWS;
+
+/**
  * Appends rows of one mapped table through DuckDB's Appender, a data chunk
  * (2,048 rows) at a time, flushing into the open transaction every
  * {@link APPENDER_FLUSH_ROWS} rows: row by row through a {@link TableMapping},
@@ -24,6 +31,7 @@ export class TableAppender<In> {
   /** Where {@link appendColumns} gathers the next data chunk's rows: one for the appender's life, emptied after each chunk. */
   #gathering: ColumnarChunk | null = null;
   #buffered = 0;
+  #flushAt = APPENDER_FLUSH_ROWS;
   #closed = false;
 
   private constructor(mapping: TableMapping<In> | ColumnarTableMapping<In>, appender: DuckDBAppender) {
@@ -40,6 +48,30 @@ export class TableAppender<In> {
   /** An appender into `mapping`'s table on `conn` (inside its transaction, if one is open). */
   static async open<In>(conn: DuckDBConnection, mapping: TableMapping<In> | ColumnarTableMapping<In>): Promise<TableAppender<In>> {
     return new TableAppender(mapping, await conn.createAppender(mapping.table));
+  }
+
+  /**
+   * Leaves the flush a full row group's worth of rows calls for to
+   * {@link flushIfDue} instead of the append that fills it. A flush holds the
+   * main thread while DuckDB writes a row group, tens of milliseconds: on its
+   * own turn of the event loop, it does not add to the parsing before it, or to
+   * another table's flush, in one slice.
+   */
+  deferFlushes(): void {
+    this.#flushAt = DEFERRED_FLUSH_BACKSTOP_ROWS;
+  }
+
+  /** True when a row group's worth of rows waits to be flushed. */
+  get due(): boolean {
+    return this.#buffered >= APPENDER_FLUSH_ROWS;
+  }
+
+  /** Flushes if {@link due}; returns whether it did. */
+  flushIfDue(): boolean {
+    if (this.#closed || !this.due) return false;
+    this.#appender.flushSync();
+    this.#buffered = 0;
+    return true;
   }
 
   /** Appends one row (a {@link TableMapping}'s table). */
@@ -84,7 +116,7 @@ export class TableAppender<In> {
   #appendChunk(chunk: DuckDBDataChunk): void {
     this.#appender.appendDataChunk(chunk);
     this.#buffered += chunk.rowCount;
-    if (this.#buffered >= APPENDER_FLUSH_ROWS) {
+    if (this.#buffered >= this.#flushAt) {
       this.#appender.flushSync();
       this.#buffered = 0;
     }
