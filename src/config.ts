@@ -22,6 +22,14 @@ const int = (name: string, min: number, max: number, fallback: number) =>
     .optional()
     .transform((n) => n ?? fallback);
 
+/** A size with its unit, as DuckDB takes it (`512MB`, `2GB`), with a default. */
+const size = (name: string, example: string, fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, `${name} must look like ${example}`)
+    .default(fallback);
+
 /**
  * Every setting, once: its variable, how it is checked, and its default (the
  * reference with their meanings is docs/configuration.md, which a test holds to
@@ -52,21 +60,13 @@ export const SETTINGS = z.object({
   // DuckDB keeps the blocks an ingest writes cached up to this limit, so the
   // server's peak grew with the dataset: a 100K-image ingest peaked at 720-750 MB
   // RSS at 512MB, 525-580 MB at 200MB, 435-455 MB at 128MB, no slower.
-  DUCKDB_MEMORY_LIMIT: z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_MEMORY_LIMIT must look like 512MB or 2GB')
-    .default('128MB'),
+  DUCKDB_MEMORY_LIMIT: size('DUCKDB_MEMORY_LIMIT', '512MB or 2GB', '128MB'),
   // DuckDB's default (0) gives each freed block's pages back to the kernel, and
   // every new block faults them in again (about 11 µs a page on this machine's
   // guest). Appending 1M annotation rows, the flushes took 2,400 page faults and
   // 49 ms each at the median, against 1,860 and 43 ms at 16MB, 860 and 33 ms at
   // 32MB, 560 and 31 ms at 64MB; what is kept stays resident until the process ends.
-  DUCKDB_BLOCK_MEMORY: z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'DUCKDB_BLOCK_MEMORY must look like 32MB or 1GB')
-    .default('32MB'),
+  DUCKDB_BLOCK_MEMORY: size('DUCKDB_BLOCK_MEMORY', '32MB or 1GB', '32MB'),
   THUMBNAIL_QUALITY: int('THUMBNAIL_QUALITY', 1, 100, THUMBNAIL_DEFAULTS.quality),
   /** WebP effort 0-6: lower is faster, for larger files. */
   THUMBNAIL_EFFORT: int('THUMBNAIL_EFFORT', 0, 6, THUMBNAIL_DEFAULTS.effort),

@@ -65,19 +65,24 @@ export class AppendTransaction {
    * Flushes each appender that holds a row group's worth of rows, each on a
    * turn of the event loop of its own, so that no slice of the main thread holds
    * more than one DuckDB row-group write. Call it between batches, with no
-   * other statement running on the connection.
+   * other statement running on the connection. Rows that workers' callbacks
+   * append (hashes, image failures, panoptic segments) are flushed by the
+   * next batch's call; after the last batch only the tasks in flight add any,
+   * far fewer than a row group, and {@link flush} takes them.
    */
   async flushDue(): Promise<void> {
     for (const appender of this.#appenders) {
       if (!appender.due) continue;
       await nextTurn();
+      // Checked again: another flushDue may have flushed it during the turn.
       appender.flushIfDue();
     }
   }
 
-  /** Moves every appender's buffered rows into the transaction (still uncommitted), each on a turn of its own. */
+  /** Moves every appender's buffered rows into the transaction (still uncommitted), each table on a turn of its own. */
   async flush(): Promise<void> {
     for (const appender of this.#appenders) {
+      if (!appender.pending) continue;
       await nextTurn();
       appender.flush();
     }

@@ -251,8 +251,8 @@ export class Database {
 const CATALOG = 'coco';
 
 /**
- * Rows per row group: the appender's flush (16,384 rows), so each flush fills at
- * most one; DuckDB's default is 122,880. An ingest appends
+ * Rows per row group: the appender's flush (16,384 rows), so each flush fills one
+ * (a deferred flush's backstop, four; see TableAppender); DuckDB's default is 122,880. An ingest appends
  * inside one transaction, and DuckDB compresses and writes each full row group
  * inside the appender's synchronous flush, on the main thread: at 30,720 rows a
  * `samples` group held the event loop about 75 ms, at the default about 250.

@@ -57,15 +57,52 @@ describe('AppendTransaction', () => {
       for (let n = 0; n < 16_384; n++) rows.append(n);
       expect(await visible(tx)).to.equal(0);
       expect(rows.due).to.equal(true);
-      // An immediate queued before flushDue runs before its flush: the flush does not share the caller's slice.
-      const order: string[] = [];
-      setImmediate(() => order.push('earlier immediate'));
+      // An immediate queued before flushDue sees the rows still unflushed: the flush waits for a turn of its own.
+      let dueInEarlierImmediate: boolean | undefined;
+      setImmediate(() => {
+        dueInEarlierImmediate = rows.due;
+      });
       await tx.flushDue();
-      order.push('flushed');
-      expect(order).to.deep.equal(['earlier immediate', 'flushed']);
+      expect(dueInEarlierImmediate).to.equal(true);
       expect(await visible(tx)).to.equal(16_384);
       expect(rows.due).to.equal(false);
     });
+  });
+
+  it('flushes two due tables on two turns, one table per turn', async () => {
+    await db.write(createTableSql({ ...numbersTable, table: 'others' }));
+    await withAppender(true, async (tx, rows) => {
+      const others = await tx.appender({ ...numbersTable, table: 'others' });
+      for (let n = 0; n < 16_384; n++) {
+        rows.append(n);
+        others.append(n);
+      }
+      // Each immediate queued on a turn sees what the flushes before it left: one table flushed, then both.
+      const seen: string[] = [];
+      const look = () => seen.push(`${rows.due ? 'rows due' : 'rows flushed'}, ${others.due ? 'others due' : 'others flushed'}`);
+      setImmediate(() => {
+        look();
+        setImmediate(() => {
+          look();
+          setImmediate(look);
+        });
+      });
+      await tx.flushDue();
+      expect(seen.slice(0, 2)).to.deep.equal(['rows due, others due', 'rows flushed, others due']);
+      expect(rows.due || others.due).to.equal(false);
+    });
+  });
+
+  it('rolls back rows left unflushed past a row group, leaving nothing behind', async () => {
+    await withAppender(true, async (tx, rows) => {
+      for (let n = 0; n < 20_000; n++) rows.append(n);
+      expect(rows.pending).to.equal(true);
+      await tx.rollback();
+      expect(rows.pending).to.equal(false);
+      // Nothing to flush once discarded.
+      rows.flushIfDue();
+    });
+    expect(await db.query('SELECT count(*)::INTEGER AS n FROM numbered')).to.deep.equal([{ n: 0 }]);
   });
 
   it('leaves fewer rows than a row group buffered at flushDue, and flushes them at flush', async () => {

@@ -24,7 +24,7 @@ describe('Database', () => {
     expect(rows).to.deep.equal([{ n: '1' }]);
   });
 
-  it('keeps 32 MB of block memory unless told otherwise, so new blocks do not fault their pages in again', async () => {
+  it("sets DuckDB's block_allocator_memory to 32 MB unless told otherwise", async () => {
     // DuckDB prints 32 MB (10^6 bytes) as 30.5 MiB, and 64 MB as 61.0 MiB.
     const kept = `SELECT current_setting('block_allocator_memory')::VARCHAR AS kept`;
     expect(await db.query(kept)).to.deep.equal([{ kept: '30.5 MiB' }]);

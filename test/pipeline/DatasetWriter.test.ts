@@ -68,7 +68,7 @@ describe('DatasetWriter (real DuckDB file)', () => {
       writer.addAnnotation(annotation(10, 1), 0);
       writer.addAnnotation(annotation(11, 2), 1);
       writer.addCategory({ id: 1, name: 'dog', supercategory: 'animal', keypoints: null, skeleton: null, extra: null }, 0);
-      writer.flush();
+      await writer.flush();
       expect((await db.query('SELECT count(*) AS n FROM samples'))[0]!.n).to.equal(0);
       await writer.commit(cocoFormat.rules, ready(datasetId));
     } finally {
@@ -99,7 +99,7 @@ describe('DatasetWriter (real DuckDB file)', () => {
     try {
       writer.addImage(image(1), 0);
       writer.addAnnotation(annotation(10, 1, null), 0);
-      writer.flush();
+      await writer.flush();
     } finally {
       await writer.close();
     }

@@ -14,14 +14,18 @@ const APPENDER_FLUSH_ROWS = 8 * 2048;
  * With flushes deferred ({@link TableAppender.deferFlushes}), the rows at which
  * an append flushes anyway, for a caller that has not yet called
  * {@link TableAppender.flushIfDue}: memory stays bounded whatever the caller does.
+ * The writers call it after every batch (128 KiB of the file), so an ingest
+ * does not come near it; a flush here writes four row groups in one slice.
  */
 const DEFERRED_FLUSH_BACKSTOP_ROWS = 4 * APPENDER_FLUSH_ROWS;
 
 /**
  * Appends rows of one mapped table through DuckDB's Appender, a data chunk
  * (2,048 rows) at a time, flushing into the open transaction every
- * {@link APPENDER_FLUSH_ROWS} rows: row by row through a {@link TableMapping},
- * or a batch in columns through a {@link ColumnarTableMapping}.
+ * {@link APPENDER_FLUSH_ROWS} rows, inside the append that reaches them or,
+ * deferred, when its owner calls {@link TableAppender.flushIfDue}: row by row
+ * through a {@link TableMapping}, or a batch in columns through a
+ * {@link ColumnarTableMapping}.
  */
 export class TableAppender<In> {
   readonly #mapping: TableMapping<In> | ColumnarTableMapping<In>;
@@ -31,6 +35,8 @@ export class TableAppender<In> {
   /** Where {@link appendColumns} gathers the next data chunk's rows: one for the appender's life, emptied after each chunk. */
   #gathering: ColumnarChunk | null = null;
   #buffered = 0;
+  /** Rows appended since the last flush, those still in the chunk writer or the gathering chunk included. */
+  #unflushed = 0;
   #flushAt = APPENDER_FLUSH_ROWS;
   #closed = false;
 
@@ -66,12 +72,15 @@ export class TableAppender<In> {
     return this.#buffered >= APPENDER_FLUSH_ROWS;
   }
 
-  /** Flushes if {@link due}; returns whether it did. */
-  flushIfDue(): boolean {
-    if (this.#closed || !this.due) return false;
-    this.#appender.flushSync();
-    this.#buffered = 0;
-    return true;
+  /** True when rows wait to be flushed. */
+  get pending(): boolean {
+    return !this.#closed && this.#unflushed > 0;
+  }
+
+  /** Flushes if {@link due}. */
+  flushIfDue(): void {
+    if (this.#closed || !this.due) return;
+    this.#flushBuffered();
   }
 
   /** Appends one row (a {@link TableMapping}'s table). */
@@ -79,6 +88,7 @@ export class TableAppender<In> {
     if (!('values' in this.#mapping)) throw new TypeError(`table ${this.#mapping.table} is appended in columns (appendColumns), not by row`);
     this.#emitFilling();
     this.#chunks.appendRow(this.#mapping.values(row));
+    this.#unflushed++;
   }
 
   /**
@@ -93,6 +103,7 @@ export class TableAppender<In> {
       throw new Error(`table ${this.#mapping.table}: ${columns.length} column sources for ${this.#types.length} columns`);
     }
     this.#chunks.flush();
+    this.#unflushed += rowCount;
     this.#gathering ??= new ColumnarChunk(this.#types);
     const gathering = this.#gathering;
     for (let start = 0; start < rowCount; ) {
@@ -116,10 +127,15 @@ export class TableAppender<In> {
   #appendChunk(chunk: DuckDBDataChunk): void {
     this.#appender.appendDataChunk(chunk);
     this.#buffered += chunk.rowCount;
-    if (this.#buffered >= this.#flushAt) {
-      this.#appender.flushSync();
-      this.#buffered = 0;
-    }
+    if (this.#buffered >= this.#flushAt) this.#flushBuffered();
+  }
+
+  /** Moves the appender's full data chunks into the transaction. */
+  #flushBuffered(): void {
+    this.#appender.flushSync();
+    // Rows still in the chunk writer or the gathering chunk stay unflushed.
+    this.#unflushed -= this.#buffered;
+    this.#buffered = 0;
   }
 
   /** Moves every buffered row into the transaction (still uncommitted). */
@@ -129,6 +145,7 @@ export class TableAppender<In> {
     this.#chunks.flush();
     this.#appender.flushSync();
     this.#buffered = 0;
+    this.#unflushed = 0;
   }
 
   /** Flushes and closes. Idempotent. */
