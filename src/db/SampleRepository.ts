@@ -105,7 +105,8 @@ export class SampleRepository {
     ]);
     const { where, params, only } = sampleFilterSql(q, categoryId);
     const order = sampleOrderSql(q);
-    const counted = q.withTotal === false ? null : counterTotalSql(filterOf(q), categoryId);
+    const withTotal = q.withTotal !== false;
+    const counted = withTotal ? counterTotalSql(filterOf(q), categoryId) : null;
     const [items, countedTotal] = await allInOrder([
       only !== null && order.select === '' && q.offset === 0
         ? pageIdsOfSet(this.#db, only, q.afterId, q.limit + 1).then((ids) => this.#byIds(q.datasetId, ids))
@@ -120,7 +121,7 @@ export class SampleRepository {
     // A total the counters do not keep is counted after the page, not beside it: each
     // builds the filter's sets, and two at once at 1M images could need more than
     // DUCKDB_MEMORY_LIMIT between them.
-    const count = q.withTotal === false ? null : (countedTotal ?? (await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params)));
+    const count = withTotal ? (countedTotal ?? (await this.#db.query(`SELECT count(*) AS n FROM samples s WHERE ${where}`, params))) : null;
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
     const shaped = page.map((row) => (order.select === '' ? samplesTable.shape(row) : { ...samplesTable.shape(row), errors: row.errors }));
