@@ -27,7 +27,6 @@ export function memberText(buffer: Buffer, start: number, end: number, key: stri
   let foundEnd = -1;
   let depth = 0;
   let expectKey = false;
-  let wide = 0;
   for (let i = start; i < end; i++) {
     const c = buffer[i]!;
     if (c === QUOTE) {
@@ -64,9 +63,10 @@ export function memberText(buffer: Buffer, start: number, end: number, key: stri
     }
   }
   if (found < 0) return null;
-  for (let i = found; i < foundEnd; i++) wide |= buffer[i]!;
-  // Pure ASCII, as a segmentation always is, decodes fastest as latin1.
-  return buffer.toString(wide < 0x80 ? 'latin1' : 'utf8', found, foundEnd);
+  // Straight to UTF-8, with no pass of our own to see whether the text is ASCII (as a segmentation always is) and could
+  // be read as latin1: Node's decoder checks that faster than a JavaScript loop does. 200,000 annotations of the bench's
+  // 100K file took 140-143 ms against 170-171 with that loop (Node 20.20, two runs of each).
+  return buffer.toString('utf8', found, foundEnd);
 }
 
 /** The offset just past the JSON value starting at `i`. */
