@@ -12,6 +12,8 @@ const TWO_32 = 2 ** 32;
 type ColumnBuffer =
   | { kind: 'double'; data: Float64Array; validity: Uint32Array; nulls: number }
   | { kind: 'integer'; data: Int32Array; validity: Uint32Array; nulls: number }
+  /** A BOOLEAN (0 or 1) or UTINYINT: one byte a value. */
+  | { kind: 'byte'; data: Uint8Array; validity: Uint32Array; nulls: number }
   /** A BIGINT as its two 32-bit halves, low first (little-endian), so no BigInt is made per value. */
   | { kind: 'bigint'; data: Uint32Array; validity: Uint32Array; nulls: number }
   | { kind: 'varchar'; data: (string | null)[]; validity: Uint32Array; nulls: number };
@@ -23,8 +25,10 @@ type ColumnBuffer =
  * vectors take a value at a time (a BigInt per BIGINT, BigInt arithmetic per
  * validity bit, a native call per string at flush): for an evaluation's
  * 170,000 outcome rows that was about a quarter of the main thread's work.
- * Takes BIGINT, INTEGER, DOUBLE and VARCHAR columns; a VARCHAR column whose
- * rows all hold the same string becomes one constant vector.
+ * Takes BIGINT, INTEGER, DOUBLE, BOOLEAN, UTINYINT and VARCHAR (JSON
+ * included) columns; a VARCHAR column whose rows all hold the same string
+ * becomes one constant vector. Rows come in from sources ({@link fill}) or a
+ * value at a time ({@link put}, {@link endRow}).
  */
 export class ColumnarChunk {
   readonly #types: readonly DuckDBType[];
@@ -42,12 +46,15 @@ export class ColumnarChunk {
           return { kind: 'double', data: new Float64Array(CHUNK_ROWS), validity, nulls: 0 };
         case DuckDBTypeId.INTEGER:
           return { kind: 'integer', data: new Int32Array(CHUNK_ROWS), validity, nulls: 0 };
+        case DuckDBTypeId.BOOLEAN:
+        case DuckDBTypeId.UTINYINT:
+          return { kind: 'byte', data: new Uint8Array(CHUNK_ROWS), validity, nulls: 0 };
         case DuckDBTypeId.BIGINT:
           return { kind: 'bigint', data: new Uint32Array(CHUNK_ROWS * 2), validity, nulls: 0 };
         case DuckDBTypeId.VARCHAR:
           return { kind: 'varchar', data: new Array<string | null>(CHUNK_ROWS).fill(null), validity, nulls: 0 };
         default:
-          throw new TypeError(`columnar appends take BIGINT, INTEGER, DOUBLE and VARCHAR columns, not ${type}`);
+          throw new TypeError(`columnar appends take BIGINT, INTEGER, DOUBLE, BOOLEAN, UTINYINT and VARCHAR columns, not ${type}`);
       }
     });
   }
@@ -90,6 +97,33 @@ export class ColumnarChunk {
     this.rows += count;
   }
 
+  /**
+   * Writes column `c` of the row being gathered (row {@link rows}); null is
+   * NULL, a boolean 1 or 0. Call {@link endRow} once every column is written,
+   * or {@link abandonRow} if one throws.
+   * @throws TypeError or RangeError when the value does not fit the column
+   */
+  put(c: number, value: string | number | boolean | null): void {
+    writeValue(this.#columns[c]!, this.rows, typeof value === 'boolean' ? Number(value) : value);
+  }
+
+  /** Takes the row {@link put} has written. */
+  endRow(): void {
+    this.rows++;
+  }
+
+  /** Forgets what {@link put} wrote of the row being gathered: the next row would inherit its NULLs and strings. */
+  abandonRow(): void {
+    const r = this.rows;
+    for (const column of this.#columns) {
+      if ((column.validity[r >>> 5]! & (1 << (r & 31))) === 0) {
+        column.validity[r >>> 5]! |= 1 << (r & 31);
+        column.nulls--;
+      }
+      if (column.kind === 'varchar') column.data[r] = null;
+    }
+  }
+
   /** A DuckDB data chunk holding the rows gathered. */
   toDataChunk(): DuckDBDataChunk {
     const chunk = DuckDBDataChunk.create([...this.#types]);
@@ -100,7 +134,7 @@ export class ColumnarChunk {
       if (column.kind === 'varchar') {
         copyStrings(vector, column.data, rows);
       } else {
-        const bytes = rows * (column.kind === 'integer' ? 4 : 8);
+        const bytes = rows * (column.kind === 'integer' ? 4 : column.kind === 'byte' ? 1 : 8);
         bindings.copy_data_to_vector(vector, 0, column.data.buffer as ArrayBuffer, column.data.byteOffset, bytes);
       }
       if (column.nulls > 0) {
@@ -192,6 +226,9 @@ function writeValue(column: ColumnBuffer, at: number, value: string | number | n
     throw new TypeError(`a ${column.kind} column cannot hold the string "${value}"`);
   } else if (column.kind === 'bigint') {
     writeBigint(column.data, at, value);
+  } else if (column.kind === 'byte') {
+    if (!(Number.isInteger(value) && value >= 0 && value <= 255)) throw new RangeError(`${value} does not fit a one-byte column`);
+    column.data[at] = value;
   } else {
     column.data[at] = value;
   }

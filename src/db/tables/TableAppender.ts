@@ -83,12 +83,27 @@ export class TableAppender<In> {
     this.#flushBuffered();
   }
 
-  /** Appends one row (a {@link TableMapping}'s table). */
+  /** Appends one row (a {@link TableMapping}'s table), gathered into a data chunk if its mapping can ({@link TableMapping.gather}). */
   append(row: In): void {
-    if (!('values' in this.#mapping)) throw new TypeError(`table ${this.#mapping.table} is appended in columns (appendColumns), not by row`);
-    this.#emitFilling();
-    this.#chunks.appendRow(this.#mapping.values(row));
+    const mapping = this.#mapping;
+    if (!('values' in mapping)) throw new TypeError(`table ${mapping.table} is appended in columns (appendColumns), not by row`);
+    if (mapping.gather === undefined) {
+      this.#emitFilling();
+      this.#chunks.appendRow(mapping.values(row));
+      this.#unflushed++;
+      return;
+    }
+    this.#gathering ??= new ColumnarChunk(this.#types);
+    const gathering = this.#gathering;
+    try {
+      mapping.gather(row, gathering);
+    } catch (err) {
+      gathering.abandonRow();
+      throw err;
+    }
+    gathering.endRow();
     this.#unflushed++;
+    if (gathering.room === 0) this.#emitFilling();
   }
 
   /**

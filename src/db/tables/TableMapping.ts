@@ -1,5 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Row } from '../toPlainRows.js';
+import type { ColumnarChunk } from './ColumnarChunk.js';
 import type { ColumnSources } from './ColumnSource.js';
 
 /** One column of a mapped table. */
@@ -29,6 +30,15 @@ export interface TableMapping<In> extends MappedTable {
    * of times an ingest.
    */
   values(row: In): DuckDBValue[];
+  /**
+   * Writes one row straight into the appender's {@link ColumnarChunk}, a
+   * column at a time ({@link ColumnarChunk.put}), in {@link columns} order.
+   * When present the appender uses it rather than {@link values}: the row is
+   * gathered into typed arrays that go into DuckDB's vectors one copy a
+   * column, instead of a BigInt per id and node-api setting each value alone.
+   * Optional; default {@link values}.
+   */
+  gather?(row: In, chunk: ColumnarChunk): void;
 }
 
 /**

@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { constant, names, numbers } from '../../../src/db/tables/ColumnSource.js';
 import { TableAppender } from '../../../src/db/tables/TableAppender.js';
-import { type ColumnarTableMapping, createTableSql } from '../../../src/db/tables/TableMapping.js';
+import { type ColumnarTableMapping, createTableSql, type TableMapping } from '../../../src/db/tables/TableMapping.js';
 
 /** A batch of rows as two numbers each (an id, NaN for none; a label index, NaN for none) and a score per row. */
 interface Batch {
@@ -148,5 +148,97 @@ describe('TableAppender in columns', () => {
       conn.closeSync();
       instance.closeSync();
     }
+  });
+
+  describe('a row at a time, gathered', () => {
+    interface Thing {
+      id: number;
+      flag: boolean;
+      small: number | null;
+      label: string | null;
+      doc: unknown;
+      count: number | null;
+      x: number | null;
+    }
+    const columns = [
+      { name: 'id', type: 'BIGINT NOT NULL' },
+      { name: 'flag', type: 'BOOLEAN NOT NULL' },
+      { name: 'label', type: 'VARCHAR' },
+      { name: 'doc', type: 'JSON' },
+      { name: 'count', type: 'INTEGER' },
+      { name: 'x', type: 'DOUBLE' },
+      // Last, so that a value it refuses comes after a row's NULLs and strings are written.
+      { name: 'small', type: 'UTINYINT' },
+    ];
+    const values = (t: Thing) => [BigInt(t.id), t.flag, t.label, t.doc === null ? null : JSON.stringify(t.doc), t.count, t.x, t.small];
+    /** node-api's own appender, value by value: the reference. */
+    const byValues: TableMapping<Thing> = { table: 'by_values', columns, values };
+    const gathered: TableMapping<Thing> = {
+      table: 'gathered',
+      columns,
+      values,
+      gather: (t, chunk) => {
+        chunk.put(0, t.id);
+        chunk.put(1, t.flag);
+        chunk.put(2, t.label);
+        chunk.put(3, t.doc === null ? null : JSON.stringify(t.doc));
+        chunk.put(4, t.count);
+        chunk.put(5, t.x);
+        chunk.put(6, t.small);
+      },
+    };
+
+    function thing(n: number): Thing {
+      return {
+        id: 2 ** 40 + n,
+        flag: n % 2 === 0,
+        small: n % 9 === 0 ? null : n % 256,
+        label: n % 4 === 0 ? null : `label ${n % 13} é`,
+        doc: n % 6 === 0 ? null : { n, polygon: [[n, 1.5, 2, 3]] },
+        count: n % 5 === 0 ? null : n - 2_500,
+        x: n % 7 === 0 ? null : n / 3,
+      };
+    }
+
+    it('stores every row as node-api’s appender stores its values, across data chunks and in order', async () => {
+      const instance = await DuckDBInstance.create(path.join(dir, 'gathered.duckdb'));
+      const conn = await instance.connect();
+      try {
+        for (const mapping of [byValues, gathered]) {
+          await conn.run(createTableSql(mapping));
+          const appender = await TableAppender.open(conn, mapping);
+          for (let n = 0; n < 5_000; n++) appender.append(thing(n));
+          appender.close();
+        }
+        const read = async (t: string) => (await conn.runAndReadAll(`SELECT * FROM ${t} ORDER BY rowid`)).getRows();
+        const reference = await read('by_values');
+        expect(reference).to.have.length(5_000);
+        expect(await read('gathered')).to.deep.equal(reference);
+        expect(reference[1]).to.deep.equal([BigInt(2 ** 40 + 1), false, 'label 1 é', JSON.stringify({ n: 1, polygon: [[1, 1.5, 2, 3]] }), -2_499, 1 / 3, 1]);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    });
+
+    it('refuses a value its column cannot hold and keeps nothing of that row, not even its NULLs', async () => {
+      const instance = await DuckDBInstance.create(path.join(dir, 'refused.duckdb'));
+      const conn = await instance.connect();
+      try {
+        await conn.run(createTableSql(gathered));
+        const appender = await TableAppender.open(conn, gathered);
+        appender.append(thing(1));
+        // The label and doc are written as NULL before the UTINYINT refuses 300: the next row must not inherit them.
+        expect(() => appender.append({ ...thing(2), label: null, doc: null, small: 300 })).to.throw(RangeError, /300/);
+        appender.append(thing(3));
+        appender.close();
+        const rows = (await conn.runAndReadAll('SELECT id, small, label, doc FROM gathered ORDER BY rowid')).getRows();
+        expect(rows.map((r) => r[0])).to.deep.equal([BigInt(2 ** 40 + 1), BigInt(2 ** 40 + 3)]);
+        expect(rows[1]).to.deep.equal([BigInt(2 ** 40 + 3), 3, 'label 3 é', JSON.stringify({ n: 3, polygon: [[3, 1.5, 2, 3]] })]);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    });
   });
 });
