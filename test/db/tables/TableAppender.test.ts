@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { constant, names, numbers } from '../../../src/db/tables/ColumnSource.js';
 import { TableAppender } from '../../../src/db/tables/TableAppender.js';
@@ -188,6 +188,18 @@ describe('TableAppender in columns', () => {
       },
     };
 
+    /** Runs `body` on a connection to a new database file in the test's folder, closing both after. */
+    async function withConnection(file: string, body: (conn: DuckDBConnection) => Promise<void>): Promise<void> {
+      const instance = await DuckDBInstance.create(path.join(dir, file));
+      const conn = await instance.connect();
+      try {
+        await body(conn);
+      } finally {
+        conn.closeSync();
+        instance.closeSync();
+      }
+    }
+
     function thing(n: number): Thing {
       return {
         id: 2 ** 40 + n,
@@ -201,9 +213,7 @@ describe('TableAppender in columns', () => {
     }
 
     it('stores every row as node-api’s appender stores its values, across data chunks and in order', async () => {
-      const instance = await DuckDBInstance.create(path.join(dir, 'gathered.duckdb'));
-      const conn = await instance.connect();
-      try {
+      await withConnection('gathered.duckdb', async (conn) => {
         for (const mapping of [byValues, gathered]) {
           await conn.run(createTableSql(mapping));
           const appender = await TableAppender.open(conn, mapping);
@@ -215,16 +225,11 @@ describe('TableAppender in columns', () => {
         expect(reference).to.have.length(5_000);
         expect(await read('gathered')).to.deep.equal(reference);
         expect(reference[1]).to.deep.equal([BigInt(2 ** 40 + 1), false, 'label 1 é', JSON.stringify({ n: 1, polygon: [[1, 1.5, 2, 3]] }), -2_499, 1 / 3, 1]);
-      } finally {
-        conn.closeSync();
-        instance.closeSync();
-      }
+      });
     });
 
     it('refuses a value its column cannot hold and keeps nothing of that row, not even its NULLs', async () => {
-      const instance = await DuckDBInstance.create(path.join(dir, 'refused.duckdb'));
-      const conn = await instance.connect();
-      try {
+      await withConnection('refused.duckdb', async (conn) => {
         await conn.run(createTableSql(gathered));
         const appender = await TableAppender.open(conn, gathered);
         appender.append(thing(1));
@@ -235,10 +240,7 @@ describe('TableAppender in columns', () => {
         const rows = (await conn.runAndReadAll('SELECT id, small, label, doc FROM gathered ORDER BY rowid')).getRows();
         expect(rows.map((r) => r[0])).to.deep.equal([BigInt(2 ** 40 + 1), BigInt(2 ** 40 + 3)]);
         expect(rows[1]).to.deep.equal([BigInt(2 ** 40 + 3), 3, 'label 3 é', JSON.stringify({ n: 3, polygon: [[3, 1.5, 2, 3]] })]);
-      } finally {
-        conn.closeSync();
-        instance.closeSync();
-      }
+      });
     });
   });
 });
