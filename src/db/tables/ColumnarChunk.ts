@@ -98,12 +98,12 @@ export class ColumnarChunk {
   }
 
   /**
-   * Writes column `c` of the row being gathered (row {@link rows}); null is
-   * NULL, a boolean 1 or 0. Call {@link endRow} once every column is written,
+   * Writes column `c` of the row being gathered (row {@link rows}); null and
+   * undefined are NULL, a boolean 1 or 0. Call {@link endRow} once every column is written,
    * or {@link abandonRow} if one throws.
    * @throws TypeError or RangeError when the value does not fit the column
    */
-  put(c: number, value: string | number | boolean | null): void {
+  put(c: number, value: string | number | boolean | null | undefined): void {
     writeValue(this.#columns[c]!, this.rows, typeof value === 'boolean' ? Number(value) : value);
   }
 
@@ -217,8 +217,9 @@ function fillColumn(column: ColumnBuffer, source: ColumnSource, start: number, a
 }
 
 /** One value of any column kind; null is NULL. */
-function writeValue(column: ColumnBuffer, at: number, value: string | number | null): void {
-  if (value === null) {
+function writeValue(column: ColumnBuffer, at: number, value: string | number | null | undefined): void {
+  // undefined too, as node-api's appender takes it: an optional field left out is NULL, not the text "undefined".
+  if (value === null || value === undefined) {
     setNull(column, at);
   } else if (column.kind === 'varchar') {
     column.data[at] = String(value);
@@ -229,17 +230,26 @@ function writeValue(column: ColumnBuffer, at: number, value: string | number | n
   } else if (column.kind === 'byte') {
     if (!(Number.isInteger(value) && value >= 0 && value <= 255)) throw new RangeError(`${value} does not fit a one-byte column`);
     column.data[at] = value;
+  } else if (column.kind === 'integer') {
+    // Checked, as node-api checks it: an Int32Array would wrap 2^31 and truncate 1.5 without a word.
+    if (!(Number.isInteger(value) && value >= -INT32_LIMIT && value < INT32_LIMIT)) throw new RangeError(`${value} does not fit an INTEGER column`);
+    column.data[at] = value;
   } else {
     column.data[at] = value;
   }
 }
 
+const INT32_LIMIT = 2 ** 31;
+const INT64_LIMIT = 2 ** 63;
+
 /**
- * A whole number as a 64-bit two's complement integer in two 32-bit halves.
- * @throws RangeError when it is not a safe integer (as `BigInt()` refuses a fraction)
+ * A whole number as a 64-bit two's complement integer in two 32-bit halves:
+ * the integer the double is, as `BigInt()` makes it, past 2^53 included (a
+ * mask's area summed from a file's run lengths can be that large).
+ * @throws RangeError for a fraction (as `BigInt()` refuses one) or a number outside BIGINT's range
  */
 function writeBigint(halves: Uint32Array, at: number, n: number): void {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`${n} is not an integer a BIGINT column can take exactly`);
+  if (!(Number.isInteger(n) && n >= -INT64_LIMIT && n < INT64_LIMIT)) throw new RangeError(`${n} is not an integer a BIGINT column can take`);
   const high = Math.floor(n / TWO_32);
   halves[2 * at] = n - high * TWO_32;
   halves[2 * at + 1] = high >>> 0;

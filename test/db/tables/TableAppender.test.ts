@@ -228,6 +228,23 @@ describe('TableAppender in columns', () => {
       });
     });
 
+    it('takes a BIGINT past 2^53 as BigInt() does and undefined as NULL, as node-api does, and refuses an INTEGER past 2^31', async () => {
+      await withConnection('edges.duckdb', async (conn) => {
+        await conn.run(createTableSql(gathered));
+        const appender = await TableAppender.open(conn, gathered);
+        appender.append({ ...thing(1), id: 2 ** 60 + 2 ** 40, label: undefined as unknown as null });
+        appender.append({ ...thing(2), id: -(2 ** 62) });
+        expect(() => appender.append({ ...thing(3), count: 2 ** 31 })).to.throw(RangeError, /2147483648/);
+        expect(() => appender.append({ ...thing(3), count: 1.5 })).to.throw(RangeError, /1\.5/);
+        appender.close();
+        const rows = (await conn.runAndReadAll('SELECT id, label FROM gathered ORDER BY rowid')).getRows();
+        expect(rows).to.deep.equal([
+          [2n ** 60n + 2n ** 40n, null],
+          [-(2n ** 62n), 'label 2 é'],
+        ]);
+      });
+    });
+
     it('refuses a value its column cannot hold and keeps nothing of that row, not even its NULLs', async () => {
       await withConnection('refused.duckdb', async (conn) => {
         await conn.run(createTableSql(gathered));
