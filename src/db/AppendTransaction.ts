@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database, InTransaction } from './Database.js';
 import { recoveringError } from './databaseErrors.js';
 import { TableAppender } from './tables/TableAppender.js';
-import type { ColumnarTableMapping, TableMapping } from './tables/TableMapping.js';
+import type { AppendedTable } from './tables/TableMapping.js';
 
 export type { InTransaction } from './Database.js';
 
@@ -54,7 +54,7 @@ export class AppendTransaction {
    * transaction; with {@link AppendTransactionOptions.deferFlushes}, its flushes
    * wait for {@link flushDue}.
    */
-  async appender<In>(mapping: TableMapping<In> | ColumnarTableMapping<In>): Promise<TableAppender<In>> {
+  async appender<In>(mapping: AppendedTable<In>): Promise<TableAppender<In>> {
     const appender = await TableAppender.open(this.conn, mapping);
     if (this.#deferFlushes) appender.deferFlushes();
     this.#appenders.push(appender as TableAppender<never>);

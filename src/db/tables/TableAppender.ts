@@ -1,6 +1,6 @@
 import { type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk, DuckDBDataChunkWriter, type DuckDBType } from '@duckdb/node-api';
 import { ColumnarChunk } from './ColumnarChunk.js';
-import type { ColumnarTableMapping, TableMapping } from './TableMapping.js';
+import type { AppendedTable } from './TableMapping.js';
 
 /**
  * Rows an appender holds before it moves them into the transaction's storage.
@@ -24,11 +24,11 @@ const DEFERRED_FLUSH_BACKSTOP_ROWS = 4 * APPENDER_FLUSH_ROWS;
  * (2,048 rows) at a time, flushing into the open transaction every
  * {@link APPENDER_FLUSH_ROWS} rows, inside the append that reaches them or,
  * deferred, when its owner calls {@link TableAppender.flushIfDue}: row by row
- * through a {@link TableMapping}, or a batch in columns through a
- * {@link ColumnarTableMapping}.
+ * through a {@link TableMapping} or a {@link GatheredTableMapping}, or a batch
+ * in columns through a {@link ColumnarTableMapping}.
  */
 export class TableAppender<In> {
-  readonly #mapping: TableMapping<In> | ColumnarTableMapping<In>;
+  readonly #mapping: AppendedTable<In>;
   readonly #appender: DuckDBAppender;
   readonly #types: DuckDBType[];
   readonly #chunks: DuckDBDataChunkWriter;
@@ -40,7 +40,7 @@ export class TableAppender<In> {
   #flushAt = APPENDER_FLUSH_ROWS;
   #closed = false;
 
-  private constructor(mapping: TableMapping<In> | ColumnarTableMapping<In>, appender: DuckDBAppender) {
+  private constructor(mapping: AppendedTable<In>, appender: DuckDBAppender) {
     this.#mapping = mapping;
     this.#appender = appender;
     const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
@@ -52,7 +52,7 @@ export class TableAppender<In> {
   }
 
   /** An appender into `mapping`'s table on `conn` (inside its transaction, if one is open). */
-  static async open<In>(conn: DuckDBConnection, mapping: TableMapping<In> | ColumnarTableMapping<In>): Promise<TableAppender<In>> {
+  static async open<In>(conn: DuckDBConnection, mapping: AppendedTable<In>): Promise<TableAppender<In>> {
     return new TableAppender(mapping, await conn.createAppender(mapping.table));
   }
 
@@ -83,11 +83,11 @@ export class TableAppender<In> {
     this.#flushBuffered();
   }
 
-  /** Appends one row (a {@link TableMapping}'s table), gathered into a data chunk if its mapping can ({@link TableMapping.gather}). */
+  /** Appends one row (a {@link TableMapping}'s or a {@link GatheredTableMapping}'s table). */
   append(row: In): void {
     const mapping = this.#mapping;
-    if (!('values' in mapping)) throw new TypeError(`table ${mapping.table} is appended in columns (appendColumns), not by row`);
-    if (mapping.gather === undefined) {
+    if ('sources' in mapping) throw new TypeError(`table ${mapping.table} is appended in columns (appendColumns), not by row`);
+    if ('values' in mapping) {
       this.#emitFilling();
       this.#chunks.appendRow(mapping.values(row));
       this.#unflushed++;

@@ -30,16 +30,22 @@ export interface TableMapping<In> extends MappedTable {
    * of times an ingest.
    */
   values(row: In): DuckDBValue[];
-  /**
-   * Writes one row straight into the appender's {@link ColumnarChunk}, a
-   * column at a time ({@link ColumnarChunk.put}), in {@link columns} order.
-   * When present the appender uses it rather than {@link values}: the row is
-   * gathered into typed arrays that go into DuckDB's vectors one copy a
-   * column, instead of a BigInt per id and node-api setting each value alone.
-   * Optional; default {@link values}.
-   */
-  gather?(row: In, chunk: ColumnarChunk): void;
 }
+
+/**
+ * How a table that a hot path fills a row at a time maps to the row: each
+ * value written straight into the appender's {@link ColumnarChunk}
+ * ({@link ColumnarChunk.put}), in {@link columns} order, then copied into
+ * DuckDB's vectors one call a column, instead of an array of values per row,
+ * a BigInt per id and node-api setting each value alone (annotations: a fifth
+ * of the main thread's time in a profiled 100K ingest, docs/performance.md).
+ */
+export interface GatheredTableMapping<In> extends MappedTable {
+  gather(row: In, chunk: ColumnarChunk): void;
+}
+
+/** Any mapping an appender takes: a row's values, a row gathered, or a batch in columns. */
+export type AppendedTable<In> = TableMapping<In> | GatheredTableMapping<In> | ColumnarTableMapping<In>;
 
 /**
  * How a table that a hot path fills a batch at a time maps to the batch: a
@@ -51,11 +57,13 @@ export interface ColumnarTableMapping<In> extends MappedTable {
   sources(batch: In): ColumnSources;
 }
 
-/** A mapping of a table the API reads: a stored row out, too. */
-export interface ReadableTable<In, Out = Row> extends TableMapping<In> {
-  /** A stored row (as selected with {@link selectList}) as the API returns it. */
+/** How a stored row (as selected with {@link selectList}) comes out of the API. */
+export interface ShapedRows<Out = Row> {
   shape(row: Row): Out;
 }
+
+/** A mapping of a table the API reads: a stored row out, too. */
+export interface ReadableTable<In, Out = Row> extends TableMapping<In>, ShapedRows<Out> {}
 
 /** `CREATE TABLE IF NOT EXISTS` for a mapping's columns. */
 export function createTableSql(mapping: MappedTable): string {

@@ -1,7 +1,7 @@
 import type { CocoAnnotation } from '../../formats/records.js';
 import { annotationCheckFlags } from '../../quality/annotationCheckFlags.js';
 import type { Row } from '../toPlainRows.js';
-import { big, bigOrNull, json, type ReadableTable } from './TableMapping.js';
+import { type GatheredTableMapping, json, type ShapedRows } from './TableMapping.js';
 
 /** An annotation as the writer appends it. */
 export interface AnnotationRowIn {
@@ -19,7 +19,7 @@ export interface AnnotationRowIn {
  * counts list or string), so it comes back out in the same form. An annotation
  * names its sample by `(job_id, image_coco_id)`, which the reads join on.
  */
-export const annotationsTable: ReadableTable<AnnotationRowIn> = {
+export const annotationsTable: GatheredTableMapping<AnnotationRowIn> & ShapedRows = {
   table: 'annotations',
   columns: [
     { name: 'id', type: 'BIGINT NOT NULL' },
@@ -46,34 +46,6 @@ export const annotationsTable: ReadableTable<AnnotationRowIn> = {
     // before schema 9, whose check_hits were filled from its JSON.
     { name: 'check_flags', type: 'UTINYINT' },
   ],
-  values: (a) => {
-    const r = a.record;
-    const b = r.bbox;
-    return [
-      big(a.id),
-      big(a.datasetId),
-      a.jobId,
-      big(r.image_id),
-      a.recordIndex,
-      big(r.id),
-      bigOrNull(r.category_id),
-      b === null ? null : b[0],
-      b === null ? null : b[1],
-      b === null ? null : b[2],
-      b === null ? null : b[3],
-      r.area,
-      r.iscrowd,
-      r.segmentationJson ?? json(r.segmentation),
-      json(r.keypoints),
-      r.num_keypoints,
-      r.caption,
-      json(r.extra),
-      bigOrNull(r.mask_area ?? null),
-      r.check_flags ?? annotationCheckFlags(r),
-    ];
-  },
-  // The same values as `values`, in the same order, written where they go: an ingest appends millions of annotations,
-  // and their rows were a fifth of the main thread's time in a profiled 100K ingest (docs/performance.md).
   gather: (a, chunk) => {
     const r = a.record;
     const b = r.bbox;

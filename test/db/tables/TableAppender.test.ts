@@ -5,7 +5,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { expect } from 'chai';
 import { constant, names, numbers } from '../../../src/db/tables/ColumnSource.js';
 import { TableAppender } from '../../../src/db/tables/TableAppender.js';
-import { type ColumnarTableMapping, createTableSql, type TableMapping } from '../../../src/db/tables/TableMapping.js';
+import { type ColumnarTableMapping, createTableSql, type GatheredTableMapping, type TableMapping } from '../../../src/db/tables/TableMapping.js';
 
 /** A batch of rows as two numbers each (an id, NaN for none; a label index, NaN for none) and a score per row. */
 interface Batch {
@@ -173,10 +173,9 @@ describe('TableAppender in columns', () => {
     const values = (t: Thing) => [BigInt(t.id), t.flag, t.label, t.doc === null ? null : JSON.stringify(t.doc), t.count, t.x, t.small];
     /** node-api's own appender, value by value: the reference. */
     const byValues: TableMapping<Thing> = { table: 'by_values', columns, values };
-    const gathered: TableMapping<Thing> = {
+    const gathered: GatheredTableMapping<Thing> = {
       table: 'gathered',
       columns,
-      values,
       gather: (t, chunk) => {
         chunk.put(0, t.id);
         chunk.put(1, t.flag);
