@@ -1,4 +1,5 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { cocoCounts } from '../helpers/cocoCounts.js';
@@ -17,19 +18,18 @@ export default {
 describe('plugin hooks during an ingest', function () {
   this.timeout(30_000);
   let server: TestServer;
+  let dir: string;
 
   before(async () => {
     // A plugin folder outside the repo: the example plugin plus one whose hooks throw.
-    const { mkdtemp } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'plugin-dir-'));
-    await mkdir(dir, { recursive: true });
+    dir = await mkdtemp(path.join(os.tmpdir(), 'plugin-dir-'));
     await writeFile(path.join(dir, 'throws.mjs'), THROWING_PLUGIN);
     await copyFile(path.join(REPO_ROOT, 'plugins/category-stats.js'), path.join(dir, 'category-stats.mjs'));
     server = await startTestServer({ PLUGIN_DIR: dir });
   });
   after(async () => {
     await server.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('reports a hook that throws as a warning and still completes the ingest with the right counts', async () => {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -125,9 +125,10 @@ describe('GET /datasets/{id}/export', function () {
     } finally {
       conn.closeSync();
       instance.closeSync();
+      await rm(file, { force: true });
     }
     // Nothing is left behind on the server.
-    const leftovers = await import('node:fs/promises').then((fs) => fs.readdir(path.join(server.dataDir, 'exports')));
+    const leftovers = await readdir(path.join(server.dataDir, 'exports'));
     expect(leftovers).to.deep.equal([]);
   });
 
