@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,23 +30,31 @@ export async function startTestServer(env: Record<string, string> = {}, extraRoo
   const base = await mkdtemp(path.join(os.tmpdir(), 'coco-ingest-test-'));
   const dataDir = path.join(base, 'data');
   const scratch = path.join(base, 'scratch');
-  await import('node:fs/promises').then((fs) => fs.mkdir(scratch, { recursive: true }));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      INGEST_ROOTS: [path.join(REPO_ROOT, 'fixtures'), scratch, ...extraRoots].join(','),
-      WORKERS: '2',
-      PLUGIN_DIR: path.join(REPO_ROOT, 'plugins'),
-      LOG_LEVEL: 'silent',
-      // Tests that time nothing need no compiled evaluation code; the warm-up has tests of its own.
-      EVALUATION_WARM_UP_IMAGES: '0',
-      ...env,
-    },
-    REPO_ROOT,
-  );
-  const running = await startServer(config, createLogger(config.logLevel));
+  await mkdir(scratch, { recursive: true });
+  let config: Config;
+  let running: RunningServer;
+  try {
+    config = loadConfig(
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        INGEST_ROOTS: [path.join(REPO_ROOT, 'fixtures'), scratch, ...extraRoots].join(','),
+        WORKERS: '2',
+        PLUGIN_DIR: path.join(REPO_ROOT, 'plugins'),
+        LOG_LEVEL: 'silent',
+        // Tests that time nothing need no compiled evaluation code; the warm-up has tests of its own.
+        EVALUATION_WARM_UP_IMAGES: '0',
+        ...env,
+      },
+      REPO_ROOT,
+    );
+    running = await startServer(config, createLogger(config.logLevel));
+  } catch (err) {
+    // A server that refuses to start (tests expect some to) leaves no folder behind either.
+    await rm(base, { recursive: true, force: true });
+    throw err;
+  }
   return {
     ...running,
     dataDir,
