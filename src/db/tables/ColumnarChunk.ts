@@ -12,8 +12,8 @@ const TWO_32 = 2 ** 32;
 type ColumnBuffer =
   | { kind: 'double'; data: Float64Array; validity: Uint32Array; nulls: number }
   | { kind: 'integer'; data: Int32Array; validity: Uint32Array; nulls: number }
-  /** A BOOLEAN (0 or 1) or UTINYINT: one byte a value. */
-  | { kind: 'byte'; data: Uint8Array; validity: Uint32Array; nulls: number }
+  /** A BOOLEAN (`max` 1: DuckDB reads any other byte as neither true nor false) or UTINYINT (`max` 255): one byte a value. */
+  | { kind: 'byte'; max: number; data: Uint8Array; validity: Uint32Array; nulls: number }
   /** A BIGINT as its two 32-bit halves, low first (little-endian), so no BigInt is made per value. */
   | { kind: 'bigint'; data: Uint32Array; validity: Uint32Array; nulls: number }
   | { kind: 'varchar'; data: (string | null)[]; validity: Uint32Array; nulls: number };
@@ -47,8 +47,9 @@ export class ColumnarChunk {
         case DuckDBTypeId.INTEGER:
           return { kind: 'integer', data: new Int32Array(CHUNK_ROWS), validity, nulls: 0 };
         case DuckDBTypeId.BOOLEAN:
+          return { kind: 'byte', max: 1, data: new Uint8Array(CHUNK_ROWS), validity, nulls: 0 };
         case DuckDBTypeId.UTINYINT:
-          return { kind: 'byte', data: new Uint8Array(CHUNK_ROWS), validity, nulls: 0 };
+          return { kind: 'byte', max: 255, data: new Uint8Array(CHUNK_ROWS), validity, nulls: 0 };
         case DuckDBTypeId.BIGINT:
           return { kind: 'bigint', data: new Uint32Array(CHUNK_ROWS * 2), validity, nulls: 0 };
         case DuckDBTypeId.VARCHAR:
@@ -228,7 +229,8 @@ function writeValue(column: ColumnBuffer, at: number, value: string | number | n
   } else if (column.kind === 'bigint') {
     writeBigint(column.data, at, value);
   } else if (column.kind === 'byte') {
-    if (!(Number.isInteger(value) && value >= 0 && value <= 255)) throw new RangeError(`${value} does not fit a one-byte column`);
+    if (!(Number.isInteger(value) && value >= 0 && value <= column.max))
+      throw new RangeError(`${value} does not fit a ${column.max === 1 ? 'BOOLEAN' : 'UTINYINT'} column`);
     column.data[at] = value;
   } else if (column.kind === 'integer') {
     // Checked, as node-api checks it: an Int32Array would wrap 2^31 and truncate 1.5 without a word.

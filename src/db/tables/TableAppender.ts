@@ -32,7 +32,7 @@ export class TableAppender<In> {
   readonly #appender: DuckDBAppender;
   readonly #types: DuckDBType[];
   readonly #chunks: DuckDBDataChunkWriter;
-  /** Where {@link appendColumns} gathers the next data chunk's rows: one for the appender's life, emptied after each chunk. */
+  /** Where {@link appendColumns} and a gathered {@link append} put the next data chunk's rows: one for the appender's life, emptied after each chunk. */
   #gathering: ColumnarChunk | null = null;
   #buffered = 0;
   /** Rows appended since the last flush, those still in the chunk writer or the gathering chunk included. */
@@ -129,7 +129,7 @@ export class TableAppender<In> {
     }
   }
 
-  /** Appends the chunk {@link appendColumns} was filling, if any. */
+  /** Appends the chunk {@link appendColumns} or a gathered {@link append} was filling, if any. */
   #emitFilling(): void {
     const gathering = this.#gathering;
     if (gathering === null || gathering.rows === 0) return;

@@ -227,7 +227,7 @@ describe('TableAppender in columns', () => {
       });
     });
 
-    it('takes a BIGINT past 2^53 as BigInt() does and undefined as NULL, as node-api does, and refuses an INTEGER past 2^31', async () => {
+    it('takes a BIGINT past 2^53 as BigInt() does and undefined as NULL, as node-api does, and refuses an INTEGER past 2^31 and a BOOLEAN other than 0 or 1', async () => {
       await withConnection('edges.duckdb', async (conn) => {
         await conn.run(createTableSql(gathered));
         const appender = await TableAppender.open(conn, gathered);
@@ -235,6 +235,8 @@ describe('TableAppender in columns', () => {
         appender.append({ ...thing(2), id: -(2 ** 62) });
         expect(() => appender.append({ ...thing(3), count: 2 ** 31 })).to.throw(RangeError, /2147483648/);
         expect(() => appender.append({ ...thing(3), count: 1.5 })).to.throw(RangeError, /1\.5/);
+        // A number put into a BOOLEAN must be 0 or 1: DuckDB would read a byte of 2 as neither true nor false.
+        expect(() => appender.append({ ...thing(3), flag: 2 as unknown as boolean })).to.throw(RangeError, /2 does not fit a BOOLEAN/);
         appender.close();
         const rows = (await conn.runAndReadAll('SELECT id, label FROM gathered ORDER BY rowid')).getRows();
         expect(rows).to.deep.equal([
